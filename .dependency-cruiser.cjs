@@ -1,0 +1,39 @@
+// The layer rules of DESIGN.md: imports point down the list
+//   util <- protocol <- storage <- metadata <- broker <- cli,   protocol <- client <- cli
+// and no module may take part in an import cycle.
+const layer = (name) => `^src/${name}/`;
+
+/** For each layer, the layers it must never import. */
+const forbidden = {
+  util: ['protocol', 'storage', 'metadata', 'broker', 'client', 'cli'],
+  protocol: ['storage', 'metadata', 'broker', 'client', 'cli'],
+  storage: ['metadata', 'broker', 'client', 'cli'],
+  metadata: ['broker', 'client', 'cli'],
+  broker: ['client', 'cli'],
+  client: ['storage', 'metadata', 'broker', 'cli'],
+};
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make load order fragile; break the cycle by moving shared code down.',
+      from: {},
+      to: { circular: true },
+    },
+    ...Object.entries(forbidden).map(([from, targets]) => ({
+      name: `layer-${from}`,
+      severity: 'error',
+      comment: `${from}/ may not import ${targets.join(', ')} (DESIGN.md, Layers).`,
+      from: { path: layer(from) },
+      to: { path: `^src/(${targets.join('|')})/` },
+    })),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/test/**/*.test.js) with node's own test runner, so the
+// runner's summary is the last thing printed. Arguments filter test files by substring.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...walk(path));
+    else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = walk('dist/test')
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,49 @@
+// `rivulet <command>`: the command-line entry point. Each command lives in its own module and
+// is loaded only when asked for, so `rivulet --help` stays fast.
+
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, Command> = {};
+
+/** Adds a command; the command modules call this from `commands.ts`. */
+export function registerCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+function usage(): string {
+  const lines = [
+    'Usage: rivulet <command> [options]',
+    '',
+    'A Kafka-compatible event streaming platform.',
+    '',
+    'Commands:',
+  ];
+  const names = Object.keys(commands).sort();
+  if (names.length === 0) lines.push('  (none yet)');
+  for (const name of names) lines.push(`  ${name.padEnd(22)}${commands[name]!.summary}`);
+  lines.push('', 'Run `rivulet <command> --help` for the options of a command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version') {
+    console.log(VERSION);
+    return 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    console.error(`rivulet: unknown command '${name}'.\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+export const VERSION = '0.1.0';

@@ -13,7 +13,9 @@ import { promisify } from 'node:util';
 import { compressFrame, compressFrameSync, decompressFrame, decompressFrameSync } from 'lz4-napi';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
 import { RecordDecodeError, asDecodeError } from './record-decode-error.js';
+import { lz4DecompressedBound, zstdDecompressedBound } from './decompressed-size.js';
 import {
+  snappyDecompressedSize,
   snappyCompress,
   snappyCompressSync,
   snappyDecompress,
@@ -36,6 +38,34 @@ const gunzipAsync = promisify(gunzip);
 const GZIP_OPTIONS = { level: zlib.Z_DEFAULT_COMPRESSION };
 /** Kafka's default zstd level (compression.zstd.level). */
 const ZSTD_LEVEL = 3;
+/**
+ * Default cap on a decompressed records region. Kafka has no such limit, but a batch is at
+ * most message.max.bytes (1 MiB by default) compressed, and real data rarely expands 100x;
+ * a crafted zstd batch can claim thousands of times its size.
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 128 * 1024 * 1024;
+
+export interface DecompressOptions {
+  /** Refuse input that could expand beyond this many bytes. */
+  maxBytes?: number;
+}
+
+/**
+ * Checks, from the codec's framing alone, that `data` cannot expand beyond the limit. gzip
+ * has no size in its framing; zlib enforces the limit while inflating instead.
+ */
+function checkBound(codec: number, data: Buffer, maxBytes: number): void {
+  let bound = 0;
+  if (codec === CompressionType.Snappy) bound = snappyDecompressedSize(data);
+  else if (codec === CompressionType.Lz4) bound = lz4DecompressedBound(data);
+  else if (codec === CompressionType.Zstd) bound = zstdDecompressedBound(data);
+  if (bound > maxBytes) {
+    throw new RecordDecodeError(
+      'decompressed-too-large',
+      `compressed data may expand to ${bound} bytes, more than the ${maxBytes} allowed`,
+    );
+  }
+}
 
 export function isCompressionType(n: number): n is CompressionType {
   return n >= 0 && n <= 4 && Number.isInteger(n);
@@ -79,16 +109,22 @@ export function compressSync(codec: CompressionType, data: Buffer): Buffer {
 }
 
 /**
- * Decompresses `data` off the event loop. Corrupt input, or an unknown codec id, gives a
- * {@link RecordDecodeError}; nothing else is thrown.
+ * Decompresses `data` off the event loop. Corrupt input, input that could expand beyond
+ * `maxBytes`, or an unknown codec id gives a {@link RecordDecodeError}; nothing else is thrown.
  */
-export async function decompress(codec: number, data: Buffer): Promise<Buffer> {
+export async function decompress(
+  codec: number,
+  data: Buffer,
+  options: DecompressOptions = {},
+): Promise<Buffer> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
   try {
+    checkBound(codec, data, maxBytes);
     switch (codec) {
       case CompressionType.None:
         return data;
       case CompressionType.Gzip:
-        return await gunzipAsync(data);
+        return await gunzipAsync(data, { maxOutputLength: maxBytes });
       case CompressionType.Snappy:
         return await snappyDecompress(data);
       case CompressionType.Lz4:
@@ -99,18 +135,24 @@ export async function decompress(codec: number, data: Buffer): Promise<Buffer> {
         throw new RecordDecodeError('unsupported-compression', `compression type ${codec}`);
     }
   } catch (err) {
-    throw asDecodeError(err, 'corrupt-compressed-data');
+    throw asDecodeError(err, tooLarge(err) ? 'decompressed-too-large' : 'corrupt-compressed-data');
   }
 }
 
 /** Decompresses on the calling thread; zstd gives 'unsupported-compression' (use the async form). */
-export function decompressSync(codec: number, data: Buffer): Buffer {
+export function decompressSync(
+  codec: number,
+  data: Buffer,
+  options: DecompressOptions = {},
+): Buffer {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
   try {
+    checkBound(codec, data, maxBytes);
     switch (codec) {
       case CompressionType.None:
         return data;
       case CompressionType.Gzip:
-        return gunzipSync(data);
+        return gunzipSync(data, { maxOutputLength: maxBytes });
       case CompressionType.Snappy:
         return snappyDecompressSync(data);
       case CompressionType.Lz4:
@@ -121,6 +163,11 @@ export function decompressSync(codec: number, data: Buffer): Buffer {
         throw new RecordDecodeError('unsupported-compression', `compression type ${codec}`);
     }
   } catch (err) {
-    throw asDecodeError(err, 'corrupt-compressed-data');
+    throw asDecodeError(err, tooLarge(err) ? 'decompressed-too-large' : 'corrupt-compressed-data');
   }
+}
+
+/** zlib's error when inflating would pass maxOutputLength. */
+function tooLarge(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
 }

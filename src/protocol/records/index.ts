@@ -2,7 +2,9 @@
 // control records, legacy message sets (read only) and compression codecs.
 export * from './batch-header.js';
 export * from './compression.js';
+export { lz4DecompressedBound, zstdDecompressedBound } from './decompressed-size.js';
 export * from './control-record.js';
+export * from './legacy-message-set.js';
 export * from './record.js';
 export * from './record-batch.js';
 export * from './record-decode-error.js';

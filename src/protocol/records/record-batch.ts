@@ -205,6 +205,8 @@ function finish(h: Omit<DecodedRecordBatch, 'records'>, body: Buffer): DecodedRe
 export interface DecodeOptions {
   /** Check the CRC-32C (default true). */
   verifyCrc?: boolean;
+  /** Cap on the decompressed records region (default DEFAULT_MAX_DECOMPRESSED_BYTES). */
+  maxDecompressedBytes?: number;
 }
 
 /**
@@ -217,7 +219,10 @@ export async function decodeRecordBatch(
 ): Promise<DecodedRecordBatch> {
   const h = readHeader(buf, options.verifyCrc ?? true);
   const region = buf.subarray(BATCH_HEADER_BYTES, LOG_OVERHEAD_BYTES + h.batchLength);
-  return finish(h, await decompress(h.compression, region));
+  return finish(
+    h,
+    await decompress(h.compression, region, { maxBytes: options.maxDecompressedBytes }),
+  );
 }
 
 /** Like {@link decodeRecordBatch} on the calling thread; zstd batches give 'unsupported-compression'. */
@@ -227,7 +232,10 @@ export function decodeRecordBatchSync(
 ): DecodedRecordBatch {
   const h = readHeader(buf, options.verifyCrc ?? true);
   const region = buf.subarray(BATCH_HEADER_BYTES, LOG_OVERHEAD_BYTES + h.batchLength);
-  return finish(h, decompressSync(h.compression, region));
+  return finish(
+    h,
+    decompressSync(h.compression, region, { maxBytes: options.maxDecompressedBytes }),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ export type RecordDecodeProblem =
   | 'unsupported-magic'
   | 'unsupported-compression'
   | 'corrupt-compressed-data'
+  | 'decompressed-too-large'
   | 'record-count-mismatch'
   | 'invalid-control-record';
 

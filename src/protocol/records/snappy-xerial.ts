@@ -7,6 +7,7 @@
 // xerial framing: it is what the reference client writes, so every client reads it.
 import { compress, compressSync, uncompress, uncompressSync } from 'snappy';
 import { RecordDecodeError } from './record-decode-error.js';
+import { snappyBlockLength } from './decompressed-size.js';
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_BYTES = 16;
@@ -63,6 +64,14 @@ function xerialBlocks(data: Buffer): Buffer[] {
     pos += len;
   }
   return blocks;
+}
+
+/** The exact decompressed size, from the block preambles (raw or xerial framed). */
+export function snappyDecompressedSize(data: Buffer): number {
+  if (!isXerialFramed(data)) return snappyBlockLength(data);
+  let total = 0;
+  for (const block of xerialBlocks(data)) total += snappyBlockLength(block);
+  return total;
 }
 
 export function snappyCompressSync(data: Buffer): Buffer {

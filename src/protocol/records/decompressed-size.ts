@@ -4,6 +4,7 @@
 // against a limit first. Each walk is bounded by the input length and rejects malformed
 // framing with a RecordDecodeError.
 import { RecordDecodeError } from './record-decode-error.js';
+import { snappyDecompressedSize } from './snappy-xerial.js';
 
 const corrupt = (detail: string) => new RecordDecodeError('corrupt-compressed-data', detail);
 
@@ -96,14 +97,20 @@ export function lz4DecompressedBound(data: Buffer): number {
   return total;
 }
 
-/** The uncompressed length a raw snappy block declares in its varint preamble. */
-export function snappyBlockLength(block: Buffer): number {
-  let value = 0;
-  for (let i = 0; i < 5; i++) {
-    if (i >= block.length) throw corrupt('snappy preamble cut short');
-    const b = block[i]!;
-    value += (b & 0x7f) * 2 ** (7 * i);
-    if (b < 0x80) return value;
+/**
+ * Checks, from the codec's framing alone, that `data` cannot expand beyond `maxBytes`
+ * (codec ids as in CompressionType). gzip has no size in its framing; zlib enforces the limit
+ * while inflating instead.
+ */
+export function checkDecompressedBound(codec: number, data: Buffer, maxBytes: number): void {
+  let bound = 0;
+  if (codec === 2) bound = snappyDecompressedSize(data);
+  else if (codec === 3) bound = lz4DecompressedBound(data);
+  else if (codec === 4) bound = zstdDecompressedBound(data);
+  if (bound > maxBytes) {
+    throw new RecordDecodeError(
+      'decompressed-too-large',
+      `compressed data may expand to ${bound} bytes, more than the ${maxBytes} allowed`,
+    );
   }
-  throw corrupt('snappy preamble too long');
 }

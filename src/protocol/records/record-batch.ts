@@ -29,6 +29,8 @@ export interface RecordBatchOptions {
   baseOffset?: bigint;
   partitionLeaderEpoch?: number;
   compression?: CompressionType;
+  /** compression.gzip.level / compression.zstd.level; the codec's default when absent. */
+  compressionLevel?: number;
   timestampType?: TimestampType;
   isTransactional?: boolean;
   isControl?: boolean;
@@ -135,7 +137,9 @@ export async function encodeRecordBatch(
   const p = prepare(records, options);
   const codec = options.compression ?? CompressionType.None;
   if (codec === CompressionType.None) return encodeRecordBatchSync(records, options);
-  const body = await compress(codec, encodeRecords(p.records, p.baseTimestamp));
+  const body = await compress(codec, encodeRecords(p.records, p.baseTimestamp), {
+    level: options.compressionLevel,
+  });
   return writeHeader(withHeader(body), p);
 }
 
@@ -150,7 +154,14 @@ export function encodeRecordBatchSync(
     const buf = encodeRecords(p.records, p.baseTimestamp, { headroomBytes: BATCH_HEADER_BYTES });
     return writeHeader(buf, p);
   }
-  return writeHeader(withHeader(compressSync(codec, encodeRecords(p.records, p.baseTimestamp))), p);
+  return writeHeader(
+    withHeader(
+      compressSync(codec, encodeRecords(p.records, p.baseTimestamp), {
+        level: options.compressionLevel,
+      }),
+    ),
+    p,
+  );
 }
 
 const FRAME_PROBLEMS = {

@@ -7,7 +7,6 @@
 // xerial framing: it is what the reference client writes, so every client reads it.
 import { compress, compressSync, uncompress, uncompressSync } from 'snappy';
 import { RecordDecodeError } from './record-decode-error.js';
-import { snappyBlockLength } from './decompressed-size.js';
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_BYTES = 16;
@@ -17,6 +16,19 @@ const XERIAL_BLOCK_BYTES = 32 * 1024;
 // JS-owned buffer instead of handing over an external one (bench/protocol/records).
 const ENC = { copyOutputData: true } as const;
 const DEC = { asBuffer: true, copyOutputData: true } as const;
+
+/** The uncompressed length a raw snappy block declares in its varint preamble. */
+export function snappyBlockLength(block: Buffer): number {
+  let value = 0;
+  for (let i = 0; i < 5; i++) {
+    if (i >= block.length)
+      throw new RecordDecodeError('corrupt-compressed-data', 'snappy preamble cut short');
+    const b = block[i]!;
+    value += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) return value;
+  }
+  throw new RecordDecodeError('corrupt-compressed-data', 'snappy preamble too long');
+}
 
 export function isXerialFramed(data: Buffer): boolean {
   return data.length >= XERIAL_HEADER_BYTES && data.subarray(0, 8).equals(XERIAL_MAGIC);

@@ -15,6 +15,8 @@ const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 /** Both decoders, checked to agree (zstd has only the async one). */
 async function both(codec: CompressionType, data: Buffer): Promise<Buffer> {
   const out = await decompress(codec, data);
+  // The thread-pool path, which the async form skips for small inputs.
+  assert.deepEqual(await decompress(codec, data, { offloadAboveBytes: 0 }), out);
   if (hasSyncCodec(codec)) assert.deepEqual(decompressSync(codec, data), out);
   return out;
 }
@@ -28,6 +30,8 @@ test('every codec round-trips, sync and async, including empty input', async () 
   for (const codec of Object.values(CompressionType)) {
     for (const input of inputs) {
       assert.deepEqual(await both(codec, await compress(codec, input)), input, `codec ${codec}`);
+      const offloaded = await compress(codec, input, { offloadAboveBytes: 0, level: 1 });
+      assert.deepEqual(await both(codec, offloaded), input);
       if (hasSyncCodec(codec))
         assert.deepEqual(await both(codec, compressSync(codec, input)), input);
     }
@@ -108,11 +112,13 @@ test('input that could expand past the limit is refused before decompressing', a
     CompressionType.Zstd,
   ]) {
     const packed = await compress(codec, zeros);
-    await assert.rejects(
-      decompress(codec, packed, { maxBytes: 1024 * 1024 }),
-      (e) => e instanceof RecordDecodeError && e.problem === 'decompressed-too-large',
-      `codec ${codec}`,
-    );
+    for (const offloadAboveBytes of [0, undefined]) {
+      await assert.rejects(
+        decompress(codec, packed, { maxBytes: 1024 * 1024, offloadAboveBytes }),
+        (e) => e instanceof RecordDecodeError && e.problem === 'decompressed-too-large',
+        `codec ${codec}`,
+      );
+    }
     assert.equal(
       (await decompress(codec, packed, { maxBytes: 8 * 1024 * 1024 })).length,
       zeros.length,

@@ -133,7 +133,11 @@ function decodeRecord(cur: RecordCursor, base: RecordBase): DecodedRecord {
   if (length < 0) throw new RecordDecodeError('invalid-length', `record length ${length}`);
   cur.need(length);
   const recordEnd = cur.pos + length;
-  const inner = new RecordCursor(cur.buf, cur.pos, recordEnd);
+  // Narrow the cursor to this record so no field can read into the next one; restored below
+  // (a throw abandons the cursor anyway).
+  const outerEnd = cur.end;
+  cur.end = recordEnd;
+  const inner = cur;
   const attributes = inner.readInt8();
   const timestampDelta = inner.readVarlong();
   const offsetDelta = inner.readVarint();
@@ -148,12 +152,15 @@ function decodeRecord(cur: RecordCursor, base: RecordBase): DecodedRecord {
   for (let h = 0; h < headerCount; h++) {
     const keyLength = inner.readVarint();
     if (keyLength < 0) throw new RecordDecodeError('invalid-length', 'null header key');
-    const hkey = inner.readBytes(keyLength)!.toString('utf8');
+    inner.need(keyLength);
+    // Decoding the key straight from the batch skips a Buffer view per header.
+    const hkey = inner.buf.toString('utf8', inner.pos, (inner.pos += keyLength));
     headers[h] = { key: hkey, value: inner.readBytes(inner.readVarint()) };
   }
   if (inner.pos !== recordEnd) {
     throw new RecordDecodeError('invalid-length', 'record length does not match its fields');
   }
+  cur.end = outerEnd;
   cur.pos = recordEnd;
   return {
     attributes,

@@ -68,7 +68,7 @@ export class RecordCursor {
   constructor(
     readonly buf: Buffer,
     public pos: number,
-    readonly end: number,
+    public end: number,
   ) {}
 
   get remaining(): number {

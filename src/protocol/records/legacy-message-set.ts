@@ -8,7 +8,8 @@
 // relative (0..n-1) and the wrapper carries the absolute offset of the last inner message; for
 // magic 0 the inner offsets are absolute. Inner messages are never compressed again.
 import { crc32 } from 'node:zlib';
-import { decompress, decompressSync } from './compression.js';
+import { CompressionType, decompress, decompressSync } from './compression.js';
+import { fixLegacyLz4HeaderChecksum } from './legacy-lz4.js';
 import { RecordDecodeError } from './record-decode-error.js';
 import { RecordCursor } from './varint.js';
 
@@ -82,6 +83,13 @@ function splitMessages(buf: Buffer, verifyCrc: boolean): RawMessage[] {
   return out;
 }
 
+/** The compressed payload of a wrapper, repaired where old brokers wrote it wrongly. */
+function payload(wrapper: RawMessage): Buffer {
+  const value = wrapper.value ?? Buffer.alloc(0);
+  const oldLz4 = wrapper.magic === 0 && wrapper.compression === CompressionType.Lz4;
+  return oldLz4 ? fixLegacyLz4HeaderChecksum(value) : value;
+}
+
 /** The records of a decompressed wrapper, with absolute offsets and inherited timestamps. */
 function unwrap(wrapper: RawMessage, inner: Buffer, verifyCrc: boolean): LegacyRecord[] {
   const messages = splitMessages(inner, verifyCrc);
@@ -123,10 +131,7 @@ export async function decodeLegacyMessageSet(
   const out: LegacyRecord[] = [];
   for (const m of splitMessages(buf, verifyCrc)) {
     if (m.compression === 0) out.push(toRecord(m));
-    else
-      out.push(
-        ...unwrap(m, await decompress(m.compression, m.value ?? Buffer.alloc(0)), verifyCrc),
-      );
+    else out.push(...unwrap(m, await decompress(m.compression, payload(m)), verifyCrc));
   }
   return out;
 }
@@ -140,8 +145,7 @@ export function decodeLegacyMessageSetSync(
   const out: LegacyRecord[] = [];
   for (const m of splitMessages(buf, verifyCrc)) {
     if (m.compression === 0) out.push(toRecord(m));
-    else
-      out.push(...unwrap(m, decompressSync(m.compression, m.value ?? Buffer.alloc(0)), verifyCrc));
+    else out.push(...unwrap(m, decompressSync(m.compression, payload(m)), verifyCrc));
   }
   return out;
 }

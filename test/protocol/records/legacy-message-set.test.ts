@@ -115,6 +115,17 @@ test('compressed wrappers: magic 1 relative offsets, magic 0 absolute offsets', 
   );
 });
 
+test('magic-0 lz4 wrappers with the old wrong header checksum are accepted', async () => {
+  const inner = message({ offset: 0n, magic: 0, value: Buffer.from('old lz4') });
+  const frame = compressSync(CompressionType.Lz4, inner);
+  frame[6]! ^= 0xff; // the header checksum byte of a frame with a 2-byte descriptor
+  const old = message({ offset: 0n, magic: 0, attributes: CompressionType.Lz4, value: frame });
+  assert.equal((await decodeLegacyMessageSet(old))[0]!.value!.toString(), 'old lz4');
+  // Only magic 0 gets this leniency.
+  const newer = message({ offset: 0n, magic: 1, attributes: CompressionType.Lz4, value: frame });
+  await assert.rejects(decodeLegacyMessageSet(newer), RecordDecodeError);
+});
+
 test('corrupt legacy input gives typed errors, never other exceptions', async () => {
   const good = message({
     offset: 1n,

@@ -38,7 +38,10 @@ export interface RecordBatchOptions {
   producerId?: bigint;
   producerEpoch?: number;
   baseSequence?: number;
-  /** Timestamp of records that carry none, in ms; defaults to the first record's or now. */
+  /**
+   * Timestamp (ms) of records that carry none; defaults to the first record's, else the wall
+   * clock. Pass it to keep encoding deterministic.
+   */
   timestamp?: number;
 }
 
@@ -129,17 +132,19 @@ function withHeader(body: Buffer): Buffer {
   return buf;
 }
 
-/** Encodes a magic-2 batch, compressing off the event loop. Works for every codec. */
+/**
+ * Encodes a magic-2 batch. Works for every codec; large record sets are compressed on the
+ * thread pool (see compression.ts).
+ */
 export async function encodeRecordBatch(
   records: readonly RecordInput[],
   options: RecordBatchOptions = {},
 ): Promise<Buffer> {
   const p = prepare(records, options);
   const codec = options.compression ?? CompressionType.None;
-  if (codec === CompressionType.None) return encodeRecordBatchSync(records, options);
-  const body = await compress(codec, encodeRecords(p.records, p.baseTimestamp), {
-    level: options.compressionLevel,
-  });
+  if (codec === CompressionType.None) return uncompressedBatch(p);
+  const plain = encodeRecords(p.records, p.baseTimestamp);
+  const body = await compress(codec, plain, { level: options.compressionLevel });
   return writeHeader(withHeader(body), p);
 }
 
@@ -150,18 +155,18 @@ export function encodeRecordBatchSync(
 ): Buffer {
   const p = prepare(records, options);
   const codec = options.compression ?? CompressionType.None;
-  if (codec === CompressionType.None) {
-    const buf = encodeRecords(p.records, p.baseTimestamp, { headroomBytes: BATCH_HEADER_BYTES });
-    return writeHeader(buf, p);
-  }
+  if (codec === CompressionType.None) return uncompressedBatch(p);
+  const plain = encodeRecords(p.records, p.baseTimestamp);
   return writeHeader(
-    withHeader(
-      compressSync(codec, encodeRecords(p.records, p.baseTimestamp), {
-        level: options.compressionLevel,
-      }),
-    ),
+    withHeader(compressSync(codec, plain, { level: options.compressionLevel })),
     p,
   );
+}
+
+/** Records written straight after room for the header: one allocation, no copy. */
+function uncompressedBatch(p: Prepared): Buffer {
+  const buf = encodeRecords(p.records, p.baseTimestamp, { headroomBytes: BATCH_HEADER_BYTES });
+  return writeHeader(buf, p);
 }
 
 const FRAME_PROBLEMS = {

@@ -16,7 +16,7 @@ export class ProtocolDecodeError extends Error {
 
 /**
  * A value that cannot be written at the requested version: a non-ignorable field with a
- * non-default value that the version lacks, a null where the version forbids it, or a value
+ * non-default value that the version lacks, a null where the version forbids it, or a number
  * out of range for its wire type. Raised while building a frame, so it is a caller bug.
  */
 export class ProtocolEncodeError extends Error {

@@ -101,16 +101,31 @@ export class Reader {
 
   /** Unsigned varint of at most 5 bytes (32 bits); longer encodings are rejected. */
   uvarint(): number {
+    // Fast path: lengths, counts and tag sections are almost always below 128.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    return this.uvarintSlow();
+  }
+
+  private uvarintSlow(): number {
     const buf = this.buf;
     let value = 0;
-    for (let i = 0; i < 5; i++) {
+    for (let shift = 0; shift < 28; shift += 7) {
       if (this.pos >= this.end) this.fail('truncated varint');
       const b = buf[this.pos++]!;
-      if (i === 4 && b > 0x0f) this.fail('varint exceeds 32 bits');
-      value += (b & 0x7f) * 2 ** (7 * i);
+      value |= (b & 0x7f) << shift;
       if (b < 0x80) return value;
     }
-    return this.fail('varint longer than 5 bytes');
+    if (this.pos >= this.end) this.fail('truncated varint');
+    const last = buf[this.pos++]!;
+    if (last > 0x0f) this.fail('varint longer than 32 bits');
+    return value + last * 2 ** 28;
   }
 
   /** Zig-zag signed 32-bit varint (record fields). */

@@ -99,10 +99,13 @@ export class Writer {
     buf.writeInt32BE(value, this.reserved[at + 1] as number);
   }
 
+  // Fixed-width integers are range-checked here (a typed error instead of Buffer's
+  // RangeError) and then stored byte by byte, which is cheaper than Buffer's write methods.
+
   int8(v: number): void {
+    if ((v << 24) >> 24 !== v) throw outOfRange('int8', v);
     this.ensure(1);
-    this.buf.writeInt8(v, this.pos);
-    this.pos += 1;
+    this.buf[this.pos++] = v;
   }
 
   bool(v: boolean): void {
@@ -110,36 +113,53 @@ export class Writer {
   }
 
   int16(v: number): void {
-    this.ensure(2);
-    this.buf.writeInt16BE(v, this.pos);
-    this.pos += 2;
+    if ((v << 16) >> 16 !== v) throw outOfRange('int16', v);
+    this.put16(v);
   }
 
   uint16(v: number): void {
+    if ((v & 0xffff) !== v) throw outOfRange('uint16', v);
+    this.put16(v);
+  }
+
+  private put16(v: number): void {
     this.ensure(2);
-    this.buf.writeUInt16BE(v, this.pos);
+    const buf = this.buf;
+    buf[this.pos] = v >>> 8;
+    buf[this.pos + 1] = v;
     this.pos += 2;
   }
 
   int32(v: number): void {
-    this.ensure(4);
-    this.buf.writeInt32BE(v, this.pos);
-    this.pos += 4;
+    if ((v | 0) !== v) throw outOfRange('int32', v);
+    this.put32(v);
   }
 
   uint32(v: number): void {
+    if (v >>> 0 !== v) throw outOfRange('uint32', v);
+    this.put32(v);
+  }
+
+  private put32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32BE(v, this.pos);
-    this.pos += 4;
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = v >>> 24;
+    buf[pos + 1] = v >>> 16;
+    buf[pos + 2] = v >>> 8;
+    buf[pos + 3] = v;
+    this.pos = pos + 4;
   }
 
   int64(v: bigint): void {
+    if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX) throw outOfRange('int64', v);
     this.ensure(8);
     this.buf.writeBigInt64BE(v, this.pos);
     this.pos += 8;
   }
 
   float64(v: number): void {
+    if (typeof v !== 'number') throw outOfRange('float64', v);
     this.ensure(8);
     this.buf.writeDoubleBE(v, this.pos);
     this.pos += 8;
@@ -253,6 +273,13 @@ export class Writer {
       }
     }
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function outOfRange(type: string, v: unknown): ProtocolEncodeError {
+  return new ProtocolEncodeError(`${String(v)} is not a valid ${type}`);
 }
 
 function tagOf(f: TagWriter | TaggedField): number {

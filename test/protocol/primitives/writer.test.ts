@@ -163,3 +163,22 @@ test('tagged fields: known and unknown merged in tag order with sizes', () => {
     ProtocolEncodeError,
   );
 });
+
+test('integers out of range for their wire type are encode errors', () => {
+  const w = new Writer();
+  assert.throws(() => w.int8(128), ProtocolEncodeError);
+  assert.throws(() => w.int16(-32769), ProtocolEncodeError);
+  assert.throws(() => w.uint16(-1), ProtocolEncodeError);
+  assert.throws(() => w.int32(2 ** 31), ProtocolEncodeError);
+  assert.throws(() => w.int32(1.5), ProtocolEncodeError);
+  assert.throws(() => w.uint32(2 ** 32), ProtocolEncodeError);
+  assert.throws(() => w.int64(2n ** 63n), ProtocolEncodeError);
+  assert.throws(() => w.int64(1 as unknown as bigint), ProtocolEncodeError);
+  assert.equal(w.length, 0);
+  w.int8(-128);
+  w.int16(-32768);
+  w.uint16(65535);
+  w.int32(-2147483648);
+  w.uint32(4294967295);
+  assert.equal(w.toBuffer().toString('hex'), '80' + '8000' + 'ffff' + '80000000' + 'ffffffff');
+});

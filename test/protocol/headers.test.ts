@@ -101,3 +101,21 @@ test('the header prefix is readable without knowing the API', () => {
   const h = readRequestHeader(new Reader(hex('0000 0003 00000009 ffff')));
   assert.equal(h.clientId, null);
 });
+
+test('request headers from random bytes decode or fail with ProtocolDecodeError', () => {
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  let decoded = 0;
+  for (let i = 0; i < 2000; i++) {
+    const input = Buffer.from(Array.from({ length: next() % 24 }, next));
+    // Half the inputs get a plausible (small) client id length.
+    if (i % 2 === 0 && input.length >= 10) input.writeInt16BE(next() % 8, 8);
+    try {
+      readRequestHeader(new Reader(input));
+      decoded++;
+    } catch (err) {
+      assert.ok(err instanceof ProtocolDecodeError, String(err));
+    }
+  }
+  assert.ok(decoded > 50, `only ${decoded} headers decoded`);
+});

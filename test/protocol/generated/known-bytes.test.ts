@@ -12,6 +12,11 @@ import {
   createFetchResponseFetchableTopicResponse,
   createFetchResponsePartitionData,
   createFindCoordinatorRequest,
+  createProduceRequest,
+  createProduceRequestTopicProduceData,
+  decodeProduceRequest,
+  encodeProduceRequest,
+  ZERO_UUID,
   decodeApiVersionsResponse,
   decodeConsumerGroupHeartbeatResponse,
   decodeConsumerGroupMemberMetadataValue,
@@ -134,6 +139,17 @@ test('a non-default, non-ignorable field cannot be dropped by an older version',
       encodeFindCoordinatorRequest(new Writer(), 0, createFindCoordinatorRequest({ keyType: 1 })),
     ProtocolEncodeError,
   );
+});
+
+test('an ignorable field is silently dropped by a version that lacks it', () => {
+  // ProduceRequest v13 names topics by id; the name (0-12) is ignorable.
+  const value = createProduceRequest({
+    topicData: [createProduceRequestTopicProduceData({ name: 't', topicId: ZERO_UUID })],
+  });
+  const w = new Writer();
+  encodeProduceRequest(w, 13, value);
+  const decoded = decodeProduceRequest(new Reader(w.toBuffer()), 13);
+  assert.equal(decoded.topicData[0]!.name, '');
 });
 
 test('null where the version forbids it is an encode error', () => {

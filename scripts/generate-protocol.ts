@@ -35,6 +35,12 @@ function versionCond(r: VersionRange, valid: VersionRange): string {
   return parts.length === 0 ? 'true' : parts.join(' && ');
 }
 
+/** The condition for a version a message supports. */
+function validCheck(valid: VersionRange): string {
+  if (valid.min === valid.max) return `version === ${valid.min}`;
+  return `version >= ${valid.min} && version <= ${valid.max}`;
+}
+
 function tsType(f: FieldSpec, valid: VersionRange): string {
   const elem = f.struct ? f.struct.name : primitiveTsType(f.primitive!);
   const base = f.isArray ? `${elem}[]` : elem;
@@ -93,8 +99,14 @@ function defaultExpr(f: FieldSpec, valid: VersionRange): string {
 /** An expression that is true when `val` holds the field's default. */
 function isDefaultExpr(f: FieldSpec, val: string, valid: VersionRange): string {
   const d = defaultExpr(f, valid);
-  const simple = !f.isArray && !f.struct && f.primitive !== 'bytes' && f.primitive !== 'records';
-  return simple || d === 'null' ? `${val} === ${d}` : `valuesEqual(${val}, ${d})`;
+  if (d === 'null') return `${val} === null`;
+  // Arrays, bytes and structs may be null in some versions, which is never their default here.
+  const notNull = isNullable(f, valid) ? `${val} !== null && ` : '';
+  if (f.isArray || f.primitive === 'bytes' || f.primitive === 'records') {
+    return `${notNull}${val}.length === 0`;
+  }
+  if (f.struct) return `${notNull}isDefault${f.struct.name}(${val})`;
+  return `${val} === ${d}`;
 }
 
 class Emitter {
@@ -233,6 +245,19 @@ class Emitter {
     return lines.join('\n');
   }
 
+  /** A function telling whether a struct value equals the struct's default. */
+  isDefaultOf(s: StructSpec): string {
+    const checks = s.fields.map((f) => isDefaultExpr(f, `v.${f.prop}`, this.valid));
+    if (!isEmpty(intersect(this.msg.flexibleVersions, this.valid))) {
+      checks.push('(v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)');
+    }
+    return [
+      `function isDefault${s.name}(v: ${s.name}): boolean {`,
+      `  return ${checks.length === 0 ? 'true' : checks.join(' &&\n    ')};`,
+      '}',
+    ].join('\n');
+  }
+
   createOf(s: StructSpec): string {
     const props = s.fields.map((f) => `    ${f.prop}: ${defaultExpr(f, this.valid)},`);
     return [
@@ -282,14 +307,14 @@ class Emitter {
               '    }',
               '  }',
             ].join('\n');
-      body.push(`  if (flex) r.tags(v${known});`);
+      body.push(`  ${flexCond === 'true' ? '' : 'if (flex) '}r.tags(v${known});`);
     }
     body.push('  return v;');
     const name = `decode${s.name}`;
     const head: string[] = [];
     if (top)
       head.push(
-        `  if (!(${versionCond(this.valid, { min: -1, max: OPEN_MAX + 1 })})) r.fail(\`${s.name} has no version \${version}\`);`,
+        `  if (!(${validCheck(this.valid)})) r.fail(\`${s.name} has no version \${version}\`);`,
       );
     return this.fn(
       `${top ? 'export ' : ''}function ${name}(r: Reader, version: number): ${s.name} {`,
@@ -327,23 +352,27 @@ class Emitter {
       }
     }
     const flexCond = this.flexCond();
+    const always = flexCond === 'true';
     if (flexCond !== 'false') {
-      if (tagged.length === 0) body.push('  if (flex) w.tags(undefined, v._unknownTaggedFields);');
-      else {
-        body.push(
-          '  if (flex) {',
-          '    const t: TagWriter[] = [];',
-          ...tagged,
-          '    w.tags(t, v._unknownTaggedFields);',
-          '  }',
-        );
-        if (droppedTags.length > 0) body.push('  else {', ...droppedTags, '  }');
+      if (tagged.length === 0) {
+        body.push(`  ${always ? '' : 'if (flex) '}w.tags(undefined, v._unknownTaggedFields);`);
+      } else {
+        const write = [
+          'const t: TagWriter[] = [];',
+          ...tagged.map((l) => l.slice(4)),
+          'w.tags(t, v._unknownTaggedFields);',
+        ];
+        if (always) body.push(...write.map((l) => `  ${l}`));
+        else {
+          body.push('  if (flex) {', ...write.map((l) => `    ${l}`), '  }');
+          if (droppedTags.length > 0) body.push('  else {', ...droppedTags, '  }');
+        }
       }
     } else if (droppedTags.length > 0) body.push(...droppedTags.map((l) => l.slice(2)));
     const head: string[] = [];
     if (top)
       head.push(
-        `  if (!(${versionCond(this.valid, { min: -1, max: OPEN_MAX + 1 })})) throw new ProtocolEncodeError(\`${s.name} has no version \${version}\`);`,
+        `  if (!(${validCheck(this.valid)})) throw new ProtocolEncodeError(\`${s.name} has no version \${version}\`);`,
       );
     return this.fn(
       `${top ? 'export ' : ''}function encode${s.name}(w: Writer, version: number, v: ${s.name}): void {`,
@@ -379,14 +408,20 @@ export function emitMessage(msg: MessageSpec): string {
   for (const s of msg.structs) {
     parts.push(e.encoderOf(s, s === msg.struct), e.decoderOf(s, s === msg.struct));
   }
+  // Default checks for struct values, only for the structs whose check some code calls.
+  const checked = new Set<string>();
+  for (let i = 0; i < parts.length; i++) {
+    for (const m of parts[i]!.matchAll(/\bisDefault(\w+)\(/g)) {
+      const struct = msg.structs.find((s) => s.name === m[1]);
+      if (!struct || checked.has(struct.name)) continue;
+      checked.add(struct.name);
+      parts.push(e.isDefaultOf(struct));
+    }
+  }
   const body = parts.join('\n\n');
-  const names = [
-    'ProtocolEncodeError',
-    'ZERO_UUID',
-    'fieldUnsupported',
-    'nonNull',
-    'valuesEqual',
-  ].filter((n) => new RegExp(`\\b${n}\\b`).test(body));
+  const names = ['ProtocolEncodeError', 'ZERO_UUID', 'fieldUnsupported', 'nonNull'].filter((n) =>
+    new RegExp(`\\b${n}\\b`).test(body),
+  );
   const types = ['Reader', 'Writer', 'TaggedField', 'TagWriter'].filter((n) =>
     new RegExp(`\\b${n}\\b`).test(body),
   );

@@ -9,4 +9,3 @@ export {
 } from './codec-errors.js';
 export type { TaggedField, WithUnknownTaggedFields } from './tagged-field.js';
 export { ZERO_UUID, isUuid, uuidFromBytes, uuidToBytes } from './uuid.js';
-export { valuesEqual } from './values.js';

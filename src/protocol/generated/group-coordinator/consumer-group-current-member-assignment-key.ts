@@ -21,14 +21,14 @@ export function createConsumerGroupCurrentMemberAssignmentKey(init?: Partial<Con
 }
 
 export function encodeConsumerGroupCurrentMemberAssignmentKey(w: Writer, version: number, v: ConsumerGroupCurrentMemberAssignmentKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupCurrentMemberAssignmentKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupCurrentMemberAssignmentKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeConsumerGroupCurrentMemberAssignmentKey(r: Reader, version: number): ConsumerGroupCurrentMemberAssignmentKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupCurrentMemberAssignmentKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupCurrentMemberAssignmentKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupCurrentMemberAssignmentKey = {
     groupId: r.string(flex),

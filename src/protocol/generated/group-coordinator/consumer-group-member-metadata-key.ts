@@ -21,14 +21,14 @@ export function createConsumerGroupMemberMetadataKey(init?: Partial<ConsumerGrou
 }
 
 export function encodeConsumerGroupMemberMetadataKey(w: Writer, version: number, v: ConsumerGroupMemberMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupMemberMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupMemberMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeConsumerGroupMemberMetadataKey(r: Reader, version: number): ConsumerGroupMemberMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupMemberMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupMemberMetadataKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupMemberMetadataKey = {
     groupId: r.string(flex),

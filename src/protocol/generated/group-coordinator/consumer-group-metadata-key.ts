@@ -18,13 +18,13 @@ export function createConsumerGroupMetadataKey(init?: Partial<ConsumerGroupMetad
 }
 
 export function encodeConsumerGroupMetadataKey(w: Writer, version: number, v: ConsumerGroupMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeConsumerGroupMetadataKey(r: Reader, version: number): ConsumerGroupMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupMetadataKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupMetadataKey = {
     groupId: r.string(flex),

@@ -18,13 +18,13 @@ export function createConsumerGroupPartitionMetadataKey(init?: Partial<ConsumerG
 }
 
 export function encodeConsumerGroupPartitionMetadataKey(w: Writer, version: number, v: ConsumerGroupPartitionMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupPartitionMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupPartitionMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeConsumerGroupPartitionMetadataKey(r: Reader, version: number): ConsumerGroupPartitionMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupPartitionMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupPartitionMetadataKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupPartitionMetadataKey = {
     groupId: r.string(flex),

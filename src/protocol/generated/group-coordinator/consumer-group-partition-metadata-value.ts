@@ -57,19 +57,19 @@ export function createConsumerGroupPartitionMetadataValuePartitionMetadata(init?
 }
 
 export function encodeConsumerGroupPartitionMetadataValue(w: Writer, version: number, v: ConsumerGroupPartitionMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupPartitionMetadataValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupPartitionMetadataValue has no version ${version}`);
   const flex = true;
   w.array(v.topics, flex, (w, e) => encodeConsumerGroupPartitionMetadataValueTopicMetadata(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupPartitionMetadataValue(r: Reader, version: number): ConsumerGroupPartitionMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupPartitionMetadataValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupPartitionMetadataValue has no version ${version}`);
   const flex = true;
   const v: ConsumerGroupPartitionMetadataValue = {
     topics: r.array(flex, (r) => decodeConsumerGroupPartitionMetadataValueTopicMetadata(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -79,7 +79,7 @@ function encodeConsumerGroupPartitionMetadataValueTopicMetadata(w: Writer, versi
   w.string(v.topicName, flex);
   w.int32(v.numPartitions);
   w.array(v.partitionMetadata, flex, (w, e) => encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, version: number): ConsumerGroupPartitionMetadataValueTopicMetadata {
@@ -90,7 +90,7 @@ function decodeConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, versi
     numPartitions: r.int32(),
     partitionMetadata: r.array(flex, (r) => decodeConsumerGroupPartitionMetadataValuePartitionMetadata(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -98,7 +98,7 @@ function encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w: Writer, _
   const flex = true;
   w.int32(v.partition);
   w.array(v.racks, flex, (w, e) => w.string(e, flex));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, _version: number): ConsumerGroupPartitionMetadataValuePartitionMetadata {
@@ -107,6 +107,6 @@ function decodeConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, _
     partition: r.int32(),
     racks: r.array(flex, (r) => r.string(flex)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -21,14 +21,14 @@ export function createConsumerGroupRegularExpressionKey(init?: Partial<ConsumerG
 }
 
 export function encodeConsumerGroupRegularExpressionKey(w: Writer, version: number, v: ConsumerGroupRegularExpressionKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupRegularExpressionKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupRegularExpressionKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.regularExpression, flex);
 }
 
 export function decodeConsumerGroupRegularExpressionKey(r: Reader, version: number): ConsumerGroupRegularExpressionKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupRegularExpressionKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupRegularExpressionKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupRegularExpressionKey = {
     groupId: r.string(flex),

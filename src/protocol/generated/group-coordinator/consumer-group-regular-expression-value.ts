@@ -22,22 +22,22 @@ export function createConsumerGroupRegularExpressionValue(init?: Partial<Consume
 }
 
 export function encodeConsumerGroupRegularExpressionValue(w: Writer, version: number, v: ConsumerGroupRegularExpressionValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupRegularExpressionValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupRegularExpressionValue has no version ${version}`);
   const flex = true;
   w.array(v.topics, flex, (w, e) => w.string(e, flex));
   w.int64(v.version);
   w.int64(v.timestamp);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupRegularExpressionValue(r: Reader, version: number): ConsumerGroupRegularExpressionValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupRegularExpressionValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupRegularExpressionValue has no version ${version}`);
   const flex = true;
   const v: ConsumerGroupRegularExpressionValue = {
     topics: r.array(flex, (r) => r.string(flex)),
     version: r.int64(),
     timestamp: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

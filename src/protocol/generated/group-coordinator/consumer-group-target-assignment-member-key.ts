@@ -21,14 +21,14 @@ export function createConsumerGroupTargetAssignmentMemberKey(init?: Partial<Cons
 }
 
 export function encodeConsumerGroupTargetAssignmentMemberKey(w: Writer, version: number, v: ConsumerGroupTargetAssignmentMemberKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMemberKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMemberKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeConsumerGroupTargetAssignmentMemberKey(r: Reader, version: number): ConsumerGroupTargetAssignmentMemberKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupTargetAssignmentMemberKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupTargetAssignmentMemberKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupTargetAssignmentMemberKey = {
     groupId: r.string(flex),

@@ -35,19 +35,19 @@ export function createConsumerGroupTargetAssignmentMemberValueTopicPartition(ini
 }
 
 export function encodeConsumerGroupTargetAssignmentMemberValue(w: Writer, version: number, v: ConsumerGroupTargetAssignmentMemberValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMemberValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMemberValue has no version ${version}`);
   const flex = true;
   w.array(v.topicPartitions, flex, (w, e) => encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupTargetAssignmentMemberValue(r: Reader, version: number): ConsumerGroupTargetAssignmentMemberValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupTargetAssignmentMemberValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupTargetAssignmentMemberValue has no version ${version}`);
   const flex = true;
   const v: ConsumerGroupTargetAssignmentMemberValue = {
     topicPartitions: r.array(flex, (r) => decodeConsumerGroupTargetAssignmentMemberValueTopicPartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -55,7 +55,7 @@ function encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w: Writer,
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader, _version: number): ConsumerGroupTargetAssignmentMemberValueTopicPartition {
@@ -64,6 +64,6 @@ function decodeConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader,
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

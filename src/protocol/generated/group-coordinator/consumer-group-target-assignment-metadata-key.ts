@@ -18,13 +18,13 @@ export function createConsumerGroupTargetAssignmentMetadataKey(init?: Partial<Co
 }
 
 export function encodeConsumerGroupTargetAssignmentMetadataKey(w: Writer, version: number, v: ConsumerGroupTargetAssignmentMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeConsumerGroupTargetAssignmentMetadataKey(r: Reader, version: number): ConsumerGroupTargetAssignmentMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupTargetAssignmentMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConsumerGroupTargetAssignmentMetadataKey has no version ${version}`);
   const flex = false;
   const v: ConsumerGroupTargetAssignmentMetadataKey = {
     groupId: r.string(flex),

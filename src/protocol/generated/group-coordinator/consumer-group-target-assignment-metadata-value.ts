@@ -22,24 +22,20 @@ export function createConsumerGroupTargetAssignmentMetadataValue(init?: Partial<
 }
 
 export function encodeConsumerGroupTargetAssignmentMetadataValue(w: Writer, version: number, v: ConsumerGroupTargetAssignmentMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMetadataValue has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMetadataValue has no version ${version}`);
   w.int32(v.assignmentEpoch);
-  if (flex) {
-    const t: TagWriter[] = [];
-    if (!(v.assignmentTimestamp === 0n)) t.push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
-    w.tags(t, v._unknownTaggedFields);
-  }
+  const t: TagWriter[] = [];
+  if (!(v.assignmentTimestamp === 0n)) t.push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
+  w.tags(t, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupTargetAssignmentMetadataValue(r: Reader, version: number): ConsumerGroupTargetAssignmentMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConsumerGroupTargetAssignmentMetadataValue has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`ConsumerGroupTargetAssignmentMetadataValue has no version ${version}`);
   const v: ConsumerGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: r.int32(),
     assignmentTimestamp: 0n,
   };
-  if (flex) r.tags(v, (tag, r) => {
+  r.tags(v, (tag, r) => {
     switch (tag) {
       case 0: v.assignmentTimestamp = r.int64(); return true;
       default: return false;

@@ -18,13 +18,13 @@ export function createGroupMetadataKey(init?: Partial<GroupMetadataKey>): GroupM
 }
 
 export function encodeGroupMetadataKey(w: Writer, version: number, v: GroupMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`GroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`GroupMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.group, flex);
 }
 
 export function decodeGroupMetadataKey(r: Reader, version: number): GroupMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`GroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`GroupMetadataKey has no version ${version}`);
   const flex = false;
   const v: GroupMetadataKey = {
     group: r.string(flex),

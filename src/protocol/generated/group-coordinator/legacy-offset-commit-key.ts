@@ -24,7 +24,7 @@ export function createLegacyOffsetCommitKey(init?: Partial<LegacyOffsetCommitKey
 }
 
 export function encodeLegacyOffsetCommitKey(w: Writer, version: number, v: LegacyOffsetCommitKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`LegacyOffsetCommitKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`LegacyOffsetCommitKey has no version ${version}`);
   const flex = false;
   w.string(v.group, flex);
   w.string(v.topic, flex);
@@ -32,7 +32,7 @@ export function encodeLegacyOffsetCommitKey(w: Writer, version: number, v: Legac
 }
 
 export function decodeLegacyOffsetCommitKey(r: Reader, version: number): LegacyOffsetCommitKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`LegacyOffsetCommitKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`LegacyOffsetCommitKey has no version ${version}`);
   const flex = false;
   const v: LegacyOffsetCommitKey = {
     group: r.string(flex),

@@ -24,7 +24,7 @@ export function createLegacyOffsetCommitValue(init?: Partial<LegacyOffsetCommitV
 }
 
 export function encodeLegacyOffsetCommitValue(w: Writer, version: number, v: LegacyOffsetCommitValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`LegacyOffsetCommitValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`LegacyOffsetCommitValue has no version ${version}`);
   const flex = false;
   w.int64(v.offset);
   w.string(v.metadata, flex);
@@ -32,7 +32,7 @@ export function encodeLegacyOffsetCommitValue(w: Writer, version: number, v: Leg
 }
 
 export function decodeLegacyOffsetCommitValue(r: Reader, version: number): LegacyOffsetCommitValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`LegacyOffsetCommitValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`LegacyOffsetCommitValue has no version ${version}`);
   const flex = false;
   const v: LegacyOffsetCommitValue = {
     offset: r.int64(),

@@ -24,7 +24,7 @@ export function createOffsetCommitKey(init?: Partial<OffsetCommitKey>): OffsetCo
 }
 
 export function encodeOffsetCommitKey(w: Writer, version: number, v: OffsetCommitKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`OffsetCommitKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`OffsetCommitKey has no version ${version}`);
   const flex = false;
   w.string(v.group, flex);
   w.string(v.topic, flex);
@@ -32,7 +32,7 @@ export function encodeOffsetCommitKey(w: Writer, version: number, v: OffsetCommi
 }
 
 export function decodeOffsetCommitKey(r: Reader, version: number): OffsetCommitKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`OffsetCommitKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`OffsetCommitKey has no version ${version}`);
   const flex = false;
   const v: OffsetCommitKey = {
     group: r.string(flex),

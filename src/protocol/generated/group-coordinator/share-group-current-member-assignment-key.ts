@@ -21,14 +21,14 @@ export function createShareGroupCurrentMemberAssignmentKey(init?: Partial<ShareG
 }
 
 export function encodeShareGroupCurrentMemberAssignmentKey(w: Writer, version: number, v: ShareGroupCurrentMemberAssignmentKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupCurrentMemberAssignmentKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupCurrentMemberAssignmentKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeShareGroupCurrentMemberAssignmentKey(r: Reader, version: number): ShareGroupCurrentMemberAssignmentKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupCurrentMemberAssignmentKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupCurrentMemberAssignmentKey has no version ${version}`);
   const flex = false;
   const v: ShareGroupCurrentMemberAssignmentKey = {
     groupId: r.string(flex),

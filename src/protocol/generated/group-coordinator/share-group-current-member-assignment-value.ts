@@ -44,17 +44,17 @@ export function createShareGroupCurrentMemberAssignmentValueTopicPartitions(init
 }
 
 export function encodeShareGroupCurrentMemberAssignmentValue(w: Writer, version: number, v: ShareGroupCurrentMemberAssignmentValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupCurrentMemberAssignmentValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupCurrentMemberAssignmentValue has no version ${version}`);
   const flex = true;
   w.int32(v.memberEpoch);
   w.int32(v.previousMemberEpoch);
   w.int8(v.state);
   w.array(v.assignedPartitions, flex, (w, e) => encodeShareGroupCurrentMemberAssignmentValueTopicPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupCurrentMemberAssignmentValue(r: Reader, version: number): ShareGroupCurrentMemberAssignmentValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupCurrentMemberAssignmentValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupCurrentMemberAssignmentValue has no version ${version}`);
   const flex = true;
   const v: ShareGroupCurrentMemberAssignmentValue = {
     memberEpoch: r.int32(),
@@ -62,7 +62,7 @@ export function decodeShareGroupCurrentMemberAssignmentValue(r: Reader, version:
     state: r.int8(),
     assignedPartitions: r.array(flex, (r) => decodeShareGroupCurrentMemberAssignmentValueTopicPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -70,7 +70,7 @@ function encodeShareGroupCurrentMemberAssignmentValueTopicPartitions(w: Writer, 
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, _version: number): ShareGroupCurrentMemberAssignmentValueTopicPartitions {
@@ -79,6 +79,6 @@ function decodeShareGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, 
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -21,14 +21,14 @@ export function createShareGroupMemberMetadataKey(init?: Partial<ShareGroupMembe
 }
 
 export function encodeShareGroupMemberMetadataKey(w: Writer, version: number, v: ShareGroupMemberMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupMemberMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupMemberMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeShareGroupMemberMetadataKey(r: Reader, version: number): ShareGroupMemberMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupMemberMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupMemberMetadataKey has no version ${version}`);
   const flex = false;
   const v: ShareGroupMemberMetadataKey = {
     groupId: r.string(flex),

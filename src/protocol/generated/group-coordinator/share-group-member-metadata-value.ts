@@ -28,17 +28,17 @@ export function createShareGroupMemberMetadataValue(init?: Partial<ShareGroupMem
 }
 
 export function encodeShareGroupMemberMetadataValue(w: Writer, version: number, v: ShareGroupMemberMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupMemberMetadataValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupMemberMetadataValue has no version ${version}`);
   const flex = true;
   w.nullableString(v.rackId, flex);
   w.string(v.clientId, flex);
   w.string(v.clientHost, flex);
   w.array(v.subscribedTopicNames, flex, (w, e) => w.string(e, flex));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupMemberMetadataValue(r: Reader, version: number): ShareGroupMemberMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupMemberMetadataValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupMemberMetadataValue has no version ${version}`);
   const flex = true;
   const v: ShareGroupMemberMetadataValue = {
     rackId: r.nullableString(flex),
@@ -46,6 +46,6 @@ export function decodeShareGroupMemberMetadataValue(r: Reader, version: number):
     clientHost: r.string(flex),
     subscribedTopicNames: r.array(flex, (r) => r.string(flex)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -18,13 +18,13 @@ export function createShareGroupMetadataKey(init?: Partial<ShareGroupMetadataKey
 }
 
 export function encodeShareGroupMetadataKey(w: Writer, version: number, v: ShareGroupMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeShareGroupMetadataKey(r: Reader, version: number): ShareGroupMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupMetadataKey has no version ${version}`);
   const flex = false;
   const v: ShareGroupMetadataKey = {
     groupId: r.string(flex),

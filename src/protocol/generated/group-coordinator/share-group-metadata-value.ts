@@ -22,20 +22,18 @@ export function createShareGroupMetadataValue(init?: Partial<ShareGroupMetadataV
 }
 
 export function encodeShareGroupMetadataValue(w: Writer, version: number, v: ShareGroupMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupMetadataValue has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupMetadataValue has no version ${version}`);
   w.int32(v.epoch);
   w.int64(v.metadataHash);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupMetadataValue(r: Reader, version: number): ShareGroupMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupMetadataValue has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`ShareGroupMetadataValue has no version ${version}`);
   const v: ShareGroupMetadataValue = {
     epoch: r.int32(),
     metadataHash: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

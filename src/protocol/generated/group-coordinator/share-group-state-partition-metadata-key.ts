@@ -18,13 +18,13 @@ export function createShareGroupStatePartitionMetadataKey(init?: Partial<ShareGr
 }
 
 export function encodeShareGroupStatePartitionMetadataKey(w: Writer, version: number, v: ShareGroupStatePartitionMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupStatePartitionMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupStatePartitionMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeShareGroupStatePartitionMetadataKey(r: Reader, version: number): ShareGroupStatePartitionMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupStatePartitionMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupStatePartitionMetadataKey has no version ${version}`);
   const flex = false;
   const v: ShareGroupStatePartitionMetadataKey = {
     groupId: r.string(flex),

@@ -60,23 +60,23 @@ export function createShareGroupStatePartitionMetadataValueTopicInfo(init?: Part
 }
 
 export function encodeShareGroupStatePartitionMetadataValue(w: Writer, version: number, v: ShareGroupStatePartitionMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupStatePartitionMetadataValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupStatePartitionMetadataValue has no version ${version}`);
   const flex = true;
   w.array(v.initializingTopics, flex, (w, e) => encodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(w, version, e));
   w.array(v.initializedTopics, flex, (w, e) => encodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(w, version, e));
   w.array(v.deletingTopics, flex, (w, e) => encodeShareGroupStatePartitionMetadataValueTopicInfo(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupStatePartitionMetadataValue(r: Reader, version: number): ShareGroupStatePartitionMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupStatePartitionMetadataValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupStatePartitionMetadataValue has no version ${version}`);
   const flex = true;
   const v: ShareGroupStatePartitionMetadataValue = {
     initializingTopics: r.array(flex, (r) => decodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r, version)),
     initializedTopics: r.array(flex, (r) => decodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r, version)),
     deletingTopics: r.array(flex, (r) => decodeShareGroupStatePartitionMetadataValueTopicInfo(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -85,7 +85,7 @@ function encodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(w: Write
   w.uuid(v.topicId);
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r: Reader, _version: number): ShareGroupStatePartitionMetadataValueTopicPartitionsInfo {
@@ -95,7 +95,7 @@ function decodeShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r: Reade
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -103,7 +103,7 @@ function encodeShareGroupStatePartitionMetadataValueTopicInfo(w: Writer, _versio
   const flex = true;
   w.uuid(v.topicId);
   w.string(v.topicName, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupStatePartitionMetadataValueTopicInfo(r: Reader, _version: number): ShareGroupStatePartitionMetadataValueTopicInfo {
@@ -112,6 +112,6 @@ function decodeShareGroupStatePartitionMetadataValueTopicInfo(r: Reader, _versio
     topicId: r.uuid(),
     topicName: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -21,14 +21,14 @@ export function createShareGroupTargetAssignmentMemberKey(init?: Partial<ShareGr
 }
 
 export function encodeShareGroupTargetAssignmentMemberKey(w: Writer, version: number, v: ShareGroupTargetAssignmentMemberKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupTargetAssignmentMemberKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupTargetAssignmentMemberKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeShareGroupTargetAssignmentMemberKey(r: Reader, version: number): ShareGroupTargetAssignmentMemberKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupTargetAssignmentMemberKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupTargetAssignmentMemberKey has no version ${version}`);
   const flex = false;
   const v: ShareGroupTargetAssignmentMemberKey = {
     groupId: r.string(flex),

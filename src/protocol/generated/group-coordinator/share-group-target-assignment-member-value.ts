@@ -35,19 +35,19 @@ export function createShareGroupTargetAssignmentMemberValueTopicPartition(init?:
 }
 
 export function encodeShareGroupTargetAssignmentMemberValue(w: Writer, version: number, v: ShareGroupTargetAssignmentMemberValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupTargetAssignmentMemberValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupTargetAssignmentMemberValue has no version ${version}`);
   const flex = true;
   w.array(v.topicPartitions, flex, (w, e) => encodeShareGroupTargetAssignmentMemberValueTopicPartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupTargetAssignmentMemberValue(r: Reader, version: number): ShareGroupTargetAssignmentMemberValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupTargetAssignmentMemberValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupTargetAssignmentMemberValue has no version ${version}`);
   const flex = true;
   const v: ShareGroupTargetAssignmentMemberValue = {
     topicPartitions: r.array(flex, (r) => decodeShareGroupTargetAssignmentMemberValueTopicPartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -55,7 +55,7 @@ function encodeShareGroupTargetAssignmentMemberValueTopicPartition(w: Writer, _v
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupTargetAssignmentMemberValueTopicPartition(r: Reader, _version: number): ShareGroupTargetAssignmentMemberValueTopicPartition {
@@ -64,6 +64,6 @@ function decodeShareGroupTargetAssignmentMemberValueTopicPartition(r: Reader, _v
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -18,13 +18,13 @@ export function createShareGroupTargetAssignmentMetadataKey(init?: Partial<Share
 }
 
 export function encodeShareGroupTargetAssignmentMetadataKey(w: Writer, version: number, v: ShareGroupTargetAssignmentMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareGroupTargetAssignmentMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareGroupTargetAssignmentMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeShareGroupTargetAssignmentMetadataKey(r: Reader, version: number): ShareGroupTargetAssignmentMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareGroupTargetAssignmentMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareGroupTargetAssignmentMetadataKey has no version ${version}`);
   const flex = false;
   const v: ShareGroupTargetAssignmentMetadataKey = {
     groupId: r.string(flex),

@@ -21,14 +21,14 @@ export function createStreamsGroupCurrentMemberAssignmentKey(init?: Partial<Stre
 }
 
 export function encodeStreamsGroupCurrentMemberAssignmentKey(w: Writer, version: number, v: StreamsGroupCurrentMemberAssignmentKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupCurrentMemberAssignmentKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupCurrentMemberAssignmentKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeStreamsGroupCurrentMemberAssignmentKey(r: Reader, version: number): StreamsGroupCurrentMemberAssignmentKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupCurrentMemberAssignmentKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupCurrentMemberAssignmentKey has no version ${version}`);
   const flex = false;
   const v: StreamsGroupCurrentMemberAssignmentKey = {
     groupId: r.string(flex),

@@ -21,14 +21,14 @@ export function createStreamsGroupMemberMetadataKey(init?: Partial<StreamsGroupM
 }
 
 export function encodeStreamsGroupMemberMetadataKey(w: Writer, version: number, v: StreamsGroupMemberMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupMemberMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupMemberMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeStreamsGroupMemberMetadataKey(r: Reader, version: number): StreamsGroupMemberMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupMemberMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupMemberMetadataKey has no version ${version}`);
   const flex = false;
   const v: StreamsGroupMemberMetadataKey = {
     groupId: r.string(flex),

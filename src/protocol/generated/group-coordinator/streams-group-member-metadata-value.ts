@@ -75,7 +75,7 @@ export function createStreamsGroupMemberMetadataValueKeyValue(init?: Partial<Str
 }
 
 export function encodeStreamsGroupMemberMetadataValue(w: Writer, version: number, v: StreamsGroupMemberMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupMemberMetadataValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupMemberMetadataValue has no version ${version}`);
   const flex = true;
   w.nullableString(v.instanceId, flex);
   w.nullableString(v.rackId, flex);
@@ -86,11 +86,11 @@ export function encodeStreamsGroupMemberMetadataValue(w: Writer, version: number
   w.string(v.processId, flex);
   { const s = v.userEndpoint; if (s === null) w.int8(-1); else { w.int8(1); encodeStreamsGroupMemberMetadataValueEndpoint(w, version, s); } }
   w.array(v.clientTags, flex, (w, e) => encodeStreamsGroupMemberMetadataValueKeyValue(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupMemberMetadataValue(r: Reader, version: number): StreamsGroupMemberMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupMemberMetadataValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupMemberMetadataValue has no version ${version}`);
   const flex = true;
   const v: StreamsGroupMemberMetadataValue = {
     instanceId: r.nullableString(flex),
@@ -103,7 +103,7 @@ export function decodeStreamsGroupMemberMetadataValue(r: Reader, version: number
     userEndpoint: (r.int8() < 0 ? null : decodeStreamsGroupMemberMetadataValueEndpoint(r, version)),
     clientTags: r.array(flex, (r) => decodeStreamsGroupMemberMetadataValueKeyValue(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -111,7 +111,7 @@ function encodeStreamsGroupMemberMetadataValueEndpoint(w: Writer, _version: numb
   const flex = true;
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupMemberMetadataValueEndpoint(r: Reader, _version: number): StreamsGroupMemberMetadataValueEndpoint {
@@ -120,7 +120,7 @@ function decodeStreamsGroupMemberMetadataValueEndpoint(r: Reader, _version: numb
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -128,7 +128,7 @@ function encodeStreamsGroupMemberMetadataValueKeyValue(w: Writer, _version: numb
   const flex = true;
   w.string(v.key, flex);
   w.string(v.value, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupMemberMetadataValueKeyValue(r: Reader, _version: number): StreamsGroupMemberMetadataValueKeyValue {
@@ -137,6 +137,6 @@ function decodeStreamsGroupMemberMetadataValueKeyValue(r: Reader, _version: numb
     key: r.string(flex),
     value: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

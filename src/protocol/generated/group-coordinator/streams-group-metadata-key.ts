@@ -18,13 +18,13 @@ export function createStreamsGroupMetadataKey(init?: Partial<StreamsGroupMetadat
 }
 
 export function encodeStreamsGroupMetadataKey(w: Writer, version: number, v: StreamsGroupMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeStreamsGroupMetadataKey(r: Reader, version: number): StreamsGroupMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupMetadataKey has no version ${version}`);
   const flex = false;
   const v: StreamsGroupMetadataKey = {
     groupId: r.string(flex),

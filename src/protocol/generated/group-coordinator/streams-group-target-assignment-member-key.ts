@@ -21,14 +21,14 @@ export function createStreamsGroupTargetAssignmentMemberKey(init?: Partial<Strea
 }
 
 export function encodeStreamsGroupTargetAssignmentMemberKey(w: Writer, version: number, v: StreamsGroupTargetAssignmentMemberKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMemberKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMemberKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
 }
 
 export function decodeStreamsGroupTargetAssignmentMemberKey(r: Reader, version: number): StreamsGroupTargetAssignmentMemberKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupTargetAssignmentMemberKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupTargetAssignmentMemberKey has no version ${version}`);
   const flex = false;
   const v: StreamsGroupTargetAssignmentMemberKey = {
     groupId: r.string(flex),

@@ -41,23 +41,23 @@ export function createStreamsGroupTargetAssignmentMemberValueTaskIds(init?: Part
 }
 
 export function encodeStreamsGroupTargetAssignmentMemberValue(w: Writer, version: number, v: StreamsGroupTargetAssignmentMemberValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMemberValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMemberValue has no version ${version}`);
   const flex = true;
   w.array(v.activeTasks, flex, (w, e) => encodeStreamsGroupTargetAssignmentMemberValueTaskIds(w, version, e));
   w.array(v.standbyTasks, flex, (w, e) => encodeStreamsGroupTargetAssignmentMemberValueTaskIds(w, version, e));
   w.array(v.warmupTasks, flex, (w, e) => encodeStreamsGroupTargetAssignmentMemberValueTaskIds(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupTargetAssignmentMemberValue(r: Reader, version: number): StreamsGroupTargetAssignmentMemberValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupTargetAssignmentMemberValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupTargetAssignmentMemberValue has no version ${version}`);
   const flex = true;
   const v: StreamsGroupTargetAssignmentMemberValue = {
     activeTasks: r.array(flex, (r) => decodeStreamsGroupTargetAssignmentMemberValueTaskIds(r, version)),
     standbyTasks: r.array(flex, (r) => decodeStreamsGroupTargetAssignmentMemberValueTaskIds(r, version)),
     warmupTasks: r.array(flex, (r) => decodeStreamsGroupTargetAssignmentMemberValueTaskIds(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -65,7 +65,7 @@ function encodeStreamsGroupTargetAssignmentMemberValueTaskIds(w: Writer, _versio
   const flex = true;
   w.string(v.subtopologyId, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupTargetAssignmentMemberValueTaskIds(r: Reader, _version: number): StreamsGroupTargetAssignmentMemberValueTaskIds {
@@ -74,6 +74,6 @@ function decodeStreamsGroupTargetAssignmentMemberValueTaskIds(r: Reader, _versio
     subtopologyId: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -18,13 +18,13 @@ export function createStreamsGroupTargetAssignmentMetadataKey(init?: Partial<Str
 }
 
 export function encodeStreamsGroupTargetAssignmentMetadataKey(w: Writer, version: number, v: StreamsGroupTargetAssignmentMetadataKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMetadataKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMetadataKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeStreamsGroupTargetAssignmentMetadataKey(r: Reader, version: number): StreamsGroupTargetAssignmentMetadataKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupTargetAssignmentMetadataKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupTargetAssignmentMetadataKey has no version ${version}`);
   const flex = false;
   const v: StreamsGroupTargetAssignmentMetadataKey = {
     groupId: r.string(flex),

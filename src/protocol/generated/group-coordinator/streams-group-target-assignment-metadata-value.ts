@@ -22,24 +22,20 @@ export function createStreamsGroupTargetAssignmentMetadataValue(init?: Partial<S
 }
 
 export function encodeStreamsGroupTargetAssignmentMetadataValue(w: Writer, version: number, v: StreamsGroupTargetAssignmentMetadataValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMetadataValue has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMetadataValue has no version ${version}`);
   w.int32(v.assignmentEpoch);
-  if (flex) {
-    const t: TagWriter[] = [];
-    if (!(v.assignmentTimestamp === 0n)) t.push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
-    w.tags(t, v._unknownTaggedFields);
-  }
+  const t: TagWriter[] = [];
+  if (!(v.assignmentTimestamp === 0n)) t.push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
+  w.tags(t, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupTargetAssignmentMetadataValue(r: Reader, version: number): StreamsGroupTargetAssignmentMetadataValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupTargetAssignmentMetadataValue has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`StreamsGroupTargetAssignmentMetadataValue has no version ${version}`);
   const v: StreamsGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: r.int32(),
     assignmentTimestamp: 0n,
   };
-  if (flex) r.tags(v, (tag, r) => {
+  r.tags(v, (tag, r) => {
     switch (tag) {
       case 0: v.assignmentTimestamp = r.int64(); return true;
       default: return false;

@@ -18,13 +18,13 @@ export function createStreamsGroupTopologyKey(init?: Partial<StreamsGroupTopolog
 }
 
 export function encodeStreamsGroupTopologyKey(w: Writer, version: number, v: StreamsGroupTopologyKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupTopologyKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTopologyKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
 }
 
 export function decodeStreamsGroupTopologyKey(r: Reader, version: number): StreamsGroupTopologyKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupTopologyKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupTopologyKey has no version ${version}`);
   const flex = false;
   const v: StreamsGroupTopologyKey = {
     groupId: r.string(flex),

@@ -110,21 +110,21 @@ export function createStreamsGroupTopologyValueCopartitionGroup(init?: Partial<S
 }
 
 export function encodeStreamsGroupTopologyValue(w: Writer, version: number, v: StreamsGroupTopologyValue): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupTopologyValue has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTopologyValue has no version ${version}`);
   const flex = true;
   w.int32(v.epoch);
   w.array(v.subtopologies, flex, (w, e) => encodeStreamsGroupTopologyValueSubtopology(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupTopologyValue(r: Reader, version: number): StreamsGroupTopologyValue {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupTopologyValue has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupTopologyValue has no version ${version}`);
   const flex = true;
   const v: StreamsGroupTopologyValue = {
     epoch: r.int32(),
     subtopologies: r.array(flex, (r) => decodeStreamsGroupTopologyValueSubtopology(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -137,7 +137,7 @@ function encodeStreamsGroupTopologyValueSubtopology(w: Writer, version: number, 
   w.array(v.repartitionSinkTopics, flex, (w, e) => w.string(e, flex));
   w.array(v.repartitionSourceTopics, flex, (w, e) => encodeStreamsGroupTopologyValueTopicInfo(w, version, e));
   w.array(v.copartitionGroups, flex, (w, e) => encodeStreamsGroupTopologyValueCopartitionGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupTopologyValueSubtopology(r: Reader, version: number): StreamsGroupTopologyValueSubtopology {
@@ -151,7 +151,7 @@ function decodeStreamsGroupTopologyValueSubtopology(r: Reader, version: number):
     repartitionSourceTopics: r.array(flex, (r) => decodeStreamsGroupTopologyValueTopicInfo(r, version)),
     copartitionGroups: r.array(flex, (r) => decodeStreamsGroupTopologyValueCopartitionGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -161,7 +161,7 @@ function encodeStreamsGroupTopologyValueTopicInfo(w: Writer, version: number, v:
   w.int32(v.partitions);
   w.int16(v.replicationFactor);
   w.array(v.topicConfigs, flex, (w, e) => encodeStreamsGroupTopologyValueTopicConfig(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupTopologyValueTopicInfo(r: Reader, version: number): StreamsGroupTopologyValueTopicInfo {
@@ -172,7 +172,7 @@ function decodeStreamsGroupTopologyValueTopicInfo(r: Reader, version: number): S
     replicationFactor: r.int16(),
     topicConfigs: r.array(flex, (r) => decodeStreamsGroupTopologyValueTopicConfig(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -180,7 +180,7 @@ function encodeStreamsGroupTopologyValueTopicConfig(w: Writer, _version: number,
   const flex = true;
   w.string(v.key, flex);
   w.string(v.value, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupTopologyValueTopicConfig(r: Reader, _version: number): StreamsGroupTopologyValueTopicConfig {
@@ -189,7 +189,7 @@ function decodeStreamsGroupTopologyValueTopicConfig(r: Reader, _version: number)
     key: r.string(flex),
     value: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -198,7 +198,7 @@ function encodeStreamsGroupTopologyValueCopartitionGroup(w: Writer, _version: nu
   w.array(v.sourceTopics, flex, (w, e) => w.int16(e));
   w.array(v.sourceTopicRegex, flex, (w, e) => w.int16(e));
   w.array(v.repartitionSourceTopics, flex, (w, e) => w.int16(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupTopologyValueCopartitionGroup(r: Reader, _version: number): StreamsGroupTopologyValueCopartitionGroup {
@@ -208,6 +208,6 @@ function decodeStreamsGroupTopologyValueCopartitionGroup(r: Reader, _version: nu
     sourceTopicRegex: r.array(flex, (r) => r.int16()),
     repartitionSourceTopics: r.array(flex, (r) => r.int16()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -62,7 +62,7 @@ export function encodeAddRaftVoterRequest(w: Writer, version: number, v: AddRaft
   w.array(v.listeners, flex, (w, e) => encodeAddRaftVoterRequestListener(w, version, e));
   if (version >= 1) w.bool(v.ackWhenCommitted);
   else if (!(v.ackWhenCommitted === true)) throw fieldUnsupported('AddRaftVoterRequest.ackWhenCommitted', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVoterRequest {
@@ -76,7 +76,7 @@ export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVo
     listeners: r.array(flex, (r) => decodeAddRaftVoterRequestListener(r, version)),
     ackWhenCommitted: version >= 1 ? r.bool() : true,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -85,7 +85,7 @@ function encodeAddRaftVoterRequestListener(w: Writer, _version: number, v: AddRa
   w.string(v.name, flex);
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAddRaftVoterRequestListener(r: Reader, _version: number): AddRaftVoterRequestListener {
@@ -95,6 +95,6 @@ function decodeAddRaftVoterRequestListener(r: Reader, _version: number): AddRaft
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

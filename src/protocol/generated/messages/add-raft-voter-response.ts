@@ -30,7 +30,7 @@ export function encodeAddRaftVoterResponse(w: Writer, version: number, v: AddRaf
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAddRaftVoterResponse(r: Reader, version: number): AddRaftVoterResponse {
@@ -41,6 +41,6 @@ export function decodeAddRaftVoterResponse(r: Reader, version: number): AddRaftV
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -22,20 +22,18 @@ export function createAllocateProducerIdsRequest(init?: Partial<AllocateProducer
 }
 
 export function encodeAllocateProducerIdsRequest(w: Writer, version: number, v: AllocateProducerIdsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AllocateProducerIdsRequest has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`AllocateProducerIdsRequest has no version ${version}`);
   w.int32(v.brokerId);
   w.int64(v.brokerEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAllocateProducerIdsRequest(r: Reader, version: number): AllocateProducerIdsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`AllocateProducerIdsRequest has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`AllocateProducerIdsRequest has no version ${version}`);
   const v: AllocateProducerIdsRequest = {
     brokerId: r.int32(),
     brokerEpoch: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

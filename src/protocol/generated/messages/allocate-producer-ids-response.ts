@@ -28,24 +28,22 @@ export function createAllocateProducerIdsResponse(init?: Partial<AllocateProduce
 }
 
 export function encodeAllocateProducerIdsResponse(w: Writer, version: number, v: AllocateProducerIdsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AllocateProducerIdsResponse has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`AllocateProducerIdsResponse has no version ${version}`);
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.int64(v.producerIdStart);
   w.int32(v.producerIdLen);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAllocateProducerIdsResponse(r: Reader, version: number): AllocateProducerIdsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`AllocateProducerIdsResponse has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`AllocateProducerIdsResponse has no version ${version}`);
   const v: AllocateProducerIdsResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     producerIdStart: r.int64(),
     producerIdLen: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

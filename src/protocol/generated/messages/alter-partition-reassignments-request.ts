@@ -63,7 +63,7 @@ export function encodeAlterPartitionReassignmentsRequest(w: Writer, version: num
   if (version >= 1) w.bool(v.allowReplicationFactorChange);
   else if (!(v.allowReplicationFactorChange === true)) throw fieldUnsupported('AlterPartitionReassignmentsRequest.allowReplicationFactorChange', version);
   w.array(v.topics, flex, (w, e) => encodeAlterPartitionReassignmentsRequestReassignableTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterPartitionReassignmentsRequest(r: Reader, version: number): AlterPartitionReassignmentsRequest {
@@ -74,7 +74,7 @@ export function decodeAlterPartitionReassignmentsRequest(r: Reader, version: num
     allowReplicationFactorChange: version >= 1 ? r.bool() : true,
     topics: r.array(flex, (r) => decodeAlterPartitionReassignmentsRequestReassignableTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -82,7 +82,7 @@ function encodeAlterPartitionReassignmentsRequestReassignableTopic(w: Writer, ve
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitions, flex, (w, e) => encodeAlterPartitionReassignmentsRequestReassignablePartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, version: number): AlterPartitionReassignmentsRequestReassignableTopic {
@@ -91,7 +91,7 @@ function decodeAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, ve
     name: r.string(flex),
     partitions: r.array(flex, (r) => decodeAlterPartitionReassignmentsRequestReassignablePartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -99,7 +99,7 @@ function encodeAlterPartitionReassignmentsRequestReassignablePartition(w: Writer
   const flex = true;
   w.int32(v.partitionIndex);
   w.nullableArray(v.replicas, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsRequestReassignablePartition(r: Reader, _version: number): AlterPartitionReassignmentsRequestReassignablePartition {
@@ -108,6 +108,6 @@ function decodeAlterPartitionReassignmentsRequestReassignablePartition(r: Reader
     partitionIndex: r.int32(),
     replicas: r.nullableArray(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

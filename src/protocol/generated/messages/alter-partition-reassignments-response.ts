@@ -73,7 +73,7 @@ export function encodeAlterPartitionReassignmentsResponse(w: Writer, version: nu
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.responses, flex, (w, e) => encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterPartitionReassignmentsResponse(r: Reader, version: number): AlterPartitionReassignmentsResponse {
@@ -86,7 +86,7 @@ export function decodeAlterPartitionReassignmentsResponse(r: Reader, version: nu
     errorMessage: r.nullableString(flex),
     responses: r.array(flex, (r) => decodeAlterPartitionReassignmentsResponseReassignableTopicResponse(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -94,7 +94,7 @@ function encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w: W
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitions, flex, (w, e) => encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsResponseReassignableTopicResponse(r: Reader, version: number): AlterPartitionReassignmentsResponseReassignableTopicResponse {
@@ -103,7 +103,7 @@ function decodeAlterPartitionReassignmentsResponseReassignableTopicResponse(r: R
     name: r.string(flex),
     partitions: r.array(flex, (r) => decodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -112,7 +112,7 @@ function encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(r: Reader, _version: number): AlterPartitionReassignmentsResponseReassignablePartitionResponse {
@@ -122,6 +122,6 @@ function decodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

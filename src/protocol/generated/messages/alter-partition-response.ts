@@ -77,7 +77,7 @@ export function encodeAlterPartitionResponse(w: Writer, version: number, v: Alte
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.array(v.topics, flex, (w, e) => encodeAlterPartitionResponseTopicData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterPartitionResponse(r: Reader, version: number): AlterPartitionResponse {
@@ -88,7 +88,7 @@ export function decodeAlterPartitionResponse(r: Reader, version: number): AlterP
     errorCode: r.int16(),
     topics: r.array(flex, (r) => decodeAlterPartitionResponseTopicData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -96,7 +96,7 @@ function encodeAlterPartitionResponseTopicData(w: Writer, version: number, v: Al
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeAlterPartitionResponsePartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterPartitionResponseTopicData(r: Reader, version: number): AlterPartitionResponseTopicData {
@@ -105,7 +105,7 @@ function decodeAlterPartitionResponseTopicData(r: Reader, version: number): Alte
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeAlterPartitionResponsePartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -118,7 +118,7 @@ function encodeAlterPartitionResponsePartitionData(w: Writer, _version: number, 
   w.array(v.isr, flex, (w, e) => w.int32(e));
   w.int8(v.leaderRecoveryState);
   w.int32(v.partitionEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterPartitionResponsePartitionData(r: Reader, _version: number): AlterPartitionResponsePartitionData {
@@ -132,6 +132,6 @@ function decodeAlterPartitionResponsePartitionData(r: Reader, _version: number):
     leaderRecoveryState: r.int8(),
     partitionEpoch: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

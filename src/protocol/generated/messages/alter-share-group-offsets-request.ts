@@ -54,21 +54,21 @@ export function createAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequest
 }
 
 export function encodeAlterShareGroupOffsetsRequest(w: Writer, version: number, v: AlterShareGroupOffsetsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AlterShareGroupOffsetsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AlterShareGroupOffsetsRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterShareGroupOffsetsRequest(r: Reader, version: number): AlterShareGroupOffsetsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`AlterShareGroupOffsetsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`AlterShareGroupOffsetsRequest has no version ${version}`);
   const flex = true;
   const v: AlterShareGroupOffsetsRequest = {
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -76,7 +76,7 @@ function encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(w
   const flex = true;
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(r: Reader, version: number): AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic {
@@ -85,23 +85,21 @@ function decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(r
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(w: Writer, _version: number, v: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition): void {
-  const flex = true;
   w.int32(v.partitionIndex);
   w.int64(v.startOffset);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(r: Reader, _version: number): AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition {
-  const flex = true;
   const v: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition = {
     partitionIndex: r.int32(),
     startOffset: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -65,17 +65,17 @@ export function createAlterShareGroupOffsetsResponseAlterShareGroupOffsetsRespon
 }
 
 export function encodeAlterShareGroupOffsetsResponse(w: Writer, version: number, v: AlterShareGroupOffsetsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AlterShareGroupOffsetsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AlterShareGroupOffsetsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.responses, flex, (w, e) => encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterShareGroupOffsetsResponse(r: Reader, version: number): AlterShareGroupOffsetsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`AlterShareGroupOffsetsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`AlterShareGroupOffsetsResponse has no version ${version}`);
   const flex = true;
   const v: AlterShareGroupOffsetsResponse = {
     throttleTimeMs: r.int32(),
@@ -83,7 +83,7 @@ export function decodeAlterShareGroupOffsetsResponse(r: Reader, version: number)
     errorMessage: r.nullableString(flex),
     responses: r.array(flex, (r) => decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -92,7 +92,7 @@ function encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic
   w.string(v.topicName, flex);
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(r: Reader, version: number): AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic {
@@ -102,7 +102,7 @@ function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -111,7 +111,7 @@ function encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseParti
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(r: Reader, _version: number): AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition {
@@ -121,6 +121,6 @@ function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseParti
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -63,21 +63,21 @@ export function createAlterUserScramCredentialsRequestScramCredentialUpsertion(i
 }
 
 export function encodeAlterUserScramCredentialsRequest(w: Writer, version: number, v: AlterUserScramCredentialsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AlterUserScramCredentialsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AlterUserScramCredentialsRequest has no version ${version}`);
   const flex = true;
   w.array(v.deletions, flex, (w, e) => encodeAlterUserScramCredentialsRequestScramCredentialDeletion(w, version, e));
   w.array(v.upsertions, flex, (w, e) => encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterUserScramCredentialsRequest(r: Reader, version: number): AlterUserScramCredentialsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`AlterUserScramCredentialsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`AlterUserScramCredentialsRequest has no version ${version}`);
   const flex = true;
   const v: AlterUserScramCredentialsRequest = {
     deletions: r.array(flex, (r) => decodeAlterUserScramCredentialsRequestScramCredentialDeletion(r, version)),
     upsertions: r.array(flex, (r) => decodeAlterUserScramCredentialsRequestScramCredentialUpsertion(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -85,7 +85,7 @@ function encodeAlterUserScramCredentialsRequestScramCredentialDeletion(w: Writer
   const flex = true;
   w.string(v.name, flex);
   w.int8(v.mechanism);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader, _version: number): AlterUserScramCredentialsRequestScramCredentialDeletion {
@@ -94,7 +94,7 @@ function decodeAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader
     name: r.string(flex),
     mechanism: r.int8(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -105,7 +105,7 @@ function encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(w: Write
   w.int32(v.iterations);
   w.bytes(v.salt, flex);
   w.bytes(v.saltedPassword, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterUserScramCredentialsRequestScramCredentialUpsertion(r: Reader, _version: number): AlterUserScramCredentialsRequestScramCredentialUpsertion {
@@ -117,6 +117,6 @@ function decodeAlterUserScramCredentialsRequestScramCredentialUpsertion(r: Reade
     salt: r.bytes(flex),
     saltedPassword: r.bytes(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -41,21 +41,21 @@ export function createAlterUserScramCredentialsResponseAlterUserScramCredentials
 }
 
 export function encodeAlterUserScramCredentialsResponse(w: Writer, version: number, v: AlterUserScramCredentialsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AlterUserScramCredentialsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AlterUserScramCredentialsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.results, flex, (w, e) => encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAlterUserScramCredentialsResponse(r: Reader, version: number): AlterUserScramCredentialsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`AlterUserScramCredentialsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`AlterUserScramCredentialsResponse has no version ${version}`);
   const flex = true;
   const v: AlterUserScramCredentialsResponse = {
     throttleTimeMs: r.int32(),
     results: r.array(flex, (r) => decodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -64,7 +64,7 @@ function encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
   w.string(v.user, flex);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r: Reader, _version: number): AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
@@ -74,6 +74,6 @@ function decodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -70,23 +70,23 @@ export function createAssignReplicasToDirsRequestPartitionData(init?: Partial<As
 }
 
 export function encodeAssignReplicasToDirsRequest(w: Writer, version: number, v: AssignReplicasToDirsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AssignReplicasToDirsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AssignReplicasToDirsRequest has no version ${version}`);
   const flex = true;
   w.int32(v.brokerId);
   w.int64(v.brokerEpoch);
   w.array(v.directories, flex, (w, e) => encodeAssignReplicasToDirsRequestDirectoryData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAssignReplicasToDirsRequest(r: Reader, version: number): AssignReplicasToDirsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`AssignReplicasToDirsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`AssignReplicasToDirsRequest has no version ${version}`);
   const flex = true;
   const v: AssignReplicasToDirsRequest = {
     brokerId: r.int32(),
     brokerEpoch: r.int64(),
     directories: r.array(flex, (r) => decodeAssignReplicasToDirsRequestDirectoryData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -94,7 +94,7 @@ function encodeAssignReplicasToDirsRequestDirectoryData(w: Writer, version: numb
   const flex = true;
   w.uuid(v.id);
   w.array(v.topics, flex, (w, e) => encodeAssignReplicasToDirsRequestTopicData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsRequestDirectoryData(r: Reader, version: number): AssignReplicasToDirsRequestDirectoryData {
@@ -103,7 +103,7 @@ function decodeAssignReplicasToDirsRequestDirectoryData(r: Reader, version: numb
     id: r.uuid(),
     topics: r.array(flex, (r) => decodeAssignReplicasToDirsRequestTopicData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -111,7 +111,7 @@ function encodeAssignReplicasToDirsRequestTopicData(w: Writer, version: number, 
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeAssignReplicasToDirsRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsRequestTopicData(r: Reader, version: number): AssignReplicasToDirsRequestTopicData {
@@ -120,21 +120,19 @@ function decodeAssignReplicasToDirsRequestTopicData(r: Reader, version: number):
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeAssignReplicasToDirsRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeAssignReplicasToDirsRequestPartitionData(w: Writer, _version: number, v: AssignReplicasToDirsRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partitionIndex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsRequestPartitionData(r: Reader, _version: number): AssignReplicasToDirsRequestPartitionData {
-  const flex = true;
   const v: AssignReplicasToDirsRequestPartitionData = {
     partitionIndex: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

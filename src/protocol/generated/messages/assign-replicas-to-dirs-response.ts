@@ -73,23 +73,23 @@ export function createAssignReplicasToDirsResponsePartitionData(init?: Partial<A
 }
 
 export function encodeAssignReplicasToDirsResponse(w: Writer, version: number, v: AssignReplicasToDirsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AssignReplicasToDirsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AssignReplicasToDirsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.array(v.directories, flex, (w, e) => encodeAssignReplicasToDirsResponseDirectoryData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAssignReplicasToDirsResponse(r: Reader, version: number): AssignReplicasToDirsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`AssignReplicasToDirsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`AssignReplicasToDirsResponse has no version ${version}`);
   const flex = true;
   const v: AssignReplicasToDirsResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     directories: r.array(flex, (r) => decodeAssignReplicasToDirsResponseDirectoryData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -97,7 +97,7 @@ function encodeAssignReplicasToDirsResponseDirectoryData(w: Writer, version: num
   const flex = true;
   w.uuid(v.id);
   w.array(v.topics, flex, (w, e) => encodeAssignReplicasToDirsResponseTopicData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsResponseDirectoryData(r: Reader, version: number): AssignReplicasToDirsResponseDirectoryData {
@@ -106,7 +106,7 @@ function decodeAssignReplicasToDirsResponseDirectoryData(r: Reader, version: num
     id: r.uuid(),
     topics: r.array(flex, (r) => decodeAssignReplicasToDirsResponseTopicData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -114,7 +114,7 @@ function encodeAssignReplicasToDirsResponseTopicData(w: Writer, version: number,
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeAssignReplicasToDirsResponsePartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsResponseTopicData(r: Reader, version: number): AssignReplicasToDirsResponseTopicData {
@@ -123,23 +123,21 @@ function decodeAssignReplicasToDirsResponseTopicData(r: Reader, version: number)
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeAssignReplicasToDirsResponsePartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeAssignReplicasToDirsResponsePartitionData(w: Writer, _version: number, v: AssignReplicasToDirsResponsePartitionData): void {
-  const flex = true;
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsResponsePartitionData(r: Reader, _version: number): AssignReplicasToDirsResponsePartitionData {
-  const flex = true;
   const v: AssignReplicasToDirsResponsePartitionData = {
     partitionIndex: r.int32(),
     errorCode: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

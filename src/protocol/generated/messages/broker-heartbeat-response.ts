@@ -32,18 +32,16 @@ export function createBrokerHeartbeatResponse(init?: Partial<BrokerHeartbeatResp
 
 export function encodeBrokerHeartbeatResponse(w: Writer, version: number, v: BrokerHeartbeatResponse): void {
   if (!(version >= 0 && version <= 2)) throw new ProtocolEncodeError(`BrokerHeartbeatResponse has no version ${version}`);
-  const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.bool(v.isCaughtUp);
   w.bool(v.isFenced);
   w.bool(v.shouldShutDown);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeBrokerHeartbeatResponse(r: Reader, version: number): BrokerHeartbeatResponse {
   if (!(version >= 0 && version <= 2)) r.fail(`BrokerHeartbeatResponse has no version ${version}`);
-  const flex = true;
   const v: BrokerHeartbeatResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
@@ -51,6 +49,6 @@ export function decodeBrokerHeartbeatResponse(r: Reader, version: number): Broke
     isFenced: r.bool(),
     shouldShutDown: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -96,7 +96,7 @@ export function encodeBrokerRegistrationRequest(w: Writer, version: number, v: B
   else if (!(v.isMigratingZkBroker === false)) throw fieldUnsupported('BrokerRegistrationRequest.isMigratingZkBroker', version);
   if (version >= 2) w.array(v.logDirs, flex, (w, e) => w.uuid(e));
   if (version >= 3) w.int64(v.previousBrokerEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeBrokerRegistrationRequest(r: Reader, version: number): BrokerRegistrationRequest {
@@ -113,7 +113,7 @@ export function decodeBrokerRegistrationRequest(r: Reader, version: number): Bro
     logDirs: version >= 2 ? r.array(flex, (r) => r.uuid()) : [],
     previousBrokerEpoch: version >= 3 ? r.int64() : -1n,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -123,7 +123,7 @@ function encodeBrokerRegistrationRequestListener(w: Writer, _version: number, v:
   w.string(v.host, flex);
   w.uint16(v.port);
   w.int16(v.securityProtocol);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeBrokerRegistrationRequestListener(r: Reader, _version: number): BrokerRegistrationRequestListener {
@@ -134,7 +134,7 @@ function decodeBrokerRegistrationRequestListener(r: Reader, _version: number): B
     port: r.uint16(),
     securityProtocol: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -143,7 +143,7 @@ function encodeBrokerRegistrationRequestFeature(w: Writer, _version: number, v: 
   w.string(v.name, flex);
   w.int16(v.minSupportedVersion);
   w.int16(v.maxSupportedVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeBrokerRegistrationRequestFeature(r: Reader, _version: number): BrokerRegistrationRequestFeature {
@@ -153,6 +153,6 @@ function decodeBrokerRegistrationRequestFeature(r: Reader, _version: number): Br
     minSupportedVersion: r.int16(),
     maxSupportedVersion: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -26,21 +26,19 @@ export function createBrokerRegistrationResponse(init?: Partial<BrokerRegistrati
 
 export function encodeBrokerRegistrationResponse(w: Writer, version: number, v: BrokerRegistrationResponse): void {
   if (!(version >= 0 && version <= 4)) throw new ProtocolEncodeError(`BrokerRegistrationResponse has no version ${version}`);
-  const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.int64(v.brokerEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeBrokerRegistrationResponse(r: Reader, version: number): BrokerRegistrationResponse {
   if (!(version >= 0 && version <= 4)) r.fail(`BrokerRegistrationResponse has no version ${version}`);
-  const flex = true;
   const v: BrokerRegistrationResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     brokerEpoch: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -26,7 +26,7 @@ export function encodeConsumerGroupDescribeRequest(w: Writer, version: number, v
   const flex = true;
   w.array(v.groupIds, flex, (w, e) => w.string(e, flex));
   w.bool(v.includeAuthorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): ConsumerGroupDescribeRequest {
@@ -36,6 +36,6 @@ export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): 
     groupIds: r.array(flex, (r) => r.string(flex)),
     includeAuthorizedOperations: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -138,7 +138,7 @@ export function encodeConsumerGroupDescribeResponse(w: Writer, version: number, 
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.groups, flex, (w, e) => encodeConsumerGroupDescribeResponseDescribedGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupDescribeResponse(r: Reader, version: number): ConsumerGroupDescribeResponse {
@@ -148,7 +148,7 @@ export function decodeConsumerGroupDescribeResponse(r: Reader, version: number):
     throttleTimeMs: r.int32(),
     groups: r.array(flex, (r) => decodeConsumerGroupDescribeResponseDescribedGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -163,7 +163,7 @@ function encodeConsumerGroupDescribeResponseDescribedGroup(w: Writer, version: n
   w.string(v.assignorName, flex);
   w.array(v.members, flex, (w, e) => encodeConsumerGroupDescribeResponseMember(w, version, e));
   w.int32(v.authorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, version: number): ConsumerGroupDescribeResponseDescribedGroup {
@@ -179,7 +179,7 @@ function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, version: n
     members: r.array(flex, (r) => decodeConsumerGroupDescribeResponseMember(r, version)),
     authorizedOperations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -196,7 +196,7 @@ function encodeConsumerGroupDescribeResponseMember(w: Writer, version: number, v
   encodeConsumerGroupDescribeResponseAssignment(w, version, v.assignment);
   encodeConsumerGroupDescribeResponseAssignment(w, version, v.targetAssignment);
   if (version >= 1) w.int8(v.memberType);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseMember(r: Reader, version: number): ConsumerGroupDescribeResponseMember {
@@ -214,14 +214,14 @@ function decodeConsumerGroupDescribeResponseMember(r: Reader, version: number): 
     targetAssignment: decodeConsumerGroupDescribeResponseAssignment(r, version),
     memberType: version >= 1 ? r.int8() : -1,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeConsumerGroupDescribeResponseAssignment(w: Writer, version: number, v: ConsumerGroupDescribeResponseAssignment): void {
   const flex = true;
   w.array(v.topicPartitions, flex, (w, e) => encodeConsumerGroupDescribeResponseTopicPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseAssignment(r: Reader, version: number): ConsumerGroupDescribeResponseAssignment {
@@ -229,7 +229,7 @@ function decodeConsumerGroupDescribeResponseAssignment(r: Reader, version: numbe
   const v: ConsumerGroupDescribeResponseAssignment = {
     topicPartitions: r.array(flex, (r) => decodeConsumerGroupDescribeResponseTopicPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -238,7 +238,7 @@ function encodeConsumerGroupDescribeResponseTopicPartitions(w: Writer, _version:
   w.uuid(v.topicId);
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseTopicPartitions(r: Reader, _version: number): ConsumerGroupDescribeResponseTopicPartitions {
@@ -248,6 +248,6 @@ function decodeConsumerGroupDescribeResponseTopicPartitions(r: Reader, _version:
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

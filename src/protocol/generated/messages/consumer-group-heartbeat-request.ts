@@ -75,7 +75,7 @@ export function encodeConsumerGroupHeartbeatRequest(w: Writer, version: number, 
   else if (!(v.subscribedTopicRegex === null)) throw fieldUnsupported('ConsumerGroupHeartbeatRequest.subscribedTopicRegex', version);
   w.nullableString(v.serverAssignor, flex);
   w.nullableArray(v.topicPartitions, flex, (w, e) => encodeConsumerGroupHeartbeatRequestTopicPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupHeartbeatRequest(r: Reader, version: number): ConsumerGroupHeartbeatRequest {
@@ -93,7 +93,7 @@ export function decodeConsumerGroupHeartbeatRequest(r: Reader, version: number):
     serverAssignor: r.nullableString(flex),
     topicPartitions: r.nullableArray(flex, (r) => decodeConsumerGroupHeartbeatRequestTopicPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -101,7 +101,7 @@ function encodeConsumerGroupHeartbeatRequestTopicPartitions(w: Writer, _version:
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, _version: number): ConsumerGroupHeartbeatRequestTopicPartitions {
@@ -110,6 +110,6 @@ function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, _version:
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

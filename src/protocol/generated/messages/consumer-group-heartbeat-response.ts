@@ -75,7 +75,7 @@ export function encodeConsumerGroupHeartbeatResponse(w: Writer, version: number,
   w.int32(v.memberEpoch);
   w.int32(v.heartbeatIntervalMs);
   { const s = v.assignment; if (s === null) w.int8(-1); else { w.int8(1); encodeConsumerGroupHeartbeatResponseAssignment(w, version, s); } }
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConsumerGroupHeartbeatResponse(r: Reader, version: number): ConsumerGroupHeartbeatResponse {
@@ -90,14 +90,14 @@ export function decodeConsumerGroupHeartbeatResponse(r: Reader, version: number)
     heartbeatIntervalMs: r.int32(),
     assignment: (r.int8() < 0 ? null : decodeConsumerGroupHeartbeatResponseAssignment(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeConsumerGroupHeartbeatResponseAssignment(w: Writer, version: number, v: ConsumerGroupHeartbeatResponseAssignment): void {
   const flex = true;
   w.array(v.topicPartitions, flex, (w, e) => encodeConsumerGroupHeartbeatResponseTopicPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupHeartbeatResponseAssignment(r: Reader, version: number): ConsumerGroupHeartbeatResponseAssignment {
@@ -105,7 +105,7 @@ function decodeConsumerGroupHeartbeatResponseAssignment(r: Reader, version: numb
   const v: ConsumerGroupHeartbeatResponseAssignment = {
     topicPartitions: r.array(flex, (r) => decodeConsumerGroupHeartbeatResponseTopicPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -113,7 +113,7 @@ function encodeConsumerGroupHeartbeatResponseTopicPartitions(w: Writer, _version
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, _version: number): ConsumerGroupHeartbeatResponseTopicPartitions {
@@ -122,6 +122,6 @@ function decodeConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, _version
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -16,12 +16,12 @@ export function createControlRecordTypeSchema(init?: Partial<ControlRecordTypeSc
 }
 
 export function encodeControlRecordTypeSchema(w: Writer, version: number, v: ControlRecordTypeSchema): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ControlRecordTypeSchema has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ControlRecordTypeSchema has no version ${version}`);
   w.int16(v.type);
 }
 
 export function decodeControlRecordTypeSchema(r: Reader, version: number): ControlRecordTypeSchema {
-  if (!(version >= 0 && version <= 0)) r.fail(`ControlRecordTypeSchema has no version ${version}`);
+  if (!(version === 0)) r.fail(`ControlRecordTypeSchema has no version ${version}`);
   const v: ControlRecordTypeSchema = {
     type: r.int16(),
   };

@@ -72,18 +72,18 @@ export function createControllerRegistrationRequestFeature(init?: Partial<Contro
 }
 
 export function encodeControllerRegistrationRequest(w: Writer, version: number, v: ControllerRegistrationRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ControllerRegistrationRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ControllerRegistrationRequest has no version ${version}`);
   const flex = true;
   w.int32(v.controllerId);
   w.uuid(v.incarnationId);
   w.bool(v.zkMigrationReady);
   w.array(v.listeners, flex, (w, e) => encodeControllerRegistrationRequestListener(w, version, e));
   w.array(v.features, flex, (w, e) => encodeControllerRegistrationRequestFeature(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeControllerRegistrationRequest(r: Reader, version: number): ControllerRegistrationRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`ControllerRegistrationRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`ControllerRegistrationRequest has no version ${version}`);
   const flex = true;
   const v: ControllerRegistrationRequest = {
     controllerId: r.int32(),
@@ -92,7 +92,7 @@ export function decodeControllerRegistrationRequest(r: Reader, version: number):
     listeners: r.array(flex, (r) => decodeControllerRegistrationRequestListener(r, version)),
     features: r.array(flex, (r) => decodeControllerRegistrationRequestFeature(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -102,7 +102,7 @@ function encodeControllerRegistrationRequestListener(w: Writer, _version: number
   w.string(v.host, flex);
   w.uint16(v.port);
   w.int16(v.securityProtocol);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeControllerRegistrationRequestListener(r: Reader, _version: number): ControllerRegistrationRequestListener {
@@ -113,7 +113,7 @@ function decodeControllerRegistrationRequestListener(r: Reader, _version: number
     port: r.uint16(),
     securityProtocol: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -122,7 +122,7 @@ function encodeControllerRegistrationRequestFeature(w: Writer, _version: number,
   w.string(v.name, flex);
   w.int16(v.minSupportedVersion);
   w.int16(v.maxSupportedVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeControllerRegistrationRequestFeature(r: Reader, _version: number): ControllerRegistrationRequestFeature {
@@ -132,6 +132,6 @@ function decodeControllerRegistrationRequestFeature(r: Reader, _version: number)
     minSupportedVersion: r.int16(),
     maxSupportedVersion: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -25,22 +25,22 @@ export function createControllerRegistrationResponse(init?: Partial<ControllerRe
 }
 
 export function encodeControllerRegistrationResponse(w: Writer, version: number, v: ControllerRegistrationResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ControllerRegistrationResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ControllerRegistrationResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeControllerRegistrationResponse(r: Reader, version: number): ControllerRegistrationResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`ControllerRegistrationResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`ControllerRegistrationResponse has no version ${version}`);
   const flex = true;
   const v: ControllerRegistrationResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -23,22 +23,22 @@ export function createDefaultPrincipalData(init?: Partial<DefaultPrincipalData>)
 }
 
 export function encodeDefaultPrincipalData(w: Writer, version: number, v: DefaultPrincipalData): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DefaultPrincipalData has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DefaultPrincipalData has no version ${version}`);
   const flex = true;
   w.string(v.type, flex);
   w.string(v.name, flex);
   w.bool(v.tokenAuthenticated);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDefaultPrincipalData(r: Reader, version: number): DefaultPrincipalData {
-  if (!(version >= 0 && version <= 0)) r.fail(`DefaultPrincipalData has no version ${version}`);
+  if (!(version === 0)) r.fail(`DefaultPrincipalData has no version ${version}`);
   const flex = true;
   const v: DefaultPrincipalData = {
     type: r.string(flex),
     name: r.string(flex),
     tokenAuthenticated: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -35,28 +35,28 @@ export function createDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsReque
 }
 
 export function encodeDeleteShareGroupOffsetsRequest(w: Writer, version: number, v: DeleteShareGroupOffsetsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DeleteShareGroupOffsetsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DeleteShareGroupOffsetsRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDeleteShareGroupOffsetsRequest(r: Reader, version: number): DeleteShareGroupOffsetsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`DeleteShareGroupOffsetsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`DeleteShareGroupOffsetsRequest has no version ${version}`);
   const flex = true;
   const v: DeleteShareGroupOffsetsRequest = {
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(w: Writer, _version: number, v: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic): void {
   const flex = true;
   w.string(v.topicName, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(r: Reader, _version: number): DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic {
@@ -64,6 +64,6 @@ function decodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic
   const v: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic = {
     topicName: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

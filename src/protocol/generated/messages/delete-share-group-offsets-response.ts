@@ -50,17 +50,17 @@ export function createDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResp
 }
 
 export function encodeDeleteShareGroupOffsetsResponse(w: Writer, version: number, v: DeleteShareGroupOffsetsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DeleteShareGroupOffsetsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DeleteShareGroupOffsetsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.responses, flex, (w, e) => encodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDeleteShareGroupOffsetsResponse(r: Reader, version: number): DeleteShareGroupOffsetsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`DeleteShareGroupOffsetsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`DeleteShareGroupOffsetsResponse has no version ${version}`);
   const flex = true;
   const v: DeleteShareGroupOffsetsResponse = {
     throttleTimeMs: r.int32(),
@@ -68,7 +68,7 @@ export function decodeDeleteShareGroupOffsetsResponse(r: Reader, version: number
     errorMessage: r.nullableString(flex),
     responses: r.array(flex, (r) => decodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -78,7 +78,7 @@ function encodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTop
   w.uuid(v.topicId);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(r: Reader, _version: number): DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic {
@@ -89,6 +89,6 @@ function decodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTop
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

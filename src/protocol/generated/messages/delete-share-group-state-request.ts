@@ -51,21 +51,21 @@ export function createDeleteShareGroupStateRequestPartitionData(init?: Partial<D
 }
 
 export function encodeDeleteShareGroupStateRequest(w: Writer, version: number, v: DeleteShareGroupStateRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DeleteShareGroupStateRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DeleteShareGroupStateRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeDeleteShareGroupStateRequestDeleteStateData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDeleteShareGroupStateRequest(r: Reader, version: number): DeleteShareGroupStateRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`DeleteShareGroupStateRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`DeleteShareGroupStateRequest has no version ${version}`);
   const flex = true;
   const v: DeleteShareGroupStateRequest = {
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeDeleteShareGroupStateRequestDeleteStateData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -73,7 +73,7 @@ function encodeDeleteShareGroupStateRequestDeleteStateData(w: Writer, version: n
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeDeleteShareGroupStateRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateRequestDeleteStateData(r: Reader, version: number): DeleteShareGroupStateRequestDeleteStateData {
@@ -82,21 +82,19 @@ function decodeDeleteShareGroupStateRequestDeleteStateData(r: Reader, version: n
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeDeleteShareGroupStateRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDeleteShareGroupStateRequestPartitionData(w: Writer, _version: number, v: DeleteShareGroupStateRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partition);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateRequestPartitionData(r: Reader, _version: number): DeleteShareGroupStateRequestPartitionData {
-  const flex = true;
   const v: DeleteShareGroupStateRequestPartitionData = {
     partition: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -54,19 +54,19 @@ export function createDeleteShareGroupStateResponsePartitionResult(init?: Partia
 }
 
 export function encodeDeleteShareGroupStateResponse(w: Writer, version: number, v: DeleteShareGroupStateResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DeleteShareGroupStateResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DeleteShareGroupStateResponse has no version ${version}`);
   const flex = true;
   w.array(v.results, flex, (w, e) => encodeDeleteShareGroupStateResponseDeleteStateResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDeleteShareGroupStateResponse(r: Reader, version: number): DeleteShareGroupStateResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`DeleteShareGroupStateResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`DeleteShareGroupStateResponse has no version ${version}`);
   const flex = true;
   const v: DeleteShareGroupStateResponse = {
     results: r.array(flex, (r) => decodeDeleteShareGroupStateResponseDeleteStateResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -74,7 +74,7 @@ function encodeDeleteShareGroupStateResponseDeleteStateResult(w: Writer, version
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeDeleteShareGroupStateResponsePartitionResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateResponseDeleteStateResult(r: Reader, version: number): DeleteShareGroupStateResponseDeleteStateResult {
@@ -83,7 +83,7 @@ function decodeDeleteShareGroupStateResponseDeleteStateResult(r: Reader, version
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeDeleteShareGroupStateResponsePartitionResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -92,7 +92,7 @@ function encodeDeleteShareGroupStateResponsePartitionResult(w: Writer, _version:
   w.int32(v.partition);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateResponsePartitionResult(r: Reader, _version: number): DeleteShareGroupStateResponsePartitionResult {
@@ -102,6 +102,6 @@ function decodeDeleteShareGroupStateResponsePartitionResult(r: Reader, _version:
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -26,23 +26,21 @@ export function createDescribeClusterRequest(init?: Partial<DescribeClusterReque
 
 export function encodeDescribeClusterRequest(w: Writer, version: number, v: DescribeClusterRequest): void {
   if (!(version >= 0 && version <= 2)) throw new ProtocolEncodeError(`DescribeClusterRequest has no version ${version}`);
-  const flex = true;
   w.bool(v.includeClusterAuthorizedOperations);
   if (version >= 1) w.int8(v.endpointType);
   else if (!(v.endpointType === 1)) throw fieldUnsupported('DescribeClusterRequest.endpointType', version);
   if (version >= 2) w.bool(v.includeFencedBrokers);
   else if (!(v.includeFencedBrokers === false)) throw fieldUnsupported('DescribeClusterRequest.includeFencedBrokers', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeClusterRequest(r: Reader, version: number): DescribeClusterRequest {
   if (!(version >= 0 && version <= 2)) r.fail(`DescribeClusterRequest has no version ${version}`);
-  const flex = true;
   const v: DescribeClusterRequest = {
     includeClusterAuthorizedOperations: r.bool(),
     endpointType: version >= 1 ? r.int8() : 1,
     includeFencedBrokers: version >= 2 ? r.bool() : false,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

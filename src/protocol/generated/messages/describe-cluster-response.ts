@@ -76,7 +76,7 @@ export function encodeDescribeClusterResponse(w: Writer, version: number, v: Des
   w.int32(v.controllerId);
   w.array(v.brokers, flex, (w, e) => encodeDescribeClusterResponseDescribeClusterBroker(w, version, e));
   w.int32(v.clusterAuthorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeClusterResponse(r: Reader, version: number): DescribeClusterResponse {
@@ -92,7 +92,7 @@ export function decodeDescribeClusterResponse(r: Reader, version: number): Descr
     brokers: r.array(flex, (r) => decodeDescribeClusterResponseDescribeClusterBroker(r, version)),
     clusterAuthorizedOperations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -104,7 +104,7 @@ function encodeDescribeClusterResponseDescribeClusterBroker(w: Writer, version: 
   w.nullableString(v.rack, flex);
   if (version >= 2) w.bool(v.isFenced);
   else if (!(v.isFenced === false)) throw fieldUnsupported('DescribeClusterResponseDescribeClusterBroker.isFenced', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeClusterResponseDescribeClusterBroker(r: Reader, version: number): DescribeClusterResponseDescribeClusterBroker {
@@ -116,6 +116,6 @@ function decodeDescribeClusterResponseDescribeClusterBroker(r: Reader, version: 
     rack: r.nullableString(flex),
     isFenced: version >= 2 ? r.bool() : false,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

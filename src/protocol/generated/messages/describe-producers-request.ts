@@ -35,19 +35,19 @@ export function createDescribeProducersRequestTopicRequest(init?: Partial<Descri
 }
 
 export function encodeDescribeProducersRequest(w: Writer, version: number, v: DescribeProducersRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeProducersRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeProducersRequest has no version ${version}`);
   const flex = true;
   w.array(v.topics, flex, (w, e) => encodeDescribeProducersRequestTopicRequest(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeProducersRequest(r: Reader, version: number): DescribeProducersRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeProducersRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeProducersRequest has no version ${version}`);
   const flex = true;
   const v: DescribeProducersRequest = {
     topics: r.array(flex, (r) => decodeDescribeProducersRequestTopicRequest(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -55,7 +55,7 @@ function encodeDescribeProducersRequestTopicRequest(w: Writer, _version: number,
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitionIndexes, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeProducersRequestTopicRequest(r: Reader, _version: number): DescribeProducersRequestTopicRequest {
@@ -64,6 +64,6 @@ function decodeDescribeProducersRequestTopicRequest(r: Reader, _version: number)
     name: r.string(flex),
     partitionIndexes: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

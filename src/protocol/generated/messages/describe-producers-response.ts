@@ -88,21 +88,21 @@ export function createDescribeProducersResponseProducerState(init?: Partial<Desc
 }
 
 export function encodeDescribeProducersResponse(w: Writer, version: number, v: DescribeProducersResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeProducersResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeProducersResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.topics, flex, (w, e) => encodeDescribeProducersResponseTopicResponse(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeProducersResponse(r: Reader, version: number): DescribeProducersResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeProducersResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeProducersResponse has no version ${version}`);
   const flex = true;
   const v: DescribeProducersResponse = {
     throttleTimeMs: r.int32(),
     topics: r.array(flex, (r) => decodeDescribeProducersResponseTopicResponse(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -110,7 +110,7 @@ function encodeDescribeProducersResponseTopicResponse(w: Writer, version: number
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitions, flex, (w, e) => encodeDescribeProducersResponsePartitionResponse(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeProducersResponseTopicResponse(r: Reader, version: number): DescribeProducersResponseTopicResponse {
@@ -119,7 +119,7 @@ function decodeDescribeProducersResponseTopicResponse(r: Reader, version: number
     name: r.string(flex),
     partitions: r.array(flex, (r) => decodeDescribeProducersResponsePartitionResponse(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -129,7 +129,7 @@ function encodeDescribeProducersResponsePartitionResponse(w: Writer, version: nu
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.activeProducers, flex, (w, e) => encodeDescribeProducersResponseProducerState(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeProducersResponsePartitionResponse(r: Reader, version: number): DescribeProducersResponsePartitionResponse {
@@ -140,23 +140,21 @@ function decodeDescribeProducersResponsePartitionResponse(r: Reader, version: nu
     errorMessage: r.nullableString(flex),
     activeProducers: r.array(flex, (r) => decodeDescribeProducersResponseProducerState(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDescribeProducersResponseProducerState(w: Writer, _version: number, v: DescribeProducersResponseProducerState): void {
-  const flex = true;
   w.int64(v.producerId);
   w.int32(v.producerEpoch);
   w.int32(v.lastSequence);
   w.int64(v.lastTimestamp);
   w.int32(v.coordinatorEpoch);
   w.int64(v.currentTxnStartOffset);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeProducersResponseProducerState(r: Reader, _version: number): DescribeProducersResponseProducerState {
-  const flex = true;
   const v: DescribeProducersResponseProducerState = {
     producerId: r.int64(),
     producerEpoch: r.int32(),
@@ -165,6 +163,6 @@ function decodeDescribeProducersResponseProducerState(r: Reader, _version: numbe
     coordinatorEpoch: r.int32(),
     currentTxnStartOffset: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

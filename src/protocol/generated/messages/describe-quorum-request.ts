@@ -51,7 +51,7 @@ export function encodeDescribeQuorumRequest(w: Writer, version: number, v: Descr
   if (!(version >= 0 && version <= 2)) throw new ProtocolEncodeError(`DescribeQuorumRequest has no version ${version}`);
   const flex = true;
   w.array(v.topics, flex, (w, e) => encodeDescribeQuorumRequestTopicData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeQuorumRequest(r: Reader, version: number): DescribeQuorumRequest {
@@ -60,7 +60,7 @@ export function decodeDescribeQuorumRequest(r: Reader, version: number): Describ
   const v: DescribeQuorumRequest = {
     topics: r.array(flex, (r) => decodeDescribeQuorumRequestTopicData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -68,7 +68,7 @@ function encodeDescribeQuorumRequestTopicData(w: Writer, version: number, v: Des
   const flex = true;
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => encodeDescribeQuorumRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeQuorumRequestTopicData(r: Reader, version: number): DescribeQuorumRequestTopicData {
@@ -77,21 +77,19 @@ function decodeDescribeQuorumRequestTopicData(r: Reader, version: number): Descr
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => decodeDescribeQuorumRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDescribeQuorumRequestPartitionData(w: Writer, _version: number, v: DescribeQuorumRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partitionIndex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeQuorumRequestPartitionData(r: Reader, _version: number): DescribeQuorumRequestPartitionData {
-  const flex = true;
   const v: DescribeQuorumRequestPartitionData = {
     partitionIndex: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

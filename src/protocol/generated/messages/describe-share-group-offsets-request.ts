@@ -54,7 +54,7 @@ export function encodeDescribeShareGroupOffsetsRequest(w: Writer, version: numbe
   if (!(version >= 0 && version <= 1)) throw new ProtocolEncodeError(`DescribeShareGroupOffsetsRequest has no version ${version}`);
   const flex = true;
   w.array(v.groups, flex, (w, e) => encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeShareGroupOffsetsRequest(r: Reader, version: number): DescribeShareGroupOffsetsRequest {
@@ -63,7 +63,7 @@ export function decodeDescribeShareGroupOffsetsRequest(r: Reader, version: numbe
   const v: DescribeShareGroupOffsetsRequest = {
     groups: r.array(flex, (r) => decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -71,7 +71,7 @@ function encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestG
   const flex = true;
   w.string(v.groupId, flex);
   w.nullableArray(v.topics, flex, (w, e) => encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(r: Reader, version: number): DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup {
@@ -80,7 +80,7 @@ function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestG
     groupId: r.string(flex),
     topics: r.nullableArray(flex, (r) => decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -88,7 +88,7 @@ function encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestT
   const flex = true;
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(r: Reader, _version: number): DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic {
@@ -97,6 +97,6 @@ function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestT
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -94,7 +94,7 @@ export function encodeDescribeShareGroupOffsetsResponse(w: Writer, version: numb
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.groups, flex, (w, e) => encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeShareGroupOffsetsResponse(r: Reader, version: number): DescribeShareGroupOffsetsResponse {
@@ -104,7 +104,7 @@ export function decodeDescribeShareGroupOffsetsResponse(r: Reader, version: numb
     throttleTimeMs: r.int32(),
     groups: r.array(flex, (r) => decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -114,7 +114,7 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   w.array(v.topics, flex, (w, e) => encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic(w, version, e));
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(r: Reader, version: number): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup {
@@ -125,7 +125,7 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -134,7 +134,7 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   w.string(v.topicName, flex);
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic(r: Reader, version: number): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic {
@@ -144,7 +144,7 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -156,7 +156,7 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   if (version >= 1) w.int64(v.lag);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(r: Reader, version: number): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition {
@@ -169,6 +169,6 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

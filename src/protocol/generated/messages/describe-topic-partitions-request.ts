@@ -54,30 +54,30 @@ export function createDescribeTopicPartitionsRequestCursor(init?: Partial<Descri
 }
 
 export function encodeDescribeTopicPartitionsRequest(w: Writer, version: number, v: DescribeTopicPartitionsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeTopicPartitionsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeTopicPartitionsRequest has no version ${version}`);
   const flex = true;
   w.array(v.topics, flex, (w, e) => encodeDescribeTopicPartitionsRequestTopicRequest(w, version, e));
   w.int32(v.responsePartitionLimit);
   { const s = v.cursor; if (s === null) w.int8(-1); else { w.int8(1); encodeDescribeTopicPartitionsRequestCursor(w, version, s); } }
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeTopicPartitionsRequest(r: Reader, version: number): DescribeTopicPartitionsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeTopicPartitionsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeTopicPartitionsRequest has no version ${version}`);
   const flex = true;
   const v: DescribeTopicPartitionsRequest = {
     topics: r.array(flex, (r) => decodeDescribeTopicPartitionsRequestTopicRequest(r, version)),
     responsePartitionLimit: r.int32(),
     cursor: (r.int8() < 0 ? null : decodeDescribeTopicPartitionsRequestCursor(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDescribeTopicPartitionsRequestTopicRequest(w: Writer, _version: number, v: DescribeTopicPartitionsRequestTopicRequest): void {
   const flex = true;
   w.string(v.name, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsRequestTopicRequest(r: Reader, _version: number): DescribeTopicPartitionsRequestTopicRequest {
@@ -85,7 +85,7 @@ function decodeDescribeTopicPartitionsRequestTopicRequest(r: Reader, _version: n
   const v: DescribeTopicPartitionsRequestTopicRequest = {
     name: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -93,7 +93,7 @@ function encodeDescribeTopicPartitionsRequestCursor(w: Writer, _version: number,
   const flex = true;
   w.string(v.topicName, flex);
   w.int32(v.partitionIndex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsRequestCursor(r: Reader, _version: number): DescribeTopicPartitionsRequestCursor {
@@ -102,6 +102,6 @@ function decodeDescribeTopicPartitionsRequestCursor(r: Reader, _version: number)
     topicName: r.string(flex),
     partitionIndex: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -106,23 +106,23 @@ export function createDescribeTopicPartitionsResponseCursor(init?: Partial<Descr
 }
 
 export function encodeDescribeTopicPartitionsResponse(w: Writer, version: number, v: DescribeTopicPartitionsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeTopicPartitionsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeTopicPartitionsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.topics, flex, (w, e) => encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w, version, e));
   { const s = v.nextCursor; if (s === null) w.int8(-1); else { w.int8(1); encodeDescribeTopicPartitionsResponseCursor(w, version, s); } }
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeTopicPartitionsResponse(r: Reader, version: number): DescribeTopicPartitionsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeTopicPartitionsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeTopicPartitionsResponse has no version ${version}`);
   const flex = true;
   const v: DescribeTopicPartitionsResponse = {
     throttleTimeMs: r.int32(),
     topics: r.array(flex, (r) => decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r, version)),
     nextCursor: (r.int8() < 0 ? null : decodeDescribeTopicPartitionsResponseCursor(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -134,7 +134,7 @@ function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTop
   w.bool(v.isInternal);
   w.array(v.partitions, flex, (w, e) => encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w, version, e));
   w.int32(v.topicAuthorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r: Reader, version: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
@@ -147,7 +147,7 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTop
     partitions: r.array(flex, (r) => decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r, version)),
     topicAuthorizedOperations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -162,7 +162,7 @@ function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePar
   w.nullableArray(v.eligibleLeaderReplicas, flex, (w, e) => w.int32(e));
   w.nullableArray(v.lastKnownElr, flex, (w, e) => w.int32(e));
   w.array(v.offlineReplicas, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r: Reader, _version: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
@@ -178,7 +178,7 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePar
     lastKnownElr: r.nullableArray(flex, (r) => r.int32()),
     offlineReplicas: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -186,7 +186,7 @@ function encodeDescribeTopicPartitionsResponseCursor(w: Writer, _version: number
   const flex = true;
   w.string(v.topicName, flex);
   w.int32(v.partitionIndex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsResponseCursor(r: Reader, _version: number): DescribeTopicPartitionsResponseCursor {
@@ -195,6 +195,6 @@ function decodeDescribeTopicPartitionsResponseCursor(r: Reader, _version: number
     topicName: r.string(flex),
     partitionIndex: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -19,18 +19,18 @@ export function createDescribeTransactionsRequest(init?: Partial<DescribeTransac
 }
 
 export function encodeDescribeTransactionsRequest(w: Writer, version: number, v: DescribeTransactionsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeTransactionsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeTransactionsRequest has no version ${version}`);
   const flex = true;
   w.array(v.transactionalIds, flex, (w, e) => w.string(e, flex));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeTransactionsRequest(r: Reader, version: number): DescribeTransactionsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeTransactionsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeTransactionsRequest has no version ${version}`);
   const flex = true;
   const v: DescribeTransactionsRequest = {
     transactionalIds: r.array(flex, (r) => r.string(flex)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -72,21 +72,21 @@ export function createDescribeTransactionsResponseTopicData(init?: Partial<Descr
 }
 
 export function encodeDescribeTransactionsResponse(w: Writer, version: number, v: DescribeTransactionsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeTransactionsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeTransactionsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.transactionStates, flex, (w, e) => encodeDescribeTransactionsResponseTransactionState(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeTransactionsResponse(r: Reader, version: number): DescribeTransactionsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeTransactionsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeTransactionsResponse has no version ${version}`);
   const flex = true;
   const v: DescribeTransactionsResponse = {
     throttleTimeMs: r.int32(),
     transactionStates: r.array(flex, (r) => decodeDescribeTransactionsResponseTransactionState(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -100,7 +100,7 @@ function encodeDescribeTransactionsResponseTransactionState(w: Writer, version: 
   w.int64(v.producerId);
   w.int16(v.producerEpoch);
   w.array(v.topics, flex, (w, e) => encodeDescribeTransactionsResponseTopicData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTransactionsResponseTransactionState(r: Reader, version: number): DescribeTransactionsResponseTransactionState {
@@ -115,7 +115,7 @@ function decodeDescribeTransactionsResponseTransactionState(r: Reader, version: 
     producerEpoch: r.int16(),
     topics: r.array(flex, (r) => decodeDescribeTransactionsResponseTopicData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -123,7 +123,7 @@ function encodeDescribeTransactionsResponseTopicData(w: Writer, _version: number
   const flex = true;
   w.string(v.topic, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeTransactionsResponseTopicData(r: Reader, _version: number): DescribeTransactionsResponseTopicData {
@@ -132,6 +132,6 @@ function decodeDescribeTransactionsResponseTopicData(r: Reader, _version: number
     topic: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -32,26 +32,26 @@ export function createDescribeUserScramCredentialsRequestUserName(init?: Partial
 }
 
 export function encodeDescribeUserScramCredentialsRequest(w: Writer, version: number, v: DescribeUserScramCredentialsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeUserScramCredentialsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeUserScramCredentialsRequest has no version ${version}`);
   const flex = true;
   w.nullableArray(v.users, flex, (w, e) => encodeDescribeUserScramCredentialsRequestUserName(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeUserScramCredentialsRequest(r: Reader, version: number): DescribeUserScramCredentialsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeUserScramCredentialsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeUserScramCredentialsRequest has no version ${version}`);
   const flex = true;
   const v: DescribeUserScramCredentialsRequest = {
     users: r.nullableArray(flex, (r) => decodeDescribeUserScramCredentialsRequestUserName(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDescribeUserScramCredentialsRequestUserName(w: Writer, _version: number, v: DescribeUserScramCredentialsRequestUserName): void {
   const flex = true;
   w.string(v.name, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeUserScramCredentialsRequestUserName(r: Reader, _version: number): DescribeUserScramCredentialsRequestUserName {
@@ -59,6 +59,6 @@ function decodeDescribeUserScramCredentialsRequestUserName(r: Reader, _version: 
   const v: DescribeUserScramCredentialsRequestUserName = {
     name: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -66,17 +66,17 @@ export function createDescribeUserScramCredentialsResponseCredentialInfo(init?: 
 }
 
 export function encodeDescribeUserScramCredentialsResponse(w: Writer, version: number, v: DescribeUserScramCredentialsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DescribeUserScramCredentialsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DescribeUserScramCredentialsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.results, flex, (w, e) => encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDescribeUserScramCredentialsResponse(r: Reader, version: number): DescribeUserScramCredentialsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`DescribeUserScramCredentialsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`DescribeUserScramCredentialsResponse has no version ${version}`);
   const flex = true;
   const v: DescribeUserScramCredentialsResponse = {
     throttleTimeMs: r.int32(),
@@ -84,7 +84,7 @@ export function decodeDescribeUserScramCredentialsResponse(r: Reader, version: n
     errorMessage: r.nullableString(flex),
     results: r.array(flex, (r) => decodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -94,7 +94,7 @@ function encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsR
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.credentialInfos, flex, (w, e) => encodeDescribeUserScramCredentialsResponseCredentialInfo(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r: Reader, version: number): DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
@@ -105,23 +105,21 @@ function decodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsR
     errorMessage: r.nullableString(flex),
     credentialInfos: r.array(flex, (r) => decodeDescribeUserScramCredentialsResponseCredentialInfo(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeDescribeUserScramCredentialsResponseCredentialInfo(w: Writer, _version: number, v: DescribeUserScramCredentialsResponseCredentialInfo): void {
-  const flex = true;
   w.int8(v.mechanism);
   w.int32(v.iterations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeDescribeUserScramCredentialsResponseCredentialInfo(r: Reader, _version: number): DescribeUserScramCredentialsResponseCredentialInfo {
-  const flex = true;
   const v: DescribeUserScramCredentialsResponseCredentialInfo = {
     mechanism: r.int8(),
     iterations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

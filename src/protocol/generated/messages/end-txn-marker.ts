@@ -16,12 +16,12 @@ export function createEndTxnMarker(init?: Partial<EndTxnMarker>): EndTxnMarker {
 }
 
 export function encodeEndTxnMarker(w: Writer, version: number, v: EndTxnMarker): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`EndTxnMarker has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`EndTxnMarker has no version ${version}`);
   w.int32(v.coordinatorEpoch);
 }
 
 export function decodeEndTxnMarker(r: Reader, version: number): EndTxnMarker {
-  if (!(version >= 0 && version <= 0)) r.fail(`EndTxnMarker has no version ${version}`);
+  if (!(version === 0)) r.fail(`EndTxnMarker has no version ${version}`);
   const v: EndTxnMarker = {
     coordinatorEpoch: r.int32(),
   };

@@ -25,22 +25,22 @@ export function createEnvelopeRequest(init?: Partial<EnvelopeRequest>): Envelope
 }
 
 export function encodeEnvelopeRequest(w: Writer, version: number, v: EnvelopeRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`EnvelopeRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`EnvelopeRequest has no version ${version}`);
   const flex = true;
   w.bytes(v.requestData, flex);
   w.nullableBytes(v.requestPrincipal, flex);
   w.bytes(v.clientHostAddress, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeEnvelopeRequest(r: Reader, version: number): EnvelopeRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`EnvelopeRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`EnvelopeRequest has no version ${version}`);
   const flex = true;
   const v: EnvelopeRequest = {
     requestData: r.bytes(flex),
     requestPrincipal: r.nullableBytes(flex),
     clientHostAddress: r.bytes(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

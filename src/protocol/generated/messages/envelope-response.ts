@@ -22,20 +22,20 @@ export function createEnvelopeResponse(init?: Partial<EnvelopeResponse>): Envelo
 }
 
 export function encodeEnvelopeResponse(w: Writer, version: number, v: EnvelopeResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`EnvelopeResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`EnvelopeResponse has no version ${version}`);
   const flex = true;
   w.nullableBytes(v.responseData, flex);
   w.int16(v.errorCode);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeEnvelopeResponse(r: Reader, version: number): EnvelopeResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`EnvelopeResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`EnvelopeResponse has no version ${version}`);
   const flex = true;
   const v: EnvelopeResponse = {
     responseData: r.nullableBytes(flex),
     errorCode: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -19,18 +19,16 @@ export function createGetTelemetrySubscriptionsRequest(init?: Partial<GetTelemet
 }
 
 export function encodeGetTelemetrySubscriptionsRequest(w: Writer, version: number, v: GetTelemetrySubscriptionsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`GetTelemetrySubscriptionsRequest has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`GetTelemetrySubscriptionsRequest has no version ${version}`);
   w.uuid(v.clientInstanceId);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeGetTelemetrySubscriptionsRequest(r: Reader, version: number): GetTelemetrySubscriptionsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`GetTelemetrySubscriptionsRequest has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`GetTelemetrySubscriptionsRequest has no version ${version}`);
   const v: GetTelemetrySubscriptionsRequest = {
     clientInstanceId: r.uuid(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -43,7 +43,7 @@ export function createGetTelemetrySubscriptionsResponse(init?: Partial<GetTeleme
 }
 
 export function encodeGetTelemetrySubscriptionsResponse(w: Writer, version: number, v: GetTelemetrySubscriptionsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`GetTelemetrySubscriptionsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`GetTelemetrySubscriptionsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
@@ -54,11 +54,11 @@ export function encodeGetTelemetrySubscriptionsResponse(w: Writer, version: numb
   w.int32(v.telemetryMaxBytes);
   w.bool(v.deltaTemporality);
   w.array(v.requestedMetrics, flex, (w, e) => w.string(e, flex));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeGetTelemetrySubscriptionsResponse(r: Reader, version: number): GetTelemetrySubscriptionsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`GetTelemetrySubscriptionsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`GetTelemetrySubscriptionsResponse has no version ${version}`);
   const flex = true;
   const v: GetTelemetrySubscriptionsResponse = {
     throttleTimeMs: r.int32(),
@@ -71,6 +71,6 @@ export function decodeGetTelemetrySubscriptionsResponse(r: Reader, version: numb
     deltaTemporality: r.bool(),
     requestedMetrics: r.array(flex, (r) => r.string(flex)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

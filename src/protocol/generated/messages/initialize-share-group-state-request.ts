@@ -57,21 +57,21 @@ export function createInitializeShareGroupStateRequestPartitionData(init?: Parti
 }
 
 export function encodeInitializeShareGroupStateRequest(w: Writer, version: number, v: InitializeShareGroupStateRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`InitializeShareGroupStateRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`InitializeShareGroupStateRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeInitializeShareGroupStateRequestInitializeStateData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeInitializeShareGroupStateRequest(r: Reader, version: number): InitializeShareGroupStateRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`InitializeShareGroupStateRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`InitializeShareGroupStateRequest has no version ${version}`);
   const flex = true;
   const v: InitializeShareGroupStateRequest = {
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeInitializeShareGroupStateRequestInitializeStateData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -79,7 +79,7 @@ function encodeInitializeShareGroupStateRequestInitializeStateData(w: Writer, ve
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeInitializeShareGroupStateRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateRequestInitializeStateData(r: Reader, version: number): InitializeShareGroupStateRequestInitializeStateData {
@@ -88,25 +88,23 @@ function decodeInitializeShareGroupStateRequestInitializeStateData(r: Reader, ve
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeInitializeShareGroupStateRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeInitializeShareGroupStateRequestPartitionData(w: Writer, _version: number, v: InitializeShareGroupStateRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partition);
   w.int32(v.stateEpoch);
   w.int64(v.startOffset);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateRequestPartitionData(r: Reader, _version: number): InitializeShareGroupStateRequestPartitionData {
-  const flex = true;
   const v: InitializeShareGroupStateRequestPartitionData = {
     partition: r.int32(),
     stateEpoch: r.int32(),
     startOffset: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -54,19 +54,19 @@ export function createInitializeShareGroupStateResponsePartitionResult(init?: Pa
 }
 
 export function encodeInitializeShareGroupStateResponse(w: Writer, version: number, v: InitializeShareGroupStateResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`InitializeShareGroupStateResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`InitializeShareGroupStateResponse has no version ${version}`);
   const flex = true;
   w.array(v.results, flex, (w, e) => encodeInitializeShareGroupStateResponseInitializeStateResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeInitializeShareGroupStateResponse(r: Reader, version: number): InitializeShareGroupStateResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`InitializeShareGroupStateResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`InitializeShareGroupStateResponse has no version ${version}`);
   const flex = true;
   const v: InitializeShareGroupStateResponse = {
     results: r.array(flex, (r) => decodeInitializeShareGroupStateResponseInitializeStateResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -74,7 +74,7 @@ function encodeInitializeShareGroupStateResponseInitializeStateResult(w: Writer,
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeInitializeShareGroupStateResponsePartitionResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateResponseInitializeStateResult(r: Reader, version: number): InitializeShareGroupStateResponseInitializeStateResult {
@@ -83,7 +83,7 @@ function decodeInitializeShareGroupStateResponseInitializeStateResult(r: Reader,
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeInitializeShareGroupStateResponsePartitionResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -92,7 +92,7 @@ function encodeInitializeShareGroupStateResponsePartitionResult(w: Writer, _vers
   w.int32(v.partition);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateResponsePartitionResult(r: Reader, _version: number): InitializeShareGroupStateResponsePartitionResult {
@@ -102,6 +102,6 @@ function decodeInitializeShareGroupStateResponsePartitionResult(r: Reader, _vers
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

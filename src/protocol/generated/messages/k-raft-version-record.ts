@@ -20,20 +20,18 @@ export function createKRaftVersionRecord(init?: Partial<KRaftVersionRecord>): KR
 }
 
 export function encodeKRaftVersionRecord(w: Writer, version: number, v: KRaftVersionRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`KRaftVersionRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`KRaftVersionRecord has no version ${version}`);
   w.int16(v.version);
   w.int16(v.kRaftVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeKRaftVersionRecord(r: Reader, version: number): KRaftVersionRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`KRaftVersionRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`KRaftVersionRecord has no version ${version}`);
   const v: KRaftVersionRecord = {
     version: r.int16(),
     kRaftVersion: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -48,7 +48,7 @@ export function encodeLeaderChangeMessage(w: Writer, version: number, v: LeaderC
   w.int32(v.leaderId);
   w.array(v.voters, flex, (w, e) => encodeLeaderChangeMessageVoter(w, version, e));
   w.array(v.grantingVoters, flex, (w, e) => encodeLeaderChangeMessageVoter(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeLeaderChangeMessage(r: Reader, version: number): LeaderChangeMessage {
@@ -60,24 +60,22 @@ export function decodeLeaderChangeMessage(r: Reader, version: number): LeaderCha
     voters: r.array(flex, (r) => decodeLeaderChangeMessageVoter(r, version)),
     grantingVoters: r.array(flex, (r) => decodeLeaderChangeMessageVoter(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeLeaderChangeMessageVoter(w: Writer, version: number, v: LeaderChangeMessageVoter): void {
-  const flex = true;
   w.int32(v.voterId);
   if (version >= 1) w.uuid(v.voterDirectoryId);
   else if (!(v.voterDirectoryId === ZERO_UUID)) throw fieldUnsupported('LeaderChangeMessageVoter.voterDirectoryId', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeLeaderChangeMessageVoter(r: Reader, version: number): LeaderChangeMessageVoter {
-  const flex = true;
   const v: LeaderChangeMessageVoter = {
     voterId: r.int32(),
     voterDirectoryId: version >= 1 ? r.uuid() : ZERO_UUID,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -46,7 +46,7 @@ export function encodeListConfigResourcesResponse(w: Writer, version: number, v:
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.array(v.configResources, flex, (w, e) => encodeListConfigResourcesResponseConfigResource(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeListConfigResourcesResponse(r: Reader, version: number): ListConfigResourcesResponse {
@@ -57,7 +57,7 @@ export function decodeListConfigResourcesResponse(r: Reader, version: number): L
     errorCode: r.int16(),
     configResources: r.array(flex, (r) => decodeListConfigResourcesResponseConfigResource(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -65,7 +65,7 @@ function encodeListConfigResourcesResponseConfigResource(w: Writer, version: num
   const flex = true;
   w.string(v.resourceName, flex);
   if (version >= 1) w.int8(v.resourceType);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeListConfigResourcesResponseConfigResource(r: Reader, version: number): ListConfigResourcesResponseConfigResource {
@@ -74,6 +74,6 @@ function decodeListConfigResourcesResponseConfigResource(r: Reader, version: num
     resourceName: r.string(flex),
     resourceType: version >= 1 ? r.int8() : 16,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -38,21 +38,21 @@ export function createListPartitionReassignmentsRequestListPartitionReassignment
 }
 
 export function encodeListPartitionReassignmentsRequest(w: Writer, version: number, v: ListPartitionReassignmentsRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ListPartitionReassignmentsRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ListPartitionReassignmentsRequest has no version ${version}`);
   const flex = true;
   w.int32(v.timeoutMs);
   w.nullableArray(v.topics, flex, (w, e) => encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeListPartitionReassignmentsRequest(r: Reader, version: number): ListPartitionReassignmentsRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`ListPartitionReassignmentsRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`ListPartitionReassignmentsRequest has no version ${version}`);
   const flex = true;
   const v: ListPartitionReassignmentsRequest = {
     timeoutMs: r.int32(),
     topics: r.nullableArray(flex, (r) => decodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -60,7 +60,7 @@ function encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitionIndexes, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r: Reader, _version: number): ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
@@ -69,6 +69,6 @@ function decodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics
     name: r.string(flex),
     partitionIndexes: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -66,17 +66,17 @@ export function createListPartitionReassignmentsResponseOngoingPartitionReassign
 }
 
 export function encodeListPartitionReassignmentsResponse(w: Writer, version: number, v: ListPartitionReassignmentsResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ListPartitionReassignmentsResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ListPartitionReassignmentsResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   w.array(v.topics, flex, (w, e) => encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeListPartitionReassignmentsResponse(r: Reader, version: number): ListPartitionReassignmentsResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`ListPartitionReassignmentsResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`ListPartitionReassignmentsResponse has no version ${version}`);
   const flex = true;
   const v: ListPartitionReassignmentsResponse = {
     throttleTimeMs: r.int32(),
@@ -84,7 +84,7 @@ export function decodeListPartitionReassignmentsResponse(r: Reader, version: num
     errorMessage: r.nullableString(flex),
     topics: r.array(flex, (r) => decodeListPartitionReassignmentsResponseOngoingTopicReassignment(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -92,7 +92,7 @@ function encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w: Wri
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitions, flex, (w, e) => encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeListPartitionReassignmentsResponseOngoingTopicReassignment(r: Reader, version: number): ListPartitionReassignmentsResponseOngoingTopicReassignment {
@@ -101,7 +101,7 @@ function decodeListPartitionReassignmentsResponseOngoingTopicReassignment(r: Rea
     name: r.string(flex),
     partitions: r.array(flex, (r) => decodeListPartitionReassignmentsResponseOngoingPartitionReassignment(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -111,7 +111,7 @@ function encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w:
   w.array(v.replicas, flex, (w, e) => w.int32(e));
   w.array(v.addingReplicas, flex, (w, e) => w.int32(e));
   w.array(v.removingReplicas, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeListPartitionReassignmentsResponseOngoingPartitionReassignment(r: Reader, _version: number): ListPartitionReassignmentsResponseOngoingPartitionReassignment {
@@ -122,6 +122,6 @@ function decodeListPartitionReassignmentsResponseOngoingPartitionReassignment(r:
     addingReplicas: r.array(flex, (r) => r.int32()),
     removingReplicas: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -36,7 +36,7 @@ export function encodeListTransactionsRequest(w: Writer, version: number, v: Lis
   else if (!(v.durationFilter === -1n)) throw fieldUnsupported('ListTransactionsRequest.durationFilter', version);
   if (version >= 2) w.nullableString(v.transactionalIdPattern, flex);
   else if (!(v.transactionalIdPattern === null)) throw fieldUnsupported('ListTransactionsRequest.transactionalIdPattern', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeListTransactionsRequest(r: Reader, version: number): ListTransactionsRequest {
@@ -48,6 +48,6 @@ export function decodeListTransactionsRequest(r: Reader, version: number): ListT
     durationFilter: version >= 1 ? r.int64() : -1n,
     transactionalIdPattern: version >= 2 ? r.nullableString(flex) : null,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

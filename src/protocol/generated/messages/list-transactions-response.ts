@@ -53,7 +53,7 @@ export function encodeListTransactionsResponse(w: Writer, version: number, v: Li
   w.int16(v.errorCode);
   w.array(v.unknownStateFilters, flex, (w, e) => w.string(e, flex));
   w.array(v.transactionStates, flex, (w, e) => encodeListTransactionsResponseTransactionState(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeListTransactionsResponse(r: Reader, version: number): ListTransactionsResponse {
@@ -65,7 +65,7 @@ export function decodeListTransactionsResponse(r: Reader, version: number): List
     unknownStateFilters: r.array(flex, (r) => r.string(flex)),
     transactionStates: r.array(flex, (r) => decodeListTransactionsResponseTransactionState(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -74,7 +74,7 @@ function encodeListTransactionsResponseTransactionState(w: Writer, _version: num
   w.string(v.transactionalId, flex);
   w.int64(v.producerId);
   w.string(v.transactionState, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeListTransactionsResponseTransactionState(r: Reader, _version: number): ListTransactionsResponseTransactionState {
@@ -84,6 +84,6 @@ function decodeListTransactionsResponseTransactionState(r: Reader, _version: num
     producerId: r.int64(),
     transactionState: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -48,14 +48,14 @@ export function createOffsetDeleteRequestOffsetDeleteRequestPartition(init?: Par
 }
 
 export function encodeOffsetDeleteRequest(w: Writer, version: number, v: OffsetDeleteRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`OffsetDeleteRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`OffsetDeleteRequest has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeOffsetDeleteRequestOffsetDeleteRequestTopic(w, version, e));
 }
 
 export function decodeOffsetDeleteRequest(r: Reader, version: number): OffsetDeleteRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`OffsetDeleteRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`OffsetDeleteRequest has no version ${version}`);
   const flex = false;
   const v: OffsetDeleteRequest = {
     groupId: r.string(flex),

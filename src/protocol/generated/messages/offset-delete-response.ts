@@ -54,7 +54,7 @@ export function createOffsetDeleteResponseOffsetDeleteResponsePartition(init?: P
 }
 
 export function encodeOffsetDeleteResponse(w: Writer, version: number, v: OffsetDeleteResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`OffsetDeleteResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`OffsetDeleteResponse has no version ${version}`);
   const flex = false;
   w.int16(v.errorCode);
   w.int32(v.throttleTimeMs);
@@ -62,7 +62,7 @@ export function encodeOffsetDeleteResponse(w: Writer, version: number, v: Offset
 }
 
 export function decodeOffsetDeleteResponse(r: Reader, version: number): OffsetDeleteResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`OffsetDeleteResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`OffsetDeleteResponse has no version ${version}`);
   const flex = false;
   const v: OffsetDeleteResponse = {
     errorCode: r.int16(),

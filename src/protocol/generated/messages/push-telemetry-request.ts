@@ -31,18 +31,18 @@ export function createPushTelemetryRequest(init?: Partial<PushTelemetryRequest>)
 }
 
 export function encodePushTelemetryRequest(w: Writer, version: number, v: PushTelemetryRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`PushTelemetryRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`PushTelemetryRequest has no version ${version}`);
   const flex = true;
   w.uuid(v.clientInstanceId);
   w.int32(v.subscriptionId);
   w.bool(v.terminating);
   w.int8(v.compressionType);
   w.bytes(v.metrics, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodePushTelemetryRequest(r: Reader, version: number): PushTelemetryRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`PushTelemetryRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`PushTelemetryRequest has no version ${version}`);
   const flex = true;
   const v: PushTelemetryRequest = {
     clientInstanceId: r.uuid(),
@@ -51,6 +51,6 @@ export function decodePushTelemetryRequest(r: Reader, version: number): PushTele
     compressionType: r.int8(),
     metrics: r.bytes(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

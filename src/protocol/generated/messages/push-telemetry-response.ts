@@ -22,20 +22,18 @@ export function createPushTelemetryResponse(init?: Partial<PushTelemetryResponse
 }
 
 export function encodePushTelemetryResponse(w: Writer, version: number, v: PushTelemetryResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`PushTelemetryResponse has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`PushTelemetryResponse has no version ${version}`);
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodePushTelemetryResponse(r: Reader, version: number): PushTelemetryResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`PushTelemetryResponse has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`PushTelemetryResponse has no version ${version}`);
   const v: PushTelemetryResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -54,21 +54,21 @@ export function createReadShareGroupStateRequestPartitionData(init?: Partial<Rea
 }
 
 export function encodeReadShareGroupStateRequest(w: Writer, version: number, v: ReadShareGroupStateRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ReadShareGroupStateRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ReadShareGroupStateRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeReadShareGroupStateRequestReadStateData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeReadShareGroupStateRequest(r: Reader, version: number): ReadShareGroupStateRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`ReadShareGroupStateRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`ReadShareGroupStateRequest has no version ${version}`);
   const flex = true;
   const v: ReadShareGroupStateRequest = {
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeReadShareGroupStateRequestReadStateData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -76,7 +76,7 @@ function encodeReadShareGroupStateRequestReadStateData(w: Writer, version: numbe
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeReadShareGroupStateRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateRequestReadStateData(r: Reader, version: number): ReadShareGroupStateRequestReadStateData {
@@ -85,23 +85,21 @@ function decodeReadShareGroupStateRequestReadStateData(r: Reader, version: numbe
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeReadShareGroupStateRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeReadShareGroupStateRequestPartitionData(w: Writer, _version: number, v: ReadShareGroupStateRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partition);
   w.int32(v.leaderEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateRequestPartitionData(r: Reader, _version: number): ReadShareGroupStateRequestPartitionData {
-  const flex = true;
   const v: ReadShareGroupStateRequestPartitionData = {
     partition: r.int32(),
     leaderEpoch: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -85,19 +85,19 @@ export function createReadShareGroupStateResponseStateBatch(init?: Partial<ReadS
 }
 
 export function encodeReadShareGroupStateResponse(w: Writer, version: number, v: ReadShareGroupStateResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ReadShareGroupStateResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ReadShareGroupStateResponse has no version ${version}`);
   const flex = true;
   w.array(v.results, flex, (w, e) => encodeReadShareGroupStateResponseReadStateResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeReadShareGroupStateResponse(r: Reader, version: number): ReadShareGroupStateResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`ReadShareGroupStateResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`ReadShareGroupStateResponse has no version ${version}`);
   const flex = true;
   const v: ReadShareGroupStateResponse = {
     results: r.array(flex, (r) => decodeReadShareGroupStateResponseReadStateResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -105,7 +105,7 @@ function encodeReadShareGroupStateResponseReadStateResult(w: Writer, version: nu
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeReadShareGroupStateResponsePartitionResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateResponseReadStateResult(r: Reader, version: number): ReadShareGroupStateResponseReadStateResult {
@@ -114,7 +114,7 @@ function decodeReadShareGroupStateResponseReadStateResult(r: Reader, version: nu
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeReadShareGroupStateResponsePartitionResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -126,7 +126,7 @@ function encodeReadShareGroupStateResponsePartitionResult(w: Writer, version: nu
   w.int32(v.stateEpoch);
   w.int64(v.startOffset);
   w.array(v.stateBatches, flex, (w, e) => encodeReadShareGroupStateResponseStateBatch(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateResponsePartitionResult(r: Reader, version: number): ReadShareGroupStateResponsePartitionResult {
@@ -139,27 +139,25 @@ function decodeReadShareGroupStateResponsePartitionResult(r: Reader, version: nu
     startOffset: r.int64(),
     stateBatches: r.array(flex, (r) => decodeReadShareGroupStateResponseStateBatch(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeReadShareGroupStateResponseStateBatch(w: Writer, _version: number, v: ReadShareGroupStateResponseStateBatch): void {
-  const flex = true;
   w.int64(v.firstOffset);
   w.int64(v.lastOffset);
   w.int8(v.deliveryState);
   w.int16(v.deliveryCount);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateResponseStateBatch(r: Reader, _version: number): ReadShareGroupStateResponseStateBatch {
-  const flex = true;
   const v: ReadShareGroupStateResponseStateBatch = {
     firstOffset: r.int64(),
     lastOffset: r.int64(),
     deliveryState: r.int8(),
     deliveryCount: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

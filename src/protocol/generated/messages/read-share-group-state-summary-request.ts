@@ -58,7 +58,7 @@ export function encodeReadShareGroupStateSummaryRequest(w: Writer, version: numb
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeReadShareGroupStateSummaryRequest(r: Reader, version: number): ReadShareGroupStateSummaryRequest {
@@ -68,7 +68,7 @@ export function decodeReadShareGroupStateSummaryRequest(r: Reader, version: numb
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeReadShareGroupStateSummaryRequestReadStateSummaryData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -76,7 +76,7 @@ function encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w: Writer, 
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeReadShareGroupStateSummaryRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, version: number): ReadShareGroupStateSummaryRequestReadStateSummaryData {
@@ -85,23 +85,21 @@ function decodeReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, 
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeReadShareGroupStateSummaryRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeReadShareGroupStateSummaryRequestPartitionData(w: Writer, _version: number, v: ReadShareGroupStateSummaryRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partition);
   w.int32(v.leaderEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryRequestPartitionData(r: Reader, _version: number): ReadShareGroupStateSummaryRequestPartitionData {
-  const flex = true;
   const v: ReadShareGroupStateSummaryRequestPartitionData = {
     partition: r.int32(),
     leaderEpoch: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -69,7 +69,7 @@ export function encodeReadShareGroupStateSummaryResponse(w: Writer, version: num
   if (!(version >= 0 && version <= 1)) throw new ProtocolEncodeError(`ReadShareGroupStateSummaryResponse has no version ${version}`);
   const flex = true;
   w.array(v.results, flex, (w, e) => encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeReadShareGroupStateSummaryResponse(r: Reader, version: number): ReadShareGroupStateSummaryResponse {
@@ -78,7 +78,7 @@ export function decodeReadShareGroupStateSummaryResponse(r: Reader, version: num
   const v: ReadShareGroupStateSummaryResponse = {
     results: r.array(flex, (r) => decodeReadShareGroupStateSummaryResponseReadStateSummaryResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -86,7 +86,7 @@ function encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w: Write
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeReadShareGroupStateSummaryResponsePartitionResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reader, version: number): ReadShareGroupStateSummaryResponseReadStateSummaryResult {
@@ -95,7 +95,7 @@ function decodeReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reade
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeReadShareGroupStateSummaryResponsePartitionResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -108,7 +108,7 @@ function encodeReadShareGroupStateSummaryResponsePartitionResult(w: Writer, vers
   w.int32(v.leaderEpoch);
   w.int64(v.startOffset);
   if (version >= 1) w.int32(v.deliveryCompleteCount);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryResponsePartitionResult(r: Reader, version: number): ReadShareGroupStateSummaryResponsePartitionResult {
@@ -122,6 +122,6 @@ function decodeReadShareGroupStateSummaryResponsePartitionResult(r: Reader, vers
     startOffset: r.int64(),
     deliveryCompleteCount: version >= 1 ? r.int32() : -1,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -25,22 +25,22 @@ export function createRemoveRaftVoterRequest(init?: Partial<RemoveRaftVoterReque
 }
 
 export function encodeRemoveRaftVoterRequest(w: Writer, version: number, v: RemoveRaftVoterRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoveRaftVoterRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoveRaftVoterRequest has no version ${version}`);
   const flex = true;
   w.nullableString(v.clusterId, flex);
   w.int32(v.voterId);
   w.uuid(v.voterDirectoryId);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoveRaftVoterRequest(r: Reader, version: number): RemoveRaftVoterRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoveRaftVoterRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`RemoveRaftVoterRequest has no version ${version}`);
   const flex = true;
   const v: RemoveRaftVoterRequest = {
     clusterId: r.nullableString(flex),
     voterId: r.int32(),
     voterDirectoryId: r.uuid(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -25,22 +25,22 @@ export function createRemoveRaftVoterResponse(init?: Partial<RemoveRaftVoterResp
 }
 
 export function encodeRemoveRaftVoterResponse(w: Writer, version: number, v: RemoveRaftVoterResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoveRaftVoterResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoveRaftVoterResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoveRaftVoterResponse(r: Reader, version: number): RemoveRaftVoterResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoveRaftVoterResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`RemoveRaftVoterResponse has no version ${version}`);
   const flex = true;
   const v: RemoveRaftVoterResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

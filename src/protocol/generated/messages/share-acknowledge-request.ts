@@ -90,7 +90,7 @@ export function encodeShareAcknowledgeRequest(w: Writer, version: number, v: Sha
   if (version >= 2) w.bool(v.isRenewAck);
   else if (!(v.isRenewAck === false)) throw fieldUnsupported('ShareAcknowledgeRequest.isRenewAck', version);
   w.array(v.topics, flex, (w, e) => encodeShareAcknowledgeRequestAcknowledgeTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowledgeRequest {
@@ -103,7 +103,7 @@ export function decodeShareAcknowledgeRequest(r: Reader, version: number): Share
     isRenewAck: version >= 2 ? r.bool() : false,
     topics: r.array(flex, (r) => decodeShareAcknowledgeRequestAcknowledgeTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -111,7 +111,7 @@ function encodeShareAcknowledgeRequestAcknowledgeTopic(w: Writer, version: numbe
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeShareAcknowledgeRequestAcknowledgePartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeRequestAcknowledgeTopic(r: Reader, version: number): ShareAcknowledgeRequestAcknowledgeTopic {
@@ -120,7 +120,7 @@ function decodeShareAcknowledgeRequestAcknowledgeTopic(r: Reader, version: numbe
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeShareAcknowledgeRequestAcknowledgePartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -128,7 +128,7 @@ function encodeShareAcknowledgeRequestAcknowledgePartition(w: Writer, version: n
   const flex = true;
   w.int32(v.partitionIndex);
   w.array(v.acknowledgementBatches, flex, (w, e) => encodeShareAcknowledgeRequestAcknowledgementBatch(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeRequestAcknowledgePartition(r: Reader, version: number): ShareAcknowledgeRequestAcknowledgePartition {
@@ -137,7 +137,7 @@ function decodeShareAcknowledgeRequestAcknowledgePartition(r: Reader, version: n
     partitionIndex: r.int32(),
     acknowledgementBatches: r.array(flex, (r) => decodeShareAcknowledgeRequestAcknowledgementBatch(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -146,7 +146,7 @@ function encodeShareAcknowledgeRequestAcknowledgementBatch(w: Writer, _version: 
   w.int64(v.firstOffset);
   w.int64(v.lastOffset);
   w.array(v.acknowledgeTypes, flex, (w, e) => w.int8(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeRequestAcknowledgementBatch(r: Reader, _version: number): ShareAcknowledgeRequestAcknowledgementBatch {
@@ -156,6 +156,6 @@ function decodeShareAcknowledgeRequestAcknowledgementBatch(r: Reader, _version: 
     lastOffset: r.int64(),
     acknowledgeTypes: r.array(flex, (r) => r.int8()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

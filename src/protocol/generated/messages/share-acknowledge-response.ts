@@ -118,7 +118,7 @@ export function encodeShareAcknowledgeResponse(w: Writer, version: number, v: Sh
   if (version >= 2) w.int32(v.acquisitionLockTimeoutMs);
   w.array(v.responses, flex, (w, e) => encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w, version, e));
   w.array(v.nodeEndpoints, flex, (w, e) => encodeShareAcknowledgeResponseNodeEndpoint(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareAcknowledgeResponse(r: Reader, version: number): ShareAcknowledgeResponse {
@@ -132,7 +132,7 @@ export function decodeShareAcknowledgeResponse(r: Reader, version: number): Shar
     responses: r.array(flex, (r) => decodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(r, version)),
     nodeEndpoints: r.array(flex, (r) => decodeShareAcknowledgeResponseNodeEndpoint(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -140,7 +140,7 @@ function encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w: Writer, 
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeShareAcknowledgeResponsePartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, version: number): ShareAcknowledgeResponseShareAcknowledgeTopicResponse {
@@ -149,7 +149,7 @@ function decodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, 
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeShareAcknowledgeResponsePartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -159,7 +159,7 @@ function encodeShareAcknowledgeResponsePartitionData(w: Writer, version: number,
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   encodeShareAcknowledgeResponseLeaderIdAndEpoch(w, version, v.currentLeader);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponsePartitionData(r: Reader, version: number): ShareAcknowledgeResponsePartitionData {
@@ -170,24 +170,22 @@ function decodeShareAcknowledgeResponsePartitionData(r: Reader, version: number)
     errorMessage: r.nullableString(flex),
     currentLeader: decodeShareAcknowledgeResponseLeaderIdAndEpoch(r, version),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeShareAcknowledgeResponseLeaderIdAndEpoch(w: Writer, _version: number, v: ShareAcknowledgeResponseLeaderIdAndEpoch): void {
-  const flex = true;
   w.int32(v.leaderId);
   w.int32(v.leaderEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, _version: number): ShareAcknowledgeResponseLeaderIdAndEpoch {
-  const flex = true;
   const v: ShareAcknowledgeResponseLeaderIdAndEpoch = {
     leaderId: r.int32(),
     leaderEpoch: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -197,7 +195,7 @@ function encodeShareAcknowledgeResponseNodeEndpoint(w: Writer, _version: number,
   w.string(v.host, flex);
   w.int32(v.port);
   w.nullableString(v.rack, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponseNodeEndpoint(r: Reader, _version: number): ShareAcknowledgeResponseNodeEndpoint {
@@ -208,6 +206,6 @@ function decodeShareAcknowledgeResponseNodeEndpoint(r: Reader, _version: number)
     port: r.int32(),
     rack: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

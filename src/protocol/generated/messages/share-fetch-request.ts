@@ -137,7 +137,7 @@ export function encodeShareFetchRequest(w: Writer, version: number, v: ShareFetc
   else if (!(v.isRenewAck === false)) throw fieldUnsupported('ShareFetchRequest.isRenewAck', version);
   w.array(v.topics, flex, (w, e) => encodeShareFetchRequestFetchTopic(w, version, e));
   w.array(v.forgottenTopicsData, flex, (w, e) => encodeShareFetchRequestForgottenTopic(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
@@ -157,7 +157,7 @@ export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchR
     topics: r.array(flex, (r) => decodeShareFetchRequestFetchTopic(r, version)),
     forgottenTopicsData: r.array(flex, (r) => decodeShareFetchRequestForgottenTopic(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -165,7 +165,7 @@ function encodeShareFetchRequestFetchTopic(w: Writer, version: number, v: ShareF
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeShareFetchRequestFetchPartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchRequestFetchTopic(r: Reader, version: number): ShareFetchRequestFetchTopic {
@@ -174,7 +174,7 @@ function decodeShareFetchRequestFetchTopic(r: Reader, version: number): ShareFet
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeShareFetchRequestFetchPartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -183,7 +183,7 @@ function encodeShareFetchRequestFetchPartition(w: Writer, version: number, v: Sh
   w.int32(v.partitionIndex);
   if (!(v.partitionMaxBytes === 0)) throw fieldUnsupported('ShareFetchRequestFetchPartition.partitionMaxBytes', version);
   w.array(v.acknowledgementBatches, flex, (w, e) => encodeShareFetchRequestAcknowledgementBatch(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchRequestFetchPartition(r: Reader, version: number): ShareFetchRequestFetchPartition {
@@ -193,7 +193,7 @@ function decodeShareFetchRequestFetchPartition(r: Reader, version: number): Shar
     partitionMaxBytes: 0,
     acknowledgementBatches: r.array(flex, (r) => decodeShareFetchRequestAcknowledgementBatch(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -202,7 +202,7 @@ function encodeShareFetchRequestAcknowledgementBatch(w: Writer, _version: number
   w.int64(v.firstOffset);
   w.int64(v.lastOffset);
   w.array(v.acknowledgeTypes, flex, (w, e) => w.int8(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchRequestAcknowledgementBatch(r: Reader, _version: number): ShareFetchRequestAcknowledgementBatch {
@@ -212,7 +212,7 @@ function decodeShareFetchRequestAcknowledgementBatch(r: Reader, _version: number
     lastOffset: r.int64(),
     acknowledgeTypes: r.array(flex, (r) => r.int8()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -220,7 +220,7 @@ function encodeShareFetchRequestForgottenTopic(w: Writer, _version: number, v: S
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchRequestForgottenTopic(r: Reader, _version: number): ShareFetchRequestForgottenTopic {
@@ -229,6 +229,6 @@ function decodeShareFetchRequestForgottenTopic(r: Reader, _version: number): Sha
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -149,7 +149,7 @@ export function encodeShareFetchResponse(w: Writer, version: number, v: ShareFet
   w.int32(v.acquisitionLockTimeoutMs);
   w.array(v.responses, flex, (w, e) => encodeShareFetchResponseShareFetchableTopicResponse(w, version, e));
   w.array(v.nodeEndpoints, flex, (w, e) => encodeShareFetchResponseNodeEndpoint(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareFetchResponse(r: Reader, version: number): ShareFetchResponse {
@@ -163,7 +163,7 @@ export function decodeShareFetchResponse(r: Reader, version: number): ShareFetch
     responses: r.array(flex, (r) => decodeShareFetchResponseShareFetchableTopicResponse(r, version)),
     nodeEndpoints: r.array(flex, (r) => decodeShareFetchResponseNodeEndpoint(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -171,7 +171,7 @@ function encodeShareFetchResponseShareFetchableTopicResponse(w: Writer, version:
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeShareFetchResponsePartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchResponseShareFetchableTopicResponse(r: Reader, version: number): ShareFetchResponseShareFetchableTopicResponse {
@@ -180,7 +180,7 @@ function decodeShareFetchResponseShareFetchableTopicResponse(r: Reader, version:
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeShareFetchResponsePartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -194,7 +194,7 @@ function encodeShareFetchResponsePartitionData(w: Writer, version: number, v: Sh
   encodeShareFetchResponseLeaderIdAndEpoch(w, version, v.currentLeader);
   w.bytes(v.records, flex);
   w.array(v.acquiredRecords, flex, (w, e) => encodeShareFetchResponseAcquiredRecords(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchResponsePartitionData(r: Reader, version: number): ShareFetchResponsePartitionData {
@@ -209,43 +209,39 @@ function decodeShareFetchResponsePartitionData(r: Reader, version: number): Shar
     records: r.bytes(flex),
     acquiredRecords: r.array(flex, (r) => decodeShareFetchResponseAcquiredRecords(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeShareFetchResponseLeaderIdAndEpoch(w: Writer, _version: number, v: ShareFetchResponseLeaderIdAndEpoch): void {
-  const flex = true;
   w.int32(v.leaderId);
   w.int32(v.leaderEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchResponseLeaderIdAndEpoch(r: Reader, _version: number): ShareFetchResponseLeaderIdAndEpoch {
-  const flex = true;
   const v: ShareFetchResponseLeaderIdAndEpoch = {
     leaderId: r.int32(),
     leaderEpoch: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeShareFetchResponseAcquiredRecords(w: Writer, _version: number, v: ShareFetchResponseAcquiredRecords): void {
-  const flex = true;
   w.int64(v.firstOffset);
   w.int64(v.lastOffset);
   w.int16(v.deliveryCount);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchResponseAcquiredRecords(r: Reader, _version: number): ShareFetchResponseAcquiredRecords {
-  const flex = true;
   const v: ShareFetchResponseAcquiredRecords = {
     firstOffset: r.int64(),
     lastOffset: r.int64(),
     deliveryCount: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -255,7 +251,7 @@ function encodeShareFetchResponseNodeEndpoint(w: Writer, _version: number, v: Sh
   w.string(v.host, flex);
   w.int32(v.port);
   w.nullableString(v.rack, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareFetchResponseNodeEndpoint(r: Reader, _version: number): ShareFetchResponseNodeEndpoint {
@@ -266,6 +262,6 @@ function decodeShareFetchResponseNodeEndpoint(r: Reader, _version: number): Shar
     port: r.int32(),
     rack: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -22,20 +22,20 @@ export function createShareGroupDescribeRequest(init?: Partial<ShareGroupDescrib
 }
 
 export function encodeShareGroupDescribeRequest(w: Writer, version: number, v: ShareGroupDescribeRequest): void {
-  if (!(version >= 1 && version <= 1)) throw new ProtocolEncodeError(`ShareGroupDescribeRequest has no version ${version}`);
+  if (!(version === 1)) throw new ProtocolEncodeError(`ShareGroupDescribeRequest has no version ${version}`);
   const flex = true;
   w.array(v.groupIds, flex, (w, e) => w.string(e, flex));
   w.bool(v.includeAuthorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupDescribeRequest(r: Reader, version: number): ShareGroupDescribeRequest {
-  if (!(version >= 1 && version <= 1)) r.fail(`ShareGroupDescribeRequest has no version ${version}`);
+  if (!(version === 1)) r.fail(`ShareGroupDescribeRequest has no version ${version}`);
   const flex = true;
   const v: ShareGroupDescribeRequest = {
     groupIds: r.array(flex, (r) => r.string(flex)),
     includeAuthorizedOperations: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

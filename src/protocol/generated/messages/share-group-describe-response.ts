@@ -122,21 +122,21 @@ export function createShareGroupDescribeResponseTopicPartitions(init?: Partial<S
 }
 
 export function encodeShareGroupDescribeResponse(w: Writer, version: number, v: ShareGroupDescribeResponse): void {
-  if (!(version >= 1 && version <= 1)) throw new ProtocolEncodeError(`ShareGroupDescribeResponse has no version ${version}`);
+  if (!(version === 1)) throw new ProtocolEncodeError(`ShareGroupDescribeResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.groups, flex, (w, e) => encodeShareGroupDescribeResponseDescribedGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupDescribeResponse(r: Reader, version: number): ShareGroupDescribeResponse {
-  if (!(version >= 1 && version <= 1)) r.fail(`ShareGroupDescribeResponse has no version ${version}`);
+  if (!(version === 1)) r.fail(`ShareGroupDescribeResponse has no version ${version}`);
   const flex = true;
   const v: ShareGroupDescribeResponse = {
     throttleTimeMs: r.int32(),
     groups: r.array(flex, (r) => decodeShareGroupDescribeResponseDescribedGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -151,7 +151,7 @@ function encodeShareGroupDescribeResponseDescribedGroup(w: Writer, version: numb
   w.string(v.assignorName, flex);
   w.array(v.members, flex, (w, e) => encodeShareGroupDescribeResponseMember(w, version, e));
   w.int32(v.authorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseDescribedGroup(r: Reader, version: number): ShareGroupDescribeResponseDescribedGroup {
@@ -167,7 +167,7 @@ function decodeShareGroupDescribeResponseDescribedGroup(r: Reader, version: numb
     members: r.array(flex, (r) => decodeShareGroupDescribeResponseMember(r, version)),
     authorizedOperations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -180,7 +180,7 @@ function encodeShareGroupDescribeResponseMember(w: Writer, version: number, v: S
   w.string(v.clientHost, flex);
   w.array(v.subscribedTopicNames, flex, (w, e) => w.string(e, flex));
   encodeShareGroupDescribeResponseAssignment(w, version, v.assignment);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseMember(r: Reader, version: number): ShareGroupDescribeResponseMember {
@@ -194,14 +194,14 @@ function decodeShareGroupDescribeResponseMember(r: Reader, version: number): Sha
     subscribedTopicNames: r.array(flex, (r) => r.string(flex)),
     assignment: decodeShareGroupDescribeResponseAssignment(r, version),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeShareGroupDescribeResponseAssignment(w: Writer, version: number, v: ShareGroupDescribeResponseAssignment): void {
   const flex = true;
   w.array(v.topicPartitions, flex, (w, e) => encodeShareGroupDescribeResponseTopicPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseAssignment(r: Reader, version: number): ShareGroupDescribeResponseAssignment {
@@ -209,7 +209,7 @@ function decodeShareGroupDescribeResponseAssignment(r: Reader, version: number):
   const v: ShareGroupDescribeResponseAssignment = {
     topicPartitions: r.array(flex, (r) => decodeShareGroupDescribeResponseTopicPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -218,7 +218,7 @@ function encodeShareGroupDescribeResponseTopicPartitions(w: Writer, _version: nu
   w.uuid(v.topicId);
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseTopicPartitions(r: Reader, _version: number): ShareGroupDescribeResponseTopicPartitions {
@@ -228,6 +228,6 @@ function decodeShareGroupDescribeResponseTopicPartitions(r: Reader, _version: nu
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -31,18 +31,18 @@ export function createShareGroupHeartbeatRequest(init?: Partial<ShareGroupHeartb
 }
 
 export function encodeShareGroupHeartbeatRequest(w: Writer, version: number, v: ShareGroupHeartbeatRequest): void {
-  if (!(version >= 1 && version <= 1)) throw new ProtocolEncodeError(`ShareGroupHeartbeatRequest has no version ${version}`);
+  if (!(version === 1)) throw new ProtocolEncodeError(`ShareGroupHeartbeatRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
   w.int32(v.memberEpoch);
   w.nullableString(v.rackId, flex);
   w.nullableArray(v.subscribedTopicNames, flex, (w, e) => w.string(e, flex));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupHeartbeatRequest(r: Reader, version: number): ShareGroupHeartbeatRequest {
-  if (!(version >= 1 && version <= 1)) r.fail(`ShareGroupHeartbeatRequest has no version ${version}`);
+  if (!(version === 1)) r.fail(`ShareGroupHeartbeatRequest has no version ${version}`);
   const flex = true;
   const v: ShareGroupHeartbeatRequest = {
     groupId: r.string(flex),
@@ -51,6 +51,6 @@ export function decodeShareGroupHeartbeatRequest(r: Reader, version: number): Sh
     rackId: r.nullableString(flex),
     subscribedTopicNames: r.nullableArray(flex, (r) => r.string(flex)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

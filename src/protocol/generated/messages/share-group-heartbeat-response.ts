@@ -66,7 +66,7 @@ export function createShareGroupHeartbeatResponseTopicPartitions(init?: Partial<
 }
 
 export function encodeShareGroupHeartbeatResponse(w: Writer, version: number, v: ShareGroupHeartbeatResponse): void {
-  if (!(version >= 1 && version <= 1)) throw new ProtocolEncodeError(`ShareGroupHeartbeatResponse has no version ${version}`);
+  if (!(version === 1)) throw new ProtocolEncodeError(`ShareGroupHeartbeatResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
@@ -75,11 +75,11 @@ export function encodeShareGroupHeartbeatResponse(w: Writer, version: number, v:
   w.int32(v.memberEpoch);
   w.int32(v.heartbeatIntervalMs);
   { const s = v.assignment; if (s === null) w.int8(-1); else { w.int8(1); encodeShareGroupHeartbeatResponseAssignment(w, version, s); } }
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeShareGroupHeartbeatResponse(r: Reader, version: number): ShareGroupHeartbeatResponse {
-  if (!(version >= 1 && version <= 1)) r.fail(`ShareGroupHeartbeatResponse has no version ${version}`);
+  if (!(version === 1)) r.fail(`ShareGroupHeartbeatResponse has no version ${version}`);
   const flex = true;
   const v: ShareGroupHeartbeatResponse = {
     throttleTimeMs: r.int32(),
@@ -90,14 +90,14 @@ export function decodeShareGroupHeartbeatResponse(r: Reader, version: number): S
     heartbeatIntervalMs: r.int32(),
     assignment: (r.int8() < 0 ? null : decodeShareGroupHeartbeatResponseAssignment(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeShareGroupHeartbeatResponseAssignment(w: Writer, version: number, v: ShareGroupHeartbeatResponseAssignment): void {
   const flex = true;
   w.array(v.topicPartitions, flex, (w, e) => encodeShareGroupHeartbeatResponseTopicPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupHeartbeatResponseAssignment(r: Reader, version: number): ShareGroupHeartbeatResponseAssignment {
@@ -105,7 +105,7 @@ function decodeShareGroupHeartbeatResponseAssignment(r: Reader, version: number)
   const v: ShareGroupHeartbeatResponseAssignment = {
     topicPartitions: r.array(flex, (r) => decodeShareGroupHeartbeatResponseTopicPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -113,7 +113,7 @@ function encodeShareGroupHeartbeatResponseTopicPartitions(w: Writer, _version: n
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeShareGroupHeartbeatResponseTopicPartitions(r: Reader, _version: number): ShareGroupHeartbeatResponseTopicPartitions {
@@ -122,6 +122,6 @@ function decodeShareGroupHeartbeatResponseTopicPartitions(r: Reader, _version: n
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -17,18 +17,16 @@ export function createSnapshotFooterRecord(init?: Partial<SnapshotFooterRecord>)
 }
 
 export function encodeSnapshotFooterRecord(w: Writer, version: number, v: SnapshotFooterRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`SnapshotFooterRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`SnapshotFooterRecord has no version ${version}`);
   w.int16(v.version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeSnapshotFooterRecord(r: Reader, version: number): SnapshotFooterRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`SnapshotFooterRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`SnapshotFooterRecord has no version ${version}`);
   const v: SnapshotFooterRecord = {
     version: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

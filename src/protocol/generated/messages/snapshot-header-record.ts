@@ -20,20 +20,18 @@ export function createSnapshotHeaderRecord(init?: Partial<SnapshotHeaderRecord>)
 }
 
 export function encodeSnapshotHeaderRecord(w: Writer, version: number, v: SnapshotHeaderRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`SnapshotHeaderRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`SnapshotHeaderRecord has no version ${version}`);
   w.int16(v.version);
   w.int64(v.lastContainedLogTimestamp);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeSnapshotHeaderRecord(r: Reader, version: number): SnapshotHeaderRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`SnapshotHeaderRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`SnapshotHeaderRecord has no version ${version}`);
   const v: SnapshotHeaderRecord = {
     version: r.int16(),
     lastContainedLogTimestamp: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

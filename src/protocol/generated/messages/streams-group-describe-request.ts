@@ -22,20 +22,20 @@ export function createStreamsGroupDescribeRequest(init?: Partial<StreamsGroupDes
 }
 
 export function encodeStreamsGroupDescribeRequest(w: Writer, version: number, v: StreamsGroupDescribeRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupDescribeRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupDescribeRequest has no version ${version}`);
   const flex = true;
   w.array(v.groupIds, flex, (w, e) => w.string(e, flex));
   w.bool(v.includeAuthorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupDescribeRequest(r: Reader, version: number): StreamsGroupDescribeRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupDescribeRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupDescribeRequest has no version ${version}`);
   const flex = true;
   const v: StreamsGroupDescribeRequest = {
     groupIds: r.array(flex, (r) => r.string(flex)),
     includeAuthorizedOperations: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

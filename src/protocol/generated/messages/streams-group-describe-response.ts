@@ -263,21 +263,21 @@ export function createStreamsGroupDescribeResponseTaskIds(init?: Partial<Streams
 }
 
 export function encodeStreamsGroupDescribeResponse(w: Writer, version: number, v: StreamsGroupDescribeResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupDescribeResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupDescribeResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.array(v.groups, flex, (w, e) => encodeStreamsGroupDescribeResponseDescribedGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupDescribeResponse(r: Reader, version: number): StreamsGroupDescribeResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupDescribeResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupDescribeResponse has no version ${version}`);
   const flex = true;
   const v: StreamsGroupDescribeResponse = {
     throttleTimeMs: r.int32(),
     groups: r.array(flex, (r) => decodeStreamsGroupDescribeResponseDescribedGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -292,7 +292,7 @@ function encodeStreamsGroupDescribeResponseDescribedGroup(w: Writer, version: nu
   { const s = v.topology; if (s === null) w.int8(-1); else { w.int8(1); encodeStreamsGroupDescribeResponseTopology(w, version, s); } }
   w.array(v.members, flex, (w, e) => encodeStreamsGroupDescribeResponseMember(w, version, e));
   w.int32(v.authorizedOperations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, version: number): StreamsGroupDescribeResponseDescribedGroup {
@@ -308,7 +308,7 @@ function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, version: nu
     members: r.array(flex, (r) => decodeStreamsGroupDescribeResponseMember(r, version)),
     authorizedOperations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -316,7 +316,7 @@ function encodeStreamsGroupDescribeResponseTopology(w: Writer, version: number, 
   const flex = true;
   w.int32(v.epoch);
   w.nullableArray(v.subtopologies, flex, (w, e) => encodeStreamsGroupDescribeResponseSubtopology(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTopology(r: Reader, version: number): StreamsGroupDescribeResponseTopology {
@@ -325,7 +325,7 @@ function decodeStreamsGroupDescribeResponseTopology(r: Reader, version: number):
     epoch: r.int32(),
     subtopologies: r.nullableArray(flex, (r) => decodeStreamsGroupDescribeResponseSubtopology(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -336,7 +336,7 @@ function encodeStreamsGroupDescribeResponseSubtopology(w: Writer, version: numbe
   w.array(v.repartitionSinkTopics, flex, (w, e) => w.string(e, flex));
   w.array(v.stateChangelogTopics, flex, (w, e) => encodeStreamsGroupDescribeResponseTopicInfo(w, version, e));
   w.array(v.repartitionSourceTopics, flex, (w, e) => encodeStreamsGroupDescribeResponseTopicInfo(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseSubtopology(r: Reader, version: number): StreamsGroupDescribeResponseSubtopology {
@@ -348,7 +348,7 @@ function decodeStreamsGroupDescribeResponseSubtopology(r: Reader, version: numbe
     stateChangelogTopics: r.array(flex, (r) => decodeStreamsGroupDescribeResponseTopicInfo(r, version)),
     repartitionSourceTopics: r.array(flex, (r) => decodeStreamsGroupDescribeResponseTopicInfo(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -358,7 +358,7 @@ function encodeStreamsGroupDescribeResponseTopicInfo(w: Writer, version: number,
   w.int32(v.partitions);
   w.int16(v.replicationFactor);
   w.array(v.topicConfigs, flex, (w, e) => encodeStreamsGroupDescribeResponseKeyValue(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTopicInfo(r: Reader, version: number): StreamsGroupDescribeResponseTopicInfo {
@@ -369,7 +369,7 @@ function decodeStreamsGroupDescribeResponseTopicInfo(r: Reader, version: number)
     replicationFactor: r.int16(),
     topicConfigs: r.array(flex, (r) => decodeStreamsGroupDescribeResponseKeyValue(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -377,7 +377,7 @@ function encodeStreamsGroupDescribeResponseKeyValue(w: Writer, _version: number,
   const flex = true;
   w.string(v.key, flex);
   w.string(v.value, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseKeyValue(r: Reader, _version: number): StreamsGroupDescribeResponseKeyValue {
@@ -386,7 +386,7 @@ function decodeStreamsGroupDescribeResponseKeyValue(r: Reader, _version: number)
     key: r.string(flex),
     value: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -407,7 +407,7 @@ function encodeStreamsGroupDescribeResponseMember(w: Writer, version: number, v:
   encodeStreamsGroupDescribeResponseAssignment(w, version, v.assignment);
   encodeStreamsGroupDescribeResponseAssignment(w, version, v.targetAssignment);
   w.bool(v.isClassic);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseMember(r: Reader, version: number): StreamsGroupDescribeResponseMember {
@@ -429,7 +429,7 @@ function decodeStreamsGroupDescribeResponseMember(r: Reader, version: number): S
     targetAssignment: decodeStreamsGroupDescribeResponseAssignment(r, version),
     isClassic: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -437,7 +437,7 @@ function encodeStreamsGroupDescribeResponseEndpoint(w: Writer, _version: number,
   const flex = true;
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseEndpoint(r: Reader, _version: number): StreamsGroupDescribeResponseEndpoint {
@@ -446,7 +446,7 @@ function decodeStreamsGroupDescribeResponseEndpoint(r: Reader, _version: number)
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -455,7 +455,7 @@ function encodeStreamsGroupDescribeResponseTaskOffset(w: Writer, _version: numbe
   w.string(v.subtopologyId, flex);
   w.int32(v.partition);
   w.int64(v.offset);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTaskOffset(r: Reader, _version: number): StreamsGroupDescribeResponseTaskOffset {
@@ -465,7 +465,7 @@ function decodeStreamsGroupDescribeResponseTaskOffset(r: Reader, _version: numbe
     partition: r.int32(),
     offset: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -474,7 +474,7 @@ function encodeStreamsGroupDescribeResponseAssignment(w: Writer, version: number
   w.array(v.activeTasks, flex, (w, e) => encodeStreamsGroupDescribeResponseTaskIds(w, version, e));
   w.array(v.standbyTasks, flex, (w, e) => encodeStreamsGroupDescribeResponseTaskIds(w, version, e));
   w.array(v.warmupTasks, flex, (w, e) => encodeStreamsGroupDescribeResponseTaskIds(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseAssignment(r: Reader, version: number): StreamsGroupDescribeResponseAssignment {
@@ -484,7 +484,7 @@ function decodeStreamsGroupDescribeResponseAssignment(r: Reader, version: number
     standbyTasks: r.array(flex, (r) => decodeStreamsGroupDescribeResponseTaskIds(r, version)),
     warmupTasks: r.array(flex, (r) => decodeStreamsGroupDescribeResponseTaskIds(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -492,7 +492,7 @@ function encodeStreamsGroupDescribeResponseTaskIds(w: Writer, _version: number, 
   const flex = true;
   w.string(v.subtopologyId, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTaskIds(r: Reader, _version: number): StreamsGroupDescribeResponseTaskIds {
@@ -501,6 +501,6 @@ function decodeStreamsGroupDescribeResponseTaskIds(r: Reader, _version: number):
     subtopologyId: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -222,7 +222,7 @@ export function createStreamsGroupHeartbeatRequestTaskOffset(init?: Partial<Stre
 }
 
 export function encodeStreamsGroupHeartbeatRequest(w: Writer, version: number, v: StreamsGroupHeartbeatRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupHeartbeatRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupHeartbeatRequest has no version ${version}`);
   const flex = true;
   w.string(v.groupId, flex);
   w.string(v.memberId, flex);
@@ -241,11 +241,11 @@ export function encodeStreamsGroupHeartbeatRequest(w: Writer, version: number, v
   w.nullableArray(v.taskOffsets, flex, (w, e) => encodeStreamsGroupHeartbeatRequestTaskOffset(w, version, e));
   w.nullableArray(v.taskEndOffsets, flex, (w, e) => encodeStreamsGroupHeartbeatRequestTaskOffset(w, version, e));
   w.bool(v.shutdownApplication);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupHeartbeatRequest(r: Reader, version: number): StreamsGroupHeartbeatRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupHeartbeatRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupHeartbeatRequest has no version ${version}`);
   const flex = true;
   const v: StreamsGroupHeartbeatRequest = {
     groupId: r.string(flex),
@@ -266,7 +266,7 @@ export function decodeStreamsGroupHeartbeatRequest(r: Reader, version: number): 
     taskEndOffsets: r.nullableArray(flex, (r) => decodeStreamsGroupHeartbeatRequestTaskOffset(r, version)),
     shutdownApplication: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -274,7 +274,7 @@ function encodeStreamsGroupHeartbeatRequestTopology(w: Writer, version: number, 
   const flex = true;
   w.int32(v.epoch);
   w.array(v.subtopologies, flex, (w, e) => encodeStreamsGroupHeartbeatRequestSubtopology(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTopology(r: Reader, version: number): StreamsGroupHeartbeatRequestTopology {
@@ -283,7 +283,7 @@ function decodeStreamsGroupHeartbeatRequestTopology(r: Reader, version: number):
     epoch: r.int32(),
     subtopologies: r.array(flex, (r) => decodeStreamsGroupHeartbeatRequestSubtopology(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -296,7 +296,7 @@ function encodeStreamsGroupHeartbeatRequestSubtopology(w: Writer, version: numbe
   w.array(v.repartitionSinkTopics, flex, (w, e) => w.string(e, flex));
   w.array(v.repartitionSourceTopics, flex, (w, e) => encodeStreamsGroupHeartbeatRequestTopicInfo(w, version, e));
   w.array(v.copartitionGroups, flex, (w, e) => encodeStreamsGroupHeartbeatRequestCopartitionGroup(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestSubtopology(r: Reader, version: number): StreamsGroupHeartbeatRequestSubtopology {
@@ -310,7 +310,7 @@ function decodeStreamsGroupHeartbeatRequestSubtopology(r: Reader, version: numbe
     repartitionSourceTopics: r.array(flex, (r) => decodeStreamsGroupHeartbeatRequestTopicInfo(r, version)),
     copartitionGroups: r.array(flex, (r) => decodeStreamsGroupHeartbeatRequestCopartitionGroup(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -320,7 +320,7 @@ function encodeStreamsGroupHeartbeatRequestTopicInfo(w: Writer, version: number,
   w.int32(v.partitions);
   w.int16(v.replicationFactor);
   w.array(v.topicConfigs, flex, (w, e) => encodeStreamsGroupHeartbeatRequestKeyValue(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTopicInfo(r: Reader, version: number): StreamsGroupHeartbeatRequestTopicInfo {
@@ -331,7 +331,7 @@ function decodeStreamsGroupHeartbeatRequestTopicInfo(r: Reader, version: number)
     replicationFactor: r.int16(),
     topicConfigs: r.array(flex, (r) => decodeStreamsGroupHeartbeatRequestKeyValue(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -339,7 +339,7 @@ function encodeStreamsGroupHeartbeatRequestKeyValue(w: Writer, _version: number,
   const flex = true;
   w.string(v.key, flex);
   w.string(v.value, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestKeyValue(r: Reader, _version: number): StreamsGroupHeartbeatRequestKeyValue {
@@ -348,7 +348,7 @@ function decodeStreamsGroupHeartbeatRequestKeyValue(r: Reader, _version: number)
     key: r.string(flex),
     value: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -357,7 +357,7 @@ function encodeStreamsGroupHeartbeatRequestCopartitionGroup(w: Writer, _version:
   w.array(v.sourceTopics, flex, (w, e) => w.int16(e));
   w.array(v.sourceTopicRegex, flex, (w, e) => w.int16(e));
   w.array(v.repartitionSourceTopics, flex, (w, e) => w.int16(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestCopartitionGroup(r: Reader, _version: number): StreamsGroupHeartbeatRequestCopartitionGroup {
@@ -367,7 +367,7 @@ function decodeStreamsGroupHeartbeatRequestCopartitionGroup(r: Reader, _version:
     sourceTopicRegex: r.array(flex, (r) => r.int16()),
     repartitionSourceTopics: r.array(flex, (r) => r.int16()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -375,7 +375,7 @@ function encodeStreamsGroupHeartbeatRequestTaskIds(w: Writer, _version: number, 
   const flex = true;
   w.string(v.subtopologyId, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTaskIds(r: Reader, _version: number): StreamsGroupHeartbeatRequestTaskIds {
@@ -384,7 +384,7 @@ function decodeStreamsGroupHeartbeatRequestTaskIds(r: Reader, _version: number):
     subtopologyId: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -392,7 +392,7 @@ function encodeStreamsGroupHeartbeatRequestEndpoint(w: Writer, _version: number,
   const flex = true;
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestEndpoint(r: Reader, _version: number): StreamsGroupHeartbeatRequestEndpoint {
@@ -401,7 +401,7 @@ function decodeStreamsGroupHeartbeatRequestEndpoint(r: Reader, _version: number)
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -410,7 +410,7 @@ function encodeStreamsGroupHeartbeatRequestTaskOffset(w: Writer, _version: numbe
   w.string(v.subtopologyId, flex);
   w.int32(v.partition);
   w.int64(v.offset);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTaskOffset(r: Reader, _version: number): StreamsGroupHeartbeatRequestTaskOffset {
@@ -420,6 +420,6 @@ function decodeStreamsGroupHeartbeatRequestTaskOffset(r: Reader, _version: numbe
     partition: r.int32(),
     offset: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

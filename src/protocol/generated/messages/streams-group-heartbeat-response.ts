@@ -141,7 +141,7 @@ export function createStreamsGroupHeartbeatResponseTopicPartition(init?: Partial
 }
 
 export function encodeStreamsGroupHeartbeatResponse(w: Writer, version: number, v: StreamsGroupHeartbeatResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`StreamsGroupHeartbeatResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupHeartbeatResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
@@ -157,11 +157,11 @@ export function encodeStreamsGroupHeartbeatResponse(w: Writer, version: number, 
   w.nullableArray(v.warmupTasks, flex, (w, e) => encodeStreamsGroupHeartbeatResponseTaskIds(w, version, e));
   w.int32(v.endpointInformationEpoch);
   w.nullableArray(v.partitionsByUserEndpoint, flex, (w, e) => encodeStreamsGroupHeartbeatResponseEndpointToPartitions(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeStreamsGroupHeartbeatResponse(r: Reader, version: number): StreamsGroupHeartbeatResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`StreamsGroupHeartbeatResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`StreamsGroupHeartbeatResponse has no version ${version}`);
   const flex = true;
   const v: StreamsGroupHeartbeatResponse = {
     throttleTimeMs: r.int32(),
@@ -179,7 +179,7 @@ export function decodeStreamsGroupHeartbeatResponse(r: Reader, version: number):
     endpointInformationEpoch: r.int32(),
     partitionsByUserEndpoint: r.nullableArray(flex, (r) => decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -187,7 +187,7 @@ function encodeStreamsGroupHeartbeatResponseStatus(w: Writer, _version: number, 
   const flex = true;
   w.int8(v.statusCode);
   w.string(v.statusDetail, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseStatus(r: Reader, _version: number): StreamsGroupHeartbeatResponseStatus {
@@ -196,7 +196,7 @@ function decodeStreamsGroupHeartbeatResponseStatus(r: Reader, _version: number):
     statusCode: r.int8(),
     statusDetail: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -204,7 +204,7 @@ function encodeStreamsGroupHeartbeatResponseTaskIds(w: Writer, _version: number,
   const flex = true;
   w.string(v.subtopologyId, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseTaskIds(r: Reader, _version: number): StreamsGroupHeartbeatResponseTaskIds {
@@ -213,7 +213,7 @@ function decodeStreamsGroupHeartbeatResponseTaskIds(r: Reader, _version: number)
     subtopologyId: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -222,7 +222,7 @@ function encodeStreamsGroupHeartbeatResponseEndpointToPartitions(w: Writer, vers
   encodeStreamsGroupHeartbeatResponseEndpoint(w, version, v.userEndpoint);
   w.array(v.activePartitions, flex, (w, e) => encodeStreamsGroupHeartbeatResponseTopicPartition(w, version, e));
   w.array(v.standbyPartitions, flex, (w, e) => encodeStreamsGroupHeartbeatResponseTopicPartition(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r: Reader, version: number): StreamsGroupHeartbeatResponseEndpointToPartitions {
@@ -232,7 +232,7 @@ function decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r: Reader, vers
     activePartitions: r.array(flex, (r) => decodeStreamsGroupHeartbeatResponseTopicPartition(r, version)),
     standbyPartitions: r.array(flex, (r) => decodeStreamsGroupHeartbeatResponseTopicPartition(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -240,7 +240,7 @@ function encodeStreamsGroupHeartbeatResponseEndpoint(w: Writer, _version: number
   const flex = true;
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseEndpoint(r: Reader, _version: number): StreamsGroupHeartbeatResponseEndpoint {
@@ -249,7 +249,7 @@ function decodeStreamsGroupHeartbeatResponseEndpoint(r: Reader, _version: number
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -257,7 +257,7 @@ function encodeStreamsGroupHeartbeatResponseTopicPartition(w: Writer, _version: 
   const flex = true;
   w.string(v.topic, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseTopicPartition(r: Reader, _version: number): StreamsGroupHeartbeatResponseTopicPartition {
@@ -266,6 +266,6 @@ function decodeStreamsGroupHeartbeatResponseTopicPartition(r: Reader, _version: 
     topic: r.string(flex),
     partitions: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -19,18 +19,16 @@ export function createUnregisterBrokerRequest(init?: Partial<UnregisterBrokerReq
 }
 
 export function encodeUnregisterBrokerRequest(w: Writer, version: number, v: UnregisterBrokerRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`UnregisterBrokerRequest has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`UnregisterBrokerRequest has no version ${version}`);
   w.int32(v.brokerId);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUnregisterBrokerRequest(r: Reader, version: number): UnregisterBrokerRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`UnregisterBrokerRequest has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`UnregisterBrokerRequest has no version ${version}`);
   const v: UnregisterBrokerRequest = {
     brokerId: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

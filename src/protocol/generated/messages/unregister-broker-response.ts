@@ -25,22 +25,22 @@ export function createUnregisterBrokerResponse(init?: Partial<UnregisterBrokerRe
 }
 
 export function encodeUnregisterBrokerResponse(w: Writer, version: number, v: UnregisterBrokerResponse): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`UnregisterBrokerResponse has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`UnregisterBrokerResponse has no version ${version}`);
   const flex = true;
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUnregisterBrokerResponse(r: Reader, version: number): UnregisterBrokerResponse {
-  if (!(version >= 0 && version <= 0)) r.fail(`UnregisterBrokerResponse has no version ${version}`);
+  if (!(version === 0)) r.fail(`UnregisterBrokerResponse has no version ${version}`);
   const flex = true;
   const v: UnregisterBrokerResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

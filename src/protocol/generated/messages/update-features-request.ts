@@ -53,7 +53,7 @@ export function encodeUpdateFeaturesRequest(w: Writer, version: number, v: Updat
   w.array(v.featureUpdates, flex, (w, e) => encodeUpdateFeaturesRequestFeatureUpdateKey(w, version, e));
   if (version >= 1) w.bool(v.validateOnly);
   else if (!(v.validateOnly === false)) throw fieldUnsupported('UpdateFeaturesRequest.validateOnly', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUpdateFeaturesRequest(r: Reader, version: number): UpdateFeaturesRequest {
@@ -64,7 +64,7 @@ export function decodeUpdateFeaturesRequest(r: Reader, version: number): UpdateF
     featureUpdates: r.array(flex, (r) => decodeUpdateFeaturesRequestFeatureUpdateKey(r, version)),
     validateOnly: version >= 1 ? r.bool() : false,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -76,7 +76,7 @@ function encodeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, version: number,
   else if (!(v.allowDowngrade === false)) throw fieldUnsupported('UpdateFeaturesRequestFeatureUpdateKey.allowDowngrade', version);
   if (version >= 1) w.int8(v.upgradeType);
   else if (!(v.upgradeType === 1)) throw fieldUnsupported('UpdateFeaturesRequestFeatureUpdateKey.upgradeType', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeUpdateFeaturesRequestFeatureUpdateKey(r: Reader, version: number): UpdateFeaturesRequestFeatureUpdateKey {
@@ -87,6 +87,6 @@ function decodeUpdateFeaturesRequestFeatureUpdateKey(r: Reader, version: number)
     allowDowngrade: version <= 0 ? r.bool() : false,
     upgradeType: version >= 1 ? r.int8() : 1,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

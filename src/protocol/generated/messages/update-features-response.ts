@@ -53,7 +53,7 @@ export function encodeUpdateFeaturesResponse(w: Writer, version: number, v: Upda
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
   if (version <= 1) w.array(v.results, flex, (w, e) => encodeUpdateFeaturesResponseUpdatableFeatureResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUpdateFeaturesResponse(r: Reader, version: number): UpdateFeaturesResponse {
@@ -65,7 +65,7 @@ export function decodeUpdateFeaturesResponse(r: Reader, version: number): Update
     errorMessage: r.nullableString(flex),
     results: version <= 1 ? r.array(flex, (r) => decodeUpdateFeaturesResponseUpdatableFeatureResult(r, version)) : [],
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -74,7 +74,7 @@ function encodeUpdateFeaturesResponseUpdatableFeatureResult(w: Writer, _version:
   w.string(v.feature, flex);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeUpdateFeaturesResponseUpdatableFeatureResult(r: Reader, _version: number): UpdateFeaturesResponseUpdatableFeatureResult {
@@ -84,6 +84,6 @@ function decodeUpdateFeaturesResponseUpdatableFeatureResult(r: Reader, _version:
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

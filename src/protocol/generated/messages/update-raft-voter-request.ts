@@ -69,7 +69,7 @@ export function createUpdateRaftVoterRequestKRaftVersionFeature(init?: Partial<U
 }
 
 export function encodeUpdateRaftVoterRequest(w: Writer, version: number, v: UpdateRaftVoterRequest): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`UpdateRaftVoterRequest has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`UpdateRaftVoterRequest has no version ${version}`);
   const flex = true;
   w.nullableString(v.clusterId, flex);
   w.int32(v.currentLeaderEpoch);
@@ -77,11 +77,11 @@ export function encodeUpdateRaftVoterRequest(w: Writer, version: number, v: Upda
   w.uuid(v.voterDirectoryId);
   w.array(v.listeners, flex, (w, e) => encodeUpdateRaftVoterRequestListener(w, version, e));
   encodeUpdateRaftVoterRequestKRaftVersionFeature(w, version, v.kRaftVersionFeature);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUpdateRaftVoterRequest(r: Reader, version: number): UpdateRaftVoterRequest {
-  if (!(version >= 0 && version <= 0)) r.fail(`UpdateRaftVoterRequest has no version ${version}`);
+  if (!(version === 0)) r.fail(`UpdateRaftVoterRequest has no version ${version}`);
   const flex = true;
   const v: UpdateRaftVoterRequest = {
     clusterId: r.nullableString(flex),
@@ -91,7 +91,7 @@ export function decodeUpdateRaftVoterRequest(r: Reader, version: number): Update
     listeners: r.array(flex, (r) => decodeUpdateRaftVoterRequestListener(r, version)),
     kRaftVersionFeature: decodeUpdateRaftVoterRequestKRaftVersionFeature(r, version),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -100,7 +100,7 @@ function encodeUpdateRaftVoterRequestListener(w: Writer, _version: number, v: Up
   w.string(v.name, flex);
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeUpdateRaftVoterRequestListener(r: Reader, _version: number): UpdateRaftVoterRequestListener {
@@ -110,23 +110,21 @@ function decodeUpdateRaftVoterRequestListener(r: Reader, _version: number): Upda
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeUpdateRaftVoterRequestKRaftVersionFeature(w: Writer, _version: number, v: UpdateRaftVoterRequestKRaftVersionFeature): void {
-  const flex = true;
   w.int16(v.minSupportedVersion);
   w.int16(v.maxSupportedVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeUpdateRaftVoterRequestKRaftVersionFeature(r: Reader, _version: number): UpdateRaftVoterRequestKRaftVersionFeature {
-  const flex = true;
   const v: UpdateRaftVoterRequestKRaftVersionFeature = {
     minSupportedVersion: r.int16(),
     maxSupportedVersion: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

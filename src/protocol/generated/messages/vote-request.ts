@@ -80,7 +80,7 @@ export function encodeVoteRequest(w: Writer, version: number, v: VoteRequest): v
   w.nullableString(v.clusterId, flex);
   if (version >= 1) w.int32(v.voterId);
   w.array(v.topics, flex, (w, e) => encodeVoteRequestTopicData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeVoteRequest(r: Reader, version: number): VoteRequest {
@@ -91,7 +91,7 @@ export function decodeVoteRequest(r: Reader, version: number): VoteRequest {
     voterId: version >= 1 ? r.int32() : -1,
     topics: r.array(flex, (r) => decodeVoteRequestTopicData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -99,7 +99,7 @@ function encodeVoteRequestTopicData(w: Writer, version: number, v: VoteRequestTo
   const flex = true;
   w.string(v.topicName, flex);
   w.array(v.partitions, flex, (w, e) => encodeVoteRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeVoteRequestTopicData(r: Reader, version: number): VoteRequestTopicData {
@@ -108,12 +108,11 @@ function decodeVoteRequestTopicData(r: Reader, version: number): VoteRequestTopi
     topicName: r.string(flex),
     partitions: r.array(flex, (r) => decodeVoteRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeVoteRequestPartitionData(w: Writer, version: number, v: VoteRequestPartitionData): void {
-  const flex = true;
   w.int32(v.partitionIndex);
   w.int32(v.replicaEpoch);
   w.int32(v.replicaId);
@@ -123,11 +122,10 @@ function encodeVoteRequestPartitionData(w: Writer, version: number, v: VoteReque
   w.int64(v.lastOffset);
   if (version >= 2) w.bool(v.preVote);
   else if (!(v.preVote === false)) throw fieldUnsupported('VoteRequestPartitionData.preVote', version);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeVoteRequestPartitionData(r: Reader, version: number): VoteRequestPartitionData {
-  const flex = true;
   const v: VoteRequestPartitionData = {
     partitionIndex: r.int32(),
     replicaEpoch: r.int32(),
@@ -138,6 +136,6 @@ function decodeVoteRequestPartitionData(r: Reader, version: number): VoteRequest
     lastOffset: r.int64(),
     preVote: version >= 2 ? r.bool() : false,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -77,21 +77,21 @@ export function createVotersRecordKRaftVersionFeature(init?: Partial<VotersRecor
 }
 
 export function encodeVotersRecord(w: Writer, version: number, v: VotersRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`VotersRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`VotersRecord has no version ${version}`);
   const flex = true;
   w.int16(v.version);
   w.array(v.voters, flex, (w, e) => encodeVotersRecordVoter(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeVotersRecord(r: Reader, version: number): VotersRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`VotersRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`VotersRecord has no version ${version}`);
   const flex = true;
   const v: VotersRecord = {
     version: r.int16(),
     voters: r.array(flex, (r) => decodeVotersRecordVoter(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -101,7 +101,7 @@ function encodeVotersRecordVoter(w: Writer, version: number, v: VotersRecordVote
   w.uuid(v.voterDirectoryId);
   w.array(v.endpoints, flex, (w, e) => encodeVotersRecordEndpoint(w, version, e));
   encodeVotersRecordKRaftVersionFeature(w, version, v.kRaftVersionFeature);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeVotersRecordVoter(r: Reader, version: number): VotersRecordVoter {
@@ -112,7 +112,7 @@ function decodeVotersRecordVoter(r: Reader, version: number): VotersRecordVoter 
     endpoints: r.array(flex, (r) => decodeVotersRecordEndpoint(r, version)),
     kRaftVersionFeature: decodeVotersRecordKRaftVersionFeature(r, version),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -121,7 +121,7 @@ function encodeVotersRecordEndpoint(w: Writer, _version: number, v: VotersRecord
   w.string(v.name, flex);
   w.string(v.host, flex);
   w.uint16(v.port);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeVotersRecordEndpoint(r: Reader, _version: number): VotersRecordEndpoint {
@@ -131,23 +131,21 @@ function decodeVotersRecordEndpoint(r: Reader, _version: number): VotersRecordEn
     host: r.string(flex),
     port: r.uint16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeVotersRecordKRaftVersionFeature(w: Writer, _version: number, v: VotersRecordKRaftVersionFeature): void {
-  const flex = true;
   w.int16(v.minSupportedVersion);
   w.int16(v.maxSupportedVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeVotersRecordKRaftVersionFeature(r: Reader, _version: number): VotersRecordKRaftVersionFeature {
-  const flex = true;
   const v: VotersRecordKRaftVersionFeature = {
     minSupportedVersion: r.int16(),
     maxSupportedVersion: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -92,7 +92,7 @@ export function encodeWriteShareGroupStateRequest(w: Writer, version: number, v:
   const flex = true;
   w.string(v.groupId, flex);
   w.array(v.topics, flex, (w, e) => encodeWriteShareGroupStateRequestWriteStateData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeWriteShareGroupStateRequest(r: Reader, version: number): WriteShareGroupStateRequest {
@@ -102,7 +102,7 @@ export function decodeWriteShareGroupStateRequest(r: Reader, version: number): W
     groupId: r.string(flex),
     topics: r.array(flex, (r) => decodeWriteShareGroupStateRequestWriteStateData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -110,7 +110,7 @@ function encodeWriteShareGroupStateRequestWriteStateData(w: Writer, version: num
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeWriteShareGroupStateRequestPartitionData(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateRequestWriteStateData(r: Reader, version: number): WriteShareGroupStateRequestWriteStateData {
@@ -119,7 +119,7 @@ function decodeWriteShareGroupStateRequestWriteStateData(r: Reader, version: num
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeWriteShareGroupStateRequestPartitionData(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -131,7 +131,7 @@ function encodeWriteShareGroupStateRequestPartitionData(w: Writer, version: numb
   w.int64(v.startOffset);
   if (version >= 1) w.int32(v.deliveryCompleteCount);
   w.array(v.stateBatches, flex, (w, e) => encodeWriteShareGroupStateRequestStateBatch(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateRequestPartitionData(r: Reader, version: number): WriteShareGroupStateRequestPartitionData {
@@ -144,27 +144,25 @@ function decodeWriteShareGroupStateRequestPartitionData(r: Reader, version: numb
     deliveryCompleteCount: version >= 1 ? r.int32() : -1,
     stateBatches: r.array(flex, (r) => decodeWriteShareGroupStateRequestStateBatch(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeWriteShareGroupStateRequestStateBatch(w: Writer, _version: number, v: WriteShareGroupStateRequestStateBatch): void {
-  const flex = true;
   w.int64(v.firstOffset);
   w.int64(v.lastOffset);
   w.int8(v.deliveryState);
   w.int16(v.deliveryCount);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateRequestStateBatch(r: Reader, _version: number): WriteShareGroupStateRequestStateBatch {
-  const flex = true;
   const v: WriteShareGroupStateRequestStateBatch = {
     firstOffset: r.int64(),
     lastOffset: r.int64(),
     deliveryState: r.int8(),
     deliveryCount: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -57,7 +57,7 @@ export function encodeWriteShareGroupStateResponse(w: Writer, version: number, v
   if (!(version >= 0 && version <= 1)) throw new ProtocolEncodeError(`WriteShareGroupStateResponse has no version ${version}`);
   const flex = true;
   w.array(v.results, flex, (w, e) => encodeWriteShareGroupStateResponseWriteStateResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeWriteShareGroupStateResponse(r: Reader, version: number): WriteShareGroupStateResponse {
@@ -66,7 +66,7 @@ export function decodeWriteShareGroupStateResponse(r: Reader, version: number): 
   const v: WriteShareGroupStateResponse = {
     results: r.array(flex, (r) => decodeWriteShareGroupStateResponseWriteStateResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -74,7 +74,7 @@ function encodeWriteShareGroupStateResponseWriteStateResult(w: Writer, version: 
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => encodeWriteShareGroupStateResponsePartitionResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateResponseWriteStateResult(r: Reader, version: number): WriteShareGroupStateResponseWriteStateResult {
@@ -83,7 +83,7 @@ function decodeWriteShareGroupStateResponseWriteStateResult(r: Reader, version: 
     topicId: r.uuid(),
     partitions: r.array(flex, (r) => decodeWriteShareGroupStateResponsePartitionResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -92,7 +92,7 @@ function encodeWriteShareGroupStateResponsePartitionResult(w: Writer, _version: 
   w.int32(v.partition);
   w.int16(v.errorCode);
   w.nullableString(v.errorMessage, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateResponsePartitionResult(r: Reader, _version: number): WriteShareGroupStateResponsePartitionResult {
@@ -102,6 +102,6 @@ function decodeWriteShareGroupStateResponsePartitionResult(r: Reader, _version: 
     errorCode: r.int16(),
     errorMessage: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -66,7 +66,7 @@ export function encodeWriteTxnMarkersRequest(w: Writer, version: number, v: Writ
   if (!(version >= 1 && version <= 2)) throw new ProtocolEncodeError(`WriteTxnMarkersRequest has no version ${version}`);
   const flex = true;
   w.array(v.markers, flex, (w, e) => encodeWriteTxnMarkersRequestWritableTxnMarker(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteTxnMarkersRequest {
@@ -75,7 +75,7 @@ export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteT
   const v: WriteTxnMarkersRequest = {
     markers: r.array(flex, (r) => decodeWriteTxnMarkersRequestWritableTxnMarker(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -87,7 +87,7 @@ function encodeWriteTxnMarkersRequestWritableTxnMarker(w: Writer, version: numbe
   w.array(v.topics, flex, (w, e) => encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(w, version, e));
   w.int32(v.coordinatorEpoch);
   if (version >= 2) w.int8(v.transactionVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteTxnMarkersRequestWritableTxnMarker(r: Reader, version: number): WriteTxnMarkersRequestWritableTxnMarker {
@@ -100,7 +100,7 @@ function decodeWriteTxnMarkersRequestWritableTxnMarker(r: Reader, version: numbe
     coordinatorEpoch: r.int32(),
     transactionVersion: version >= 2 ? r.int8() : 0,
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -108,7 +108,7 @@ function encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(w: Writer, _version:
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitionIndexes, flex, (w, e) => w.int32(e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, _version: number): WriteTxnMarkersRequestWritableTxnMarkerTopic {
@@ -117,6 +117,6 @@ function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, _version:
     name: r.string(flex),
     partitionIndexes: r.array(flex, (r) => r.int32()),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -70,7 +70,7 @@ export function encodeWriteTxnMarkersResponse(w: Writer, version: number, v: Wri
   if (!(version >= 1 && version <= 2)) throw new ProtocolEncodeError(`WriteTxnMarkersResponse has no version ${version}`);
   const flex = true;
   w.array(v.markers, flex, (w, e) => encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeWriteTxnMarkersResponse(r: Reader, version: number): WriteTxnMarkersResponse {
@@ -79,7 +79,7 @@ export function decodeWriteTxnMarkersResponse(r: Reader, version: number): Write
   const v: WriteTxnMarkersResponse = {
     markers: r.array(flex, (r) => decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -87,7 +87,7 @@ function encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w: Writer, version
   const flex = true;
   w.int64(v.producerId);
   w.array(v.topics, flex, (w, e) => encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, version: number): WriteTxnMarkersResponseWritableTxnMarkerResult {
@@ -96,7 +96,7 @@ function decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, version
     producerId: r.int64(),
     topics: r.array(flex, (r) => decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -104,7 +104,7 @@ function encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w: Writer, ve
   const flex = true;
   w.string(v.name, flex);
   w.array(v.partitions, flex, (w, e) => encodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Reader, version: number): WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
@@ -113,23 +113,21 @@ function decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Reader, ve
     name: r.string(flex),
     partitions: r.array(flex, (r) => decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w: Writer, _version: number, v: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult): void {
-  const flex = true;
   w.int32(v.partitionIndex);
   w.int16(v.errorCode);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r: Reader, _version: number): WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
-  const flex = true;
   const v: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult = {
     partitionIndex: r.int32(),
     errorCode: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -40,7 +40,7 @@ export function createAccessControlEntryRecord(init?: Partial<AccessControlEntry
 }
 
 export function encodeAccessControlEntryRecord(w: Writer, version: number, v: AccessControlEntryRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`AccessControlEntryRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`AccessControlEntryRecord has no version ${version}`);
   const flex = true;
   w.uuid(v.id);
   w.int8(v.resourceType);
@@ -50,11 +50,11 @@ export function encodeAccessControlEntryRecord(w: Writer, version: number, v: Ac
   w.string(v.host, flex);
   w.int8(v.operation);
   w.int8(v.permissionType);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeAccessControlEntryRecord(r: Reader, version: number): AccessControlEntryRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`AccessControlEntryRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`AccessControlEntryRecord has no version ${version}`);
   const flex = true;
   const v: AccessControlEntryRecord = {
     id: r.uuid(),
@@ -66,6 +66,6 @@ export function decodeAccessControlEntryRecord(r: Reader, version: number): Acce
     operation: r.int8(),
     permissionType: r.int8(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

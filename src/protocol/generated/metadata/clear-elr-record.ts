@@ -19,18 +19,18 @@ export function createClearElrRecord(init?: Partial<ClearElrRecord>): ClearElrRe
 }
 
 export function encodeClearElrRecord(w: Writer, version: number, v: ClearElrRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ClearElrRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ClearElrRecord has no version ${version}`);
   const flex = true;
   w.string(v.topicName, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeClearElrRecord(r: Reader, version: number): ClearElrRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`ClearElrRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`ClearElrRecord has no version ${version}`);
   const flex = true;
   const v: ClearElrRecord = {
     topicName: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

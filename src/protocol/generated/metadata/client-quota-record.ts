@@ -44,17 +44,17 @@ export function createClientQuotaRecordEntityData(init?: Partial<ClientQuotaReco
 }
 
 export function encodeClientQuotaRecord(w: Writer, version: number, v: ClientQuotaRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ClientQuotaRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ClientQuotaRecord has no version ${version}`);
   const flex = true;
   w.array(v.entity, flex, (w, e) => encodeClientQuotaRecordEntityData(w, version, e));
   w.string(v.key, flex);
   w.float64(v.value);
   w.bool(v.remove);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeClientQuotaRecord(r: Reader, version: number): ClientQuotaRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`ClientQuotaRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`ClientQuotaRecord has no version ${version}`);
   const flex = true;
   const v: ClientQuotaRecord = {
     entity: r.array(flex, (r) => decodeClientQuotaRecordEntityData(r, version)),
@@ -62,7 +62,7 @@ export function decodeClientQuotaRecord(r: Reader, version: number): ClientQuota
     value: r.float64(),
     remove: r.bool(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -70,7 +70,7 @@ function encodeClientQuotaRecordEntityData(w: Writer, _version: number, v: Clien
   const flex = true;
   w.string(v.entityType, flex);
   w.nullableString(v.entityName, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeClientQuotaRecordEntityData(r: Reader, _version: number): ClientQuotaRecordEntityData {
@@ -79,6 +79,6 @@ function decodeClientQuotaRecordEntityData(r: Reader, _version: number): ClientQ
     entityType: r.string(flex),
     entityName: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

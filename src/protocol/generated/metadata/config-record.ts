@@ -28,17 +28,17 @@ export function createConfigRecord(init?: Partial<ConfigRecord>): ConfigRecord {
 }
 
 export function encodeConfigRecord(w: Writer, version: number, v: ConfigRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ConfigRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ConfigRecord has no version ${version}`);
   const flex = true;
   w.int8(v.resourceType);
   w.string(v.resourceName, flex);
   w.string(v.name, flex);
   w.nullableString(v.value, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeConfigRecord(r: Reader, version: number): ConfigRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`ConfigRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`ConfigRecord has no version ${version}`);
   const flex = true;
   const v: ConfigRecord = {
     resourceType: r.int8(),
@@ -46,6 +46,6 @@ export function decodeConfigRecord(r: Reader, version: number): ConfigRecord {
     name: r.string(flex),
     value: r.nullableString(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

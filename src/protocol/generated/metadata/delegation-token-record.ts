@@ -37,7 +37,7 @@ export function createDelegationTokenRecord(init?: Partial<DelegationTokenRecord
 }
 
 export function encodeDelegationTokenRecord(w: Writer, version: number, v: DelegationTokenRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`DelegationTokenRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`DelegationTokenRecord has no version ${version}`);
   const flex = true;
   w.string(v.owner, flex);
   w.string(v.requester, flex);
@@ -46,11 +46,11 @@ export function encodeDelegationTokenRecord(w: Writer, version: number, v: Deleg
   w.int64(v.maxTimestamp);
   w.int64(v.expirationTimestamp);
   w.string(v.tokenId, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeDelegationTokenRecord(r: Reader, version: number): DelegationTokenRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`DelegationTokenRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`DelegationTokenRecord has no version ${version}`);
   const flex = true;
   const v: DelegationTokenRecord = {
     owner: r.string(flex),
@@ -61,6 +61,6 @@ export function decodeDelegationTokenRecord(r: Reader, version: number): Delegat
     expirationTimestamp: r.int64(),
     tokenId: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -16,16 +16,14 @@ export function createEndTransactionRecord(init?: Partial<EndTransactionRecord>)
 }
 
 export function encodeEndTransactionRecord(w: Writer, version: number, v: EndTransactionRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`EndTransactionRecord has no version ${version}`);
-  const flex = true;
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  if (!(version === 0)) throw new ProtocolEncodeError(`EndTransactionRecord has no version ${version}`);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeEndTransactionRecord(r: Reader, version: number): EndTransactionRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`EndTransactionRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`EndTransactionRecord has no version ${version}`);
   const v: EndTransactionRecord = {
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

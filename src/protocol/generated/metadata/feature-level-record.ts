@@ -22,20 +22,20 @@ export function createFeatureLevelRecord(init?: Partial<FeatureLevelRecord>): Fe
 }
 
 export function encodeFeatureLevelRecord(w: Writer, version: number, v: FeatureLevelRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`FeatureLevelRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`FeatureLevelRecord has no version ${version}`);
   const flex = true;
   w.string(v.name, flex);
   w.int16(v.featureLevel);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeFeatureLevelRecord(r: Reader, version: number): FeatureLevelRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`FeatureLevelRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`FeatureLevelRecord has no version ${version}`);
   const flex = true;
   const v: FeatureLevelRecord = {
     name: r.string(flex),
     featureLevel: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -22,20 +22,18 @@ export function createFenceBrokerRecord(init?: Partial<FenceBrokerRecord>): Fenc
 }
 
 export function encodeFenceBrokerRecord(w: Writer, version: number, v: FenceBrokerRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`FenceBrokerRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`FenceBrokerRecord has no version ${version}`);
   w.int32(v.id);
   w.int64(v.epoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeFenceBrokerRecord(r: Reader, version: number): FenceBrokerRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`FenceBrokerRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`FenceBrokerRecord has no version ${version}`);
   const v: FenceBrokerRecord = {
     id: r.int32(),
     epoch: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -16,16 +16,14 @@ export function createNoOpRecord(init?: Partial<NoOpRecord>): NoOpRecord {
 }
 
 export function encodeNoOpRecord(w: Writer, version: number, v: NoOpRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`NoOpRecord has no version ${version}`);
-  const flex = true;
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  if (!(version === 0)) throw new ProtocolEncodeError(`NoOpRecord has no version ${version}`);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeNoOpRecord(r: Reader, version: number): NoOpRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`NoOpRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`NoOpRecord has no version ${version}`);
   const v: NoOpRecord = {
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

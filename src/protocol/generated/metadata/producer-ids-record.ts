@@ -25,22 +25,20 @@ export function createProducerIdsRecord(init?: Partial<ProducerIdsRecord>): Prod
 }
 
 export function encodeProducerIdsRecord(w: Writer, version: number, v: ProducerIdsRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ProducerIdsRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`ProducerIdsRecord has no version ${version}`);
   w.int32(v.brokerId);
   w.int64(v.brokerEpoch);
   w.int64(v.nextProducerId);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeProducerIdsRecord(r: Reader, version: number): ProducerIdsRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`ProducerIdsRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`ProducerIdsRecord has no version ${version}`);
   const v: ProducerIdsRecord = {
     brokerId: r.int32(),
     brokerEpoch: r.int64(),
     nextProducerId: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -72,18 +72,18 @@ export function createRegisterControllerRecordControllerFeature(init?: Partial<R
 }
 
 export function encodeRegisterControllerRecord(w: Writer, version: number, v: RegisterControllerRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RegisterControllerRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`RegisterControllerRecord has no version ${version}`);
   const flex = true;
   w.int32(v.controllerId);
   w.uuid(v.incarnationId);
   w.bool(v.zkMigrationReady);
   w.array(v.endPoints, flex, (w, e) => encodeRegisterControllerRecordControllerEndpoint(w, version, e));
   w.array(v.features, flex, (w, e) => encodeRegisterControllerRecordControllerFeature(w, version, e));
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRegisterControllerRecord(r: Reader, version: number): RegisterControllerRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RegisterControllerRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`RegisterControllerRecord has no version ${version}`);
   const flex = true;
   const v: RegisterControllerRecord = {
     controllerId: r.int32(),
@@ -92,7 +92,7 @@ export function decodeRegisterControllerRecord(r: Reader, version: number): Regi
     endPoints: r.array(flex, (r) => decodeRegisterControllerRecordControllerEndpoint(r, version)),
     features: r.array(flex, (r) => decodeRegisterControllerRecordControllerFeature(r, version)),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -102,7 +102,7 @@ function encodeRegisterControllerRecordControllerEndpoint(w: Writer, _version: n
   w.string(v.host, flex);
   w.uint16(v.port);
   w.int16(v.securityProtocol);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeRegisterControllerRecordControllerEndpoint(r: Reader, _version: number): RegisterControllerRecordControllerEndpoint {
@@ -113,7 +113,7 @@ function decodeRegisterControllerRecordControllerEndpoint(r: Reader, _version: n
     port: r.uint16(),
     securityProtocol: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -122,7 +122,7 @@ function encodeRegisterControllerRecordControllerFeature(w: Writer, _version: nu
   w.string(v.name, flex);
   w.int16(v.minSupportedVersion);
   w.int16(v.maxSupportedVersion);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeRegisterControllerRecordControllerFeature(r: Reader, _version: number): RegisterControllerRecordControllerFeature {
@@ -132,6 +132,6 @@ function decodeRegisterControllerRecordControllerFeature(r: Reader, _version: nu
     minSupportedVersion: r.int16(),
     maxSupportedVersion: r.int16(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -19,18 +19,16 @@ export function createRemoveAccessControlEntryRecord(init?: Partial<RemoveAccess
 }
 
 export function encodeRemoveAccessControlEntryRecord(w: Writer, version: number, v: RemoveAccessControlEntryRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoveAccessControlEntryRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoveAccessControlEntryRecord has no version ${version}`);
   w.uuid(v.id);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoveAccessControlEntryRecord(r: Reader, version: number): RemoveAccessControlEntryRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoveAccessControlEntryRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`RemoveAccessControlEntryRecord has no version ${version}`);
   const v: RemoveAccessControlEntryRecord = {
     id: r.uuid(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -19,18 +19,18 @@ export function createRemoveDelegationTokenRecord(init?: Partial<RemoveDelegatio
 }
 
 export function encodeRemoveDelegationTokenRecord(w: Writer, version: number, v: RemoveDelegationTokenRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoveDelegationTokenRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoveDelegationTokenRecord has no version ${version}`);
   const flex = true;
   w.string(v.tokenId, flex);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoveDelegationTokenRecord(r: Reader, version: number): RemoveDelegationTokenRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoveDelegationTokenRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`RemoveDelegationTokenRecord has no version ${version}`);
   const flex = true;
   const v: RemoveDelegationTokenRecord = {
     tokenId: r.string(flex),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

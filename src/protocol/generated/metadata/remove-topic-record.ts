@@ -19,18 +19,16 @@ export function createRemoveTopicRecord(init?: Partial<RemoveTopicRecord>): Remo
 }
 
 export function encodeRemoveTopicRecord(w: Writer, version: number, v: RemoveTopicRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoveTopicRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoveTopicRecord has no version ${version}`);
   w.uuid(v.topicId);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoveTopicRecord(r: Reader, version: number): RemoveTopicRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoveTopicRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`RemoveTopicRecord has no version ${version}`);
   const v: RemoveTopicRecord = {
     topicId: r.uuid(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -22,20 +22,20 @@ export function createRemoveUserScramCredentialRecord(init?: Partial<RemoveUserS
 }
 
 export function encodeRemoveUserScramCredentialRecord(w: Writer, version: number, v: RemoveUserScramCredentialRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoveUserScramCredentialRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoveUserScramCredentialRecord has no version ${version}`);
   const flex = true;
   w.string(v.name, flex);
   w.int8(v.mechanism);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoveUserScramCredentialRecord(r: Reader, version: number): RemoveUserScramCredentialRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoveUserScramCredentialRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`RemoveUserScramCredentialRecord has no version ${version}`);
   const flex = true;
   const v: RemoveUserScramCredentialRecord = {
     name: r.string(flex),
     mechanism: r.int8(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

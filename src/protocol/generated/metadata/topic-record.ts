@@ -22,20 +22,20 @@ export function createTopicRecord(init?: Partial<TopicRecord>): TopicRecord {
 }
 
 export function encodeTopicRecord(w: Writer, version: number, v: TopicRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`TopicRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`TopicRecord has no version ${version}`);
   const flex = true;
   w.string(v.name, flex);
   w.uuid(v.topicId);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeTopicRecord(r: Reader, version: number): TopicRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`TopicRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`TopicRecord has no version ${version}`);
   const flex = true;
   const v: TopicRecord = {
     name: r.string(flex),
     topicId: r.uuid(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -22,20 +22,18 @@ export function createUnfenceBrokerRecord(init?: Partial<UnfenceBrokerRecord>): 
 }
 
 export function encodeUnfenceBrokerRecord(w: Writer, version: number, v: UnfenceBrokerRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`UnfenceBrokerRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`UnfenceBrokerRecord has no version ${version}`);
   w.int32(v.id);
   w.int64(v.epoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUnfenceBrokerRecord(r: Reader, version: number): UnfenceBrokerRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`UnfenceBrokerRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`UnfenceBrokerRecord has no version ${version}`);
   const v: UnfenceBrokerRecord = {
     id: r.int32(),
     epoch: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -22,20 +22,18 @@ export function createUnregisterBrokerRecord(init?: Partial<UnregisterBrokerReco
 }
 
 export function encodeUnregisterBrokerRecord(w: Writer, version: number, v: UnregisterBrokerRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`UnregisterBrokerRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`UnregisterBrokerRecord has no version ${version}`);
   w.int32(v.brokerId);
   w.int64(v.brokerEpoch);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUnregisterBrokerRecord(r: Reader, version: number): UnregisterBrokerRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`UnregisterBrokerRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`UnregisterBrokerRecord has no version ${version}`);
   const v: UnregisterBrokerRecord = {
     brokerId: r.int32(),
     brokerEpoch: r.int64(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -34,7 +34,7 @@ export function createUserScramCredentialRecord(init?: Partial<UserScramCredenti
 }
 
 export function encodeUserScramCredentialRecord(w: Writer, version: number, v: UserScramCredentialRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`UserScramCredentialRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`UserScramCredentialRecord has no version ${version}`);
   const flex = true;
   w.string(v.name, flex);
   w.int8(v.mechanism);
@@ -42,11 +42,11 @@ export function encodeUserScramCredentialRecord(w: Writer, version: number, v: U
   w.bytes(v.storedKey, flex);
   w.bytes(v.serverKey, flex);
   w.int32(v.iterations);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeUserScramCredentialRecord(r: Reader, version: number): UserScramCredentialRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`UserScramCredentialRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`UserScramCredentialRecord has no version ${version}`);
   const flex = true;
   const v: UserScramCredentialRecord = {
     name: r.string(flex),
@@ -56,6 +56,6 @@ export function decodeUserScramCredentialRecord(r: Reader, version: number): Use
     serverKey: r.bytes(flex),
     iterations: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

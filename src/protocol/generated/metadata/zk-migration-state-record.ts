@@ -19,18 +19,16 @@ export function createZkMigrationStateRecord(init?: Partial<ZkMigrationStateReco
 }
 
 export function encodeZkMigrationStateRecord(w: Writer, version: number, v: ZkMigrationStateRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ZkMigrationStateRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`ZkMigrationStateRecord has no version ${version}`);
   w.int8(v.zkMigrationState);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeZkMigrationStateRecord(r: Reader, version: number): ZkMigrationStateRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`ZkMigrationStateRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`ZkMigrationStateRecord has no version ${version}`);
   const v: ZkMigrationStateRecord = {
     zkMigrationState: r.int8(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -24,7 +24,7 @@ export function createShareSnapshotKey(init?: Partial<ShareSnapshotKey>): ShareS
 }
 
 export function encodeShareSnapshotKey(w: Writer, version: number, v: ShareSnapshotKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareSnapshotKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareSnapshotKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.uuid(v.topicId);
@@ -32,7 +32,7 @@ export function encodeShareSnapshotKey(w: Writer, version: number, v: ShareSnaps
 }
 
 export function decodeShareSnapshotKey(r: Reader, version: number): ShareSnapshotKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareSnapshotKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareSnapshotKey has no version ${version}`);
   const flex = false;
   const v: ShareSnapshotKey = {
     groupId: r.string(flex),

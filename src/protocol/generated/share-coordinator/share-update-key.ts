@@ -24,7 +24,7 @@ export function createShareUpdateKey(init?: Partial<ShareUpdateKey>): ShareUpdat
 }
 
 export function encodeShareUpdateKey(w: Writer, version: number, v: ShareUpdateKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`ShareUpdateKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`ShareUpdateKey has no version ${version}`);
   const flex = false;
   w.string(v.groupId, flex);
   w.uuid(v.topicId);
@@ -32,7 +32,7 @@ export function encodeShareUpdateKey(w: Writer, version: number, v: ShareUpdateK
 }
 
 export function decodeShareUpdateKey(r: Reader, version: number): ShareUpdateKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`ShareUpdateKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`ShareUpdateKey has no version ${version}`);
   const flex = false;
   const v: ShareUpdateKey = {
     groupId: r.string(flex),

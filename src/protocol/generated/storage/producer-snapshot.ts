@@ -52,14 +52,14 @@ export function createProducerSnapshotProducerEntry(init?: Partial<ProducerSnaps
 }
 
 export function encodeProducerSnapshot(w: Writer, version: number, v: ProducerSnapshot): void {
-  if (!(version >= 1 && version <= 1)) throw new ProtocolEncodeError(`ProducerSnapshot has no version ${version}`);
+  if (!(version === 1)) throw new ProtocolEncodeError(`ProducerSnapshot has no version ${version}`);
   const flex = false;
   w.uint32(v.crc);
   w.array(v.producerEntries, flex, (w, e) => encodeProducerSnapshotProducerEntry(w, version, e));
 }
 
 export function decodeProducerSnapshot(r: Reader, version: number): ProducerSnapshot {
-  if (!(version >= 1 && version <= 1)) r.fail(`ProducerSnapshot has no version ${version}`);
+  if (!(version === 1)) r.fail(`ProducerSnapshot has no version ${version}`);
   const flex = false;
   const v: ProducerSnapshot = {
     crc: r.uint32(),

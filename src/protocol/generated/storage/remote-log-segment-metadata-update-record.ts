@@ -66,18 +66,18 @@ export function createRemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry(
 }
 
 export function encodeRemoteLogSegmentMetadataUpdateRecord(w: Writer, version: number, v: RemoteLogSegmentMetadataUpdateRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemoteLogSegmentMetadataUpdateRecord has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemoteLogSegmentMetadataUpdateRecord has no version ${version}`);
   const flex = true;
   encodeRemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry(w, version, v.remoteLogSegmentId);
   w.int32(v.brokerId);
   w.int64(v.eventTimestampMs);
   w.nullableBytes(v.customMetadata, flex);
   w.int8(v.remoteLogSegmentState);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemoteLogSegmentMetadataUpdateRecord(r: Reader, version: number): RemoteLogSegmentMetadataUpdateRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemoteLogSegmentMetadataUpdateRecord has no version ${version}`);
+  if (!(version === 0)) r.fail(`RemoteLogSegmentMetadataUpdateRecord has no version ${version}`);
   const flex = true;
   const v: RemoteLogSegmentMetadataUpdateRecord = {
     remoteLogSegmentId: decodeRemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry(r, version),
@@ -86,24 +86,22 @@ export function decodeRemoteLogSegmentMetadataUpdateRecord(r: Reader, version: n
     customMetadata: r.nullableBytes(flex),
     remoteLogSegmentState: r.int8(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
 function encodeRemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry(w: Writer, version: number, v: RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry): void {
-  const flex = true;
   encodeRemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry(w, version, v.topicIdPartition);
   w.uuid(v.id);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeRemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry(r: Reader, version: number): RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry {
-  const flex = true;
   const v: RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIdEntry = {
     topicIdPartition: decodeRemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry(r, version),
     id: r.uuid(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -112,7 +110,7 @@ function encodeRemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry(w: Writ
   w.string(v.name, flex);
   w.uuid(v.id);
   w.int32(v.partition);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeRemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry(r: Reader, _version: number): RemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry {
@@ -122,6 +120,6 @@ function decodeRemoteLogSegmentMetadataUpdateRecordTopicIdPartitionEntry(r: Read
     id: r.uuid(),
     partition: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

@@ -47,25 +47,23 @@ export function createRemotePartitionDeleteMetadataRecordTopicIdPartitionEntry(i
 }
 
 export function encodeRemotePartitionDeleteMetadataRecord(w: Writer, version: number, v: RemotePartitionDeleteMetadataRecord): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`RemotePartitionDeleteMetadataRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) throw new ProtocolEncodeError(`RemotePartitionDeleteMetadataRecord has no version ${version}`);
   encodeRemotePartitionDeleteMetadataRecordTopicIdPartitionEntry(w, version, v.topicIdPartition);
   w.int32(v.brokerId);
   w.int64(v.eventTimestampMs);
   w.int8(v.remotePartitionDeleteState);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 export function decodeRemotePartitionDeleteMetadataRecord(r: Reader, version: number): RemotePartitionDeleteMetadataRecord {
-  if (!(version >= 0 && version <= 0)) r.fail(`RemotePartitionDeleteMetadataRecord has no version ${version}`);
-  const flex = true;
+  if (!(version === 0)) r.fail(`RemotePartitionDeleteMetadataRecord has no version ${version}`);
   const v: RemotePartitionDeleteMetadataRecord = {
     topicIdPartition: decodeRemotePartitionDeleteMetadataRecordTopicIdPartitionEntry(r, version),
     brokerId: r.int32(),
     eventTimestampMs: r.int64(),
     remotePartitionDeleteState: r.int8(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }
 
@@ -74,7 +72,7 @@ function encodeRemotePartitionDeleteMetadataRecordTopicIdPartitionEntry(w: Write
   w.string(v.name, flex);
   w.uuid(v.id);
   w.int32(v.partition);
-  if (flex) w.tags(undefined, v._unknownTaggedFields);
+  w.tags(undefined, v._unknownTaggedFields);
 }
 
 function decodeRemotePartitionDeleteMetadataRecordTopicIdPartitionEntry(r: Reader, _version: number): RemotePartitionDeleteMetadataRecordTopicIdPartitionEntry {
@@ -84,6 +82,6 @@ function decodeRemotePartitionDeleteMetadataRecordTopicIdPartitionEntry(r: Reade
     id: r.uuid(),
     partition: r.int32(),
   };
-  if (flex) r.tags(v);
+  r.tags(v);
   return v;
 }

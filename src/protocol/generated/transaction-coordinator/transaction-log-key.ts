@@ -18,13 +18,13 @@ export function createTransactionLogKey(init?: Partial<TransactionLogKey>): Tran
 }
 
 export function encodeTransactionLogKey(w: Writer, version: number, v: TransactionLogKey): void {
-  if (!(version >= 0 && version <= 0)) throw new ProtocolEncodeError(`TransactionLogKey has no version ${version}`);
+  if (!(version === 0)) throw new ProtocolEncodeError(`TransactionLogKey has no version ${version}`);
   const flex = false;
   w.string(v.transactionalId, flex);
 }
 
 export function decodeTransactionLogKey(r: Reader, version: number): TransactionLogKey {
-  if (!(version >= 0 && version <= 0)) r.fail(`TransactionLogKey has no version ${version}`);
+  if (!(version === 0)) r.fail(`TransactionLogKey has no version ${version}`);
   const flex = false;
   const v: TransactionLogKey = {
     transactionalId: r.string(flex),

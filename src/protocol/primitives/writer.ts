@@ -204,9 +204,10 @@ export class Writer {
 
   /** Length prefix of a string/bytes/array; -1 is null. */
   private lengthPrefix(n: number, flexible: boolean, wide: boolean): void {
+    // Kafka caps strings at an int16 length in the compact encoding too.
+    if (!wide && n > 0x7fff) throw new ProtocolEncodeError(`string of ${n} bytes exceeds 32767`);
     if (flexible) this.uvarint(n + 1);
     else if (wide) this.int32(n);
-    else if (n > 0x7fff) throw new ProtocolEncodeError(`string of ${n} bytes exceeds int16 length`);
     else this.int16(n);
   }
 

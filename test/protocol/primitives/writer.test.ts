@@ -97,6 +97,8 @@ test('compact and classic nullable strings and arrays', () => {
     'ffffffff',
   );
   assert.throws(() => new Writer().string('x'.repeat(0x8000), false), ProtocolEncodeError);
+  assert.throws(() => new Writer().string('x'.repeat(0x8000), true), ProtocolEncodeError);
+  assert.equal(bytesOf((w) => w.string('x'.repeat(0x7fff), true)).length, (3 + 0x7fff) * 2);
   assert.throws(() => new Writer().string(null as unknown as string, true), ProtocolEncodeError);
 });
 

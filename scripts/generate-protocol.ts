@@ -552,16 +552,26 @@ export function metadataRecordByApiKey(apiKey: number): MessageCodec | undefined
   return metadataRecords.get(apiKey);
 }
 
+/** The key and value codecs of one record type of a coordinator topic. */
+export interface CoordinatorRecordCodecs {
+  key: MessageCodec;
+  value: MessageCodec;
+}
+
 /**
- * The key or value record of a coordinator topic with this record type id: folder
- * "group-coordinator" (__consumer_offsets), "transaction-coordinator" or "share-coordinator".
+ * The key and value records with this record type id (the int16 that starts a record key) in
+ * the spec folder of a coordinator topic: "group-coordinator" (__consumer_offsets),
+ * "transaction-coordinator" (__transaction_state) or "share-coordinator" (__share_group_state).
  */
 export function coordinatorRecordByApiKey(
   folder: string,
-  part: 'coordinator-key' | 'coordinator-value',
   apiKey: number,
-): MessageCodec | undefined {
-  return messages.find((m) => m.folder === folder && m.type === part && m.apiKey === apiKey);
+): CoordinatorRecordCodecs | undefined {
+  const find = (type: string): MessageCodec | undefined =>
+    messages.find((m) => m.folder === folder && m.type === type && m.apiKey === apiKey);
+  const key = find('coordinator-key');
+  const value = find('coordinator-value');
+  return key && value ? { key, value } : undefined;
 }
 `;
 

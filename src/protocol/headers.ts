@@ -70,14 +70,10 @@ export function writeRequestHeader(w: Writer, header: RequestHeader): void {
   encodeRequestHeader(w, version, header);
 }
 
-/** Writes the response header for a response of this API and version. */
-export function writeResponseHeader(
-  w: Writer,
-  correlationId: number,
-  request: { apiKey: number; apiVersion: number },
-): void {
+/** Writes the response header for a response to a request with this key and version. */
+export function writeResponseHeader(w: Writer, request: RequestHeaderPrefix): void {
   const version = responseHeaderVersion(request.apiKey, request.apiVersion);
-  encodeResponseHeader(w, version, createResponseHeader({ correlationId }));
+  encodeResponseHeader(w, version, createResponseHeader({ correlationId: request.correlationId }));
 }
 
 /**

@@ -81,7 +81,7 @@ test('header versions follow each API and version; ApiVersions answers with v0',
 test('response headers: v0 is the correlation id, v1 adds an empty tag section', () => {
   const encode = (apiKey: number, apiVersion: number): string => {
     const w = new Writer();
-    writeResponseHeader(w, 7, { apiKey, apiVersion });
+    writeResponseHeader(w, { apiKey, apiVersion, correlationId: 7 });
     return w.toBuffer().toString('hex');
   };
   assert.equal(encode(0, 8), '00000007');

@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SPEC_DIR } from '../../../scripts/generate-protocol.js';
 import { loadSpecs } from '../../../scripts/protocol-spec.js';
-import { apiByKey, apis, messageByName, messages } from '../../../src/protocol/generated/index.js';
+import {
+  apiByKey,
+  apis,
+  coordinatorRecordByApiKey,
+  messageByName,
+  messages,
+  metadataRecordByApiKey,
+  TopicRecordApiKey,
+} from '../../../src/protocol/generated/index.js';
 import { Reader, Writer } from '../../../src/protocol/primitives/index.js';
 import { RandomValues, seededRandom } from './random-values.js';
 
@@ -68,4 +76,19 @@ test('the API table covers keys 0-92 with request and response codecs', () => {
       .join(),
     'InitProducerId',
   );
+});
+
+test('internal records are found by their record type id', () => {
+  assert.equal(metadataRecordByApiKey(TopicRecordApiKey)!.name, 'TopicRecord');
+  assert.equal(metadataRecordByApiKey(3)!.name, 'PartitionRecord');
+  assert.equal(metadataRecordByApiKey(999), undefined);
+  const offsets = coordinatorRecordByApiKey('group-coordinator', 1)!;
+  assert.equal(offsets.key.name, 'OffsetCommitKey');
+  assert.equal(offsets.value.name, 'OffsetCommitValue');
+  assert.equal(
+    coordinatorRecordByApiKey('transaction-coordinator', 0)!.value.name,
+    'TransactionLogValue',
+  );
+  assert.equal(coordinatorRecordByApiKey('share-coordinator', 1)!.key.name, 'ShareUpdateKey');
+  assert.equal(coordinatorRecordByApiKey('group-coordinator', 99), undefined);
 });

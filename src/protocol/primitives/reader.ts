@@ -87,6 +87,14 @@ export class Reader {
 
   int64(): bigint {
     this.need(8);
+    const hi = this.buf.readInt32BE(this.pos);
+    // Values within ±2^53 (nearly all offsets, timestamps and ids) are built from one number,
+    // which is cheaper than Buffer's readBigInt64BE.
+    if (hi >= -0x200000 && hi < 0x200000) {
+      const lo = this.buf.readUInt32BE(this.pos + 4);
+      this.pos += 8;
+      return BigInt(hi * 0x100000000 + lo);
+    }
     const v = this.buf.readBigInt64BE(this.pos);
     this.pos += 8;
     return v;

@@ -184,3 +184,28 @@ test('integers out of range for their wire type are encode errors', () => {
   w.uint32(4294967295);
   assert.equal(w.toBuffer().toString('hex'), '80' + '8000' + 'ffff' + '80000000' + 'ffffffff');
 });
+
+test('int64 values round-trip on both sides of the safe-integer fast path', () => {
+  const values = [
+    0n,
+    -1n,
+    1n,
+    0xffffffffn,
+    -0x100000000n,
+    2n ** 53n - 1n,
+    -(2n ** 53n),
+    2n ** 53n,
+    -(2n ** 53n) - 1n,
+    2n ** 63n - 1n,
+    -(2n ** 63n),
+    1234567890123456789n,
+  ];
+  for (const v of values) {
+    const w = new Writer();
+    w.int64(v);
+    const expected = Buffer.alloc(8);
+    expected.writeBigInt64BE(v);
+    assert.deepStrictEqual(w.toBuffer(), expected, String(v));
+    assert.equal(new Reader(expected).int64(), v, String(v));
+  }
+});

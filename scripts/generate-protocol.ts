@@ -337,7 +337,7 @@ class Emitter {
         const cond = versionCond(f.taggedVersions, this.valid);
         const guard = cond === 'true' ? '' : `${cond} && `;
         tagged.push(
-          `    if (${guard}!(${isDefaultExpr(f, val, this.valid)})) t.push([${f.tag}, (w) => { ${this.write(f, 'true', val, what, true)} }]);`,
+          `    if (${guard}!(${isDefaultExpr(f, val, this.valid)})) (t ??= []).push([${f.tag}, (w) => { ${this.write(f, 'true', val, what, true)} }]);`,
         );
         if (unsupported) droppedTags.push(`    ${unsupported}`);
         continue;
@@ -358,7 +358,7 @@ class Emitter {
         body.push(`  ${always ? '' : 'if (flex) '}w.tags(undefined, v._unknownTaggedFields);`);
       } else {
         const write = [
-          'const t: TagWriter[] = [];',
+          'let t: TagWriter[] | undefined;',
           ...tagged.map((l) => l.slice(4)),
           'w.tags(t, v._unknownTaggedFields);',
         ];

@@ -78,8 +78,8 @@ function encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w: Write
   const flex = true;
   w.uuid(v.topicId);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  const t: TagWriter[] = [];
-  if (!(v.assignmentEpochs === null)) t.push([0, (w) => { w.nullableArray(v.assignmentEpochs, true, (w, e) => w.int32(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.assignmentEpochs === null)) (t ??= []).push([0, (w) => { w.nullableArray(v.assignmentEpochs, true, (w, e) => w.int32(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -85,8 +85,8 @@ export function encodeConsumerGroupMemberMetadataValue(w: Writer, version: numbe
   w.nullableString(v.subscribedTopicRegex, flex);
   w.int32(v.rebalanceTimeoutMs);
   w.nullableString(v.serverAssignor, flex);
-  const t: TagWriter[] = [];
-  if (!(v.classicMemberMetadata === null)) t.push([0, (w) => { { const s = v.classicMemberMetadata; if (s === null) w.uvarint(0); else { w.uvarint(1); encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(w, version, s); } } }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.classicMemberMetadata === null)) (t ??= []).push([0, (w) => { { const s = v.classicMemberMetadata; if (s === null) w.uvarint(0); else { w.uvarint(1); encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(w, version, s); } } }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

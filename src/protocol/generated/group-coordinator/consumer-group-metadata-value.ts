@@ -24,8 +24,8 @@ export function createConsumerGroupMetadataValue(init?: Partial<ConsumerGroupMet
 export function encodeConsumerGroupMetadataValue(w: Writer, version: number, v: ConsumerGroupMetadataValue): void {
   if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupMetadataValue has no version ${version}`);
   w.int32(v.epoch);
-  const t: TagWriter[] = [];
-  if (!(v.metadataHash === 0n)) t.push([0, (w) => { w.int64(v.metadataHash); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.metadataHash === 0n)) (t ??= []).push([0, (w) => { w.int64(v.metadataHash); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -24,8 +24,8 @@ export function createConsumerGroupTargetAssignmentMetadataValue(init?: Partial<
 export function encodeConsumerGroupTargetAssignmentMetadataValue(w: Writer, version: number, v: ConsumerGroupTargetAssignmentMetadataValue): void {
   if (!(version === 0)) throw new ProtocolEncodeError(`ConsumerGroupTargetAssignmentMetadataValue has no version ${version}`);
   w.int32(v.assignmentEpoch);
-  const t: TagWriter[] = [];
-  if (!(v.assignmentTimestamp === 0n)) t.push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.assignmentTimestamp === 0n)) (t ??= []).push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

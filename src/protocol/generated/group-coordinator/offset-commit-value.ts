@@ -42,8 +42,8 @@ export function encodeOffsetCommitValue(w: Writer, version: number, v: OffsetCom
   w.int64(v.commitTimestamp);
   if (version >= 1 && version <= 1) w.int64(v.expireTimestamp);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 4 && !(v.topicId === ZERO_UUID)) t.push([0, (w) => { w.uuid(v.topicId); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 4 && !(v.topicId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.topicId); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }

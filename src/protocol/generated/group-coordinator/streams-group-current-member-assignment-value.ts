@@ -98,8 +98,8 @@ function encodeStreamsGroupCurrentMemberAssignmentValueTaskIds(w: Writer, _versi
   const flex = true;
   w.string(v.subtopologyId, flex);
   w.array(v.partitions, flex, (w, e) => w.int32(e));
-  const t: TagWriter[] = [];
-  if (!(v.assignmentEpochs === null)) t.push([0, (w) => { w.nullableArray(v.assignmentEpochs, true, (w, e) => w.int32(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.assignmentEpochs === null)) (t ??= []).push([0, (w) => { w.nullableArray(v.assignmentEpochs, true, (w, e) => w.int32(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

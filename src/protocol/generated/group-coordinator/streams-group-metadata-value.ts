@@ -47,9 +47,9 @@ export function encodeStreamsGroupMetadataValue(w: Writer, version: number, v: S
   if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupMetadataValue has no version ${version}`);
   w.int32(v.epoch);
   w.int64(v.metadataHash);
-  const t: TagWriter[] = [];
-  if (!(v.validatedTopologyEpoch === -1)) t.push([0, (w) => { w.int32(v.validatedTopologyEpoch); }]);
-  if (!(v.lastAssignmentConfigs === null)) t.push([1, (w) => { w.nullableArray(v.lastAssignmentConfigs, true, (w, e) => encodeStreamsGroupMetadataValueLastAssignmentConfig(w, version, e)); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.validatedTopologyEpoch === -1)) (t ??= []).push([0, (w) => { w.int32(v.validatedTopologyEpoch); }]);
+  if (!(v.lastAssignmentConfigs === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.lastAssignmentConfigs, true, (w, e) => encodeStreamsGroupMetadataValueLastAssignmentConfig(w, version, e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -24,8 +24,8 @@ export function createStreamsGroupTargetAssignmentMetadataValue(init?: Partial<S
 export function encodeStreamsGroupTargetAssignmentMetadataValue(w: Writer, version: number, v: StreamsGroupTargetAssignmentMetadataValue): void {
   if (!(version === 0)) throw new ProtocolEncodeError(`StreamsGroupTargetAssignmentMetadataValue has no version ${version}`);
   w.int32(v.assignmentEpoch);
-  const t: TagWriter[] = [];
-  if (!(v.assignmentTimestamp === 0n)) t.push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.assignmentTimestamp === 0n)) (t ??= []).push([0, (w) => { w.int64(v.assignmentTimestamp); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -100,11 +100,11 @@ export function encodeApiVersionsResponse(w: Writer, version: number, v: ApiVers
   w.array(v.apiKeys, flex, (w, e) => encodeApiVersionsResponseApiVersion(w, version, e));
   if (version >= 1) w.int32(v.throttleTimeMs);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 3 && !(v.supportedFeatures.length === 0)) t.push([0, (w) => { w.array(v.supportedFeatures, true, (w, e) => encodeApiVersionsResponseSupportedFeatureKey(w, version, e)); }]);
-    if (version >= 3 && !(v.finalizedFeaturesEpoch === -1n)) t.push([1, (w) => { w.int64(v.finalizedFeaturesEpoch); }]);
-    if (version >= 3 && !(v.finalizedFeatures.length === 0)) t.push([2, (w) => { w.array(v.finalizedFeatures, true, (w, e) => encodeApiVersionsResponseFinalizedFeatureKey(w, version, e)); }]);
-    if (version >= 3 && !(v.zkMigrationReady === false)) t.push([3, (w) => { w.bool(v.zkMigrationReady); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 3 && !(v.supportedFeatures.length === 0)) (t ??= []).push([0, (w) => { w.array(v.supportedFeatures, true, (w, e) => encodeApiVersionsResponseSupportedFeatureKey(w, version, e)); }]);
+    if (version >= 3 && !(v.finalizedFeaturesEpoch === -1n)) (t ??= []).push([1, (w) => { w.int64(v.finalizedFeaturesEpoch); }]);
+    if (version >= 3 && !(v.finalizedFeatures.length === 0)) (t ??= []).push([2, (w) => { w.array(v.finalizedFeatures, true, (w, e) => encodeApiVersionsResponseFinalizedFeatureKey(w, version, e)); }]);
+    if (version >= 3 && !(v.zkMigrationReady === false)) (t ??= []).push([3, (w) => { w.bool(v.zkMigrationReady); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }

@@ -87,8 +87,8 @@ export function encodeBeginQuorumEpochResponse(w: Writer, version: number, v: Be
   w.int16(v.errorCode);
   w.array(v.topics, flex, (w, e) => encodeBeginQuorumEpochResponseTopicData(w, version, e));
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 1 && !(v.nodeEndpoints.length === 0)) t.push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeBeginQuorumEpochResponseNodeEndpoint(w, version, e)); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 1 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeBeginQuorumEpochResponseNodeEndpoint(w, version, e)); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {

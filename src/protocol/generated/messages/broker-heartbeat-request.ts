@@ -43,9 +43,9 @@ export function encodeBrokerHeartbeatRequest(w: Writer, version: number, v: Brok
   w.int64(v.currentMetadataOffset);
   w.bool(v.wantFence);
   w.bool(v.wantShutDown);
-  const t: TagWriter[] = [];
-  if (version >= 1 && !(v.offlineLogDirs.length === 0)) t.push([0, (w) => { w.array(v.offlineLogDirs, true, (w, e) => w.uuid(e)); }]);
-  if (version >= 2 && !(v.cordonedLogDirs === null)) t.push([1, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (version >= 1 && !(v.offlineLogDirs.length === 0)) (t ??= []).push([0, (w) => { w.array(v.offlineLogDirs, true, (w, e) => w.uuid(e)); }]);
+  if (version >= 2 && !(v.cordonedLogDirs === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -109,8 +109,8 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, version: numb
   if (version >= 5) w.int16(v.replicationFactor);
   if (version >= 5) w.nullableArray(v.configs, flex, (w, e) => encodeCreateTopicsResponseCreatableTopicConfigs(w, version, e));
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 5 && !(v.topicConfigErrorCode === 0)) t.push([0, (w) => { w.int16(v.topicConfigErrorCode); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 5 && !(v.topicConfigErrorCode === 0)) (t ??= []).push([0, (w) => { w.int16(v.topicConfigErrorCode); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }

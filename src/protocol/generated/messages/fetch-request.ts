@@ -155,9 +155,9 @@ export function encodeFetchRequest(w: Writer, version: number, v: FetchRequest):
   else if (!(v.forgottenTopicsData.length === 0)) throw fieldUnsupported('FetchRequest.forgottenTopicsData', version);
   if (version >= 11) w.string(v.rackId, flex);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 12 && !(v.clusterId === null)) t.push([0, (w) => { w.nullableString(v.clusterId, true); }]);
-    if (version >= 15 && !(isDefaultFetchRequestReplicaState(v.replicaState))) t.push([1, (w) => { encodeFetchRequestReplicaState(w, version, v.replicaState); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 12 && !(v.clusterId === null)) (t ??= []).push([0, (w) => { w.nullableString(v.clusterId, true); }]);
+    if (version >= 15 && !(isDefaultFetchRequestReplicaState(v.replicaState))) (t ??= []).push([1, (w) => { encodeFetchRequestReplicaState(w, version, v.replicaState); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -240,9 +240,9 @@ function encodeFetchRequestFetchPartition(w: Writer, version: number, v: FetchRe
   if (version >= 5) w.int64(v.logStartOffset);
   w.int32(v.partitionMaxBytes);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 17 && !(v.replicaDirectoryId === ZERO_UUID)) t.push([0, (w) => { w.uuid(v.replicaDirectoryId); }]);
-    if (version >= 18 && !(v.highWatermark === 9223372036854775807n)) t.push([1, (w) => { w.int64(v.highWatermark); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 17 && !(v.replicaDirectoryId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.replicaDirectoryId); }]);
+    if (version >= 18 && !(v.highWatermark === 9223372036854775807n)) (t ??= []).push([1, (w) => { w.int64(v.highWatermark); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }

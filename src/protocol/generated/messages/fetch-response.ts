@@ -187,8 +187,8 @@ export function encodeFetchResponse(w: Writer, version: number, v: FetchResponse
   else if (!(v.sessionId === 0)) throw fieldUnsupported('FetchResponse.sessionId', version);
   w.array(v.responses, flex, (w, e) => encodeFetchResponseFetchableTopicResponse(w, version, e));
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 16 && !(v.nodeEndpoints.length === 0)) t.push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchResponseNodeEndpoint(w, version, e)); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 16 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchResponseNodeEndpoint(w, version, e)); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -246,10 +246,10 @@ function encodeFetchResponsePartitionData(w: Writer, version: number, v: FetchRe
   else if (!(v.preferredReadReplica === -1)) throw fieldUnsupported('FetchResponsePartitionData.preferredReadReplica', version);
   w.nullableBytes(v.records, flex);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 12 && !(isDefaultFetchResponseEpochEndOffset(v.divergingEpoch))) t.push([0, (w) => { encodeFetchResponseEpochEndOffset(w, version, v.divergingEpoch); }]);
-    if (version >= 12 && !(isDefaultFetchResponseLeaderIdAndEpoch(v.currentLeader))) t.push([1, (w) => { encodeFetchResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
-    if (version >= 12 && !(isDefaultFetchResponseSnapshotId(v.snapshotId))) t.push([2, (w) => { encodeFetchResponseSnapshotId(w, version, v.snapshotId); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 12 && !(isDefaultFetchResponseEpochEndOffset(v.divergingEpoch))) (t ??= []).push([0, (w) => { encodeFetchResponseEpochEndOffset(w, version, v.divergingEpoch); }]);
+    if (version >= 12 && !(isDefaultFetchResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([1, (w) => { encodeFetchResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
+    if (version >= 12 && !(isDefaultFetchResponseSnapshotId(v.snapshotId))) (t ??= []).push([2, (w) => { encodeFetchResponseSnapshotId(w, version, v.snapshotId); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {

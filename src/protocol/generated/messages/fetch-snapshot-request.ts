@@ -90,8 +90,8 @@ export function encodeFetchSnapshotRequest(w: Writer, version: number, v: FetchS
   w.int32(v.replicaId);
   w.int32(v.maxBytes);
   w.array(v.topics, flex, (w, e) => encodeFetchSnapshotRequestTopicSnapshot(w, version, e));
-  const t: TagWriter[] = [];
-  if (!(v.clusterId === null)) t.push([0, (w) => { w.nullableString(v.clusterId, true); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.clusterId === null)) (t ??= []).push([0, (w) => { w.nullableString(v.clusterId, true); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 
@@ -135,8 +135,8 @@ function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, version: number,
   w.int32(v.currentLeaderEpoch);
   encodeFetchSnapshotRequestSnapshotId(w, version, v.snapshotId);
   w.int64(v.position);
-  const t: TagWriter[] = [];
-  if (version >= 1 && !(v.replicaDirectoryId === ZERO_UUID)) t.push([0, (w) => { w.uuid(v.replicaDirectoryId); }]);
+  let t: TagWriter[] | undefined;
+  if (version >= 1 && !(v.replicaDirectoryId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.replicaDirectoryId); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -131,8 +131,8 @@ export function encodeFetchSnapshotResponse(w: Writer, version: number, v: Fetch
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
   w.array(v.topics, flex, (w, e) => encodeFetchSnapshotResponseTopicSnapshot(w, version, e));
-  const t: TagWriter[] = [];
-  if (version >= 1 && !(v.nodeEndpoints.length === 0)) t.push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchSnapshotResponseNodeEndpoint(w, version, e)); }]);
+  let t: TagWriter[] | undefined;
+  if (version >= 1 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchSnapshotResponseNodeEndpoint(w, version, e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 
@@ -179,8 +179,8 @@ function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, version: number
   w.int64(v.size);
   w.int64(v.position);
   w.bytes(v.unalignedRecords, flex);
-  const t: TagWriter[] = [];
-  if (!(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(v.currentLeader))) t.push([0, (w) => { encodeFetchSnapshotResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
+  let t: TagWriter[] | undefined;
+  if (!(isDefaultFetchSnapshotResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([0, (w) => { encodeFetchSnapshotResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -137,8 +137,8 @@ export function encodeProduceResponse(w: Writer, version: number, v: ProduceResp
   w.array(v.responses, flex, (w, e) => encodeProduceResponseTopicProduceResponse(w, version, e));
   w.int32(v.throttleTimeMs);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 10 && !(v.nodeEndpoints.length === 0)) t.push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeProduceResponseNodeEndpoint(w, version, e)); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 10 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeProduceResponseNodeEndpoint(w, version, e)); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -192,8 +192,8 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, version: numbe
   if (version >= 8) w.array(v.recordErrors, flex, (w, e) => encodeProduceResponseBatchIndexAndErrorMessage(w, version, e));
   if (version >= 8) w.nullableString(v.errorMessage, flex);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 10 && !(isDefaultProduceResponseLeaderIdAndEpoch(v.currentLeader))) t.push([0, (w) => { encodeProduceResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 10 && !(isDefaultProduceResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([0, (w) => { encodeProduceResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {

@@ -50,8 +50,8 @@ export function encodeUpdateRaftVoterResponse(w: Writer, version: number, v: Upd
   if (!(version === 0)) throw new ProtocolEncodeError(`UpdateRaftVoterResponse has no version ${version}`);
   w.int32(v.throttleTimeMs);
   w.int16(v.errorCode);
-  const t: TagWriter[] = [];
-  if (!(isDefaultUpdateRaftVoterResponseCurrentLeader(v.currentLeader))) t.push([0, (w) => { encodeUpdateRaftVoterResponseCurrentLeader(w, version, v.currentLeader); }]);
+  let t: TagWriter[] | undefined;
+  if (!(isDefaultUpdateRaftVoterResponseCurrentLeader(v.currentLeader))) (t ??= []).push([0, (w) => { encodeUpdateRaftVoterResponseCurrentLeader(w, version, v.currentLeader); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -89,8 +89,8 @@ export function encodeVoteResponse(w: Writer, version: number, v: VoteResponse):
   const flex = true;
   w.int16(v.errorCode);
   w.array(v.topics, flex, (w, e) => encodeVoteResponseTopicData(w, version, e));
-  const t: TagWriter[] = [];
-  if (version >= 1 && !(v.nodeEndpoints.length === 0)) t.push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeVoteResponseNodeEndpoint(w, version, e)); }]);
+  let t: TagWriter[] | undefined;
+  if (version >= 1 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeVoteResponseNodeEndpoint(w, version, e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

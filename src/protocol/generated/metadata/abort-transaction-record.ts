@@ -20,8 +20,8 @@ export function createAbortTransactionRecord(init?: Partial<AbortTransactionReco
 
 export function encodeAbortTransactionRecord(w: Writer, version: number, v: AbortTransactionRecord): void {
   if (!(version === 0)) throw new ProtocolEncodeError(`AbortTransactionRecord has no version ${version}`);
-  const t: TagWriter[] = [];
-  if (!(v.reason === null)) t.push([0, (w) => { w.nullableString(v.reason, true); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.reason === null)) (t ??= []).push([0, (w) => { w.nullableString(v.reason, true); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

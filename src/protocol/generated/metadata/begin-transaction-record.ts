@@ -20,8 +20,8 @@ export function createBeginTransactionRecord(init?: Partial<BeginTransactionReco
 
 export function encodeBeginTransactionRecord(w: Writer, version: number, v: BeginTransactionRecord): void {
   if (!(version === 0)) throw new ProtocolEncodeError(`BeginTransactionRecord has no version ${version}`);
-  const t: TagWriter[] = [];
-  if (!(v.name === null)) t.push([0, (w) => { w.nullableString(v.name, true); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.name === null)) (t ??= []).push([0, (w) => { w.nullableString(v.name, true); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

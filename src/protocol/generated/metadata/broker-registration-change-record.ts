@@ -37,11 +37,11 @@ export function encodeBrokerRegistrationChangeRecord(w: Writer, version: number,
   if (!(version >= 0 && version <= 3)) throw new ProtocolEncodeError(`BrokerRegistrationChangeRecord has no version ${version}`);
   w.int32(v.brokerId);
   w.int64(v.brokerEpoch);
-  const t: TagWriter[] = [];
-  if (!(v.fenced === 0)) t.push([0, (w) => { w.int8(v.fenced); }]);
-  if (version >= 1 && !(v.inControlledShutdown === 0)) t.push([1, (w) => { w.int8(v.inControlledShutdown); }]);
-  if (version >= 2 && !(v.logDirs.length === 0)) t.push([2, (w) => { w.array(v.logDirs, true, (w, e) => w.uuid(e)); }]);
-  if (version >= 3 && !(v.cordonedLogDirs === null)) t.push([3, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.fenced === 0)) (t ??= []).push([0, (w) => { w.int8(v.fenced); }]);
+  if (version >= 1 && !(v.inControlledShutdown === 0)) (t ??= []).push([1, (w) => { w.int8(v.inControlledShutdown); }]);
+  if (version >= 2 && !(v.logDirs.length === 0)) (t ??= []).push([2, (w) => { w.array(v.logDirs, true, (w, e) => w.uuid(e)); }]);
+  if (version >= 3 && !(v.cordonedLogDirs === null)) (t ??= []).push([3, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

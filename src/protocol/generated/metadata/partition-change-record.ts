@@ -52,16 +52,16 @@ export function encodePartitionChangeRecord(w: Writer, version: number, v: Parti
   if (!(version >= 0 && version <= 2)) throw new ProtocolEncodeError(`PartitionChangeRecord has no version ${version}`);
   w.int32(v.partitionId);
   w.uuid(v.topicId);
-  const t: TagWriter[] = [];
-  if (!(v.isr === null)) t.push([0, (w) => { w.nullableArray(v.isr, true, (w, e) => w.int32(e)); }]);
-  if (!(v.leader === -2)) t.push([1, (w) => { w.int32(v.leader); }]);
-  if (!(v.replicas === null)) t.push([2, (w) => { w.nullableArray(v.replicas, true, (w, e) => w.int32(e)); }]);
-  if (!(v.removingReplicas === null)) t.push([3, (w) => { w.nullableArray(v.removingReplicas, true, (w, e) => w.int32(e)); }]);
-  if (!(v.addingReplicas === null)) t.push([4, (w) => { w.nullableArray(v.addingReplicas, true, (w, e) => w.int32(e)); }]);
-  if (!(v.leaderRecoveryState === -1)) t.push([5, (w) => { w.int8(v.leaderRecoveryState); }]);
-  if (version >= 1 && !(v.directories === null)) t.push([8, (w) => { w.nullableArray(v.directories, true, (w, e) => w.uuid(e)); }]);
-  if (version >= 2 && !(v.eligibleLeaderReplicas === null)) t.push([6, (w) => { w.nullableArray(v.eligibleLeaderReplicas, true, (w, e) => w.int32(e)); }]);
-  if (version >= 2 && !(v.lastKnownElr === null)) t.push([7, (w) => { w.nullableArray(v.lastKnownElr, true, (w, e) => w.int32(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.isr === null)) (t ??= []).push([0, (w) => { w.nullableArray(v.isr, true, (w, e) => w.int32(e)); }]);
+  if (!(v.leader === -2)) (t ??= []).push([1, (w) => { w.int32(v.leader); }]);
+  if (!(v.replicas === null)) (t ??= []).push([2, (w) => { w.nullableArray(v.replicas, true, (w, e) => w.int32(e)); }]);
+  if (!(v.removingReplicas === null)) (t ??= []).push([3, (w) => { w.nullableArray(v.removingReplicas, true, (w, e) => w.int32(e)); }]);
+  if (!(v.addingReplicas === null)) (t ??= []).push([4, (w) => { w.nullableArray(v.addingReplicas, true, (w, e) => w.int32(e)); }]);
+  if (!(v.leaderRecoveryState === -1)) (t ??= []).push([5, (w) => { w.int8(v.leaderRecoveryState); }]);
+  if (version >= 1 && !(v.directories === null)) (t ??= []).push([8, (w) => { w.nullableArray(v.directories, true, (w, e) => w.uuid(e)); }]);
+  if (version >= 2 && !(v.eligibleLeaderReplicas === null)) (t ??= []).push([6, (w) => { w.nullableArray(v.eligibleLeaderReplicas, true, (w, e) => w.int32(e)); }]);
+  if (version >= 2 && !(v.lastKnownElr === null)) (t ??= []).push([7, (w) => { w.nullableArray(v.lastKnownElr, true, (w, e) => w.int32(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

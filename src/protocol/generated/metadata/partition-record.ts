@@ -68,10 +68,10 @@ export function encodePartitionRecord(w: Writer, version: number, v: PartitionRe
   w.int32(v.partitionEpoch);
   if (version >= 1) w.array(v.directories, flex, (w, e) => w.uuid(e));
   else if (!(v.directories.length === 0)) throw fieldUnsupported('PartitionRecord.directories', version);
-  const t: TagWriter[] = [];
-  if (!(v.leaderRecoveryState === 0)) t.push([0, (w) => { w.int8(v.leaderRecoveryState); }]);
-  if (version >= 2 && !(v.eligibleLeaderReplicas === null)) t.push([1, (w) => { w.nullableArray(v.eligibleLeaderReplicas, true, (w, e) => w.int32(e)); }]);
-  if (version >= 2 && !(v.lastKnownElr === null)) t.push([2, (w) => { w.nullableArray(v.lastKnownElr, true, (w, e) => w.int32(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.leaderRecoveryState === 0)) (t ??= []).push([0, (w) => { w.int8(v.leaderRecoveryState); }]);
+  if (version >= 2 && !(v.eligibleLeaderReplicas === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.eligibleLeaderReplicas, true, (w, e) => w.int32(e)); }]);
+  if (version >= 2 && !(v.lastKnownElr === null)) (t ??= []).push([2, (w) => { w.nullableArray(v.lastKnownElr, true, (w, e) => w.int32(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -103,9 +103,9 @@ export function encodeRegisterBrokerRecord(w: Writer, version: number, v: Regist
   w.bool(v.fenced);
   if (version >= 1) w.bool(v.inControlledShutdown);
   else if (!(v.inControlledShutdown === false)) throw fieldUnsupported('RegisterBrokerRecord.inControlledShutdown', version);
-  const t: TagWriter[] = [];
-  if (version >= 3 && !(v.logDirs.length === 0)) t.push([0, (w) => { w.array(v.logDirs, true, (w, e) => w.uuid(e)); }]);
-  if (version >= 4 && !(v.cordonedLogDirs === null)) t.push([1, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
+  let t: TagWriter[] | undefined;
+  if (version >= 3 && !(v.logDirs.length === 0)) (t ??= []).push([0, (w) => { w.array(v.logDirs, true, (w, e) => w.uuid(e)); }]);
+  if (version >= 4 && !(v.cordonedLogDirs === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

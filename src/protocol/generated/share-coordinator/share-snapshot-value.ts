@@ -71,8 +71,8 @@ export function encodeShareSnapshotValue(w: Writer, version: number, v: ShareSna
   w.int64(v.createTimestamp);
   w.int64(v.writeTimestamp);
   w.array(v.stateBatches, flex, (w, e) => encodeShareSnapshotValueStateBatch(w, version, e));
-  const t: TagWriter[] = [];
-  if (!(v.deliveryCompleteCount === -1)) t.push([0, (w) => { w.int32(v.deliveryCompleteCount); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.deliveryCompleteCount === -1)) (t ??= []).push([0, (w) => { w.int32(v.deliveryCompleteCount); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

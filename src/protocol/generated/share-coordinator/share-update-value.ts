@@ -59,8 +59,8 @@ export function encodeShareUpdateValue(w: Writer, version: number, v: ShareUpdat
   w.int32(v.leaderEpoch);
   w.int64(v.startOffset);
   w.array(v.stateBatches, flex, (w, e) => encodeShareUpdateValueStateBatch(w, version, e));
-  const t: TagWriter[] = [];
-  if (!(v.deliveryCompleteCount === -1)) t.push([0, (w) => { w.int32(v.deliveryCompleteCount); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.deliveryCompleteCount === -1)) (t ??= []).push([0, (w) => { w.int32(v.deliveryCompleteCount); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

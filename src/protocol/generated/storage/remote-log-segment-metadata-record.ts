@@ -112,8 +112,8 @@ export function encodeRemoteLogSegmentMetadataRecord(w: Writer, version: number,
   w.int32(v.segmentSizeInBytes);
   w.nullableBytes(v.customMetadata, flex);
   w.int8(v.remoteLogSegmentState);
-  const t: TagWriter[] = [];
-  if (!(v.txnIndexEmpty === false)) t.push([0, (w) => { w.bool(v.txnIndexEmpty); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.txnIndexEmpty === false)) (t ??= []).push([0, (w) => { w.bool(v.txnIndexEmpty); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

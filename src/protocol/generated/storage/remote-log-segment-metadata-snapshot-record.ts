@@ -77,8 +77,8 @@ export function encodeRemoteLogSegmentMetadataSnapshotRecord(w: Writer, version:
   w.int32(v.segmentSizeInBytes);
   w.nullableBytes(v.customMetadata, flex);
   w.int8(v.remoteLogSegmentState);
-  const t: TagWriter[] = [];
-  if (!(v.txnIndexEmpty === false)) t.push([0, (w) => { w.bool(v.txnIndexEmpty); }]);
+  let t: TagWriter[] | undefined;
+  if (!(v.txnIndexEmpty === false)) (t ??= []).push([0, (w) => { w.bool(v.txnIndexEmpty); }]);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -75,11 +75,11 @@ export function encodeTransactionLogValue(w: Writer, version: number, v: Transac
   w.int64(v.transactionLastUpdateTimestampMs);
   w.int64(v.transactionStartTimestampMs);
   if (flex) {
-    const t: TagWriter[] = [];
-    if (version >= 1 && !(v.previousProducerId === -1n)) t.push([0, (w) => { w.int64(v.previousProducerId); }]);
-    if (version >= 1 && !(v.nextProducerId === -1n)) t.push([1, (w) => { w.int64(v.nextProducerId); }]);
-    if (version >= 1 && !(v.nextProducerEpoch === -1)) t.push([3, (w) => { w.int16(v.nextProducerEpoch); }]);
-    if (version >= 1 && !(v.clientTransactionVersion === 0)) t.push([2, (w) => { w.int16(v.clientTransactionVersion); }]);
+    let t: TagWriter[] | undefined;
+    if (version >= 1 && !(v.previousProducerId === -1n)) (t ??= []).push([0, (w) => { w.int64(v.previousProducerId); }]);
+    if (version >= 1 && !(v.nextProducerId === -1n)) (t ??= []).push([1, (w) => { w.int64(v.nextProducerId); }]);
+    if (version >= 1 && !(v.nextProducerEpoch === -1)) (t ??= []).push([3, (w) => { w.int16(v.nextProducerEpoch); }]);
+    if (version >= 1 && !(v.clientTransactionVersion === 0)) (t ??= []).push([2, (w) => { w.int16(v.clientTransactionVersion); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {

@@ -59,9 +59,10 @@ export function peekRequestHeader(frame: Buffer, offset = 0): RequestHeaderPrefi
  * Throws ProtocolDecodeError on malformed input.
  */
 export function readRequestHeader(r: Reader): RequestHeader {
-  const prefix = peekRequestHeader(r.buf, r.pos);
-  if (prefix === undefined || r.remaining < 8) r.fail('truncated request header');
-  return decodeRequestHeader(r, requestHeaderVersion(prefix.apiKey, prefix.apiVersion));
+  if (r.remaining < 8) r.fail('truncated request header');
+  const apiKey = r.buf.readInt16BE(r.pos);
+  const apiVersion = r.buf.readInt16BE(r.pos + 2);
+  return decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
 }
 
 /** Writes a request header in the version its API key and version call for. */

@@ -119,3 +119,9 @@ test('request headers from random bytes decode or fail with ProtocolDecodeError'
   }
   assert.ok(decoded > 50, `only ${decoded} headers decoded`);
 });
+
+test('reading a header respects the reader end, not just the buffer end', () => {
+  const frame = hex('0000 0003 00000009 ffff 00000000');
+  assert.throws(() => readRequestHeader(new Reader(frame, 0, 6)), ProtocolDecodeError);
+  assert.equal(readRequestHeader(new Reader(frame, 0, 10)).correlationId, 9);
+});

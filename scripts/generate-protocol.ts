@@ -90,6 +90,7 @@ function defaultExpr(f: FieldSpec, valid: VersionRange): string {
     case 'records':
       return isNullable(f, valid) ? 'null' : 'Buffer.alloc(0)';
     case 'uuid':
+      if (d !== undefined && d !== '') throw new Error(`uuid default ${String(d)} unsupported`);
       return 'ZERO_UUID';
     default:
       return String(Number(d ?? 0));
@@ -583,6 +584,8 @@ export function generate(specDir: string, outDir: string): string[] {
     for (const s of m.structs) {
       if (names.has(s.name)) throw new Error(`duplicate generated name ${s.name}`);
       names.add(s.name);
+      const tags = s.fields.flatMap((f) => (f.tag === undefined ? [] : [f.tag]));
+      if (new Set(tags).size !== tags.length) throw new Error(`duplicate tag in ${s.name}`);
     }
   }
   rmSync(outDir, { recursive: true, force: true });

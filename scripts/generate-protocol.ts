@@ -116,6 +116,11 @@ class Emitter {
     private readonly valid: VersionRange,
   ) {}
 
+  /** The flexible versions of the message: tagged fields are only read and written there. */
+  private flexRange(): VersionRange {
+    return intersect(this.valid, this.msg.flexibleVersions);
+  }
+
   private flexCond(): string {
     return versionCond(this.msg.flexibleVersions, this.valid);
   }
@@ -279,7 +284,7 @@ class Emitter {
       const present = versionCond(f.versions, this.valid);
       if (this.isTagged(f)) {
         props.push(`    ${f.prop}: ${defaultExpr(f, this.valid)},`);
-        const cond = versionCond(f.taggedVersions, this.valid);
+        const cond = versionCond(f.taggedVersions, this.flexRange());
         const guard = cond === 'true' ? '' : `if (!(${cond})) return false; `;
         tagged.push(
           `      case ${f.tag}: ${guard}v.${f.prop} = ${this.read(f, 'true', true)}; return true;`,
@@ -335,11 +340,12 @@ class Emitter {
         ? ''
         : `if (!(${isDefaultExpr(f, val, this.valid)})) throw fieldUnsupported('${what}', version);`;
       if (this.isTagged(f)) {
-        const cond = versionCond(f.taggedVersions, this.valid);
-        const guard = cond === 'true' ? '' : `${cond} && `;
-        tagged.push(
-          `    if (${guard}!(${isDefaultExpr(f, val, this.valid)})) (t ??= []).push([${f.tag}, (w) => { ${this.write(f, 'true', val, what, true)} }]);`,
-        );
+        const cond = versionCond(f.taggedVersions, this.flexRange());
+        const push = `if (!(${isDefaultExpr(f, val, this.valid)})) (t ??= []).push([${f.tag}, (w) => { ${this.write(f, 'true', val, what, true)} }]);`;
+        // A flexible version before the field's tagged versions cannot carry it either.
+        if (cond === 'true') tagged.push(`    ${push}`);
+        else
+          tagged.push(`    if (${cond}) { ${push} }${unsupported ? ` else ${unsupported}` : ''}`);
         if (unsupported) droppedTags.push(`    ${unsupported}`);
         continue;
       }

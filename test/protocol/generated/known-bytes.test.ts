@@ -12,6 +12,8 @@ import {
   createFetchResponseFetchableTopicResponse,
   createFetchResponsePartitionData,
   createFindCoordinatorRequest,
+  createPartitionChangeRecord,
+  encodePartitionChangeRecord,
   createProduceRequest,
   createProduceRequestTopicProduceData,
   decodeProduceRequest,
@@ -159,4 +161,11 @@ test('null where the version forbids it is an encode error', () => {
     () => encodeFindCoordinatorRequest(new Writer(), 7, createFindCoordinatorRequest()),
     ProtocolEncodeError,
   );
+});
+
+test('a tagged field cannot be dropped by a flexible version before its tagged versions', () => {
+  // PartitionChangeRecord is flexible from v0; Directories is tagged from v1 and not ignorable.
+  const value = createPartitionChangeRecord({ directories: [ZERO_UUID] });
+  assert.doesNotThrow(() => encodePartitionChangeRecord(new Writer(), 1, value));
+  assert.throws(() => encodePartitionChangeRecord(new Writer(), 0, value), ProtocolEncodeError);
 });

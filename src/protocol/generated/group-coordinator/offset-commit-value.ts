@@ -43,7 +43,7 @@ export function encodeOffsetCommitValue(w: Writer, version: number, v: OffsetCom
   if (version >= 1 && version <= 1) w.int64(v.expireTimestamp);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 4 && !(v.topicId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.topicId); }]);
+    if (!(v.topicId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.topicId); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }
@@ -61,7 +61,7 @@ export function decodeOffsetCommitValue(r: Reader, version: number): OffsetCommi
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 4)) return false; v.topicId = r.uuid(); return true;
+      case 0: v.topicId = r.uuid(); return true;
       default: return false;
     }
   });

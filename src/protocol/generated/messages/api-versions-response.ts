@@ -101,10 +101,10 @@ export function encodeApiVersionsResponse(w: Writer, version: number, v: ApiVers
   if (version >= 1) w.int32(v.throttleTimeMs);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 3 && !(v.supportedFeatures.length === 0)) (t ??= []).push([0, (w) => { w.array(v.supportedFeatures, true, (w, e) => encodeApiVersionsResponseSupportedFeatureKey(w, version, e)); }]);
-    if (version >= 3 && !(v.finalizedFeaturesEpoch === -1n)) (t ??= []).push([1, (w) => { w.int64(v.finalizedFeaturesEpoch); }]);
-    if (version >= 3 && !(v.finalizedFeatures.length === 0)) (t ??= []).push([2, (w) => { w.array(v.finalizedFeatures, true, (w, e) => encodeApiVersionsResponseFinalizedFeatureKey(w, version, e)); }]);
-    if (version >= 3 && !(v.zkMigrationReady === false)) (t ??= []).push([3, (w) => { w.bool(v.zkMigrationReady); }]);
+    if (!(v.supportedFeatures.length === 0)) (t ??= []).push([0, (w) => { w.array(v.supportedFeatures, true, (w, e) => encodeApiVersionsResponseSupportedFeatureKey(w, version, e)); }]);
+    if (!(v.finalizedFeaturesEpoch === -1n)) (t ??= []).push([1, (w) => { w.int64(v.finalizedFeaturesEpoch); }]);
+    if (!(v.finalizedFeatures.length === 0)) (t ??= []).push([2, (w) => { w.array(v.finalizedFeatures, true, (w, e) => encodeApiVersionsResponseFinalizedFeatureKey(w, version, e)); }]);
+    if (!(v.zkMigrationReady === false)) (t ??= []).push([3, (w) => { w.bool(v.zkMigrationReady); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }
@@ -123,10 +123,10 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 3)) return false; v.supportedFeatures = r.array(true, (r) => decodeApiVersionsResponseSupportedFeatureKey(r, version)); return true;
-      case 1: if (!(version >= 3)) return false; v.finalizedFeaturesEpoch = r.int64(); return true;
-      case 2: if (!(version >= 3)) return false; v.finalizedFeatures = r.array(true, (r) => decodeApiVersionsResponseFinalizedFeatureKey(r, version)); return true;
-      case 3: if (!(version >= 3)) return false; v.zkMigrationReady = r.bool(); return true;
+      case 0: v.supportedFeatures = r.array(true, (r) => decodeApiVersionsResponseSupportedFeatureKey(r, version)); return true;
+      case 1: v.finalizedFeaturesEpoch = r.int64(); return true;
+      case 2: v.finalizedFeatures = r.array(true, (r) => decodeApiVersionsResponseFinalizedFeatureKey(r, version)); return true;
+      case 3: v.zkMigrationReady = r.bool(); return true;
       default: return false;
     }
   });

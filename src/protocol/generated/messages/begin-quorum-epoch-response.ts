@@ -88,7 +88,7 @@ export function encodeBeginQuorumEpochResponse(w: Writer, version: number, v: Be
   w.array(v.topics, flex, (w, e) => encodeBeginQuorumEpochResponseTopicData(w, version, e));
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 1 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeBeginQuorumEpochResponseNodeEndpoint(w, version, e)); }]);
+    if (!(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeBeginQuorumEpochResponseNodeEndpoint(w, version, e)); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -106,7 +106,7 @@ export function decodeBeginQuorumEpochResponse(r: Reader, version: number): Begi
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 1)) return false; v.nodeEndpoints = r.array(true, (r) => decodeBeginQuorumEpochResponseNodeEndpoint(r, version)); return true;
+      case 0: v.nodeEndpoints = r.array(true, (r) => decodeBeginQuorumEpochResponseNodeEndpoint(r, version)); return true;
       default: return false;
     }
   });

@@ -110,7 +110,7 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, version: numb
   if (version >= 5) w.nullableArray(v.configs, flex, (w, e) => encodeCreateTopicsResponseCreatableTopicConfigs(w, version, e));
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 5 && !(v.topicConfigErrorCode === 0)) (t ??= []).push([0, (w) => { w.int16(v.topicConfigErrorCode); }]);
+    if (!(v.topicConfigErrorCode === 0)) (t ??= []).push([0, (w) => { w.int16(v.topicConfigErrorCode); }]);
     w.tags(t, v._unknownTaggedFields);
   }
 }
@@ -129,7 +129,7 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, version: numb
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 5)) return false; v.topicConfigErrorCode = r.int16(); return true;
+      case 0: v.topicConfigErrorCode = r.int16(); return true;
       default: return false;
     }
   });

@@ -156,8 +156,8 @@ export function encodeFetchRequest(w: Writer, version: number, v: FetchRequest):
   if (version >= 11) w.string(v.rackId, flex);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 12 && !(v.clusterId === null)) (t ??= []).push([0, (w) => { w.nullableString(v.clusterId, true); }]);
-    if (version >= 15 && !(isDefaultFetchRequestReplicaState(v.replicaState))) (t ??= []).push([1, (w) => { encodeFetchRequestReplicaState(w, version, v.replicaState); }]);
+    if (!(v.clusterId === null)) (t ??= []).push([0, (w) => { w.nullableString(v.clusterId, true); }]);
+    if (version >= 15) { if (!(isDefaultFetchRequestReplicaState(v.replicaState))) (t ??= []).push([1, (w) => { encodeFetchRequestReplicaState(w, version, v.replicaState); }]); } else if (!(isDefaultFetchRequestReplicaState(v.replicaState))) throw fieldUnsupported('FetchRequest.replicaState', version);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -184,7 +184,7 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 12)) return false; v.clusterId = r.nullableString(true); return true;
+      case 0: v.clusterId = r.nullableString(true); return true;
       case 1: if (!(version >= 15)) return false; v.replicaState = decodeFetchRequestReplicaState(r, version); return true;
       default: return false;
     }
@@ -241,8 +241,8 @@ function encodeFetchRequestFetchPartition(w: Writer, version: number, v: FetchRe
   w.int32(v.partitionMaxBytes);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 17 && !(v.replicaDirectoryId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.replicaDirectoryId); }]);
-    if (version >= 18 && !(v.highWatermark === 9223372036854775807n)) (t ??= []).push([1, (w) => { w.int64(v.highWatermark); }]);
+    if (version >= 17) { if (!(v.replicaDirectoryId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.replicaDirectoryId); }]); }
+    if (version >= 18) { if (!(v.highWatermark === 9223372036854775807n)) (t ??= []).push([1, (w) => { w.int64(v.highWatermark); }]); }
     w.tags(t, v._unknownTaggedFields);
   }
 }

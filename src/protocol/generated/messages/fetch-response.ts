@@ -188,7 +188,7 @@ export function encodeFetchResponse(w: Writer, version: number, v: FetchResponse
   w.array(v.responses, flex, (w, e) => encodeFetchResponseFetchableTopicResponse(w, version, e));
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 16 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchResponseNodeEndpoint(w, version, e)); }]);
+    if (version >= 16) { if (!(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchResponseNodeEndpoint(w, version, e)); }]); } else if (!(v.nodeEndpoints.length === 0)) throw fieldUnsupported('FetchResponse.nodeEndpoints', version);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -247,9 +247,9 @@ function encodeFetchResponsePartitionData(w: Writer, version: number, v: FetchRe
   w.nullableBytes(v.records, flex);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 12 && !(isDefaultFetchResponseEpochEndOffset(v.divergingEpoch))) (t ??= []).push([0, (w) => { encodeFetchResponseEpochEndOffset(w, version, v.divergingEpoch); }]);
-    if (version >= 12 && !(isDefaultFetchResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([1, (w) => { encodeFetchResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
-    if (version >= 12 && !(isDefaultFetchResponseSnapshotId(v.snapshotId))) (t ??= []).push([2, (w) => { encodeFetchResponseSnapshotId(w, version, v.snapshotId); }]);
+    if (!(isDefaultFetchResponseEpochEndOffset(v.divergingEpoch))) (t ??= []).push([0, (w) => { encodeFetchResponseEpochEndOffset(w, version, v.divergingEpoch); }]);
+    if (!(isDefaultFetchResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([1, (w) => { encodeFetchResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
+    if (!(isDefaultFetchResponseSnapshotId(v.snapshotId))) (t ??= []).push([2, (w) => { encodeFetchResponseSnapshotId(w, version, v.snapshotId); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -276,9 +276,9 @@ function decodeFetchResponsePartitionData(r: Reader, version: number): FetchResp
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 12)) return false; v.divergingEpoch = decodeFetchResponseEpochEndOffset(r, version); return true;
-      case 1: if (!(version >= 12)) return false; v.currentLeader = decodeFetchResponseLeaderIdAndEpoch(r, version); return true;
-      case 2: if (!(version >= 12)) return false; v.snapshotId = decodeFetchResponseSnapshotId(r, version); return true;
+      case 0: v.divergingEpoch = decodeFetchResponseEpochEndOffset(r, version); return true;
+      case 1: v.currentLeader = decodeFetchResponseLeaderIdAndEpoch(r, version); return true;
+      case 2: v.snapshotId = decodeFetchResponseSnapshotId(r, version); return true;
       default: return false;
     }
   });

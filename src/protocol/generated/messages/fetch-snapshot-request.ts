@@ -136,7 +136,7 @@ function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, version: number,
   encodeFetchSnapshotRequestSnapshotId(w, version, v.snapshotId);
   w.int64(v.position);
   let t: TagWriter[] | undefined;
-  if (version >= 1 && !(v.replicaDirectoryId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.replicaDirectoryId); }]);
+  if (version >= 1) { if (!(v.replicaDirectoryId === ZERO_UUID)) (t ??= []).push([0, (w) => { w.uuid(v.replicaDirectoryId); }]); }
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -132,7 +132,7 @@ export function encodeFetchSnapshotResponse(w: Writer, version: number, v: Fetch
   w.int16(v.errorCode);
   w.array(v.topics, flex, (w, e) => encodeFetchSnapshotResponseTopicSnapshot(w, version, e));
   let t: TagWriter[] | undefined;
-  if (version >= 1 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchSnapshotResponseNodeEndpoint(w, version, e)); }]);
+  if (version >= 1) { if (!(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeFetchSnapshotResponseNodeEndpoint(w, version, e)); }]); } else if (!(v.nodeEndpoints.length === 0)) throw fieldUnsupported('FetchSnapshotResponse.nodeEndpoints', version);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -138,7 +138,7 @@ export function encodeProduceResponse(w: Writer, version: number, v: ProduceResp
   w.int32(v.throttleTimeMs);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 10 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeProduceResponseNodeEndpoint(w, version, e)); }]);
+    if (version >= 10) { if (!(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeProduceResponseNodeEndpoint(w, version, e)); }]); } else if (!(v.nodeEndpoints.length === 0)) throw fieldUnsupported('ProduceResponse.nodeEndpoints', version);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -193,7 +193,7 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, version: numbe
   if (version >= 8) w.nullableString(v.errorMessage, flex);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 10 && !(isDefaultProduceResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([0, (w) => { encodeProduceResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]);
+    if (version >= 10) { if (!(isDefaultProduceResponseLeaderIdAndEpoch(v.currentLeader))) (t ??= []).push([0, (w) => { encodeProduceResponseLeaderIdAndEpoch(w, version, v.currentLeader); }]); } else if (!(isDefaultProduceResponseLeaderIdAndEpoch(v.currentLeader))) throw fieldUnsupported('ProduceResponsePartitionProduceResponse.currentLeader', version);
     w.tags(t, v._unknownTaggedFields);
   }
   else {

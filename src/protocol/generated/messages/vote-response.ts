@@ -90,7 +90,7 @@ export function encodeVoteResponse(w: Writer, version: number, v: VoteResponse):
   w.int16(v.errorCode);
   w.array(v.topics, flex, (w, e) => encodeVoteResponseTopicData(w, version, e));
   let t: TagWriter[] | undefined;
-  if (version >= 1 && !(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeVoteResponseNodeEndpoint(w, version, e)); }]);
+  if (version >= 1) { if (!(v.nodeEndpoints.length === 0)) (t ??= []).push([0, (w) => { w.array(v.nodeEndpoints, true, (w, e) => encodeVoteResponseNodeEndpoint(w, version, e)); }]); } else if (!(v.nodeEndpoints.length === 0)) throw fieldUnsupported('VoteResponse.nodeEndpoints', version);
   w.tags(t, v._unknownTaggedFields);
 }
 

@@ -70,8 +70,8 @@ export function encodePartitionRecord(w: Writer, version: number, v: PartitionRe
   else if (!(v.directories.length === 0)) throw fieldUnsupported('PartitionRecord.directories', version);
   let t: TagWriter[] | undefined;
   if (!(v.leaderRecoveryState === 0)) (t ??= []).push([0, (w) => { w.int8(v.leaderRecoveryState); }]);
-  if (version >= 2 && !(v.eligibleLeaderReplicas === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.eligibleLeaderReplicas, true, (w, e) => w.int32(e)); }]);
-  if (version >= 2 && !(v.lastKnownElr === null)) (t ??= []).push([2, (w) => { w.nullableArray(v.lastKnownElr, true, (w, e) => w.int32(e)); }]);
+  if (version >= 2) { if (!(v.eligibleLeaderReplicas === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.eligibleLeaderReplicas, true, (w, e) => w.int32(e)); }]); } else if (!(v.eligibleLeaderReplicas === null)) throw fieldUnsupported('PartitionRecord.eligibleLeaderReplicas', version);
+  if (version >= 2) { if (!(v.lastKnownElr === null)) (t ??= []).push([2, (w) => { w.nullableArray(v.lastKnownElr, true, (w, e) => w.int32(e)); }]); } else if (!(v.lastKnownElr === null)) throw fieldUnsupported('PartitionRecord.lastKnownElr', version);
   w.tags(t, v._unknownTaggedFields);
 }
 

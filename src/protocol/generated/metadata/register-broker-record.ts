@@ -104,8 +104,8 @@ export function encodeRegisterBrokerRecord(w: Writer, version: number, v: Regist
   if (version >= 1) w.bool(v.inControlledShutdown);
   else if (!(v.inControlledShutdown === false)) throw fieldUnsupported('RegisterBrokerRecord.inControlledShutdown', version);
   let t: TagWriter[] | undefined;
-  if (version >= 3 && !(v.logDirs.length === 0)) (t ??= []).push([0, (w) => { w.array(v.logDirs, true, (w, e) => w.uuid(e)); }]);
-  if (version >= 4 && !(v.cordonedLogDirs === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]);
+  if (version >= 3) { if (!(v.logDirs.length === 0)) (t ??= []).push([0, (w) => { w.array(v.logDirs, true, (w, e) => w.uuid(e)); }]); } else if (!(v.logDirs.length === 0)) throw fieldUnsupported('RegisterBrokerRecord.logDirs', version);
+  if (version >= 4) { if (!(v.cordonedLogDirs === null)) (t ??= []).push([1, (w) => { w.nullableArray(v.cordonedLogDirs, true, (w, e) => w.uuid(e)); }]); } else if (!(v.cordonedLogDirs === null)) throw fieldUnsupported('RegisterBrokerRecord.cordonedLogDirs', version);
   w.tags(t, v._unknownTaggedFields);
 }
 

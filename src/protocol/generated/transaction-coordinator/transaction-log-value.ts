@@ -76,10 +76,10 @@ export function encodeTransactionLogValue(w: Writer, version: number, v: Transac
   w.int64(v.transactionStartTimestampMs);
   if (flex) {
     let t: TagWriter[] | undefined;
-    if (version >= 1 && !(v.previousProducerId === -1n)) (t ??= []).push([0, (w) => { w.int64(v.previousProducerId); }]);
-    if (version >= 1 && !(v.nextProducerId === -1n)) (t ??= []).push([1, (w) => { w.int64(v.nextProducerId); }]);
-    if (version >= 1 && !(v.nextProducerEpoch === -1)) (t ??= []).push([3, (w) => { w.int16(v.nextProducerEpoch); }]);
-    if (version >= 1 && !(v.clientTransactionVersion === 0)) (t ??= []).push([2, (w) => { w.int16(v.clientTransactionVersion); }]);
+    if (!(v.previousProducerId === -1n)) (t ??= []).push([0, (w) => { w.int64(v.previousProducerId); }]);
+    if (!(v.nextProducerId === -1n)) (t ??= []).push([1, (w) => { w.int64(v.nextProducerId); }]);
+    if (!(v.nextProducerEpoch === -1)) (t ??= []).push([3, (w) => { w.int16(v.nextProducerEpoch); }]);
+    if (!(v.clientTransactionVersion === 0)) (t ??= []).push([2, (w) => { w.int16(v.clientTransactionVersion); }]);
     w.tags(t, v._unknownTaggedFields);
   }
   else {
@@ -108,10 +108,10 @@ export function decodeTransactionLogValue(r: Reader, version: number): Transacti
   };
   if (flex) r.tags(v, (tag, r) => {
     switch (tag) {
-      case 0: if (!(version >= 1)) return false; v.previousProducerId = r.int64(); return true;
-      case 1: if (!(version >= 1)) return false; v.nextProducerId = r.int64(); return true;
-      case 3: if (!(version >= 1)) return false; v.nextProducerEpoch = r.int16(); return true;
-      case 2: if (!(version >= 1)) return false; v.clientTransactionVersion = r.int16(); return true;
+      case 0: v.previousProducerId = r.int64(); return true;
+      case 1: v.nextProducerId = r.int64(); return true;
+      case 3: v.nextProducerEpoch = r.int16(); return true;
+      case 2: v.clientTransactionVersion = r.int16(); return true;
       default: return false;
     }
   });

@@ -21,6 +21,7 @@ import {
   createMetadataResponse,
   createMetadataResponseMetadataResponsePartition,
   createMetadataResponseMetadataResponseTopic,
+  decodeFetchRequest,
   decodeMetadataRequest,
   decodeProduceRequest,
   encodeApiVersionsResponse,
@@ -208,4 +209,53 @@ test('KafkaJS parses Metadata v6 and ApiVersions v2 responses', async () => {
     ),
   );
   assert.deepStrictEqual(versions.apiVersions, [{ apiKey: 3, minVersion: 0, maxVersion: 12 }]);
+});
+
+test('Fetch requests from both clients decode', async () => {
+  const platformatic = fetchV12.createRequest(
+    500,
+    1,
+    1048576,
+    1,
+    0,
+    -1,
+    [
+      {
+        topicId: 'orders',
+        partitions: [
+          {
+            partition: 3,
+            currentLeaderEpoch: 7,
+            fetchOffset: 42n,
+            lastFetchedEpoch: -1,
+            partitionMaxBytes: 65536,
+          },
+        ],
+      },
+    ],
+    [],
+    '',
+  );
+  const v12 = decodeFetchRequest(new Reader(platformatic.buffer), 12);
+  assert.equal(v12.maxWaitMs, 500);
+  assert.equal(v12.isolationLevel, 1);
+  assert.equal(v12.topics[0]!.topic, 'orders');
+  assert.deepStrictEqual(
+    [v12.topics[0]!.partitions[0]!.partition, v12.topics[0]!.partitions[0]!.fetchOffset],
+    [3, 42n],
+  );
+
+  const fetchRequestV11 = kafkajs('fetch/v11/request.js') as (args: object) => KafkaJsRequest;
+  const encodedV11 = await fetchRequestV11({
+    replicaId: -1,
+    maxWaitTime: 100,
+    minBytes: 1,
+    maxBytes: 10485760,
+    topics: [{ topic: 'orders', partitions: [{ partition: 0, fetchOffset: '5', maxBytes: 1024 }] }],
+  }).encode();
+  const v11 = decodeFetchRequest(new Reader(encodedV11.buffer), 11);
+  assert.equal(v11.replicaId, -1);
+  assert.equal(v11.topics[0]!.partitions[0]!.fetchOffset, 5n);
+  assert.equal(v11.topics[0]!.partitions[0]!.partitionMaxBytes, 1024);
+  assert.equal(v11.rackId, '');
 });

@@ -35,6 +35,7 @@ export class Connection {
   private readonly inFlight: InFlight[] = [];
   private heldFrame: Buffer | null = null;
   private paused = false;
+  private flushScheduled = false;
   private closing = false;
   private closed = false;
 
@@ -130,7 +131,7 @@ export class Connection {
       (response) => {
         slot.done = true;
         slot.response = response;
-        this.flush();
+        this.scheduleFlush();
       },
       (err: unknown) => {
         const why = err instanceof Error ? err.message : String(err);
@@ -138,6 +139,21 @@ export class Connection {
       },
     );
   }
+
+  /**
+   * Responses that complete during one turn of the event loop (typically every request of one
+   * socket read) are written together, so many small responses cost one writev, not one each.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushNow);
+  }
+
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
 
   /** Writes every response at the head of the queue that is ready, in one corked batch. */
   private flush(): void {

@@ -37,6 +37,8 @@ export class Connection {
   private paused = false;
   private flushScheduled = false;
   private closing = false;
+  /** The client has finished sending; answer what it sent, then close. */
+  private readEnded = false;
   private closed = false;
 
   constructor(
@@ -51,7 +53,7 @@ export class Connection {
     socket.setTimeout(host.limits.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.pump());
-    socket.on('end', () => this.shutdown());
+    socket.on('end', () => this.onEnd());
     socket.on('timeout', () => this.onIdle());
     socket.on('error', (err) => host.logger.debug(`connection ${this.id}: ${err.message}`));
     socket.on('close', () => this.onClose());
@@ -80,6 +82,11 @@ export class Connection {
     this.pump();
   }
 
+  private onEnd(): void {
+    this.readEnded = true;
+    this.pump();
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closing) return;
     this.decoder.push(chunk);
@@ -92,7 +99,7 @@ export class Connection {
       if (this.socket.writableNeedDrain) return this.pause();
       const frame = this.heldFrame ?? this.decoder.next();
       this.heldFrame = null;
-      if (frame === null) return this.resume();
+      if (frame === null) return this.readEnded ? this.endIfDone() : this.resume();
       if (isFrameProblem(frame)) {
         const why = `request of ${frame.sizeBytes} bytes, limit ${frame.maxFrameBytes}`;
         return this.fail(`${why} (socket.request.max.bytes)`);
@@ -195,7 +202,7 @@ export class Connection {
   }
 
   private endIfDone(): void {
-    if (this.inFlight.length > 0 || this.closed) return;
+    if (this.inFlight.length > 0 || this.closed || this.socket.writableEnded) return;
     this.socket.end(() => this.socket.destroy());
   }
 

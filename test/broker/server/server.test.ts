@@ -65,6 +65,19 @@ test('a null response sends nothing and keeps the order of the others', async ()
   await server.stop();
 });
 
+test('a client that half-closes after sending gets every answer, then the connection closes', async () => {
+  const handler: RequestHandler = async (ctx) => {
+    await sleep(5);
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler, { maxInFlightPerConnection: 1 });
+  const client = await rawClient(port);
+  client.socket.end(Buffer.concat([1, 2, 3].map((id) => requestFrame(18, id))));
+  await client.closed;
+  assert.deepEqual(correlationIds(client.frames), [1, 2, 3]);
+  await server.stop();
+});
+
 test('an oversize frame closes only that connection', async () => {
   const warnings: string[] = [];
   const logger = { ...silentLogger, warn: (m: string) => warnings.push(m) };

@@ -94,7 +94,7 @@ export class Connection {
   }
 
   private pump(): void {
-    while (!this.closing && !this.closed) {
+    while (!this.closing && !this.socket.destroyed) {
       if (this.inFlight.length >= this.host.limits.maxInFlightPerConnection) return this.pause();
       if (this.socket.writableNeedDrain) return this.pause();
       const frame = this.heldFrame ?? this.decoder.next();

@@ -109,11 +109,16 @@ test('a rejected handler closes only that connection', async () => {
   await server.stop();
 });
 
-test('a frame too short for a request header closes the connection', async () => {
-  const { server, port } = await serve(nullHandler());
+test('a frame too short for a request header closes the connection, ignoring what follows', async () => {
+  let handled = 0;
+  const { server, port } = await serve(async (ctx) => {
+    handled++;
+    return nullHandler()(ctx, Buffer.alloc(0));
+  });
   const client = await rawClient(port);
-  client.socket.write(Buffer.from([0, 0, 0, 2, 0, 18]));
+  client.socket.write(Buffer.concat([Buffer.from([0, 0, 0, 2, 0, 18]), requestFrame(18, 1)]));
   await client.closed;
+  assert.equal(handled, 0);
   await server.stop();
 });
 

@@ -1,11 +1,21 @@
-import { test } from 'node:test';
+import { after, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBroker } from '../../src/index.js';
+import { startBroker as start, type Broker, type StartBrokerOptions } from '../../src/index.js';
 import type { HandlerFactory } from '../../src/broker/index.js';
 import { rawClient } from './server/test-client.js';
+
+// A failing test must fail, not hang: bound each test and close every broker afterwards.
+const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
+const brokers: Broker[] = [];
+after(() => Promise.all(brokers.map((b) => b.close())));
+async function startBroker(options: StartBrokerOptions): Promise<Broker> {
+  const broker = await start(options);
+  brokers.push(broker);
+  return broker;
+}
 
 // Answers with the node id, so a test can tell brokers apart.
 const whoAmI: HandlerFactory = (broker) => ({

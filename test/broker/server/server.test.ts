@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { silentLogger, type Logger } from '../../../src/broker/logger.js';
@@ -6,11 +6,17 @@ import {
   startServer,
   nullHandler,
   type RequestHandler,
+  type NetworkServer,
   type ServerLimits,
 } from '../../../src/broker/server/index.js';
 import { rawClient, requestFrame, sleep } from './test-client.js';
 
 const LISTENER = [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }];
+
+// A failing test must fail, not hang: bound each test and close every server afterwards.
+const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
+const servers: NetworkServer[] = [];
+after(() => Promise.all(servers.map((s) => s.stop({ timeoutMs: 0 }))));
 
 async function serve(handler: RequestHandler, limits: Partial<ServerLimits> = {}, logger?: Logger) {
   const server = await startServer(handler, {
@@ -18,6 +24,7 @@ async function serve(handler: RequestHandler, limits: Partial<ServerLimits> = {}
     limits,
     logger: logger ?? silentLogger,
   });
+  servers.push(server);
   return { server, port: server.boundListeners[0]!.port };
 }
 

@@ -1,2 +1,3 @@
 // The package's public face: `import { … } from 'rivulet'`.
 export { VERSION } from './cli/main.js';
+export { startBroker, type Broker, type StartBrokerOptions } from './broker/index.js';

@@ -1,17 +1,10 @@
 // `rivulet <command>`: the command-line entry point. Each command lives in its own module and
 // is loaded only when asked for, so `rivulet --help` stays fast.
 
-interface Command {
-  summary: string;
-  run(args: string[]): Promise<number>;
-}
+import { findCommand, listCommands } from './command-registry.js';
+import './commands.js';
 
-const commands: Record<string, Command> = {};
-
-/** Adds a command; the command modules call this from `commands.ts`. */
-export function registerCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
+export { registerCommand, type Command } from './command-registry.js';
 
 function usage(): string {
   const lines = [
@@ -21,9 +14,9 @@ function usage(): string {
     '',
     'Commands:',
   ];
-  const names = Object.keys(commands).sort();
-  if (names.length === 0) lines.push('  (none yet)');
-  for (const name of names) lines.push(`  ${name.padEnd(22)}${commands[name]!.summary}`);
+  const commands = listCommands();
+  if (commands.length === 0) lines.push('  (none yet)');
+  for (const [name, command] of commands) lines.push(`  ${name.padEnd(22)}${command.summary}`);
   lines.push('', 'Run `rivulet <command> --help` for the options of a command.');
   return lines.join('\n');
 }
@@ -38,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const command = commands[name];
+  const command = findCommand(name);
   if (command === undefined) {
     console.error(`rivulet: unknown command '${name}'.\n\n${usage()}`);
     return 2;

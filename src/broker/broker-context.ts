@@ -1,0 +1,12 @@
+// What API handlers may use from the broker that runs them. Each broker has its own, so
+// several brokers in one process share nothing.
+import type { BrokerConfig } from './config/index.js';
+import type { Logger } from './logger.js';
+import type { ListenerAddress } from './server/index.js';
+
+export interface BrokerContext {
+  config: BrokerConfig;
+  logger: Logger;
+  /** Addresses given to clients (advertised.listeners, else as bound); empty until bound. */
+  advertisedListeners(): readonly ListenerAddress[];
+}

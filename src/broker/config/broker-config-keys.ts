@@ -1,0 +1,205 @@
+// Broker configuration keys Rivulet understands, with Kafka's names, types and defaults.
+// Where Rivulet's default differs from Kafka's, the comment says so and why.
+import { INT_MAX, LONG_MAX, atLeast, between, key, oneOf } from './config-key.js';
+
+const CLEANUP_POLICIES = ['delete', 'compact'];
+const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
+const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'];
+const HOUR_MS = 3600000;
+
+export const BROKER_CONFIG_KEYS = [
+  // Identity and listeners.
+  // Kafka requires node.id (default -1); a single Rivulet node is node 1 unless told otherwise.
+  key.int('node.id', 1, 'The id of this node in the cluster.', { validate: atLeast(0) }),
+  key.int('broker.id', -1, 'Older name of node.id; if set it must equal node.id.'),
+  key.string('cluster.id', null, 'Cluster id; generated and stored in meta.properties if unset.'),
+  // Kafka listens on PLAINTEXT://:9092 (all interfaces); Rivulet binds loopback by default.
+  key.list('listeners', 'PLAINTEXT://127.0.0.1:9092', 'Addresses to listen on: NAME://host:port.'),
+  key.list('advertised.listeners', null, 'Addresses given to clients; default: as bound.'),
+  key.string('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT', 'Listener name → protocol.', {
+    supported: false,
+  }),
+  key.string('inter.broker.listener.name', null, 'Listener used between brokers.', {
+    supported: false,
+  }),
+  key.list('process.roles', null, 'KRaft roles; a Rivulet node is always broker and controller.', {
+    supported: false,
+  }),
+  key.list('controller.listener.names', null, 'Controller listeners (KRaft).', {
+    supported: false,
+  }),
+  key.list('controller.quorum.voters', null, 'KRaft voters; clusters use etcd.', {
+    supported: false,
+  }),
+  key.list('controller.quorum.bootstrap.servers', null, 'KRaft bootstrap.', { supported: false }),
+
+  // Storage.
+  key.list('log.dirs', null, 'Directories holding partition data; overrides log.dir.'),
+  // Kafka's default is /tmp/kafka-logs.
+  key.string('log.dir', './rivulet-data', 'Directory holding partition data if log.dirs is unset.'),
+  key.int('num.partitions', 1, 'Partitions of auto-created topics.', { validate: atLeast(1) }),
+  key.int('default.replication.factor', 1, 'Replication factor of auto-created topics.', {
+    validate: atLeast(1),
+  }),
+  key.boolean('auto.create.topics.enable', true, 'Create topics on first use by Metadata/Produce.'),
+  key.boolean('delete.topic.enable', true, 'Whether DeleteTopics may delete topics.'),
+  key.int(
+    'message.max.bytes',
+    1048588,
+    'Largest record batch accepted (topic: max.message.bytes).',
+    {
+      validate: atLeast(0),
+    },
+  ),
+  key.int('log.segment.bytes', 1073741824, 'Segment size (topic: segment.bytes).', {
+    validate: atLeast(14),
+  }),
+  key.long('log.roll.ms', null, 'Segment age before rolling; overrides log.roll.hours.'),
+  key.int('log.roll.hours', 168, 'Segment age in hours before rolling.', { validate: atLeast(1) }),
+  key.long('log.roll.jitter.ms', null, 'Random jitter subtracted from the roll time.'),
+  key.int('log.roll.jitter.hours', 0, 'Roll jitter in hours.', { validate: atLeast(0) }),
+  key.long('log.retention.ms', null, 'Retention time; -1 for none. Overrides minutes/hours.'),
+  key.int('log.retention.minutes', null, 'Retention time in minutes; overrides hours.'),
+  key.int('log.retention.hours', 168, 'Retention time in hours.'),
+  key.long('log.retention.bytes', -1, 'Retention size per partition; -1 for none.'),
+  key.long('log.retention.check.interval.ms', 300000, 'How often retention runs.', {
+    validate: atLeast(1),
+  }),
+  key.list('log.cleanup.policy', 'delete', 'delete and/or compact (topic: cleanup.policy).', {
+    validate: oneOf(CLEANUP_POLICIES),
+  }),
+  key.boolean('log.cleaner.enable', true, 'Run the log cleaner (needed for compacted topics).'),
+  key.int('log.cleaner.threads', 1, 'Cleaner threads.', { supported: false }),
+  key.long('log.cleaner.dedupe.buffer.size', 134217728, 'Memory for cleaner deduplication.'),
+  key.int('log.cleaner.io.buffer.size', 524288, 'Cleaner I/O buffer size.'),
+  key.double('log.cleaner.io.buffer.load.factor', 0.9, 'Cleaner dedupe buffer load factor.'),
+  key.double('log.cleaner.io.max.bytes.per.second', 1.7976931348623157e308, 'Cleaner I/O cap.'),
+  key.long('log.cleaner.backoff.ms', 15000, 'Sleep when there is nothing to clean.'),
+  key.double('log.cleaner.min.cleanable.ratio', 0.5, 'Dirty ratio that triggers cleaning.', {
+    validate: between(0, 1),
+  }),
+  key.long('log.cleaner.delete.retention.ms', 86400000, 'How long tombstones are kept.'),
+  key.long('log.cleaner.min.compaction.lag.ms', 0, 'Minimum age before compaction.'),
+  key.long('log.cleaner.max.compaction.lag.ms', LONG_MAX, 'Maximum age before compaction.', {
+    validate: atLeast(1),
+  }),
+  key.long('log.flush.interval.messages', LONG_MAX, 'Messages before an fsync.', {
+    validate: atLeast(1),
+  }),
+  key.long('log.flush.interval.ms', null, 'Time before an fsync; default scheduler interval.'),
+  key.long('log.flush.scheduler.interval.ms', LONG_MAX, 'How often the flusher checks.'),
+  key.int('log.flush.offset.checkpoint.interval.ms', 60000, 'Recovery point checkpoint period.'),
+  key.int('log.flush.start.offset.checkpoint.interval.ms', 60000, 'Log start checkpoint period.'),
+  key.int('log.index.interval.bytes', 4096, 'Bytes between offset index entries.', {
+    validate: atLeast(0),
+  }),
+  key.int('log.index.size.max.bytes', 10485760, 'Maximum offset index size.', {
+    validate: atLeast(4),
+  }),
+  key.long('log.segment.delete.delay.ms', 60000, 'Delay before deleting a removed segment.'),
+  key.boolean('log.preallocate', false, 'Preallocate segment files.'),
+  key.string('log.message.timestamp.type', 'CreateTime', 'CreateTime or LogAppendTime.', {
+    validate: oneOf(TIMESTAMP_TYPES),
+  }),
+  key.long('log.message.timestamp.before.max.ms', LONG_MAX, 'Accepted age of record timestamps.'),
+  key.long('log.message.timestamp.after.max.ms', HOUR_MS, 'Accepted future record timestamps.'),
+  key.string('compression.type', 'producer', 'Compression of stored batches.', {
+    validate: oneOf(COMPRESSION_TYPES),
+  }),
+  key.int('compression.gzip.level', -1, 'gzip level.', { validate: between(-1, 9) }),
+  key.int('compression.lz4.level', 9, 'lz4 level.', { validate: between(1, 17) }),
+  key.int('compression.zstd.level', 3, 'zstd level.', { validate: between(-131072, 22) }),
+  key.int('min.insync.replicas', 1, 'Replicas that must have an acks=all write.', {
+    validate: atLeast(1),
+  }),
+  key.boolean('unclean.leader.election.enable', false, 'Allow out-of-sync leaders.'),
+  key.int('num.recovery.threads.per.data.dir', 2, 'Recovery threads.', { supported: false }),
+
+  // Network.
+  key.int('socket.request.max.bytes', 104857600, 'Largest request frame.', {
+    validate: atLeast(1),
+  }),
+  key.int('socket.send.buffer.bytes', 102400, 'SO_SNDBUF.', { supported: false }),
+  key.int('socket.receive.buffer.bytes', 102400, 'SO_RCVBUF.', { supported: false }),
+  key.int('queued.max.requests', 500, 'Requests in flight across all connections.', {
+    validate: atLeast(1),
+  }),
+  // Rivulet: Kafka processes one request per connection at a time; Rivulet pipelines.
+  key.int('queued.max.requests.per.connection', 100, 'Requests in flight per connection.', {
+    validate: atLeast(1),
+  }),
+  key.long('queued.max.request.bytes', -1, 'Bytes of queued requests.', { supported: false }),
+  key.long('connections.max.idle.ms', 600000, 'Close connections idle this long.', {
+    validate: atLeast(1),
+  }),
+  key.int('max.connections', INT_MAX, 'Connections across all listeners.', {
+    validate: atLeast(0),
+  }),
+  key.int('max.connections.per.ip', INT_MAX, 'Connections from one address.', {
+    validate: atLeast(0),
+  }),
+  key.string('max.connections.per.ip.overrides', '', 'Per-address limits.', { supported: false }),
+  key.int('num.network.threads', 3, 'Network threads.', { supported: false }),
+  key.int('num.io.threads', 8, 'Request handler threads.', { supported: false }),
+  key.int('background.threads', 10, 'Background threads.', { supported: false }),
+  key.int('num.replica.fetchers', 1, 'Replica fetcher threads.', { supported: false }),
+
+  // Group coordinator.
+  key.int('offsets.topic.num.partitions', 50, 'Partitions of __consumer_offsets.', {
+    validate: atLeast(1),
+  }),
+  key.int('offsets.topic.replication.factor', 3, 'Replication of __consumer_offsets.', {
+    validate: atLeast(1),
+  }),
+  key.int('offsets.topic.segment.bytes', 104857600, 'Segment size of __consumer_offsets.'),
+  key.int('offsets.retention.minutes', 10080, 'How long offsets of empty groups are kept.', {
+    validate: atLeast(1),
+  }),
+  key.long('offsets.retention.check.interval.ms', 600000, 'How often expired offsets go.'),
+  key.int('offsets.commit.timeout.ms', 5000, 'Timeout of an offset commit write.'),
+  key.int('offset.metadata.max.bytes', 4096, 'Largest commit metadata string.'),
+  key.int('group.initial.rebalance.delay.ms', 3000, 'Wait for more members on first join.'),
+  key.int('group.min.session.timeout.ms', 6000, 'Smallest session timeout allowed.'),
+  key.int('group.max.session.timeout.ms', 1800000, 'Largest session timeout allowed.'),
+  key.int('group.max.size', INT_MAX, 'Members per classic group.', { validate: atLeast(1) }),
+  key.int('group.consumer.session.timeout.ms', 45000, 'Session timeout of consumer groups.'),
+  key.int('group.consumer.heartbeat.interval.ms', 5000, 'Heartbeat of consumer groups.'),
+  key.int('group.consumer.max.size', INT_MAX, 'Members per consumer group.'),
+
+  // Transactions and producer state.
+  key.int('transaction.state.log.num.partitions', 50, 'Partitions of __transaction_state.'),
+  key.int('transaction.state.log.replication.factor', 3, 'Replication of __transaction_state.'),
+  key.int('transaction.state.log.min.isr', 2, 'min.insync.replicas of __transaction_state.'),
+  key.int('transaction.state.log.segment.bytes', 104857600, 'Segment size of it.'),
+  key.int('transaction.max.timeout.ms', 900000, 'Largest transaction timeout allowed.', {
+    validate: atLeast(1),
+  }),
+  key.int('transactional.id.expiration.ms', 604800000, 'Idle time before a txn id expires.'),
+  key.int('transaction.abort.timed.out.transaction.cleanup.interval.ms', 10000, 'Abort scan.'),
+  key.int('transaction.remove.expired.transaction.cleanup.interval.ms', 3600000, 'Expiry scan.'),
+  key.int('producer.id.expiration.ms', 86400000, 'Idle time before producer state expires.'),
+
+  key.boolean('unstable.api.versions.enable', false, 'Advertise unreleased API versions.'),
+] as const;
+
+/**
+ * Key prefixes Rivulet recognises but does not act on (security, quotas, tiered storage):
+ * setting them gives a "not supported" warning instead of an "unknown key" one.
+ */
+export const UNSUPPORTED_PREFIXES: readonly string[] = [
+  'ssl.',
+  'sasl.',
+  'listener.name.',
+  'security.',
+  'authorizer.',
+  'super.users',
+  'remote.log.',
+  'zookeeper.',
+  'metric.',
+  'metrics.',
+  'quota.',
+  'replica.',
+  'controller.',
+  'metadata.',
+  'share.',
+];

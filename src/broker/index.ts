@@ -1,0 +1,14 @@
+// The broker's public face.
+export { startBroker, type Broker, type StartBrokerOptions } from './broker.js';
+export type { BrokerContext } from './broker-context.js';
+export { consoleLogger, silentLogger, type Logger } from './logger.js';
+export * as config from './config/index.js';
+export * as server from './server/index.js';
+export {
+  createHandlerRegistry,
+  HANDLER_FACTORIES,
+  HandlerRegistry,
+  type ApiHandler,
+  type ApiVersionRange,
+  type HandlerFactory,
+} from './handlers/index.js';

@@ -1,0 +1,12 @@
+// A handler that answers every request with the same pre-encoded body and stores nothing.
+// The server benchmark uses it to measure the network path alone.
+import type { RequestHandler } from './request-handler.js';
+
+export function nullHandler(body: Buffer = Buffer.alloc(0)): RequestHandler {
+  return (ctx) => {
+    // Response header v0 is just the correlation id.
+    const header = Buffer.allocUnsafe(4);
+    header.writeInt32BE(ctx.correlationId, 0);
+    return Promise.resolve([header, body]);
+  };
+}

@@ -1,0 +1,32 @@
+// The contract between the network layer and the API handlers. The server owns sockets,
+// framing, ordering and limits; a handler sees one request frame and returns its response.
+
+/** What the server knows about a request before any API-specific decoding. */
+export interface RequestContext {
+  /** Read from the first bytes of the request header (int16, int16, int32). */
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  /** Unique per server, for logs and per-connection state such as SASL or fetch sessions. */
+  connectionId: number;
+  listenerName: string;
+  clientHost: string;
+  clientPort: number;
+}
+
+/**
+ * Handles one request. `frame` is the whole request (header and body) without the size
+ * prefix; it is a view into socket memory, valid until the returned promise settles. The
+ * result is the response (header and body) as parts for a vectored write, without the size
+ * prefix, or null to send nothing (Produce with acks=0). A rejected promise closes only this
+ * connection and is logged: keep that for malformed input, as Kafka does; answer expected
+ * failures with error codes.
+ *
+ * Handlers are started in the order requests arrive, but may run concurrently on one
+ * connection (pipelining). Work whose order matters, such as appending to a partition, must
+ * be queued before the handler's first `await`.
+ */
+export type RequestHandler = (ctx: RequestContext, frame: Buffer) => Promise<Buffer[] | null>;
+
+/** Bytes of apiKey + apiVersion + correlationId at the start of every request header. */
+export const REQUEST_HEADER_PREFIX_BYTES = 8;

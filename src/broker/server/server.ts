@@ -1,0 +1,162 @@
+// The broker's network server: one node:net listener per configured listener, connection
+// limits, a server-wide request budget, and graceful stop.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../logger.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
+import { formatListener, type ListenerAddress } from './listener.js';
+import type { RequestHandler } from './request-handler.js';
+
+export interface ServerOptions {
+  listeners: readonly ListenerAddress[];
+  limits?: Partial<ServerLimits>;
+  logger: Logger;
+}
+
+export interface StopOptions {
+  /** How long to wait for in-flight requests before closing connections anyway. */
+  timeoutMs?: number;
+}
+
+export class NetworkServer implements ConnectionHost {
+  readonly limits: ServerLimits;
+  readonly logger: Logger;
+  /** Listeners as bound: port 0 is replaced by the port the system chose. */
+  readonly boundListeners: ListenerAddress[] = [];
+  private readonly servers: Server[] = [];
+  private readonly connections = new Set<Connection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly waiting = new Set<Connection>();
+  private nextConnectionId = 0;
+  private queuedRequests = 0;
+  private stopping: Promise<void> | null = null;
+  private allClosed: (() => void) | null = null;
+
+  constructor(
+    readonly handler: RequestHandler,
+    private readonly options: ServerOptions,
+  ) {
+    this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+    this.logger = options.logger;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Binds every listener; rejects (after closing what was bound) if one cannot be bound. */
+  async start(): Promise<void> {
+    try {
+      for (const listener of this.options.listeners) await this.bind(listener);
+    } catch (err) {
+      await this.stop({ timeoutMs: 0 });
+      throw err;
+    }
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded by timeoutMs), then closes. */
+  stop(options: StopOptions = {}): Promise<void> {
+    this.stopping ??= this.doStop(options.timeoutMs ?? 5000);
+    return this.stopping;
+  }
+
+  acquireRequestSlot(conn: Connection): boolean {
+    if (this.queuedRequests >= this.limits.maxQueuedRequests) {
+      this.waiting.add(conn);
+      return false;
+    }
+    this.queuedRequests++;
+    return true;
+  }
+
+  releaseRequestSlot(): void {
+    this.queuedRequests--;
+    // Wake connections waiting for budget; each takes a slot if one is still free.
+    for (const conn of this.waiting) {
+      if (this.queuedRequests >= this.limits.maxQueuedRequests) break;
+      this.waiting.delete(conn);
+      conn.wake();
+    }
+  }
+
+  connectionClosed(conn: Connection): void {
+    this.connections.delete(conn);
+    this.waiting.delete(conn);
+    const left = (this.perIp.get(conn.clientHost) ?? 1) - 1;
+    if (left === 0) this.perIp.delete(conn.clientHost);
+    else this.perIp.set(conn.clientHost, left);
+    if (this.connections.size === 0) this.allClosed?.();
+  }
+
+  private bind(listener: ListenerAddress): Promise<void> {
+    const server = createServer({
+      allowHalfOpen: true,
+      pauseOnConnect: false,
+      highWaterMark: this.limits.writeHighWaterBytes,
+    });
+    server.on('connection', (socket) => this.accept(socket, listener.name));
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      const host = listener.host === '' ? undefined : listener.host;
+      server.listen({ host, port: listener.port }, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.logger.error(`listener ${listener.name}: ${err.message}`));
+        const address = server.address();
+        const port = typeof address === 'object' && address !== null ? address.port : 0;
+        const bound = { ...listener, port };
+        this.boundListeners.push(bound);
+        this.logger.debug(`listening on ${formatListener(bound)}`);
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: Socket, listenerName: string): void {
+    const ip = socket.remoteAddress ?? '';
+    const fromIp = this.perIp.get(ip) ?? 0;
+    let refusal: string | null = null;
+    if (this.stopping !== null) refusal = 'the server is stopping';
+    else if (this.connections.size >= this.limits.maxConnections) refusal = 'max.connections';
+    else if (fromIp >= this.limits.maxConnectionsPerIp) refusal = 'max.connections.per.ip';
+    if (refusal !== null) {
+      this.logger.debug(`refusing connection from ${ip}: ${refusal}`);
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(ip, fromIp + 1);
+    const conn = new Connection(socket, this, { id: this.nextConnectionId++, listenerName });
+    this.connections.add(conn);
+  }
+
+  private async doStop(timeoutMs: number): Promise<void> {
+    const closed = this.servers.map(
+      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
+    if (this.connections.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.allClosed = resolve));
+      for (const conn of this.connections) conn.shutdown();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+      });
+      const late = await Promise.race([drained.then(() => false), timedOut]);
+      clearTimeout(timer);
+      if (late) {
+        this.logger.warn(`closing ${this.connections.size} connections with requests in flight`);
+        for (const conn of this.connections) conn.destroy();
+      }
+    }
+    await Promise.all(closed);
+  }
+}
+
+/** Creates a server for `handler` and binds its listeners. */
+export async function startServer(
+  handler: RequestHandler,
+  options: ServerOptions,
+): Promise<NetworkServer> {
+  const server = new NetworkServer(handler, options);
+  await server.start();
+  return server;
+}

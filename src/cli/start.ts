@@ -1,0 +1,120 @@
+// `rivulet start`: runs one broker in the foreground until SIGTERM or SIGINT.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { consoleLogger, startBroker } from '../broker/index.js';
+import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
+
+const HELP = `Usage: rivulet start [options]
+
+Starts a single-node broker that Kafka clients can use unchanged.
+
+Options:
+  --config FILE         Read broker configuration from a server.properties file.
+  --override KEY=VALUE  Set one configuration key; repeatable, applied after --config.
+  --port N              Port of the first listener (default 9092).
+  --data-dir DIR        Where partition data lives (log.dirs; default ./rivulet-data).
+  -h, --help            Show this help.
+
+Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
+Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
+
+const USAGE_ERROR = 2;
+
+type Parsed = { config?: string; override?: string[]; port?: string; 'data-dir'?: string };
+
+export async function runStart(args: string[]): Promise<number> {
+  let flags: Parsed & { help?: boolean };
+  try {
+    flags = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        override: { type: 'string', multiple: true },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    return usageError(err instanceof Error ? err.message : String(err));
+  }
+  if (flags.help === true) {
+    console.log(HELP);
+    return 0;
+  }
+  const props = await gatherProperties(flags);
+  if (typeof props === 'number') return props;
+  return run(props);
+}
+
+async function gatherProperties(flags: Parsed): Promise<Map<string, string> | number> {
+  const props = new Map<string, string>();
+  if (flags.config !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(flags.config, 'utf8');
+    } catch (err) {
+      console.error(
+        `rivulet start: cannot read --config ${flags.config}: ${(err as Error).message}`,
+      );
+      return 1;
+    }
+    for (const [k, v] of parseProperties(text)) props.set(k, v);
+  }
+  for (const arg of flags.override ?? []) {
+    const kv = parseOverride(arg);
+    if (typeof kv === 'string') return usageError(`--override ${kv}`);
+    props.set(kv[0], kv[1]);
+  }
+  if (flags.port !== undefined) {
+    const port = Number(flags.port);
+    if (!/^\d+$/.test(flags.port) || port > 65535) {
+      return usageError(`--port '${flags.port}' is not a port number`);
+    }
+    props.set('listeners', withPort(props.get('listeners'), port));
+  }
+  if (flags['data-dir'] !== undefined) props.set('log.dirs', flags['data-dir']);
+  // The CLI keeps Kafka's fixed defaults; the embedded API prefers a free port and a temp dir.
+  if (!props.has('listeners')) props.set('listeners', defaultOf('listeners'));
+  if (!props.has('log.dirs') && !props.has('log.dir')) props.set('log.dirs', defaultOf('log.dir'));
+  return props;
+}
+
+async function run(props: Map<string, string>): Promise<number> {
+  const logger = consoleLogger();
+  // Listen for signals before announcing readiness, so a stop request is never missed.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  let broker;
+  try {
+    broker = await startBroker({ config: props, logger });
+  } catch (err) {
+    console.error(`rivulet start: ${(err as Error).message}`);
+    return 1;
+  }
+  const dirs = broker.config.logDirs.join(',');
+  console.log(`Rivulet broker ${broker.nodeId} listening on ${broker.bootstrap} (data: ${dirs})`);
+  logger.debug(`${await signal}: stopping`);
+  await broker.close();
+  return 0;
+}
+
+/** Replaces the port of the first listener, or makes the default listener use `port`. */
+function withPort(listeners: string | undefined, port: number): string {
+  const list = (listeners ?? defaultOf('listeners')).split(',');
+  list[0] = list[0]!.trim().replace(/:\d+$/, `:${port}`);
+  return list.join(',');
+}
+
+function defaultOf(name: string): string {
+  return BROKER_CONFIG_KEYS.find((k) => k.name === name)!.defaultValue!;
+}
+
+function usageError(message: string): number {
+  console.error(`rivulet start: ${message}\nRun \`rivulet start --help\` for the options.`);
+  return USAGE_ERROR;
+}

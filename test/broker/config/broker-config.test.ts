@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BROKER_CONFIG_KEYS,
+  defaultOf,
+  resolveBrokerConfig,
+} from '../../../src/broker/config/index.js';
+
+const resolve = (entries: Record<string, string>) =>
+  resolveBrokerConfig(new Map(Object.entries(entries)));
+
+test('defaults follow Kafka', () => {
+  const { config, warnings, errors } = resolve({});
+  assert.deepEqual([warnings, errors], [[], []]);
+  const v = config!.values;
+  assert.equal(v['socket.request.max.bytes'], 104857600);
+  assert.equal(v['connections.max.idle.ms'], 600000);
+  assert.equal(v['message.max.bytes'], 1048588);
+  assert.equal(v['log.segment.bytes'], 1073741824);
+  assert.equal(v['log.retention.hours'], 168);
+  assert.equal(v['log.retention.ms'], null);
+  assert.equal(v['offsets.topic.num.partitions'], 50);
+  assert.equal(v['group.initial.rebalance.delay.ms'], 3000);
+  assert.equal(v['log.message.timestamp.after.max.ms'], 3600000);
+  assert.equal(v['log.flush.interval.messages'], Number.MAX_SAFE_INTEGER);
+  assert.deepEqual(v['log.cleanup.policy'], ['delete']);
+  assert.equal(config!.nodeId, 1);
+  assert.deepEqual(config!.listeners, [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }]);
+  assert.equal(config!.advertisedListeners, null);
+  assert.deepEqual(config!.logDirs, ['./rivulet-data']);
+});
+
+test('every default parses and passes its own validator', () => {
+  for (const k of BROKER_CONFIG_KEYS) {
+    const value = defaultOf(k);
+    if (value !== null) assert.equal(k.validate?.(value), undefined, k.name);
+  }
+});
+
+test('values are parsed by type, log.dirs wins over log.dir', () => {
+  const { config } = resolve({
+    'num.partitions': '3',
+    'auto.create.topics.enable': 'FALSE',
+    'log.dirs': '/a, /b',
+    'log.dir': '/c',
+    'log.cleaner.min.cleanable.ratio': '0.25',
+    listeners: 'PLAINTEXT://:0',
+    'advertised.listeners': 'PLAINTEXT://example.com:9092',
+  });
+  const v = config!.values;
+  assert.equal(v['num.partitions'], 3);
+  assert.equal(v['auto.create.topics.enable'], false);
+  assert.equal(v['log.cleaner.min.cleanable.ratio'], 0.25);
+  assert.deepEqual(config!.logDirs, ['/a', '/b']);
+  assert.deepEqual(config!.listeners, [{ name: 'PLAINTEXT', host: '', port: 0 }]);
+  assert.equal(config!.advertisedListeners![0]!.host, 'example.com');
+  assert.equal(config!.explicit.get('num.partitions'), '3');
+});
+
+test('unknown and unsupported keys are warnings that name each key', () => {
+  const { config, warnings } = resolve({
+    'no.such.key': '1',
+    'num.network.threads': '8',
+    'ssl.keystore.location': '/x',
+  });
+  assert.ok(config !== null);
+  assert.equal(warnings.length, 3);
+  assert.match(warnings[0]!, /^no\.such\.key: unknown configuration key/);
+  assert.match(warnings[1]!, /^num\.network\.threads: recognised but not supported/);
+  assert.match(warnings[2]!, /^ssl\.keystore\.location: recognised but not supported/);
+});
+
+test('invalid values are errors naming the key', () => {
+  const { config, errors } = resolve({
+    'num.partitions': '0',
+    'message.max.bytes': 'big',
+    'auto.create.topics.enable': 'yes',
+    'log.cleanup.policy': 'delete,shred',
+    'max.connections': '99999999999',
+    listeners: 'localhost:9092',
+    'broker.id': '7',
+  });
+  assert.equal(config, null);
+  const text = errors.join('\n');
+  for (const name of [
+    'num.partitions',
+    'message.max.bytes',
+    'auto.create.topics.enable',
+    'log.cleanup.policy',
+    'max.connections',
+    'listeners',
+    'broker.id',
+  ]) {
+    assert.match(text, new RegExp(`^${name.replace(/\./g, '\\.')}`, 'm'), name);
+  }
+});

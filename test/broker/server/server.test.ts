@@ -1,0 +1,298 @@
+import { after, test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { silentLogger, type Logger } from '../../../src/broker/logger.js';
+import {
+  startServer,
+  nullHandler,
+  type RequestHandler,
+  type NetworkServer,
+  type ServerLimits,
+} from '../../../src/broker/server/index.js';
+import { rawClient, requestFrame, sleep } from './test-client.js';
+
+const LISTENER = [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }];
+
+// A failing test must fail, not hang: bound each test and close every server afterwards.
+const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
+const servers: NetworkServer[] = [];
+after(() => Promise.all(servers.map((s) => s.stop({ timeoutMs: 0 }))));
+
+async function serve(handler: RequestHandler, limits: Partial<ServerLimits> = {}, logger?: Logger) {
+  const server = await startServer(handler, {
+    listeners: LISTENER,
+    limits,
+    logger: logger ?? silentLogger,
+  });
+  servers.push(server);
+  return { server, port: server.boundListeners[0]!.port };
+}
+
+function correlationIds(frames: Buffer[]): number[] {
+  return frames.map((f) => f.readInt32BE(0));
+}
+
+test('port 0 binds a free port and reports it', async () => {
+  const { server, port } = await serve(nullHandler());
+  assert.ok(port > 0);
+  await server.stop();
+});
+
+test('pipelined responses keep request order when handlers finish out of order', async () => {
+  const started: number[] = [];
+  const handler: RequestHandler = async (ctx) => {
+    started.push(ctx.correlationId);
+    await sleep(50 - ctx.correlationId * 10);
+    const out = Buffer.alloc(4);
+    out.writeInt32BE(ctx.correlationId);
+    return [out];
+  };
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  client.socket.write(Buffer.concat([0, 1, 2, 3, 4].map((id) => requestFrame(18, id))));
+  assert.deepEqual(correlationIds(await client.waitFrames(5)), [0, 1, 2, 3, 4]);
+  assert.deepEqual(started, [0, 1, 2, 3, 4]);
+  client.socket.destroy();
+  await server.stop();
+});
+
+test('a null response sends nothing and keeps the order of the others', async () => {
+  const handler: RequestHandler = async (ctx) =>
+    ctx.apiKey === 0 ? null : nullHandler()(ctx, Buffer.alloc(0));
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  client.send(0, 1);
+  client.send(3, 2);
+  client.send(0, 3);
+  client.send(3, 4);
+  assert.deepEqual(correlationIds(await client.waitFrames(2)), [2, 4]);
+  await sleep(20);
+  assert.equal(client.frames.length, 2);
+  client.socket.destroy();
+  await server.stop();
+});
+
+test('a client that half-closes after sending gets every answer, then the connection closes', async () => {
+  const handler: RequestHandler = async (ctx) => {
+    await sleep(5);
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler, { maxInFlightPerConnection: 1 });
+  const client = await rawClient(port);
+  client.socket.end(Buffer.concat([1, 2, 3].map((id) => requestFrame(18, id))));
+  await client.closed;
+  assert.deepEqual(correlationIds(client.frames), [1, 2, 3]);
+  await server.stop();
+});
+
+test('an oversize frame closes only that connection', async () => {
+  const warnings: string[] = [];
+  const logger = { ...silentLogger, warn: (m: string) => warnings.push(m) };
+  const { server, port } = await serve(nullHandler(), { maxRequestBytes: 100 }, logger);
+  const bad = await rawClient(port);
+  const good = await rawClient(port);
+  bad.send(18, 1, Buffer.alloc(200));
+  await bad.closed;
+  good.send(18, 7, Buffer.alloc(92));
+  assert.deepEqual(correlationIds(await good.waitFrames(1)), [7]);
+  assert.match(warnings.join('\n'), /socket.request.max.bytes/);
+  good.socket.destroy();
+  await server.stop();
+});
+
+test('a rejected handler closes only that connection', async () => {
+  const handler: RequestHandler = async (ctx) => {
+    if (ctx.apiKey === 99) throw new Error('malformed');
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler);
+  const bad = await rawClient(port);
+  const good = await rawClient(port);
+  bad.send(99, 1);
+  await bad.closed;
+  good.send(18, 2);
+  assert.deepEqual(correlationIds(await good.waitFrames(1)), [2]);
+  good.socket.destroy();
+  await server.stop();
+});
+
+test('a frame too short for a request header closes the connection, ignoring what follows', async () => {
+  let handled = 0;
+  const { server, port } = await serve(async (ctx) => {
+    handled++;
+    return nullHandler()(ctx, Buffer.alloc(0));
+  });
+  const client = await rawClient(port);
+  client.socket.write(Buffer.concat([Buffer.from([0, 0, 0, 2, 0, 18]), requestFrame(18, 1)]));
+  await client.closed;
+  assert.equal(handled, 0);
+  await server.stop();
+});
+
+test('idle connections are closed after connections.max.idle.ms', async () => {
+  const { server, port } = await serve(nullHandler(), { idleTimeoutMs: 80 });
+  const client = await rawClient(port);
+  client.send(18, 1);
+  await client.waitFrames(1);
+  const t0 = Date.now();
+  await client.closed;
+  assert.ok(Date.now() - t0 >= 60, 'closed too early');
+  while (server.connectionCount > 0) await sleep(5);
+  await server.stop();
+});
+
+test('a connection with a request in flight is not idle', async () => {
+  const handler: RequestHandler = async (ctx) => {
+    await sleep(200);
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler, { idleTimeoutMs: 50 });
+  const client = await rawClient(port);
+  client.send(18, 5);
+  assert.deepEqual(correlationIds(await client.waitFrames(1)), [5]);
+  await client.closed;
+  await server.stop();
+});
+
+test('max.connections refuses connections beyond the limit', async () => {
+  const { server, port } = await serve(nullHandler(), { maxConnections: 2 });
+  const a = await rawClient(port);
+  const b = await rawClient(port);
+  const c = await rawClient(port);
+  await c.closed;
+  a.socket.destroy();
+  await a.closed;
+  await sleep(10);
+  const d = await rawClient(port);
+  d.send(18, 3);
+  assert.deepEqual(correlationIds(await d.waitFrames(1)), [3]);
+  b.socket.destroy();
+  d.socket.destroy();
+  await server.stop();
+});
+
+test('max.connections.per.ip refuses a second connection from one address', async () => {
+  const { server, port } = await serve(nullHandler(), { maxConnectionsPerIp: 1 });
+  const a = await rawClient(port);
+  const b = await rawClient(port);
+  await b.closed;
+  a.send(18, 1);
+  await a.waitFrames(1);
+  a.socket.destroy();
+  await server.stop();
+});
+
+test('queued.max.requests bounds requests in flight across connections', async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const handler: RequestHandler = async (ctx) => {
+    running++;
+    maxRunning = Math.max(maxRunning, running);
+    await sleep(5);
+    running--;
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler, { maxQueuedRequests: 3 });
+  const clients = await Promise.all([rawClient(port), rawClient(port)]);
+  for (const client of clients) {
+    client.socket.write(Buffer.concat([1, 2, 3, 4, 5].map((id) => requestFrame(18, id))));
+  }
+  for (const client of clients) {
+    assert.deepEqual(correlationIds(await client.waitFrames(5)), [1, 2, 3, 4, 5]);
+    client.socket.destroy();
+  }
+  assert.equal(maxRunning, 3);
+  await server.stop();
+});
+
+test('the per-connection in-flight limit holds further requests back', async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const handler: RequestHandler = async (ctx) => {
+    running++;
+    maxRunning = Math.max(maxRunning, running);
+    await sleep(2);
+    running--;
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler, { maxInFlightPerConnection: 2 });
+  const client = await rawClient(port);
+  const ids = Array.from({ length: 10 }, (_, i) => i);
+  client.socket.write(Buffer.concat(ids.map((id) => requestFrame(18, id))));
+  assert.deepEqual(correlationIds(await client.waitFrames(10)), ids);
+  assert.equal(maxRunning, 2);
+  client.socket.destroy();
+  await server.stop();
+});
+
+test('a client that never reads cannot make the server buffer without bound', async () => {
+  const responseBytes = 64 * 1024;
+  const body = Buffer.alloc(responseBytes);
+  let handled = 0;
+  const handler: RequestHandler = async (ctx) => {
+    handled++;
+    return nullHandler(body)(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler, {
+    writeHighWaterBytes: 1024 * 1024,
+    maxInFlightPerConnection: 4,
+  });
+  const socket = connect({ port, host: '127.0.0.1' });
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.pause();
+  const requests = 1000; // 64 MiB of responses if nothing stopped the server
+  socket.write(Buffer.concat(Array.from({ length: requests }, (_, i) => requestFrame(1, i))));
+  await sleep(300);
+  const first = handled;
+  await sleep(150);
+  assert.equal(handled, first, 'the server kept producing responses nobody reads');
+  // Kernel socket buffers take some; the server itself holds about the high-water mark.
+  assert.ok(handled * responseBytes < 24 * 1024 * 1024, `handled ${handled} requests`);
+  // Reading again lets everything through.
+  let received = 0;
+  socket.on('data', (chunk: Buffer) => (received += chunk.length));
+  socket.resume();
+  const expected = requests * (4 + 4 + responseBytes);
+  while (received < expected) await sleep(20);
+  assert.equal(handled, requests);
+  socket.destroy();
+  await server.stop();
+});
+
+test('graceful stop answers requests in flight, then closes and refuses new connections', async () => {
+  const handler: RequestHandler = async (ctx) => {
+    await sleep(100);
+    return nullHandler()(ctx, Buffer.alloc(0));
+  };
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  client.send(18, 9);
+  await sleep(10);
+  const stopped = server.stop();
+  assert.deepEqual(correlationIds(await client.waitFrames(1)), [9]);
+  await client.closed;
+  await stopped;
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.on('error', () => resolve(true));
+    s.on('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+  assert.ok(refused);
+});
+
+test('graceful stop gives up on slow handlers after its timeout', async () => {
+  const handler: RequestHandler = () => new Promise(() => {});
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  client.send(18, 1);
+  await sleep(10);
+  const t0 = Date.now();
+  await server.stop({ timeoutMs: 50 });
+  await client.closed;
+  assert.ok(Date.now() - t0 < 1000);
+  assert.equal(client.frames.length, 0);
+});

@@ -281,6 +281,10 @@ export class PartitionLog {
   private async rollAt(baseOffset: number): Promise<void> {
     const old = this.active;
     if (old.isEmpty && old.baseOffset === baseOffset) return;
+    // The closed segment is made durable before the next one exists, so a crash can never keep
+    // later batches while losing earlier ones (a hole in the middle of the log). It costs one
+    // fsync per segment.bytes, on the append that rolls.
+    if (!old.isEmpty) await old.sync();
     const next = await LogSegment.create(this.fs, this.dir, {
       baseOffset,
       settings: segmentSettings(this.config),
@@ -296,11 +300,7 @@ export class PartitionLog {
     }
     segments.push(next);
     this.segments = segments;
-    if (!old.isEmpty) {
-      await old.persistIndexes({ final: true });
-      // Like Kafka, make the closed segment durable soon, off the append path.
-      this.inBackground(this.flush());
-    }
+    if (!old.isEmpty) await old.persistIndexes({ final: true });
   }
 
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
@@ -365,6 +365,9 @@ export class PartitionLog {
     await this.deleteSegmentFiles(drop);
     const last = this.active;
     const removed = await last.truncateTo(offset);
+    // A truncation must not come undone in a crash: the bytes it removed may be replaced by
+    // different batches at the same offsets.
+    await last.sync();
     this._logEndOffset = offset;
     this._recoveryPoint = Math.min(this._recoveryPoint, offset);
     this.logger.info('truncated log', {

@@ -3,7 +3,7 @@
 // (a write in progress, or garbage after a crash) are never read. Indexes live in memory and are
 // written to their files on flush, roll and close; a missing or inconsistent index file is
 // rebuilt from the log on load, so the files are an optimisation, never a source of truth.
-import type { BatchHeader } from '../protocol/records/batch-header.js';
+import { LOG_OVERHEAD_BYTES, type BatchHeader } from '../protocol/records/batch-header.js';
 import { scanBatches, type BatchInfo, type ScanProblem } from './batch-scan.js';
 import { joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
@@ -24,6 +24,8 @@ export function offsetFileName(offset: number, suffix: string): string {
   return String(offset).padStart(20, '0') + suffix;
 }
 
+/** Bytes of a batch header up to and including lastOffsetDelta. */
+const BATCH_PREFIX_BYTES = 27;
 /** Largest offset distance from the base that a 4-byte relative index offset can hold. */
 const MAX_RELATIVE_OFFSET = 2 ** 31 - 1;
 
@@ -187,12 +189,16 @@ export class LogSegment {
 
   /**
    * Appends `buf` (whole batches, described by `infos` with positions relative to `buf`) with
-   * one vectored write at the committed end, then updates the indexes.
+   * one vectored write at the committed end, then updates the indexes. The infos' positions
+   * are rebased to file positions.
    */
-  async append(buf: Buffer, infos: readonly BatchInfo[]): Promise<void> {
+  async append(buf: Buffer, infos: BatchInfo[]): Promise<void> {
     const at = this.size;
     await this.log.writev([buf], at);
-    for (const info of infos) this.track({ ...info, position: at + info.position });
+    for (const info of infos) {
+      info.position += at;
+      this.track(info);
+    }
     this.size = at + buf.length;
   }
 
@@ -201,6 +207,42 @@ export class LogSegment {
     const buf = Buffer.allocUnsafe(len);
     const n = len === 0 ? 0 : await this.log.read(buf, 0, len, position);
     return n === len ? buf : buf.subarray(0, n);
+  }
+
+  /**
+   * Bytes starting with the first batch whose last offset is >= `offset`: at least `maxBytes`
+   * when the segment has them, and with `minOneBatch` at least that whole batch. Null when no
+   * batch of this segment reaches `offset`. One read covers both the gap from the index entry
+   * to the batch and the requested bytes, so a fetch usually costs a single system call.
+   */
+  async readFrom(
+    offset: number,
+    options: { maxBytes: number; minOneBatch: boolean },
+  ): Promise<Buffer | null> {
+    if (offset > this.lastOffset) return null;
+    const start = this.offsetIndex.lookup(offset);
+    const slack = this.settings.indexIntervalBytes + 16 * 1024;
+    const buf = await this.readBytes(start, Math.max(options.maxBytes, 1) + slack);
+    let pos = 0;
+    while (buf.length - pos >= BATCH_PREFIX_BYTES) {
+      const total = LOG_OVERHEAD_BYTES + buf.readInt32BE(pos + 8);
+      const last = Number(buf.readBigInt64BE(pos)) + buf.readInt32BE(pos + 23);
+      if (last >= offset) {
+        const wanted = options.minOneBatch ? Math.max(options.maxBytes, total) : options.maxBytes;
+        const have = buf.length - pos;
+        if (have >= wanted || start + buf.length >= this.size)
+          return buf.subarray(pos, pos + Math.min(have, wanted));
+        return this.readBytes(start + pos, wanted);
+      }
+      pos += total;
+    }
+    // The batch lies past what was read (batches much larger than the index interval).
+    const batch = await this.findBatch(offset);
+    if (!batch) return null;
+    return this.readBytes(
+      batch.position,
+      options.minOneBatch ? Math.max(options.maxBytes, batch.size) : options.maxBytes,
+    );
   }
 
   /** The first batch whose last offset is >= `offset`, or null (index lookup, then a short scan). */

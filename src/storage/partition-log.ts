@@ -71,6 +71,7 @@ export class PartitionLog {
   private _logEndOffset: number;
   private _recoveryPoint: number;
   private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
   private flushing: Promise<void> | null = null;
   private nextFlush: Promise<void> | null = null;
   private appendedMessages = 0;
@@ -173,11 +174,17 @@ export class PartitionLog {
 
   /** Runs `fn` after every earlier queued operation (appends, truncations, rolls). */
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.closed) throw new LogStorageError(`log ${this.topic}-${this.partition} is closed`);
+    // When nothing is queued, start at once: it saves a turn of the event loop on every append.
+    const start = (): Promise<T> => {
+      if (this.closed) return Promise.reject(new LogStorageError(`log ${this.name} is closed`));
       return fn();
-    });
-    this.queue = run.catch(() => undefined);
+    };
+    const run = this.queued === 0 ? start() : this.queue.then(start);
+    this.queued++;
+    const done = (): void => {
+      this.queued--;
+    };
+    this.queue = run.then(done, done);
     return run;
   }
 
@@ -196,11 +203,10 @@ export class PartitionLog {
     let messages = 0;
     for (let pos = 0; pos < batches.length;) {
       const h = new BatchHeader(batches, pos);
-      assert.ok(
-        batches.length - pos >= 61 && h.totalSize <= batches.length - pos && h.magic === 2,
-        'append takes whole, validated batches',
-      );
-      if (assign) h.setBaseOffset(BigInt(next));
+      if (batches.length - pos < 61 || h.totalSize > batches.length - pos || h.magic !== 2) {
+        assert.fail('append takes whole, validated batches');
+      }
+      if (assign) writeOffset(batches, pos, next);
       else if (h.baseOffsetNumber < next) {
         throw Object.assign(
           new LogStorageError(`append at offset ${h.baseOffsetNumber} below log end ${next}`),
@@ -230,7 +236,8 @@ export class PartitionLog {
     const lastOffset = infos[infos.length - 1]!.lastOffset;
     let maxTimestamp = -1;
     for (const info of infos) maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
-    await this.maybeRoll(batches.length, first.baseOffset, lastOffset, maxTimestamp);
+    if (this.mustRoll(batches.length, lastOffset, maxTimestamp))
+      await this.rollAt(first.baseOffset);
     const segment = this.active;
     try {
       await segment.append(batches, infos);
@@ -258,19 +265,13 @@ export class PartitionLog {
    * max timestamp (so old data replayed into a log does not roll a segment per batch), or by
    * the wall clock from the segment's creation when timestamps are missing.
    */
-  private async maybeRoll(
-    bytes: number,
-    baseOffset: number,
-    lastOffset: number,
-    maxTimestamp: number,
-  ): Promise<void> {
+  private mustRoll(bytes: number, lastOffset: number, maxTimestamp: number): boolean {
     const segment = this.active;
     const first = segment.firstBatchTimestamp;
     const waitedMs =
       first !== null && first >= 0 ? maxTimestamp - first : this.clock.nowMs() - segment.createdMs;
     const tooOld = !segment.isEmpty && waitedMs > this.config.segmentMs - segment.rollJitterMs;
-    if (tooOld || !segment.canHold(bytes, lastOffset, this.config.segmentBytes))
-      await this.rollAt(baseOffset);
+    return tooOld || !segment.canHold(bytes, lastOffset, this.config.segmentBytes);
   }
 
   /** Closes the active segment and starts a new one at the log end offset (if not empty). */
@@ -585,6 +586,12 @@ function jitter(config: LogConfig, random: () => number): number {
     : 0;
 }
 
+/** Writes a non-negative safe-integer offset as the batch's int64 base offset, without BigInt. */
+function writeOffset(buf: Buffer, pos: number, offset: number): void {
+  buf.writeUInt32BE(Math.floor(offset / 2 ** 32), pos);
+  buf.writeUInt32BE(offset >>> 0, pos + 4);
+}
+
 /** LogAppendTime: the broker's time becomes the batch's max timestamp (and the CRC changes). */
 function stampLogAppendTime(h: BatchHeader, timeMs: number): void {
   h.buf.writeInt16BE(
@@ -622,12 +629,11 @@ async function readLog(
   for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
     const segment = segments[i]!;
     if (segment.baseOffset >= maxOffset) break;
-    const batch = await segment.findBatch(fetchOffset);
-    if (!batch) continue;
-    if (batch.lastOffset >= maxOffset) return ok(empty);
-    const wanted =
-      options.minOneBatch === false ? options.maxBytes : Math.max(options.maxBytes, batch.size);
-    const bytes = await segment.readBytes(batch.position, wanted);
+    const bytes = await segment.readFrom(fetchOffset, {
+      maxBytes: options.maxBytes,
+      minOneBatch: options.minOneBatch !== false,
+    });
+    if (!bytes) continue;
     return ok(wholeBatchesBelow(bytes, maxOffset));
   }
   return ok(empty);

@@ -25,8 +25,12 @@ class NodeFileHandle implements FileHandle {
   }
 
   async writev(buffers: readonly Buffer[], position: number): Promise<void> {
-    let pending = buffers.filter((b) => b.length > 0);
-    let pos = position;
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    const first = await this.handle.writev(buffers as Buffer[], position);
+    if (first.bytesWritten === total) return;
+    let pending = skipBytes(buffers.slice(), first.bytesWritten).filter((b) => b.length > 0);
+    let pos = position + first.bytesWritten;
     while (pending.length > 0) {
       const { bytesWritten } = await this.handle.writev(pending, pos);
       pos += bytesWritten;

@@ -43,13 +43,14 @@ export function batchInfo(h: BatchHeader, position: number): BatchInfo {
 /**
  * Visits the batches in `[from, to)` of `file`. The visitor returns false to stop before the
  * batch it was shown (`end` is then that batch's position). With `verifyCrc`, every batch is
- * read whole and its CRC-32C checked.
+ * read whole and its CRC-32C checked, and the header the visitor gets spans the whole batch
+ * (valid until the visitor returns or its promise settles).
  */
 export async function scanBatches(
   file: FileHandle,
   range: { from: number; to: number },
   options: { verifyCrc: boolean; chunkBytes?: number },
-  visit: (info: BatchInfo, header: BatchHeader) => boolean | void,
+  visit: (info: BatchInfo, header: BatchHeader) => boolean | void | Promise<boolean | void>,
 ): Promise<ScanResult> {
   const chunkBytes = options.chunkBytes ?? 64 * 1024;
   let chunk = Buffer.allocUnsafe(
@@ -87,7 +88,11 @@ export async function scanBatches(
         return { end: pos, problem: 'corrupt-crc' };
     }
     const header = new BatchHeader(chunk, at);
-    if (visit(batchInfo(header, pos), header) === false) return { end: pos, problem: null };
+    const verdict = visit(batchInfo(header, pos), header);
+    // An asynchronous visitor is awaited before the chunk is reused.
+    if ((verdict instanceof Promise ? await verdict : verdict) === false) {
+      return { end: pos, problem: null };
+    }
     pos += total;
   }
   return { end: pos, problem: null };

@@ -7,6 +7,7 @@ import { writeFileAtomic, type FileSystem } from './fs/file-system.js';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
 export const REPLICATION_OFFSET_CHECKPOINT_FILE = 'replication-offset-checkpoint';
+export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 /** Kafka's clean-shutdown marker in each log dir. */
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 /** Per-partition files reserved for later issues (leader epochs, topic id). */

@@ -44,6 +44,7 @@ export {
   type TimestampOffset,
 } from './results.js';
 export {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
   CLEAN_SHUTDOWN_FILE,
   LEADER_EPOCH_CHECKPOINT_FILE,
   LOG_START_OFFSET_CHECKPOINT_FILE,
@@ -51,3 +52,11 @@ export {
   RECOVERY_POINT_CHECKPOINT_FILE,
   REPLICATION_OFFSET_CHECKPOINT_FILE,
 } from './checkpoint-file.js';
+export type { CleanerCodec, CleanerRecord } from './cleaner/cleaner-codec.js';
+export {
+  cleanLog,
+  cleanableRange,
+  needsCleaning,
+  type CleanResult,
+  type CleanableRange,
+} from './cleaner/log-cleaner.js';

@@ -1,7 +1,15 @@
 // All partition logs of a broker, across its log dirs (Kafka's LogManager): loading and
 // recovery at startup, creation and deletion of logs, checkpoints, and the scheduled
 // retention, flush and cleaner jobs.
+import type { CleanerCodec } from './cleaner/cleaner-codec.js';
 import {
+  cleanLog,
+  cleanableRange,
+  needsCleaning,
+  type CleanResult,
+} from './cleaner/log-cleaner.js';
+import {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
   CLEAN_SHUTDOWN_FILE,
   LOG_START_OFFSET_CHECKPOINT_FILE,
   PARTITION_METADATA_FILE,
@@ -42,6 +50,8 @@ export interface LogManagerOptions {
   logger?: StorageLogger;
   scheduler?: Scheduler;
   random?: () => number;
+  /** How the cleaner reads and rebuilds batches; without one, compaction does not run. */
+  cleanerCodec?: CleanerCodec;
 }
 
 interface Entry {
@@ -55,6 +65,9 @@ const DELETE_DIR_SUFFIX = '-delete';
 export class LogManager {
   private readonly entries = new Map<string, Entry>();
   private readonly topicOverrides = new Map<string, Partial<LogConfig>>();
+  /** Cleaner checkpoints: where each compacted log's dirty part starts. */
+  private readonly cleanerCheckpoints = new Map<string, number>();
+  private readonly cleanerCodec: CleanerCodec | undefined;
   private readonly defaults: LogConfig;
   readonly managerConfig: LogManagerConfig;
   private readonly stopJobs: (() => void)[] = [];
@@ -73,6 +86,7 @@ export class LogManager {
     this.defaults = resolveLogConfig(DEFAULT_LOG_CONFIG, options.defaults);
     this.managerConfig = { ...DEFAULT_LOG_MANAGER_CONFIG, ...options.manager };
     for (const [topic, c] of options.topicConfigs ?? []) this.topicOverrides.set(topic, c);
+    this.cleanerCodec = options.cleanerCodec;
   }
 
   /** Loads every `<topic>-<partition>` folder of every log dir, recovering after a crash. */
@@ -104,6 +118,11 @@ export class LogManager {
       fs,
       joinPath(logDir, LOG_START_OFFSET_CHECKPOINT_FILE),
     );
+    const cleanerOffsets = await readCheckpoint(
+      fs,
+      joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
+    );
+    for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
     if (!cleanShutdown) this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     for (const name of await fs.readdir(logDir)) {
       const path = joinPath(logDir, name);
@@ -221,6 +240,7 @@ export class LogManager {
     const entry = this.entries.get(key);
     if (!entry) return false;
     this.entries.delete(key);
+    this.cleanerCheckpoints.delete(key);
     await entry.log.abandon();
     const id = Math.floor(this.random() * 2 ** 48)
       .toString(16)
@@ -261,7 +281,58 @@ export class LogManager {
         joinPath(logDir, LOG_START_OFFSET_CHECKPOINT_FILE),
         at((l) => l.logStartOffset),
       );
+      const compacted = logs.filter((l) => this.cleanerCheckpoints.has(l.name));
+      if (
+        compacted.length > 0 ||
+        (await this.fs.stat(joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE)))
+      ) {
+        await writeCheckpoint(
+          this.fs,
+          joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
+          compacted.map((l) => ({
+            topic: l.topic,
+            partition: l.partition,
+            offset: this.cleanerCheckpoint(l),
+          })),
+        );
+      }
     }
+  }
+
+  /**
+   * One cleaner pass: every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio
+   * (or whose dirty records waited past max.compaction.lag.ms) is cleaned, dirtiest first.
+   */
+  async runCleaner(): Promise<CleanResult[]> {
+    const codec = this.cleanerCodec;
+    if (!codec || !this.managerConfig.cleanerEnable) return [];
+    const nowMs = this.clock.nowMs();
+    const candidates = this.allLogs()
+      .filter((log) => log.config.cleanupPolicy.includes('compact'))
+      .map((log) => ({ log, range: cleanableRange(log, this.cleanerCheckpoint(log), nowMs) }))
+      .filter(({ log, range }) => needsCleaning(log, range))
+      .sort(
+        (a, b) =>
+          Number(b.range.overdue) - Number(a.range.overdue) ||
+          b.range.dirtyRatio - a.range.dirtyRatio,
+      );
+    const results: CleanResult[] = [];
+    for (const { log } of candidates) {
+      const result = await cleanLog(log, codec, {
+        checkpoint: this.cleanerCheckpoint(log),
+        nowMs,
+        dedupeBufferBytes: this.managerConfig.cleanerDedupeBufferSize,
+      });
+      this.cleanerCheckpoints.set(log.name, result.firstDirtyOffset);
+      this.logger.info('cleaned log', { log: log.name, ...result });
+      results.push(result);
+    }
+    if (results.length > 0) await this.checkpoint();
+    return results;
+  }
+
+  private cleanerCheckpoint(log: PartitionLog): number {
+    return this.cleanerCheckpoints.get(log.name) ?? 0;
   }
 
   /** One retention pass over every log; returns the number of segments deleted. */
@@ -287,6 +358,8 @@ export class LogManager {
     this.every('retention', c.retentionCheckIntervalMs, () => this.runRetention());
     this.every('flush', c.flushSchedulerIntervalMs, () => this.runFlushes());
     this.every('checkpoint', c.flushOffsetCheckpointIntervalMs, () => this.checkpoint());
+    if (this.cleanerCodec && c.cleanerEnable)
+      this.every('cleaner', c.cleanerBackoffMs, () => this.runCleaner());
   }
 
   /** Registers a repeating job (also used by the cleaner). */

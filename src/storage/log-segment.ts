@@ -282,14 +282,19 @@ export class LogSegment {
     return found;
   }
 
-  /** Visits every batch of the segment in order (no CRC check). */
+  /**
+   * Visits every batch of the segment in order. With `whole`, the header spans the whole batch
+   * (its CRC is checked on the way); otherwise only headers are read.
+   */
   async forEachBatch(
-    visit: (info: BatchInfo, header: BatchHeader) => boolean | void,
+    visit: (info: BatchInfo, header: BatchHeader) => boolean | void | Promise<boolean | void>,
+    options: { whole?: boolean } = {},
   ): Promise<void> {
+    const whole = options.whole === true;
     await scanBatches(
       this.log,
       { from: 0, to: this.size },
-      { verifyCrc: false, chunkBytes: 1024 * 1024 },
+      { verifyCrc: whole, chunkBytes: 1024 * 1024 },
       visit,
     );
   }

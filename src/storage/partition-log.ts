@@ -13,9 +13,15 @@ import {
   type Scheduler,
   systemScheduler,
 } from './environment.js';
-import type { FileSystem } from './fs/file-system.js';
+import { joinPath, type FileSystem } from './fs/file-system.js';
 import type { LogConfig } from './log-config.js';
-import { LogSegment, type SegmentSettings } from './log-segment.js';
+import {
+  LOG_FILE_SUFFIX,
+  LogSegment,
+  SWAP_FILE_SUFFIX,
+  offsetFileName,
+  type SegmentSettings,
+} from './log-segment.js';
 import { loadSegments } from './log-loader.js';
 import {
   EARLIEST_LOCAL_TIMESTAMP,
@@ -484,6 +490,50 @@ export class PartitionLog {
       this.pendingDeletes.add(task);
     }
     if (segments.length > 0) this.dirDirty = true;
+  }
+
+  /**
+   * Replaces `segments` (consecutive, closed) by the cleaned segment at `cleanedPath`, whose
+   * base offset is the first one's. Crash-safe: the rename to `.swap` commits the swap (a
+   * restart finishes it); the old files go through the usual `.deleted` delay so reads under
+   * way finish. Returns false, changing nothing, if the segments are no longer in the log
+   * (truncated or deleted meanwhile).
+   */
+  swapCleaned(
+    segments: readonly LogSegment[],
+    options: { cleanedPath: string; lastCoveredOffset: number },
+  ): Promise<boolean> {
+    return this.enqueue(async () => {
+      const at = this.segments.indexOf(segments[0]!);
+      const stillThere =
+        at >= 0 &&
+        at + segments.length < this.segments.length &&
+        segments.every((s, i) => this.segments[at + i] === s);
+      if (!stillThere) return false;
+      const base = segments[0]!.baseOffset;
+      const swapPath = joinPath(
+        this.dir,
+        `${offsetFileName(base, '')}.${offsetFileName(options.lastCoveredOffset, LOG_FILE_SUFFIX)}${SWAP_FILE_SUFFIX}`,
+      );
+      await this.fs.rename(options.cleanedPath, swapPath);
+      await this.fs.syncDir(this.dir);
+      await this.deleteSegmentFiles(segments);
+      await this.fs.rename(swapPath, joinPath(this.dir, offsetFileName(base, LOG_FILE_SUFFIX)));
+      const { segment } = await LogSegment.load(this.fs, this.dir, {
+        baseOffset: base,
+        settings: segmentSettings(this.config),
+        nowMs: this.clock.nowMs(),
+        rollJitterMs: 0,
+        recover: false,
+        minOffset: 0,
+      });
+      await segment.persistIndexes({ final: true });
+      await this.fs.syncDir(this.dir);
+      const next = [...this.segments];
+      next.splice(at, segments.length, segment);
+      this.segments = next;
+      return true;
+    });
   }
 
   /**

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""confluent-kafka-python (librdkafka) driven from the interop tests.
+
+Usage: confluent_tool.py <operation> '<json arguments>'. Prints one JSON document on stdout.
+Every operation takes "bootstrap"; the rest depends on the operation.
+"""
+import json
+import sys
+import time
+
+from confluent_kafka import Consumer, Producer, TopicPartition, KafkaException
+from confluent_kafka.admin import AdminClient, NewTopic, NewPartitions, ConfigResource
+
+
+def b(s):
+    return None if s is None else s.encode('utf-8')
+
+
+def s(v):
+    return None if v is None else v.decode('utf-8', 'replace')
+
+
+def produce(a):
+    conf = {'bootstrap.servers': a['bootstrap'], 'linger.ms': 5}
+    conf.update(a.get('config', {}))
+    p = Producer(conf)
+    reports = []
+
+    def on_delivery(err, msg):
+        reports.append({
+            'error': None if err is None else err.name(),
+            'partition': msg.partition(),
+            'offset': msg.offset(),
+            'key': s(msg.key()),
+        })
+
+    for m in a['messages']:
+        kwargs = {'value': b(m.get('value')), 'key': b(m.get('key')), 'on_delivery': on_delivery}
+        if 'partition' in m:
+            kwargs['partition'] = m['partition']
+        if 'headers' in m:
+            kwargs['headers'] = [(k, b(v)) for k, v in m['headers'].items()]
+        if 'timestamp' in m:
+            kwargs['timestamp'] = m['timestamp']
+        while True:
+            try:
+                p.produce(a['topic'], **kwargs)
+                break
+            except BufferError:
+                p.poll(0.05)
+        p.poll(0)
+    left = p.flush(a.get('timeout', 30))
+    return {'reports': reports, 'unflushed': left}
+
+
+def consume(a):
+    conf = {
+        'bootstrap.servers': a['bootstrap'],
+        'group.id': a.get('group', 'interop-unused'),
+        'enable.auto.commit': False,
+        'enable.partition.eof': True,
+    }
+    conf.update(a.get('config', {}))
+    c = Consumer(conf)
+    topic = a['topic']
+    if 'timestamps' in a:
+        tps = [TopicPartition(topic, p, ts) for p, ts in a['timestamps'].items() for p in [int(p)]]
+        tps = c.offsets_for_times(tps, timeout=10)
+    else:
+        offs = a.get('offsets', {})
+        tps = [TopicPartition(topic, int(p), int(o)) for p, o in offs.items()]
+    c.assign(tps)
+    want = a['count']
+    out = []
+    eof = set()
+    deadline = time.time() + a.get('timeout', 30)
+    while len(out) < want and time.time() < deadline:
+        msg = c.poll(0.5)
+        if msg is None:
+            continue
+        if msg.error():
+            if msg.error().code() == -191:  # _PARTITION_EOF
+                eof.add(msg.partition())
+                if a.get('stop_at_eof') and len(eof) == len(tps):
+                    break
+                continue
+            raise KafkaException(msg.error())
+        out.append({
+            'partition': msg.partition(),
+            'offset': msg.offset(),
+            'key': s(msg.key()),
+            'value': s(msg.value()),
+            'timestamp': msg.timestamp()[1],
+            'headers': {k: s(v) for k, v in (msg.headers() or [])},
+        })
+    c.close()
+    return {'messages': out}
+
+
+def admin(a):
+    ac = AdminClient({'bootstrap.servers': a['bootstrap']})
+    op = a['op']
+    timeout = a.get('timeout', 15)
+    if op == 'create_topics':
+        topics = [NewTopic(t['name'], t.get('partitions', 1), t.get('replication_factor', 1),
+                           config=t.get('config', {})) for t in a['topics']]
+        fs = ac.create_topics(topics, validate_only=a.get('validate_only', False),
+                              operation_timeout=timeout)
+        return {n: err_name(f) for n, f in fs.items()}
+    if op == 'delete_topics':
+        fs = ac.delete_topics(a['topics'], operation_timeout=timeout)
+        return {n: err_name(f) for n, f in fs.items()}
+    if op == 'create_partitions':
+        fs = ac.create_partitions([NewPartitions(a['topic'], a['count'])],
+                                  operation_timeout=timeout)
+        return {n: err_name(f) for n, f in fs.items()}
+    if op == 'list_topics':
+        md = ac.list_topics(timeout=timeout)
+        return {
+            'brokers': sorted(f'{br.host}:{br.port}' for br in md.brokers.values()),
+            'topics': {n: sorted(t.partitions.keys()) for n, t in md.topics.items()},
+        }
+    if op == 'describe_configs':
+        res = ConfigResource(a.get('type', 'topic'), a['name'])
+        fs = ac.describe_configs([res], request_timeout=timeout)
+        out = {}
+        for r, f in fs.items():
+            for k, e in f.result().items():
+                out[k] = {'value': e.value, 'source': e.source, 'default': e.is_default,
+                          'read_only': e.is_read_only}
+        return out
+    if op == 'alter_configs':
+        res = ConfigResource(a.get('type', 'topic'), a['name'], set_config=a['config'])
+        fs = ac.alter_configs([res], request_timeout=timeout)
+        return {str(r): err_name(f) for r, f in fs.items()}
+    raise SystemExit(f'unknown admin op {op}')
+
+
+def err_name(future):
+    try:
+        future.result()
+        return None
+    except KafkaException as e:
+        return e.args[0].name()
+
+
+OPS = {'produce': produce, 'consume': consume, 'admin': admin}
+
+if __name__ == '__main__':
+    result = OPS[sys.argv[1]](json.loads(sys.argv[2]))
+    sys.stdout.write(json.dumps(result))

@@ -60,3 +60,4 @@ export {
   type CleanResult,
   type CleanableRange,
 } from './cleaner/log-cleaner.js';
+export { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';

@@ -2,6 +2,7 @@
 // recovery at startup, creation and deletion of logs, checkpoints, and the scheduled
 // retention, flush and cleaner jobs.
 import type { CleanerCodec } from './cleaner/cleaner-codec.js';
+import { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';
 import {
   cleanLog,
   cleanableRange,
@@ -50,7 +51,7 @@ export interface LogManagerOptions {
   logger?: StorageLogger;
   scheduler?: Scheduler;
   random?: () => number;
-  /** How the cleaner reads and rebuilds batches; without one, compaction does not run. */
+  /** How the cleaner reads and rebuilds batches (default: the protocol's record codec). */
   cleanerCodec?: CleanerCodec;
 }
 
@@ -67,7 +68,7 @@ export class LogManager {
   private readonly topicOverrides = new Map<string, Partial<LogConfig>>();
   /** Cleaner checkpoints: where each compacted log's dirty part starts. */
   private readonly cleanerCheckpoints = new Map<string, number>();
-  private readonly cleanerCodec: CleanerCodec | undefined;
+  private readonly cleanerCodec: CleanerCodec;
   private readonly defaults: LogConfig;
   readonly managerConfig: LogManagerConfig;
   private readonly stopJobs: (() => void)[] = [];
@@ -86,7 +87,7 @@ export class LogManager {
     this.defaults = resolveLogConfig(DEFAULT_LOG_CONFIG, options.defaults);
     this.managerConfig = { ...DEFAULT_LOG_MANAGER_CONFIG, ...options.manager };
     for (const [topic, c] of options.topicConfigs ?? []) this.topicOverrides.set(topic, c);
-    this.cleanerCodec = options.cleanerCodec;
+    this.cleanerCodec = options.cleanerCodec ?? protocolCleanerCodec();
   }
 
   /** Loads every `<topic>-<partition>` folder of every log dir, recovering after a crash. */
@@ -305,7 +306,7 @@ export class LogManager {
    */
   async runCleaner(): Promise<CleanResult[]> {
     const codec = this.cleanerCodec;
-    if (!codec || !this.managerConfig.cleanerEnable) return [];
+    if (!this.managerConfig.cleanerEnable) return [];
     const nowMs = this.clock.nowMs();
     const candidates = this.allLogs()
       .filter((log) => log.config.cleanupPolicy.includes('compact'))

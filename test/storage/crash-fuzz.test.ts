@@ -14,18 +14,7 @@ import {
   type LogConfig,
 } from '../../src/storage/index.js';
 import { BatchHeader } from '../../src/protocol/records/batch-header.js';
-import { ManualClock, ManualScheduler, batchesOf, makeBatch } from './helpers.js';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { ManualClock, ManualScheduler, batchesOf, makeBatch, mulberry32 } from './helpers.js';
 
 interface ModelBatch {
   base: number;

@@ -4,6 +4,8 @@
 // reader keeps a consistent snapshot while an append rolls or retention deletes.
 import assert from 'node:assert/strict';
 import { BatchAttribute, BatchField, BatchHeader } from '../protocol/records/batch-header.js';
+import { decodeRecordBatch } from '../protocol/records/record-batch.js';
+import { RecordDecodeError } from '../protocol/records/record-decode-error.js';
 import { batchInfo, type BatchInfo } from './batch-scan.js';
 import {
   silentLogger,
@@ -336,20 +338,16 @@ export class PartitionLog {
         if (!s.isEmpty && (best === null || s.maxTimestamp > best.maxTimestamp)) best = s;
       if (!best || best.offsetOfMaxTimestamp < this._logStartOffset) return null;
       const batch = await best.findBatch(best.offsetOfMaxTimestamp);
-      return withEpoch({ offset: best.offsetOfMaxTimestamp, timestamp: best.maxTimestamp }, batch);
+      if (!batch) return null;
+      const maxTs = best.maxTimestamp;
+      return recordIn(best, batch, (r) => r.timestamp >= maxTs, this._logStartOffset);
     }
     if (timestamp < 0) return null;
     for (const s of segments) {
       if (s.maxTimestamp < timestamp || s.nextOffset <= this._logStartOffset) continue;
       const batch = await s.findBatchByTimestamp(timestamp);
       if (batch && batch.lastOffset >= this._logStartOffset) {
-        return withEpoch(
-          {
-            offset: Math.max(batch.baseOffset, this._logStartOffset),
-            timestamp: batch.maxTimestamp,
-          },
-          batch,
-        );
+        return recordIn(s, batch, (r) => r.timestamp >= timestamp, this._logStartOffset);
       }
     }
     return null;
@@ -652,8 +650,33 @@ function stampLogAppendTime(h: BatchHeader, timeMs: number): void {
   h.updateCrc();
 }
 
-function withEpoch(result: TimestampOffset, batch: BatchInfo | null): TimestampOffset {
-  if (batch && batch.partitionLeaderEpoch >= 0) result.leaderEpoch = batch.partitionLeaderEpoch;
+/**
+ * ListOffsets answers name a record, not a batch: the first record of `batch` (at or after the
+ * log start offset) that `matches`. Batches that do not decode answer with their base offset
+ * and max timestamp.
+ */
+async function recordIn(
+  segment: LogSegment,
+  batch: BatchInfo,
+  matches: (r: { timestamp: number }) => boolean,
+  logStartOffset: number,
+): Promise<TimestampOffset> {
+  const result: TimestampOffset = {
+    offset: Math.max(batch.baseOffset, logStartOffset),
+    timestamp: batch.maxTimestamp,
+  };
+  if (batch.partitionLeaderEpoch >= 0) result.leaderEpoch = batch.partitionLeaderEpoch;
+  try {
+    const bytes = await segment.readBytes(batch.position, batch.size);
+    const decoded = await decodeRecordBatch(bytes, { verifyCrc: false });
+    const found = decoded.records.find((r) => Number(r.offset) >= logStartOffset && matches(r));
+    if (found) {
+      result.offset = Number(found.offset);
+      result.timestamp = found.timestamp;
+    }
+  } catch (err) {
+    if (!(err instanceof RecordDecodeError)) throw err;
+  }
   return result;
 }
 

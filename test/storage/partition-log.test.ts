@@ -8,6 +8,7 @@ import {
   type LogConfig,
 } from '../../src/storage/index.js';
 import { BatchHeader } from '../../src/protocol/records/batch-header.js';
+import { encodeRecordBatchSync } from '../../src/protocol/records/record-batch.js';
 import {
   ManualClock,
   ManualScheduler,
@@ -180,8 +181,9 @@ test('offsetForTimestamp answers earliest, latest, max timestamp and by time', a
     await log.append(makeBatch({ records: 2, timestamp: ts }), { leaderEpoch: 3 });
   assert.deepEqual(await log.offsetForTimestamp(-2), { offset: 0, timestamp: -1 });
   assert.deepEqual(await log.offsetForTimestamp(-1), { offset: 14, timestamp: -1 });
+  // These batches hold opaque test payloads, not records: answers fall back to whole batches.
   assert.deepEqual(await log.offsetForTimestamp(-3), {
-    offset: 11,
+    offset: 10,
     timestamp: 500,
     leaderEpoch: 3,
   });
@@ -393,4 +395,19 @@ test('batch headers returned by read are views of the stored bytes', async () =>
   const h = new BatchHeader(r.records);
   assert.equal(h.recordCount, 4);
   assert.equal(h.totalSize, r.records.length);
+});
+
+test('offsetForTimestamp names the exact record inside a batch', async () => {
+  const { log } = await openLog();
+  const records = [10, 30, 20, 40, 40].map((timestamp, i) => ({
+    value: Buffer.from(`v${i}`),
+    timestamp,
+  }));
+  await log.append(encodeRecordBatchSync(records.slice(0, 3)), { leaderEpoch: 1 });
+  await log.append(encodeRecordBatchSync(records.slice(3)), { leaderEpoch: 2 });
+  assert.deepEqual(await log.offsetForTimestamp(15), { offset: 1, timestamp: 30, leaderEpoch: 1 });
+  assert.deepEqual(await log.offsetForTimestamp(31), { offset: 3, timestamp: 40, leaderEpoch: 2 });
+  assert.deepEqual(await log.offsetForTimestamp(-3), { offset: 3, timestamp: 40, leaderEpoch: 2 });
+  await log.deleteRecordsBefore(2);
+  assert.deepEqual(await log.offsetForTimestamp(15), { offset: 2, timestamp: 20, leaderEpoch: 1 });
 });

@@ -1,8 +1,10 @@
 // Seeded, reproducible crash fuzzing of a partition log through MemoryFileSystem: random
-// appends (some concurrent), flushes, rolls, truncations, DeleteRecords and retention runs,
-// with crashes at random byte positions. After every recovery the log must be a prefix of the
-// model (exactly the appended batches, byte for byte, from its start to its end), contain
-// everything it had reported flushed, and its indexes must agree with the data.
+// appends (some concurrent), flushes, rolls, truncations, DeleteRecords, retention runs and
+// (on odd seeds) compactions, with crashes at random byte positions. After every recovery the
+// log must be a prefix of the model (the appended batches, byte for byte, from its start to its
+// end; with compaction, batches may have lost superseded records or vanished when all their
+// records were superseded, and the newest record of every key is there), contain everything it
+// had reported flushed, and its indexes must agree with the data.
 // Reproduce a failure with FUZZ_SEED=<seed>.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,10 +12,16 @@ import {
   DEFAULT_LOG_CONFIG,
   MemoryFileSystem,
   PartitionLog,
+  cleanLog,
+  protocolCleanerCodec,
   resolveLogConfig,
   type LogConfig,
 } from '../../src/storage/index.js';
 import { BatchHeader } from '../../src/protocol/records/batch-header.js';
+import {
+  decodeRecordBatchSync,
+  encodeRecordBatchSync,
+} from '../../src/protocol/records/record-batch.js';
 import { ManualClock, ManualScheduler, batchesOf, makeBatch, mulberry32 } from './helpers.js';
 
 interface ModelBatch {
@@ -22,6 +30,15 @@ interface ModelBatch {
   bytes: Buffer;
   /** From an append that failed: it may or may not have reached the disk. */
   maybe?: boolean;
+}
+
+/** `offset:key=value` of each record of a batch. */
+function recordsOf(bytes: Buffer): { offset: number; key: string; text: string }[] {
+  return decodeRecordBatchSync(bytes).records.map((r) => ({
+    offset: Number(r.offset),
+    key: r.key!.toString(),
+    text: `${r.offset}:${r.key!.toString()}=${r.value!.toString()}`,
+  }));
 }
 
 const DIR = '/data/fuzz-0';
@@ -34,13 +51,41 @@ class Harness {
   flushed = 0;
   config: LogConfig;
   crashes = 0;
-  constructor(readonly rand: () => number) {
+  cleanerCheckpoint = 0;
+  cleanings = 0;
+  /** Few keys: most are superseded; many: the newest of some keys sit in cleaned segments. */
+  readonly keys: number;
+  constructor(
+    readonly rand: () => number,
+    readonly compact: boolean,
+  ) {
     this.config = resolveLogConfig(DEFAULT_LOG_CONFIG, {
       segmentBytes: 400 + Math.floor(rand() * 1500),
       indexIntervalBytes: 50 + Math.floor(rand() * 300),
       retentionBytes: -1,
       retentionMs: -1,
+      cleanupPolicy: compact ? 'compact,delete' : 'delete',
     });
+    this.keys = rand() < 0.5 ? 6 : 60;
+  }
+
+  /** A batch of opaque payload, or of keyed records when compacting. */
+  newBatch(): Buffer {
+    this.clock.advance(this.int(50));
+    if (!this.compact) {
+      return makeBatch({
+        records: 1 + this.int(4),
+        payloadBytes: this.int(200),
+        timestamp: this.clock.now,
+        fill: this.int(256),
+      });
+    }
+    const records = Array.from({ length: 1 + this.int(4) }, () => ({
+      key: Buffer.from(`k${this.int(this.keys)}`),
+      value: Buffer.from(`v${this.int(1e9)}`.padEnd(this.int(60), '.')),
+      timestamp: this.clock.now,
+    }));
+    return encodeRecordBatchSync(records);
   }
 
   int(n: number): number {
@@ -62,19 +107,7 @@ class Harness {
   }
 
   async append(): Promise<void> {
-    const n = 1 + this.int(3);
-    const parts: Buffer[] = [];
-    for (let i = 0; i < n; i++) {
-      this.clock.advance(this.int(50));
-      parts.push(
-        makeBatch({
-          records: 1 + this.int(4),
-          payloadBytes: this.int(200),
-          timestamp: this.clock.now,
-          fill: this.int(256),
-        }),
-      );
-    }
+    const parts = Array.from({ length: 1 + this.int(3) }, () => this.newBatch());
     const buf = Buffer.concat(parts);
     const before = this.log.logEndOffset;
     let failed = true;
@@ -111,6 +144,9 @@ class Harness {
     if (r < 0.82 && this.model.length > 0) {
       const target = this.model[this.int(this.model.length)]!.base;
       if (target < this.log.logStartOffset) return;
+      // A truncation into compacted segments could remove the records that made the cleaner
+      // drop older ones; followers only truncate the uncleaned tail.
+      if (this.compact && target < this.log.segmentBaseOffsets.at(-1)!) return;
       await this.log.truncateTo(target);
       this.model = this.model.filter((b) => b.last < target);
       return;
@@ -125,6 +161,16 @@ class Harness {
       this.log.updateConfig({ ...this.config, retentionBytes: this.int(3000) });
       await this.log.deleteOldSegments();
       this.log.updateConfig(this.config);
+      return;
+    }
+    if (this.compact) {
+      const result = await cleanLog(this.log, protocolCleanerCodec(), {
+        checkpoint: this.cleanerCheckpoint,
+        nowMs: this.clock.now,
+        dedupeBufferBytes: this.rand() < 0.5 ? 200 + this.int(1000) : 1 << 20,
+      });
+      this.cleanerCheckpoint = result.firstDirtyOffset;
+      this.cleanings++;
     }
   }
 
@@ -140,6 +186,7 @@ class Harness {
       recoveryPoint: this.log.recoveryPoint,
     };
     this.fs = this.fs.crash({ random: this.rand });
+    this.cleanerCheckpoint = 0;
     // A checkpoint may be stale (older) but never ahead of what the log had claimed.
     await this.open(this.rand() < 0.5 ? claims : { logStartOffset: 0, recoveryPoint: 0 });
     await this.verify();
@@ -179,33 +226,63 @@ class Harness {
         expected: expected.map((b) => [b.base, b.last]),
       });
     }
-    // Every stored batch is, byte for byte, one that was appended; they follow each other
-    // without holes; and none of the appends that succeeded is missing.
+    // Every stored batch is, byte for byte, one that was appended (or, compacted, a subset of
+    // one); they follow each other without holes (compaction may drop batches whose records
+    // all have newer ones); none of the appends that succeeded is missing.
+    const same = (m: ModelBatch, b: ModelBatch): boolean =>
+      m.base === b.base &&
+      (m.bytes.equals(b.bytes) ||
+        (this.compact &&
+          m.last === b.last &&
+          recordsOf(b.bytes).every((x) => recordsOf(m.bytes).some((y) => y.text === x.text))));
     for (const [i, b] of stored.entries()) {
       assert.ok(
-        this.model.some((m) => m.base === b.base && m.bytes.equals(b.bytes)),
+        this.model.some((m) => same(m, b)),
         `batch ${b.base} was never appended`,
       );
-      if (i > 0) assert.equal(b.base, stored[i - 1]!.last + 1, `hole before ${b.base}`);
+      if (i > 0 && !this.compact) {
+        assert.equal(b.base, stored[i - 1]!.last + 1, `hole before ${b.base}`);
+      }
     }
     const first = stored[0];
+    const present = this.model.filter(
+      (m) => m.last < leo && (!m.maybe || stored.some((b) => same(m, b))),
+    );
+    const superseded = (m: ModelBatch): boolean =>
+      recordsOf(m.bytes).every((r) =>
+        present.some((p) => p.base > m.base && recordsOf(p.bytes).some((q) => q.key === r.key)),
+      );
+    // Everything from the log start offset on is readable.
+    const from = Math.max(log.logStartOffset, start);
     const missing = expected.filter(
-      (m) => !m.maybe && first && m.base >= first.base && !stored.some((b) => b.base === m.base),
+      (m) =>
+        !m.maybe &&
+        m.last >= from &&
+        !stored.some((b) => b.base === m.base) &&
+        !(this.compact && superseded(m)),
     );
     assert.deepEqual(
       missing.map((m) => m.base),
       [],
       'the log is a prefix of what was appended',
     );
+    if (this.compact) {
+      const newest = new Map<string, string>();
+      for (const m of present) for (const r of recordsOf(m.bytes)) newest.set(r.key, r.text);
+      const storedTexts = new Set(stored.flatMap((b) => recordsOf(b.bytes).map((r) => r.text)));
+      for (const [key, text] of newest) {
+        if (Number(text.split(':')[0]) >= from) {
+          assert.ok(storedTexts.has(text), `newest ${key} (${text}) survives`);
+        }
+      }
+    }
     const lastStored = stored[stored.length - 1];
     if (lastStored) assert.equal(lastStored.last + 1, leo, 'log end follows the last batch');
     // What survived is certain now; what did not will never be read.
     this.model = this.model.filter(
       (m) =>
         m.last < leo &&
-        (!m.maybe ||
-          stored.some((b) => b.base === m.base && b.bytes.equals(m.bytes)) ||
-          m.base < (first?.base ?? leo)),
+        (!m.maybe || stored.some((b) => same(m, b)) || m.base < (first?.base ?? leo)),
     );
     for (const m of this.model) m.maybe = false;
     // The model forgets what the crash took, so later appends continue from the log's end.
@@ -234,8 +311,11 @@ class Harness {
   }
 }
 
-async function runSeed(seed: number, steps: number): Promise<number> {
-  const h = new Harness(mulberry32(seed));
+async function runSeed(
+  seed: number,
+  steps: number,
+): Promise<{ crashes: number; cleanings: number }> {
+  const h = new Harness(mulberry32(seed), seed % 2 === 1);
   await h.open({ logStartOffset: 0, recoveryPoint: 0 });
   for (let i = 0; i < steps; i++) {
     if (h.rand() < 0.04) h.fs.crashAfterBytes(h.int(3000));
@@ -248,7 +328,7 @@ async function runSeed(seed: number, steps: number): Promise<number> {
     if (h.fs.isCrashed || h.rand() < 0.02) await h.crashAndRecover();
   }
   await h.crashAndRecover();
-  return h.crashes;
+  return { crashes: h.crashes, cleanings: h.cleanings };
 }
 
 test('crash fuzz: recovered logs are prefixes with all flushed data and consistent indexes', async () => {
@@ -256,14 +336,18 @@ test('crash fuzz: recovered logs are prefixes with all flushed data and consiste
   const count = Number(process.env['FUZZ_SEEDS'] ?? 20);
   const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => i + 1);
   let crashes = 0;
+  let cleanings = 0;
   for (const seed of seeds) {
     try {
-      crashes += await runSeed(seed, 250);
+      const r = await runSeed(seed, 250);
+      crashes += r.crashes;
+      cleanings += r.cleanings;
     } catch (err) {
       (err as Error).message = `seed ${seed}: ${(err as Error).message}`;
       throw err;
     }
   }
   assert.ok(crashes >= seeds.length * 2, `only ${crashes} crashes`);
-  if (process.env['FUZZ_DEBUG']) console.log({ seeds: seeds.length, crashes });
+  if (seeds.length > 1) assert.ok(cleanings >= seeds.length, `only ${cleanings} compactions`);
+  if (process.env['FUZZ_DEBUG']) console.log({ seeds: seeds.length, crashes, cleanings });
 });

@@ -431,7 +431,9 @@ export class PartitionLog {
       if (retentionMs >= 0) {
         const nowMs = this.clock.nowMs();
         deleted += await this.deleteSegmentsWhile(
-          (s) => nowMs - s.maxTimestamp > retentionMs,
+          // Without timestamps, the segment's age counts from when it was created or loaded
+          // (Kafka falls back to the file's modification time).
+          (s) => nowMs - (s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs) > retentionMs,
           'retention.ms',
         );
       }

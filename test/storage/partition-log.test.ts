@@ -411,3 +411,18 @@ test('offsetForTimestamp names the exact record inside a batch', async () => {
   await log.deleteRecordsBefore(2);
   assert.deepEqual(await log.offsetForTimestamp(15), { offset: 2, timestamp: 20, leaderEpoch: 1 });
 });
+
+test('retention.ms ages segments without timestamps from their creation', async () => {
+  const clock = new ManualClock(100_000);
+  const { log } = await openLog(
+    { segmentBytes: 250, retentionMs: 10_000 },
+    new MemoryFileSystem(),
+    clock,
+  );
+  for (let i = 0; i < 4; i++) await log.append(makeBatch({ payloadBytes: 39, timestamp: -1 }));
+  assert.equal(log.segmentCount, 2);
+  clock.advance(10_000);
+  assert.equal(await log.deleteOldSegments(), 0);
+  clock.advance(1);
+  assert.equal(await log.deleteOldSegments(), 1);
+});

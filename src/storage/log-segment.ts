@@ -221,6 +221,7 @@ export class LogSegment {
   ): Promise<Buffer | null> {
     if (offset > this.lastOffset) return null;
     const start = this.offsetIndex.lookup(offset);
+    // The index entry found names the batch before the target at worst an interval earlier.
     const slack = this.settings.indexIntervalBytes + 16 * 1024;
     const buf = await this.readBytes(start, Math.max(options.maxBytes, 1) + slack);
     let pos = 0;
@@ -230,8 +231,11 @@ export class LogSegment {
       if (last >= offset) {
         const wanted = options.minOneBatch ? Math.max(options.maxBytes, total) : options.maxBytes;
         const have = buf.length - pos;
-        if (have >= wanted || start + buf.length >= this.size)
+        // A little under maxBytes is fine (the consumer fetches again); a first batch cut
+        // short is not.
+        if (have >= wanted || have >= total || start + buf.length >= this.size) {
           return buf.subarray(pos, pos + Math.min(have, wanted));
+        }
         return this.readBytes(start + pos, wanted);
       }
       pos += total;

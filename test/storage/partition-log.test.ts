@@ -426,3 +426,17 @@ test('retention.ms ages segments without timestamps from their creation', async 
   clock.advance(1);
   assert.equal(await log.deleteOldSegments(), 1);
 });
+
+test('reads of batches larger than the first read still return whole batches', async () => {
+  const { log } = await openLog({ indexIntervalBytes: 100 });
+  for (let i = 0; i < 5; i++) await log.append(makeBatch({ payloadBytes: 40_000, fill: i }));
+  for (let offset = 0; offset < 5; offset++) {
+    const r = await log.read(offset, { maxBytes: 1 });
+    const [h] = batchesOf(r.records);
+    assert.equal(h!.baseOffsetNumber, offset);
+    assert.equal(r.records.length, 40_061);
+    assert.equal(r.records[100], offset, 'the payload of that very batch');
+  }
+  const two = await log.read(1, { maxBytes: 80_200 });
+  assert.deepEqual(baseOffsetsOf(two.records), [1, 2]);
+});

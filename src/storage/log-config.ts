@@ -83,6 +83,8 @@ export interface LogManagerConfig {
   cleanerIoBufferSize: number;
   /** log.cleaner.enable */
   cleanerEnable: boolean;
+  /** num.recovery.threads.per.data.dir: logs loaded (and recovered) at once per log dir. */
+  recoveryThreadsPerDataDir: number;
 }
 
 export const DEFAULT_LOG_MANAGER_CONFIG: Readonly<LogManagerConfig> = Object.freeze({
@@ -93,6 +95,7 @@ export const DEFAULT_LOG_MANAGER_CONFIG: Readonly<LogManagerConfig> = Object.fre
   cleanerDedupeBufferSize: 128 * 1024 * 1024,
   cleanerIoBufferSize: 512 * 1024,
   cleanerEnable: true,
+  recoveryThreadsPerDataDir: 2,
 });
 
 /** Fills the settings not given from `base`. */

@@ -125,6 +125,7 @@ export class LogManager {
     );
     for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
     if (!cleanShutdown) this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
+    const toLoad: { name: string; topic: string; partition: number }[] = [];
     for (const name of await fs.readdir(logDir)) {
       const path = joinPath(logDir, name);
       if (name.endsWith(DELETE_DIR_SUFFIX)) {
@@ -132,12 +133,14 @@ export class LogManager {
         continue;
       }
       const m = PARTITION_DIR.exec(name);
-      if (!m || !(await fs.stat(path))?.isDirectory) continue;
-      const topic = m[1]!;
-      const partition = Number(m[2]);
+      if (m && (await fs.stat(path))?.isDirectory)
+        toLoad.push({ name, topic: m[1]!, partition: Number(m[2]) });
+    }
+    // num.recovery.threads.per.data.dir: logs of one dir load (and recover) this many at a time.
+    const load = async ({ name, topic, partition }: (typeof toLoad)[number]): Promise<void> => {
       const log = await PartitionLog.open({
         fs,
-        dir: path,
+        dir: joinPath(logDir, name),
         topic,
         partition,
         config: this.configFor(topic),
@@ -150,7 +153,14 @@ export class LogManager {
         cleanShutdown,
       });
       this.entries.set(name, { log, logDir });
-    }
+    };
+    const workers = Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(workers, toLoad.length) }, async () => {
+        while (next < toLoad.length) await load(toLoad[next++]!);
+      }),
+    );
     // From now on a crash must be noticed at the next start.
     if (cleanShutdown) {
       await fs.unlink(marker);

@@ -129,3 +129,18 @@ test('background jobs run retention on their schedule and stop', async () => {
   await m.stopBackgroundJobs();
   await m.close();
 });
+
+test('many logs load and recover concurrently after a crash', async () => {
+  const fs = new MemoryFileSystem();
+  const m = await LogManager.open(options(fs));
+  for (let p = 0; p < 7; p++) {
+    const log = await m.createLog('many', p);
+    for (let i = 0; i <= p; i++) await log.append(makeBatch());
+    await log.flush();
+  }
+  const disk = fs.crash();
+  const again = await LogManager.open(options(disk, { manager: { recoveryThreadsPerDataDir: 3 } }));
+  assert.equal(again.allLogs().length, 7);
+  for (let p = 0; p < 7; p++) assert.equal(again.getLog('many', p)!.logEndOffset, p + 1);
+  await again.close();
+});

@@ -24,12 +24,8 @@ export {
   type Scheduler,
   type StorageLogger,
 } from './environment.js';
-export {
-  PartitionLog,
-  type AppendOptions,
-  type PartitionLogOptions,
-  type ReadOptions,
-} from './partition-log.js';
+export { PartitionLog, type AppendOptions, type PartitionLogOptions } from './partition-log.js';
+export type { ReadOptions, LogSnapshot } from './log-read.js';
 export { LogManager, type LogManagerOptions } from './log-manager.js';
 export {
   EARLIEST_LOCAL_TIMESTAMP,

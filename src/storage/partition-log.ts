@@ -4,8 +4,6 @@
 // reader keeps a consistent snapshot while an append rolls or retention deletes.
 import assert from 'node:assert/strict';
 import { BatchAttribute, BatchField, BatchHeader } from '../protocol/records/batch-header.js';
-import { decodeRecordBatch } from '../protocol/records/record-batch.js';
-import { RecordDecodeError } from '../protocol/records/record-decode-error.js';
 import { batchInfo, type BatchInfo } from './batch-scan.js';
 import {
   silentLogger,
@@ -25,12 +23,9 @@ import {
   type SegmentSettings,
 } from './log-segment.js';
 import { loadSegments } from './log-loader.js';
+import { offsetForTimestamp, readLog, type LogSnapshot, type ReadOptions } from './log-read.js';
 import {
-  EARLIEST_LOCAL_TIMESTAMP,
-  EARLIEST_TIMESTAMP,
-  LATEST_TIMESTAMP,
   LogStorageError,
-  MAX_TIMESTAMP,
   type AppendResult,
   type DeleteRecordsResult,
   type ReadResult,
@@ -44,14 +39,6 @@ export interface AppendOptions {
   logAppendTimeMs?: number;
   /** Patch base offsets from the log end offset (default true); false for follower appends. */
   assignOffsets?: boolean;
-}
-
-export interface ReadOptions {
-  maxBytes: number;
-  /** Exclusive upper bound (high watermark or last stable offset); default the log end. */
-  maxOffset?: number;
-  /** Return the first batch even if it is larger than maxBytes (default true). */
-  minOneBatch?: boolean;
 }
 
 export interface PartitionLogOptions {
@@ -313,11 +300,11 @@ export class PartitionLog {
   }
 
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
-    return readLog(this, fetchOffset, options);
+    return readLog(this.snapshot(), fetchOffset, options);
   }
 
   /** @internal */
-  snapshot(): { segments: readonly LogSegment[]; logStartOffset: number; logEndOffset: number } {
+  snapshot(): LogSnapshot {
     return {
       segments: this.segments,
       logStartOffset: this._logStartOffset,
@@ -326,31 +313,8 @@ export class PartitionLog {
   }
 
   /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else by timestamp. */
-  async offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
-    if (timestamp === EARLIEST_TIMESTAMP || timestamp === EARLIEST_LOCAL_TIMESTAMP) {
-      return { offset: this._logStartOffset, timestamp: -1 };
-    }
-    if (timestamp === LATEST_TIMESTAMP) return { offset: this._logEndOffset, timestamp: -1 };
-    const segments = this.segments;
-    if (timestamp === MAX_TIMESTAMP) {
-      let best: LogSegment | null = null;
-      for (const s of segments)
-        if (!s.isEmpty && (best === null || s.maxTimestamp > best.maxTimestamp)) best = s;
-      if (!best || best.offsetOfMaxTimestamp < this._logStartOffset) return null;
-      const batch = await best.findBatch(best.offsetOfMaxTimestamp);
-      if (!batch) return null;
-      const maxTs = best.maxTimestamp;
-      return recordIn(best, batch, (r) => r.timestamp >= maxTs, this._logStartOffset);
-    }
-    if (timestamp < 0) return null;
-    for (const s of segments) {
-      if (s.maxTimestamp < timestamp || s.nextOffset <= this._logStartOffset) continue;
-      const batch = await s.findBatchByTimestamp(timestamp);
-      if (batch && batch.lastOffset >= this._logStartOffset) {
-        return recordIn(s, batch, (r) => r.timestamp >= timestamp, this._logStartOffset);
-      }
-    }
-    return null;
+  offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
+    return offsetForTimestamp(this.snapshot(), timestamp);
   }
 
   /**
@@ -650,95 +614,4 @@ function stampLogAppendTime(h: BatchHeader, timeMs: number): void {
   );
   h.buf.writeBigInt64BE(BigInt(timeMs), h.pos + BatchField.MaxTimestamp);
   h.updateCrc();
-}
-
-/**
- * ListOffsets answers name a record, not a batch: the first record of `batch` (at or after the
- * log start offset) that `matches`. Batches that do not decode answer with their base offset
- * and max timestamp.
- */
-async function recordIn(
-  segment: LogSegment,
-  batch: BatchInfo,
-  matches: (r: { timestamp: number }) => boolean,
-  logStartOffset: number,
-): Promise<TimestampOffset> {
-  const result: TimestampOffset = {
-    offset: Math.max(batch.baseOffset, logStartOffset),
-    timestamp: batch.maxTimestamp,
-  };
-  if (batch.partitionLeaderEpoch >= 0) result.leaderEpoch = batch.partitionLeaderEpoch;
-  try {
-    const bytes = await segment.readBytes(batch.position, batch.size);
-    const decoded = await decodeRecordBatch(bytes, { verifyCrc: false });
-    const found = decoded.records.find((r) => Number(r.offset) >= logStartOffset && matches(r));
-    if (found) {
-      result.offset = Number(found.offset);
-      result.timestamp = found.timestamp;
-    }
-  } catch (err) {
-    if (!(err instanceof RecordDecodeError)) throw err;
-  }
-  return result;
-}
-
-/** The fetch path; see {@link PartitionLog.read}. */
-async function readLog(
-  log: PartitionLog,
-  fetchOffset: number,
-  options: ReadOptions,
-): Promise<ReadResult> {
-  const { segments, logStartOffset, logEndOffset } = log.snapshot();
-  const empty = Buffer.alloc(0);
-  if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
-    return { error: 'OFFSET_OUT_OF_RANGE', records: empty, logStartOffset, logEndOffset };
-  }
-  const maxOffset = Math.min(options.maxOffset ?? logEndOffset, logEndOffset);
-  const ok = (records: Buffer): ReadResult => ({
-    error: null,
-    records,
-    logStartOffset,
-    logEndOffset,
-  });
-  if (fetchOffset >= maxOffset) return ok(empty);
-  for (let i = segmentIndexFor(segments, fetchOffset); i < segments.length; i++) {
-    const segment = segments[i]!;
-    if (segment.baseOffset >= maxOffset) break;
-    const bytes = await segment.readFrom(fetchOffset, {
-      maxBytes: options.maxBytes,
-      minOneBatch: options.minOneBatch !== false,
-    });
-    if (!bytes) continue;
-    return ok(wholeBatchesBelow(bytes, maxOffset));
-  }
-  return ok(empty);
-}
-
-/** Index of the last segment whose base offset is <= `offset` (binary search), or 0. */
-export function segmentIndexFor(segments: readonly LogSegment[], offset: number): number {
-  let lo = 0;
-  let hi = segments.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segments[mid]!.baseOffset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
-/** The longest prefix of `buf` made of whole batches whose last offset is below `maxOffset`. */
-function wholeBatchesBelow(buf: Buffer, maxOffset: number): Buffer {
-  let pos = 0;
-  while (buf.length - pos >= BatchField.LastOffsetDelta + 4) {
-    const total = 12 + buf.readInt32BE(pos + BatchField.BatchLength);
-    if (total > buf.length - pos) break;
-    const last =
-      Number(buf.readBigInt64BE(pos)) + buf.readInt32BE(pos + BatchField.LastOffsetDelta);
-    if (last >= maxOffset) break;
-    pos += total;
-  }
-  return buf.subarray(0, pos);
 }

@@ -85,6 +85,7 @@ async function loadExisting(
       rollJitterMs: i === bases.length - 1 ? o.rollJitterMs() : 0,
       recover,
       minOffset: previous ? previous.nextOffset : 0,
+      maxOffset: nextBase,
     });
     segments.push(segment);
     if (!recovery) continue;

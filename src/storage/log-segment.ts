@@ -116,7 +116,8 @@ export class LogSegment {
 
   /**
    * Opens an existing segment. With `recover`, every batch is checked (frame, CRC-32C, offsets
-   * increasing from `minOffset`) and the file is truncated at the first bad byte; otherwise the
+   * increasing from `minOffset`, below `maxOffset`) and the file is truncated at the first bad
+   * byte; otherwise the
    * index files are trusted if consistent and rebuilt if not.
    */
   static async load(
@@ -129,6 +130,8 @@ export class LogSegment {
       rollJitterMs: number;
       recover: boolean;
       minOffset: number;
+      /** Exclusive bound on offsets: the next segment's base offset. */
+      maxOffset?: number;
     },
   ): Promise<{ segment: LogSegment; recovery: SegmentRecovery | null }> {
     const path = joinPath(dir, offsetFileName(options.baseOffset, LOG_FILE_SUFFIX));
@@ -143,7 +146,10 @@ export class LogSegment {
       options.rollJitterMs,
     );
     segment.size = await log.size();
-    if (options.recover) return { segment, recovery: await segment.recover(options.minOffset) };
+    if (options.recover) {
+      const limit = options.maxOffset ?? Number.MAX_SAFE_INTEGER;
+      return { segment, recovery: await segment.recover(options.minOffset, limit) };
+    }
     if (!(await segment.loadIndexes())) await segment.rebuildIndexes();
     await segment.loadFirstBatchTimestamp();
     return { segment, recovery: null };
@@ -335,7 +341,7 @@ export class LogSegment {
   }
 
   /** The recovery scan: see {@link LogSegment.load}. */
-  private async recover(minOffset: number): Promise<SegmentRecovery> {
+  private async recover(minOffset: number, maxOffset: number): Promise<SegmentRecovery> {
     this.resetState();
     let previousLast = minOffset - 1;
     let batches = 0;
@@ -349,6 +355,7 @@ export class LogSegment {
           info.baseOffset > previousLast &&
           info.baseOffset >= this.baseOffset &&
           info.lastOffset >= info.baseOffset &&
+          info.lastOffset < maxOffset &&
           info.lastOffset - this.baseOffset <= MAX_RELATIVE_OFFSET;
         if (!ok) {
           orderBroken = true;

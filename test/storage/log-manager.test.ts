@@ -144,3 +144,31 @@ test('many logs load and recover concurrently after a crash', async () => {
   for (let p = 0; p < 7; p++) assert.equal(again.getLog('many', p)!.logEndOffset, p + 1);
   await again.close();
 });
+
+test('flush.ms flushes logs whose unflushed data waited long enough', async () => {
+  const fs = new MemoryFileSystem();
+  const clock = new ManualClock(1_000_000);
+  const scheduler = new ManualScheduler(clock);
+  const m = await LogManager.open({
+    logDirs: ['/a'],
+    fs,
+    clock,
+    scheduler,
+    manager: { flushSchedulerIntervalMs: 100 },
+  });
+  const slow = await m.createLog('slow', 0, { flushMs: 1_000 });
+  const never = await m.createLog('never', 0);
+  await slow.append(makeBatch());
+  await never.append(makeBatch());
+  m.startBackgroundJobs();
+  clock.advance(500);
+  scheduler.runDue();
+  await settle();
+  assert.equal(slow.recoveryPoint, 0, 'not yet due');
+  clock.advance(600);
+  scheduler.runDue();
+  await settle();
+  assert.equal(slow.recoveryPoint, 1);
+  assert.equal(never.recoveryPoint, 0, 'the default leaves flushing to the OS');
+  await m.close();
+});

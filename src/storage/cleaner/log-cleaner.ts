@@ -135,7 +135,11 @@ export async function cleanLog(
   return result;
 }
 
-/** Fills the map from whole dirty segments; returns the offset where the mapped part ends. */
+/**
+ * Fills the map from whole dirty segments; returns the offset where the mapped part ends.
+ * Records of a transaction enter the map only when its COMMIT marker is seen: an aborted or
+ * still open transaction must not make older committed values disappear.
+ */
 async function buildKeyMap(
   log: PartitionLog,
   map: KeyMap,
@@ -143,6 +147,7 @@ async function buildKeyMap(
   codec: CleanerCodec,
 ): Promise<number> {
   const segments = log.segmentList;
+  const txns = new PendingTransactions(map.capacityBytes);
   let mapEnd = range.firstDirtyOffset;
   for (const [i, segment] of segments.entries()) {
     const next = segments[i + 1];
@@ -151,9 +156,20 @@ async function buildKeyMap(
     let full = false;
     await segment.forEachBatch(
       async (_info, h) => {
-        if (h.isControl) return true;
-        for (const r of await codec.records(h.buf.subarray(h.pos, h.pos + h.totalSize))) {
-          if (r.key !== null && !map.put(r.key, r.offset)) {
+        const records = await codec.records(h.buf.subarray(h.pos, h.pos + h.totalSize));
+        if (h.isControl) {
+          const type = records[0]?.key?.length === 4 ? records[0].key.readInt16BE(2) : -1;
+          if (h.isTransactional && (type === ABORT || type === COMMIT)) {
+            full = !txns.end(h.producerId, type === COMMIT, map);
+          }
+          return !full;
+        }
+        for (const r of records) {
+          if (r.key === null) continue;
+          const ok = h.isTransactional
+            ? txns.add(h.producerId, r.key, r.offset, map)
+            : map.put(r.key, r.offset);
+          if (!ok) {
             full = true;
             return false;
           }
@@ -167,6 +183,35 @@ async function buildKeyMap(
     mapEnd = next.baseOffset;
   }
   return Math.min(mapEnd, range.firstUncleanableOffset);
+}
+
+const ABORT = 0;
+const COMMIT = 1;
+
+/** Keys written by open transactions, held until their marker; counted against the map's budget. */
+class PendingTransactions {
+  private readonly byProducer = new Map<bigint, { key: Buffer; offset: number }[]>();
+  private bytes = 0;
+  constructor(private readonly capacityBytes: number) {}
+
+  add(producerId: bigint, key: Buffer, offset: number, map: KeyMap): boolean {
+    if (map.bytesUsed + this.bytes + key.length + 64 > this.capacityBytes) return false;
+    this.bytes += key.length + 64;
+    let list = this.byProducer.get(producerId);
+    if (!list) this.byProducer.set(producerId, (list = []));
+    // The key is a view into a read buffer that is about to be reused.
+    list.push({ key: Buffer.from(key), offset });
+    return true;
+  }
+
+  /** Applies (commit) or forgets (abort) a producer's open transaction; false if the map is full. */
+  end(producerId: bigint, commit: boolean, map: KeyMap): boolean {
+    const list = this.byProducer.get(producerId) ?? [];
+    this.byProducer.delete(producerId);
+    for (const e of list) this.bytes -= e.key.length + 64;
+    if (!commit) return true;
+    return list.every((e) => map.put(e.key, e.offset));
+  }
 }
 
 async function lastBatchOfEachProducer(log: PartitionLog): Promise<Map<bigint, number>> {

@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CompressionType,
+  ControlRecordType,
   decodeRecordBatches,
   encodeRecordBatchSync,
+  endTxnMarker,
   type RecordInput,
 } from '../../../src/protocol/records/index.js';
 import { BatchHeader } from '../../../src/protocol/records/batch-header.js';
@@ -349,4 +351,54 @@ test('property: random keys, tombstones and passes keep the latest state of ever
     }
     await manager.close();
   }
+});
+
+test('records of aborted or open transactions never remove committed values', async () => {
+  const { log, manager, clock } = await setup();
+  const txn = (producerId: bigint, records: { key: string; value: string }[]) =>
+    encodeRecordBatchSync(
+      records.map((r) => ({
+        key: Buffer.from(r.key),
+        value: Buffer.from(r.value),
+        timestamp: clock.now,
+      })),
+      { producerId, producerEpoch: 0, baseSequence: 0, isTransactional: true },
+    );
+  const marker = (
+    producerId: bigint,
+    type: typeof ControlRecordType.Abort | typeof ControlRecordType.Commit,
+  ) =>
+    encodeRecordBatchSync([endTxnMarker(type, 0)], {
+      producerId,
+      producerEpoch: 0,
+      isTransactional: true,
+      isControl: true,
+      timestamp: clock.now,
+    });
+  await log.append(
+    batchOf(
+      [
+        { key: 'a', value: 'committed-a' },
+        { key: 'b', value: 'old-b' },
+        { key: 'c', value: 'committed-c' },
+      ],
+      clock,
+    ),
+  );
+  await log.append(txn(5n, [{ key: 'a', value: 'aborted-a' }]));
+  await log.append(marker(5n, ControlRecordType.Abort));
+  await log.append(txn(6n, [{ key: 'b', value: 'new-b' }]));
+  await log.append(marker(6n, ControlRecordType.Commit));
+  await log.append(txn(7n, [{ key: 'c', value: 'open-c' }]));
+  for (let i = 0; i < 12; i++)
+    await log.append(batchOf([{ key: `f${i}`, value: 'filler'.repeat(5) }], clock));
+  await manager.runCleaner();
+  const values = (await allRecords(log)).records.map((r) => r.value);
+  assert.ok(values.includes('committed-a'), 'an aborted write does not supersede');
+  assert.ok(values.includes('committed-c'), 'an open transaction does not supersede');
+  assert.ok(!values.includes('old-b'), 'a committed transaction does');
+  assert.ok(values.includes('new-b'));
+  const { batches } = await allRecords(log);
+  assert.equal(batches.filter((b) => b.isControl).length, 2, 'markers are kept');
+  await manager.close();
 });

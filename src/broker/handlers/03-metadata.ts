@@ -64,7 +64,12 @@ async function describeRequested(
   const image = broker.metadata.image;
   const out: (ResponseTopic | string)[] = [];
   const toCreate: string[] = [];
+  const asked = new Set<string>();
   for (const { name, topicId } of request.topics ?? []) {
+    // Like Kafka, each topic is answered once however often it is asked for.
+    const key = name ?? `id:${topicId}`;
+    if (asked.has(key)) continue;
+    asked.add(key);
     if (name === null) {
       const topic = topicId === ZERO_UUID ? undefined : image.topicById(topicId);
       out.push(
@@ -80,7 +85,7 @@ async function describeRequested(
     } else if (topicNameProblem(name) !== null) {
       out.push(topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, name, ZERO_UUID));
     } else if (mayAutoCreate(broker, request, version)) {
-      if (!toCreate.includes(name)) toCreate.push(name);
+      toCreate.push(name);
       out.push(name);
     } else {
       out.push(topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, ZERO_UUID));

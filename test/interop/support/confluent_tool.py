@@ -144,7 +144,58 @@ def err_name(future):
         return e.args[0].name()
 
 
-OPS = {'produce': produce, 'consume': consume, 'admin': admin}
+def bench_produce(a):
+    """Produces `size`-byte values round-robin over `partitions` for `seconds`; reports MB/s
+    of acknowledged values and the produce()-to-delivery-report latency percentiles."""
+    conf = {'bootstrap.servers': a['bootstrap'], 'acks': 1, 'linger.ms': 5,
+            'compression.type': 'none', 'enable.idempotence': False,
+            'queue.buffering.max.kbytes': 65536, 'batch.size': 262144}
+    conf.update(a.get('config', {}))
+    p = Producer(conf)
+    value = b'x' * a['size']
+    partitions = a['partitions']
+    latencies = []
+    failed = [0]
+    last = [0.0]
+
+    def report(t0):
+        def on_delivery(err, msg):
+            now = time.perf_counter()
+            if err is not None:
+                failed[0] += 1
+                return
+            latencies.append(now - t0)
+            last[0] = now
+        return on_delivery
+
+    start = time.perf_counter()
+    end = start + a['seconds']
+    i = 0
+    while time.perf_counter() < end:
+        try:
+            p.produce(a['topic'], value=value, partition=i % partitions,
+                      on_delivery=report(time.perf_counter()))
+            i += 1
+        except BufferError:
+            p.poll(0.001)
+            continue
+        if i % 256 == 0:
+            p.poll(0)
+    p.flush(30)
+    latencies.sort()
+    n = len(latencies)
+    elapsed = (last[0] or time.perf_counter()) - start
+    return {
+        'delivered': n,
+        'failed': failed[0],
+        'mb_per_sec': n * a['size'] / elapsed / 1e6 if n else 0,
+        'p50_ms': latencies[n // 2] * 1000 if n else None,
+        'p99_ms': latencies[min(n - 1, int(n * 0.99))] * 1000 if n else None,
+    }
+
+
+OPS = {'produce': produce, 'consume': consume, 'admin': admin,
+       'bench_produce': bench_produce}
 
 if __name__ == '__main__':
     result = OPS[sys.argv[1]](json.loads(sys.argv[2]))

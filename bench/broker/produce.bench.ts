@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const brokerProblem = await createTopic(broker.port, TOPIC, PARTITIONS);
   const results: Record<string, LoadResult | null> = { null: null, stub: null, broker: null };
   try {
-    const load = (port: number) => inWorker({ port, topic: TOPIC, durationMs: ROUND_MS });
+    const load = (port: number) =>
+      inWorker('produce', { port, topic: TOPIC, durationMs: ROUND_MS });
     await load(nullServer.port); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       results.null = best(results.null, await load(nullServer.port));

@@ -1,12 +1,21 @@
-// Runs a produce load on a worker thread so that the load generator does not share the
-// server's event loop: `inWorker(options)` resolves with the worker's LoadResult.
+// Runs a load on a worker thread so that the load generator does not share the server's
+// event loop: `inWorker('produce', options)` resolves with the worker's result.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { runFetchLoad, type FetchLoadOptions, type FetchLoadResult } from './fetch-load.js';
 import { runProduceLoad, type LoadResult, type ProduceLoadOptions } from './produce-load.js';
 
-export function inWorker(options: ProduceLoadOptions): Promise<LoadResult> {
+interface Loads {
+  produce: [ProduceLoadOptions, LoadResult];
+  fetch: [FetchLoadOptions, FetchLoadResult];
+}
+
+export function inWorker<K extends keyof Loads>(
+  kind: K,
+  options: Loads[K][0],
+): Promise<Loads[K][1]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: options });
-    worker.once('message', (result: LoadResult | { error: string }) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { kind, options } });
+    worker.once('message', (result: Loads[K][1] | { error: string }) => {
       if ('error' in result) reject(new Error(result.error));
       else resolve(result);
     });
@@ -16,7 +25,9 @@ export function inWorker(options: ProduceLoadOptions): Promise<LoadResult> {
 
 if (!isMainThread && parentPort !== null) {
   const port = parentPort;
-  runProduceLoad(workerData as ProduceLoadOptions).then(
+  const { kind, options } = workerData as { kind: keyof Loads; options: never };
+  const run = kind === 'produce' ? runProduceLoad(options) : runFetchLoad(options);
+  run.then(
     (result) => port.postMessage(result),
     (err: Error) => port.postMessage({ error: err.message }),
   );

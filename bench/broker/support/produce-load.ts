@@ -26,6 +26,8 @@ export interface ProduceLoadOptions {
   /** Requests in flight on the connection (max.in.flight.requests.per.connection). */
   inFlight?: number;
   durationMs: number;
+  /** Stop after this many requests even if time is left. */
+  maxRequests?: number;
   acks?: number;
 }
 
@@ -40,7 +42,9 @@ export interface LoadResult {
 }
 
 /** The request after the 8-byte header prefix (apiKey, apiVersion, correlationId). */
-function requestTail(options: Required<Omit<ProduceLoadOptions, 'port' | 'durationMs'>>): Buffer {
+function requestTail(
+  options: Required<Omit<ProduceLoadOptions, 'port' | 'durationMs' | 'maxRequests'>>,
+): Buffer {
   const value = Buffer.alloc(options.recordBytes, 0x61);
   const records = Array.from({ length: options.recordsPerBatch }, () => ({ value }));
   const batch = encodeRecordBatchSync(records, { timestamp: Date.now() });
@@ -123,11 +127,12 @@ export async function runProduceLoad(options: ProduceLoadOptions): Promise<LoadR
         for (const t of response.responses) {
           for (const p of t.partitionResponses) if (p.errorCode !== 0) errors++;
         }
-        if (now - t0 < options.durationMs) send();
+        const more = correlationId < (options.maxRequests ?? Infinity);
+        if (more && now - t0 < options.durationMs) send();
         else if (sentAt.length === 0) return resolve();
       }
     });
-    for (let i = 0; i < o.inFlight; i++) send();
+    for (let i = 0; i < Math.min(o.inFlight, options.maxRequests ?? Infinity); i++) send();
   });
   const seconds = (performance.now() - t0) / 1000;
   socket.removeAllListeners('close');

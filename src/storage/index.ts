@@ -10,6 +10,8 @@ export {
 export {
   DEFAULT_LOG_CONFIG,
   DEFAULT_LOG_MANAGER_CONFIG,
+  logConfigFromTopicConfig,
+  logConfigName,
   resolveLogConfig,
   type CleanupPolicy,
   type LogConfig,

@@ -111,3 +111,43 @@ export function resolveLogConfig(
   }
   return out;
 }
+
+/** `segment.bytes` -> `segmentBytes`: Kafka's names converted mechanically. */
+export function logConfigName(kafkaName: string): string {
+  return kafkaName.replace(/\.([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+const LOG_CONFIG_KEYS = new Set(Object.keys(DEFAULT_LOG_CONFIG));
+
+/**
+ * The LogConfig overrides in a set of topic configs keyed by Kafka names (`retention.ms`,
+ * `cleanup.policy`, ...), as the metadata layer holds them. Keys storage does not use are
+ * ignored; longs may be bigint or string (Long.MAX_VALUE becomes "never");
+ * `cleanup.policy` may be a list or a comma-separated string.
+ */
+export function logConfigFromTopicConfig(
+  values: Readonly<Record<string, unknown>>,
+): Partial<LogConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(values)) {
+    const key = logConfigName(name);
+    if (!LOG_CONFIG_KEYS.has(key) || raw === undefined || raw === null) continue;
+    const template = DEFAULT_LOG_CONFIG[key as keyof LogConfig];
+    if (key === 'cleanupPolicy') {
+      const parts = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((p) =>
+        p.trim(),
+      );
+      const compact = parts.includes('compact');
+      const del = parts.includes('delete');
+      out[key] = compact && del ? 'compact,delete' : compact ? 'compact' : 'delete';
+    } else if (typeof template === 'number') {
+      const n = typeof raw === 'bigint' ? Number(raw) : Number(raw);
+      if (!Number.isNaN(n)) out[key] = Math.min(n, NEVER);
+    } else if (typeof template === 'boolean') {
+      out[key] = raw === true || raw === 'true';
+    } else {
+      out[key] = String(raw);
+    }
+  }
+  return out as Partial<LogConfig>;
+}

@@ -227,8 +227,10 @@ export class LogSegment {
   ): Promise<Buffer | null> {
     if (offset > this.lastOffset) return null;
     const start = this.offsetIndex.lookup(offset);
-    // The index entry found names the batch before the target at worst an interval earlier.
-    const slack = this.settings.indexIntervalBytes + 16 * 1024;
+    // The index entry found starts at most an index interval plus a batch before the target.
+    // Reading two intervals (plus up to 16 KiB for large fetches) covers that for batches up
+    // to an interval (or 16 KiB) in size; larger ones cost a second read.
+    const slack = 2 * this.settings.indexIntervalBytes + Math.min(16 * 1024, options.maxBytes);
     const buf = await this.readBytes(start, Math.max(options.maxBytes, 1) + slack);
     let pos = 0;
     while (buf.length - pos >= BATCH_PREFIX_BYTES) {

@@ -312,6 +312,32 @@ export class PartitionLog {
     };
   }
 
+  /**
+   * Visits the header of every batch whose last offset is >= `fromOffset`, in order, without
+   * decoding records: what rebuilding producer state (sequences, epochs, open transactions)
+   * after a restart needs. The header is a view valid only during the call; return false to
+   * stop. Runs on a snapshot, concurrently with appends.
+   */
+  async forEachBatchHeader(
+    fromOffset: number,
+    visit: (header: BatchHeader) => boolean | void,
+  ): Promise<void> {
+    const { segments, logEndOffset } = this.snapshot();
+    let stopped = false;
+    for (const segment of segments) {
+      if (stopped) return;
+      if (segment.nextOffset <= fromOffset) continue;
+      await segment.forEachBatch((info, header) => {
+        if (info.lastOffset < fromOffset) return true;
+        if (info.baseOffset >= logEndOffset || visit(header) === false) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      });
+    }
+  }
+
   /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else by timestamp. */
   offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
     return offsetForTimestamp(this.snapshot(), timestamp);

@@ -440,3 +440,19 @@ test('reads of batches larger than the first read still return whole batches', a
   const two = await log.read(1, { maxBytes: 80_200 });
   assert.deepEqual(baseOffsetsOf(two.records), [1, 2]);
 });
+
+test('forEachBatchHeader walks batch headers from an offset, across segments', async () => {
+  const { log } = await openLog({ segmentBytes: 250 });
+  for (let i = 0; i < 8; i++) await log.append(makeBatch({ records: 2, payloadBytes: 39 }));
+  const seen: number[] = [];
+  await log.forEachBatchHeader(5, (h) => {
+    seen.push(h.baseOffsetNumber);
+  });
+  assert.deepEqual(seen, [4, 6, 8, 10, 12, 14]);
+  const firstTwo: number[] = [];
+  await log.forEachBatchHeader(0, (h) => {
+    firstTwo.push(h.baseOffsetNumber);
+    return firstTwo.length < 2;
+  });
+  assert.deepEqual(firstTwo, [0, 2]);
+});

@@ -126,8 +126,9 @@ def admin(a):
         out = {}
         for r, f in fs.items():
             for k, e in f.result().items():
-                out[k] = {'value': e.value, 'source': e.source, 'default': e.is_default,
-                          'read_only': e.is_read_only}
+                source = getattr(e.source, 'value', e.source)
+                out[k] = {'value': e.value, 'source': source, 'default': e.is_default,
+                          'read_only': e.is_read_only, 'sensitive': e.is_sensitive}
         return out
     if op == 'alter_configs':
         res = ConfigResource(a.get('type', 'topic'), a['name'], set_config=a['config'])

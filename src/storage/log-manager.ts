@@ -124,7 +124,6 @@ export class LogManager {
       joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
     );
     for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
-    if (!cleanShutdown) this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     const toLoad: { name: string; topic: string; partition: number }[] = [];
     for (const name of await fs.readdir(logDir)) {
       const path = joinPath(logDir, name);
@@ -135,6 +134,10 @@ export class LogManager {
       const m = PARTITION_DIR.exec(name);
       if (m && (await fs.stat(path))?.isDirectory)
         toLoad.push({ name, topic: m[1]!, partition: Number(m[2]) });
+    }
+    // A new, empty log dir has no marker either; only logs to recover are worth a warning.
+    if (!cleanShutdown && toLoad.length > 0) {
+      this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     }
     // num.recovery.threads.per.data.dir: logs of one dir load (and recover) this many at a time.
     const load = async ({ name, topic, partition }: (typeof toLoad)[number]): Promise<void> => {

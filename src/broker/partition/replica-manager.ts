@@ -102,6 +102,8 @@ export class ReplicaManager {
     const log = await this.options.logs.createLog(spec.topic, spec.partition, topic.settings.log, {
       topicId: spec.topicId,
     });
+    // A log loaded at start carries the storage defaults until it learns its topic's config.
+    this.options.logs.updateConfig(spec.topic, topic.settings.log);
     const created = await Partition.open(log, {
       topicId: spec.topicId,
       leaderEpoch: spec.leaderEpoch,

@@ -80,7 +80,7 @@ test(
     const again = await admin<Errors>({ op: 'create_topics', topics: [{ name: 'ck-orders' }] });
     assert.deepEqual(again, { 'ck-orders': 'TOPIC_ALREADY_EXISTS' });
     const bad = await admin<Errors>({ op: 'create_topics', topics: [{ name: 'bad/name' }] });
-    assert.deepEqual(bad, { 'bad/name': 'INVALID_TOPIC_EXCEPTION' });
+    assert.deepEqual(bad, { 'bad/name': 'TOPIC_EXCEPTION' });
     const dryRun = await admin<Errors>({
       op: 'create_topics',
       validate_only: true,

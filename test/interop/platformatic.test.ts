@@ -158,9 +158,10 @@ test(
       assert.equal(after.get('retention.ms'), '604800000', 'back to the default');
       assert.equal(after.get('segment.bytes'), '1048576');
 
-      await admin.createPartitions({ topics: [{ name: topic, count: 4, assignments: [] }] });
+      await admin.createPartitions({ topics: [{ name: topic, count: 4 }] });
       assert.equal(
-        (await admin.metadata({ topics: [topic] })).topics.get(topic)?.partitionsCount,
+        (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)
+          ?.partitionsCount,
         4,
       );
 

@@ -1,7 +1,7 @@
 // A raw-protocol fetch load, as a consumer reading a topic from the start: one Fetch (v11, the
-// version librdkafka 2.0.2 and KafkaJS use) in flight, every partition at its own offset, a
-// partition that returns nothing starts again at offset 0 so the same data is read from the
-// page cache over and over.
+// version librdkafka 2.0.2 and KafkaJS use) in flight, every partition at its own offset; a
+// partition read to its high watermark starts again at offset 0, so the same data is read
+// from the page cache over and over and no fetch waits for new records.
 import { connect } from 'node:net';
 import {
   BatchHeader,
@@ -135,8 +135,9 @@ export async function runFetchLoad(o: FetchLoadOptions): Promise<FetchLoadResult
       for (const p of response.responses[0]?.partitions ?? []) {
         if (p.errorCode !== 0) errors++;
         bytes += p.records?.length ?? 0;
+        // Start again from 0 at the end, so that no fetch has to wait for new data.
         const next = nextOffset(p.records);
-        offsets[p.partitionIndex] = next === -1 ? 0 : next;
+        offsets[p.partitionIndex] = next === -1 || next >= Number(p.highWatermark) ? 0 : next;
       }
       if (now - t0 < o.durationMs) send();
       else resolve();

@@ -25,7 +25,7 @@ interface Started {
 /** Spawns and resolves when stdout shows "listening". */
 function spawnUntilListening(args: string[]): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {

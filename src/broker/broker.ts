@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ClusterMetadata,
-  MemoryMetadataLogStore,
+  PartitionLogMetadataStore,
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
@@ -72,7 +72,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   try {
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
     metadata = await ClusterMetadata.open({
-      store: await openMetadataStore(options),
+      store: await openMetadataStore(options, logDirs),
       nodeId: config.nodeId,
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
@@ -105,24 +105,33 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     throw err;
   }
   const first = advertised[0]!;
+  const openedMetadata = metadata;
+  const openedData = data;
+  let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
     port: server.boundListeners[0]!.port,
     nodeId: config.nodeId,
     dataDir,
     config,
-    close: async () => {
-      await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
-      await data!.close();
-      await metadata.close();
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    // Closing twice waits for the first close.
+    close: () =>
+      (closing ??= (async () => {
+        await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+        await openedData.close();
+        await openedMetadata.close();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })()),
   };
 }
 
 /** Where the metadata log lives. */
-async function openMetadataStore(options: StartBrokerOptions): Promise<MetadataLogStore> {
-  return options.metadataStore ?? new MemoryMetadataLogStore();
+function openMetadataStore(
+  options: StartBrokerOptions,
+  logDirs: readonly string[],
+): Promise<MetadataLogStore> {
+  if (options.metadataStore !== undefined) return Promise.resolve(options.metadataStore);
+  return PartitionLogMetadataStore.open({ logDir: logDirs[0]! });
 }
 
 /** Merges the options into Kafka-named properties; `port` and `dataDir` win over `config`. */

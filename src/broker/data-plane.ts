@@ -2,7 +2,7 @@
 // crash), opens the partitions the metadata image says this node leads and follows the image,
 // and closes it all in the order a clean shutdown needs (producer snapshots, then logs with
 // their checkpoints and clean-shutdown markers).
-import type { ClusterMetadata } from '../metadata/index.js';
+import { METADATA_LOG_DIR_NAME, type ClusterMetadata } from '../metadata/index.js';
 import { LogManager } from '../storage/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { Logger } from './logger.js';
@@ -26,6 +26,8 @@ export async function openDataPlane(
   const v = config.values;
   const logs = await LogManager.open({
     logDirs: options.logDirs,
+    // The metadata log has its own owner (src/metadata), as KRaft's has in Kafka.
+    excludeDirs: [METADATA_LOG_DIR_NAME],
     logger: {
       info: (m) => options.logger.debug(m),
       warn: (m) => options.logger.warn(m),

@@ -10,7 +10,7 @@ import {
 } from '../../../src/protocol/records/index.js';
 
 const broker = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
-const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
+const TOPIC_ID = '00000000-0000-0000-0000-000000000001';
 
 async function setup(fs = new MemoryFileSystem(), overrides?: Map<string, string>) {
   const logs = await LogManager.open({ logDirs: ['/data'], fs });

@@ -9,6 +9,8 @@ import type { Logger } from './logger.js';
 import { ReplicaManager } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
 
+const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
+
 export interface DataPlane {
   logs: LogManager;
   replicas: ReplicaManager;
@@ -48,6 +50,11 @@ export async function openDataPlane(
   });
   const unsubscribe = await syncWithMetadata(replicas, options.metadata);
   logs.startBackgroundJobs();
+  // Kafka's producer.id.expiration.check.interval.ms default; the check is cheap.
+  const expirationMs = Number(v['producer.id.expiration.ms']);
+  logs.every('producer-expiration', PRODUCER_EXPIRATION_CHECK_MS, () =>
+    Promise.resolve(replicas.expireProducers(expirationMs)),
+  );
   return {
     logs,
     replicas,

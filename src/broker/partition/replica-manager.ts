@@ -249,6 +249,17 @@ export class ReplicaManager {
     return { ...answerOf(p), error: read.error, records: read.records };
   }
 
+  /**
+   * Forgets producers whose last batch is older than producer.id.expiration.ms, as Kafka does,
+   * so the producer state of a partition does not grow with every producer it ever saw.
+   */
+  expireProducers(expirationMs: number): number {
+    let removed = 0;
+    const nowMs = this.nowMs();
+    for (const p of this.partitions.values()) removed += p.producers.expire(nowMs, expirationMs);
+    return removed;
+  }
+
   /** Clean shutdown: releases waiting fetches and snapshots producer state. */
   async close(): Promise<void> {
     this.purgatory.close();

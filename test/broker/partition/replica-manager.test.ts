@@ -195,3 +195,15 @@ test('response byte limits: the first partition gets one whole batch, later ones
   await rm.close();
   await logs.close();
 });
+
+test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append works', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs);
+  await append(rm, batch(['a']));
+  fs.failNext('writev');
+  assert.equal((await append(rm, batch(['b']))).error, 'KAFKA_STORAGE_ERROR');
+  const next = await append(rm, batch(['c']));
+  assert.deepEqual([next.error, next.baseOffset], [null, 1]);
+  await rm.close();
+  await logs.close();
+});

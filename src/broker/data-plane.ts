@@ -2,12 +2,14 @@
 // crash), opens the partitions the metadata image says this node leads and follows the image,
 // and closes it all in the order a clean shutdown needs (producer snapshots, then logs with
 // their checkpoints and clean-shutdown markers).
-import type { ClusterMetadata } from '../metadata/index.js';
+import { METADATA_LOG_DIR_NAME, type ClusterMetadata } from '../metadata/index.js';
 import { LogManager } from '../storage/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { Logger } from './logger.js';
 import { ReplicaManager } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
+
+const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
 
 export interface DataPlane {
   logs: LogManager;
@@ -26,6 +28,8 @@ export async function openDataPlane(
   const v = config.values;
   const logs = await LogManager.open({
     logDirs: options.logDirs,
+    // The metadata log has its own owner (src/metadata), as KRaft's has in Kafka.
+    excludeDirs: [METADATA_LOG_DIR_NAME],
     logger: {
       info: (m) => options.logger.debug(m),
       warn: (m) => options.logger.warn(m),
@@ -46,6 +50,11 @@ export async function openDataPlane(
   });
   const unsubscribe = await syncWithMetadata(replicas, options.metadata);
   logs.startBackgroundJobs();
+  // Kafka's producer.id.expiration.check.interval.ms default; the check is cheap.
+  const expirationMs = Number(v['producer.id.expiration.ms']);
+  logs.every('producer-expiration', PRODUCER_EXPIRATION_CHECK_MS, () =>
+    Promise.resolve(replicas.expireProducers(expirationMs)),
+  );
   return {
     logs,
     replicas,

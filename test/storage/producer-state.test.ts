@@ -140,3 +140,12 @@ test('recovery without a snapshot replays the whole log; snapshots past the log 
   assert.equal(recovered.state.check(info(2, 1)).kind, 'append');
   await log.close();
 });
+
+test('producers idle past the expiration time are forgotten', () => {
+  const s = new ProducerStateManager();
+  s.update({ ...info(0, 1), maxTimestamp: 1000 }, 0, 0);
+  s.update({ ...info(0, 1, 0, 8n), maxTimestamp: 5000 }, 1, 1);
+  assert.equal(s.expire(6000, 2000), 1);
+  assert.equal(s.entry(7n), undefined);
+  assert.ok(s.entry(8n) !== undefined);
+});

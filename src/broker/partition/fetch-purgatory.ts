@@ -45,7 +45,9 @@ export class FetchPurgatory {
     options: { bytesNeeded: number; maxWaitMs: number },
   ): Promise<WaitOutcome> {
     if (this.closed) return Promise.resolve('closed');
-    if (this.waiters.size >= this.options.maxWaiters || partitions.length === 0) {
+    // A fetch of no partitions (an empty session) still waits out its time, as in Kafka, so an
+    // idle consumer does not spin.
+    if (this.waiters.size >= this.options.maxWaiters) {
       return Promise.resolve('full');
     }
     return new Promise<WaitOutcome>((resolve) => {

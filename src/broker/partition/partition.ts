@@ -5,6 +5,7 @@
 import type { ErrorName } from '../../protocol/errors.js';
 import {
   LeaderEpochCache,
+  type AppendResult,
   producerBatchInfo,
   recoverProducerState,
   snapshotProducerState,
@@ -14,6 +15,7 @@ import {
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
+import { isStorageFailure } from './storage-failure.js';
 import { validateBatch, validateKeys, type BatchValidationOptions } from './batch-validator.js';
 
 export interface PartitionAppendOptions extends Omit<BatchValidationOptions, 'config'> {
@@ -124,11 +126,20 @@ export class Partition {
       }
     }
     const segmentsBefore = this.log.segmentCount;
-    const result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+    let result: AppendResult;
+    try {
+      result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+    } catch (err) {
+      // The log cut the failed write off and stays usable; the producer may retry.
+      if (isStorageFailure(err)) return this.failed('KAFKA_STORAGE_ERROR', String(err));
+      throw err;
+    }
     if (info !== null) this.producers.update(info, result.baseOffset, result.lastOffset);
     // Kafka snapshots producer state when a segment rolls, so replay after a crash is short.
-    if (this.log.segmentCount > segmentsBefore)
-      await snapshotProducerState(this.log, this.producers);
+    // A snapshot that cannot be written only makes that replay longer.
+    if (this.log.segmentCount > segmentsBefore) {
+      await snapshotProducerState(this.log, this.producers).catch(() => undefined);
+    }
     for (const listener of this.appendListeners) listener(batch.length);
     if (
       options.acks === -1 &&

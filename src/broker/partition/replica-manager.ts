@@ -4,6 +4,7 @@
 import type { ErrorName } from '../../protocol/errors.js';
 import type { LogManager } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/index.js';
+import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
 import { FetchSessionCache } from './fetch-session-cache.js';
 import { Partition, type PartitionAppendResult } from './partition.js';
@@ -245,8 +246,24 @@ export class ReplicaManager {
     if (epochError !== null) return { ...answerOf(p), error: epochError };
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
     if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
-    const read = await p.read(r.fetchOffset, { ...options, minOneBatch: options.minOneBatch });
-    return { ...answerOf(p), error: read.error, records: read.records };
+    try {
+      const read = await p.read(r.fetchOffset, options);
+      return { ...answerOf(p), error: read.error, records: read.records };
+    } catch (err) {
+      if (isStorageFailure(err)) return { ...answerOf(p), error: 'KAFKA_STORAGE_ERROR' };
+      throw err;
+    }
+  }
+
+  /**
+   * Forgets producers whose last batch is older than producer.id.expiration.ms, as Kafka does,
+   * so the producer state of a partition does not grow with every producer it ever saw.
+   */
+  expireProducers(expirationMs: number): number {
+    let removed = 0;
+    const nowMs = this.nowMs();
+    for (const p of this.partitions.values()) removed += p.producers.expire(nowMs, expirationMs);
+    return removed;
   }
 
   /** Clean shutdown: releases waiting fetches and snapshots producer state. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FetchSessionCache, type FetchPartition } from '../../../src/broker/partition/index.js';
 
-const ZERO = 'AAAAAAAAAAAAAAAAAAAAAA';
+const ZERO = '00000000-0000-0000-0000-000000000000';
 function part(partition: number, fetchOffset = 0): FetchPartition {
   return {
     topic: 't',

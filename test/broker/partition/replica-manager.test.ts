@@ -10,7 +10,7 @@ import {
 } from '../../../src/protocol/records/index.js';
 
 const broker = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
-const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
+const TOPIC_ID = '00000000-0000-0000-0000-000000000001';
 
 async function setup(fs = new MemoryFileSystem(), overrides?: Map<string, string>) {
   const logs = await LogManager.open({ logDirs: ['/data'], fs });
@@ -192,6 +192,18 @@ test('response byte limits: the first partition gets one whole batch, later ones
   const [a, b] = await rm.fetch(reads, { ...fetchOpts, maxBytes: 100 });
   assert.ok(a!.records.length > 500);
   assert.equal(b!.records.length, 0);
+  await rm.close();
+  await logs.close();
+});
+
+test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append works', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs);
+  await append(rm, batch(['a']));
+  fs.failNext('writev');
+  assert.equal((await append(rm, batch(['b']))).error, 'KAFKA_STORAGE_ERROR');
+  const next = await append(rm, batch(['c']));
+  assert.deepEqual([next.error, next.baseOffset], [null, 1]);
   await rm.close();
   await logs.close();
 });

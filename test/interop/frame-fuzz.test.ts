@@ -16,7 +16,9 @@ import { kcat } from './support/clients.js';
 import { checkLogs } from './support/log-check.js';
 import { stubHandler } from './support/stub-handler.js';
 
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+// A fixed default keeps CI deterministic; other seeds explore (FUZZ_SEED=123036 once found the
+// oversized CreateTopics of oversized-admin.test.ts).
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const CONNECTIONS = 24;
 const FRAMES_PER_CONNECTION = 60;
 const MAX_REQUEST_BYTES = 1 << 20;

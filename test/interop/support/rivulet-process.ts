@@ -21,14 +21,14 @@ export interface RivuletProcess {
 export function startRivulet(
   dataDir: string,
   args: string[] = [],
-  timeoutMs = 10_000,
+  options: { timeoutMs?: number; maxHeapMb?: number } = {},
 ): Promise<RivuletProcess> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const node = options.maxHeapMb === undefined ? [] : [`--max-old-space-size=${options.maxHeapMb}`];
   const child = spawn(
     process.execPath,
-    [RIVULET, 'start', '--port', '0', '--data-dir', dataDir, ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    [...node, RIVULET, 'start', '--port', '0', '--data-dir', dataDir, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';

@@ -195,7 +195,7 @@ test(
 );
 
 test(
-  'the Consumer reads from an assigned offset and from a timestamp',
+  'the Consumer reads from an assigned offset, after a seek and from a timestamp',
   { skip: skipConsume },
   async () => {
     const topic = 'ck-consume';
@@ -227,6 +227,25 @@ test(
     assert.deepEqual(
       fromOffset.messages.map((m) => [m.offset, m.key, m.value, m.timestamp, m.headers.i]),
       messages.slice(25).map((m, i) => [25 + i, m.key, m.value, m.timestamp, String(25 + i)]),
+    );
+
+    const seeked = await confluent<{ seeked_from: number; messages: Message[] }>('consume', {
+      bootstrap,
+      topic,
+      offsets: { 0: 3 },
+      seek: { 0: 36 },
+      count: 4,
+      stop_at_eof: true,
+    });
+    assert.equal(seeked.seeked_from, 3);
+    assert.deepEqual(
+      seeked.messages.map((m) => [m.offset, m.key]),
+      [
+        [36, 'k36'],
+        [37, 'k37'],
+        [38, 'k38'],
+        [39, 'k39'],
+      ],
     );
 
     const fromTime = await confluent<{ messages: Message[] }>('consume', {

@@ -74,6 +74,7 @@ def consume(a):
     out = []
     eof = set()
     deadline = time.time() + a.get('timeout', 30)
+    want += 1 if 'seek' in a else 0
     while len(out) < want and time.time() < deadline:
         msg = c.poll(0.5)
         if msg is None:
@@ -85,6 +86,11 @@ def consume(a):
                     break
                 continue
             raise KafkaException(msg.error())
+        if 'seek' in a and not out:
+            # Seek once the partition is being fetched: drop this message, continue there.
+            c.seek(TopicPartition(topic, msg.partition(), int(a['seek'][str(msg.partition())])))
+            out.append({'seeked_from': msg.offset()})
+            continue
         out.append({
             'partition': msg.partition(),
             'offset': msg.offset(),
@@ -94,6 +100,8 @@ def consume(a):
             'headers': {k: s(v) for k, v in (msg.headers() or [])},
         })
     c.close()
+    if 'seek' in a:
+        return {'seeked_from': out[0]['seeked_from'] if out else None, 'messages': out[1:]}
     return {'messages': out}
 
 

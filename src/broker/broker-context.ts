@@ -11,6 +11,8 @@ export interface BrokerContext {
   logger: Logger;
   /** Addresses given to clients (advertised.listeners, else as bound); empty until bound. */
   advertisedListeners(): readonly ListenerAddress[];
+  /** The log dirs in use, as absolute paths (a temporary one when startBroker made it). */
+  logDirs: readonly string[];
   /** The cluster id from meta.properties, stable across restarts. */
   clusterId: string;
   /** The metadata image and the operations that change it (topics, configs, producer ids). */

@@ -2,7 +2,7 @@
 // bind the listeners with the handler registry behind them.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ClusterMetadata,
   PartitionLogMetadataStore,
@@ -64,7 +64,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const ownsDataDir = options.dataDir === undefined && !props.has('log.dirs');
   const dataDir = ownsDataDir ? await mkdtemp(join(tmpdir(), 'rivulet-')) : config.logDirs[0]!;
   if (!ownsDataDir) await Promise.all(config.logDirs.map((d) => mkdir(d, { recursive: true })));
-  const logDirs = ownsDataDir ? [dataDir] : config.logDirs;
+  const logDirs = (ownsDataDir ? [dataDir] : config.logDirs).map((d) => resolve(d));
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
   let data: DataPlane | undefined;
@@ -82,6 +82,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       config,
       logger,
       advertisedListeners: () => advertised,
+      logDirs,
       clusterId,
       metadata,
       replicas: data.replicas,

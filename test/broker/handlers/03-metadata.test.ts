@@ -126,3 +126,39 @@ test('topics, their ids and the cluster id survive a restart', async () => {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('auto-created coordinator topics get their own partition counts and configs', async () => {
+  const b = await broker({
+    config: { 'offsets.topic.num.partitions': 4, 'transaction.state.log.num.partitions': 2 },
+  });
+  const client = await requestClient(b.port);
+  const res = await client.request(
+    3,
+    12,
+    request([topic('__consumer_offsets'), topic('__transaction_state')]),
+  );
+  assert.deepEqual(
+    res.topics.map((t: { name: string; isInternal: boolean; partitions: unknown[] }) => [
+      t.name,
+      t.isInternal,
+      t.partitions.length,
+    ]),
+    [
+      ['__consumer_offsets', true, 4],
+      ['__transaction_state', true, 2],
+    ],
+  );
+  const configs = await client.request(32, 4, {
+    resources: [
+      {
+        resourceType: 2,
+        resourceName: '__consumer_offsets',
+        configurationKeys: ['cleanup.policy'],
+      },
+    ],
+    includeSynonyms: false,
+    includeDocumentation: false,
+  });
+  assert.equal(configs.results[0].configs[0].value, 'compact');
+  client.close();
+});

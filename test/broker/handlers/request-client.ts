@@ -22,6 +22,10 @@ export interface RequestClient {
 export async function requestClient(port: number, clientId = 'test'): Promise<RequestClient> {
   const raw = await rawClient(port);
   let correlationId = 0;
+  // Responses arrive in request order, so the n-th request's answer is the n-th frame.
+  let sent = 0;
+  // rawClient wakes one waiter at a time, so waits are chained.
+  let reading: Promise<unknown> = Promise.resolve();
   return {
     raw,
     request: async <T>(apiKey: number, apiVersion: number, body: unknown): Promise<T> => {
@@ -40,9 +44,11 @@ export async function requestClient(port: number, clientId = 'test'): Promise<Re
       );
       api.encodeRequest!(w, apiVersion, body);
       w.patchInt32(size, w.length - 4);
-      const index = raw.frames.length;
+      const index = sent++;
       raw.socket.write(w.toBuffer());
-      const frames = await raw.waitFrames(index + 1);
+      const wait = reading.then(() => raw.waitFrames(index + 1));
+      reading = wait.catch(() => undefined);
+      const frames = await wait;
       const r = new Reader(frames[index]!);
       const header = decodeResponseHeader(r, responseHeaderVersion(apiKey, apiVersion));
       if (header.correlationId !== id) throw new Error(`correlation ${header.correlationId}`);

@@ -207,3 +207,25 @@ test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append
   await rm.close();
   await logs.close();
 });
+
+test('LogAppendTime topics stamp the append time and skip the timestamp window', async () => {
+  const overrides = new Map([['message.timestamp.type', 'LogAppendTime']]);
+  const { rm, logs } = await setup(new MemoryFileSystem(), overrides);
+  const before = Date.now();
+  const r = await append(rm, batch(['a'], { ts: 5 }));
+  assert.equal(r.error, null);
+  assert.ok(r.logAppendTimeMs >= before);
+  const read = {
+    topic: 't',
+    partition: 0,
+    fetchOffset: 0,
+    maxBytes: 1 << 20,
+    currentLeaderEpoch: -1,
+  };
+  const [a] = await rm.fetch([read], fetchOpts);
+  const h = new BatchHeader(a!.records, 0);
+  assert.equal(Number(h.maxTimestamp), r.logAppendTimeMs);
+  assert.equal(h.isLogAppendTime, true);
+  await rm.close();
+  await logs.close();
+});

@@ -229,3 +229,26 @@ test('LogAppendTime topics stamp the append time and skip the timestamp window',
   await rm.close();
   await logs.close();
 });
+
+test('logs of a recreated topic start empty; logs the metadata lacks are deleted', async () => {
+  const fs = new MemoryFileSystem();
+  const first = await setup(fs);
+  await append(first.rm, batch(['old']), 0);
+  await append(first.rm, batch(['old']), 1);
+  await first.rm.close();
+  await first.logs.close();
+  const logs = await LogManager.open({ logDirs: ['/data'], fs });
+  const rm = new ReplicaManager({ logs, broker });
+  const spec = {
+    topic: 't',
+    partition: 0,
+    topicId: '00000000-0000-0000-0000-000000000002',
+    leaderEpoch: 0,
+  };
+  const p = await rm.ensurePartition(spec);
+  assert.equal(p.highWatermark, 0);
+  assert.deepEqual(await rm.deleteStrayLogs(), ['t-1']);
+  assert.equal(logs.getLog('t', 1), undefined);
+  await rm.close();
+  await logs.close();
+});

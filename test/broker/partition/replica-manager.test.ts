@@ -252,3 +252,17 @@ test('logs of a recreated topic start empty; logs the metadata lacks are deleted
   await rm.close();
   await logs.close();
 });
+
+test('a segment roll snapshots producer state; the two newest snapshots are kept', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs, new Map([['segment.bytes', '200']]));
+  for (let seq = 0; seq < 8; seq++) {
+    assert.equal((await append(rm, batch(['v'.repeat(60)], { pid: 5n, seq }))).error, null);
+  }
+  const snapshots = (await fs.readdir('/data/t-0')).filter((n) => n.endsWith('.snapshot'));
+  assert.equal(snapshots.length, 2);
+  const newest = Number(snapshots.sort().at(-1)!.slice(0, 20));
+  assert.ok(newest > 0 && newest <= 8);
+  await rm.close();
+  await logs.close();
+});

@@ -65,6 +65,12 @@ export interface ProducerIdBlock {
   size: number;
 }
 
+/**
+ * The most partitions one operation may create, as in Kafka's controller (its records must fit
+ * one batch): it also keeps a single request from building an unbounded batch in memory.
+ */
+export const MAX_PARTITIONS_PER_OPERATION = 10_000;
+
 /** Producer ids handed out per ProducerIdsRecord, as Kafka's controller does. */
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
 
@@ -156,12 +162,14 @@ export class ClusterMetadata {
       const results: CreateTopicResult[] = [];
       const taken = new Set(this.image.topics().map((t) => collisionKey(t.name)));
       const pending = new Set<string>();
+      let budget = MAX_PARTITIONS_PER_OPERATION;
       for (const spec of topics) {
-        const problem = this.checkNewTopic(spec, taken, pending);
+        const problem = this.checkNewTopic(spec, taken, pending) ?? tooMany(spec, budget);
         if (problem !== null) {
           results.push(problem);
           continue;
         }
+        budget -= spec.assignments?.length ?? spec.numPartitions;
         taken.add(collisionKey(spec.name));
         pending.add(spec.name);
         const topicRecords = this.newTopicRecords(spec);
@@ -314,6 +322,10 @@ export class ClusterMetadata {
         const why = `Topic already has ${current} partition(s).`;
         return { ...none, result: fail(ErrorCode.INVALID_PARTITIONS, why) };
       }
+      if (totalCount - current > MAX_PARTITIONS_PER_OPERATION) {
+        const why = `At most ${MAX_PARTITIONS_PER_OPERATION} partitions can be added in one operation.`;
+        return { ...none, result: fail(ErrorCode.INVALID_PARTITIONS, why) };
+      }
       const rf = topic.partitions[0]?.replicas.length ?? 1;
       let assignments = options.assignments ?? null;
       if (assignments !== null) {
@@ -408,6 +420,13 @@ export class ClusterMetadata {
       }
     }
   }
+}
+
+function tooMany(spec: NewTopic, budget: number): OperationResult | null {
+  const count = spec.assignments?.length ?? spec.numPartitions;
+  if (count <= budget) return null;
+  const why = `At most ${MAX_PARTITIONS_PER_OPERATION} partitions can be created in one operation.`;
+  return fail(ErrorCode.INVALID_PARTITIONS, why);
 }
 
 function partitionRecords(

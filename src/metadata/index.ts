@@ -2,6 +2,7 @@
 // that change it.
 export {
   ClusterMetadata,
+  MAX_PARTITIONS_PER_OPERATION,
   PRODUCER_ID_BLOCK_SIZE,
   type ClusterMetadataOptions,
   type ConfigChange,

@@ -67,6 +67,19 @@ test('createTopics validates names, counts and assignments, and commits the rest
     leaderEpoch: 0,
     partitionEpoch: 0,
   });
+  const huge = await metadata.createTopics([
+    { name: 'huge', numPartitions: 2 ** 31 - 1, replicationFactor: 1 },
+    { name: 'half1', numPartitions: 6000, replicationFactor: 1 },
+    { name: 'half2', numPartitions: 6000, replicationFactor: 1 },
+  ]);
+  assert.deepEqual(
+    huge.map((r) => r.errorCode),
+    [ErrorCode.INVALID_PARTITIONS, ErrorCode.NONE, ErrorCode.INVALID_PARTITIONS],
+  );
+  assert.equal(
+    (await metadata.createPartitions('a', 2 ** 31 - 1)).errorCode,
+    ErrorCode.INVALID_PARTITIONS,
+  );
   const dry = await metadata.createTopics(
     [{ name: 'dry', numPartitions: 1, replicationFactor: 1 }],
     {

@@ -3,7 +3,8 @@
 // - Unknown topics asked for by name are created when `auto.create.topics.enable` is on and
 //   (v4+) the request allows it, with `num.partitions` and `default.replication.factor`. The
 //   topic is created before answering, so the client sees it at once.
-// - v10+ may ask by topic id (name null): unknown ids get UNKNOWN_TOPIC_ID.
+// - v12+ may ask by topic id (name null): unknown ids get UNKNOWN_TOPIC_ID (v10-11 cannot:
+//   INVALID_REQUEST).
 // - Brokers: this node at the advertised address of the listener the request came in on.
 //   Leader = this node, leader epoch >= 0 (clients drop cached epochs on -1).
 // - Topic ids (v10+) are the real, stable ids from the metadata log; librdkafka uses Fetch
@@ -64,7 +65,17 @@ async function describeRequested(
   const image = broker.metadata.image;
   const out: (ResponseTopic | string)[] = [];
   const toCreate: string[] = [];
+  const asked = new Set<string>();
   for (const { name, topicId } of request.topics ?? []) {
+    // Like Kafka, each topic is answered once however often it is asked for.
+    const key = name ?? `id:${topicId}`;
+    if (asked.has(key)) continue;
+    asked.add(key);
+    if (name === null && version < 12) {
+      // Topic ids in requests arrive with v12; before it the answer cannot carry a null name.
+      out.push(topicError(ErrorCode.INVALID_REQUEST, '', topicId));
+      continue;
+    }
     if (name === null) {
       const topic = topicId === ZERO_UUID ? undefined : image.topicById(topicId);
       out.push(
@@ -80,7 +91,7 @@ async function describeRequested(
     } else if (topicNameProblem(name) !== null) {
       out.push(topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, name, ZERO_UUID));
     } else if (mayAutoCreate(broker, request, version)) {
-      if (!toCreate.includes(name)) toCreate.push(name);
+      toCreate.push(name);
       out.push(name);
     } else {
       out.push(topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, ZERO_UUID));

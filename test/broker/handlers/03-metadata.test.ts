@@ -27,7 +27,8 @@ const request = (topics: unknown, allow = true) => ({
 test('Metadata auto-creates a topic with num.partitions and answers it at once', async () => {
   const b = await broker({ config: { 'num.partitions': 3 } });
   const client = await requestClient(b.port);
-  const res = await client.request(3, 12, request([topic('orders')]));
+  const res = await client.request(3, 12, request([topic('orders'), topic('orders')]));
+  assert.equal(res.topics.length, 1);
   assert.equal(res.clusterId.length, 22);
   assert.equal(res.controllerId, 1);
   assert.deepEqual(res.brokers, [{ nodeId: 1, host: '127.0.0.1', port: b.port, rack: null }]);

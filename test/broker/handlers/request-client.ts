@@ -1,5 +1,7 @@
 // Sends typed requests over a real socket with the generated codecs and decodes the answers,
-// for protocol-level handler tests.
+// for protocol-level handler tests. Requests may be pipelined; answers are matched to
+// requests by correlation id, so a request that gets no answer (Produce acks=0) just stays
+// pending (and rejects when the connection closes).
 import {
   Reader,
   Writer,
@@ -19,13 +21,40 @@ export interface RequestClient {
   close(): void;
 }
 
+interface Pending {
+  resolve(frame: Buffer): void;
+  reject(err: unknown): void;
+}
+
 export async function requestClient(port: number, clientId = 'test'): Promise<RequestClient> {
   const raw = await rawClient(port);
   let correlationId = 0;
-  // Responses arrive in request order, so the n-th request's answer is the n-th frame.
-  let sent = 0;
-  // rawClient wakes one waiter at a time, so waits are chained.
-  let reading: Promise<unknown> = Promise.resolve();
+  const pending = new Map<number, Pending>();
+  let processed = 0;
+  let reading = false;
+
+  // One reader at a time: rawClient wakes a single waiter.
+  async function read(): Promise<void> {
+    if (reading) return;
+    reading = true;
+    try {
+      while (pending.size > 0) {
+        const frames = await raw.waitFrames(processed + 1);
+        while (processed < frames.length) {
+          const frame = frames[processed++]!;
+          const id = frame.readInt32BE(0);
+          pending.get(id)?.resolve(frame);
+          pending.delete(id);
+        }
+      }
+    } catch (err) {
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    } finally {
+      reading = false;
+    }
+  }
+
   return {
     raw,
     request: async <T>(apiKey: number, apiVersion: number, body: unknown): Promise<T> => {
@@ -44,14 +73,11 @@ export async function requestClient(port: number, clientId = 'test'): Promise<Re
       );
       api.encodeRequest!(w, apiVersion, body);
       w.patchInt32(size, w.length - 4);
-      const index = sent++;
+      const answer = new Promise<Buffer>((resolve, reject) => pending.set(id, { resolve, reject }));
       raw.socket.write(w.toBuffer());
-      const wait = reading.then(() => raw.waitFrames(index + 1));
-      reading = wait.catch(() => undefined);
-      const frames = await wait;
-      const r = new Reader(frames[index]!);
-      const header = decodeResponseHeader(r, responseHeaderVersion(apiKey, apiVersion));
-      if (header.correlationId !== id) throw new Error(`correlation ${header.correlationId}`);
+      void read();
+      const r = new Reader(await answer);
+      decodeResponseHeader(r, responseHeaderVersion(apiKey, apiVersion));
       return api.decodeResponse!(r, apiVersion) as T;
     },
     close: () => raw.socket.destroy(),

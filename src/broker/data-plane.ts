@@ -49,6 +49,12 @@ export async function openDataPlane(
     fetchSessionSlots: Number(v['max.incremental.fetch.session.cache.slots']),
   });
   const unsubscribe = await syncWithMetadata(replicas, options.metadata);
+  const strays = await replicas.deleteStrayLogs();
+  if (strays.length > 0) {
+    options.logger.warn(
+      `deleted logs of partitions the metadata does not have: ${strays.join(', ')}`,
+    );
+  }
   logs.startBackgroundJobs();
   // Kafka's producer.id.expiration.check.interval.ms default; the check is cheap.
   const expirationMs = Number(v['producer.id.expiration.ms']);

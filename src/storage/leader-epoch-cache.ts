@@ -49,15 +49,18 @@ export class LeaderEpochCache {
 
   /**
    * Kafka's endOffsetFor: the largest epoch <= `epoch` and the offset where it ended (the next
-   * epoch's start, or the log end for the latest); (-1, -1) when `epoch` precedes them all.
+   * epoch's start, or the log end for the latest epoch). An epoch newer than every known one
+   * gives (-1, -1); one older than every known one gives itself with the first epoch's start
+   * (its records are gone; a follower continues from there).
    */
   endOffsetFor(epoch: number, logEndOffset: number): { epoch: number; endOffset: number } {
+    if (epoch < 0) return { epoch: -1, endOffset: -1 };
     if (epoch === this.latestEpoch) return { epoch, endOffset: logEndOffset };
-    let found = -1;
-    for (let i = 0; i < this.entries.length; i++) if (this.entries[i]!.epoch <= epoch) found = i;
-    if (found < 0) return { epoch: -1, endOffset: -1 };
-    const next = this.entries[found + 1];
-    return { epoch: this.entries[found]!.epoch, endOffset: next?.startOffset ?? logEndOffset };
+    const higher = this.entries.findIndex((e) => e.epoch > epoch);
+    if (higher < 0) return { epoch: -1, endOffset: -1 };
+    const start = this.entries[higher]!.startOffset;
+    if (higher === 0) return { epoch, endOffset: start };
+    return { epoch: this.entries[higher - 1]!.epoch, endOffset: start };
   }
 
   private write(): Promise<void> {

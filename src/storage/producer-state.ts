@@ -2,7 +2,8 @@
 // and offsets of its last five batches, so a retried batch is recognised (and answered with the
 // offsets it got the first time) and a gap in sequences is refused. The rules follow Kafka 4.x
 // (ProducerAppendInfo): a new epoch must start at sequence 0, an older epoch is fenced, and a
-// producer the partition does not know must start at 0 too.
+// producer the partition does not know is accepted at any sequence (its records may have been
+// removed by retention or DeleteRecords), so UNKNOWN_PRODUCER_ID is never answered.
 import { BatchHeader } from '../protocol/records/batch-header.js';
 
 /** Kafka keeps this many batches per producer for duplicate detection. */
@@ -32,7 +33,7 @@ export type SequenceCheck =
   | { kind: 'duplicate'; firstOffset: number; lastOffset: number }
   | {
       kind: 'error';
-      error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_PRODUCER_EPOCH' | 'UNKNOWN_PRODUCER_ID';
+      error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_PRODUCER_EPOCH';
       message: string;
     };
 
@@ -105,18 +106,13 @@ export class ProducerStateManager {
       };
     }
     if (b.producerEpoch !== epoch) {
-      if (b.baseSequence === 0) return { kind: 'append' };
-      if (entry !== undefined) {
-        return {
-          kind: 'error',
-          error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
-          message: `a new epoch ${b.producerEpoch} must start at sequence 0, not ${b.baseSequence}`,
-        };
-      }
+      // A new epoch must start at 0. A producer the partition does not know (its records
+      // expired or were deleted, or it is new) is accepted at any sequence, as in Kafka 4.
+      if (b.baseSequence === 0 || entry === undefined) return { kind: 'append' };
       return {
         kind: 'error',
-        error: 'UNKNOWN_PRODUCER_ID',
-        message: `no state for producer ${b.producerId}; sequence ${b.baseSequence} is not 0`,
+        error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+        message: `a new epoch ${b.producerEpoch} must start at sequence 0, not ${b.baseSequence}`,
       };
     }
     const last = entry!.batches[entry!.batches.length - 1]?.lastSequence ?? NO_SEQUENCE;

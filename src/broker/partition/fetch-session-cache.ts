@@ -142,6 +142,13 @@ export class FetchSessionCache {
     if (cached !== undefined) {
       cached.sentHighWatermark = answer.highWatermark;
       cached.sentLogStartOffset = answer.logStartOffset;
+      if (ctx.kind === 'incremental' && changed) {
+        // Answered partitions go to the back of the session, as in Kafka, so with a tight
+        // max_bytes the others get their turn in the next fetches.
+        const key = keyOf(p, ctx.session!.usesTopicIds);
+        ctx.session!.partitions.delete(key);
+        ctx.session!.partitions.set(key, cached);
+      }
     }
     return ctx.kind === 'full' || changed;
   }

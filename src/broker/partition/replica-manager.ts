@@ -100,6 +100,12 @@ export class ReplicaManager {
       if (spec.leaderEpoch > existing.leaderEpoch) await existing.becomeLeader(spec.leaderEpoch);
       return existing;
     }
+    // A log left by an earlier topic of the same name (deleted while this node was down)
+    // must not leak its records into the new topic.
+    const storedId = await this.options.logs.topicIdOf(spec.topic, spec.partition);
+    if (storedId !== undefined && storedId !== spec.topicId) {
+      await this.options.logs.deleteLog(spec.topic, spec.partition);
+    }
     const log = await this.options.logs.createLog(spec.topic, spec.partition, topic.settings.log, {
       topicId: spec.topicId,
     });
@@ -149,6 +155,20 @@ export class ReplicaManager {
       await p.close();
       await this.options.logs.deleteLog(topic, p.partition);
     }
+  }
+
+  /**
+   * Deletes the logs of partitions this node does not lead: strays of topics deleted while it
+   * was down. Called once the partitions of the metadata image are open.
+   */
+  async deleteStrayLogs(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const log of this.options.logs.allLogs()) {
+      if (this.getPartition(log.topic, log.partition) !== undefined) continue;
+      await this.options.logs.deleteLog(log.topic, log.partition);
+      removed.push(`${log.topic}-${log.partition}`);
+    }
+    return removed;
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
 import { requestClient } from './request-client.js';
-import { batch, createTopic, fetchBody, produceBody, valuesOf } from './data-helpers.js';
+import {
+  batch,
+  createTopic,
+  fetchBody,
+  produceBody,
+  sendWithoutResponse,
+  valuesOf,
+} from './data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
 const brokers: Broker[] = [];
@@ -73,9 +80,11 @@ test('acks=0 sends no response but appends, in order with later requests', async
   const { client } = await setup();
   await createTopic(client, 'p3');
   const before = client.raw.frames.length;
-  client
-    .request(0, 9, produceBody('p3', [{ index: 0, records: batch(['q']) }], { acks: 0 }))
-    .catch(() => {});
+  sendWithoutResponse(client, {
+    apiKey: 0,
+    apiVersion: 9,
+    body: produceBody('p3', [{ index: 0, records: batch(['q']) }], { acks: 0 }),
+  });
   const res = await client.request(
     1,
     12,

@@ -1,6 +1,10 @@
 // Shared steps of the data-path handler tests: create a topic through Metadata auto-creation,
 // build batches, produce and fetch with the generated codecs over a real socket.
 import {
+  Writer,
+  apiByKey,
+  createRequestHeader,
+  writeRequestHeader,
   encodeRecordBatchSync,
   splitRecordBatches,
   decodeRecordBatchSync,
@@ -116,4 +120,25 @@ export function valuesOf(records: Buffer | null): string[] {
     for (const r of decodeRecordBatchSync(b).records) out.push(r.value?.toString() ?? '');
   }
   return out;
+}
+
+/** Writes a request that gets no response (Produce with acks=0) past the client's counters. */
+export function sendWithoutResponse(
+  client: RequestClient,
+  request: { apiKey: number; apiVersion: number; body: unknown },
+): void {
+  const w = new Writer();
+  const size = w.reserveInt32();
+  writeRequestHeader(
+    w,
+    createRequestHeader({
+      requestApiKey: request.apiKey,
+      requestApiVersion: request.apiVersion,
+      correlationId: 999_999,
+      clientId: 'test',
+    }),
+  );
+  apiByKey(request.apiKey)!.encodeRequest!(w, request.apiVersion, request.body);
+  w.patchInt32(size, w.length - 4);
+  client.raw.socket.write(w.toBuffer());
 }

@@ -77,3 +77,29 @@ test('zstd needs produce v7; compacted topics need keys, even compressed', async
   assert.equal((await validateKeys(zstd))?.error, 'INVALID_RECORD');
   assert.equal(await validateKeys(batch({}, 'key')), null);
 });
+
+test('fuzz: mutated and garbage batches never throw, with or without a valid CRC', async () => {
+  let seed = 12345;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const { crc32c } = await import('../../../src/util/crc32c.js');
+  const base = batch();
+  for (let i = 0; i < 400; i++) {
+    const b = Buffer.from(base);
+    const flips = 1 + Math.floor(random() * 4);
+    for (let f = 0; f < flips; f++) b[Math.floor(random() * b.length)] = Math.floor(random() * 256);
+    // Every other case gets a CRC that matches the damage, so later checks are reached too.
+    if (i % 2 === 0) b.writeUInt32BE(crc32c(b.subarray(21)), 17);
+    if (i % 4 === 0) b.writeInt8(2, 16);
+    const r = validateBatch(b, options({ cleanupPolicy: 'compact' }));
+    if (r.error === null) await validateKeys(b);
+    // Compressed regions of garbage: the attributes select a codec over random bytes.
+    const g = Buffer.from(base);
+    for (let k = 61; k < g.length; k++) g[k] = Math.floor(random() * 256);
+    g.writeInt16BE(Math.floor(random() * 5), 21);
+    g.writeUInt32BE(crc32c(g.subarray(21)), 17);
+    if (validateBatch(g, options()).error === null) {
+      const keys = await validateKeys(g);
+      assert.ok(keys === null || keys.error !== null);
+    }
+  }
+});

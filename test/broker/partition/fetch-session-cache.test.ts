@@ -50,9 +50,22 @@ test('epoch 0 creates a session; incremental fetches carry only what changed', (
   assert.equal(cache.answer(inc, inc.partitions[0]!, answer), false);
   assert.equal(cache.answer(inc, inc.partitions[1]!, { ...answer, recordBytes: 100 }), true);
   assert.equal(cache.answer(inc, inc.partitions[0]!, { ...answer, highWatermark: 11 }), true);
-  const forgot = cache.newContext({
+  // Partition 1 and then 0 were answered, so they moved to the back in that order.
+  const order = cache.newContext({
     sessionId: full.sessionId,
     sessionEpoch: 2,
+    partitions: [],
+    forgotten: [],
+    usesTopicIds: false,
+  });
+  assert.ok(order.kind === 'incremental');
+  assert.deepEqual(
+    order.partitions.map((p) => p.partition),
+    [1, 0],
+  );
+  const forgot = cache.newContext({
+    sessionId: full.sessionId,
+    sessionEpoch: 3,
     partitions: [],
     forgotten: [part(0)],
     usesTopicIds: false,

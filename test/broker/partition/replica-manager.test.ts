@@ -126,8 +126,9 @@ test('idempotent produce: retries are answered with the first offsets; gaps are 
     (await append(rm, batch(['z'], { pid: 5n, seq: 9 }))).error,
     'OUT_OF_ORDER_SEQUENCE_NUMBER',
   );
-  assert.equal((await append(rm, batch(['z'], { pid: 6n, seq: 4 }))).error, 'UNKNOWN_PRODUCER_ID');
-  assert.equal(rm.getPartition('t', 0)!.highWatermark, 3);
+  // Kafka 4 accepts a producer it has no state for at any sequence.
+  assert.equal((await append(rm, batch(['z'], { pid: 6n, seq: 4 }))).baseOffset, 3);
+  assert.equal(rm.getPartition('t', 0)!.highWatermark, 4);
   await rm.close();
   await logs.close();
 });
@@ -204,6 +205,65 @@ test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append
   assert.equal((await append(rm, batch(['b']))).error, 'KAFKA_STORAGE_ERROR');
   const next = await append(rm, batch(['c']));
   assert.deepEqual([next.error, next.baseOffset], [null, 1]);
+  await rm.close();
+  await logs.close();
+});
+
+test('LogAppendTime topics stamp the append time and skip the timestamp window', async () => {
+  const overrides = new Map([['message.timestamp.type', 'LogAppendTime']]);
+  const { rm, logs } = await setup(new MemoryFileSystem(), overrides);
+  const before = Date.now();
+  const r = await append(rm, batch(['a'], { ts: 5 }));
+  assert.equal(r.error, null);
+  assert.ok(r.logAppendTimeMs >= before);
+  const read = {
+    topic: 't',
+    partition: 0,
+    fetchOffset: 0,
+    maxBytes: 1 << 20,
+    currentLeaderEpoch: -1,
+  };
+  const [a] = await rm.fetch([read], fetchOpts);
+  const h = new BatchHeader(a!.records, 0);
+  assert.equal(Number(h.maxTimestamp), r.logAppendTimeMs);
+  assert.equal(h.isLogAppendTime, true);
+  await rm.close();
+  await logs.close();
+});
+
+test('logs of a recreated topic start empty; logs the metadata lacks are deleted', async () => {
+  const fs = new MemoryFileSystem();
+  const first = await setup(fs);
+  await append(first.rm, batch(['old']), 0);
+  await append(first.rm, batch(['old']), 1);
+  await first.rm.close();
+  await first.logs.close();
+  const logs = await LogManager.open({ logDirs: ['/data'], fs });
+  const rm = new ReplicaManager({ logs, broker });
+  const spec = {
+    topic: 't',
+    partition: 0,
+    topicId: '00000000-0000-0000-0000-000000000002',
+    leaderEpoch: 0,
+  };
+  const p = await rm.ensurePartition(spec);
+  assert.equal(p.highWatermark, 0);
+  assert.deepEqual(await rm.deleteStrayLogs(), ['t-1']);
+  assert.equal(logs.getLog('t', 1), undefined);
+  await rm.close();
+  await logs.close();
+});
+
+test('a segment roll snapshots producer state; the two newest snapshots are kept', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs, new Map([['segment.bytes', '200']]));
+  for (let seq = 0; seq < 8; seq++) {
+    assert.equal((await append(rm, batch(['v'.repeat(60)], { pid: 5n, seq }))).error, null);
+  }
+  const snapshots = (await fs.readdir('/data/t-0')).filter((n) => n.endsWith('.snapshot'));
+  assert.equal(snapshots.length, 2);
+  const newest = Number(snapshots.sort().at(-1)!.slice(0, 20));
+  assert.ok(newest > 0 && newest <= 8);
   await rm.close();
   await logs.close();
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createHandlerRegistry, type BrokerContext } from '../../../src/broker/index.js';
 import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { silentLogger } from '../../../src/broker/logger.js';
+import { openDataPlane } from '../../../src/broker/data-plane.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 import {
   Reader,
@@ -129,6 +130,7 @@ test('mutated requests that decode are always answered', async () => {
       [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }],
       new Map(),
     );
+    const data = await openDataPlane(config, { logDirs: [dir], metadata, logger: silentLogger });
     await metadata.createTopics([{ name: 'a', numPartitions: 2, replicationFactor: 1 }]);
     const broker: BrokerContext = {
       config,
@@ -137,6 +139,7 @@ test('mutated requests that decode are always answered', async () => {
       logDirs: [dir],
       clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
       metadata,
+      replicas: data.replicas,
     };
     const registry = createHandlerRegistry(broker);
     const next = random(42);
@@ -197,6 +200,7 @@ test('mutated requests that decode are always answered', async () => {
       }
     }
     assert.ok(decoded > 300, `only ${decoded} mutated requests decoded`);
+    await data.close();
     await metadata.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -74,6 +74,7 @@ def consume(a):
     out = []
     eof = set()
     deadline = time.time() + a.get('timeout', 30)
+    want += 1 if 'seek' in a else 0
     while len(out) < want and time.time() < deadline:
         msg = c.poll(0.5)
         if msg is None:
@@ -85,6 +86,11 @@ def consume(a):
                     break
                 continue
             raise KafkaException(msg.error())
+        if 'seek' in a and not out:
+            # Seek once the partition is being fetched: drop this message, continue there.
+            c.seek(TopicPartition(topic, msg.partition(), int(a['seek'][str(msg.partition())])))
+            out.append({'seeked_from': msg.offset()})
+            continue
         out.append({
             'partition': msg.partition(),
             'offset': msg.offset(),
@@ -94,6 +100,8 @@ def consume(a):
             'headers': {k: s(v) for k, v in (msg.headers() or [])},
         })
     c.close()
+    if 'seek' in a:
+        return {'seeked_from': out[0]['seeked_from'] if out else None, 'messages': out[1:]}
     return {'messages': out}
 
 
@@ -126,8 +134,9 @@ def admin(a):
         out = {}
         for r, f in fs.items():
             for k, e in f.result().items():
-                out[k] = {'value': e.value, 'source': e.source, 'default': e.is_default,
-                          'read_only': e.is_read_only}
+                source = getattr(e.source, 'value', e.source)
+                out[k] = {'value': e.value, 'source': source, 'default': e.is_default,
+                          'read_only': e.is_read_only, 'sensitive': e.is_sensitive}
         return out
     if op == 'alter_configs':
         res = ConfigResource(a.get('type', 'topic'), a['name'], set_config=a['config'])
@@ -144,7 +153,58 @@ def err_name(future):
         return e.args[0].name()
 
 
-OPS = {'produce': produce, 'consume': consume, 'admin': admin}
+def bench_produce(a):
+    """Produces `size`-byte values round-robin over `partitions` for `seconds`; reports MB/s
+    of acknowledged values and the produce()-to-delivery-report latency percentiles."""
+    conf = {'bootstrap.servers': a['bootstrap'], 'acks': 1, 'linger.ms': 5,
+            'compression.type': 'none', 'enable.idempotence': False,
+            'queue.buffering.max.kbytes': 65536, 'batch.size': 262144}
+    conf.update(a.get('config', {}))
+    p = Producer(conf)
+    value = b'x' * a['size']
+    partitions = a['partitions']
+    latencies = []
+    failed = [0]
+    last = [0.0]
+
+    def report(t0):
+        def on_delivery(err, msg):
+            now = time.perf_counter()
+            if err is not None:
+                failed[0] += 1
+                return
+            latencies.append(now - t0)
+            last[0] = now
+        return on_delivery
+
+    start = time.perf_counter()
+    end = start + a['seconds']
+    i = 0
+    while time.perf_counter() < end:
+        try:
+            p.produce(a['topic'], value=value, partition=i % partitions,
+                      on_delivery=report(time.perf_counter()))
+            i += 1
+        except BufferError:
+            p.poll(0.001)
+            continue
+        if i % 256 == 0:
+            p.poll(0)
+    p.flush(30)
+    latencies.sort()
+    n = len(latencies)
+    elapsed = (last[0] or time.perf_counter()) - start
+    return {
+        'delivered': n,
+        'failed': failed[0],
+        'mb_per_sec': n * a['size'] / elapsed / 1e6 if n else 0,
+        'p50_ms': latencies[n // 2] * 1000 if n else None,
+        'p99_ms': latencies[min(n - 1, int(n * 0.99))] * 1000 if n else None,
+    }
+
+
+OPS = {'produce': produce, 'consume': consume, 'admin': admin,
+       'bench_produce': bench_produce}
 
 if __name__ == '__main__':
     result = OPS[sys.argv[1]](json.loads(sys.argv[2]))

@@ -1,0 +1,86 @@
+// Produce throughput and latency: 1 KiB records, 8 partitions, acks=1, no compression, from
+// our raw-protocol load generator and from librdkafka (confluent-kafka-python), against the
+// null server (network only), the stub (network + codecs, nothing stored) and the broker, in
+// the same run. Ratios are against the null server (raw) and the stub (librdkafka, which
+// needs ApiVersions and Metadata answered). Target: broker >= 0.6 of the null server.
+import { confluent } from '../../test/interop/support/clients.js';
+import { nullProduceResponseBody, type LoadResult } from './support/produce-load.js';
+import { inWorker } from './support/load-worker.js';
+import { createTopic, fmt, startNullServer, startStubServer } from './support/servers.js';
+import { startBroker } from '../../src/index.js';
+
+const TOPIC = 'bench-produce';
+const PARTITIONS = 8;
+const ROUND_MS = 2000;
+const ROUNDS = 2;
+const LIBRDKAFKA_SECONDS = 4;
+
+interface Librdkafka {
+  delivered: number;
+  failed: number;
+  mb_per_sec: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+}
+
+function line(name: string, r: LoadResult, baseline: LoadResult | null): string {
+  const ratio =
+    baseline === null ? '(baseline)' : `${(r.mbPerSec / baseline.mbPerSec).toFixed(2)}x`;
+  const errors = r.errors > 0 ? `  ${r.errors} partition errors!` : '';
+  return `${name.padEnd(22)} ${fmt(r.mbPerSec).padStart(8)} MB/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  ${ratio}${errors}`;
+}
+
+const best = (a: LoadResult | null, b: LoadResult) =>
+  a === null || b.mbPerSec > a.mbPerSec ? b : a;
+
+async function main(): Promise<void> {
+  const nullServer = await startNullServer(nullProduceResponseBody(TOPIC, PARTITIONS));
+  const stub = await startStubServer(PARTITIONS);
+  const broker = await startBroker({ port: 0, config: { 'num.partitions': PARTITIONS } });
+  const brokerProblem = await createTopic(broker.port, TOPIC, PARTITIONS);
+  const results: Record<string, LoadResult | null> = { null: null, stub: null, broker: null };
+  try {
+    const load = (port: number) =>
+      inWorker('produce', { port, topic: TOPIC, durationMs: ROUND_MS });
+    await load(nullServer.port); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      results.null = best(results.null, await load(nullServer.port));
+      results.stub = best(results.stub, await load(stub.port));
+      if (brokerProblem === null) results.broker = best(results.broker, await load(broker.port));
+    }
+    console.log(
+      `raw generator (worker thread): 1 connection, 5 in flight, 8 x 16 x 1 KiB per request, best of ${ROUNDS} x ${ROUND_MS} ms`,
+    );
+    console.log(line('null server', results.null!, null));
+    console.log(line('stub (codecs only)', results.stub!, results.null));
+    if (results.broker !== null) console.log(line('broker', results.broker, results.null));
+    else console.log(`broker                 skipped: ${brokerProblem}`);
+
+    const rdkafka = async (port: number) =>
+      confluent<Librdkafka>(
+        'bench_produce',
+        {
+          bootstrap: `127.0.0.1:${port}`,
+          topic: TOPIC,
+          size: 1024,
+          partitions: PARTITIONS,
+          seconds: LIBRDKAFKA_SECONDS,
+        },
+        60_000,
+      );
+    const onStub = await rdkafka(stub.port);
+    const onBroker = brokerProblem === null ? await rdkafka(broker.port) : null;
+    const show = (name: string, r: Librdkafka, base: Librdkafka | null) =>
+      `${name.padEnd(22)} ${fmt(r.mb_per_sec).padStart(8)} MB/s  p50 ${fmt(r.p50_ms ?? NaN, 2)} ms  p99 ${fmt(r.p99_ms ?? NaN, 2)} ms  ${base === null ? '(baseline)' : `${(r.mb_per_sec / base.mb_per_sec).toFixed(2)}x`}${r.failed > 0 ? `  ${r.failed} failed!` : ''}`;
+    console.log(
+      `librdkafka (confluent-kafka-python): acks=1, linger.ms=5, ${LIBRDKAFKA_SECONDS} s`,
+    );
+    console.log(show('stub (codecs only)', onStub, null));
+    if (onBroker !== null) console.log(show('broker', onBroker, onStub));
+    else console.log(`broker                 skipped: ${brokerProblem}`);
+  } finally {
+    await Promise.all([nullServer.close(), stub.close(), broker.close()]);
+  }
+}
+
+await main();

@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LeaderEpochCache, MemoryFileSystem } from '../../src/storage/index.js';
+
+test('epochs are checkpointed and answer where each one ended', async () => {
+  const fs = new MemoryFileSystem();
+  await fs.mkdir('/p');
+  const cache = await LeaderEpochCache.load(fs, '/p', 0);
+  await cache.assign(2, 10);
+  await cache.assign(4, 30);
+  await cache.assign(3, 40); // older than the latest: ignored
+  const text = (await fs.readFile('/p/leader-epoch-checkpoint'))!.toString();
+  assert.equal(text, '0\n2\n2 10\n4 30\n');
+  const reloaded = await LeaderEpochCache.load(fs, '/p', 50);
+  assert.deepEqual(reloaded.endOffsetFor(4, 50), { epoch: 4, endOffset: 50 });
+  assert.deepEqual(reloaded.endOffsetFor(3, 50), { epoch: 2, endOffset: 30 });
+  assert.deepEqual(reloaded.endOffsetFor(2, 50), { epoch: 2, endOffset: 30 });
+  assert.deepEqual(reloaded.endOffsetFor(1, 50), { epoch: 1, endOffset: 10 });
+  assert.deepEqual(reloaded.endOffsetFor(9, 50), { epoch: -1, endOffset: -1 });
+  // Epochs starting past the log end (lost in a crash) are dropped on load.
+  const truncated = await LeaderEpochCache.load(fs, '/p', 20);
+  assert.deepEqual(truncated.list(), [{ epoch: 2, startOffset: 10 }]);
+});

@@ -16,6 +16,13 @@ import {
   type MetadataRecord,
 } from './records.js';
 import { collisionKey, topicNameProblem } from './topic-name.js';
+import {
+  assignmentProblem,
+  fail,
+  partitionRecords,
+  placeReplicas,
+  replicationFactorProblem,
+} from './topic-placement.js';
 
 export type MetadataListener = (change: MetadataChange) => void | Promise<void>;
 
@@ -75,7 +82,6 @@ export const MAX_PARTITIONS_PER_OPERATION = 10_000;
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
 
 const OK: OperationResult = { errorCode: ErrorCode.NONE, errorMessage: null };
-const fail = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage });
 
 export class ClusterMetadata {
   readonly image = new MetadataImage();
@@ -201,56 +207,16 @@ export class ClusterMetadata {
       const why = `Topic '${spec.name}' collides with an existing topic: '.' and '_' are interchangeable in topic names.`;
       return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, why);
     }
-    if (spec.assignments !== undefined) return this.checkAssignments(spec.assignments, 0);
+    if (spec.assignments !== undefined) {
+      return assignmentProblem(spec.assignments, {
+        firstPartition: 0,
+        liveBrokerIds: this.liveBrokerIds(),
+      });
+    }
     if (spec.numPartitions <= 0) {
       return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
     }
-    return this.checkReplicationFactor(spec.replicationFactor);
-  }
-
-  private checkReplicationFactor(replicationFactor: number): OperationResult | null {
-    if (replicationFactor <= 0) {
-      const why = 'Replication factor must be larger than 0.';
-      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, why);
-    }
-    const live = this.liveBrokerIds().length;
-    if (replicationFactor > live) {
-      const why = `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${live} broker(s) are registered.`;
-      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, why);
-    }
-    return null;
-  }
-
-  private checkAssignments(
-    assignments: readonly (readonly number[])[],
-    firstPartition: number,
-  ): OperationResult | null {
-    if (assignments.length === 0) {
-      return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The replica assignment is empty.');
-    }
-    const live = new Set(this.liveBrokerIds());
-    const size = assignments[0]!.length;
-    for (const [i, replicas] of assignments.entries()) {
-      const partition = firstPartition + i;
-      if (replicas.length === 0) {
-        const why = `The manual partition assignment includes an empty replica list for partition ${partition}.`;
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
-      }
-      if (new Set(replicas).size !== replicas.length) {
-        const why = `The manual partition assignment includes the broker ${replicas.join(', ')} more than once for partition ${partition}.`;
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
-      }
-      const unknown = replicas.find((id) => !live.has(id));
-      if (unknown !== undefined) {
-        const why = `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`;
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
-      }
-      if (replicas.length !== size) {
-        const why = `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is not consistent with previous partitions, which have ${size} replica(s).`;
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
-      }
-    }
-    return null;
+    return replicationFactorProblem(spec.replicationFactor, this.liveBrokerIds());
   }
 
   private newTopicRecords(spec: NewTopic): MetadataRecord[] {
@@ -261,25 +227,14 @@ export class ClusterMetadata {
     const records: MetadataRecord[] = [
       { type: MetadataRecordType.Topic, value: { name: spec.name, topicId } },
     ];
-    const assignments =
-      spec.assignments ?? this.assign(0, spec.numPartitions, spec.replicationFactor);
-    records.push(...partitionRecords(topicId, 0, assignments));
+    const { numPartitions: count, replicationFactor } = spec;
+    const placement = { first: 0, count, replicationFactor };
+    const assignments = spec.assignments ?? placeReplicas(placement, this.liveBrokerIds());
+    records.push(...partitionRecords(topicId, assignments, { firstPartition: 0 }));
     for (const [name, value] of spec.configs ?? []) {
       records.push(configRecord(ConfigResourceType.Topic, spec.name, name, value));
     }
     return records;
-  }
-
-  /** Round-robin replica placement over the live brokers, starting at the partition index. */
-  private assign(first: number, count: number, replicationFactor: number): number[][] {
-    const live = this.liveBrokerIds();
-    const out: number[][] = [];
-    for (let p = first; p < first + count; p++) {
-      const replicas: number[] = [];
-      for (let r = 0; r < replicationFactor; r++) replicas.push(live[(p + r) % live.length]!);
-      out.push(replicas);
-    }
-    return out;
   }
 
   /** Deletes topics by id; results in the same order. */
@@ -333,15 +288,20 @@ export class ClusterMetadata {
           const why = `Attempted to add ${totalCount - current} additional partition(s), but only ${assignments.length} assignment(s) were specified.`;
           return { ...none, result: fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why) };
         }
-        const problem = this.checkAssignments(assignments, current);
+        const problem = assignmentProblem(assignments, {
+          firstPartition: current,
+          liveBrokerIds: this.liveBrokerIds(),
+        });
         if (problem !== null) return { ...none, result: problem };
       } else {
-        const problem = this.checkReplicationFactor(rf);
+        const problem = replicationFactorProblem(rf, this.liveBrokerIds());
         if (problem !== null) return { ...none, result: problem };
-        assignments = this.assign(current, totalCount - current, rf);
+        const placement = { first: current, count: totalCount - current, replicationFactor: rf };
+        assignments = placeReplicas(placement, this.liveBrokerIds());
       }
       if (options.validateOnly) return { ...none, result: OK };
-      return { records: partitionRecords(topic.topicId, current, assignments), result: OK };
+      const records = partitionRecords(topic.topicId, assignments, { firstPartition: current });
+      return { records, result: OK };
     });
   }
 
@@ -427,31 +387,6 @@ function tooMany(spec: NewTopic, budget: number): OperationResult | null {
   if (count <= budget) return null;
   const why = `At most ${MAX_PARTITIONS_PER_OPERATION} partitions can be created in one operation.`;
   return fail(ErrorCode.INVALID_PARTITIONS, why);
-}
-
-function partitionRecords(
-  topicId: string,
-  first: number,
-  assignments: readonly (readonly number[])[],
-): MetadataRecord[] {
-  return assignments.map((replicas, i) => ({
-    type: MetadataRecordType.Partition,
-    value: {
-      partitionId: first + i,
-      topicId,
-      replicas: [...replicas],
-      isr: [...replicas],
-      removingReplicas: [],
-      addingReplicas: [],
-      leader: replicas[0]!,
-      leaderRecoveryState: 0,
-      leaderEpoch: 0,
-      partitionEpoch: 0,
-      directories: [],
-      eligibleLeaderReplicas: null,
-      lastKnownElr: null,
-    },
-  }));
 }
 
 function configRecord(

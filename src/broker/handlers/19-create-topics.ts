@@ -69,7 +69,8 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
             ctx.apiVersion >= 5 ? (r.topic.partitions[0]?.replicas.length ?? 0) : -1,
           configs:
             ctx.apiVersion >= 5
-              ? describeTopicConfigs(overrides, broker.config, null, {
+              ? describeTopicConfigs(overrides, broker.config, {
+                  names: null,
                   includeSynonyms: false,
                   includeDocumentation: false,
                 }).map(({ name, value, readOnly, configSource, isSensitive }) => ({

@@ -30,7 +30,7 @@ export const describeConfigsHandler: HandlerFactory = (broker) =>
     minVersion: 1,
     maxVersion: 4,
     handle: (request, ctx) => {
-      const options = {
+      const flags = {
         includeSynonyms: request.includeSynonyms,
         includeDocumentation: ctx.apiVersion >= 3 && request.includeDocumentation,
       };
@@ -57,7 +57,8 @@ export const describeConfigsHandler: HandlerFactory = (broker) =>
               const why = `Topic '${resourceName}' does not exist.`;
               return error(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, why);
             }
-            return result(describeTopicConfigs(topic.configs, broker.config, keys, options));
+            const options = { ...flags, names: keys };
+            return result(describeTopicConfigs(topic.configs, broker.config, options));
           }
           case ResourceType.Broker:
           case ResourceType.BrokerLogger: {
@@ -66,7 +67,7 @@ export const describeConfigsHandler: HandlerFactory = (broker) =>
               return error(ErrorCode.INVALID_REQUEST, why);
             }
             if (resourceType === ResourceType.BrokerLogger) return result([]);
-            return result(describeBrokerConfigs(broker.config, keys, options));
+            return result(describeBrokerConfigs(broker.config, { ...flags, names: keys }));
           }
           default:
             return error(

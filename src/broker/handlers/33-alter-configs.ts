@@ -23,7 +23,11 @@ export const alterConfigsHandler: HandlerFactory = (broker) =>
       const responses = [];
       for (const { resourceType, resourceName, configs } of request.resources) {
         const names = configs.map((c) => c.name);
-        const target = resolveAlterTarget(broker, resourceType, resourceName, names);
+        const target = resolveAlterTarget(broker, {
+          resourceType,
+          resourceName,
+          configNames: names,
+        });
         let outcome;
         if ('errorCode' in target) {
           outcome = target;
@@ -34,7 +38,11 @@ export const alterConfigsHandler: HandlerFactory = (broker) =>
           };
         } else {
           const next = new Map(configs.map((c) => [c.name, c.value]));
-          outcome = await replaceTopicOverrides(broker, target, next, request.validateOnly);
+          outcome = await replaceTopicOverrides(broker, {
+            topic: target,
+            next,
+            validateOnly: request.validateOnly,
+          });
         }
         responses.push({ ...outcome, resourceType, resourceName });
       }

@@ -37,7 +37,11 @@ export const incrementalAlterConfigsHandler: HandlerFactory = (broker) =>
       const responses = [];
       for (const { resourceType, resourceName, configs } of request.resources) {
         const names = configs.map((c) => c.name);
-        const target = resolveAlterTarget(broker, resourceType, resourceName, names);
+        const target = resolveAlterTarget(broker, {
+          resourceType,
+          resourceName,
+          configNames: names,
+        });
         let outcome: AlterOutcome;
         if ('errorCode' in target) {
           outcome = target;
@@ -49,7 +53,11 @@ export const incrementalAlterConfigsHandler: HandlerFactory = (broker) =>
           outcome =
             'errorCode' in next
               ? next
-              : await replaceTopicOverrides(broker, target, next, request.validateOnly);
+              : await replaceTopicOverrides(broker, {
+                  topic: target,
+                  next,
+                  validateOnly: request.validateOnly,
+                });
         }
         responses.push({ ...outcome, resourceType, resourceName });
       }

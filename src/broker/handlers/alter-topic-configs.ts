@@ -19,10 +19,9 @@ const OK: AlterOutcome = { errorCode: ErrorCode.NONE, errorMessage: null };
  */
 export function resolveAlterTarget(
   broker: BrokerContext,
-  resourceType: number,
-  resourceName: string,
-  configNames: readonly string[],
+  resource: { resourceType: number; resourceName: string; configNames: readonly string[] },
 ): TopicImage | AlterOutcome {
+  const { resourceType, resourceName, configNames } = resource;
   if (resourceType === ResourceType.Broker || resourceType === ResourceType.BrokerLogger) {
     if (!isThisBroker(resourceName, broker.config.nodeId)) {
       const why = `Unexpected broker id, expected ${broker.config.nodeId} or empty string, but received ${resourceName}`;
@@ -50,10 +49,9 @@ export function resolveAlterTarget(
 /** Validates `next` as the topic's complete overrides and commits what differs. */
 export async function replaceTopicOverrides(
   broker: BrokerContext,
-  topic: TopicImage,
-  next: ReadonlyMap<string, string | null>,
-  validateOnly: boolean,
+  change: { topic: TopicImage; next: ReadonlyMap<string, string | null>; validateOnly: boolean },
 ): Promise<AlterOutcome> {
+  const { topic, next, validateOnly } = change;
   const checked = checkTopicOverrides([...next].map(([name, value]) => ({ name, value })));
   if ('errorCode' in checked) return checked;
   if (validateOnly) return OK;

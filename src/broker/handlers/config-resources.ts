@@ -63,6 +63,8 @@ export interface DescribedConfig {
 }
 
 export interface DescribeOptions {
+  /** The keys to describe (unknown ones are left out); null for all. */
+  names: readonly string[] | null;
   includeSynonyms: boolean;
   includeDocumentation: boolean;
 }
@@ -71,11 +73,10 @@ export interface DescribeOptions {
 export function describeTopicConfigs(
   overrides: ReadonlyMap<string, string>,
   broker: BrokerConfig,
-  names: readonly string[] | null,
   options: DescribeOptions,
 ): DescribedConfig[] {
   const out: DescribedConfig[] = [];
-  for (const name of names ?? topicConfigNames()) {
+  for (const name of options.names ?? topicConfigNames()) {
     const entry = describeTopicConfig(name, overrides, broker);
     const key = topicConfigKey(name);
     if (entry === undefined || key === undefined) continue;
@@ -109,11 +110,10 @@ const BROKER_KEYS: ReadonlyMap<string, ConfigKey> = new Map(
  */
 export function describeBrokerConfigs(
   broker: BrokerConfig,
-  names: readonly string[] | null,
   options: DescribeOptions,
 ): DescribedConfig[] {
   const out: DescribedConfig[] = [];
-  for (const name of names ?? [...BROKER_KEYS.keys()].sort()) {
+  for (const name of options.names ?? [...BROKER_KEYS.keys()].sort()) {
     const key = BROKER_KEYS.get(name);
     if (key === undefined) continue;
     const explicit = broker.explicit.get(name);

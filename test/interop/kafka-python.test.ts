@@ -4,22 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../src/index.js';
-import { builtInApis, missingApis } from './support/broker-apis.js';
 import { kafkaPython } from './support/clients.js';
-
-const apis = await builtInApis();
-const skipData =
-  missingApis(apis, { ApiVersions: 18, Metadata: 3, Produce: 0, Fetch: 1, ListOffsets: 2 }) ??
-  false;
-const skipAdmin =
-  missingApis(apis, {
-    ApiVersions: 18,
-    Metadata: 3,
-    CreateTopics: 19,
-    DeleteTopics: 20,
-    CreatePartitions: 37,
-    DescribeConfigs: 32,
-  }) ?? false;
 
 let broker: Broker;
 before(async () => {
@@ -35,7 +20,7 @@ interface Message {
   headers: Record<string, string>;
 }
 
-test('kafka-python produces and consumes with keys and headers', { skip: skipData }, async () => {
+test('kafka-python produces and consumes with keys and headers', async () => {
   const topic = 'kp-data';
   const messages = Array.from({ length: 50 }, (_, i) => ({
     key: `k${i}`,
@@ -75,46 +60,42 @@ test('kafka-python produces and consumes with keys and headers', { skip: skipDat
   assert.equal(new Set(got.map(key)).size, got.length, 'no duplicates');
 });
 
-test(
-  'kafka-python admin creates, lists, describes, extends and deletes topics',
-  { skip: skipAdmin },
-  async () => {
-    const bootstrap = broker.bootstrap;
-    const created = await kafkaPython<Record<string, number>>('admin', {
-      bootstrap,
-      op: 'create_topics',
-      topics: [{ name: 'kp-admin', partitions: 3, config: { 'retention.ms': '60000' } }],
-    });
-    assert.deepEqual(created, { 'kp-admin': 0 });
-    const listed = await kafkaPython<{ topics: string[] }>('admin', {
-      bootstrap,
-      op: 'list_topics',
-    });
-    assert.ok(listed.topics.includes('kp-admin'), JSON.stringify(listed));
-    const configs = await kafkaPython<Record<string, string>>('admin', {
-      bootstrap,
-      op: 'describe_configs',
-      name: 'kp-admin',
-    });
-    assert.equal(configs['retention.ms'], '60000');
-    assert.equal(configs['cleanup.policy'], 'delete');
-    const extended = await kafkaPython<Record<string, number>>('admin', {
-      bootstrap,
-      op: 'create_partitions',
-      topic: 'kp-admin',
-      count: 4,
-    });
-    assert.deepEqual(extended, { 'kp-admin': 0 });
-    const deleted = await kafkaPython<Record<string, number>>('admin', {
-      bootstrap,
-      op: 'delete_topics',
-      topics: ['kp-admin'],
-    });
-    assert.deepEqual(deleted, { 'kp-admin': 0 });
-    const after = await kafkaPython<{ topics: string[] }>('admin', {
-      bootstrap,
-      op: 'list_topics',
-    });
-    assert.ok(!after.topics.includes('kp-admin'));
-  },
-);
+test('kafka-python admin creates, lists, describes, extends and deletes topics', async () => {
+  const bootstrap = broker.bootstrap;
+  const created = await kafkaPython<Record<string, number>>('admin', {
+    bootstrap,
+    op: 'create_topics',
+    topics: [{ name: 'kp-admin', partitions: 3, config: { 'retention.ms': '60000' } }],
+  });
+  assert.deepEqual(created, { 'kp-admin': 0 });
+  const listed = await kafkaPython<{ topics: string[] }>('admin', {
+    bootstrap,
+    op: 'list_topics',
+  });
+  assert.ok(listed.topics.includes('kp-admin'), JSON.stringify(listed));
+  const configs = await kafkaPython<Record<string, string>>('admin', {
+    bootstrap,
+    op: 'describe_configs',
+    name: 'kp-admin',
+  });
+  assert.equal(configs['retention.ms'], '60000');
+  assert.equal(configs['cleanup.policy'], 'delete');
+  const extended = await kafkaPython<Record<string, number>>('admin', {
+    bootstrap,
+    op: 'create_partitions',
+    topic: 'kp-admin',
+    count: 4,
+  });
+  assert.deepEqual(extended, { 'kp-admin': 0 });
+  const deleted = await kafkaPython<Record<string, number>>('admin', {
+    bootstrap,
+    op: 'delete_topics',
+    topics: ['kp-admin'],
+  });
+  assert.deepEqual(deleted, { 'kp-admin': 0 });
+  const after = await kafkaPython<{ topics: string[] }>('admin', {
+    bootstrap,
+    op: 'list_topics',
+  });
+  assert.ok(!after.topics.includes('kp-admin'));
+});

@@ -6,39 +6,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import { startBroker, type Broker } from '../../src/index.js';
-import { builtInApis, missingApis } from './support/broker-apis.js';
 import { kcat } from './support/clients.js';
 
 const { Kafka, logLevel, ConfigResourceTypes } = kafkajs;
-
-const apis = await builtInApis();
-const skipAdmin =
-  missingApis(apis, {
-    ApiVersions: 18,
-    Metadata: 3,
-    CreateTopics: 19,
-    DeleteTopics: 20,
-    CreatePartitions: 37,
-    DescribeConfigs: 32,
-    AlterConfigs: 33,
-  }) ?? false;
-const skipProduce =
-  missingApis(apis, {
-    ApiVersions: 18,
-    Metadata: 3,
-    Produce: 0,
-    InitProducerId: 22,
-    ListOffsets: 2,
-    Fetch: 1,
-  }) ?? false;
-const skipDeleteRecords =
-  missingApis(apis, {
-    ApiVersions: 18,
-    Metadata: 3,
-    Produce: 0,
-    ListOffsets: 2,
-    DeleteRecords: 21,
-  }) ?? false;
 
 let broker: Broker;
 let kafka: InstanceType<typeof Kafka>;
@@ -63,7 +33,7 @@ async function withAdmin<T>(use: (admin: kafkajs.Admin) => Promise<T>): Promise<
   }
 }
 
-test('KafkaJS admin manages topics, partitions and configs', { skip: skipAdmin }, async () => {
+test('KafkaJS admin manages topics, partitions and configs', async () => {
   await withAdmin(async (admin) => {
     const created = await admin.createTopics({
       topics: [
@@ -119,91 +89,81 @@ test('KafkaJS admin manages topics, partitions and configs', { skip: skipAdmin }
   });
 });
 
-test(
-  'the KafkaJS idempotent producer writes what kcat reads back',
-  { skip: skipProduce },
-  async () => {
-    const topic = 'kjs-produce';
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const sent: { partition: number; baseOffset: string }[] = [];
-    try {
-      for (let round = 0; round < 3; round++) {
-        const result = await producer.send({
-          topic,
-          acks: -1,
-          messages: Array.from({ length: 10 }, (_, i) => ({
-            key: `r${round}-${i}`,
-            value: `value-${round}-${i}`,
-            partition: 0,
-            headers: { round: String(round) },
-          })),
-        });
-        sent.push(
-          ...result.map((r) => ({ partition: r.partition, baseOffset: r.baseOffset ?? '' })),
-        );
-      }
-    } finally {
-      await producer.disconnect();
-    }
-    assert.deepEqual(
-      sent.map((s) => s.baseOffset),
-      ['0', '10', '20'],
-    );
-
-    const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
-    const p0 = offsets.find((o) => o.partition === 0)!;
-    assert.deepEqual([p0.low, p0.high], ['0', '30']);
-
-    const out = await kcat(
-      ['-b', broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-J'],
-      undefined,
-      30_000,
-    );
-    const read = out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map(
-        (l) => JSON.parse(l) as { offset: number; key: string; payload: string; headers: string[] },
-      );
-    assert.equal(read.length, 30);
-    assert.deepEqual(read[13], {
-      ...read[13],
-      offset: 13,
-      key: 'r1-3',
-      payload: 'value-1-3',
-      headers: ['round', '1'],
-    });
-  },
-);
-
-test(
-  'KafkaJS finds offsets by timestamp and deletes records',
-  { skip: skipDeleteRecords },
-  async () => {
-    const topic = 'kjs-offsets';
-    const producer = kafka.producer();
-    await producer.connect();
-    const base = Date.now() - 100_000;
-    try {
-      await producer.send({
+test('the KafkaJS idempotent producer writes what kcat reads back', async () => {
+  const topic = 'kjs-produce';
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const sent: { partition: number; baseOffset: string }[] = [];
+  try {
+    for (let round = 0; round < 3; round++) {
+      const result = await producer.send({
         topic,
+        acks: -1,
         messages: Array.from({ length: 10 }, (_, i) => ({
-          value: `v${i}`,
-          partition: 1,
-          timestamp: String(base + i * 1000),
+          key: `r${round}-${i}`,
+          value: `value-${round}-${i}`,
+          partition: 0,
+          headers: { round: String(round) },
         })),
       });
-    } finally {
-      await producer.disconnect();
+      sent.push(...result.map((r) => ({ partition: r.partition, baseOffset: r.baseOffset ?? '' })));
     }
-    await withAdmin(async (admin) => {
-      const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, base + 4500);
-      assert.equal(byTime.find((o) => o.partition === 1)?.offset, '5');
-      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 1, offset: '3' }] });
-      const after = await admin.fetchTopicOffsets(topic);
-      const p1 = after.find((o) => o.partition === 1)!;
-      assert.deepEqual([p1.low, p1.high], ['3', '10']);
+  } finally {
+    await producer.disconnect();
+  }
+  assert.deepEqual(
+    sent.map((s) => s.baseOffset),
+    ['0', '10', '20'],
+  );
+
+  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  const p0 = offsets.find((o) => o.partition === 0)!;
+  assert.deepEqual([p0.low, p0.high], ['0', '30']);
+
+  const out = await kcat(
+    ['-b', broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-J'],
+    undefined,
+    30_000,
+  );
+  const read = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map(
+      (l) => JSON.parse(l) as { offset: number; key: string; payload: string; headers: string[] },
+    );
+  assert.equal(read.length, 30);
+  assert.deepEqual(read[13], {
+    ...read[13],
+    offset: 13,
+    key: 'r1-3',
+    payload: 'value-1-3',
+    headers: ['round', '1'],
+  });
+});
+
+test('KafkaJS finds offsets by timestamp and deletes records', async () => {
+  const topic = 'kjs-offsets';
+  const producer = kafka.producer();
+  await producer.connect();
+  const base = Date.now() - 100_000;
+  try {
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        value: `v${i}`,
+        partition: 1,
+        timestamp: String(base + i * 1000),
+      })),
     });
-  },
-);
+  } finally {
+    await producer.disconnect();
+  }
+  await withAdmin(async (admin) => {
+    const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, base + 4500);
+    assert.equal(byTime.find((o) => o.partition === 1)?.offset, '5');
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 1, offset: '3' }] });
+    const after = await admin.fetchTopicOffsets(topic);
+    const p1 = after.find((o) => o.partition === 1)!;
+    assert.deepEqual([p1.low, p1.high], ['3', '10']);
+  });
+});

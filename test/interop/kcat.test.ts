@@ -3,14 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../src/index.js';
-import { builtInApis, missingApis } from './support/broker-apis.js';
 import { kcat } from './support/clients.js';
-
-const apis = await builtInApis();
-const skipMetadata = missingApis(apis, { ApiVersions: 18, Metadata: 3 }) ?? false;
-const skipData =
-  missingApis(apis, { ApiVersions: 18, Metadata: 3, Produce: 0, Fetch: 1, ListOffsets: 2 }) ??
-  false;
 
 let broker: Broker;
 before(async () => {
@@ -67,32 +60,28 @@ async function consume(
     .map((l) => JSON.parse(l) as KcatMessage);
 }
 
-test(
-  'kcat -L lists the broker and auto-creates a topic with num.partitions',
-  { skip: skipMetadata },
-  async () => {
-    const md = await metadata(['-t', 'kcat-auto']);
-    assert.deepEqual(md.brokers, [{ id: 1, name: broker.bootstrap }]);
-    assert.equal(md.controllerid, 1);
-    const topic = md.topics.find((t) => t.topic === 'kcat-auto');
-    assert.ok(topic !== undefined && topic.error === undefined, JSON.stringify(md.topics));
-    assert.deepEqual(
-      topic.partitions.map((p) => [p.partition, p.leader]),
-      [
-        [0, 1],
-        [1, 1],
-        [2, 1],
-      ],
-    );
-    const all = await metadata([]);
-    assert.ok(
-      all.topics.some((t) => t.topic === 'kcat-auto'),
-      'listed among all topics',
-    );
-  },
-);
+test('kcat -L lists the broker and auto-creates a topic with num.partitions', async () => {
+  const md = await metadata(['-t', 'kcat-auto']);
+  assert.deepEqual(md.brokers, [{ id: 1, name: broker.bootstrap }]);
+  assert.equal(md.controllerid, 1);
+  const topic = md.topics.find((t) => t.topic === 'kcat-auto');
+  assert.ok(topic !== undefined && topic.error === undefined, JSON.stringify(md.topics));
+  assert.deepEqual(
+    topic.partitions.map((p) => [p.partition, p.leader]),
+    [
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ],
+  );
+  const all = await metadata([]);
+  assert.ok(
+    all.topics.some((t) => t.topic === 'kcat-auto'),
+    'listed among all topics',
+  );
+});
 
-test('kcat produces and consumes keys, values and headers', { skip: skipData }, async () => {
+test('kcat produces and consumes keys, values and headers', async () => {
   const topic = 'kcat-keys-headers';
   const input = ['k1:first', 'k2:second', ':no-key', 'k4:'].join('\n') + '\n';
   await kcat(
@@ -129,7 +118,7 @@ test('kcat produces and consumes keys, values and headers', { skip: skipData }, 
 });
 
 for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
-  test(`kcat produces and consumes with compression ${codec}`, { skip: skipData }, async () => {
+  test(`kcat produces and consumes with compression ${codec}`, async () => {
     const topic = `kcat-codec-${codec}`;
     const values = Array.from({ length: 200 }, (_, i) => `${codec}-${i}-${'x'.repeat(i % 50)}`);
     await kcat(

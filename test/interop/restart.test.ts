@@ -11,26 +11,10 @@ import {
   type CreateTopicsResponse,
   type ProduceResponse,
 } from '../../src/protocol/index.js';
-import { builtInApis, missingApis } from './support/broker-apis.js';
 import { confluent, kcat } from './support/clients.js';
 import { checkLogs } from './support/log-check.js';
 import { RawConnection } from './support/raw-connection.js';
 import { startRivulet } from './support/rivulet-process.js';
-
-const apis = await builtInApis();
-const skipGraceful =
-  missingApis(apis, {
-    ApiVersions: 18,
-    Metadata: 3,
-    Produce: 0,
-    Fetch: 1,
-    ListOffsets: 2,
-    CreateTopics: 19,
-    DescribeConfigs: 32,
-  }) ?? false;
-const skipCrash =
-  missingApis(apis, { ApiVersions: 18, Metadata: 3, Produce: 0, Fetch: 1, CreateTopics: 19 }) ??
-  false;
 
 interface Report {
   error: string | null;
@@ -67,76 +51,72 @@ async function readPartition(bootstrap: string, topic: string, partition: number
     .map((l) => JSON.parse(l) as { offset: number; key: string | null; payload: string });
 }
 
-test(
-  'SIGTERM, start again: topics, configs and every record are back',
-  { skip: skipGraceful },
-  async () => {
-    await withDataDir(async (dataDir) => {
-      const topic = 'restart-graceful';
-      let broker = await startRivulet(dataDir);
-      let bootstrap = broker.bootstrap;
-      try {
-        const created = await confluent('admin', {
-          bootstrap,
-          op: 'create_topics',
-          topics: [{ name: topic, partitions: 3, config: { 'retention.ms': '86400000' } }],
-        });
-        assert.deepEqual(created, { [topic]: null });
-        const messages = Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
-        const { reports } = await confluent<{ reports: Report[] }>('produce', {
-          bootstrap,
-          topic,
-          config: { acks: 'all' },
-          messages,
-        });
-        assert.equal(reports.filter((r) => r.error === null).length, 300);
-        assert.equal(await broker.stop('SIGTERM'), 0);
-        await access(join(dataDir, '.kafka_cleanshutdown'));
+test('SIGTERM, start again: topics, configs and every record are back', async () => {
+  await withDataDir(async (dataDir) => {
+    const topic = 'restart-graceful';
+    let broker = await startRivulet(dataDir);
+    let bootstrap = broker.bootstrap;
+    try {
+      const created = await confluent('admin', {
+        bootstrap,
+        op: 'create_topics',
+        topics: [{ name: topic, partitions: 3, config: { 'retention.ms': '86400000' } }],
+      });
+      assert.deepEqual(created, { [topic]: null });
+      const messages = Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
+      const { reports } = await confluent<{ reports: Report[] }>('produce', {
+        bootstrap,
+        topic,
+        config: { acks: 'all' },
+        messages,
+      });
+      assert.equal(reports.filter((r) => r.error === null).length, 300);
+      assert.equal(await broker.stop('SIGTERM'), 0);
+      await access(join(dataDir, '.kafka_cleanshutdown'));
 
-        broker = await startRivulet(dataDir);
-        bootstrap = broker.bootstrap;
-        const configs = await confluent<Record<string, { value: string }>>('admin', {
-          bootstrap,
-          op: 'describe_configs',
-          name: topic,
-        });
-        assert.equal(configs['retention.ms']?.value, '86400000');
-        const { messages: read } = await confluent<{ messages: Message[] }>('consume', {
-          bootstrap,
-          topic,
-          offsets: { 0: 0, 1: 0, 2: 0 },
-          count: 300,
-          stop_at_eof: true,
-        });
-        const byKey = new Map(reports.map((r) => [r.key, r]));
-        assert.equal(read.length, 300);
-        for (const m of read) {
-          const r = byKey.get(m.key);
-          assert.deepEqual(
-            [m.partition, m.offset, m.value],
-            [r?.partition, r?.offset, `v${m.key!.slice(1)}`],
-          );
-        }
-        // Appends continue after the recovered end.
-        const more = await confluent<{ reports: Report[] }>('produce', {
-          bootstrap,
-          topic,
-          config: { acks: 'all' },
-          messages: [{ key: 'after', value: 'restart', partition: 0 }],
-        });
-        const before = reports.filter((r) => r.partition === 0).length;
+      broker = await startRivulet(dataDir);
+      bootstrap = broker.bootstrap;
+      const configs = await confluent<Record<string, { value: string }>>('admin', {
+        bootstrap,
+        op: 'describe_configs',
+        name: topic,
+      });
+      assert.equal(configs['retention.ms']?.value, '86400000');
+      const { messages: read } = await confluent<{ messages: Message[] }>('consume', {
+        bootstrap,
+        topic,
+        offsets: { 0: 0, 1: 0, 2: 0 },
+        count: 300,
+        stop_at_eof: true,
+      });
+      const byKey = new Map(reports.map((r) => [r.key, r]));
+      assert.equal(read.length, 300);
+      for (const m of read) {
+        const r = byKey.get(m.key);
         assert.deepEqual(
-          more.reports.map((r) => [r.error, r.offset]),
-          [[null, before]],
+          [m.partition, m.offset, m.value],
+          [r?.partition, r?.offset, `v${m.key!.slice(1)}`],
         );
-      } finally {
-        await broker.stop('SIGTERM');
       }
-      const logs = await checkLogs(dataDir);
-      assert.deepEqual(logs.problems, []);
-    });
-  },
-);
+      // Appends continue after the recovered end.
+      const more = await confluent<{ reports: Report[] }>('produce', {
+        bootstrap,
+        topic,
+        config: { acks: 'all' },
+        messages: [{ key: 'after', value: 'restart', partition: 0 }],
+      });
+      const before = reports.filter((r) => r.partition === 0).length;
+      assert.deepEqual(
+        more.reports.map((r) => [r.error, r.offset]),
+        [[null, before]],
+      );
+    } finally {
+      await broker.stop('SIGTERM');
+    }
+    const logs = await checkLogs(dataDir);
+    assert.deepEqual(logs.problems, []);
+  });
+});
 
 interface Acked {
   partition: number;
@@ -182,68 +162,63 @@ async function produceUntilBroken(port: number, topic: string, partitions: numbe
   return { done: Promise.all(Array.from({ length: WINDOW }, one)), acked, sent, errors };
 }
 
-test(
-  'kill -9 while producing with acks=all: everything acknowledged survives',
-  { skip: skipCrash },
-  async () => {
-    await withDataDir(async (dataDir) => {
-      const topic = 'restart-crash';
-      const partitions = 2;
-      let broker = await startRivulet(dataDir);
-      try {
-        const conn = await RawConnection.open(broker.port);
-        const created = await conn.request<CreateTopicsResponse>(19, 7, {
-          topics: [
-            {
-              name: topic,
-              numPartitions: partitions,
-              replicationFactor: 1,
-              assignments: [],
-              configs: [],
-            },
-          ],
-          timeoutMs: 10_000,
-          validateOnly: false,
-        });
-        assert.equal(created.topics[0]?.errorCode, 0);
-        await conn.close();
+test('kill -9 while producing with acks=all: everything acknowledged survives', async () => {
+  await withDataDir(async (dataDir) => {
+    const topic = 'restart-crash';
+    const partitions = 2;
+    let broker = await startRivulet(dataDir);
+    try {
+      const conn = await RawConnection.open(broker.port);
+      const created = await conn.request<CreateTopicsResponse>(19, 7, {
+        topics: [
+          {
+            name: topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            assignments: [],
+            configs: [],
+          },
+        ],
+        timeoutMs: 10_000,
+        validateOnly: false,
+      });
+      assert.equal(created.topics[0]?.errorCode, 0);
+      await conn.close();
 
-        const load = await produceUntilBroken(broker.port, topic, partitions);
-        // Let acknowledgements accumulate, then crash with requests in flight.
-        while (load.acked.length < 50) await new Promise((resolve) => setTimeout(resolve, 10));
-        assert.equal(await broker.stop('SIGKILL'), null);
-        await load.done;
-        assert.deepEqual(load.errors, [], 'produce error codes before the crash');
+      const load = await produceUntilBroken(broker.port, topic, partitions);
+      // Let acknowledgements accumulate, then crash with requests in flight.
+      while (load.acked.length < 50) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(await broker.stop('SIGKILL'), null);
+      await load.done;
+      assert.deepEqual(load.errors, [], 'produce error codes before the crash');
 
-        broker = await startRivulet(dataDir);
-        for (let partition = 0; partition < partitions; partition++) {
-          const read = await readPartition(broker.bootstrap, topic, partition);
-          assert.deepEqual(
-            read.map((m) => m.offset),
-            read.map((_, i) => i),
-            `partition ${partition}: offsets are dense from 0`,
-          );
-          for (const m of read)
-            assert.ok(load.sent.has(m.payload), `unexpected record ${m.payload}`);
-          for (const a of load.acked.filter((x) => x.partition === partition)) {
-            const got = read
-              .slice(a.baseOffset, a.baseOffset + a.values.length)
-              .map((m) => m.payload);
-            assert.deepEqual(got, a.values, `acknowledged batch at ${partition}/${a.baseOffset}`);
-          }
+      broker = await startRivulet(dataDir);
+      for (let partition = 0; partition < partitions; partition++) {
+        const read = await readPartition(broker.bootstrap, topic, partition);
+        assert.deepEqual(
+          read.map((m) => m.offset),
+          read.map((_, i) => i),
+          `partition ${partition}: offsets are dense from 0`,
+        );
+        for (const m of read) assert.ok(load.sent.has(m.payload), `unexpected record ${m.payload}`);
+        for (const a of load.acked.filter((x) => x.partition === partition)) {
+          const got = read
+            .slice(a.baseOffset, a.baseOffset + a.values.length)
+            .map((m) => m.payload);
+          assert.deepEqual(got, a.values, `acknowledged batch at ${partition}/${a.baseOffset}`);
         }
-        // The recovered log takes new appends at its end.
-        const after = await produceUntilBroken(broker.port, topic, partitions);
-        while (after.acked.length < 4 && after.errors.length === 0) {
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        assert.deepEqual(after.errors, []);
-      } finally {
-        await broker.stop('SIGTERM');
       }
-      const logs = await checkLogs(dataDir);
-      assert.deepEqual(logs.problems, []);
-      assert.ok(logs.batches >= 50, `${logs.batches} batches`);
-    });
-  },
-);
+      // The recovered log takes new appends at its end.
+      const after = await produceUntilBroken(broker.port, topic, partitions);
+      while (after.acked.length < 4 && after.errors.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.deepEqual(after.errors, []);
+    } finally {
+      await broker.stop('SIGTERM');
+    }
+    const logs = await checkLogs(dataDir);
+    assert.deepEqual(logs.problems, []);
+    assert.ok(logs.batches >= 50, `${logs.batches} batches`);
+  });
+});

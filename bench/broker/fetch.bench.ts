@@ -4,6 +4,9 @@
 // pre-encoded response of the same size, in the same run. Target: broker >= 1 GB/s.
 import { encodeRecordBatchSync } from '../../src/protocol/index.js';
 import { startBroker } from '../../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nullFetchResponseBody, type FetchLoadResult } from './support/fetch-load.js';
 import { inWorker } from './support/load-worker.js';
 import { createTopic, fmt, startNullServer } from './support/servers.js';
@@ -29,7 +32,8 @@ async function main(): Promise<void> {
     Array.from({ length: Math.floor(PARTITION_MAX_BYTES / batch.length) }, () => batch),
   );
   const nullServer = await startNullServer(nullFetchResponseBody(TOPIC, PARTITIONS, records));
-  const broker = await startBroker({ port: 0 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-bench-'));
+  const broker = await startBroker({ port: 0, config: { 'log.dir': dataDir } });
   try {
     const load = {
       topic: TOPIC,
@@ -63,6 +67,8 @@ async function main(): Promise<void> {
     console.log(line('broker', await inWorker('fetch', { ...load, port: broker.port }), baseline));
   } finally {
     await Promise.all([nullServer.close(), broker.close()]);
+    // A fresh directory per run, so runs neither share nor accumulate data.
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -8,6 +8,9 @@ import { nullProduceResponseBody, type LoadResult } from './support/produce-load
 import { inWorker } from './support/load-worker.js';
 import { createTopic, fmt, startNullServer, startStubServer } from './support/servers.js';
 import { startBroker } from '../../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const TOPIC = 'bench-produce';
 const PARTITIONS = 8;
@@ -36,7 +39,11 @@ const best = (a: LoadResult | null, b: LoadResult) =>
 async function main(): Promise<void> {
   const nullServer = await startNullServer(nullProduceResponseBody(TOPIC, PARTITIONS));
   const stub = await startStubServer(PARTITIONS);
-  const broker = await startBroker({ port: 0, config: { 'num.partitions': PARTITIONS } });
+  const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-bench-'));
+  const broker = await startBroker({
+    port: 0,
+    config: { 'num.partitions': PARTITIONS, 'log.dir': dataDir },
+  });
   const brokerProblem = await createTopic(broker.port, TOPIC, PARTITIONS);
   const results: Record<string, LoadResult | null> = { null: null, stub: null, broker: null };
   try {
@@ -80,6 +87,8 @@ async function main(): Promise<void> {
     else console.log(`broker                 skipped: ${brokerProblem}`);
   } finally {
     await Promise.all([nullServer.close(), stub.close(), broker.close()]);
+    // A fresh directory per run, so runs neither share nor accumulate data.
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

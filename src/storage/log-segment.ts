@@ -28,6 +28,12 @@ export function offsetFileName(offset: number, suffix: string): string {
 const BATCH_PREFIX_BYTES = 27;
 /** Largest offset distance from the base that a 4-byte relative index offset can hold. */
 const MAX_RELATIVE_OFFSET = 2 ** 31 - 1;
+/**
+ * Appends up to this size are written on the event loop: a page-cache write of a few hundred
+ * KiB takes microseconds, less than the thread-pool hop of an asynchronous write. Larger ones
+ * go through the pool so one huge batch cannot stall every connection.
+ */
+const SYNC_WRITE_MAX_BYTES = 1 << 20;
 
 export interface SegmentSettings {
   indexIntervalBytes: number;
@@ -200,7 +206,8 @@ export class LogSegment {
    */
   async append(buf: Buffer, infos: BatchInfo[]): Promise<void> {
     const at = this.size;
-    await this.log.writev([buf], at);
+    if (buf.length <= SYNC_WRITE_MAX_BYTES) this.log.writevSync([buf], at);
+    else await this.log.writev([buf], at);
     for (const info of infos) {
       info.position += at;
       this.track(info);

@@ -9,6 +9,11 @@ export interface FileHandle {
   read(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
   /** Writes all `buffers` back to back at `position` with one vectored write. */
   writev(buffers: readonly Buffer[], position: number): Promise<void>;
+  /**
+   * The same write, done on the calling thread. For small appends to the page cache this is
+   * cheaper than a hop through the thread pool; it fails (throws) exactly where writev rejects.
+   */
+  writevSync(buffers: readonly Buffer[], position: number): void;
   /** Makes every write so far durable (fsync). */
   sync(): Promise<void>;
   truncate(size: number): Promise<void>;

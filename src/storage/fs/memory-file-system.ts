@@ -95,6 +95,10 @@ class MemHandle implements FileHandle {
   }
 
   async writev(buffers: readonly Buffer[], position: number): Promise<void> {
+    this.writevSync(buffers, position);
+  }
+
+  writevSync(buffers: readonly Buffer[], position: number): void {
     this.check('writev');
     if (this.readOnly) throw Object.assign(new Error('read-only handle'), { code: 'EBADF' });
     const bytes = buffers.length === 1 ? Buffer.from(buffers[0]!) : Buffer.concat(buffers);

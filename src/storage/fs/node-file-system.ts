@@ -1,5 +1,5 @@
 // The real FileSystem, over node:fs/promises.
-import { promises as fsp, constants } from 'node:fs';
+import { promises as fsp, constants, writevSync } from 'node:fs';
 import type { FileHandle, FileStat, FileSystem } from './file-system.js';
 
 class NodeFileHandle implements FileHandle {
@@ -35,6 +35,24 @@ class NodeFileHandle implements FileHandle {
       const { bytesWritten } = await this.handle.writev(pending, pos);
       pos += bytesWritten;
       pending = skipBytes(pending, bytesWritten);
+    }
+  }
+
+  writevSync(buffers: readonly Buffer[], position: number): void {
+    // A closed FileHandle reports fd -1; fail as the asynchronous write on it would.
+    const fd = this.handle.fd;
+    if (fd < 0)
+      throw Object.assign(new Error(`EBADF: file closed, write ${this.path}`), { code: 'EBADF' });
+    let pending = buffers as Buffer[];
+    let pos = position;
+    for (;;) {
+      let total = 0;
+      for (const b of pending) total += b.length;
+      if (total === 0) return;
+      const written = writevSync(fd, pending, pos);
+      if (written === total) return;
+      pos += written;
+      pending = skipBytes(pending, written).filter((b) => b.length > 0);
     }
   }
 

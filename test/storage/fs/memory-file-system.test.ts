@@ -52,6 +52,11 @@ test('failNext fails one matching operation without effect', async () => {
   fs.failNext('writev', (p) => p === '/d/x');
   await assert.rejects(f.writev([Buffer.from('a')], 0));
   assert.equal(await f.size(), 0);
+  fs.failNext('writev');
+  assert.throws(() => f.writevSync([Buffer.from('a')], 0), /injected/);
+  assert.equal(await f.size(), 0);
+  f.writevSync([Buffer.from('a'), Buffer.from('b')], 0);
+  assert.equal(await f.size(), 2);
 });
 
 test('directories: readdir, rename of files and folders, rmdir, missing paths', async () => {

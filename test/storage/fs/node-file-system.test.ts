@@ -50,3 +50,16 @@ test('a partition log on real files survives close and reopen', async () => {
   await again.close();
   await fs.rmdir(root);
 });
+
+test('NodeFileSystem: writevSync writes every buffer at the position, on the calling thread', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'rivulet-fs-'));
+  const fs = new NodeFileSystem();
+  const f = await fs.open(`${root}/x`, { create: true });
+  f.writevSync([Buffer.from('ab'), Buffer.alloc(0), Buffer.from('cd')], 0);
+  f.writevSync([Buffer.from('Z')], 3);
+  f.writevSync([], 9);
+  assert.equal((await fs.readFile(`${root}/x`))?.toString(), 'abcZ');
+  await f.close();
+  assert.throws(() => f.writevSync([Buffer.from('a')], 0), /EBADF/);
+  await fs.rmdir(root);
+});

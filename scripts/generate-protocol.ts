@@ -14,7 +14,6 @@ import {
   OPEN_MAX,
   intersect,
   isEmpty,
-  kebabCase,
   loadSpecs,
 } from './protocol-spec.js';
 
@@ -402,7 +401,7 @@ class Emitter {
 }
 
 /** The TypeScript module for one message. */
-export function emitMessage(msg: MessageSpec): string {
+function emitMessageBody(msg: MessageSpec): string {
   const e = new Emitter(msg, msg.validVersions);
   const parts: string[] = [];
   parts.push(
@@ -425,7 +424,21 @@ export function emitMessage(msg: MessageSpec): string {
       parts.push(e.isDefaultOf(struct));
     }
   }
-  const body = parts.join('\n\n');
+  return parts.join('\n\n');
+}
+
+/** One message as its own module. */
+export function emitMessage(msg: MessageSpec): string {
+  return emitModule([msg], '../../primitives/index.js');
+}
+
+/**
+ * One module holding every message of a spec folder: loading a few large modules is much
+ * cheaper at start-up than loading hundreds of small ones (each costs a resolve, a read and a
+ * link step). Generated names are unique across all specs, so bodies never collide.
+ */
+export function emitModule(msgs: MessageSpec[], primitivesPath: string): string {
+  const body = msgs.map(emitMessageBody).join('\n\n');
   const names = ['ProtocolEncodeError', 'ZERO_UUID', 'fieldUnsupported', 'nonNull'].filter((n) =>
     new RegExp(`\\b${n}\\b`).test(body),
   );
@@ -433,7 +446,7 @@ export function emitMessage(msg: MessageSpec): string {
     new RegExp(`\\b${n}\\b`).test(body),
   );
   const imports = [...names, ...types.map((t) => `type ${t}`)].join(', ');
-  return `${HEADER}import { ${imports} } from '../../primitives/index.js';\n\n${body}\n`;
+  return `${HEADER}import { ${imports} } from '${primitivesPath}';\n\n${body}\n`;
 }
 
 function rangeText(r: VersionRange): string {
@@ -442,19 +455,21 @@ function rangeText(r: VersionRange): string {
   return r.min === r.max ? `${r.min}` : `${r.min}-${r.max}`;
 }
 
-function modulePath(msg: MessageSpec): string {
-  return `./${msg.folder}/${kebabCase(msg.name)}.js`;
+/** The spec folders that hold at least one generated message, in first-seen order. */
+function foldersOf(specs: MessageSpec[]): string[] {
+  return [...new Set(specs.filter((m) => m.struct).map((m) => m.folder))];
 }
 
 /** The index: re-exports and the tables of APIs and of internal records. */
 export function emitIndex(specs: MessageSpec[]): string {
   const generated = specs.filter((m) => m.struct);
   const lines: string[] = [HEADER, "import type { Reader, Writer } from '../primitives/index.js';"];
-  generated.forEach((m, i) => lines.push(`import * as m${i} from '${modulePath(m)}';`));
+  const folders = foldersOf(specs);
+  folders.forEach((f, i) => lines.push(`import * as m${i} from './${f}.js';`));
   lines.push('');
-  for (const m of generated) lines.push(`export * from '${modulePath(m)}';`);
+  for (const f of folders) lines.push(`export * from './${f}.js';`);
   lines.push(INDEX_TYPES);
-  const mod = (m: MessageSpec): string => `m${generated.indexOf(m)}`;
+  const mod = (m: MessageSpec): string => `m${folders.indexOf(m.folder)}`;
   const codecs = (m: MessageSpec | undefined, kind: 'Request' | 'Response'): string[] =>
     m?.struct
       ? [
@@ -596,12 +611,11 @@ export function generate(specDir: string, outDir: string): string[] {
   }
   rmSync(outDir, { recursive: true, force: true });
   const written: string[] = [];
-  for (const m of specs) {
-    if (!m.struct) continue;
-    const dir = join(outDir, m.folder);
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${kebabCase(m.name)}.ts`);
-    writeFileSync(path, emitMessage(m));
+  mkdirSync(outDir, { recursive: true });
+  for (const folder of foldersOf(specs)) {
+    const msgs = specs.filter((m) => m.struct && m.folder === folder);
+    const path = join(outDir, `${folder}.ts`);
+    writeFileSync(path, emitModule(msgs, '../primitives/index.js'));
     written.push(path);
   }
   writeFileSync(join(outDir, 'index.ts'), emitIndex(specs));

@@ -2,10 +2,7 @@
 // format (storage/ProducerSnapshot.json, version 1): int16 version, uint32 CRC-32C of the bytes
 // after it, then the producer entries. A snapshot at offset N holds the state of every batch
 // below N; recovery loads the newest valid one and replays the log from N.
-import {
-  decodeProducerSnapshot,
-  encodeProducerSnapshot,
-} from '../protocol/generated/storage/producer-snapshot.js';
+import { decodeProducerSnapshot, encodeProducerSnapshot } from '../protocol/generated/storage.js';
 import { Reader, Writer } from '../protocol/primitives/index.js';
 import { crc32c } from '../util/crc32c.js';
 import { joinPath, writeFileAtomic, type FileSystem } from './fs/file-system.js';

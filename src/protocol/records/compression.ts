@@ -10,8 +10,7 @@
 // decompression); see docs/decisions/0001-compression-codecs.md.
 import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { compressFrame, compressFrameSync, decompressFrame, decompressFrameSync } from 'lz4-napi';
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
+import { lz4Codec, zstdCodec } from './native-codecs.js';
 import { RecordDecodeError, asDecodeError } from './record-decode-error.js';
 import { checkDecompressedBound } from './decompressed-size.js';
 import {
@@ -90,9 +89,9 @@ export async function compress(
     case CompressionType.Snappy:
       return snappyCompress(data);
     case CompressionType.Lz4:
-      return compressFrame(data);
+      return lz4Codec().compressFrame(data);
     case CompressionType.Zstd:
-      return zstdCompress(data, options.level ?? DEFAULT_LEVEL[codec]);
+      return zstdCodec().compress(data, options.level ?? DEFAULT_LEVEL[codec]);
   }
 }
 
@@ -110,7 +109,7 @@ export function compressSync(
     case CompressionType.Snappy:
       return snappyCompressSync(data);
     case CompressionType.Lz4:
-      return compressFrameSync(data);
+      return lz4Codec().compressFrameSync(data);
     case CompressionType.Zstd:
       throw new Error('zstd has no synchronous codec; use compress()');
   }
@@ -136,9 +135,9 @@ export async function decompress(
       case CompressionType.Snappy:
         return await snappyDecompress(data);
       case CompressionType.Lz4:
-        return await decompressFrame(data);
+        return await lz4Codec().decompressFrame(data);
       case CompressionType.Zstd:
-        return await zstdDecompress(data);
+        return await zstdCodec().decompress(data);
       default:
         return decompressSync(codec, data, options);
     }
@@ -164,7 +163,7 @@ export function decompressSync(
       case CompressionType.Snappy:
         return snappyDecompressSync(data);
       case CompressionType.Lz4:
-        return decompressFrameSync(data);
+        return lz4Codec().decompressFrameSync(data);
       case CompressionType.Zstd:
         throw new RecordDecodeError('unsupported-compression', 'zstd needs the async decoder');
       default:

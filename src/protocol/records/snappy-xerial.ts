@@ -5,7 +5,7 @@
 // snappy-java's reader falls back to a raw block when the magic is absent, and librdkafka,
 // kafka-python, KafkaJS and franz-go read both, so readers here accept both. We write the
 // xerial framing: it is what the reference client writes, so every client reads it.
-import { compress, compressSync, uncompress, uncompressSync } from 'snappy';
+import { snappyCodec } from './native-codecs.js';
 import { RecordDecodeError } from './record-decode-error.js';
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
@@ -87,21 +87,21 @@ export function snappyDecompressedSize(data: Buffer): number {
 }
 
 export function snappyCompressSync(data: Buffer): Buffer {
-  return frame(chunks(data).map((c) => compressSync(c, ENC)));
+  return frame(chunks(data).map((c) => snappyCodec().compressSync(c, ENC)));
 }
 
 export async function snappyCompress(data: Buffer): Promise<Buffer> {
-  return frame(await Promise.all(chunks(data).map((c) => compress(c, ENC))));
+  return frame(await Promise.all(chunks(data).map((c) => snappyCodec().compress(c, ENC))));
 }
 
 export function snappyDecompressSync(data: Buffer): Buffer {
-  if (!isXerialFramed(data)) return uncompressSync(data, DEC) as Buffer;
-  const blocks = xerialBlocks(data).map((b) => uncompressSync(b, DEC) as Buffer);
+  if (!isXerialFramed(data)) return snappyCodec().uncompressSync(data, DEC) as Buffer;
+  const blocks = xerialBlocks(data).map((b) => snappyCodec().uncompressSync(b, DEC) as Buffer);
   return blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
 }
 
 export async function snappyDecompress(data: Buffer): Promise<Buffer> {
-  if (!isXerialFramed(data)) return (await uncompress(data, DEC)) as Buffer;
-  const blocks = await Promise.all(xerialBlocks(data).map((b) => uncompress(b, DEC)));
+  if (!isXerialFramed(data)) return (await snappyCodec().uncompress(data, DEC)) as Buffer;
+  const blocks = await Promise.all(xerialBlocks(data).map((b) => snappyCodec().uncompress(b, DEC)));
   return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks as Buffer[]);
 }

@@ -250,7 +250,8 @@ export class GroupCoordinator {
     if (this.closed || this.cancelExpiry) return;
     this.cancelExpiry = this.timer.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
       this.cancelExpiry = null;
-      void this.expireOffsets().then(() => this.scheduleExpiry());
+      this.scheduleExpiry();
+      void this.expireOffsets();
     });
   }
 }

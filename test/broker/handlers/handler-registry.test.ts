@@ -17,7 +17,8 @@ const handler = (apiKey: number, maxVersion: number): ApiHandler => ({
   name: `api${apiKey}`,
   minVersion: 0,
   maxVersion,
-  handle: async () => [Buffer.from([apiKey])],
+  handle: () => Promise.reject(new Error('not used')),
+  handleFrame: async () => [Buffer.from([apiKey])],
 });
 
 test('dispatch routes by api key within the supported versions', async () => {

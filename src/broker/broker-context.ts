@@ -2,6 +2,7 @@
 // several brokers in one process share nothing.
 import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
+import type { GroupCoordinator } from './group/index.js';
 import type { Logger } from './logger.js';
 import type { ListenerAddress } from './server/index.js';
 
@@ -14,4 +15,6 @@ export interface BrokerContext {
   clusterId: string;
   /** The metadata image and the operations that change it (topics, configs, producer ids). */
   metadata: ClusterMetadata;
+  /** The group coordinator: classic groups and committed offsets (__consumer_offsets). */
+  groups: GroupCoordinator;
 }

@@ -9,8 +9,10 @@ import {
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
+import { LogManager } from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
+import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -66,6 +68,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const logDirs = ownsDataDir ? [dataDir] : config.logDirs;
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
+  let logs: LogManager | undefined;
+  let groups: GroupCoordinator | undefined;
   let server: NetworkServer;
   try {
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
@@ -75,12 +79,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
     });
+    logs = await LogManager.open({ logDirs });
+    groups = await openGroupCoordinator({ config, metadata, logs, logger });
     const context: BrokerContext = {
       config,
       logger,
       advertisedListeners: () => advertised,
       clusterId,
       metadata,
+      groups,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
     server = await startServer(handler, {
@@ -95,6 +102,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
   } catch (err) {
+    groups?.close();
+    await logs?.close();
     await metadata?.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -108,6 +117,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     config,
     close: async () => {
       await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+      groups.close();
+      await logs.close();
       await metadata.close();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },

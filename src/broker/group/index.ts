@@ -22,3 +22,9 @@ export {
 } from './group-timer.js';
 export type { FetchedGroupOffsets, FetchedOffset, FetchedTopic } from './offset-manager.js';
 export { javaStringHashCode, partitionForGroup } from './partition-for-group.js';
+export { CONSUMER_OFFSETS_TOPIC, ConsumerOffsetsLog } from './consumer-offsets-log.js';
+export {
+  ensureConsumerOffsetsTopic,
+  openGroupCoordinator,
+  type OpenGroupCoordinatorOptions,
+} from './open-group-coordinator.js';

@@ -2,11 +2,36 @@
 // HandlerFactory and list it here. Only listed APIs are advertised by ApiVersions.
 import type { BrokerContext } from '../broker-context.js';
 import { metadataHandler } from './03-metadata.js';
+import { offsetCommitHandler } from './08-offset-commit.js';
+import { offsetFetchHandler } from './09-offset-fetch.js';
+import { findCoordinatorHandler } from './10-find-coordinator.js';
+import { joinGroupHandler } from './11-join-group.js';
+import { heartbeatHandler } from './12-heartbeat.js';
+import { leaveGroupHandler } from './13-leave-group.js';
+import { syncGroupHandler } from './14-sync-group.js';
+import { describeGroupsHandler } from './15-describe-groups.js';
+import { listGroupsHandler } from './16-list-groups.js';
 import { apiVersionsHandler } from './18-api-versions.js';
+import { deleteGroupsHandler } from './42-delete-groups.js';
+import { offsetDeleteHandler } from './47-offset-delete.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
-export const HANDLER_FACTORIES: readonly HandlerFactory[] = [metadataHandler, apiVersionsHandler];
+export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
+  metadataHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  findCoordinatorHandler,
+  joinGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
+  apiVersionsHandler,
+  deleteGroupsHandler,
+  offsetDeleteHandler,
+];
 
 /** A registry holding one handler per API for `broker`. */
 export function createHandlerRegistry(

@@ -4,6 +4,7 @@ import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { GroupCoordinator } from './group/index.js';
 import type { Logger } from './logger.js';
+import type { ReplicaManager } from './partition/index.js';
 import type { ListenerAddress } from './server/index.js';
 
 export interface BrokerContext {
@@ -15,6 +16,8 @@ export interface BrokerContext {
   clusterId: string;
   /** The metadata image and the operations that change it (topics, configs, producer ids). */
   metadata: ClusterMetadata;
+  /** The partitions this node leads and the produce/fetch data path. */
+  replicas: ReplicaManager;
   /** The group coordinator: classic groups and committed offsets (__consumer_offsets). */
   groups: GroupCoordinator;
 }

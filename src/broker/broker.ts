@@ -5,12 +5,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ClusterMetadata,
-  MemoryMetadataLogStore,
+  PartitionLogMetadataStore,
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
-import { LogManager } from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
+import { openDataPlane, type DataPlane } from './data-plane.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
 import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
@@ -68,25 +68,26 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const logDirs = ownsDataDir ? [dataDir] : config.logDirs;
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
-  let logs: LogManager | undefined;
+  let data: DataPlane | undefined;
   let groups: GroupCoordinator | undefined;
   let server: NetworkServer;
   try {
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
     metadata = await ClusterMetadata.open({
-      store: await openMetadataStore(options),
+      store: await openMetadataStore(options, logDirs),
       nodeId: config.nodeId,
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
     });
-    logs = await LogManager.open({ logDirs });
-    groups = await openGroupCoordinator({ config, metadata, logs, logger });
+    data = await openDataPlane(config, { logDirs, metadata, logger });
+    groups = await openGroupCoordinator({ config, metadata, logs: data.logs, logger });
     const context: BrokerContext = {
       config,
       logger,
       advertisedListeners: () => advertised,
       clusterId,
       metadata,
+      replicas: data.replicas,
       groups,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
@@ -103,31 +104,41 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     );
   } catch (err) {
     groups?.close();
-    await logs?.close();
+    await data?.close();
     await metadata?.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
   const first = advertised[0]!;
+  const openedMetadata = metadata;
+  const openedData = data;
+  const openedGroups = groups;
+  let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
     port: server.boundListeners[0]!.port,
     nodeId: config.nodeId,
     dataDir,
     config,
-    close: async () => {
-      await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
-      groups.close();
-      await logs.close();
-      await metadata.close();
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    // Closing twice waits for the first close.
+    close: () =>
+      (closing ??= (async () => {
+        await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+        openedGroups.close();
+        await openedData.close();
+        await openedMetadata.close();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })()),
   };
 }
 
 /** Where the metadata log lives. */
-async function openMetadataStore(options: StartBrokerOptions): Promise<MetadataLogStore> {
-  return options.metadataStore ?? new MemoryMetadataLogStore();
+function openMetadataStore(
+  options: StartBrokerOptions,
+  logDirs: readonly string[],
+): Promise<MetadataLogStore> {
+  if (options.metadataStore !== undefined) return Promise.resolve(options.metadataStore);
+  return PartitionLogMetadataStore.open({ logDir: logDirs[0]! });
 }
 
 /** Merges the options into Kafka-named properties; `port` and `dataDir` win over `config`. */

@@ -5,7 +5,7 @@
 // about each change (topic created, partitions added, topic deleted, configs changed) before
 // the operation that caused it resolves, so a topic's logs exist when CreateTopics answers.
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, ZERO_UUID } from '../protocol/index.js';
+import { BatchField, ErrorCode, ZERO_UUID } from '../protocol/index.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
 import {
@@ -88,7 +88,8 @@ export class ClusterMetadata {
     const metadata = new ClusterMetadata(options);
     for (const batch of await options.store.readAll()) {
       metadata.image.replay(decodeMetadataBatch(batch));
-      metadata.image.lastOffset = Number(batch.readBigInt64BE(0));
+      metadata.image.lastOffset =
+        Number(batch.readBigInt64BE(0)) + batch.readInt32BE(BatchField.LastOffsetDelta);
     }
     return metadata;
   }
@@ -154,13 +155,15 @@ export class ClusterMetadata {
       const records: MetadataRecord[] = [];
       const results: CreateTopicResult[] = [];
       const taken = new Set(this.image.topics().map((t) => collisionKey(t.name)));
+      const pending = new Set<string>();
       for (const spec of topics) {
-        const problem = this.checkNewTopic(spec, taken);
+        const problem = this.checkNewTopic(spec, taken, pending);
         if (problem !== null) {
           results.push(problem);
           continue;
         }
         taken.add(collisionKey(spec.name));
+        pending.add(spec.name);
         const topicRecords = this.newTopicRecords(spec);
         results.push({ ...OK, topic: previewTopic(topicRecords) });
         if (!options.validateOnly) records.push(...topicRecords);
@@ -176,10 +179,14 @@ export class ClusterMetadata {
     );
   }
 
-  private checkNewTopic(spec: NewTopic, taken: ReadonlySet<string>): OperationResult | null {
+  private checkNewTopic(
+    spec: NewTopic,
+    taken: ReadonlySet<string>,
+    pending: ReadonlySet<string>,
+  ): OperationResult | null {
     const nameProblem = topicNameProblem(spec.name);
     if (nameProblem !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
-    if (this.image.topic(spec.name) !== undefined) {
+    if (this.image.topic(spec.name) !== undefined || pending.has(spec.name)) {
       return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
     }
     if (taken.has(collisionKey(spec.name))) {

@@ -36,3 +36,9 @@ export {
   readMetaProperties,
   type MetaProperties,
 } from './meta-properties.js';
+export {
+  METADATA_LOG_DIR_NAME,
+  METADATA_PARTITION,
+  METADATA_TOPIC,
+  PartitionLogMetadataStore,
+} from './partition-log-store.js';

@@ -1,6 +1,9 @@
 // Every API handler, in API key order. Adding an API: create `NN-api-name.ts` exporting a
 // HandlerFactory and list it here. Only listed APIs are advertised by ApiVersions.
 import type { BrokerContext } from '../broker-context.js';
+import { produceHandler } from './00-produce.js';
+import { fetchHandler } from './01-fetch.js';
+import { listOffsetsHandler } from './02-list-offsets.js';
 import { metadataHandler } from './03-metadata.js';
 import { offsetCommitHandler } from './08-offset-commit.js';
 import { offsetFetchHandler } from './09-offset-fetch.js';
@@ -12,12 +15,18 @@ import { syncGroupHandler } from './14-sync-group.js';
 import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { apiVersionsHandler } from './18-api-versions.js';
+import { deleteRecordsHandler } from './21-delete-records.js';
+import { initProducerIdHandler } from './22-init-producer-id.js';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
 export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
   metadataHandler,
   offsetCommitHandler,
   offsetFetchHandler,
@@ -29,6 +38,9 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   describeGroupsHandler,
   listGroupsHandler,
   apiVersionsHandler,
+  deleteRecordsHandler,
+  initProducerIdHandler,
+  offsetForLeaderEpochHandler,
   deleteGroupsHandler,
   offsetDeleteHandler,
 ];

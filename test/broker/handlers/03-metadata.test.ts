@@ -1,4 +1,7 @@
 import { after, test as nodeTest } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker, type StartBrokerOptions } from '../../../src/index.js';
 import { ErrorCode, ZERO_UUID } from '../../../src/protocol/index.js';
@@ -100,4 +103,26 @@ test('Metadata reports authorized operations when asked (v8+)', async () => {
   assert.ok(res.topics[0].topicAuthorizedOperations > 0);
   assert.equal(res.topics[0].isInternal, true);
   client.close();
+});
+
+test('topics, their ids and the cluster id survive a restart', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rivulet-meta-'));
+  try {
+    const first = await startBroker({ port: 0, dataDir });
+    let client = await requestClient(first.port);
+    const before = await client.request(3, 12, request([topic('kept'), topic('also.kept')]));
+    client.close();
+    await first.close();
+    const second = await startBroker({ port: 0, dataDir });
+    client = await requestClient(second.port);
+    const after = await client.request(3, 12, request(null));
+    client.close();
+    await second.close();
+    assert.equal(after.clusterId, before.clusterId);
+    const ids = (res: { topics: { name: string; topicId: string }[] }) =>
+      res.topics.map((t) => `${t.name}:${t.topicId}`).sort();
+    assert.deepEqual(ids(after), ids(before));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

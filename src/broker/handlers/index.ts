@@ -20,6 +20,8 @@ import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
+import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
+import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -43,6 +45,8 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   offsetForLeaderEpochHandler,
   deleteGroupsHandler,
   offsetDeleteHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
 ];
 
 /** A registry holding one handler per API for `broker`. */

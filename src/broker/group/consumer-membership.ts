@@ -17,6 +17,7 @@ import {
   subtract,
   type ConsumerMember,
 } from './consumer-group.js';
+import { consumerGroupRecords, snapshotConsumerGroup } from './consumer-group-records.js';
 import type { GroupContext } from './group-context.js';
 import { groupTombstone } from './group-records.js';
 import { DEFAULT_SERVER_ASSIGNOR, SERVER_ASSIGNORS, type Assignment } from './server-assignors.js';
@@ -42,7 +43,23 @@ function fail(
 export class ConsumerMembership {
   constructor(private readonly ctx: GroupContext) {}
 
+  /** Applies one heartbeat, then writes the records of what it changed before answering. */
   async heartbeat(
+    req: ConsumerGroupHeartbeatRequest,
+    client: ClientInfo,
+  ): Promise<ConsumerGroupHeartbeatResponse> {
+    const existing = this.ctx.consumerGroups.get(req.groupId);
+    const before = existing ? snapshotConsumerGroup(existing) : null;
+    const response = await this.apply(req, client);
+    const group = this.ctx.consumerGroups.get(req.groupId);
+    if (!group) return response;
+    const records = consumerGroupRecords(group, before);
+    if (records.length === 0) return response;
+    const code = await this.ctx.write(req.groupId, records);
+    return code === ErrorCode.NONE ? response : fail(code);
+  }
+
+  private async apply(
     req: ConsumerGroupHeartbeatRequest,
     client: ClientInfo,
   ): Promise<ConsumerGroupHeartbeatResponse> {
@@ -341,6 +358,18 @@ export class ConsumerMembership {
     this.maybeComputeTargets(group);
   }
 
+  /** Removes a member on a timer, writing the tombstones and the new epochs. */
+  private expire(group: ConsumerGroup, member: ConsumerMember): void {
+    const before = snapshotConsumerGroup(group);
+    this.remove(group, member);
+    void this.ctx.write(group.groupId, consumerGroupRecords(group, before));
+  }
+
+  /** After loading: members must heartbeat within the session timeout again. */
+  onLoaded(group: ConsumerGroup): void {
+    for (const m of group.members.values()) this.scheduleSession(group, m);
+  }
+
   private stopTimers(member: ConsumerMember): void {
     member.cancelSession?.();
     member.cancelRevocation?.();
@@ -353,7 +382,7 @@ export class ConsumerMembership {
       this.ctx.config.groupConsumerSessionTimeoutMs,
       () => {
         member.cancelSession = null;
-        if (group.members.get(member.memberId) === member) this.remove(group, member);
+        if (group.members.get(member.memberId) === member) this.expire(group, member);
       },
     );
   }
@@ -364,7 +393,7 @@ export class ConsumerMembership {
     member.cancelRevocation = this.ctx.timer.schedule(member.rebalanceTimeoutMs, () => {
       member.cancelRevocation = null;
       if (group.members.get(member.memberId) === member && member.pendingRevocation.size > 0) {
-        this.remove(group, member);
+        this.expire(group, member);
       }
     });
   }

@@ -5,6 +5,7 @@ import {
   type ListGroupsResponseListedGroup,
 } from '../../protocol/index.js';
 import type { ClassicMembership } from './classic-membership.js';
+import { consumerGroupTombstones } from './consumer-group-records.js';
 import type { ConsumerMembership } from './consumer-membership.js';
 import type { GroupContext } from './group-context.js';
 import { groupTombstone, offsetTombstone, type CoordinatorRecord } from './group-records.js';
@@ -108,7 +109,10 @@ export class GroupAdmin {
       if (consumerGroup.members.size > 0) return ErrorCode.NON_EMPTY_GROUP;
       this.consumerMembership.shutdown(consumerGroup);
       this.ctx.consumerGroups.delete(groupId);
-      return this.ctx.write(groupId, this.offsetTombstones(groupId));
+      return this.ctx.write(groupId, [
+        ...this.offsetTombstones(groupId),
+        ...consumerGroupTombstones(consumerGroup),
+      ]);
     }
     const group = this.ctx.groups.get(groupId);
     if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;

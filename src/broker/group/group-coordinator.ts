@@ -30,6 +30,7 @@ import { ClassicMembership, joinResponse, type ClientInfo } from './classic-memb
 import type { CoordinatorLog } from './coordinator-log.js';
 import type { ConsumerGroup } from './consumer-group.js';
 import { describeConsumerGroup } from './consumer-group-describe.js';
+import { isConsumerGroupRecordType, replayConsumerGroupRecord } from './consumer-group-records.js';
 import { ConsumerMembership } from './consumer-membership.js';
 import { GroupAdmin } from './group-admin.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from './group-config.js';
@@ -114,6 +115,12 @@ export class GroupCoordinator {
     for (const group of this.groups.values()) {
       if (!list.includes(this.partitionFor(group.groupId))) continue;
       for (const m of group.members.values()) this.membership.scheduleHeartbeat(group, m);
+    }
+    for (const group of this.consumerGroups.values()) {
+      if (!list.includes(this.partitionFor(group.groupId))) continue;
+      // Offsets replayed before the group's records may have made a "simple" group of it.
+      this.groups.delete(group.groupId);
+      this.consumerMembership.onLoaded(group);
     }
     this.scheduleExpiry();
   }
@@ -264,6 +271,17 @@ export class GroupCoordinator {
       // Offsets without a group belong to a "simple" group, which exists while they do.
       if (!this.groups.has(groupId) && !this.consumerGroups.has(groupId)) {
         this.groups.set(groupId, new ClassicGroup(groupId, nowMs));
+      }
+      return;
+    }
+    if (parsed.type === 'other') {
+      // Consumer groups (KIP-848) are rebuilt at load; live, memory is already ahead.
+      if (loading && isConsumerGroupRecordType(parsed.recordType)) {
+        try {
+          replayConsumerGroupRecord(this.consumerGroups, record);
+        } catch (error) {
+          this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+        }
       }
       return;
     }

@@ -2,8 +2,8 @@
 // librdkafka 2.4+ with group.protocol=consumer. Assignment is computed on the broker ("uniform"
 // or "range" server assignors). v0: a joining member with an empty id gets one from the
 // broker; v1: the client makes its own member id. Regular-expression subscriptions (v1) are
-// answered with INVALID_REQUEST for now. Membership is kept in memory: after a broker restart
-// members get UNKNOWN_MEMBER_ID and join again (committed offsets are kept).
+// answered with INVALID_REQUEST for now. Each heartbeat's changes are written to
+// __consumer_offsets (Kafka's consumer group records) before it is answered.
 import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,

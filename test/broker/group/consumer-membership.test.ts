@@ -31,10 +31,11 @@ const topics: TopicLookup = {
         : undefined,
 };
 
-async function setup() {
-  const timer = new ManualGroupTimer();
+async function setup(shared?: { log: MemoryCoordinatorLog; timer: ManualGroupTimer }) {
+  const timer = shared?.timer ?? new ManualGroupTimer();
+  const log = shared?.log ?? new MemoryCoordinatorLog();
   const coordinator = new GroupCoordinator({
-    log: new MemoryCoordinatorLog(),
+    log,
     timer,
     topics,
     config: { offsetsTopicNumPartitions: 3, groupInitialRebalanceDelayMs: 0 },
@@ -59,7 +60,7 @@ async function setup() {
     );
   const joinAs = (memberId: string, extra: Partial<ConsumerGroupHeartbeatRequest> = {}) =>
     hb({ memberId, memberEpoch: 0, subscribedTopicNames: ['t'], topicPartitions: [], ...extra });
-  return { coordinator, timer, hb, joinAs };
+  return { coordinator, timer, log, hb, joinAs };
 }
 
 const parts = (r: ConsumerGroupHeartbeatResponse) =>
@@ -234,5 +235,44 @@ test('commits check member epochs; classic members cannot join a consumer group'
   assert.equal(
     (await join({ coordinator } as never, 'cg')).errorCode,
     ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+  );
+});
+
+test('consumer groups are written to the log and rebuilt by replay after a restart', async () => {
+  const first = await setup();
+  await first.joinAs('a');
+  await first.joinAs('b');
+  await first.hb({
+    memberId: 'a',
+    memberEpoch: 1,
+    topicPartitions: [{ topicId: T, partitions: [0, 1, 2] }],
+  });
+  await first.hb({ memberId: 'b', memberEpoch: 2 });
+  const before = first.coordinator.consumerGroupDescribe('cg');
+  first.coordinator.close();
+  const second = await setup({ log: first.log, timer: first.timer });
+  const after = second.coordinator.consumerGroupDescribe('cg');
+  const view = (d: typeof before) => [
+    d.groupState,
+    d.groupEpoch,
+    d.assignmentEpoch,
+    d.members.map((m) => [
+      m.memberId,
+      m.memberEpoch,
+      m.assignment.topicPartitions,
+      m.targetAssignment.topicPartitions,
+    ]),
+  ];
+  assert.deepEqual(view(after), view(before));
+  const a = await second.hb({ memberId: 'a', memberEpoch: 2 });
+  assert.equal(a.errorCode, ErrorCode.NONE, 'a member carries on with its epoch after the restart');
+  assert.equal((await second.hb({ memberId: 'a', memberEpoch: -1 })).errorCode, ErrorCode.NONE);
+  assert.equal((await second.hb({ memberId: 'b', memberEpoch: -1 })).errorCode, ErrorCode.NONE);
+  assert.equal(await second.coordinator.deleteGroup('cg'), ErrorCode.NONE);
+  second.coordinator.close();
+  const third = await setup({ log: first.log, timer: first.timer });
+  assert.equal(
+    third.coordinator.consumerGroupDescribe('cg').errorCode,
+    ErrorCode.GROUP_ID_NOT_FOUND,
   );
 });

@@ -59,7 +59,7 @@ export function describeConsumerGroup(
       clientId: m.clientId,
       clientHost: m.clientHost,
       subscribedTopicNames: m.subscribedTopicNames,
-      subscribedTopicRegex: null,
+      subscribedTopicRegex: m.subscribedTopicRegex,
       assignment: view(m.assigned),
       targetAssignment: view(group.targets.get(m.memberId) ?? new Map()),
       memberType: CONSUMER_MEMBER_TYPE,

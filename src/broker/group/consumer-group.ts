@@ -17,6 +17,8 @@ export interface ConsumerMember {
   clientHost: string;
   rebalanceTimeoutMs: number;
   subscribedTopicNames: string[];
+  /** A regular expression over topic names (KIP-848 v1), matched against the whole name. */
+  subscribedTopicRegex: string | null;
   serverAssignor: string | null;
   memberEpoch: number;
   previousMemberEpoch: number;
@@ -75,9 +77,12 @@ export class ConsumerGroup {
     return false;
   }
 
-  subscribedTopicNames(): Set<string> {
+  /** Topics the members subscribe to, by name or by regular expression. */
+  subscribedTopicNames(allTopics: () => readonly string[]): Set<string> {
     const names = new Set<string>();
-    for (const m of this.members.values()) for (const t of m.subscribedTopicNames) names.add(t);
+    for (const m of this.members.values()) {
+      for (const t of memberTopics(m, allTopics)) names.add(t);
+    }
     return names;
   }
 }
@@ -117,4 +122,22 @@ export function intersect(a: Assignment, b: Assignment): Assignment {
     if (both.length > 0) out.set(t, new Set(both));
   }
   return out;
+}
+
+/** The topics one member subscribes to: its names, plus (never internal) topics its regex matches. */
+export function memberTopics(m: ConsumerMember, allTopics: () => readonly string[]): string[] {
+  if (m.subscribedTopicRegex === null) return m.subscribedTopicNames;
+  const re = compileTopicRegex(m.subscribedTopicRegex);
+  if (re === null) return m.subscribedTopicNames;
+  const matched = allTopics().filter((t) => !t.startsWith('__') && re.test(t));
+  return [...new Set([...m.subscribedTopicNames, ...matched])];
+}
+
+/** Kafka uses RE2/J; JavaScript's syntax is close enough for topic patterns. Whole-name match. */
+export function compileTopicRegex(pattern: string): RegExp | null {
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return null;
+  }
 }

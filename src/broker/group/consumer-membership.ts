@@ -13,6 +13,8 @@ import type { ClientInfo } from './classic-membership.js';
 import {
   ConsumerGroup,
   assignmentKey,
+  compileTopicRegex,
+  memberTopics,
   intersect,
   subtract,
   type ConsumerMember,
@@ -113,18 +115,18 @@ export class ConsumerMembership {
     if (apiVersion >= 1 && req.memberId === '') {
       return fail(ErrorCode.INVALID_REQUEST, 'MemberId can not be empty.');
     }
-    if (req.subscribedTopicRegex !== null) {
+    if (req.subscribedTopicRegex !== null && compileTopicRegex(req.subscribedTopicRegex) === null) {
       return fail(
-        ErrorCode.INVALID_REQUEST,
-        'Regular expression subscriptions are not supported yet.',
+        ErrorCode.INVALID_REGULAR_EXPRESSION,
+        `Invalid regex ${req.subscribedTopicRegex}.`,
       );
     }
     if (req.serverAssignor !== null && !SERVER_ASSIGNORS.has(req.serverAssignor)) {
       return fail(ErrorCode.UNSUPPORTED_ASSIGNOR, `Unknown assignor ${req.serverAssignor}.`);
     }
     if (req.memberEpoch === 0) {
-      if (req.subscribedTopicNames === null) {
-        return fail(ErrorCode.INVALID_REQUEST, 'SubscribedTopicNames must be set when joining.');
+      if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
+        return fail(ErrorCode.INVALID_REQUEST, 'A subscription must be set when joining.');
       }
       if (req.topicPartitions === null || req.topicPartitions.length > 0) {
         return fail(ErrorCode.INVALID_REQUEST, 'TopicPartitions must be empty when joining.');
@@ -187,6 +189,7 @@ export class ConsumerMembership {
         clientHost: client.clientHost,
         rebalanceTimeoutMs: req.rebalanceTimeoutMs,
         subscribedTopicNames: [...(req.subscribedTopicNames ?? [])],
+        subscribedTopicRegex: req.subscribedTopicRegex,
         serverAssignor: req.serverAssignor,
         memberEpoch: 0,
         previousMemberEpoch: 0,
@@ -249,6 +252,12 @@ export class ConsumerMembership {
       member.subscribedTopicNames = [...topics];
       group.groupEpoch++;
     }
+    const regex = req.subscribedTopicRegex === '' ? null : req.subscribedTopicRegex;
+    if (req.subscribedTopicRegex !== null && regex !== member.subscribedTopicRegex) {
+      // An empty regex clears it, as in Kafka.
+      member.subscribedTopicRegex = regex;
+      group.groupEpoch++;
+    }
     if (req.serverAssignor !== null && req.serverAssignor !== member.serverAssignor) {
       member.serverAssignor = req.serverAssignor;
       group.groupEpoch++;
@@ -285,7 +294,8 @@ export class ConsumerMembership {
   /** New target assignments when the group epoch moved or subscribed topics gained partitions. */
   private maybeComputeTargets(group: ConsumerGroup): void {
     const { topics } = this.ctx;
-    const names = [...group.subscribedTopicNames()].sort();
+    const all = () => topics.names();
+    const names = [...group.subscribedTopicNames(all)].sort();
     const signature = names.map((n) => `${n}=${topics.byName(n)?.partitionCount ?? 0}`).join(',');
     if (signature !== group.topicsSignature && group.groupEpoch === group.assignmentEpoch)
       group.groupEpoch++;
@@ -295,7 +305,7 @@ export class ConsumerMembership {
     const assignor = SERVER_ASSIGNORS.get(group.assignorName)!;
     const members = [...group.members.values()].map((m) => ({
       memberId: m.memberId,
-      topicIds: m.subscribedTopicNames
+      topicIds: memberTopics(m, all)
         .map((n) => topics.byName(n)?.topicId)
         .filter((id): id is string => id !== undefined),
       previous: group.targets.get(m.memberId) ?? new Map(),

@@ -29,6 +29,12 @@ export interface GroupContext {
 export interface TopicLookup {
   byName(name: string): { topicId: string; partitionCount: number } | undefined;
   byId(topicId: string): { name: string; partitionCount: number } | undefined;
+  /** Every topic name, for regular-expression subscriptions. */
+  names(): readonly string[];
 }
 
-export const NO_TOPICS: TopicLookup = { byName: () => undefined, byId: () => undefined };
+export const NO_TOPICS: TopicLookup = {
+  byName: () => undefined,
+  byId: () => undefined,
+  names: () => [],
+};

@@ -52,6 +52,7 @@ export async function openGroupCoordinator(
         const t = metadata.image.topicById(topicId);
         return t && { name: t.name, partitionCount: t.partitions.length };
       },
+      names: () => metadata.image.topics().map((t) => t.name),
     },
   });
   await coordinator.load();

@@ -29,6 +29,7 @@ const topics: TopicLookup = {
       : id === U
         ? { name: 'u', partitionCount: 2 }
         : undefined,
+  names: () => ['t', 'u', '__consumer_offsets'],
 };
 
 async function setup(shared?: { log: MemoryCoordinatorLog; timer: ManualGroupTimer }) {
@@ -128,15 +129,15 @@ test('fencing: wrong epochs and unknown members; a lost response is forgiven', a
   assert.equal(again.memberEpoch, 2);
 });
 
-test('bad requests: no subscription on join, regex, unknown assignor, empty member id in v1', async () => {
+test('bad requests: no subscription on join, a bad regex, unknown assignor, empty member id in v1', async () => {
   const { hb, joinAs } = await setup();
   assert.equal(
     (await hb({ memberId: 'a', memberEpoch: 0, topicPartitions: [] })).errorCode,
     ErrorCode.INVALID_REQUEST,
   );
   assert.equal(
-    (await joinAs('a', { subscribedTopicRegex: 't.*' })).errorCode,
-    ErrorCode.INVALID_REQUEST,
+    (await joinAs('a', { subscribedTopicRegex: '(' })).errorCode,
+    ErrorCode.INVALID_REGULAR_EXPRESSION,
   );
   assert.equal(
     (await joinAs('a', { serverAssignor: 'sticky' })).errorCode,
@@ -274,5 +275,22 @@ test('consumer groups are written to the log and rebuilt by replay after a resta
   assert.equal(
     third.coordinator.consumerGroupDescribe('cg').errorCode,
     ErrorCode.GROUP_ID_NOT_FOUND,
+  );
+});
+
+test('a regular-expression subscription matches whole topic names, never internal topics', async () => {
+  const { coordinator, joinAs } = await setup();
+  const r = await joinAs('a', { subscribedTopicNames: null, subscribedTopicRegex: '[tu]|__.*' });
+  assert.equal(r.errorCode, ErrorCode.NONE);
+  assert.deepEqual(
+    r.assignment!.topicPartitions.map((t) => [t.topicId, t.partitions.length]),
+    [
+      [T, 6],
+      [U, 2],
+    ],
+  );
+  assert.equal(
+    coordinator.consumerGroupDescribe('cg').members[0]!.subscribedTopicRegex,
+    '[tu]|__.*',
   );
 });

@@ -98,6 +98,28 @@ export function pythonMember(kind: 'confluent' | 'kafka-python', o: MemberOption
   });
 }
 
+/** @platformatic/kafka in a child process (see platformatic-member-process.ts). */
+export function platformaticProcessMember(
+  o: MemberOptions & { groupProtocol?: 'classic' | 'consumer' },
+): GroupMember {
+  const child = spawn(
+    process.execPath,
+    [join(here, 'platformatic-member-process.js'), JSON.stringify(o)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  return processMember('platformatic', child, (line, m) => {
+    if (!line.startsWith('{')) return;
+    const event = JSON.parse(line) as { assigned?: number[]; record?: [number, number] };
+    if (event.assigned) {
+      m.assigned = event.assigned;
+      m.assignments++;
+    }
+    if (event.record) m.records.add(`${event.record[0]}:${event.record[1]}`);
+  });
+}
+
 /** kcat -G: records on stdout as `partition offset`, rebalances on stderr. */
 export function kcatMember(o: MemberOptions): GroupMember {
   const child = spawn(

@@ -10,6 +10,7 @@ import { createHandlerRegistry, type BrokerContext } from '../../../src/broker/i
 import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { silentLogger } from '../../../src/broker/logger.js';
 import { openDataPlane } from '../../../src/broker/data-plane.js';
+import { openGroupCoordinator } from '../../../src/broker/group/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 import {
   Reader,
@@ -126,6 +127,12 @@ test(
         new Map(),
       );
       const data = await openDataPlane(config, { logDirs: [dir], metadata, logger: silentLogger });
+      const groups = await openGroupCoordinator({
+        config,
+        metadata,
+        logs: data.logs,
+        logger: silentLogger,
+      });
       const [created] = await metadata.createTopics([
         { name: 'a', numPartitions: 2, replicationFactor: 1 },
       ]);
@@ -137,6 +144,7 @@ test(
         clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
         metadata,
         replicas: data.replicas,
+        groups,
       };
       const registry = createHandlerRegistry(broker);
       const next = random(7);
@@ -212,6 +220,7 @@ test(
         );
         assert.equal(answer!.error, null);
       }
+      groups.close();
       await data.close();
       await metadata.close();
     } finally {

@@ -10,6 +10,7 @@ import { createHandlerRegistry, type BrokerContext } from '../../../src/broker/i
 import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { silentLogger } from '../../../src/broker/logger.js';
 import { openDataPlane } from '../../../src/broker/data-plane.js';
+import { openGroupCoordinator } from '../../../src/broker/group/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 import {
   Reader,
@@ -131,6 +132,12 @@ test('mutated requests that decode are always answered', async () => {
       new Map(),
     );
     const data = await openDataPlane(config, { logDirs: [dir], metadata, logger: silentLogger });
+    const groups = await openGroupCoordinator({
+      config,
+      metadata,
+      logs: data.logs,
+      logger: silentLogger,
+    });
     await metadata.createTopics([{ name: 'a', numPartitions: 2, replicationFactor: 1 }]);
     const broker: BrokerContext = {
       config,
@@ -140,6 +147,7 @@ test('mutated requests that decode are always answered', async () => {
       clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
       metadata,
       replicas: data.replicas,
+      groups,
     };
     const registry = createHandlerRegistry(broker);
     const next = random(42);
@@ -200,6 +208,7 @@ test('mutated requests that decode are always answered', async () => {
       }
     }
     assert.ok(decoded > 300, `only ${decoded} mutated requests decoded`);
+    groups.close();
     await data.close();
     await metadata.close();
   } finally {

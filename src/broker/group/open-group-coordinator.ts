@@ -27,8 +27,14 @@ export async function openGroupCoordinator(
   const logConfig: Partial<LogConfig> = { cleanupPolicy: 'compact', segmentBytes };
   const log = new ConsumerOffsetsLog({
     get: (p) => logs.getLog(CONSUMER_OFFSETS_TOPIC, p),
-    create: (p) => {
-      // The topic is created once the broker is registered; its id goes to partition.metadata.
+    create: async (p) => {
+      // The first write to a partition (an OffsetCommit may come before any FindCoordinator)
+      // makes sure the topic exists in the metadata: a log the image does not know is a stray
+      // log, deleted at the next start. Creating the topic opens its logs through the replica
+      // manager; the log is created here only if that did not happen.
+      await ensureConsumerOffsetsTopic({ config, metadata, logger });
+      const existing = logs.getLog(CONSUMER_OFFSETS_TOPIC, p);
+      if (existing !== undefined) return existing;
       const topicId = metadata.image.topic(CONSUMER_OFFSETS_TOPIC)?.topicId;
       return logs.createLog(
         CONSUMER_OFFSETS_TOPIC,

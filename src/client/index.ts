@@ -21,3 +21,4 @@ export {
 export { DefaultPartitioner, murmur2, partitionForKey } from './partitioner.js';
 export { backoffMs, withRetries, type RetryOptions } from './retry.js';
 export * from './producer/index.js';
+export * from './consumer/index.js';

@@ -115,7 +115,15 @@ export class FakeBroker {
     writeResponseHeader(w, { apiKey, apiVersion, correlationId: header.correlationId });
     api.encodeResponse!(w, apiVersion, response);
     w.patchInt32(size, w.length - 4);
-    socket.write(w.toBuffer());
+    // An empty fetch waits like a long poll (answers may then overtake it, which clients
+    // must handle by correlation id).
+    const empty =
+      apiKey === 1 &&
+      response.responses.every((t: any) =>
+        t.partitions.every((p: any) => (p.records?.length ?? 0) === 0),
+      );
+    if (empty) setTimeout(() => socket.write(w.toBuffer()), Math.min(body.maxWaitMs, 50));
+    else socket.write(w.toBuffer());
   }
 
   private readonly handlers: Record<number, Answer> = {

@@ -22,3 +22,20 @@ export { DefaultPartitioner, murmur2, partitionForKey } from './partitioner.js';
 export { backoffMs, withRetries, type RetryOptions } from './retry.js';
 export * from './producer/index.js';
 export * from './consumer/index.js';
+export * from './admin/index.js';
+export {
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  type Assignment,
+  type Subscription,
+} from './consumer-protocol.js';
+export {
+  commitOffsets,
+  fetchCommittedOffsets,
+  findGroupCoordinator,
+  type CommittedOffset,
+  type GroupMembership,
+  type OffsetToCommit,
+} from './group-requests.js';

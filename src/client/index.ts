@@ -39,3 +39,4 @@ export {
   type GroupMembership,
   type OffsetToCommit,
 } from './group-requests.js';
+export * from './group/index.js';

@@ -59,6 +59,7 @@ export async function readFetchedRecords(
         partition: o.partition,
         offset: r.offset,
         timestamp: r.timestamp,
+        timestampType: batch.timestampType,
         key: r.key,
         value: r.value,
         headers: r.headers,

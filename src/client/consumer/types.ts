@@ -16,6 +16,7 @@ export interface ConsumerRecord {
   offset: bigint;
   /** Milliseconds since the epoch (CreateTime, or LogAppendTime if the topic uses it). */
   timestamp: number;
+  timestampType: 'create-time' | 'log-append-time';
   key: Buffer | null;
   value: Buffer | null;
   headers: RecordHeader[];

@@ -68,6 +68,7 @@ export class Producer {
   private readonly inFlightByNode = new Map<number, number>();
   private readonly writeChains = new Map<number, Promise<void>>();
   private readonly unfinished = new Set<ProducerBatch>();
+  private readonly accepting = new Set<Promise<unknown>>();
   private bufferedBytes = 0;
   private memoryWaiters: (() => boolean)[] = [];
   private producerId = -1n;
@@ -110,8 +111,19 @@ export class Producer {
   }
 
   /** Sends one record; resolves once the broker has it (per acks). */
-  async send(record: ProducerRecord): Promise<RecordMetadata> {
-    if (this.closed) throw new ClientError('ERR_CLOSED', 'the producer is closed');
+  send(record: ProducerRecord): Promise<RecordMetadata> {
+    if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
+    // flush() must also wait for records still waiting for metadata or buffer space.
+    const accepted = this.accept(record);
+    this.accepting.add(accepted);
+    void accepted.then(
+      () => this.accepting.delete(accepted),
+      () => this.accepting.delete(accepted),
+    );
+    return accepted.then((a) => a.delivery);
+  }
+
+  private async accept(record: ProducerRecord): Promise<{ delivery: Promise<RecordMetadata> }> {
     const input = toRecordInput(record, this.now());
     const sizeBytes = recordSize(input);
     const topic = await this.cluster.topicMetadata(record.topic, { timeoutMs: this.maxBlockMs });
@@ -131,13 +143,17 @@ export class Producer {
       );
     }
     if (this.bufferedBytes + sizeBytes > this.bufferMemory) await this.waitForMemory(sizeBytes);
-    return new Promise<RecordMetadata>((resolve, reject) => {
-      this.append(record.topic, partition, input, sizeBytes, { resolve, reject });
+    const target = partition;
+    // Wrapped so that the async function does not wait for the delivery itself.
+    const delivery = new Promise<RecordMetadata>((resolve, reject) => {
+      this.append(record.topic, target, input, sizeBytes, { resolve, reject });
     });
+    return { delivery };
   }
 
   /** Sends every buffered record now and resolves when all of them have been answered. */
   async flush(): Promise<void> {
+    await Promise.allSettled([...this.accepting]);
     const waiting = [...this.unfinished].map((b) => b.done);
     this.flushing++;
     try {

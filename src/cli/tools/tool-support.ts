@@ -23,7 +23,7 @@ export interface ToolSpec {
 export function parseFlags(spec: ToolSpec, args: string[]): FlagValues | number {
   try {
     const { values } = parseArgs({
-      args,
+      args: joinNegativeNumbers(args),
       options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
@@ -36,6 +36,20 @@ export function parseFlags(spec: ToolSpec, args: string[]): FlagValues | number 
   } catch (err) {
     return usageError(spec.name, (err as Error).message);
   }
+}
+
+/** `--throughput -1` is how Kafka users write it; parseArgs wants `--throughput=-1`. */
+function joinNegativeNumbers(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function usageError(tool: string, message: string): number {

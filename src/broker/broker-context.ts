@@ -1,5 +1,6 @@
 // What API handlers may use from the broker that runs them. Each broker has its own, so
 // several brokers in one process share nothing.
+import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { Logger } from './logger.js';
 import type { ListenerAddress } from './server/index.js';
@@ -9,4 +10,10 @@ export interface BrokerContext {
   logger: Logger;
   /** Addresses given to clients (advertised.listeners, else as bound); empty until bound. */
   advertisedListeners(): readonly ListenerAddress[];
+  /** The log dirs in use, as absolute paths (a temporary one when startBroker made it). */
+  logDirs: readonly string[];
+  /** The cluster id from meta.properties, stable across restarts. */
+  clusterId: string;
+  /** The metadata image and the operations that change it (topics, configs, producer ids). */
+  metadata: ClusterMetadata;
 }

@@ -2,10 +2,17 @@
 // bind the listeners with the handler registry behind them.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import {
+  ClusterMetadata,
+  PartitionLogMetadataStore,
+  ensureMetaProperties,
+  type MetadataLogStore,
+} from '../metadata/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
+import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { silentLogger, type Logger } from './logger.js';
 import {
   formatHostPort,
@@ -27,6 +34,8 @@ export interface StartBrokerOptions {
   handler?: RequestHandler;
   /** Handlers to register instead of the built-in list (tests). */
   handlers?: readonly HandlerFactory[];
+  /** Keeps the metadata log here instead of `__cluster_metadata-0` (tests). */
+  metadataStore?: MetadataLogStore;
   /** How long close() waits for requests in flight. Default 5000 ms. */
   shutdownTimeoutMs?: number;
 }
@@ -54,33 +63,69 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const ownsDataDir = options.dataDir === undefined && !props.has('log.dirs');
   const dataDir = ownsDataDir ? await mkdtemp(join(tmpdir(), 'rivulet-')) : config.logDirs[0]!;
   if (!ownsDataDir) await Promise.all(config.logDirs.map((d) => mkdir(d, { recursive: true })));
+  const logDirs = (ownsDataDir ? [dataDir] : config.logDirs).map((d) => resolve(d));
   let advertised: ListenerAddress[] = [];
-  const context: BrokerContext = { config, logger, advertisedListeners: () => advertised };
-  const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
+  let metadata: ClusterMetadata | undefined;
   let server: NetworkServer;
   try {
+    const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
+    metadata = await ClusterMetadata.open({
+      store: await openMetadataStore(options, logDirs),
+      nodeId: config.nodeId,
+      onListenerError: (err, change) =>
+        logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
+    });
+    const context: BrokerContext = {
+      config,
+      logger,
+      advertisedListeners: () => advertised,
+      logDirs,
+      clusterId,
+      metadata,
+    };
+    const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
     server = await startServer(handler, {
       listeners: config.listeners,
       limits: limitsOf(config),
       logger,
     });
+    advertised = config.advertisedListeners ?? server.boundListeners.map(advertise);
+    // Queued before any request can reach the metadata, so requests see this broker live.
+    await metadata.registerBroker(
+      advertised,
+      new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
+    );
   } catch (err) {
+    await metadata?.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
-  advertised = config.advertisedListeners ?? server.boundListeners.map(advertise);
   const first = advertised[0]!;
+  const openedMetadata = metadata;
+  let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
     port: server.boundListeners[0]!.port,
     nodeId: config.nodeId,
     dataDir,
     config,
-    close: async () => {
-      await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    // Closing twice waits for the first close.
+    close: () =>
+      (closing ??= (async () => {
+        await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+        await openedMetadata.close();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })()),
   };
+}
+
+/** Where the metadata log lives. */
+function openMetadataStore(
+  options: StartBrokerOptions,
+  logDirs: readonly string[],
+): Promise<MetadataLogStore> {
+  if (options.metadataStore !== undefined) return Promise.resolve(options.metadataStore);
+  return PartitionLogMetadataStore.open({ logDir: logDirs[0]! });
 }
 
 /** Merges the options into Kafka-named properties; `port` and `dataDir` win over `config`. */

@@ -1,15 +1,58 @@
-// Maps API keys to handlers. One handler per API key lives in its own file named in key order
-// (`18-api-versions.ts`) and is listed in `./index.ts`. The registry also answers which
-// versions each API supports, which is what ApiVersions reports.
+// Maps API keys to handlers and turns request frames into handler calls. One handler per API
+// key lives in its own file named in key order (`18-api-versions.ts`) and is listed in
+// `./index.ts`. The registry decodes the request header and body with the generated codecs,
+// runs the handler and encodes its response at the request's version with the matching
+// response header. It also answers which versions each API supports (ApiVersions).
+import {
+  API_VERSIONS_API_KEY,
+  Reader,
+  Writer,
+  apiByKey,
+  encodeApiVersionsFallback,
+  readRequestHeader,
+  writeResponseHeader,
+  type ApiSpec,
+} from '../../protocol/index.js';
 import type { RequestContext, RequestHandler } from '../server/index.js';
+
+/** Everything a handler learns about one request besides its body. */
+export interface ApiContext extends RequestContext {
+  /** The request header's client id (null if the client sent none). */
+  clientId: string | null;
+  /** The authenticated principal; always `User:ANONYMOUS` until SASL exists. */
+  principal: string;
+}
 
 export interface ApiHandler {
   apiKey: number;
   /** Kafka's name of the API, e.g. `ApiVersions`. */
   name: string;
+  /** The advertised range. */
   minVersion: number;
   maxVersion: number;
-  handle: RequestHandler;
+  /**
+   * Versions from minVersion up to (not including) this one are advertised but close the
+   * connection when used, as Kafka does for Produce v0-2. Default: minVersion.
+   */
+  minServedVersion?: number;
+  /**
+   * Answers a decoded request with the response body to encode at the request's version, or
+   * null to send nothing (Produce with acks=0). Expected failures are error codes in the
+   * response; a rejection closes the connection.
+   */
+  handle(request: unknown, ctx: ApiContext): Promise<unknown>;
+  /** Takes the raw frame instead of `handle` (the request is not decoded). For tests. */
+  handleFrame?: RequestHandler;
+}
+
+/** A handler with typed request and response, for `defineHandler`. */
+export interface TypedApiHandler<Req, Res> extends Omit<ApiHandler, 'handle'> {
+  handle(request: Req, ctx: ApiContext): Promise<Res | null>;
+}
+
+/** Declares a handler with its request and response types (the registry casts at the edge). */
+export function defineHandler<Req, Res>(handler: TypedApiHandler<Req, Res>): ApiHandler {
+  return handler as ApiHandler;
 }
 
 export interface ApiVersionRange {
@@ -18,12 +61,19 @@ export interface ApiVersionRange {
   maxVersion: number;
 }
 
+/** The principal every connection has until authentication exists. */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
+
 export class HandlerRegistry {
   private readonly byKey = new Map<number, ApiHandler>();
 
   register(handler: ApiHandler): void {
     if (this.byKey.has(handler.apiKey)) {
       throw new Error(`a handler for api key ${handler.apiKey} is already registered`);
+    }
+    const spec = apiByKey(handler.apiKey);
+    if (handler.handleFrame === undefined && spec?.decodeRequest === undefined) {
+      throw new Error(`api key ${handler.apiKey} has no generated codecs`);
     }
     this.byKey.set(handler.apiKey, handler);
   }
@@ -41,19 +91,54 @@ export class HandlerRegistry {
 
   /**
    * The server's request handler. Like Kafka, a request for an unknown API or an unsupported
-   * version closes the connection (ApiVersions is the exception: its handler accepts every
-   * version and answers UNSUPPORTED_VERSION itself, so clients can negotiate).
+   * version closes the connection, and so does a body that does not decode. ApiVersions is the
+   * exception: at a version it does not know, the broker answers UNSUPPORTED_VERSION with its
+   * own ApiVersions range in a v0 body, so clients can negotiate down.
    */
   readonly dispatch: RequestHandler = (ctx: RequestContext, frame: Buffer) => {
     const handler = this.byKey.get(ctx.apiKey);
     if (handler === undefined) {
       return Promise.reject(new Error(`unsupported api key ${ctx.apiKey}`));
     }
-    if (ctx.apiVersion < handler.minVersion || ctx.apiVersion > handler.maxVersion) {
-      const range = `${handler.minVersion}-${handler.maxVersion}`;
-      const why = `${handler.name} v${ctx.apiVersion} is not supported (supported: ${range})`;
-      return Promise.reject(new Error(why));
+    const version = ctx.apiVersion;
+    if (version < handler.minVersion || version > handler.maxVersion) {
+      if (ctx.apiKey === API_VERSIONS_API_KEY) {
+        // The fallback is a whole frame; the server adds the size prefix itself.
+        return Promise.resolve([encodeApiVersionsFallback(ctx.correlationId).subarray(4)]);
+      }
+      return Promise.reject(new Error(unsupported(handler, version)));
     }
-    return handler.handle(ctx, frame);
+    if (version < (handler.minServedVersion ?? handler.minVersion)) {
+      return Promise.reject(new Error(unsupported(handler, version)));
+    }
+    if (handler.handleFrame !== undefined) return handler.handleFrame(ctx, frame);
+    return this.run(handler, apiByKey(ctx.apiKey)!, ctx, frame);
   };
+
+  private async run(
+    handler: ApiHandler,
+    spec: ApiSpec,
+    ctx: RequestContext,
+    frame: Buffer,
+  ): Promise<Buffer[] | null> {
+    const r = new Reader(frame);
+    const header = readRequestHeader(r);
+    const request = spec.decodeRequest!(r, ctx.apiVersion);
+    const apiCtx: ApiContext = {
+      ...ctx,
+      clientId: header.clientId,
+      principal: ANONYMOUS_PRINCIPAL,
+    };
+    const response = await handler.handle(request, apiCtx);
+    if (response === null) return null;
+    const w = new Writer();
+    writeResponseHeader(w, ctx);
+    spec.encodeResponse!(w, ctx.apiVersion, response);
+    return w.toBuffers();
+  }
+}
+
+function unsupported(handler: ApiHandler, version: number): string {
+  const range = `${handler.minServedVersion ?? handler.minVersion}-${handler.maxVersion}`;
+  return `${handler.name} v${version} is not supported (supported: ${range})`;
 }

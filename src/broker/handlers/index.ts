@@ -1,11 +1,33 @@
 // Every API handler, in API key order. Adding an API: create `NN-api-name.ts` exporting a
-// HandlerFactory and list it here.
+// HandlerFactory and list it here. Only listed APIs are advertised by ApiVersions.
 import type { BrokerContext } from '../broker-context.js';
-import { HandlerRegistry, type ApiHandler } from './handler-registry.js';
+import { metadataHandler } from './03-metadata.js';
+import { apiVersionsHandler } from './18-api-versions.js';
+import { createTopicsHandler } from './19-create-topics.js';
+import { deleteTopicsHandler } from './20-delete-topics.js';
+import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
+import { createPartitionsHandler } from './37-create-partitions.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
+import { describeClusterHandler } from './60-describe-cluster.js';
+import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js';
+import { HandlerRegistry } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
 
-export type HandlerFactory = (broker: BrokerContext) => ApiHandler;
-
-export const HANDLER_FACTORIES: readonly HandlerFactory[] = [];
+export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
+  metadataHandler,
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  describeLogDirsHandler,
+  createPartitionsHandler,
+  incrementalAlterConfigsHandler,
+  describeClusterHandler,
+  describeTopicPartitionsHandler,
+];
 
 /** A registry holding one handler per API for `broker`. */
 export function createHandlerRegistry(
@@ -13,8 +35,17 @@ export function createHandlerRegistry(
   factories: readonly HandlerFactory[] = HANDLER_FACTORIES,
 ): HandlerRegistry {
   const registry = new HandlerRegistry();
-  for (const factory of factories) registry.register(factory(broker));
+  for (const factory of factories) registry.register(factory(broker, registry));
   return registry;
 }
 
-export { HandlerRegistry, type ApiHandler, type ApiVersionRange } from './handler-registry.js';
+export {
+  ANONYMOUS_PRINCIPAL,
+  HandlerRegistry,
+  defineHandler,
+  type ApiContext,
+  type ApiHandler,
+  type ApiVersionRange,
+  type TypedApiHandler,
+} from './handler-registry.js';
+export type { HandlerFactory } from './handler-types.js';

@@ -1,0 +1,157 @@
+// Metadata v0-13. Notes:
+// - v0: an empty topic list means every topic; v1+: null means every topic, empty means none.
+// - Unknown topics asked for by name are created when `auto.create.topics.enable` is on and
+//   (v4+) the request allows it, with `num.partitions` and `default.replication.factor`. The
+//   topic is created before answering, so the client sees it at once.
+// - v10+ may ask by topic id (name null): unknown ids get UNKNOWN_TOPIC_ID.
+// - Brokers: this node at the advertised address of the listener the request came in on.
+//   Leader = this node, leader epoch >= 0 (clients drop cached epochs on -1).
+// - Topic ids (v10+) are the real, stable ids from the metadata log; librdkafka uses Fetch
+//   v13+ only when they are non-zero.
+import {
+  ErrorCode,
+  ZERO_UUID,
+  type MetadataRequest,
+  type MetadataResponse,
+  type MetadataResponseMetadataResponseTopic as ResponseTopic,
+} from '../../protocol/index.js';
+import { isInternalTopic, topicNameProblem, type TopicImage } from '../../metadata/index.js';
+import type { BrokerContext } from '../broker-context.js';
+import {
+  AUTHORIZED_OPERATIONS_OMITTED,
+  CLUSTER_OPERATIONS,
+  TOPIC_OPERATIONS,
+} from './authorized-operations.js';
+import { defineHandler, type ApiContext } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+import { createTopicsWithDefaults } from './topic-defaults.js';
+
+export const metadataHandler: HandlerFactory = (broker) =>
+  defineHandler<MetadataRequest, MetadataResponse>({
+    apiKey: 3,
+    name: 'Metadata',
+    minVersion: 0,
+    maxVersion: 13,
+    handle: async (request, ctx) => {
+      const version = ctx.apiVersion;
+      const wantAll = request.topics === null || (version === 0 && request.topics.length === 0);
+      const topics = wantAll
+        ? broker.metadata.image.topics().map((t) => describeTopic(t, request, version))
+        : await describeRequested(broker, request, ctx);
+      const address = advertisedFor(broker, ctx.listenerName);
+      return {
+        throttleTimeMs: 0,
+        brokers:
+          address === undefined ? [] : [{ nodeId: broker.config.nodeId, ...address, rack: null }],
+        clusterId: broker.clusterId,
+        controllerId: broker.config.nodeId,
+        topics,
+        clusterAuthorizedOperations:
+          version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations
+            ? CLUSTER_OPERATIONS
+            : AUTHORIZED_OPERATIONS_OMITTED,
+        errorCode: ErrorCode.NONE,
+      };
+    },
+  });
+
+async function describeRequested(
+  broker: BrokerContext,
+  request: MetadataRequest,
+  ctx: ApiContext,
+): Promise<ResponseTopic[]> {
+  const version = ctx.apiVersion;
+  const image = broker.metadata.image;
+  const out: (ResponseTopic | string)[] = [];
+  const toCreate: string[] = [];
+  for (const { name, topicId } of request.topics ?? []) {
+    if (name === null) {
+      const topic = topicId === ZERO_UUID ? undefined : image.topicById(topicId);
+      out.push(
+        topic !== undefined
+          ? describeTopic(topic, request, version)
+          : topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, topicId),
+      );
+      continue;
+    }
+    const topic = image.topic(name);
+    if (topic !== undefined) {
+      out.push(describeTopic(topic, request, version));
+    } else if (topicNameProblem(name) !== null) {
+      out.push(topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, name, ZERO_UUID));
+    } else if (mayAutoCreate(broker, request, version)) {
+      if (!toCreate.includes(name)) toCreate.push(name);
+      out.push(name);
+    } else {
+      out.push(topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, ZERO_UUID));
+    }
+  }
+  const created = new Map<string, ResponseTopic>();
+  if (toCreate.length > 0) {
+    const results = await createTopicsWithDefaults(broker, toCreate);
+    for (const [i, name] of toCreate.entries()) {
+      const result = results[i]!;
+      // Lost a race with another creation: describe whatever exists now.
+      const topic = result.topic ?? broker.metadata.image.topic(name);
+      created.set(
+        name,
+        topic !== undefined
+          ? describeTopic(topic, request, version)
+          : topicError(result.errorCode, name, ZERO_UUID),
+      );
+    }
+  }
+  return out.map((entry) => (typeof entry === 'string' ? created.get(entry)! : entry));
+}
+
+function mayAutoCreate(broker: BrokerContext, request: MetadataRequest, version: number): boolean {
+  if (!broker.config.values['auto.create.topics.enable']) return false;
+  return version < 4 || request.allowAutoTopicCreation;
+}
+
+function describeTopic(
+  topic: TopicImage,
+  request: MetadataRequest,
+  version: number,
+): ResponseTopic {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: version >= 10 ? topic.topicId : ZERO_UUID,
+    isInternal: isInternalTopic(topic.name),
+    partitions: topic.partitions.map((p) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: p.partitionId,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: [...p.replicas],
+      isrNodes: [...p.isr],
+      offlineReplicas: [],
+    })),
+    topicAuthorizedOperations:
+      version >= 8 && request.includeTopicAuthorizedOperations
+        ? TOPIC_OPERATIONS
+        : AUTHORIZED_OPERATIONS_OMITTED,
+  };
+}
+
+function topicError(errorCode: number, name: string | null, topicId: string): ResponseTopic {
+  return {
+    errorCode,
+    name,
+    topicId,
+    isInternal: false,
+    partitions: [],
+    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+  };
+}
+
+/** This broker's address on `listenerName` (the first advertised one if it has none). */
+export function advertisedFor(
+  broker: BrokerContext,
+  listenerName: string,
+): { host: string; port: number } | undefined {
+  const all = broker.advertisedListeners();
+  const match = all.find((l) => l.name === listenerName) ?? all[0];
+  return match === undefined ? undefined : { host: match.host, port: match.port };
+}

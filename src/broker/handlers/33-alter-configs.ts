@@ -1,0 +1,43 @@
+// AlterConfigs v0-2 (the legacy, non-incremental form). Notes:
+// - The configs given become the topic's complete set of overrides: keys left out return to
+//   their defaults. Unknown keys or bad values: INVALID_CONFIG for that resource.
+// - Broker configs are static in Rivulet: changing one gives INVALID_REQUEST.
+// - validate_only checks and changes nothing. Topic config changes reach the partitions at
+//   once through the metadata subscribers.
+import {
+  ErrorCode,
+  type AlterConfigsRequest,
+  type AlterConfigsResponse,
+} from '../../protocol/index.js';
+import { replaceTopicOverrides, resolveAlterTarget } from './alter-topic-configs.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+export const alterConfigsHandler: HandlerFactory = (broker) =>
+  defineHandler<AlterConfigsRequest, AlterConfigsResponse>({
+    apiKey: 33,
+    name: 'AlterConfigs',
+    minVersion: 0,
+    maxVersion: 2,
+    handle: async (request) => {
+      const responses = [];
+      for (const { resourceType, resourceName, configs } of request.resources) {
+        const names = configs.map((c) => c.name);
+        const target = resolveAlterTarget(broker, resourceType, resourceName, names);
+        let outcome;
+        if ('errorCode' in target) {
+          outcome = target;
+        } else if (new Set(names).size !== names.length) {
+          outcome = {
+            errorCode: ErrorCode.INVALID_REQUEST,
+            errorMessage: 'Duplicate config keys.',
+          };
+        } else {
+          const next = new Map(configs.map((c) => [c.name, c.value]));
+          outcome = await replaceTopicOverrides(broker, target, next, request.validateOnly);
+        }
+        responses.push({ ...outcome, resourceType, resourceName });
+      }
+      return { throttleTimeMs: 0, responses };
+    },
+  });

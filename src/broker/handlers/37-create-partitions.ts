@@ -1,0 +1,54 @@
+// CreatePartitions v0-3. Notes:
+// - `count` is the new total; it must grow the topic (INVALID_PARTITIONS otherwise).
+// - `assignments` (optional) gives the replicas of each new partition; without it the new
+//   partitions get the topic's replication factor.
+// - A topic named twice gets INVALID_REQUEST; validate_only creates nothing.
+import {
+  ErrorCode,
+  type CreatePartitionsRequest,
+  type CreatePartitionsResponse,
+  type CreatePartitionsResponseCreatePartitionsTopicResult as Result,
+} from '../../protocol/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+import { TIMED_OUT, withTimeout } from './timeout.js';
+
+export const createPartitionsHandler: HandlerFactory = (broker) =>
+  defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>({
+    apiKey: 37,
+    name: 'CreatePartitions',
+    minVersion: 0,
+    maxVersion: 3,
+    handle: async (request) => {
+      const counts = new Map<string, number>();
+      for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+      const results: Result[] = [];
+      const work: Promise<void>[] = [];
+      for (const topic of request.topics) {
+        if (results.some((r) => r.name === topic.name)) continue;
+        const result: Result = { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };
+        results.push(result);
+        if (counts.get(topic.name)! > 1) {
+          result.errorCode = ErrorCode.INVALID_REQUEST;
+          result.errorMessage = 'Duplicate topic in request.';
+          continue;
+        }
+        const op = broker.metadata.createPartitions(topic.name, topic.count, {
+          assignments: topic.assignments?.map((a) => a.brokerIds) ?? null,
+          validateOnly: request.validateOnly,
+        });
+        work.push(
+          withTimeout(op, request.timeoutMs).then((outcome) => {
+            const r =
+              outcome === TIMED_OUT
+                ? { errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: 'Timed out.' }
+                : outcome;
+            result.errorCode = r.errorCode;
+            result.errorMessage = r.errorMessage;
+          }),
+        );
+      }
+      await Promise.all(work);
+      return { throttleTimeMs: 0, results };
+    },
+  });

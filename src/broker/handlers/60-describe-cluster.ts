@@ -1,0 +1,59 @@
+// DescribeCluster v0-2. Notes:
+// - Brokers: this node at the advertised address of the listener the request came in on (as
+//   in Metadata), never fenced while it answers.
+// - v1+ endpoint_type: 1 (brokers) is served; 2 (controllers) gets MISMATCHED_ENDPOINT_TYPE,
+//   as on a Kafka broker listener; anything else UNSUPPORTED_ENDPOINT_TYPE.
+import {
+  ErrorCode,
+  type DescribeClusterRequest,
+  type DescribeClusterResponse,
+} from '../../protocol/index.js';
+import { advertisedFor } from './03-metadata.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS } from './authorized-operations.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+const BROKER_ENDPOINT = 1;
+const CONTROLLER_ENDPOINT = 2;
+
+export const describeClusterHandler: HandlerFactory = (broker) =>
+  defineHandler<DescribeClusterRequest, DescribeClusterResponse>({
+    apiKey: 60,
+    name: 'DescribeCluster',
+    minVersion: 0,
+    maxVersion: 2,
+    handle: (request, ctx) => {
+      const response: DescribeClusterResponse = {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        endpointType: BROKER_ENDPOINT,
+        clusterId: broker.clusterId,
+        controllerId: broker.config.nodeId,
+        brokers: [],
+        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+          ? CLUSTER_OPERATIONS
+          : AUTHORIZED_OPERATIONS_OMITTED,
+      };
+      if (ctx.apiVersion >= 1 && request.endpointType !== BROKER_ENDPOINT) {
+        const mismatch = request.endpointType === CONTROLLER_ENDPOINT;
+        response.errorCode = mismatch
+          ? ErrorCode.MISMATCHED_ENDPOINT_TYPE
+          : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE;
+        response.errorMessage = mismatch
+          ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER'
+          : `Unsupported endpoint type ${request.endpointType}`;
+        return Promise.resolve(response);
+      }
+      const address = advertisedFor(broker, ctx.listenerName);
+      if (address !== undefined) {
+        response.brokers.push({
+          brokerId: broker.config.nodeId,
+          ...address,
+          rack: null,
+          isFenced: false,
+        });
+      }
+      return Promise.resolve(response);
+    },
+  });

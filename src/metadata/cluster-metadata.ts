@@ -1,0 +1,452 @@
+// The single writer of the cluster metadata (the controller's role in KRaft, on one node).
+// Every change is a batch of metadata records: validated against the current image, appended
+// durably to the metadata log, then replayed into the image, and only then acknowledged.
+// Changes run one at a time, so each sees the image the previous one left. Subscribers hear
+// about each change (topic created, partitions added, topic deleted, configs changed) before
+// the operation that caused it resolves, so a topic's logs exist when CreateTopics answers.
+import { randomUUID } from 'node:crypto';
+import { BatchField, ErrorCode, ZERO_UUID } from '../protocol/index.js';
+import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
+import type { MetadataLogStore } from './metadata-log.js';
+import {
+  ConfigResourceType,
+  MetadataRecordType,
+  decodeMetadataBatch,
+  encodeMetadataBatch,
+  type MetadataRecord,
+} from './records.js';
+import { collisionKey, topicNameProblem } from './topic-name.js';
+
+export type MetadataListener = (change: MetadataChange) => void | Promise<void>;
+
+export interface ClusterMetadataOptions {
+  store: MetadataLogStore;
+  nodeId: number;
+  /** Milliseconds since the epoch, for batch timestamps. */
+  clock?: () => number;
+  /** New topic ids and incarnation ids. */
+  randomUuid?: () => string;
+  /** Told when a subscriber fails; the change itself stays committed. */
+  onListenerError?: (err: unknown, change: MetadataChange) => void;
+}
+
+export interface NewTopic {
+  name: string;
+  /** Already resolved from the broker defaults when the request said -1. */
+  numPartitions: number;
+  replicationFactor: number;
+  /** Replicas per partition, by partition id; when given, numPartitions/RF are taken from it. */
+  assignments?: readonly (readonly number[])[];
+  /** Topic config overrides, already validated by the caller. */
+  configs?: ReadonlyMap<string, string>;
+}
+
+export interface OperationResult {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export interface CreateTopicResult extends OperationResult {
+  /** The created topic (or, for validateOnly, what it would be); absent on error. */
+  topic?: TopicImage;
+}
+
+export interface ConfigChange {
+  resourceType: number;
+  /** Topic name, broker id as a string, or '' for the cluster-wide broker default. */
+  resourceName: string;
+  name: string;
+  /** null removes the override. */
+  value: string | null;
+}
+
+export interface ProducerIdBlock {
+  firstProducerId: bigint;
+  size: number;
+}
+
+/** Producer ids handed out per ProducerIdsRecord, as Kafka's controller does. */
+export const PRODUCER_ID_BLOCK_SIZE = 1000;
+
+const OK: OperationResult = { errorCode: ErrorCode.NONE, errorMessage: null };
+const fail = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage });
+
+export class ClusterMetadata {
+  readonly image = new MetadataImage();
+  private readonly listeners = new Set<MetadataListener>();
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly clock: () => number;
+  private readonly randomUuid: () => string;
+
+  private constructor(private readonly options: ClusterMetadataOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.randomUuid = options.randomUuid ?? randomUUID;
+  }
+
+  /** Replays the stored log into a new image. */
+  static async open(options: ClusterMetadataOptions): Promise<ClusterMetadata> {
+    const metadata = new ClusterMetadata(options);
+    for (const batch of await options.store.readAll()) {
+      metadata.image.replay(decodeMetadataBatch(batch));
+      metadata.image.lastOffset =
+        Number(batch.readBigInt64BE(0)) + batch.readInt32BE(BatchField.LastOffsetDelta);
+    }
+    return metadata;
+  }
+
+  get nodeId(): number {
+    return this.options.nodeId;
+  }
+
+  /** Calls `listener` after each committed change; returns the unsubscribe function. */
+  subscribe(listener: MetadataListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Node ids of the live (registered, unfenced) brokers. */
+  liveBrokerIds(): number[] {
+    return this.image
+      .brokers()
+      .filter((b) => !b.fenced)
+      .map((b) => b.brokerId);
+  }
+
+  /**
+   * Registers this node (a new incarnation on every start) and, on a brand new log, sets the
+   * initial feature levels.
+   */
+  registerBroker(
+    endpoints: readonly { name: string; host: string; port: number }[],
+    features: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    return this.run(() => {
+      const records: MetadataRecord[] = [];
+      for (const [name, featureLevel] of features) {
+        if (this.image.features().has(name)) continue;
+        records.push({ type: MetadataRecordType.FeatureLevel, value: { name, featureLevel } });
+      }
+      const previous = this.image.broker(this.nodeId);
+      records.push({
+        type: MetadataRecordType.RegisterBroker,
+        value: {
+          brokerId: this.nodeId,
+          isMigratingZkBroker: false,
+          incarnationId: this.randomUuid(),
+          brokerEpoch: (previous?.brokerEpoch ?? -1n) + 1n,
+          endPoints: endpoints.map((e) => ({ ...e, securityProtocol: 0 })),
+          features: [],
+          rack: null,
+          fenced: false,
+          inControlledShutdown: false,
+          logDirs: [],
+          cordonedLogDirs: null,
+        },
+      });
+      return { records, result: undefined };
+    });
+  }
+
+  createTopics(
+    topics: readonly NewTopic[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<CreateTopicResult[]> {
+    return this.run(() => {
+      const records: MetadataRecord[] = [];
+      const results: CreateTopicResult[] = [];
+      const taken = new Set(this.image.topics().map((t) => collisionKey(t.name)));
+      const pending = new Set<string>();
+      for (const spec of topics) {
+        const problem = this.checkNewTopic(spec, taken, pending);
+        if (problem !== null) {
+          results.push(problem);
+          continue;
+        }
+        taken.add(collisionKey(spec.name));
+        pending.add(spec.name);
+        const topicRecords = this.newTopicRecords(spec);
+        results.push({ ...OK, topic: previewTopic(topicRecords) });
+        if (!options.validateOnly) records.push(...topicRecords);
+      }
+      return { records, result: results };
+    }).then((results) =>
+      // Hand out the committed images, which the subscribers have seen too.
+      results.map((r) =>
+        r.topic === undefined || options.validateOnly
+          ? r
+          : { ...r, topic: this.image.topicById(r.topic.topicId) ?? r.topic },
+      ),
+    );
+  }
+
+  private checkNewTopic(
+    spec: NewTopic,
+    taken: ReadonlySet<string>,
+    pending: ReadonlySet<string>,
+  ): OperationResult | null {
+    const nameProblem = topicNameProblem(spec.name);
+    if (nameProblem !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
+    if (this.image.topic(spec.name) !== undefined || pending.has(spec.name)) {
+      return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
+    }
+    if (taken.has(collisionKey(spec.name))) {
+      const why = `Topic '${spec.name}' collides with an existing topic: '.' and '_' are interchangeable in topic names.`;
+      return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, why);
+    }
+    if (spec.assignments !== undefined) return this.checkAssignments(spec.assignments, 0);
+    if (spec.numPartitions <= 0) {
+      return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+    }
+    return this.checkReplicationFactor(spec.replicationFactor);
+  }
+
+  private checkReplicationFactor(replicationFactor: number): OperationResult | null {
+    if (replicationFactor <= 0) {
+      const why = 'Replication factor must be larger than 0.';
+      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, why);
+    }
+    const live = this.liveBrokerIds().length;
+    if (replicationFactor > live) {
+      const why = `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${live} broker(s) are registered.`;
+      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, why);
+    }
+    return null;
+  }
+
+  private checkAssignments(
+    assignments: readonly (readonly number[])[],
+    firstPartition: number,
+  ): OperationResult | null {
+    if (assignments.length === 0) {
+      return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The replica assignment is empty.');
+    }
+    const live = new Set(this.liveBrokerIds());
+    const size = assignments[0]!.length;
+    for (const [i, replicas] of assignments.entries()) {
+      const partition = firstPartition + i;
+      if (replicas.length === 0) {
+        const why = `The manual partition assignment includes an empty replica list for partition ${partition}.`;
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
+      }
+      if (new Set(replicas).size !== replicas.length) {
+        const why = `The manual partition assignment includes the broker ${replicas.join(', ')} more than once for partition ${partition}.`;
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
+      }
+      const unknown = replicas.find((id) => !live.has(id));
+      if (unknown !== undefined) {
+        const why = `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`;
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
+      }
+      if (replicas.length !== size) {
+        const why = `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is not consistent with previous partitions, which have ${size} replica(s).`;
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why);
+      }
+    }
+    return null;
+  }
+
+  private newTopicRecords(spec: NewTopic): MetadataRecord[] {
+    let topicId = this.randomUuid();
+    while (topicId === ZERO_UUID || this.image.topicById(topicId) !== undefined) {
+      topicId = this.randomUuid();
+    }
+    const records: MetadataRecord[] = [
+      { type: MetadataRecordType.Topic, value: { name: spec.name, topicId } },
+    ];
+    const assignments =
+      spec.assignments ?? this.assign(0, spec.numPartitions, spec.replicationFactor);
+    records.push(...partitionRecords(topicId, 0, assignments));
+    for (const [name, value] of spec.configs ?? []) {
+      records.push(configRecord(ConfigResourceType.Topic, spec.name, name, value));
+    }
+    return records;
+  }
+
+  /** Round-robin replica placement over the live brokers, starting at the partition index. */
+  private assign(first: number, count: number, replicationFactor: number): number[][] {
+    const live = this.liveBrokerIds();
+    const out: number[][] = [];
+    for (let p = first; p < first + count; p++) {
+      const replicas: number[] = [];
+      for (let r = 0; r < replicationFactor; r++) replicas.push(live[(p + r) % live.length]!);
+      out.push(replicas);
+    }
+    return out;
+  }
+
+  /** Deletes topics by id; results in the same order. */
+  deleteTopics(topicIds: readonly string[]): Promise<OperationResult[]> {
+    return this.run(() => {
+      const records: MetadataRecord[] = [];
+      const seen = new Set<string>();
+      const result = topicIds.map((topicId) => {
+        const topic = this.image.topicById(topicId);
+        if (topic === undefined || seen.has(topicId)) {
+          return fail(ErrorCode.UNKNOWN_TOPIC_ID, `Topic id ${topicId} is not known.`);
+        }
+        seen.add(topicId);
+        records.push({ type: MetadataRecordType.RemoveTopic, value: { topicId } });
+        return OK;
+      });
+      return { records, result };
+    });
+  }
+
+  /** Grows a topic to `totalCount` partitions. */
+  createPartitions(
+    name: string,
+    totalCount: number,
+    options: { assignments?: readonly (readonly number[])[] | null; validateOnly?: boolean } = {},
+  ): Promise<OperationResult> {
+    return this.run(() => {
+      const topic = this.image.topic(name);
+      const none = { records: [] as MetadataRecord[] };
+      if (topic === undefined) {
+        const why = `This server does not host this topic: ${name}`;
+        return { ...none, result: fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, why) };
+      }
+      const current = topic.partitions.length;
+      if (totalCount < current) {
+        const why = `The topic ${name} currently has ${current} partition(s); ${totalCount} would not be an increase.`;
+        return { ...none, result: fail(ErrorCode.INVALID_PARTITIONS, why) };
+      }
+      if (totalCount === current) {
+        const why = `Topic already has ${current} partition(s).`;
+        return { ...none, result: fail(ErrorCode.INVALID_PARTITIONS, why) };
+      }
+      const rf = topic.partitions[0]?.replicas.length ?? 1;
+      let assignments = options.assignments ?? null;
+      if (assignments !== null) {
+        if (assignments.length !== totalCount - current) {
+          const why = `Attempted to add ${totalCount - current} additional partition(s), but only ${assignments.length} assignment(s) were specified.`;
+          return { ...none, result: fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, why) };
+        }
+        const problem = this.checkAssignments(assignments, current);
+        if (problem !== null) return { ...none, result: problem };
+      } else {
+        const problem = this.checkReplicationFactor(rf);
+        if (problem !== null) return { ...none, result: problem };
+        assignments = this.assign(current, totalCount - current, rf);
+      }
+      if (options.validateOnly) return { ...none, result: OK };
+      return { records: partitionRecords(topic.topicId, current, assignments), result: OK };
+    });
+  }
+
+  /**
+   * Applies config changes (already validated by the caller) in one batch. A topic change
+   * for a topic that does not exist fails the whole call with UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  alterConfigs(changes: readonly ConfigChange[]): Promise<OperationResult> {
+    return this.run(() => {
+      for (const c of changes) {
+        if (c.resourceType === ConfigResourceType.Topic && !this.image.topic(c.resourceName)) {
+          const why = `Topic ${c.resourceName} does not exist.`;
+          return { records: [], result: fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, why) };
+        }
+      }
+      const records = changes.map((c) =>
+        configRecord(c.resourceType, c.resourceName, c.name, c.value),
+      );
+      return { records, result: OK };
+    });
+  }
+
+  /** Reserves the next block of producer ids for InitProducerId. */
+  allocateProducerIdBlock(): Promise<ProducerIdBlock> {
+    return this.run(() => {
+      const firstProducerId = this.image.nextProducerId;
+      const brokerEpoch = this.image.broker(this.nodeId)?.brokerEpoch ?? 0n;
+      const record: MetadataRecord = {
+        type: MetadataRecordType.ProducerIds,
+        value: {
+          brokerId: this.nodeId,
+          brokerEpoch,
+          nextProducerId: firstProducerId + BigInt(PRODUCER_ID_BLOCK_SIZE),
+        },
+      };
+      return { records: [record], result: { firstProducerId, size: PRODUCER_ID_BLOCK_SIZE } };
+    });
+  }
+
+  /** Waits for the operations already queued (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.tail.catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.options.store.close();
+  }
+
+  /**
+   * Runs one operation after the previous ones: `build` reads the image and returns the
+   * records to commit with the result to hand back once they are durable and applied.
+   */
+  private run<T>(build: () => { records: MetadataRecord[]; result: T }): Promise<T> {
+    const next = this.tail.then(async () => {
+      const { records, result } = build();
+      if (records.length > 0) await this.commit(records);
+      return result;
+    });
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async commit(records: MetadataRecord[]): Promise<void> {
+    const batch = encodeMetadataBatch(records, this.clock());
+    const offset = await this.options.store.append(batch);
+    const changes = this.image.replay(records);
+    this.image.lastOffset = offset + records.length - 1;
+    for (const change of changes) {
+      for (const listener of this.listeners) {
+        try {
+          await listener(change);
+        } catch (err) {
+          this.options.onListenerError?.(err, change);
+        }
+      }
+    }
+  }
+}
+
+function partitionRecords(
+  topicId: string,
+  first: number,
+  assignments: readonly (readonly number[])[],
+): MetadataRecord[] {
+  return assignments.map((replicas, i) => ({
+    type: MetadataRecordType.Partition,
+    value: {
+      partitionId: first + i,
+      topicId,
+      replicas: [...replicas],
+      isr: [...replicas],
+      removingReplicas: [],
+      addingReplicas: [],
+      leader: replicas[0]!,
+      leaderRecoveryState: 0,
+      leaderEpoch: 0,
+      partitionEpoch: 0,
+      directories: [],
+      eligibleLeaderReplicas: null,
+      lastKnownElr: null,
+    },
+  }));
+}
+
+function configRecord(
+  resourceType: number,
+  resourceName: string,
+  name: string,
+  value: string | null,
+): MetadataRecord {
+  return { type: MetadataRecordType.Config, value: { resourceType, resourceName, name, value } };
+}
+
+/** The image a topic would have, for validateOnly answers and results before replay. */
+function previewTopic(records: readonly MetadataRecord[]): TopicImage {
+  const image = new MetadataImage();
+  image.replay(records);
+  return image.topics()[0]!;
+}

@@ -1,0 +1,234 @@
+// The cluster metadata image: topics, partitions, configs, brokers, features and the producer
+// id allocation, as they stand after replaying the metadata log. It changes only through
+// `replay`, which returns what changed so the broker can act on it (create or delete partition
+// logs, apply topic configs).
+import {
+  ConfigResourceType,
+  MetadataRecordType,
+  type MetadataRecord,
+  type UnknownMetadataRecord,
+} from './records.js';
+
+export interface PartitionImage {
+  partitionId: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+  leader: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
+export interface TopicImage {
+  name: string;
+  topicId: string;
+  /** Index = partition id (ids are always 0..n-1). */
+  partitions: readonly PartitionImage[];
+  /** Topic config overrides (dynamic topic configs), by Kafka name. */
+  configs: ReadonlyMap<string, string>;
+}
+
+export interface BrokerRegistration {
+  brokerId: number;
+  incarnationId: string;
+  brokerEpoch: bigint;
+  endpoints: readonly { name: string; host: string; port: number; securityProtocol: number }[];
+  rack: string | null;
+  fenced: boolean;
+}
+
+/** What one replayed batch changed, in the order it happened. */
+export type MetadataChange =
+  | { type: 'topic-created'; topic: TopicImage }
+  | { type: 'partitions-added'; topic: TopicImage; partitionIds: number[] }
+  | { type: 'topic-deleted'; topic: TopicImage }
+  | { type: 'topic-config-changed'; topic: TopicImage; names: string[] }
+  | { type: 'broker-config-changed'; brokerId: number | null; names: string[] };
+
+interface MutableTopic {
+  name: string;
+  topicId: string;
+  partitions: PartitionImage[];
+  configs: Map<string, string>;
+}
+
+export class MetadataImage {
+  private readonly byName = new Map<string, MutableTopic>();
+  private readonly byId = new Map<string, MutableTopic>();
+  private readonly brokerList = new Map<number, BrokerRegistration>();
+  /** Cluster-wide (key '') and per-broker (key = id) dynamic broker configs. */
+  private readonly brokerConfigMap = new Map<string, Map<string, string>>();
+  private readonly featureLevels = new Map<string, number>();
+  private nextPid = 0n;
+  /** Offset of the last replayed record batch; -1 before any. */
+  lastOffset = -1;
+
+  topic(name: string): TopicImage | undefined {
+    return this.byName.get(name);
+  }
+
+  topicById(topicId: string): TopicImage | undefined {
+    return this.byId.get(topicId);
+  }
+
+  /** Every topic, in name order. */
+  topics(): TopicImage[] {
+    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  get topicCount(): number {
+    return this.byName.size;
+  }
+
+  brokers(): BrokerRegistration[] {
+    return [...this.brokerList.values()].sort((a, b) => a.brokerId - b.brokerId);
+  }
+
+  broker(brokerId: number): BrokerRegistration | undefined {
+    return this.brokerList.get(brokerId);
+  }
+
+  /** Dynamic broker configs: for one broker (`brokerId`), or cluster-wide (`null`). */
+  brokerConfigs(brokerId: number | null): ReadonlyMap<string, string> {
+    return this.brokerConfigMap.get(brokerId === null ? '' : String(brokerId)) ?? new Map();
+  }
+
+  features(): ReadonlyMap<string, number> {
+    return this.featureLevels;
+  }
+
+  /** The first producer id not yet handed out. */
+  get nextProducerId(): bigint {
+    return this.nextPid;
+  }
+
+  /** Applies the records of one batch, returning what changed. */
+  replay(records: readonly (MetadataRecord | UnknownMetadataRecord)[]): MetadataChange[] {
+    const changes: MetadataChange[] = [];
+    for (const record of records) this.apply(record as MetadataRecord, changes);
+    return changes;
+  }
+
+  private apply(record: MetadataRecord, changes: MetadataChange[]): void {
+    switch (record.type) {
+      case MetadataRecordType.Topic: {
+        const { name, topicId } = record.value;
+        const topic: MutableTopic = { name, topicId, partitions: [], configs: new Map() };
+        this.byName.set(name, topic);
+        this.byId.set(topicId, topic);
+        changes.push({ type: 'topic-created', topic });
+        return;
+      }
+      case MetadataRecordType.Partition: {
+        const p = record.value;
+        const topic = this.byId.get(p.topicId);
+        if (topic === undefined) return;
+        topic.partitions[p.partitionId] = {
+          partitionId: p.partitionId,
+          replicas: p.replicas,
+          isr: p.isr,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: p.partitionEpoch,
+        };
+        // Partitions of a topic created in the same batch are part of its creation.
+        const created = changes.find((c) => c.type === 'topic-created' && c.topic === topic);
+        if (created !== undefined) return;
+        const added = changes.find((c) => c.type === 'partitions-added' && c.topic === topic);
+        if (added?.type === 'partitions-added') added.partitionIds.push(p.partitionId);
+        else changes.push({ type: 'partitions-added', topic, partitionIds: [p.partitionId] });
+        return;
+      }
+      case MetadataRecordType.PartitionChange: {
+        const c = record.value;
+        const topic = this.byId.get(c.topicId);
+        const old = topic?.partitions[c.partitionId];
+        if (topic === undefined || old === undefined) return;
+        // As in KRaft, a leader change (-2 means "unchanged") bumps the leader epoch.
+        const leaderChanged = c.leader !== -2 && c.leader !== old.leader;
+        topic.partitions[c.partitionId] = {
+          partitionId: old.partitionId,
+          replicas: c.replicas ?? old.replicas,
+          isr: c.isr ?? old.isr,
+          leader: c.leader === -2 ? old.leader : c.leader,
+          leaderEpoch: leaderChanged ? old.leaderEpoch + 1 : old.leaderEpoch,
+          partitionEpoch: old.partitionEpoch + 1,
+        };
+        return;
+      }
+      case MetadataRecordType.RemoveTopic: {
+        const topic = this.byId.get(record.value.topicId);
+        if (topic === undefined) return;
+        this.byId.delete(topic.topicId);
+        this.byName.delete(topic.name);
+        changes.push({ type: 'topic-deleted', topic });
+        return;
+      }
+      case MetadataRecordType.Config:
+        return this.applyConfig(record.value, changes);
+      case MetadataRecordType.RegisterBroker: {
+        const b = record.value;
+        this.brokerList.set(b.brokerId, {
+          brokerId: b.brokerId,
+          incarnationId: b.incarnationId,
+          brokerEpoch: b.brokerEpoch,
+          endpoints: b.endPoints.map(({ name, host, port, securityProtocol }) => ({
+            name,
+            host,
+            port,
+            securityProtocol,
+          })),
+          rack: b.rack,
+          fenced: b.fenced,
+        });
+        return;
+      }
+      case MetadataRecordType.FeatureLevel: {
+        const { name, featureLevel } = record.value;
+        if (featureLevel === 0) this.featureLevels.delete(name);
+        else this.featureLevels.set(name, featureLevel);
+        return;
+      }
+      case MetadataRecordType.ProducerIds:
+        if (record.value.nextProducerId > this.nextPid) this.nextPid = record.value.nextProducerId;
+        return;
+      default:
+        // Record types this broker never writes (ACLs, quotas, …) carry nothing it serves.
+        return;
+    }
+  }
+
+  private applyConfig(
+    c: { resourceType: number; resourceName: string; name: string; value: string | null },
+    changes: MetadataChange[],
+  ): void {
+    let target: Map<string, string> | undefined;
+    let topic: MutableTopic | undefined;
+    if (c.resourceType === ConfigResourceType.Topic) {
+      topic = this.byName.get(c.resourceName);
+      target = topic?.configs;
+    } else if (c.resourceType === ConfigResourceType.Broker) {
+      target = this.brokerConfigMap.get(c.resourceName);
+      if (target === undefined) {
+        target = new Map();
+        this.brokerConfigMap.set(c.resourceName, target);
+      }
+    }
+    if (target === undefined) return;
+    if (c.value === null) target.delete(c.name);
+    else target.set(c.name, c.value);
+    if (topic !== undefined) {
+      // A config set while creating the topic is part of its creation.
+      if (changes.some((ch) => ch.type === 'topic-created' && ch.topic === topic)) return;
+      const prev = changes.find((ch) => ch.type === 'topic-config-changed' && ch.topic === topic);
+      if (prev?.type === 'topic-config-changed') prev.names.push(c.name);
+      else changes.push({ type: 'topic-config-changed', topic, names: [c.name] });
+    } else {
+      const brokerId = c.resourceName === '' ? null : Number(c.resourceName);
+      const prev = changes.find(
+        (ch) => ch.type === 'broker-config-changed' && ch.brokerId === brokerId,
+      );
+      if (prev?.type === 'broker-config-changed') prev.names.push(c.name);
+      else changes.push({ type: 'broker-config-changed', brokerId, names: [c.name] });
+    }
+  }
+}

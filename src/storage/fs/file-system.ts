@@ -1,0 +1,75 @@
+// The seam between the log and the disk. Everything storage does to files goes through this
+// interface, so tests can swap in MemoryFileSystem, which fails writes on demand and simulates a
+// power cut at any byte. Positions and sizes are byte counts (JS numbers).
+
+/** An open file. All reads and writes are positional; there is no shared file cursor. */
+export interface FileHandle {
+  readonly path: string;
+  /** Reads up to `length` bytes at `position` into `buf[offset..]`; returns the bytes read. */
+  read(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+  /** Writes all `buffers` back to back at `position` with one vectored write. */
+  writev(buffers: readonly Buffer[], position: number): Promise<void>;
+  /** Makes every write so far durable (fsync). */
+  sync(): Promise<void>;
+  truncate(size: number): Promise<void>;
+  size(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface FileStat {
+  size: number;
+  isDirectory: boolean;
+}
+
+/**
+ * A file system. Operations on missing paths that callers routinely expect (stat, readFile,
+ * unlink of a missing file) return null/false rather than throwing; real I/O errors throw.
+ */
+export interface FileSystem {
+  /** Opens a file for reading and writing, creating it when `create` is set. */
+  open(path: string, options?: { create?: boolean; readOnly?: boolean }): Promise<FileHandle>;
+  /** Whole file contents, or null when the file does not exist. */
+  readFile(path: string): Promise<Buffer | null>;
+  stat(path: string): Promise<FileStat | null>;
+  readdir(path: string): Promise<string[]>;
+  mkdir(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file; returns false when it did not exist. */
+  unlink(path: string): Promise<boolean>;
+  /** Removes a directory and everything in it. */
+  rmdir(path: string): Promise<void>;
+  /** Makes the directory's entries (created, renamed, removed files) durable. */
+  syncDir(path: string): Promise<void>;
+}
+
+/** Joins path parts with '/', the separator every supported platform accepts. */
+export function joinPath(...parts: string[]): string {
+  return parts.join('/').replace(/\/+/g, '/');
+}
+
+/**
+ * Replaces the file at `path` atomically: write a temporary file, fsync it, rename it over the
+ * old one and fsync the directory, so a crash leaves either the old or the new contents.
+ */
+export async function writeFileAtomic(fs: FileSystem, path: string, data: Buffer): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const handle = await fs.open(tmp, { create: true });
+  try {
+    await handle.truncate(0);
+    await handle.writev([data], 0);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(tmp, path);
+  await fs.syncDir(dirName(path));
+}
+
+export function dirName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

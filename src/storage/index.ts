@@ -1,0 +1,61 @@
+// The storage layer's public face: durable partition logs, their manager and the file system seam.
+export type { FileHandle, FileStat, FileSystem } from './fs/file-system.js';
+export { NodeFileSystem } from './fs/node-file-system.js';
+export {
+  MemoryFileSystem,
+  CrashedError,
+  type CrashOptions,
+  type MemoryFsOp,
+} from './fs/memory-file-system.js';
+export {
+  DEFAULT_LOG_CONFIG,
+  DEFAULT_LOG_MANAGER_CONFIG,
+  logConfigFromTopicConfig,
+  logConfigName,
+  resolveLogConfig,
+  type CleanupPolicy,
+  type LogConfig,
+  type LogManagerConfig,
+  type TimestampType,
+} from './log-config.js';
+export {
+  systemClock,
+  silentLogger,
+  systemScheduler,
+  type Clock,
+  type Scheduler,
+  type StorageLogger,
+} from './environment.js';
+export { PartitionLog, type AppendOptions, type PartitionLogOptions } from './partition-log.js';
+export type { ReadOptions, LogSnapshot } from './log-read.js';
+export { LogManager, type LogManagerOptions } from './log-manager.js';
+export {
+  EARLIEST_LOCAL_TIMESTAMP,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  LogStorageError,
+  MAX_TIMESTAMP,
+  type AppendResult,
+  type DeleteRecordsResult,
+  type LogError,
+  type ReadResult,
+  type TimestampOffset,
+} from './results.js';
+export {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
+  CLEAN_SHUTDOWN_FILE,
+  LEADER_EPOCH_CHECKPOINT_FILE,
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  PARTITION_METADATA_FILE,
+  RECOVERY_POINT_CHECKPOINT_FILE,
+  REPLICATION_OFFSET_CHECKPOINT_FILE,
+} from './checkpoint-file.js';
+export type { CleanerCodec, CleanerRecord } from './cleaner/cleaner-codec.js';
+export {
+  cleanLog,
+  cleanableRange,
+  needsCleaning,
+  type CleanResult,
+  type CleanableRange,
+} from './cleaner/log-cleaner.js';
+export { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';

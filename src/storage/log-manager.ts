@@ -1,0 +1,416 @@
+// All partition logs of a broker, across its log dirs (Kafka's LogManager): loading and
+// recovery at startup, creation and deletion of logs, checkpoints, and the scheduled
+// retention, flush and cleaner jobs.
+import type { CleanerCodec } from './cleaner/cleaner-codec.js';
+import { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';
+import {
+  cleanLog,
+  cleanableRange,
+  needsCleaning,
+  type CleanResult,
+} from './cleaner/log-cleaner.js';
+import {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
+  CLEAN_SHUTDOWN_FILE,
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  PARTITION_METADATA_FILE,
+  RECOVERY_POINT_CHECKPOINT_FILE,
+  partitionKey,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint-file.js';
+import {
+  silentLogger,
+  systemClock,
+  systemScheduler,
+  type Clock,
+  type Scheduler,
+  type StorageLogger,
+} from './environment.js';
+import { joinPath, writeFileAtomic, type FileSystem } from './fs/file-system.js';
+import { NodeFileSystem } from './fs/node-file-system.js';
+import {
+  DEFAULT_LOG_CONFIG,
+  DEFAULT_LOG_MANAGER_CONFIG,
+  resolveLogConfig,
+  type LogConfig,
+  type LogManagerConfig,
+} from './log-config.js';
+import { PartitionLog } from './partition-log.js';
+
+export interface LogManagerOptions {
+  /** log.dirs */
+  logDirs: readonly string[];
+  fs?: FileSystem;
+  clock?: Clock;
+  /** Broker-level log defaults (log.segment.bytes, log.retention.ms, ...) over Kafka's. */
+  defaults?: Partial<LogConfig>;
+  /** Topic-level overrides known at startup (the metadata image's topic configs). */
+  topicConfigs?: ReadonlyMap<string, Partial<LogConfig>>;
+  manager?: Partial<LogManagerConfig>;
+  logger?: StorageLogger;
+  scheduler?: Scheduler;
+  random?: () => number;
+  /** How the cleaner reads and rebuilds batches (default: the protocol's record codec). */
+  cleanerCodec?: CleanerCodec;
+}
+
+interface Entry {
+  log: PartitionLog;
+  logDir: string;
+}
+
+const PARTITION_DIR = /^(.+)-(\d+)$/;
+const DELETE_DIR_SUFFIX = '-delete';
+
+export class LogManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly topicOverrides = new Map<string, Partial<LogConfig>>();
+  /** Cleaner checkpoints: where each compacted log's dirty part starts. */
+  private readonly cleanerCheckpoints = new Map<string, number>();
+  private readonly cleanerCodec: CleanerCodec;
+  private readonly defaults: LogConfig;
+  readonly managerConfig: LogManagerConfig;
+  private readonly stopJobs: (() => void)[] = [];
+  private readonly running = new Set<Promise<unknown>>();
+  private closed = false;
+
+  private constructor(
+    readonly logDirs: readonly string[],
+    readonly fs: FileSystem,
+    private readonly clock: Clock,
+    private readonly logger: StorageLogger,
+    private readonly scheduler: Scheduler,
+    private readonly random: () => number,
+    options: LogManagerOptions,
+  ) {
+    this.defaults = resolveLogConfig(DEFAULT_LOG_CONFIG, options.defaults);
+    this.managerConfig = { ...DEFAULT_LOG_MANAGER_CONFIG, ...options.manager };
+    for (const [topic, c] of options.topicConfigs ?? []) this.topicOverrides.set(topic, c);
+    this.cleanerCodec = options.cleanerCodec ?? protocolCleanerCodec();
+  }
+
+  /** Loads every `<topic>-<partition>` folder of every log dir, recovering after a crash. */
+  static async open(options: LogManagerOptions): Promise<LogManager> {
+    const manager = new LogManager(
+      options.logDirs,
+      options.fs ?? new NodeFileSystem(),
+      options.clock ?? systemClock,
+      options.logger ?? silentLogger,
+      options.scheduler ?? systemScheduler,
+      options.random ?? Math.random,
+      options,
+    );
+    for (const dir of options.logDirs) await manager.loadDir(dir);
+    await manager.checkpoint();
+    return manager;
+  }
+
+  private async loadDir(logDir: string): Promise<void> {
+    const fs = this.fs;
+    await fs.mkdir(logDir);
+    const marker = joinPath(logDir, CLEAN_SHUTDOWN_FILE);
+    const cleanShutdown = (await fs.stat(marker)) !== null;
+    const recoveryPoints = await readCheckpoint(
+      fs,
+      joinPath(logDir, RECOVERY_POINT_CHECKPOINT_FILE),
+    );
+    const logStartOffsets = await readCheckpoint(
+      fs,
+      joinPath(logDir, LOG_START_OFFSET_CHECKPOINT_FILE),
+    );
+    const cleanerOffsets = await readCheckpoint(
+      fs,
+      joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
+    );
+    for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
+    if (!cleanShutdown) this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
+    const toLoad: { name: string; topic: string; partition: number }[] = [];
+    for (const name of await fs.readdir(logDir)) {
+      const path = joinPath(logDir, name);
+      if (name.endsWith(DELETE_DIR_SUFFIX)) {
+        await fs.rmdir(path);
+        continue;
+      }
+      const m = PARTITION_DIR.exec(name);
+      if (m && (await fs.stat(path))?.isDirectory)
+        toLoad.push({ name, topic: m[1]!, partition: Number(m[2]) });
+    }
+    // num.recovery.threads.per.data.dir: logs of one dir load (and recover) this many at a time.
+    const load = async ({ name, topic, partition }: (typeof toLoad)[number]): Promise<void> => {
+      const log = await PartitionLog.open({
+        fs,
+        dir: joinPath(logDir, name),
+        topic,
+        partition,
+        config: this.configFor(topic),
+        clock: this.clock,
+        logger: this.logger,
+        scheduler: this.scheduler,
+        random: this.random,
+        logStartOffset: logStartOffsets.get(name) ?? 0,
+        recoveryPoint: recoveryPoints.get(name) ?? 0,
+        cleanShutdown,
+      });
+      this.entries.set(name, { log, logDir });
+    };
+    const workers = Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(workers, toLoad.length) }, async () => {
+        while (next < toLoad.length) await load(toLoad[next++]!);
+      }),
+    );
+    // From now on a crash must be noticed at the next start.
+    if (cleanShutdown) {
+      await fs.unlink(marker);
+      await fs.syncDir(logDir);
+    }
+  }
+
+  /** The effective config of `topic`: Kafka defaults < broker defaults < topic overrides. */
+  configFor(topic: string): LogConfig {
+    return resolveLogConfig(this.defaults, this.topicOverrides.get(topic));
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.entries.get(partitionKey(topic, partition))?.log;
+  }
+
+  /** Every open log. */
+  allLogs(): PartitionLog[] {
+    return [...this.entries.values()].map((e) => e.log);
+  }
+
+  /** The log dir that holds a partition, or undefined. */
+  logDirOf(topic: string, partition: number): string | undefined {
+    return this.entries.get(partitionKey(topic, partition))?.logDir;
+  }
+
+  /**
+   * Creates (or returns the existing) log for a partition, in the log dir with the fewest
+   * partitions. `config` overrides apply to the whole topic.
+   */
+  async createLog(
+    topic: string,
+    partition: number,
+    config?: Partial<LogConfig>,
+    options: { topicId?: string } = {},
+  ): Promise<PartitionLog> {
+    const key = partitionKey(topic, partition);
+    if (config) this.topicOverrides.set(topic, { ...this.topicOverrides.get(topic), ...config });
+    const existing = this.entries.get(key);
+    if (existing) return existing.log;
+    const logDir = this.leastLoadedDir();
+    const dir = joinPath(logDir, key);
+    await this.fs.mkdir(dir);
+    if (options.topicId !== undefined) {
+      const text = `version: 0\ntopic_id: ${options.topicId}\n`;
+      await writeFileAtomic(this.fs, joinPath(dir, PARTITION_METADATA_FILE), Buffer.from(text));
+    }
+    const log = await PartitionLog.open({
+      fs: this.fs,
+      dir,
+      topic,
+      partition,
+      config: this.configFor(topic),
+      clock: this.clock,
+      logger: this.logger,
+      scheduler: this.scheduler,
+      random: this.random,
+      cleanShutdown: true,
+    });
+    await this.fs.syncDir(logDir);
+    this.entries.set(key, { log, logDir });
+    return log;
+  }
+
+  /** The topic id stored in a partition's `partition.metadata`, if any. */
+  async topicIdOf(topic: string, partition: number): Promise<string | undefined> {
+    const entry = this.entries.get(partitionKey(topic, partition));
+    if (!entry) return undefined;
+    const buf = await this.fs.readFile(joinPath(entry.log.dir, PARTITION_METADATA_FILE));
+    const m = buf && /topic_id: (\S+)/.exec(buf.toString('utf8'));
+    return m ? m[1] : undefined;
+  }
+
+  private leastLoadedDir(): string {
+    const counts = new Map(this.logDirs.map((d) => [d, 0]));
+    for (const e of this.entries.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
+    let best = this.logDirs[0]!;
+    for (const d of this.logDirs) if (counts.get(d)! < counts.get(best)!) best = d;
+    return best;
+  }
+
+  /**
+   * Deletes a partition's log: the folder is renamed to `<name>.<id>-delete` at once (so a
+   * restart never loads it) and removed in the background. Returns false if there was none.
+   */
+  async deleteLog(topic: string, partition: number): Promise<boolean> {
+    const key = partitionKey(topic, partition);
+    const entry = this.entries.get(key);
+    if (!entry) return false;
+    this.entries.delete(key);
+    this.cleanerCheckpoints.delete(key);
+    await entry.log.abandon();
+    const id = Math.floor(this.random() * 2 ** 48)
+      .toString(16)
+      .padStart(12, '0');
+    const doomed = joinPath(entry.logDir, `${key}.${id}${DELETE_DIR_SUFFIX}`);
+    await this.fs.rename(entry.log.dir, doomed);
+    await this.fs.syncDir(entry.logDir);
+    this.track(
+      this.fs
+        .rmdir(doomed)
+        .catch((err: unknown) =>
+          this.logger.error('failed to remove deleted log', { dir: doomed, err }),
+        ),
+    );
+    return true;
+  }
+
+  /** Changes a topic's overrides (replacing the previous ones) for all its partitions. */
+  updateConfig(topic: string, config: Partial<LogConfig>): void {
+    this.topicOverrides.set(topic, { ...config });
+    const effective = this.configFor(topic);
+    for (const e of this.entries.values()) if (e.log.topic === topic) e.log.updateConfig(effective);
+  }
+
+  /** Writes the recovery-point and log-start-offset checkpoints of every log dir. */
+  async checkpoint(): Promise<void> {
+    for (const logDir of this.logDirs) {
+      const logs = [...this.entries.values()].filter((e) => e.logDir === logDir).map((e) => e.log);
+      const at = (pick: (l: PartitionLog) => number) =>
+        logs.map((l) => ({ topic: l.topic, partition: l.partition, offset: pick(l) }));
+      await writeCheckpoint(
+        this.fs,
+        joinPath(logDir, RECOVERY_POINT_CHECKPOINT_FILE),
+        at((l) => l.recoveryPoint),
+      );
+      await writeCheckpoint(
+        this.fs,
+        joinPath(logDir, LOG_START_OFFSET_CHECKPOINT_FILE),
+        at((l) => l.logStartOffset),
+      );
+      const compacted = logs.filter((l) => this.cleanerCheckpoints.has(l.name));
+      if (
+        compacted.length > 0 ||
+        (await this.fs.stat(joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE)))
+      ) {
+        await writeCheckpoint(
+          this.fs,
+          joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
+          compacted.map((l) => ({
+            topic: l.topic,
+            partition: l.partition,
+            offset: this.cleanerCheckpoint(l),
+          })),
+        );
+      }
+    }
+  }
+
+  /**
+   * One cleaner pass: every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio
+   * (or whose dirty records waited past max.compaction.lag.ms) is cleaned, dirtiest first.
+   */
+  async runCleaner(): Promise<CleanResult[]> {
+    const codec = this.cleanerCodec;
+    if (!this.managerConfig.cleanerEnable) return [];
+    const nowMs = this.clock.nowMs();
+    const candidates = this.allLogs()
+      .filter((log) => log.config.cleanupPolicy.includes('compact'))
+      .map((log) => ({ log, range: cleanableRange(log, this.cleanerCheckpoint(log), nowMs) }))
+      .filter(({ log, range }) => needsCleaning(log, range))
+      .sort(
+        (a, b) =>
+          Number(b.range.overdue) - Number(a.range.overdue) ||
+          b.range.dirtyRatio - a.range.dirtyRatio,
+      );
+    const results: CleanResult[] = [];
+    for (const { log } of candidates) {
+      const result = await cleanLog(log, codec, {
+        checkpoint: this.cleanerCheckpoint(log),
+        nowMs,
+        dedupeBufferBytes: this.managerConfig.cleanerDedupeBufferSize,
+      });
+      this.cleanerCheckpoints.set(log.name, result.firstDirtyOffset);
+      this.logger.info('cleaned log', { log: log.name, ...result });
+      results.push(result);
+    }
+    if (results.length > 0) await this.checkpoint();
+    return results;
+  }
+
+  private cleanerCheckpoint(log: PartitionLog): number {
+    return this.cleanerCheckpoints.get(log.name) ?? 0;
+  }
+
+  /** One retention pass over every log; returns the number of segments deleted. */
+  async runRetention(): Promise<number> {
+    let deleted = 0;
+    for (const log of this.allLogs()) deleted += await log.deleteOldSegments();
+    return deleted;
+  }
+
+  /** One flush.ms pass over every log. */
+  async runFlushes(): Promise<void> {
+    await Promise.all(this.allLogs().map((log) => log.flushIfDue()));
+  }
+
+  /**
+   * Starts the scheduled jobs: retention (log.retention.check.interval.ms), flush.ms checks
+   * (log.flush.scheduler.interval.ms) and checkpoints (log.flush.offset.checkpoint.interval.ms).
+   * Each job reschedules itself after it finishes, so runs never overlap. Timers are unref'd.
+   */
+  startBackgroundJobs(): void {
+    if (this.stopJobs.length > 0) return;
+    const c = this.managerConfig;
+    this.every('retention', c.retentionCheckIntervalMs, () => this.runRetention());
+    this.every('flush', c.flushSchedulerIntervalMs, () => this.runFlushes());
+    this.every('checkpoint', c.flushOffsetCheckpointIntervalMs, () => this.checkpoint());
+    if (this.cleanerCodec && c.cleanerEnable)
+      this.every('cleaner', c.cleanerBackoffMs, () => this.runCleaner());
+  }
+
+  /** Registers a repeating job (also used by the cleaner). */
+  every(name: string, intervalMs: number, job: () => Promise<unknown>): void {
+    let cancel = (): void => {};
+    let stopped = false;
+    const tick = (): void => {
+      const run = job()
+        .catch((err: unknown) => this.logger.error(`${name} job failed`, { err }))
+        .finally(() => {
+          if (!stopped) cancel = this.scheduler.schedule(tick, intervalMs);
+        });
+      this.track(run);
+    };
+    cancel = this.scheduler.schedule(tick, intervalMs);
+    this.stopJobs.push(() => {
+      stopped = true;
+      cancel();
+    });
+  }
+
+  async stopBackgroundJobs(): Promise<void> {
+    for (const stop of this.stopJobs.splice(0)) stop();
+    await Promise.all([...this.running]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  /** Stops the jobs, flushes and closes every log, writes checkpoints and the clean-shutdown markers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stopBackgroundJobs();
+    for (const { log } of this.entries.values()) await log.close();
+    await this.checkpoint();
+    for (const logDir of this.logDirs) {
+      await writeFileAtomic(this.fs, joinPath(logDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0));
+    }
+  }
+}

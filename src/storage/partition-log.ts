@@ -1,0 +1,643 @@
+// A partition's log: an ordered list of segments, the last one active. Appends are serialised
+// through one queue (one vectored write per call); reads run concurrently and only ever see
+// bytes below the committed log end offset. Segment lists are replaced, never mutated, so a
+// reader keeps a consistent snapshot while an append rolls or retention deletes.
+import assert from 'node:assert/strict';
+import { BatchAttribute, BatchField, BatchHeader } from '../protocol/records/batch-header.js';
+import { batchInfo, type BatchInfo } from './batch-scan.js';
+import {
+  silentLogger,
+  systemClock,
+  type Clock,
+  type StorageLogger,
+  type Scheduler,
+  systemScheduler,
+} from './environment.js';
+import { joinPath, type FileSystem } from './fs/file-system.js';
+import type { LogConfig } from './log-config.js';
+import {
+  LOG_FILE_SUFFIX,
+  LogSegment,
+  SWAP_FILE_SUFFIX,
+  offsetFileName,
+  type SegmentSettings,
+} from './log-segment.js';
+import { loadSegments } from './log-loader.js';
+import { offsetForTimestamp, readLog, type LogSnapshot, type ReadOptions } from './log-read.js';
+import {
+  LogStorageError,
+  type AppendResult,
+  type DeleteRecordsResult,
+  type ReadResult,
+  type TimestampOffset,
+} from './results.js';
+
+export interface AppendOptions {
+  /** Written into each batch's partitionLeaderEpoch when given. */
+  leaderEpoch?: number;
+  /** The time to stamp for LogAppendTime topics (default: the clock). */
+  logAppendTimeMs?: number;
+  /** Patch base offsets from the log end offset (default true); false for follower appends. */
+  assignOffsets?: boolean;
+}
+
+export interface PartitionLogOptions {
+  fs: FileSystem;
+  /** The partition's folder, `<log dir>/<topic>-<partition>`. */
+  dir: string;
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  clock?: Clock;
+  logger?: StorageLogger;
+  scheduler?: Scheduler;
+  random?: () => number;
+  /** From the log-start-offset checkpoint. */
+  logStartOffset?: number;
+  /** From the recovery-point checkpoint: everything below it was flushed. */
+  recoveryPoint?: number;
+  /** Whether the log dir had a clean-shutdown marker (skips the recovery scan). */
+  cleanShutdown?: boolean;
+}
+
+export class PartitionLog {
+  private segments: readonly LogSegment[];
+  private _logStartOffset: number;
+  private _logEndOffset: number;
+  private _recoveryPoint: number;
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private flushing: Promise<void> | null = null;
+  private nextFlush: Promise<void> | null = null;
+  private appendedMessages = 0;
+  private flushedMessages = 0;
+  private lastFlushMs: number;
+  private dirDirty = false;
+  private readonly pendingDeletes = new Set<{ run: () => Promise<void>; cancel: () => void }>();
+  private readonly background = new Set<Promise<unknown>>();
+  private closed = false;
+  config: LogConfig;
+  readonly fs: FileSystem;
+  readonly dir: string;
+  readonly topic: string;
+  readonly partition: number;
+  private readonly clock: Clock;
+  private readonly logger: StorageLogger;
+  private readonly scheduler: Scheduler;
+  private readonly random: () => number;
+
+  private constructor(
+    options: PartitionLogOptions,
+    segments: LogSegment[],
+    logStartOffset: number,
+    recoveryPoint: number,
+  ) {
+    this.fs = options.fs;
+    this.dir = options.dir;
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.config = options.config;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.random = options.random ?? Math.random;
+    this.segments = segments;
+    this._logEndOffset = segments[segments.length - 1]!.nextOffset;
+    this._logStartOffset = Math.min(
+      Math.max(logStartOffset, segments[0]!.baseOffset),
+      this._logEndOffset,
+    );
+    this._recoveryPoint = Math.min(recoveryPoint, this._logEndOffset);
+    this.lastFlushMs = this.clock.nowMs();
+  }
+
+  /** Opens (recovering if needed) or creates the log in `options.dir`. */
+  static async open(options: PartitionLogOptions): Promise<PartitionLog> {
+    const clock = options.clock ?? systemClock;
+    const random = options.random ?? Math.random;
+    await options.fs.mkdir(options.dir);
+    const loaded = await loadSegments({
+      fs: options.fs,
+      dir: options.dir,
+      settings: segmentSettings(options.config),
+      nowMs: clock.nowMs(),
+      rollJitterMs: () => jitter(options.config, random),
+      logStartOffset: options.logStartOffset ?? 0,
+      recoveryPoint: options.recoveryPoint ?? 0,
+      cleanShutdown: options.cleanShutdown ?? false,
+      logger: options.logger ?? silentLogger,
+      name: `${options.topic}-${options.partition}`,
+    });
+    return new PartitionLog(
+      options,
+      loaded.segments,
+      options.logStartOffset ?? 0,
+      loaded.recoveryPoint,
+    );
+  }
+
+  get logStartOffset(): number {
+    return this._logStartOffset;
+  }
+  get logEndOffset(): number {
+    return this._logEndOffset;
+  }
+  /** Offsets below this are durable (fsynced). */
+  get recoveryPoint(): number {
+    return this._recoveryPoint;
+  }
+  /** Bytes of all segments. */
+  get size(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+  /** Base offsets of the segments, oldest first. */
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+  /** @internal The segments (for the cleaner and retention). */
+  get segmentList(): readonly LogSegment[] {
+    return this.segments;
+  }
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  /** Runs `fn` after every earlier queued operation (appends, truncations, rolls). */
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    // When nothing is queued, start at once: it saves a turn of the event loop on every append.
+    const start = (): Promise<T> => {
+      if (this.closed) return Promise.reject(new LogStorageError(`log ${this.name} is closed`));
+      return fn();
+    };
+    const run = this.queued === 0 ? start() : this.queue.then(start);
+    this.queued++;
+    const done = (): void => {
+      this.queued--;
+    };
+    this.queue = run.then(done, done);
+    return run;
+  }
+
+  append(batches: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    return this.enqueue(() => this.doAppend(batches, options));
+  }
+
+  private async doAppend(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
+    const assign = options.assignOffsets !== false;
+    const appendTimeMs =
+      this.config.messageTimestampType === 'LogAppendTime'
+        ? (options.logAppendTimeMs ?? this.clock.nowMs())
+        : -1;
+    const infos: BatchInfo[] = [];
+    let next = this._logEndOffset;
+    let messages = 0;
+    for (let pos = 0; pos < batches.length;) {
+      const h = new BatchHeader(batches, pos);
+      if (batches.length - pos < 61 || h.totalSize > batches.length - pos || h.magic !== 2) {
+        assert.fail('append takes whole, validated batches');
+      }
+      if (assign) writeOffset(batches, pos, next);
+      else if (h.baseOffsetNumber < next) {
+        throw Object.assign(
+          new LogStorageError(`append at offset ${h.baseOffsetNumber} below log end ${next}`),
+          {
+            code: 'UNEXPECTED_APPEND_OFFSET',
+          },
+        );
+      }
+      if (options.leaderEpoch !== undefined) h.setPartitionLeaderEpoch(options.leaderEpoch);
+      if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
+      const info = batchInfo(h, pos);
+      infos.push(info);
+      messages += info.lastOffset - info.baseOffset + 1;
+      next = info.lastOffset + 1;
+      pos += info.size;
+    }
+    if (infos.length === 0) {
+      return {
+        baseOffset: -1,
+        lastOffset: -1,
+        logAppendTimeMs: appendTimeMs,
+        logStartOffset: this._logStartOffset,
+        batches: 0,
+      };
+    }
+    const first = infos[0]!;
+    const lastOffset = infos[infos.length - 1]!.lastOffset;
+    let maxTimestamp = -1;
+    for (const info of infos) maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
+    if (this.mustRoll(batches.length, lastOffset, maxTimestamp))
+      await this.rollAt(first.baseOffset);
+    const segment = this.active;
+    try {
+      await segment.append(batches, infos);
+    } catch (err) {
+      // Bytes of a failed write may be on disk past the committed size; cut them off so the next
+      // append (or a recovery) does not see them. If even that fails the disk is gone.
+      await segment.log.truncate(segment.size).catch(() => undefined);
+      throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
+    }
+    this._logEndOffset = lastOffset + 1;
+    this.appendedMessages += messages;
+    if (this.appendedMessages - this.flushedMessages >= this.config.flushMessages)
+      this.inBackground(this.flush());
+    return {
+      baseOffset: first.baseOffset,
+      lastOffset,
+      logAppendTimeMs: appendTimeMs,
+      logStartOffset: this._logStartOffset,
+      batches: infos.length,
+    };
+  }
+
+  /**
+   * segment.ms as Kafka measures it: from the first batch's timestamp to the incoming batches'
+   * max timestamp (so old data replayed into a log does not roll a segment per batch), or by
+   * the wall clock from the segment's creation when timestamps are missing.
+   */
+  private mustRoll(bytes: number, lastOffset: number, maxTimestamp: number): boolean {
+    const segment = this.active;
+    const first = segment.firstBatchTimestamp;
+    const waitedMs =
+      first !== null && first >= 0 ? maxTimestamp - first : this.clock.nowMs() - segment.createdMs;
+    const tooOld = !segment.isEmpty && waitedMs > this.config.segmentMs - segment.rollJitterMs;
+    return tooOld || !segment.canHold(bytes, lastOffset, this.config.segmentBytes);
+  }
+
+  /** Closes the active segment and starts a new one at the log end offset (if not empty). */
+  roll(): Promise<void> {
+    return this.enqueue(() => this.rollAt(this._logEndOffset));
+  }
+
+  private async rollAt(baseOffset: number): Promise<void> {
+    const old = this.active;
+    if (old.isEmpty && old.baseOffset === baseOffset) return;
+    // The closed segment is made durable before the next one exists, so a crash can never keep
+    // later batches while losing earlier ones (a hole in the middle of the log). It costs one
+    // fsync per segment.bytes, on the append that rolls.
+    if (!old.isEmpty) await old.sync();
+    const next = await LogSegment.create(this.fs, this.dir, {
+      baseOffset,
+      settings: segmentSettings(this.config),
+      nowMs: this.clock.nowMs(),
+      rollJitterMs: jitter(this.config, this.random),
+    });
+    this.dirDirty = true;
+    const segments = [...this.segments];
+    if (old.isEmpty) {
+      // An empty active segment below the new base is useless; drop it instead of keeping it.
+      segments.pop();
+      await this.deleteSegmentFiles([old]);
+    }
+    segments.push(next);
+    this.segments = segments;
+    if (!old.isEmpty) await old.persistIndexes({ final: true });
+  }
+
+  read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
+    return readLog(this.snapshot(), fetchOffset, options);
+  }
+
+  /** @internal */
+  snapshot(): LogSnapshot {
+    return {
+      segments: this.segments,
+      logStartOffset: this._logStartOffset,
+      logEndOffset: this._logEndOffset,
+    };
+  }
+
+  /**
+   * Visits the header of every batch whose last offset is >= `fromOffset`, in order, without
+   * decoding records: what rebuilding producer state (sequences, epochs, open transactions)
+   * after a restart needs. The header is a view valid only during the call; return false to
+   * stop. Runs on a snapshot, concurrently with appends.
+   */
+  async forEachBatchHeader(
+    fromOffset: number,
+    visit: (header: BatchHeader) => boolean | void,
+  ): Promise<void> {
+    const { segments, logEndOffset } = this.snapshot();
+    let stopped = false;
+    for (const segment of segments) {
+      if (stopped) return;
+      if (segment.nextOffset <= fromOffset) continue;
+      await segment.forEachBatch((info, header) => {
+        if (info.lastOffset < fromOffset) return true;
+        if (info.baseOffset >= logEndOffset || visit(header) === false) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      });
+    }
+  }
+
+  /** ListOffsets: -2 earliest, -1 latest, -3 max timestamp, -4 earliest local, else by timestamp. */
+  offsetForTimestamp(timestamp: number): Promise<TimestampOffset | null> {
+    return offsetForTimestamp(this.snapshot(), timestamp);
+  }
+
+  /**
+   * Removes everything at and after `offset` (a follower diverged from its leader). Below the
+   * log start offset, the log is emptied and restarts at `offset`.
+   */
+  truncateTo(offset: number): Promise<void> {
+    return this.enqueue(() => this.doTruncate(offset));
+  }
+
+  private async doTruncate(offset: number): Promise<void> {
+    if (offset >= this._logEndOffset) return;
+    if (offset < this._logStartOffset) return this.restartAt(offset);
+    const keep = this.segments.filter((s) => s.baseOffset <= offset);
+    const drop = this.segments.filter((s) => s.baseOffset > offset);
+    this.segments = keep;
+    await this.deleteSegmentFiles(drop);
+    const last = this.active;
+    const removed = await last.truncateTo(offset);
+    // A truncation must not come undone in a crash: the bytes it removed may be replaced by
+    // different batches at the same offsets.
+    await last.sync();
+    this._logEndOffset = offset;
+    this._recoveryPoint = Math.min(this._recoveryPoint, offset);
+    this.logger.info('truncated log', {
+      log: this.name,
+      offset,
+      removedBytes: removed,
+      removedSegments: drop.length,
+    });
+    // Keep the log end offset across a restart even when it is not the end of the last batch.
+    if (last.nextOffset !== offset) await this.rollAt(offset);
+  }
+
+  private async restartAt(offset: number): Promise<void> {
+    const old = this.segments;
+    const fresh = await LogSegment.create(this.fs, this.dir, {
+      baseOffset: offset,
+      settings: segmentSettings(this.config),
+      nowMs: this.clock.nowMs(),
+      rollJitterMs: jitter(this.config, this.random),
+    });
+    this.segments = [fresh];
+    await this.deleteSegmentFiles(old.filter((s) => s !== fresh && s.baseOffset !== offset));
+    this.dirDirty = true;
+    this._logStartOffset = offset;
+    this._logEndOffset = offset;
+    this._recoveryPoint = offset;
+  }
+
+  /** DeleteRecords: raises the log start offset; whole segments below it go at once. */
+  deleteRecordsBefore(offset: number): Promise<DeleteRecordsResult> {
+    return this.enqueue(async () => {
+      if (offset > this._logEndOffset || offset < 0) {
+        return { error: 'OFFSET_OUT_OF_RANGE' as const, logStartOffset: this._logStartOffset };
+      }
+      if (offset > this._logStartOffset) this._logStartOffset = offset;
+      await this.deleteSegmentsWhile(
+        (_s, next) => next !== null && next.baseOffset <= this._logStartOffset,
+        'log-start-offset',
+      );
+      return { error: null, logStartOffset: this._logStartOffset };
+    });
+  }
+
+  /**
+   * Applies retention.ms, retention.bytes and the log start offset by deleting whole closed
+   * segments, oldest first. Returns the number of segments deleted.
+   */
+  deleteOldSegments(): Promise<number> {
+    return this.enqueue(async () => {
+      let deleted = await this.deleteSegmentsWhile(
+        (_s, next) => next !== null && next.baseOffset <= this._logStartOffset,
+        'log-start-offset',
+      );
+      if (!this.config.cleanupPolicy.includes('delete')) return deleted;
+      const { retentionMs, retentionBytes } = this.config;
+      if (retentionMs >= 0) {
+        const nowMs = this.clock.nowMs();
+        deleted += await this.deleteSegmentsWhile(
+          // Without timestamps, the segment's age counts from when it was created or loaded
+          // (Kafka falls back to the file's modification time).
+          (s) => nowMs - (s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs) > retentionMs,
+          'retention.ms',
+        );
+      }
+      if (retentionBytes >= 0) {
+        let excess = this.size - retentionBytes;
+        deleted += await this.deleteSegmentsWhile((s) => {
+          if (excess - s.size < 0) return false;
+          excess -= s.size;
+          return true;
+        }, 'retention.bytes');
+      }
+      return deleted;
+    });
+  }
+
+  /** Deletes segments from the oldest while `predicate` holds, never the active one. */
+  private async deleteSegmentsWhile(
+    predicate: (segment: LogSegment, next: LogSegment | null) => boolean,
+    reason: string,
+  ): Promise<number> {
+    const segments = this.segments;
+    let n = 0;
+    while (n < segments.length - 1 && predicate(segments[n]!, segments[n + 1] ?? null)) n++;
+    if (n === 0) return 0;
+    const drop = segments.slice(0, n);
+    this.segments = segments.slice(n);
+    this._logStartOffset = Math.max(this._logStartOffset, this.segments[0]!.baseOffset);
+    await this.deleteSegmentFiles(drop);
+    this.logger.info('deleted segments', {
+      log: this.name,
+      reason,
+      segments: n,
+      logStartOffset: this._logStartOffset,
+    });
+    return n;
+  }
+
+  /** Kafka's asynchronous delete: rename to `.deleted` now, unlink after file.delete.delay.ms. */
+  private async deleteSegmentFiles(segments: readonly LogSegment[]): Promise<void> {
+    for (const segment of segments) {
+      const renamed = await segment.markDeleted();
+      const task = {
+        run: async () => {
+          this.pendingDeletes.delete(task);
+          await segment.close().catch(() => undefined);
+          for (const path of renamed) await this.fs.unlink(path).catch(() => false);
+        },
+        cancel: () => {},
+      };
+      task.cancel = this.scheduler.schedule(
+        () => this.inBackground(task.run()),
+        this.config.fileDeleteDelayMs,
+      );
+      this.pendingDeletes.add(task);
+    }
+    if (segments.length > 0) this.dirDirty = true;
+  }
+
+  /**
+   * Replaces `segments` (consecutive, closed) by the cleaned segment at `cleanedPath`, whose
+   * base offset is the first one's. Crash-safe: the rename to `.swap` commits the swap (a
+   * restart finishes it); the old files go through the usual `.deleted` delay so reads under
+   * way finish. Returns false, changing nothing, if the segments are no longer in the log
+   * (truncated or deleted meanwhile).
+   */
+  swapCleaned(
+    segments: readonly LogSegment[],
+    options: { cleanedPath: string; lastCoveredOffset: number },
+  ): Promise<boolean> {
+    return this.enqueue(async () => {
+      const at = this.segments.indexOf(segments[0]!);
+      const stillThere =
+        at >= 0 &&
+        at + segments.length < this.segments.length &&
+        segments.every((s, i) => this.segments[at + i] === s);
+      if (!stillThere) return false;
+      const base = segments[0]!.baseOffset;
+      const swapPath = joinPath(
+        this.dir,
+        `${offsetFileName(base, '')}.${offsetFileName(options.lastCoveredOffset, LOG_FILE_SUFFIX)}${SWAP_FILE_SUFFIX}`,
+      );
+      await this.fs.rename(options.cleanedPath, swapPath);
+      await this.fs.syncDir(this.dir);
+      await this.deleteSegmentFiles(segments);
+      await this.fs.rename(swapPath, joinPath(this.dir, offsetFileName(base, LOG_FILE_SUFFIX)));
+      const { segment } = await LogSegment.load(this.fs, this.dir, {
+        baseOffset: base,
+        settings: segmentSettings(this.config),
+        nowMs: this.clock.nowMs(),
+        rollJitterMs: 0,
+        recover: false,
+        minOffset: 0,
+      });
+      await segment.persistIndexes({ final: true });
+      await this.fs.syncDir(this.dir);
+      const next = [...this.segments];
+      next.splice(at, segments.length, segment);
+      this.segments = next;
+      return true;
+    });
+  }
+
+  /**
+   * Makes everything appended so far durable. Concurrent callers share fsyncs (group commit):
+   * while one flush runs, later callers wait for the single next one.
+   */
+  flush(): Promise<void> {
+    if (this._recoveryPoint >= this._logEndOffset && !this.dirDirty) return Promise.resolve();
+    if (!this.flushing) {
+      this.flushing = this.doFlush().finally(() => {
+        this.flushing = null;
+      });
+      return this.flushing;
+    }
+    this.nextFlush ??= this.flushing.then(
+      () => {
+        this.nextFlush = null;
+        return this.flush();
+      },
+      () => {
+        this.nextFlush = null;
+        return this.flush();
+      },
+    );
+    return this.nextFlush;
+  }
+
+  private async doFlush(): Promise<void> {
+    const target = this._logEndOffset;
+    const messages = this.appendedMessages;
+    const dirty = this.segments.filter(
+      (s) => s.nextOffset > this._recoveryPoint || s === this.active,
+    );
+    await Promise.all(dirty.map((s) => s.sync()));
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      await this.fs.syncDir(this.dir);
+    }
+    this._recoveryPoint = Math.max(this._recoveryPoint, target);
+    this.flushedMessages = Math.max(this.flushedMessages, messages);
+    this.lastFlushMs = this.clock.nowMs();
+  }
+
+  /** flush.ms: flushes when unflushed data has waited that long. Called by the scheduler. */
+  flushIfDue(): Promise<void> {
+    const due = this.clock.nowMs() - this.lastFlushMs >= this.config.flushMs;
+    return due && this.appendedMessages > this.flushedMessages ? this.flush() : Promise.resolve();
+  }
+
+  private inBackground(p: Promise<unknown>): void {
+    const tracked = p.catch((err: unknown) =>
+      this.logger.error('background log task failed', { log: this.name, err }),
+    );
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  /** Flushes, writes the index files and closes every file. Pending deletions are completed. */
+  async close(): Promise<void> {
+    await this.queue;
+    this.closed = true;
+    await Promise.all([...this.background]);
+    await this.flush();
+    for (const s of this.segments) await s.persistIndexes({ final: true });
+    for (const s of this.segments) await s.close();
+    for (const task of [...this.pendingDeletes]) {
+      task.cancel();
+      await task.run();
+    }
+  }
+
+  /** Closes without flushing or deleting (the log dir is being removed). */
+  async abandon(): Promise<void> {
+    await this.queue;
+    this.closed = true;
+    await Promise.all([...this.background]);
+    for (const task of [...this.pendingDeletes]) task.cancel();
+    for (const s of this.segments) await s.close().catch(() => undefined);
+  }
+}
+
+function segmentSettings(config: LogConfig): SegmentSettings {
+  return {
+    indexIntervalBytes: config.indexIntervalBytes,
+    segmentIndexBytes: config.segmentIndexBytes,
+  };
+}
+
+function jitter(config: LogConfig, random: () => number): number {
+  return config.segmentJitterMs > 0
+    ? Math.floor(random() * Math.min(config.segmentJitterMs, config.segmentMs))
+    : 0;
+}
+
+/** Writes a non-negative safe-integer offset as the batch's int64 base offset, without BigInt. */
+function writeOffset(buf: Buffer, pos: number, offset: number): void {
+  buf.writeUInt32BE(Math.floor(offset / 2 ** 32), pos);
+  buf.writeUInt32BE(offset >>> 0, pos + 4);
+}
+
+/** LogAppendTime: the broker's time becomes the batch's max timestamp (and the CRC changes). */
+function stampLogAppendTime(h: BatchHeader, timeMs: number): void {
+  h.buf.writeInt16BE(
+    h.attributes | BatchAttribute.TimestampTypeLogAppend,
+    h.pos + BatchField.Attributes,
+  );
+  h.buf.writeBigInt64BE(BigInt(timeMs), h.pos + BatchField.MaxTimestamp);
+  h.updateCrc();
+}

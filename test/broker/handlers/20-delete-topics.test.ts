@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { ErrorCode, ZERO_UUID } from '../../../src/protocol/index.js';
+import { createTopics, listTopics, setup, test } from './harness.js';
+
+test('DeleteTopics by name (v1, v5) and by id (v6) with per-topic errors', async () => {
+  const { client } = await setup();
+  const ids = await createTopics(client, [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+  const v1 = await client.request(20, 1, {
+    topics: [],
+    topicNames: ['a', 'nope'],
+    timeoutMs: 5000,
+  });
+  assert.deepEqual(
+    v1.responses.map((r: { name: string; errorCode: number }) => [r.name, r.errorCode]),
+    [
+      ['a', ErrorCode.NONE],
+      ['nope', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+    ],
+  );
+  const unknownId = '12345678-1234-1234-1234-123456789abc';
+  const v6 = await client.request(20, 6, {
+    topics: [
+      { name: null, topicId: ids.get('b') },
+      { name: null, topicId: unknownId },
+      { name: 'c', topicId: ids.get('c') },
+    ],
+    topicNames: [],
+    timeoutMs: 5000,
+  });
+  assert.deepEqual(
+    v6.responses.map((r: { name: string | null; errorCode: number }) => [r.name, r.errorCode]),
+    [
+      ['b', ErrorCode.NONE],
+      [null, ErrorCode.UNKNOWN_TOPIC_ID],
+      ['c', ErrorCode.INVALID_REQUEST],
+    ],
+  );
+  assert.deepEqual(await listTopics(client), { c: 1 });
+  const v5 = await client.request(20, 5, { topics: [], topicNames: ['c'], timeoutMs: 5000 });
+  assert.equal(v5.responses[0].errorCode, ErrorCode.NONE);
+  assert.equal(v5.responses[0].topicId, ZERO_UUID);
+  assert.deepEqual(await listTopics(client), {});
+});
+
+test('DeleteTopics with delete.topic.enable=false is TOPIC_DELETION_DISABLED', async () => {
+  const { client } = await setup({ config: { 'delete.topic.enable': false } });
+  await createTopics(client, [{ name: 'kept' }]);
+  const res = await client.request(20, 4, { topics: [], topicNames: ['kept'], timeoutMs: 0 });
+  assert.equal(res.responses[0].errorCode, ErrorCode.TOPIC_DELETION_DISABLED);
+  assert.deepEqual(await listTopics(client), { kept: 1 });
+});

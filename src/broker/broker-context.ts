@@ -3,6 +3,7 @@
 import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { Logger } from './logger.js';
+import type { ReplicaManager } from './partition/index.js';
 import type { ListenerAddress } from './server/index.js';
 
 export interface BrokerContext {
@@ -16,4 +17,6 @@ export interface BrokerContext {
   clusterId: string;
   /** The metadata image and the operations that change it (topics, configs, producer ids). */
   metadata: ClusterMetadata;
+  /** The partitions this node leads and the produce/fetch data path. */
+  replicas: ReplicaManager;
 }

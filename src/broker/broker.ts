@@ -10,6 +10,7 @@ import {
   type MetadataLogStore,
 } from '../metadata/index.js';
 import type { BrokerContext } from './broker-context.js';
+import { openDataPlane, type DataPlane } from './data-plane.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
@@ -66,6 +67,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const logDirs = (ownsDataDir ? [dataDir] : config.logDirs).map((d) => resolve(d));
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
+  let data: DataPlane | undefined;
   let server: NetworkServer;
   try {
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
@@ -75,6 +77,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
     });
+    data = await openDataPlane(config, { logDirs, metadata, logger });
     const context: BrokerContext = {
       config,
       logger,
@@ -82,6 +85,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       logDirs,
       clusterId,
       metadata,
+      replicas: data.replicas,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
     server = await startServer(handler, {
@@ -96,12 +100,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
   } catch (err) {
+    await data?.close();
     await metadata?.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
   const first = advertised[0]!;
   const openedMetadata = metadata;
+  const openedData = data;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
@@ -113,6 +119,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     close: () =>
       (closing ??= (async () => {
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+        await openedData.close();
         await openedMetadata.close();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),

@@ -59,3 +59,25 @@ export {
   type CleanableRange,
 } from './cleaner/log-cleaner.js';
 export { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';
+export {
+  PRODUCER_BATCHES_KEPT,
+  ProducerStateManager,
+  producerBatchInfo,
+  type ProducerBatch,
+  type ProducerBatchInfo,
+  type ProducerEntry,
+  type SequenceCheck,
+} from './producer-state.js';
+export {
+  decodeProducerSnapshotFile,
+  encodeProducerSnapshotFile,
+  listSnapshotOffsets,
+  readLatestProducerSnapshot,
+  writeProducerSnapshot,
+} from './producer-snapshot-file.js';
+export {
+  recoverProducerState,
+  snapshotProducerState,
+  type RecoveredProducerState,
+} from './producer-state-recovery.js';
+export { LeaderEpochCache, type EpochEntry } from './leader-epoch-cache.js';

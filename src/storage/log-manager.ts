@@ -53,6 +53,8 @@ export interface LogManagerOptions {
   random?: () => number;
   /** How the cleaner reads and rebuilds batches (default: the protocol's record codec). */
   cleanerCodec?: CleanerCodec;
+  /** Partition folders some other owner keeps (the metadata log), never loaded here. */
+  excludeDirs?: readonly string[];
 }
 
 interface Entry {
@@ -69,6 +71,7 @@ export class LogManager {
   /** Cleaner checkpoints: where each compacted log's dirty part starts. */
   private readonly cleanerCheckpoints = new Map<string, number>();
   private readonly cleanerCodec: CleanerCodec;
+  private readonly excludeDirs: ReadonlySet<string>;
   private readonly defaults: LogConfig;
   readonly managerConfig: LogManagerConfig;
   private readonly stopJobs: (() => void)[] = [];
@@ -88,6 +91,7 @@ export class LogManager {
     this.managerConfig = { ...DEFAULT_LOG_MANAGER_CONFIG, ...options.manager };
     for (const [topic, c] of options.topicConfigs ?? []) this.topicOverrides.set(topic, c);
     this.cleanerCodec = options.cleanerCodec ?? protocolCleanerCodec();
+    this.excludeDirs = new Set(options.excludeDirs ?? []);
   }
 
   /** Loads every `<topic>-<partition>` folder of every log dir, recovering after a crash. */
@@ -124,7 +128,6 @@ export class LogManager {
       joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
     );
     for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
-    if (!cleanShutdown) this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     const toLoad: { name: string; topic: string; partition: number }[] = [];
     for (const name of await fs.readdir(logDir)) {
       const path = joinPath(logDir, name);
@@ -133,8 +136,13 @@ export class LogManager {
         continue;
       }
       const m = PARTITION_DIR.exec(name);
+      if (this.excludeDirs.has(name)) continue;
       if (m && (await fs.stat(path))?.isDirectory)
         toLoad.push({ name, topic: m[1]!, partition: Number(m[2]) });
+    }
+    // A new, empty log dir has no marker either; only logs to recover are worth a warning.
+    if (!cleanShutdown && toLoad.length > 0) {
+      this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     }
     // num.recovery.threads.per.data.dir: logs of one dir load (and recover) this many at a time.
     const load = async ({ name, topic, partition }: (typeof toLoad)[number]): Promise<void> => {

@@ -178,6 +178,9 @@ export const BROKER_CONFIG_KEYS = [
   key.int('transaction.abort.timed.out.transaction.cleanup.interval.ms', 10000, 'Abort scan.'),
   key.int('transaction.remove.expired.transaction.cleanup.interval.ms', 3600000, 'Expiry scan.'),
   key.int('producer.id.expiration.ms', 86400000, 'Idle time before producer state expires.'),
+  key.int('max.incremental.fetch.session.cache.slots', 1000, 'Fetch sessions kept (KIP-227).', {
+    validate: atLeast(0),
+  }),
 
   key.boolean('unstable.api.versions.enable', false, 'Advertise unreleased API versions.'),
 ] as const;

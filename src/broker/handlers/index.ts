@@ -1,10 +1,16 @@
 // Every API handler, in API key order. Adding an API: create `NN-api-name.ts` exporting a
 // HandlerFactory and list it here. Only listed APIs are advertised by ApiVersions.
 import type { BrokerContext } from '../broker-context.js';
+import { produceHandler } from './00-produce.js';
+import { fetchHandler } from './01-fetch.js';
+import { listOffsetsHandler } from './02-list-offsets.js';
 import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
+import { deleteRecordsHandler } from './21-delete-records.js';
+import { initProducerIdHandler } from './22-init-producer-id.js';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
 import { alterConfigsHandler } from './33-alter-configs.js';
 import { describeLogDirsHandler } from './35-describe-log-dirs.js';
@@ -16,10 +22,16 @@ import { HandlerRegistry } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
 export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
   metadataHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
+  deleteRecordsHandler,
+  initProducerIdHandler,
+  offsetForLeaderEpochHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   describeLogDirsHandler,

@@ -1,0 +1,152 @@
+// Fetch v4-18. Notes:
+// - v4+: isolation level (read_committed reads up to the last stable offset, which equals the
+//   high watermark while there are no transactions) and aborted transactions (always none).
+// - v7+: fetch sessions (KIP-227), incremental fetches and forgotten topics; below v7 every
+//   fetch is sessionless. v9+: current leader epoch (KIP-320) -> FENCED/UNKNOWN_LEADER_EPOCH.
+// - v11+: preferred read replica, always -1 (read from the leader).
+// - v12+ flexible; v13+ names topics by id (unknown id: UNKNOWN_TOPIC_ID); a session must not
+//   switch between names and ids (FETCH_SESSION_TOPIC_ID_ERROR).
+// - Byte limits: the response's max_bytes over all partitions and each partition's own, with
+//   at least one whole batch for the first partition that has data (KIP-74). Fewer than
+//   min_bytes wait in the purgatory for up to max_wait_ms.
+import {
+  ErrorCode,
+  ZERO_UUID,
+  type ErrorName,
+  type FetchRequest,
+  type FetchResponse,
+  type FetchResponseFetchableTopicResponse as TopicResponse,
+  type FetchResponsePartitionData as PartitionData,
+} from '../../protocol/index.js';
+import type { BrokerContext } from '../broker-context.js';
+import type { FetchPartition, FetchSessionRequest, ReadAnswer } from '../partition/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+export const fetchHandler: HandlerFactory = (broker) =>
+  defineHandler<FetchRequest, FetchResponse>({
+    apiKey: 1,
+    name: 'Fetch',
+    minVersion: 4,
+    maxVersion: 18,
+    handle: async (request, ctx) => {
+      const version = ctx.apiVersion;
+      const session = broker.replicas.fetchSessions.newContext(sessionRequest(request, version));
+      if (session.kind === 'error') {
+        return response(ErrorCode[session.error], 0, []);
+      }
+      const usesTopicIds = version >= 13;
+      const partitions = session.partitions.map((p) => ({
+        p,
+        name: usesTopicIds ? (broker.replicas.topicName(p.topicId) ?? '') : p.topic,
+      }));
+      const answers = await broker.replicas.fetch(
+        partitions.map(({ p, name }) => ({
+          topic: name,
+          partition: p.partition,
+          fetchOffset: p.fetchOffset,
+          maxBytes: p.maxBytes,
+          currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1,
+        })),
+        {
+          maxBytes: request.maxBytes,
+          minBytes: request.minBytes,
+          maxWaitMs: request.maxWaitMs,
+          isolationLevel: request.isolationLevel,
+        },
+      );
+      const topics: TopicResponse[] = [];
+      partitions.forEach(({ p, name }, i) => {
+        let answer = answers[i]!;
+        if (usesTopicIds && name === '') answer = { ...answer, error: 'UNKNOWN_TOPIC_ID' };
+        const data = partitionData(broker, { p, name }, answer, {
+          isolationLevel: request.isolationLevel,
+          version,
+        });
+        const send = broker.replicas.fetchSessions.answer(session, p, {
+          errorCode: data.errorCode,
+          highWatermark: answer.highWatermark,
+          logStartOffset: answer.logStartOffset,
+          recordBytes: answer.records.length,
+        });
+        if (!send) return;
+        const last = topics[topics.length - 1];
+        const sameTopic =
+          last !== undefined && (usesTopicIds ? last.topicId === p.topicId : last.topic === name);
+        if (sameTopic) last.partitions.push(data);
+        else {
+          topics.push({
+            topic: usesTopicIds ? '' : name,
+            topicId: usesTopicIds ? p.topicId : ZERO_UUID,
+            partitions: [data],
+          });
+        }
+      });
+      return response(ErrorCode.NONE, session.sessionId, topics);
+    },
+  });
+
+function sessionRequest(request: FetchRequest, version: number): FetchSessionRequest {
+  const partitions: FetchPartition[] = [];
+  for (const t of request.topics) {
+    for (const p of t.partitions) {
+      partitions.push({
+        topic: t.topic,
+        topicId: version >= 13 ? t.topicId : ZERO_UUID,
+        partition: p.partition,
+        fetchOffset: Number(p.fetchOffset),
+        logStartOffset: Number(p.logStartOffset),
+        maxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      });
+    }
+  }
+  const forgotten = request.forgottenTopicsData.flatMap((t) =>
+    t.partitions.map((partition) => ({
+      topic: t.topic,
+      topicId: version >= 13 ? t.topicId : ZERO_UUID,
+      partition,
+    })),
+  );
+  // Sessions exist from v7; before that every fetch is a full, sessionless one.
+  const sessionless = version < 7;
+  return {
+    sessionId: sessionless ? 0 : request.sessionId,
+    sessionEpoch: sessionless ? -1 : request.sessionEpoch,
+    partitions,
+    forgotten,
+    usesTopicIds: version >= 13,
+  };
+}
+
+function partitionData(
+  broker: BrokerContext,
+  { p, name }: { p: FetchPartition; name: string },
+  answer: ReadAnswer,
+  { isolationLevel, version }: { isolationLevel: number; version: number },
+): PartitionData {
+  const error: ErrorName | null = answer.error;
+  const leaderChanged = error === 'FENCED_LEADER_EPOCH' || error === 'UNKNOWN_LEADER_EPOCH';
+  const partition = broker.replicas.getPartition(name, p.partition);
+  return {
+    partitionIndex: p.partition,
+    errorCode: error === null ? ErrorCode.NONE : ErrorCode[error],
+    highWatermark: BigInt(answer.highWatermark),
+    lastStableOffset: BigInt(answer.lastStableOffset),
+    logStartOffset: BigInt(answer.logStartOffset),
+    divergingEpoch: { epoch: -1, endOffset: -1n },
+    currentLeader:
+      // A tagged field of v12+: older versions must leave it at its default.
+      leaderChanged && partition !== undefined && version >= 12
+        ? { leaderId: broker.config.nodeId, leaderEpoch: partition.leaderEpoch }
+        : { leaderId: -1, leaderEpoch: -1 },
+    snapshotId: { endOffset: -1n, epoch: -1 },
+    abortedTransactions: isolationLevel === 1 ? [] : null,
+    preferredReadReplica: -1,
+    records: answer.records,
+  };
+}
+
+function response(errorCode: number, sessionId: number, responses: TopicResponse[]): FetchResponse {
+  return { throttleTimeMs: 0, errorCode, sessionId, responses, nodeEndpoints: [] };
+}

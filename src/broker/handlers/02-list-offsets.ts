@@ -1,0 +1,68 @@
+// ListOffsets v1-11. Notes:
+// - Timestamps: -1 latest (the high watermark, or the last stable offset for read_committed,
+//   v2+), -2 earliest, -3 the record with the largest timestamp (v7+), -4 earliest local (v8+,
+//   the same as earliest without tiered storage), -5 latest tiered (v9+) and -6 earliest
+//   pending upload (v11): nothing is tiered, so no offset (-1). Otherwise the first record
+//   whose timestamp is at least the one given, or -1 when there is none.
+// - v4+: leader epoch of the answer; current leader epoch checked (KIP-320).
+import {
+  ErrorCode,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+  type ListOffsetsResponseListOffsetsPartitionResponse as PartitionResponse,
+} from '../../protocol/index.js';
+import type { BrokerContext } from '../broker-context.js';
+import { checkLeaderEpoch } from '../partition/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+export const listOffsetsHandler: HandlerFactory = (broker) =>
+  defineHandler<ListOffsetsRequest, ListOffsetsResponse>({
+    apiKey: 2,
+    name: 'ListOffsets',
+    minVersion: 1,
+    maxVersion: 11,
+    handle: async (request, ctx) => {
+      const isolation = ctx.apiVersion >= 2 ? request.isolationLevel : 0;
+      const topics = await Promise.all(
+        request.topics.map(async (t) => ({
+          name: t.name,
+          partitions: await Promise.all(
+            t.partitions.map((p) =>
+              listOffset(broker, t.name, ctx.apiVersion, {
+                partition: p.partitionIndex,
+                timestamp: Number(p.timestamp),
+                currentLeaderEpoch: ctx.apiVersion >= 4 ? p.currentLeaderEpoch : -1,
+                isolation,
+              }),
+            ),
+          ),
+        })),
+      );
+      return { throttleTimeMs: 0, topics };
+    },
+  });
+
+async function listOffset(
+  broker: BrokerContext,
+  topic: string,
+  version: number,
+  q: { partition: number; timestamp: number; currentLeaderEpoch: number; isolation: number },
+): Promise<PartitionResponse> {
+  const answer = (errorCode: number, offset = -1, timestamp = -1, leaderEpoch = -1) => ({
+    partitionIndex: q.partition,
+    errorCode,
+    timestamp: BigInt(timestamp),
+    offset: BigInt(offset),
+    // v4+ carries the epoch; older versions must leave it at its default.
+    leaderEpoch: version >= 4 ? leaderEpoch : -1,
+  });
+  const p = broker.replicas.getPartition(topic, q.partition);
+  if (p === undefined) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const epochError = checkLeaderEpoch(q.currentLeaderEpoch, p.leaderEpoch);
+  if (epochError !== null) return answer(ErrorCode[epochError]);
+  if (q.timestamp < -4) return answer(ErrorCode.NONE);
+  const found = await p.offsetForTimestamp(q.timestamp, q.isolation);
+  if (found === null) return answer(ErrorCode.NONE);
+  return answer(ErrorCode.NONE, found.offset, found.timestamp, found.leaderEpoch ?? -1);
+}

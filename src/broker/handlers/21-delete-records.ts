@@ -1,0 +1,41 @@
+// DeleteRecords v0-2 (v2 flexible). Raises each partition's log start offset; -1 means the
+// high watermark. An offset past the high watermark is OFFSET_OUT_OF_RANGE. Whole segments
+// below the new start are deleted by the retention job; reads below it are refused at once.
+import {
+  ErrorCode,
+  type DeleteRecordsRequest,
+  type DeleteRecordsResponse,
+} from '../../protocol/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+export const deleteRecordsHandler: HandlerFactory = (broker) =>
+  defineHandler<DeleteRecordsRequest, DeleteRecordsResponse>({
+    apiKey: 21,
+    name: 'DeleteRecords',
+    minVersion: 0,
+    maxVersion: 2,
+    handle: async (request) => {
+      const topics = await Promise.all(
+        request.topics.map(async (t) => ({
+          name: t.name,
+          partitions: await Promise.all(
+            t.partitions.map(async (p) => {
+              const partition = broker.replicas.getPartition(t.name, p.partitionIndex);
+              if (partition === undefined) {
+                const errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+                return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode };
+              }
+              const r = await partition.deleteRecordsBefore(Number(p.offset));
+              return {
+                partitionIndex: p.partitionIndex,
+                lowWatermark: BigInt(r.lowWatermark),
+                errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
+              };
+            }),
+          ),
+        })),
+      );
+      return { throttleTimeMs: 0, topics };
+    },
+  });

@@ -1,0 +1,39 @@
+// The replica manager: partitions this node leads and the produce/fetch data path over them.
+export {
+  ReplicaManager,
+  checkLeaderEpoch,
+  type FetchOptions,
+  type PartitionSpec,
+  type ReadAnswer,
+  type ReadRequest,
+  type ReplicaManagerOptions,
+} from './replica-manager.js';
+export {
+  Partition,
+  type PartitionAppendOptions,
+  type PartitionAppendResult,
+  type PartitionReadOptions,
+} from './partition.js';
+export {
+  validateBatch,
+  validateKeys,
+  type BatchValidation,
+  type BatchValidationOptions,
+} from './batch-validator.js';
+export {
+  FetchPurgatory,
+  systemTimers,
+  type TimerScheduler,
+  type WaitOutcome,
+} from './fetch-purgatory.js';
+export {
+  FetchSessionCache,
+  FINAL_EPOCH,
+  INITIAL_EPOCH,
+  type FetchContext,
+  type FetchPartition,
+  type FetchSessionRequest,
+  type PartitionAnswer,
+  type PartitionRef,
+} from './fetch-session-cache.js';
+export { topicSettings, type TopicSettings } from './topic-settings.js';

@@ -1,0 +1,225 @@
+// One partition this node leads: its log, producer state and leader epochs. Appends run one at
+// a time through the partition's queue, so the producer-state check, the write and the state
+// update of one batch are never interleaved with another's. On a single node the high
+// watermark is the log end offset, and with no transactions the last stable offset equals it.
+import type { ErrorName } from '../../protocol/errors.js';
+import {
+  LeaderEpochCache,
+  type AppendResult,
+  producerBatchInfo,
+  recoverProducerState,
+  snapshotProducerState,
+  type LogConfig,
+  type PartitionLog,
+  type ProducerStateManager,
+  type ReadResult,
+  type TimestampOffset,
+} from '../../storage/index.js';
+import { isStorageFailure } from './storage-failure.js';
+import { validateBatch, validateKeys, type BatchValidationOptions } from './batch-validator.js';
+
+export interface PartitionAppendOptions extends Omit<BatchValidationOptions, 'config'> {
+  /** -1 waits for a flush when the topic's flush settings ask for one. */
+  acks: number;
+}
+
+export interface PartitionAppendResult {
+  error: ErrorName | null;
+  message: string | null;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+}
+
+export interface PartitionReadOptions {
+  maxBytes: number;
+  /** 0 read_uncommitted (up to the high watermark), 1 read_committed (up to the LSO). */
+  isolationLevel: number;
+  minOneBatch: boolean;
+}
+
+export class Partition {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly appendListeners = new Set<(bytes: number) => void>();
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly log: PartitionLog,
+    readonly producers: ProducerStateManager,
+    readonly epochs: LeaderEpochCache,
+    public topicId: string,
+    public leaderEpoch: number,
+  ) {}
+
+  /** Wraps an opened log: recovers producer state, records the leader epoch. */
+  static async open(
+    log: PartitionLog,
+    options: { topicId: string; leaderEpoch: number },
+  ): Promise<Partition> {
+    const { state } = await recoverProducerState(log);
+    const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
+    await epochs.assign(options.leaderEpoch, log.logEndOffset);
+    return new Partition(
+      log.topic,
+      log.partition,
+      log,
+      state,
+      epochs,
+      options.topicId,
+      options.leaderEpoch,
+    );
+  }
+
+  get config(): LogConfig {
+    return this.log.config;
+  }
+
+  get highWatermark(): number {
+    return this.log.logEndOffset;
+  }
+
+  get lastStableOffset(): number {
+    return this.log.logEndOffset;
+  }
+
+  get logStartOffset(): number {
+    return this.log.logStartOffset;
+  }
+
+  /** Called with the bytes appended after every successful append (fetch purgatory). */
+  onAppend(listener: (bytes: number) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  /**
+   * Validates and appends one produce batch. Queued synchronously, so the call order of a
+   * connection's pipelined requests is the order of their batches in the log.
+   */
+  append(records: Buffer | null, options: PartitionAppendOptions): Promise<PartitionAppendResult> {
+    const run = this.queue.then(() => this.doAppend(records, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doAppend(
+    records: Buffer | null,
+    options: PartitionAppendOptions,
+  ): Promise<PartitionAppendResult> {
+    const validated = validateBatch(records, { ...options, config: this.config });
+    if (validated.error !== null) return this.failed(validated.error, validated.message);
+    const h = validated.header;
+    const batch = records!;
+    if (this.config.cleanupPolicy !== 'delete') {
+      const keys = await validateKeys(batch);
+      if (keys !== null && keys.error !== null) return this.failed(keys.error, keys.message);
+    }
+    const idempotent = h.producerId >= 0n;
+    const info = idempotent ? producerBatchInfo(h) : null;
+    if (info !== null) {
+      const check = this.producers.check(info);
+      if (check.kind === 'error') return this.failed(check.error, check.message);
+      if (check.kind === 'duplicate') {
+        // A retried batch: answer with the offsets it got the first time, as Kafka does.
+        return { ...this.ok(check.firstOffset, -1), message: null };
+      }
+    }
+    const segmentsBefore = this.log.segmentCount;
+    let result: AppendResult;
+    try {
+      result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+    } catch (err) {
+      // The log cut the failed write off and stays usable; the producer may retry.
+      if (isStorageFailure(err)) return this.failed('KAFKA_STORAGE_ERROR', String(err));
+      throw err;
+    }
+    if (info !== null) this.producers.update(info, result.baseOffset, result.lastOffset);
+    // Kafka snapshots producer state when a segment rolls, so replay after a crash is short.
+    // A snapshot that cannot be written only makes that replay longer.
+    if (this.log.segmentCount > segmentsBefore) {
+      await snapshotProducerState(this.log, this.producers).catch(() => undefined);
+    }
+    for (const listener of this.appendListeners) listener(batch.length);
+    if (
+      options.acks === -1 &&
+      this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages
+    ) {
+      await this.log.flush();
+    }
+    return this.ok(result.baseOffset, result.logAppendTimeMs);
+  }
+
+  private ok(baseOffset: number, logAppendTimeMs: number): PartitionAppendResult {
+    return {
+      error: null,
+      message: null,
+      baseOffset,
+      logAppendTimeMs,
+      logStartOffset: this.log.logStartOffset,
+    };
+  }
+
+  private failed(error: ErrorName, message: string): PartitionAppendResult {
+    return {
+      error,
+      message,
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: this.log.logStartOffset,
+    };
+  }
+
+  read(fetchOffset: number, options: PartitionReadOptions): Promise<ReadResult> {
+    const maxOffset = options.isolationLevel === 1 ? this.lastStableOffset : this.highWatermark;
+    return this.log.read(fetchOffset, {
+      maxBytes: options.maxBytes,
+      maxOffset,
+      minOneBatch: options.minOneBatch,
+    });
+  }
+
+  /** ListOffsets; `-1` (latest) is bounded by the isolation level's offset. */
+  async offsetForTimestamp(
+    timestamp: number,
+    isolationLevel: number,
+  ): Promise<TimestampOffset | null> {
+    if (timestamp === -1) {
+      const offset = isolationLevel === 1 ? this.lastStableOffset : this.highWatermark;
+      return { offset, timestamp: -1, leaderEpoch: this.leaderEpoch };
+    }
+    const found = await this.log.offsetForTimestamp(timestamp);
+    if (found === null) return null;
+    if (found.leaderEpoch === undefined) found.leaderEpoch = this.epochs.latestEpoch;
+    return found;
+  }
+
+  /** DeleteRecords: -1 means the high watermark. Offsets past it are OFFSET_OUT_OF_RANGE. */
+  async deleteRecordsBefore(
+    offset: number,
+  ): Promise<{ error: ErrorName | null; lowWatermark: number }> {
+    const target = offset === -1 ? this.highWatermark : offset;
+    if (target < 0 || target > this.highWatermark) {
+      return { error: 'OFFSET_OUT_OF_RANGE', lowWatermark: this.log.logStartOffset };
+    }
+    const result = await this.log.deleteRecordsBefore(target);
+    return { error: result.error, lowWatermark: result.logStartOffset };
+  }
+
+  /** OffsetForLeaderEpoch. */
+  endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {
+    return this.epochs.endOffsetFor(epoch, this.log.logEndOffset);
+  }
+
+  /** A new leader epoch from the metadata image. */
+  async becomeLeader(leaderEpoch: number): Promise<void> {
+    this.leaderEpoch = leaderEpoch;
+    await this.epochs.assign(leaderEpoch, this.log.logEndOffset);
+  }
+
+  /** Clean shutdown: waits for queued appends, then snapshots producer state at the log end. */
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.producers.size > 0) await snapshotProducerState(this.log, this.producers);
+  }
+}

@@ -1,0 +1,294 @@
+// The partitions this node leads (on a single node: all of them), created and removed as the
+// metadata image changes, and the data path over them: produce appends, fetch reads with the
+// KIP-74 byte limits and the long-poll purgatory.
+import type { ErrorName } from '../../protocol/errors.js';
+import type { LogManager } from '../../storage/index.js';
+import type { BrokerConfig } from '../config/index.js';
+import { isStorageFailure } from './storage-failure.js';
+import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
+import { FetchSessionCache } from './fetch-session-cache.js';
+import { Partition, type PartitionAppendResult } from './partition.js';
+import { topicSettings, type TopicSettings } from './topic-settings.js';
+
+export interface ReplicaManagerOptions {
+  logs: LogManager;
+  broker: BrokerConfig;
+  nowMs?: () => number;
+  timers?: TimerScheduler;
+  random?: () => number;
+  /** Fetches that may wait in the purgatory at once. */
+  maxWaitingFetches?: number;
+  /** max.incremental.fetch.session.cache.slots */
+  fetchSessionSlots?: number;
+}
+
+export interface PartitionSpec {
+  topic: string;
+  partition: number;
+  topicId: string;
+  leaderEpoch: number;
+}
+
+export interface ReadRequest {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  /** The partition's byte limit. */
+  maxBytes: number;
+  /** -1: not checked. */
+  currentLeaderEpoch: number;
+}
+
+export interface ReadAnswer {
+  error: ErrorName | null;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: Buffer;
+}
+
+export interface FetchOptions {
+  /** The response's byte limit over all partitions. */
+  maxBytes: number;
+  minBytes: number;
+  maxWaitMs: number;
+  isolationLevel: number;
+}
+
+interface TopicState {
+  topicId: string;
+  overrides: Map<string, string>;
+  settings: TopicSettings;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class ReplicaManager {
+  readonly purgatory: FetchPurgatory;
+  readonly fetchSessions: FetchSessionCache;
+  private readonly partitions = new Map<string, Partition>();
+  private readonly topics = new Map<string, TopicState>();
+  private readonly namesById = new Map<string, string>();
+  private readonly nowMs: () => number;
+
+  constructor(private readonly options: ReplicaManagerOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+    this.purgatory = new FetchPurgatory({
+      maxWaiters: options.maxWaitingFetches ?? 10_000,
+      timers: options.timers,
+    });
+    this.fetchSessions = new FetchSessionCache({
+      maxSessions: options.fetchSessionSlots ?? 1000,
+      random: options.random,
+      nowMs: this.nowMs,
+    });
+  }
+
+  get logs(): LogManager {
+    return this.options.logs;
+  }
+
+  /** Creates (or updates the epoch of) a partition this node leads. */
+  async ensurePartition(
+    spec: PartitionSpec,
+    overrides?: ReadonlyMap<string, string>,
+  ): Promise<Partition> {
+    const topic = this.topicState(spec.topic, spec.topicId, overrides);
+    const key = `${spec.topic}-${spec.partition}`;
+    const existing = this.partitions.get(key);
+    if (existing !== undefined) {
+      if (spec.leaderEpoch > existing.leaderEpoch) await existing.becomeLeader(spec.leaderEpoch);
+      return existing;
+    }
+    const log = await this.options.logs.createLog(spec.topic, spec.partition, topic.settings.log, {
+      topicId: spec.topicId,
+    });
+    // A log loaded at start carries the storage defaults until it learns its topic's config.
+    this.options.logs.updateConfig(spec.topic, topic.settings.log);
+    const created = await Partition.open(log, {
+      topicId: spec.topicId,
+      leaderEpoch: spec.leaderEpoch,
+    });
+    // Another call may have opened it meanwhile; keep the first.
+    const raced = this.partitions.get(key);
+    if (raced !== undefined) return raced;
+    this.partitions.set(key, created);
+    return created;
+  }
+
+  private topicState(
+    name: string,
+    topicId: string,
+    overrides?: ReadonlyMap<string, string>,
+  ): TopicState {
+    let state = this.topics.get(name);
+    if (state === undefined || overrides !== undefined) {
+      const o = new Map(overrides ?? state?.overrides ?? []);
+      state = { topicId, overrides: o, settings: topicSettings(o, this.options.broker) };
+      this.topics.set(name, state);
+      this.namesById.set(topicId, name);
+    }
+    return state;
+  }
+
+  /** Applies a topic's changed configuration to its partitions at run time. */
+  setTopicConfig(topic: string, overrides: ReadonlyMap<string, string>): void {
+    const state = this.topics.get(topic);
+    if (state === undefined) return;
+    this.topicState(topic, state.topicId, overrides);
+    this.options.logs.updateConfig(topic, this.topics.get(topic)!.settings.log);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    const state = this.topics.get(topic);
+    this.topics.delete(topic);
+    if (state !== undefined) this.namesById.delete(state.topicId);
+    for (const [key, p] of [...this.partitions]) {
+      if (p.topic !== topic) continue;
+      this.partitions.delete(key);
+      await p.close();
+      await this.options.logs.deleteLog(topic, p.partition);
+    }
+  }
+
+  getPartition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(`${topic}-${partition}`);
+  }
+
+  topicName(topicId: string): string | undefined {
+    return this.namesById.get(topicId);
+  }
+
+  topicId(topic: string): string | undefined {
+    return this.topics.get(topic)?.topicId;
+  }
+
+  settingsOf(topic: string): TopicSettings | undefined {
+    return this.topics.get(topic)?.settings;
+  }
+
+  /**
+   * Appends one partition's batch. Call synchronously for every partition of a request before
+   * awaiting, so pipelined requests keep their order.
+   */
+  append(
+    topic: string,
+    partition: number,
+    options: { records: Buffer | null; acks: number; apiVersion: number },
+  ): Promise<PartitionAppendResult> {
+    const p = this.getPartition(topic, partition);
+    const settings = this.topics.get(topic)?.settings;
+    if (p === undefined || settings === undefined) {
+      return Promise.resolve({
+        error: 'UNKNOWN_TOPIC_OR_PARTITION',
+        message: null,
+        baseOffset: -1,
+        logAppendTimeMs: -1,
+        logStartOffset: -1,
+      });
+    }
+    return p.append(options.records, {
+      acks: options.acks,
+      apiVersion: options.apiVersion,
+      nowMs: this.nowMs(),
+      timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
+      timestampAfterMaxMs: settings.timestampAfterMaxMs,
+    });
+  }
+
+  /**
+   * Reads every partition within the byte limits (KIP-74: the first partition with data gets
+   * at least one whole batch even past the limits); when fewer than minBytes come back, waits
+   * in the purgatory for appends or maxWaitMs, then reads once more.
+   */
+  async fetch(reads: readonly ReadRequest[], options: FetchOptions): Promise<ReadAnswer[]> {
+    const first = await this.readAll(reads, options);
+    const bytes = first.reduce((n, a) => n + a.records.length, 0);
+    const failed = first.some((a) => a.error !== null);
+    if (bytes >= options.minBytes || options.maxWaitMs <= 0 || failed) return first;
+    const partitions = reads
+      .map((r) => this.getPartition(r.topic, r.partition))
+      .filter((p): p is Partition => p !== undefined);
+    const outcome = await this.purgatory.wait(partitions, {
+      bytesNeeded: options.minBytes - bytes,
+      maxWaitMs: options.maxWaitMs,
+    });
+    return outcome === 'full' || outcome === 'closed' ? first : this.readAll(reads, options);
+  }
+
+  private async readAll(
+    reads: readonly ReadRequest[],
+    options: FetchOptions,
+  ): Promise<ReadAnswer[]> {
+    const out: ReadAnswer[] = [];
+    let remaining = options.maxBytes;
+    let minOneBatch = true;
+    for (const r of reads) {
+      const answer = await this.readOne(r, {
+        maxBytes: Math.max(0, Math.min(r.maxBytes, remaining)),
+        minOneBatch,
+        isolationLevel: options.isolationLevel,
+      });
+      remaining -= answer.records.length;
+      if (answer.records.length > 0) minOneBatch = false;
+      out.push(answer);
+    }
+    return out;
+  }
+
+  private async readOne(
+    r: ReadRequest,
+    options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number },
+  ): Promise<ReadAnswer> {
+    const p = this.getPartition(r.topic, r.partition);
+    if (p === undefined) return failedRead('UNKNOWN_TOPIC_OR_PARTITION');
+    const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
+    if (epochError !== null) return { ...answerOf(p), error: epochError };
+    // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
+    if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
+    try {
+      const read = await p.read(r.fetchOffset, options);
+      return { ...answerOf(p), error: read.error, records: read.records };
+    } catch (err) {
+      if (isStorageFailure(err)) return { ...answerOf(p), error: 'KAFKA_STORAGE_ERROR' };
+      throw err;
+    }
+  }
+
+  /**
+   * Forgets producers whose last batch is older than producer.id.expiration.ms, as Kafka does,
+   * so the producer state of a partition does not grow with every producer it ever saw.
+   */
+  expireProducers(expirationMs: number): number {
+    let removed = 0;
+    const nowMs = this.nowMs();
+    for (const p of this.partitions.values()) removed += p.producers.expire(nowMs, expirationMs);
+    return removed;
+  }
+
+  /** Clean shutdown: releases waiting fetches and snapshots producer state. */
+  async close(): Promise<void> {
+    this.purgatory.close();
+    for (const p of this.partitions.values()) await p.close();
+  }
+}
+
+/** KIP-320: a consumer's view of the leader epoch must match the partition's. */
+export function checkLeaderEpoch(requested: number, current: number): ErrorName | null {
+  if (requested < 0 || requested === current) return null;
+  return requested > current ? 'UNKNOWN_LEADER_EPOCH' : 'FENCED_LEADER_EPOCH';
+}
+
+function answerOf(p: Partition): ReadAnswer {
+  return {
+    error: null,
+    highWatermark: p.highWatermark,
+    lastStableOffset: p.lastStableOffset,
+    logStartOffset: p.logStartOffset,
+    records: EMPTY,
+  };
+}
+
+function failedRead(error: ErrorName): ReadAnswer {
+  return { error, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY };
+}

@@ -1,0 +1,2 @@
+// Producer ids (and, later, the transaction coordinator).
+export { ProducerIdManager } from './producer-id-manager.js';

@@ -1,0 +1,68 @@
+// Rebuilds a partition's producer state after a start: the newest snapshot at or below the log
+// end, then the producer batches of the log after it (all of the log when there is none), read
+// header by header. Works the same after a clean stop (the snapshot is at the log end, so
+// nothing is replayed) and after kill -9 (replay from the last roll's snapshot).
+import { BatchHeader } from '../protocol/records/batch-header.js';
+import type { PartitionLog } from './partition-log.js';
+import { readLatestProducerSnapshot, writeProducerSnapshot } from './producer-snapshot-file.js';
+import { ProducerStateManager, producerBatchInfo } from './producer-state.js';
+
+const REPLAY_READ_BYTES = 8 * 1024 * 1024;
+
+export interface RecoveredProducerState {
+  state: ProducerStateManager;
+  /** Where replay started (the snapshot's offset, or the log start). */
+  snapshotOffset: number;
+  replayedBatches: number;
+}
+
+export async function recoverProducerState(log: PartitionLog): Promise<RecoveredProducerState> {
+  const state = new ProducerStateManager();
+  const snapshot = await readLatestProducerSnapshot(log.fs, log.dir, log.logEndOffset);
+  if (snapshot !== null) state.load(snapshot.entries);
+  const start = Math.max(snapshot?.offset ?? 0, log.logStartOffset);
+  const replayedBatches = await replay(log, state, start);
+  return { state, snapshotOffset: start, replayedBatches };
+}
+
+async function replay(
+  log: PartitionLog,
+  state: ProducerStateManager,
+  from: number,
+): Promise<number> {
+  let offset = from;
+  let batches = 0;
+  while (offset < log.logEndOffset) {
+    const read = await log.read(offset, { maxBytes: REPLAY_READ_BYTES });
+    if (read.error !== null) break;
+    if (read.records.length === 0) {
+      // The rest of this segment holds nothing at or past `offset` (compaction gaps): go on
+      // from the next segment.
+      const next = log.segmentBaseOffsets.find((base) => base > offset);
+      if (next === undefined) break;
+      offset = next;
+      continue;
+    }
+    for (let pos = 0; pos < read.records.length;) {
+      const h = new BatchHeader(read.records, pos);
+      if (h.producerId >= 0n && !h.isControl && h.baseOffsetNumber >= offset) {
+        state.update(producerBatchInfo(h), h.baseOffsetNumber, h.lastOffsetNumber);
+        batches++;
+      }
+      offset = Math.max(offset, h.lastOffsetNumber + 1);
+      pos += h.totalSize;
+    }
+  }
+  return batches;
+}
+
+/** Writes the partition's producer state as a snapshot at the log end offset. */
+export function snapshotProducerState(
+  log: PartitionLog,
+  state: ProducerStateManager,
+): Promise<void> {
+  return writeProducerSnapshot(log.fs, log.dir, {
+    offset: log.logEndOffset,
+    entries: state.entries(),
+  });
+}

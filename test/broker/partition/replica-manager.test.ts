@@ -1,0 +1,209 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogManager, MemoryFileSystem } from '../../../src/storage/index.js';
+import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
+import { ReplicaManager } from '../../../src/broker/partition/index.js';
+import {
+  encodeRecordBatchSync,
+  splitRecordBatches,
+  BatchHeader,
+} from '../../../src/protocol/records/index.js';
+
+const broker = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
+const TOPIC_ID = '00000000-0000-0000-0000-000000000001';
+
+async function setup(fs = new MemoryFileSystem(), overrides?: Map<string, string>) {
+  const logs = await LogManager.open({ logDirs: ['/data'], fs });
+  const rm = new ReplicaManager({ logs, broker, nowMs: () => 1_000_000 });
+  await rm.ensurePartition(
+    { topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 },
+    overrides,
+  );
+  await rm.ensurePartition({ topic: 't', partition: 1, topicId: TOPIC_ID, leaderEpoch: 0 });
+  return { rm, logs, fs };
+}
+
+function batch(
+  values: string[],
+  opts: { key?: string | null; seq?: number; pid?: bigint; ts?: number } = {},
+): Buffer {
+  return encodeRecordBatchSync(
+    values.map((v) => ({
+      key: opts.key === undefined ? null : opts.key === null ? null : Buffer.from(opts.key),
+      value: Buffer.from(v),
+    })),
+    opts.pid === undefined
+      ? { timestamp: opts.ts ?? 1_000_000 }
+      : {
+          producerId: opts.pid,
+          producerEpoch: 0,
+          baseSequence: opts.seq ?? 0,
+          timestamp: opts.ts ?? 1_000_000,
+        },
+  );
+}
+
+const append = (rm: ReplicaManager, records: Buffer | null, partition = 0, acks = 1) =>
+  rm.append('t', partition, { records, acks, apiVersion: 9 });
+
+const fetchOpts = { maxBytes: 1 << 20, minBytes: 1, maxWaitMs: 0, isolationLevel: 0 };
+
+test('appends assign offsets and fetches return them up to the high watermark', async () => {
+  const { rm, logs } = await setup();
+  assert.equal((await append(rm, batch(['a', 'b']))).baseOffset, 0);
+  assert.equal((await append(rm, batch(['c']))).baseOffset, 2);
+  const [a] = await rm.fetch(
+    [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
+    fetchOpts,
+  );
+  assert.equal(a!.error, null);
+  assert.equal(a!.highWatermark, 3);
+  assert.deepEqual(
+    [...splitRecordBatches(a!.records)].map((b) => new BatchHeader(b, 0).baseOffsetNumber),
+    [0, 2],
+  );
+  const [out] = await rm.fetch(
+    [{ topic: 't', partition: 0, fetchOffset: 9, maxBytes: 100, currentLeaderEpoch: -1 }],
+    fetchOpts,
+  );
+  assert.equal(out!.error, 'OFFSET_OUT_OF_RANGE');
+  const [unknown] = await rm.fetch(
+    [{ topic: 'x', partition: 0, fetchOffset: 0, maxBytes: 100, currentLeaderEpoch: -1 }],
+    fetchOpts,
+  );
+  assert.equal(unknown!.error, 'UNKNOWN_TOPIC_OR_PARTITION');
+  const [fenced] = await rm.fetch(
+    [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 100, currentLeaderEpoch: 5 }],
+    fetchOpts,
+  );
+  assert.equal(fenced!.error, 'UNKNOWN_LEADER_EPOCH');
+  await rm.close();
+  await logs.close();
+});
+
+test('produce validation answers Kafka error codes and writes nothing', async () => {
+  const { rm, logs } = await setup(new MemoryFileSystem(), new Map([['max.message.bytes', '200']]));
+  const corrupt = batch(['a']);
+  corrupt[corrupt.length - 1] ^= 0xff;
+  assert.equal((await append(rm, corrupt)).error, 'CORRUPT_MESSAGE');
+  assert.equal((await append(rm, batch(['x'.repeat(300)]))).error, 'MESSAGE_TOO_LARGE');
+  assert.equal(
+    (await append(rm, Buffer.concat([batch(['a']), batch(['b'])]))).error,
+    'INVALID_RECORD',
+  );
+  assert.equal((await append(rm, null)).error, 'INVALID_RECORD');
+  assert.equal(
+    (await append(rm, batch(['a'], { ts: 1_000_000 + 2 * 3_600_000 }))).error,
+    'INVALID_TIMESTAMP',
+  );
+  assert.equal((await append(rm, batch(['a']), 7)).error, 'UNKNOWN_TOPIC_OR_PARTITION');
+  const oldMagic = batch(['a']);
+  oldMagic[16] = 1;
+  assert.equal((await append(rm, oldMagic)).error, 'INVALID_RECORD');
+  assert.equal(rm.getPartition('t', 0)!.highWatermark, 0);
+  await rm.close();
+  await logs.close();
+});
+
+test('compacted topics refuse records without keys', async () => {
+  const { rm, logs } = await setup(
+    new MemoryFileSystem(),
+    new Map([['cleanup.policy', 'compact']]),
+  );
+  assert.equal((await append(rm, batch(['a']))).error, 'INVALID_RECORD');
+  assert.equal((await append(rm, batch(['a'], { key: 'k' }))).error, null);
+  await rm.close();
+  await logs.close();
+});
+
+test('idempotent produce: retries are answered with the first offsets; gaps are refused', async () => {
+  const { rm, logs } = await setup();
+  assert.equal((await append(rm, batch(['a', 'b'], { pid: 5n, seq: 0 }))).baseOffset, 0);
+  assert.equal((await append(rm, batch(['c'], { pid: 5n, seq: 2 }))).baseOffset, 2);
+  const retry = await append(rm, batch(['a', 'b'], { pid: 5n, seq: 0 }));
+  assert.deepEqual([retry.error, retry.baseOffset], [null, 0]);
+  assert.equal(
+    (await append(rm, batch(['z'], { pid: 5n, seq: 9 }))).error,
+    'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  );
+  assert.equal((await append(rm, batch(['z'], { pid: 6n, seq: 4 }))).error, 'UNKNOWN_PRODUCER_ID');
+  assert.equal(rm.getPartition('t', 0)!.highWatermark, 3);
+  await rm.close();
+  await logs.close();
+});
+
+test('producer state survives a clean restart and a crash', async () => {
+  const fs = new MemoryFileSystem();
+  const first = await setup(fs);
+  await append(first.rm, batch(['a'], { pid: 5n, seq: 0 }));
+  await append(first.rm, batch(['b'], { pid: 5n, seq: 1 }));
+  await first.rm.close();
+  await first.logs.close();
+  const second = await setup(fs);
+  assert.equal((await append(second.rm, batch(['b'], { pid: 5n, seq: 1 }))).baseOffset, 1);
+  assert.equal((await append(second.rm, batch(['c'], { pid: 5n, seq: 2 }))).baseOffset, 2);
+  await second.rm.logs.allLogs()[0]!.flush();
+  await second.rm.logs.allLogs()[1]!.flush();
+  // A crash: nothing more is written, the snapshot on disk is older than the log.
+  const crashed = fs.crash({ random: () => 0.99 });
+  const third = await setup(crashed);
+  const dup = await append(third.rm, batch(['c'], { pid: 5n, seq: 2 }));
+  assert.deepEqual([dup.error, dup.baseOffset], [null, 2]);
+  assert.equal((await append(third.rm, batch(['d'], { pid: 5n, seq: 3 }))).baseOffset, 3);
+  await third.rm.close();
+  await third.logs.close();
+});
+
+test('a fetch below min.bytes waits until an append arrives, or its max wait passes', async () => {
+  const { rm, logs } = await setup();
+  const read = {
+    topic: 't',
+    partition: 1,
+    fetchOffset: 0,
+    maxBytes: 1 << 20,
+    currentLeaderEpoch: -1,
+  };
+  const started = Date.now();
+  const waiting = rm.fetch([read], { ...fetchOpts, maxWaitMs: 5000 });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(rm.purgatory.size, 1);
+  await append(rm, batch(['late']), 1);
+  const [answer] = await waiting;
+  assert.ok(answer!.records.length > 0);
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(rm.purgatory.size, 0);
+  const [timedOut] = await rm.fetch([{ ...read, fetchOffset: 1 }], { ...fetchOpts, maxWaitMs: 30 });
+  assert.equal(timedOut!.records.length, 0);
+  await rm.close();
+  await logs.close();
+});
+
+test('response byte limits: the first partition gets one whole batch, later ones respect the limit', async () => {
+  const { rm, logs } = await setup();
+  await append(rm, batch(['x'.repeat(500)]), 0);
+  await append(rm, batch(['y'.repeat(500)]), 1);
+  const reads = [0, 1].map((partition) => ({
+    topic: 't',
+    partition,
+    fetchOffset: 0,
+    maxBytes: 100,
+    currentLeaderEpoch: -1,
+  }));
+  const [a, b] = await rm.fetch(reads, { ...fetchOpts, maxBytes: 100 });
+  assert.ok(a!.records.length > 500);
+  assert.equal(b!.records.length, 0);
+  await rm.close();
+  await logs.close();
+});
+
+test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append works', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs);
+  await append(rm, batch(['a']));
+  fs.failNext('writev');
+  assert.equal((await append(rm, batch(['b']))).error, 'KAFKA_STORAGE_ERROR');
+  const next = await append(rm, batch(['c']));
+  assert.deepEqual([next.error, next.baseOffset], [null, 1]);
+  await rm.close();
+  await logs.close();
+});

@@ -2,6 +2,7 @@
 // several brokers in one process share nothing.
 import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
+import type { GroupCoordinator } from './group/index.js';
 import type { Logger } from './logger.js';
 import type { ReplicaManager } from './partition/index.js';
 import type { ListenerAddress } from './server/index.js';
@@ -19,4 +20,6 @@ export interface BrokerContext {
   metadata: ClusterMetadata;
   /** The partitions this node leads and the produce/fetch data path. */
   replicas: ReplicaManager;
+  /** The group coordinator: classic groups and committed offsets (__consumer_offsets). */
+  groups: GroupCoordinator;
 }

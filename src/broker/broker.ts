@@ -12,6 +12,7 @@ import {
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
+import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -68,6 +69,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
   let data: DataPlane | undefined;
+  let groups: GroupCoordinator | undefined;
   let server: NetworkServer;
   try {
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
@@ -78,6 +80,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
     });
     data = await openDataPlane(config, { logDirs, metadata, logger });
+    groups = await openGroupCoordinator({ config, metadata, logs: data.logs, logger });
     const context: BrokerContext = {
       config,
       logger,
@@ -86,6 +89,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       clusterId,
       metadata,
       replicas: data.replicas,
+      groups,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
     server = await startServer(handler, {
@@ -100,6 +104,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
   } catch (err) {
+    groups?.close();
     await data?.close();
     await metadata?.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
@@ -108,6 +113,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const first = advertised[0]!;
   const openedMetadata = metadata;
   const openedData = data;
+  const openedGroups = groups;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
@@ -119,6 +125,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     close: () =>
       (closing ??= (async () => {
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+        openedGroups.close();
         await openedData.close();
         await openedMetadata.close();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

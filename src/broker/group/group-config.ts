@@ -1,0 +1,51 @@
+// The broker settings the group coordinator obeys, under Kafka's names converted mechanically.
+import type { BrokerConfig } from '../config/index.js';
+
+export interface GroupConfig {
+  /** group.initial.rebalance.delay.ms: how long a new group waits for more members. */
+  groupInitialRebalanceDelayMs: number;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  /** group.max.size: members per classic group. */
+  groupMaxSize: number;
+  offsetsTopicNumPartitions: number;
+  /** offsets.retention.minutes, in milliseconds. */
+  offsetsRetentionMs: number;
+  offsetsRetentionCheckIntervalMs: number;
+  /** offset.metadata.max.bytes: longest commit metadata string. */
+  offsetMetadataMaxBytes: number;
+}
+
+export const DEFAULT_GROUP_CONFIG: GroupConfig = Object.freeze({
+  groupInitialRebalanceDelayMs: 3000,
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 1800000,
+  groupMaxSize: 2147483647,
+  offsetsTopicNumPartitions: 50,
+  offsetsRetentionMs: 10080 * 60000,
+  offsetsRetentionCheckIntervalMs: 600000,
+  offsetMetadataMaxBytes: 4096,
+});
+
+export function groupConfigFrom(config: BrokerConfig): GroupConfig {
+  const v = config.values as Record<string, unknown>;
+  const num = (key: string, fallback: number): number =>
+    typeof v[key] === 'number' ? (v[key] as number) : fallback;
+  const d = DEFAULT_GROUP_CONFIG;
+  return {
+    groupInitialRebalanceDelayMs: num(
+      'group.initial.rebalance.delay.ms',
+      d.groupInitialRebalanceDelayMs,
+    ),
+    groupMinSessionTimeoutMs: num('group.min.session.timeout.ms', d.groupMinSessionTimeoutMs),
+    groupMaxSessionTimeoutMs: num('group.max.session.timeout.ms', d.groupMaxSessionTimeoutMs),
+    groupMaxSize: num('group.max.size', d.groupMaxSize),
+    offsetsTopicNumPartitions: num('offsets.topic.num.partitions', d.offsetsTopicNumPartitions),
+    offsetsRetentionMs: num('offsets.retention.minutes', 10080) * 60000,
+    offsetsRetentionCheckIntervalMs: num(
+      'offsets.retention.check.interval.ms',
+      d.offsetsRetentionCheckIntervalMs,
+    ),
+    offsetMetadataMaxBytes: num('offset.metadata.max.bytes', d.offsetMetadataMaxBytes),
+  };
+}

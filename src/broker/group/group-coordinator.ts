@@ -1,0 +1,261 @@
+// The group coordinator: classic groups and committed offsets for the partitions of
+// __consumer_offsets this broker leads. Operations turn into records; records are appended
+// to the group's partition through the CoordinatorLog and then replayed, and loading a
+// partition replays everything in it, so startup and live updates change state the same way.
+// Classic membership in flight (parked joins, timers) lives in memory only, as in Kafka: a
+// GroupMetadata record captures it at each generation's assignment and when a group empties.
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorCode,
+  type HeartbeatRequest,
+  type JoinGroupRequest,
+  type JoinGroupResponse,
+  type LeaveGroupRequest,
+  type LeaveGroupResponse,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+  type OffsetDeleteRequest,
+  type OffsetDeleteResponse,
+  type SyncGroupRequest,
+  type SyncGroupResponse,
+  type DescribeGroupsResponseDescribedGroup,
+  type ListGroupsResponseListedGroup,
+} from '../../protocol/index.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { ClassicGroup } from './classic-group.js';
+import { ClassicMembership, type ClientInfo } from './classic-membership.js';
+import type { CoordinatorLog } from './coordinator-log.js';
+import { GroupAdmin } from './group-admin.js';
+import { DEFAULT_GROUP_CONFIG, type GroupConfig } from './group-config.js';
+import type { GroupContext } from './group-context.js';
+import { parseCoordinatorRecord, type CoordinatorRecord } from './group-records.js';
+import { systemGroupTimer, type CancelTimer, type GroupTimer } from './group-timer.js';
+import { OffsetManager, type FetchedGroupOffsets } from './offset-manager.js';
+import { OffsetStore } from './offset-store.js';
+import { partitionForGroup } from './partition-for-group.js';
+
+export interface GroupCoordinatorOptions {
+  log: CoordinatorLog;
+  config?: Partial<GroupConfig>;
+  timer?: GroupTimer;
+  /** Randomness for member ids; inject for reproducible tests. */
+  randomUUID?: () => string;
+  logger?: Logger;
+}
+
+type PartitionState = 'loading' | 'loaded';
+
+export class GroupCoordinator {
+  readonly config: GroupConfig;
+  private readonly log: CoordinatorLog;
+  private readonly timer: GroupTimer;
+  private readonly logger: Logger;
+  private readonly uuid: () => string;
+  private readonly groups = new Map<string, ClassicGroup>();
+  private readonly offsets = new OffsetStore();
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly membership: ClassicMembership;
+  private readonly offsetManager: OffsetManager;
+  private readonly admin: GroupAdmin;
+  private cancelExpiry: CancelTimer | null = null;
+  private closed = false;
+
+  constructor(options: GroupCoordinatorOptions) {
+    this.config = { ...DEFAULT_GROUP_CONFIG, ...options.config };
+    this.log = options.log;
+    this.timer = options.timer ?? systemGroupTimer;
+    this.logger = options.logger ?? silentLogger;
+    this.uuid = options.randomUUID ?? randomUUID;
+    const ctx: GroupContext = {
+      timer: this.timer,
+      config: this.config,
+      groups: this.groups,
+      offsets: this.offsets,
+      write: (groupId, records) => this.write(groupId, records),
+      checkGroup: (groupId) => this.checkGroup(groupId),
+      newMemberId: (clientId) => `${clientId}-${this.uuid()}`,
+    };
+    this.membership = new ClassicMembership(ctx);
+    this.offsetManager = new OffsetManager(ctx, this.membership);
+    this.admin = new GroupAdmin(ctx, this.membership);
+  }
+
+  /** The __consumer_offsets partition that holds a group. */
+  partitionFor(groupId: string): number {
+    return partitionForGroup(groupId, this.config.offsetsTopicNumPartitions);
+  }
+
+  /**
+   * Takes over partitions (all of them by default) by replaying their records. Requests for
+   * their groups get COORDINATOR_LOAD_IN_PROGRESS until then, NOT_COORDINATOR before.
+   */
+  async load(partitions?: Iterable<number>): Promise<void> {
+    const list = [...(partitions ?? range(this.config.offsetsTopicNumPartitions))];
+    for (const p of list) this.partitions.set(p, 'loading');
+    for (const p of list) {
+      await this.log.replay(p, (record) => this.replay(record, true));
+      this.partitions.set(p, 'loaded');
+    }
+    for (const group of this.groups.values()) {
+      if (!list.includes(this.partitionFor(group.groupId))) continue;
+      for (const m of group.members.values()) this.membership.scheduleHeartbeat(group, m);
+    }
+    this.scheduleExpiry();
+  }
+
+  /** Stops all timers and answers parked requests with NOT_COORDINATOR. */
+  close(): void {
+    this.closed = true;
+    this.cancelExpiry?.();
+    this.cancelExpiry = null;
+    for (const group of this.groups.values()) {
+      this.membership.shutdownGroup(group, ErrorCode.NOT_COORDINATOR);
+    }
+    this.partitions.clear();
+  }
+
+  joinGroup(req: JoinGroupRequest, client: ClientInfo): Promise<JoinGroupResponse> {
+    return this.membership.join(req, client);
+  }
+
+  syncGroup(req: SyncGroupRequest, client: ClientInfo): Promise<SyncGroupResponse> {
+    return this.membership.sync(req, client);
+  }
+
+  /** Returns the Heartbeat response's error code. */
+  heartbeat(req: HeartbeatRequest): number {
+    return this.membership.heartbeat(req.groupId, req);
+  }
+
+  /** LeaveGroup; before v3 the single member in `memberId` leaves and its error is top-level. */
+  leaveGroup(req: LeaveGroupRequest, apiVersion: number): LeaveGroupResponse {
+    const batched = apiVersion >= 3;
+    const leaving = batched
+      ? req.members
+      : [{ memberId: req.memberId, groupInstanceId: null, reason: null }];
+    const result = this.membership.leave(req.groupId, leaving);
+    if (typeof result === 'number') return { throttleTimeMs: 0, errorCode: result, members: [] };
+    if (!batched) return { throttleTimeMs: 0, errorCode: result[0]!, members: [] };
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      members: leaving.map((m, i) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        errorCode: result[i]!,
+      })),
+    };
+  }
+
+  commitOffsets(req: OffsetCommitRequest, apiVersion: number): Promise<OffsetCommitResponse> {
+    return this.offsetManager.commit(req, apiVersion);
+  }
+
+  fetchOffsets(
+    groupId: string,
+    topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null,
+  ): FetchedGroupOffsets {
+    return this.offsetManager.fetch(groupId, topics);
+  }
+
+  deleteOffsets(req: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {
+    return this.offsetManager.deleteOffsets(req);
+  }
+
+  describeGroup(
+    groupId: string,
+    options: { notFoundError: boolean },
+  ): DescribeGroupsResponseDescribedGroup {
+    return this.admin.describe(groupId, options);
+  }
+
+  listGroups(
+    statesFilter: readonly string[],
+    typesFilter: readonly string[],
+  ): ListGroupsResponseListedGroup[] {
+    return this.admin.list(statesFilter, typesFilter);
+  }
+
+  /** Returns DeleteGroups' error code for one group. */
+  deleteGroup(groupId: string): Promise<number> {
+    return this.admin.delete(groupId);
+  }
+
+  /** Runs offset expiry now; returns how many offsets expired. */
+  expireOffsets(): Promise<number> {
+    return this.offsetManager.expire();
+  }
+
+  /** How many groups and offsets are held, for tests and benchmarks. */
+  get stats(): { groups: number; offsets: number } {
+    return { groups: this.groups.size, offsets: this.offsets.size };
+  }
+
+  private checkGroup(groupId: string): number {
+    const state = this.partitions.get(this.partitionFor(groupId));
+    if (state === 'loaded') return ErrorCode.NONE;
+    return state === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
+  }
+
+  private async write(groupId: string, records: CoordinatorRecord[]): Promise<number> {
+    try {
+      await this.log.append(this.partitionFor(groupId), records);
+    } catch (error) {
+      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    for (const record of records) this.replay(record, false);
+    return ErrorCode.NONE;
+  }
+
+  /** The only place offsets and group existence change. */
+  private replay(record: CoordinatorRecord, loading: boolean): void {
+    let parsed;
+    try {
+      parsed = parseCoordinatorRecord(record);
+    } catch (error) {
+      this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+      return;
+    }
+    const nowMs = this.timer.now();
+    if (parsed.type === 'offset') {
+      const { groupId, topic, partition, value } = parsed;
+      if (value === null) {
+        this.offsets.delete(groupId, topic, partition);
+        return;
+      }
+      this.offsets.set(groupId, topic, partition, value);
+      // Offsets without a group belong to a "simple" group, which exists while they do.
+      if (!this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId, nowMs));
+      return;
+    }
+    if (parsed.type === 'group') {
+      const { groupId, value } = parsed;
+      const existing = this.groups.get(groupId);
+      if (value === null) {
+        if (existing) {
+          this.membership.shutdownGroup(existing, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+          existing.transitionTo('Dead', nowMs);
+          this.groups.delete(groupId);
+        }
+        return;
+      }
+      // Live, the group in memory already is what the record says; at load it is rebuilt.
+      if (loading || !existing)
+        this.groups.set(groupId, ClassicGroup.fromRecordValue(groupId, value, nowMs));
+    }
+  }
+
+  private scheduleExpiry(): void {
+    if (this.closed || this.cancelExpiry) return;
+    this.cancelExpiry = this.timer.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
+      this.cancelExpiry = null;
+      this.scheduleExpiry();
+      void this.expireOffsets();
+    });
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,30 @@
+// The group coordinator's public face.
+export { GroupCoordinator, type GroupCoordinatorOptions } from './group-coordinator.js';
+export type { ClientInfo } from './classic-membership.js';
+export type { ClassicGroupState } from './classic-group.js';
+export { MemoryCoordinatorLog, type CoordinatorLog } from './coordinator-log.js';
+export { DEFAULT_GROUP_CONFIG, groupConfigFrom, type GroupConfig } from './group-config.js';
+export {
+  groupMetadataRecord,
+  groupTombstone,
+  offsetCommitRecord,
+  offsetTombstone,
+  parseCoordinatorRecord,
+  type CoordinatorRecord,
+  type OffsetAndMetadata,
+  type ParsedCoordinatorRecord,
+} from './group-records.js';
+export {
+  ManualGroupTimer,
+  systemGroupTimer,
+  type CancelTimer,
+  type GroupTimer,
+} from './group-timer.js';
+export type { FetchedGroupOffsets, FetchedOffset, FetchedTopic } from './offset-manager.js';
+export { javaStringHashCode, partitionForGroup } from './partition-for-group.js';
+export { CONSUMER_OFFSETS_TOPIC, ConsumerOffsetsLog } from './consumer-offsets-log.js';
+export {
+  ensureConsumerOffsetsTopic,
+  openGroupCoordinator,
+  type OpenGroupCoordinatorOptions,
+} from './open-group-coordinator.js';

@@ -1,0 +1,250 @@
+// Committed offsets: OffsetCommit, OffsetFetch, OffsetDelete and expiry. Each commit becomes
+// one record per partition; the offsets change only when those records are replayed.
+import {
+  ErrorCode,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+  type OffsetDeleteRequest,
+  type OffsetDeleteResponse,
+} from '../../protocol/index.js';
+import type { ClassicGroup } from './classic-group.js';
+import type { ClassicMembership } from './classic-membership.js';
+import type { GroupContext } from './group-context.js';
+import {
+  groupTombstone,
+  offsetCommitRecord,
+  offsetTombstone,
+  type CoordinatorRecord,
+} from './group-records.js';
+
+/** One partition's answer to OffsetFetch; offset -1 means nothing committed. */
+export interface FetchedOffset {
+  partitionIndex: number;
+  committedOffset: bigint;
+  committedLeaderEpoch: number;
+  metadata: string;
+  errorCode: number;
+}
+
+export interface FetchedTopic {
+  name: string;
+  partitions: FetchedOffset[];
+}
+
+export interface FetchedGroupOffsets {
+  groupId: string;
+  errorCode: number;
+  topics: FetchedTopic[];
+}
+
+export class OffsetManager {
+  constructor(
+    private readonly ctx: GroupContext,
+    private readonly membership: ClassicMembership,
+  ) {}
+
+  async commit(req: OffsetCommitRequest, apiVersion: number): Promise<OffsetCommitResponse> {
+    const error = this.validateCommit(req, apiVersion);
+    if (error !== ErrorCode.NONE) return commitResponse(req, () => error);
+    const nowMs = this.ctx.timer.now();
+    const { offsetMetadataMaxBytes } = this.ctx.config;
+    const retention = Number(req.retentionTimeMs);
+    const records: CoordinatorRecord[] = [];
+    const tooLarge = new Set<string>();
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const metadata = p.committedMetadata ?? '';
+        if (metadata.length > offsetMetadataMaxBytes) {
+          tooLarge.add(`${t.name}\0${p.partitionIndex}`);
+          continue;
+        }
+        records.push(
+          offsetCommitRecord(req.groupId, t.name, p.partitionIndex, {
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata,
+            commitTimestampMs: nowMs,
+            expireTimestampMs: retention > 0 ? nowMs + retention : null,
+          }),
+        );
+      }
+    }
+    const written =
+      records.length === 0 ? ErrorCode.NONE : await this.ctx.write(req.groupId, records);
+    return commitResponse(req, (topic, partition) =>
+      tooLarge.has(`${topic}\0${partition}`) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : written,
+    );
+  }
+
+  /** Kafka's rules for who may commit to a classic group, and when. */
+  private validateCommit(req: OffsetCommitRequest, apiVersion: number): number {
+    const check = this.ctx.checkGroup(req.groupId);
+    if (check !== ErrorCode.NONE) return check;
+    if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const group = this.ctx.groups.get(req.groupId);
+    const generation = req.generationIdOrMemberEpoch;
+    if (!group) {
+      // A group that does not exist may receive commits only from outside group management
+      // (admin tools, assign()): a "simple" group appears when its first offsets are written.
+      if (generation < 0) return ErrorCode.NONE;
+      return apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
+    }
+    if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generation < 0 && group.state === 'Empty') return ErrorCode.NONE;
+    if (generation >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+      const error = this.membership.validateMember(group, req.memberId, req.groupInstanceId);
+      if (error !== ErrorCode.NONE) return error;
+      if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    } else if (group.state !== 'Empty') {
+      return ErrorCode.UNKNOWN_MEMBER_ID;
+    }
+    // The member has its generation from JoinGroup but no assignment yet.
+    if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
+    return ErrorCode.NONE;
+  }
+
+  /** Offsets of one group: the partitions asked for, or every committed one when `topics` is null. */
+  fetch(
+    groupId: string,
+    topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null,
+  ): FetchedGroupOffsets {
+    const check = this.ctx.checkGroup(groupId);
+    if (check !== ErrorCode.NONE) return { groupId, errorCode: check, topics: [] };
+    const { offsets } = this.ctx;
+    if (topics === null) {
+      const all = [...offsets.topicsOf(groupId)].map(([name, parts]) => ({
+        name,
+        partitions: [...parts].map(([partitionIndex, o]) => fetched(partitionIndex, o)),
+      }));
+      return { groupId, errorCode: ErrorCode.NONE, topics: all };
+    }
+    return {
+      groupId,
+      errorCode: ErrorCode.NONE,
+      topics: topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => fetched(p, offsets.get(groupId, t.name, p))),
+      })),
+    };
+  }
+
+  async deleteOffsets(req: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {
+    const fail = (errorCode: number): OffsetDeleteResponse => ({
+      errorCode,
+      throttleTimeMs: 0,
+      topics: [],
+    });
+    const check = this.ctx.checkGroup(req.groupId);
+    if (check !== ErrorCode.NONE) return fail(check);
+    const group = this.ctx.groups.get(req.groupId);
+    if (!group) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    const subscribed = group.isEmpty ? new Set<string>() : group.subscribedTopics();
+    if (subscribed === null) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const records: CoordinatorRecord[] = [];
+    for (const t of req.topics) {
+      if (subscribed.has(t.name)) continue;
+      for (const p of t.partitions) {
+        if (this.ctx.offsets.get(req.groupId, t.name, p.partitionIndex)) {
+          records.push(offsetTombstone(req.groupId, t.name, p.partitionIndex));
+        }
+      }
+    }
+    const written =
+      records.length === 0 ? ErrorCode.NONE : await this.ctx.write(req.groupId, records);
+    return {
+      errorCode: ErrorCode.NONE,
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: subscribed.has(t.name) ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : written,
+        })),
+      })),
+    };
+  }
+
+  /**
+   * Removes offsets older than offsets.retention.minutes: for an Empty group, counted from
+   * when it became empty; for a consumer group with members, only offsets of topics nobody
+   * subscribes to, counted from the commit. An Empty group left with no offsets is deleted.
+   */
+  async expire(): Promise<number> {
+    const nowMs = this.ctx.timer.now();
+    const { offsetsRetentionMs } = this.ctx.config;
+    let expired = 0;
+    const writes: Promise<number>[] = [];
+    for (const groupId of new Set([...this.ctx.groups.keys(), ...this.ctx.offsets.groupIds()])) {
+      if (this.ctx.checkGroup(groupId) !== ErrorCode.NONE) continue;
+      const group = this.ctx.groups.get(groupId);
+      const records = this.expiredRecords(groupId, group, nowMs, offsetsRetentionMs);
+      expired += records.length;
+      const remaining = this.ctx.offsets.topicsOf(groupId);
+      let left = 0;
+      for (const parts of remaining.values()) left += parts.size;
+      if (group && group.state === 'Empty' && left === records.length) {
+        records.push(groupTombstone(groupId));
+      }
+      if (records.length > 0) writes.push(this.ctx.write(groupId, records));
+    }
+    await Promise.all(writes);
+    return expired;
+  }
+
+  private expiredRecords(
+    groupId: string,
+    group: ClassicGroup | undefined,
+    nowMs: number,
+    retentionMs: number,
+  ): CoordinatorRecord[] {
+    const empty = !group || group.state === 'Empty';
+    const subscribed = empty ? null : group.subscribedTopics();
+    if (!empty && subscribed === null) return [];
+    const records: CoordinatorRecord[] = [];
+    for (const [topic, parts] of this.ctx.offsets.topicsOf(groupId)) {
+      if (subscribed?.has(topic)) continue;
+      for (const [partition, o] of parts) {
+        const sinceMs =
+          empty && group
+            ? Math.max(group.stateTimestampMs, o.commitTimestampMs)
+            : o.commitTimestampMs;
+        const due =
+          o.expireTimestampMs !== null
+            ? nowMs >= o.expireTimestampMs
+            : nowMs - sinceMs >= retentionMs;
+        if (due) records.push(offsetTombstone(groupId, topic, partition));
+      }
+    }
+    return records;
+  }
+}
+
+function fetched(
+  partitionIndex: number,
+  o: { offset: bigint; leaderEpoch: number; metadata: string } | undefined,
+): FetchedOffset {
+  return {
+    partitionIndex,
+    committedOffset: o?.offset ?? -1n,
+    committedLeaderEpoch: o?.leaderEpoch ?? -1,
+    metadata: o?.metadata ?? '',
+    errorCode: ErrorCode.NONE,
+  };
+}
+
+function commitResponse(
+  req: OffsetCommitRequest,
+  errorOf: (topic: string, partition: number) => number,
+): OffsetCommitResponse {
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      topicId: t.topicId,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: errorOf(t.name, p.partitionIndex),
+      })),
+    })),
+  };
+}

@@ -1,0 +1,71 @@
+// OffsetFetch v1-9. Notes:
+// - v1 asks for named partitions; v2+ may send null topics for every committed offset and
+//   get a top-level error code; v5+ return the leader epoch; v7+ may require stable offsets
+//   (no transactional offsets exist yet, so every offset is stable).
+// - v8+ (KIP-709) ask for several groups at once, answered in `groups`.
+// - v9 (KIP-848) add member id and epoch, which only consumer groups check; v10 uses topic ids
+//   and is not advertised.
+// - Partitions without a commit answer offset -1 and empty metadata, as in Kafka.
+import {
+  ErrorCode,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+} from '../../protocol/index.js';
+import type { FetchedGroupOffsets } from '../group/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+export const offsetFetchHandler: HandlerFactory = (broker) =>
+  defineHandler<OffsetFetchRequest, OffsetFetchResponse>({
+    apiKey: 9,
+    name: 'OffsetFetch',
+    minVersion: 1,
+    maxVersion: 9,
+    handle: (request, ctx) => {
+      const version = ctx.apiVersion;
+      if (version >= 8) {
+        const groups = request.groups.map((g) => {
+          const fetched = broker.groups.fetchOffsets(g.groupId, g.topics);
+          return {
+            groupId: g.groupId,
+            errorCode: fetched.errorCode,
+            topics: fetched.topics.map((t) => ({
+              name: t.name,
+              topicId: '00000000-0000-0000-0000-000000000000',
+              partitions: t.partitions,
+            })),
+          };
+        });
+        return Promise.resolve({
+          throttleTimeMs: 0,
+          topics: [],
+          errorCode: ErrorCode.NONE,
+          groups,
+        });
+      }
+      const fetched = broker.groups.fetchOffsets(request.groupId, request.topics);
+      return Promise.resolve(singleGroupResponse(fetched, request, version));
+    },
+  });
+
+function singleGroupResponse(
+  fetched: FetchedGroupOffsets,
+  request: OffsetFetchRequest,
+  version: number,
+): OffsetFetchResponse {
+  let topics = fetched.topics;
+  // v1 has no top-level error: a group-level error goes on every partition asked for.
+  if (version < 2 && fetched.errorCode !== ErrorCode.NONE) {
+    topics = (request.topics ?? []).map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((partitionIndex) => ({
+        partitionIndex,
+        committedOffset: -1n,
+        committedLeaderEpoch: -1,
+        metadata: '',
+        errorCode: fetched.errorCode,
+      })),
+    }));
+  }
+  return { throttleTimeMs: 0, topics, errorCode: fetched.errorCode, groups: [] };
+}

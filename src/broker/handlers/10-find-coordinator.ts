@@ -1,0 +1,65 @@
+// FindCoordinator v0-6. Notes:
+// - v0 has only the key (a group id); v1+ add the key type: 0 group, 1 transaction.
+// - v4+ (KIP-699) batch several keys in `coordinatorKeys` and answer in `coordinators`; the
+//   single-key fields are then unused.
+// - One node coordinates every group, so the answer is this broker at the address of the
+//   listener the request came in on.
+// - As in Kafka, __consumer_offsets is created by the first FindCoordinator for a group.
+// - Transaction keys get COORDINATOR_NOT_AVAILABLE: there is no transaction coordinator yet.
+//   Other key types (share groups, 2) get INVALID_REQUEST.
+import {
+  ErrorCode,
+  createFindCoordinatorResponse,
+  type FindCoordinatorRequest,
+  type FindCoordinatorResponse,
+  type FindCoordinatorResponseCoordinator,
+} from '../../protocol/index.js';
+import { ensureConsumerOffsetsTopic } from '../group/index.js';
+import { advertisedFor } from './03-metadata.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+const GROUP_KEY_TYPE = 0;
+const TRANSACTION_KEY_TYPE = 1;
+
+export const findCoordinatorHandler: HandlerFactory = (broker) =>
+  defineHandler<FindCoordinatorRequest, FindCoordinatorResponse>({
+    apiKey: 10,
+    name: 'FindCoordinator',
+    minVersion: 0,
+    maxVersion: 6,
+    handle: async (request, ctx) => {
+      if (request.keyType === GROUP_KEY_TYPE) await ensureConsumerOffsetsTopic(broker);
+      const address = advertisedFor(broker, ctx.listenerName);
+      const answer = (key: string): FindCoordinatorResponseCoordinator => {
+        const fail = (errorCode: number, errorMessage: string) => ({
+          key,
+          nodeId: -1,
+          host: '',
+          port: -1,
+          errorCode,
+          errorMessage,
+        });
+        if (request.keyType === TRANSACTION_KEY_TYPE) {
+          return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Transactions are not supported yet.');
+        }
+        if (request.keyType !== GROUP_KEY_TYPE) {
+          return fail(ErrorCode.INVALID_REQUEST, `Unsupported key type ${request.keyType}.`);
+        }
+        if (address === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Not ready.');
+        return {
+          key,
+          nodeId: broker.config.nodeId,
+          ...address,
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+        };
+      };
+      if (ctx.apiVersion >= 4) {
+        // The single-key fields do not exist in v4+ and must keep their defaults.
+        return createFindCoordinatorResponse({ coordinators: request.coordinatorKeys.map(answer) });
+      }
+      const { errorCode, errorMessage, nodeId, host, port } = answer(request.key);
+      return { throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port, coordinators: [] };
+    },
+  });

@@ -1,0 +1,200 @@
+// Consumer groups with real clients: a mixed group of confluent-kafka-python, kafka-python,
+// KafkaJS, @platformatic/kafka and kcat -G sharing one topic; a member killed with kill -9;
+// commit, broker restart and resume; a static member restarting without a rebalance.
+import { after, test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { startBroker, type Broker, type StartBrokerOptions } from '../../src/index.js';
+import {
+  kafkajsMember,
+  kcatMember,
+  platformaticMember,
+  pythonMember,
+  type GroupMember,
+  type MemberOptions,
+} from './support/group-members.js';
+
+const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 120_000 }, fn);
+const running: GroupMember[] = [];
+const brokers: Broker[] = [];
+after(async () => {
+  await Promise.all(running.map((m) => m.stop().catch(() => {})));
+  await Promise.all(brokers.map((b) => b.close()));
+});
+
+async function broker(options: StartBrokerOptions = {}): Promise<Broker> {
+  const config = {
+    'group.initial.rebalance.delay.ms': 300,
+    'group.min.session.timeout.ms': 1000,
+    'offsets.topic.num.partitions': 5,
+    ...options.config,
+  };
+  const b = await startBroker({ port: 0, ...options, config });
+  brokers.push(b);
+  return b;
+}
+
+async function produce(
+  b: Broker,
+  topic: string,
+  partitions: number,
+  perPartition: number,
+  from = 0,
+) {
+  const kafka = new Kafka({
+    clientId: 'producer',
+    brokers: [b.bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
+  // The topic is auto-created with the broker's num.partitions, which each test sets.
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let p = 0; p < partitions; p++) {
+    const messages = Array.from({ length: perPartition }, (_, i) => ({ value: `v${from + i}` }));
+    void partitions;
+    await producer.send({ topic, messages: messages.map((m) => ({ ...m, partition: p })) });
+  }
+  await producer.disconnect();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Every partition owned by exactly one member, every member owning some, for a while. */
+function balanced(members: GroupMember[], partitions: number): boolean {
+  const owned = members.flatMap((m) => m.assigned).sort((a, b) => a - b);
+  const all = Array.from({ length: partitions }, (_, i) => i);
+  return (
+    members.every((m) => m.assigned.length > 0) && JSON.stringify(owned) === JSON.stringify(all)
+  );
+}
+
+async function waitBalanced(members: GroupMember[], partitions: number): Promise<void> {
+  const describe = () => members.map((m) => `${m.name}=${JSON.stringify(m.assigned)}`).join(' ');
+  // Balanced twice, a second apart: a rebalance in progress does not count.
+  await waitFor(`a balanced group (${describe()})`, () => balanced(members, partitions));
+  await sleep(1500);
+  await waitFor(`a balanced group (${describe()})`, () => balanced(members, partitions));
+}
+
+function readAll(members: GroupMember[], partitions: number, perPartition: number): boolean {
+  const seen = new Set(members.flatMap((m) => [...m.records]));
+  for (let p = 0; p < partitions; p++) {
+    for (let o = 0; o < perPartition; o++) if (!seen.has(`${p}:${o}`)) return false;
+  }
+  return true;
+}
+
+test('a mixed group of five clients shares a topic: each partition has one owner, every record is read', async () => {
+  const b = await broker({ config: { 'num.partitions': 10 } });
+  const topic = 'mixed';
+  await produce(b, topic, 10, 20);
+  const o: MemberOptions = { bootstrap: b.bootstrap, group: 'mixed-group', topic };
+  const starters: (() => GroupMember | Promise<GroupMember>)[] = [
+    () => pythonMember('confluent', o),
+    () => pythonMember('kafka-python', o),
+    () => kafkajsMember(o),
+    () => platformaticMember(o),
+    () => kcatMember(o),
+  ];
+  const members: GroupMember[] = [];
+  for (const start of starters) {
+    const m = await start();
+    members.push(m);
+    running.push(m);
+    await waitBalanced(members, 10);
+  }
+  await waitFor('every record read', () => readAll(members, 10, 20));
+});
+
+test('a member killed with kill -9 loses its partitions after the session timeout', async () => {
+  const b = await broker({ config: { 'num.partitions': 6 } });
+  const topic = 'killed';
+  await produce(b, topic, 6, 5);
+  const o: MemberOptions = {
+    bootstrap: b.bootstrap,
+    group: 'kill-group',
+    topic,
+    sessionTimeoutMs: 3000,
+  };
+  const survivor = pythonMember('kafka-python', o);
+  running.push(survivor);
+  await waitBalanced([survivor], 6);
+  const victim = pythonMember('confluent', o);
+  running.push(victim);
+  await waitBalanced([survivor, victim], 6);
+  const killedAt = Date.now();
+  victim.kill();
+  await waitFor('the survivor to own every partition', () => survivor.assigned.length === 6);
+  assert.ok(Date.now() - killedAt >= 2000, 'not before the session timeout');
+});
+
+test('commit, restart the broker, resume: nothing lost, nothing committed read again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rivulet-groups-'));
+  try {
+    const first = await broker({ dataDir: dir, config: { 'num.partitions': 3 } });
+    const topic = 'resume';
+    await produce(first, topic, 3, 10);
+    const o = (bootstrap: string): MemberOptions => ({ bootstrap, group: 'resume-group', topic });
+    const before = pythonMember('confluent', o(first.bootstrap));
+    await waitFor('the first 30 records', () => readAll([before], 3, 10));
+    await sleep(300);
+    await before.stop();
+    await first.close();
+    brokers.splice(brokers.indexOf(first), 1);
+    const second = await broker({
+      dataDir: dir,
+      port: first.port,
+      config: { 'num.partitions': 3 },
+    });
+    await produce(second, topic, 3, 5, 10).catch(() => {});
+    const afterRestart = pythonMember('kafka-python', o(second.bootstrap));
+    running.push(afterRestart);
+    await waitFor('the 15 new records', () => afterRestart.records.size >= 15);
+    await sleep(1000);
+    const offsets = [...afterRestart.records].map((r) => Number(r.split(':')[1]));
+    assert.equal(afterRestart.records.size, 15, 'only what had not been committed');
+    assert.ok(offsets.every((off) => off >= 10));
+    await afterRestart.stop();
+    await second.close();
+    brokers.splice(brokers.indexOf(second), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a static member restarting inside the session timeout gets its partitions back without a rebalance', async () => {
+  const b = await broker({ config: { 'num.partitions': 4 } });
+  const topic = 'static';
+  await produce(b, topic, 4, 1);
+  const o: MemberOptions = {
+    bootstrap: b.bootstrap,
+    group: 'static-group',
+    topic,
+    sessionTimeoutMs: 10000,
+  };
+  const other = pythonMember('confluent', { ...o, instanceId: 'other' });
+  running.push(other);
+  const first = pythonMember('confluent', { ...o, instanceId: 'restarting' });
+  running.push(first);
+  await waitBalanced([other, first], 4);
+  const mine = first.assigned;
+  const otherAssignments = other.assignments;
+  first.kill();
+  const again = pythonMember('confluent', { ...o, instanceId: 'restarting' });
+  running.push(again);
+  await waitFor('the restarted member assigned', () => again.assigned.length > 0);
+  assert.deepEqual(again.assigned, mine);
+  await sleep(1500);
+  assert.equal(other.assignments, otherAssignments, 'the other member saw no rebalance');
+});

@@ -133,7 +133,11 @@ async function sendAll(producer: Producer, run: Run): Promise<void> {
   const stats = new PerfStats(run.numRecords);
   const reporter = setInterval(() => console.log(stats.progressLine()), run.reportMs);
   // Bound the records between send() and their answer; buffer.memory does the rest.
-  const maxOutstanding = 50_000;
+  const bufferMemory = producer.options.bufferMemory ?? 32 * 1024 * 1024;
+  const maxOutstanding = Math.min(
+    50_000,
+    Math.max(1000, Math.floor(bufferMemory / (run.recordSize + 32))),
+  );
   let outstanding = 0;
   let released: (() => void) | null = null;
   let firstError: unknown = null;

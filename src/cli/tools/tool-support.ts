@@ -71,7 +71,7 @@ export function describeError(err: unknown): string {
       err.code === 'ERR_NO_BROKERS' || err.code === 'ERR_CONNECTION'
         ? ' Is the broker running, and is --bootstrap-server right?'
         : '';
-    return `${err.message}.${hint}`;
+    return `${err.message.replace(/\.$/, '')}.${hint}`;
   }
   return err instanceof Error ? err.message : String(err);
 }

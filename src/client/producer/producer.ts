@@ -52,6 +52,7 @@ interface PartitionQueue {
 
 export class Producer {
   readonly cluster: Cluster;
+  readonly options: ProducerOptions;
   private readonly acks: number;
   private readonly lingerMs: number;
   private readonly batchSize: number;
@@ -70,7 +71,7 @@ export class Producer {
   private readonly unfinished = new Set<ProducerBatch>();
   private readonly accepting = new Set<Promise<unknown>>();
   private bufferedBytes = 0;
-  private memoryWaiters: (() => boolean)[] = [];
+  private memoryWaiters: MemoryWaiter[] = [];
   private producerId = -1n;
   private producerEpoch = -1;
   private producerIdPending: Promise<void> | null = null;
@@ -82,6 +83,7 @@ export class Producer {
 
   constructor(options: ProducerOptions) {
     this.cluster = new Cluster(options);
+    this.options = options;
     const acks = options.acks ?? 'all';
     this.acks = acks === 'all' ? -1 : acks;
     this.idempotent = options.idempotent ?? this.acks === -1;
@@ -142,7 +144,8 @@ export class Producer {
         `topic ${record.topic} has no partition ${partition}`,
       );
     }
-    if (this.bufferedBytes + sizeBytes > this.bufferMemory) await this.waitForMemory(sizeBytes);
+    const reserved = this.reserveMemory(sizeBytes);
+    if (reserved !== undefined) await reserved;
     const target = partition;
     // Wrapped so that the async function does not wait for the delivery itself.
     const delivery = new Promise<RecordMetadata>((resolve, reject) => {
@@ -194,7 +197,6 @@ export class Producer {
       this.unfinished.add(q.open);
     }
     q.open.add(input, sizeBytes, delivery);
-    this.bufferedBytes += sizeBytes;
     if (q.open.sizeBytes >= this.batchSize) {
       q.ready.push(q.open);
       q.open = null;
@@ -488,31 +490,47 @@ export class Producer {
     return run;
   }
 
-  private waitForMemory(sizeBytes: number): Promise<void> {
+  /**
+   * Takes `sizeBytes` of buffer.memory, waiting (first come, first served) until records
+   * already buffered have been answered, for at most max.block.ms.
+   */
+  private reserveMemory(sizeBytes: number): Promise<void> | undefined {
+    const fits = this.bufferedBytes + sizeBytes <= this.bufferMemory || this.bufferedBytes === 0;
+    if (fits && this.memoryWaiters.length === 0) {
+      this.bufferedBytes += sizeBytes;
+      return undefined;
+    }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.memoryWaiters = this.memoryWaiters.filter((w) => w !== check);
+      const waiter: MemoryWaiter = { sizeBytes, resolve, timer: undefined! };
+      waiter.timer = setTimeout(() => {
+        const at = this.memoryWaiters.indexOf(waiter);
+        if (at >= 0) this.memoryWaiters.splice(at, 1);
         reject(
           new ClientError('ERR_BUFFER_FULL', `buffer.memory stayed full for ${this.maxBlockMs} ms`),
         );
       }, this.maxBlockMs);
-      const check = () => {
-        if (this.bufferedBytes + sizeBytes > this.bufferMemory && this.bufferedBytes > 0)
-          return false;
-        clearTimeout(timer);
-        resolve();
-        return true;
-      };
-      this.memoryWaiters.push(check);
+      this.memoryWaiters.push(waiter);
       // Full buffers must still drain while the caller waits.
       this.scheduleDrain();
     });
   }
 
   private releaseMemory(): void {
-    if (this.memoryWaiters.length === 0) return;
-    this.memoryWaiters = this.memoryWaiters.filter((check) => !check());
+    while (this.memoryWaiters.length > 0) {
+      const w = this.memoryWaiters[0]!;
+      if (this.bufferedBytes + w.sizeBytes > this.bufferMemory && this.bufferedBytes > 0) return;
+      this.memoryWaiters.shift();
+      clearTimeout(w.timer);
+      this.bufferedBytes += w.sizeBytes;
+      w.resolve();
+    }
   }
+}
+
+interface MemoryWaiter {
+  sizeBytes: number;
+  resolve(): void;
+  timer: NodeJS.Timeout;
 }
 
 function toBuffer(b: Bytes | null | undefined): Buffer | null {

@@ -15,7 +15,7 @@ import {
   type RecordInput,
 } from '../../protocol/index.js';
 import { ApiKey } from '../api-versions.js';
-import { Cluster } from '../cluster.js';
+import { Cluster, type TopicMetadata } from '../cluster.js';
 import { ClientError, isRetriable, KafkaError, needsMetadataRefresh } from '../errors.js';
 import { DefaultPartitioner } from '../partitioner.js';
 import { ProducerBatch, RECORD_OVERHEAD_BYTES, type Delivery } from './batch.js';
@@ -114,44 +114,96 @@ export class Producer {
 
   /** Sends one record; resolves once the broker has it (per acks). */
   send(record: ProducerRecord): Promise<RecordMetadata> {
-    if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
-    // flush() must also wait for records still waiting for metadata or buffer space.
-    const accepted = this.accept(record);
-    this.accepting.add(accepted);
-    void accepted.then(
-      () => this.accepting.delete(accepted),
-      () => this.accepting.delete(accepted),
-    );
-    return accepted.then((a) => a.delivery);
+    return this.track(() => this.accept([record])).then((a) => a.delivery.then((m) => m[0]!));
   }
 
-  private async accept(record: ProducerRecord): Promise<{ delivery: Promise<RecordMetadata> }> {
-    const input = toRecordInput(record, this.now());
-    const sizeBytes = recordSize(input);
-    const topic = await this.cluster.topicMetadata(record.topic, { timeoutMs: this.maxBlockMs });
+  /**
+   * Sends several records with one metadata lookup and one buffer reservation; resolves with
+   * their metadata in order once all are written, or rejects with the first failure.
+   */
+  sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return this.track(() => this.accept(records)).then((a) => a.delivery);
+  }
+
+  /** flush() must also wait for records still waiting for metadata or buffer space. */
+  private track<T>(start: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
+    const accepted = start();
+    this.accepting.add(accepted);
+    const done = () => this.accepting.delete(accepted);
+    accepted.then(done, done);
+    return accepted;
+  }
+
+  private async accept(
+    records: readonly ProducerRecord[],
+  ): Promise<{ delivery: Promise<RecordMetadata[]> }> {
+    const nowMs = this.now();
+    const topics = new Map<string, TopicMetadata>();
+    for (const r of records) {
+      if (!topics.has(r.topic)) {
+        topics.set(
+          r.topic,
+          await this.cluster.topicMetadata(r.topic, { timeoutMs: this.maxBlockMs }),
+        );
+      }
+    }
+    let totalBytes = 0;
+    const placed = records.map((record) => {
+      const input = toRecordInput(record, nowMs);
+      const sizeBytes = recordSize(input);
+      totalBytes += sizeBytes;
+      const partition = this.choosePartition(record, input, sizeBytes, topics.get(record.topic)!);
+      return { topic: record.topic, partition, input, sizeBytes };
+    });
+    const reserved = this.reserveMemory(totalBytes);
+    if (reserved !== undefined) await reserved;
+    // Wrapped so that the async function does not wait for the delivery itself.
+    const delivery = new Promise<RecordMetadata[]>((resolve, reject) => {
+      const results: RecordMetadata[] = new Array(placed.length);
+      let left = placed.length;
+      let failed = false;
+      placed.forEach((p, i) => {
+        this.append(p.topic, p.partition, p.input, p.sizeBytes, {
+          resolve: (m) => {
+            results[i] = m;
+            if (--left === 0 && !failed) resolve(results);
+          },
+          reject: (err) => {
+            if (failed) return;
+            failed = true;
+            reject(err);
+          },
+        });
+      });
+    });
+    return { delivery };
+  }
+
+  private choosePartition(
+    record: ProducerRecord,
+    input: RecordInput,
+    sizeBytes: number,
+    topic: TopicMetadata,
+  ): number {
     const partitionCount = topic.partitions.length;
-    let partition = record.partition;
+    const partition = record.partition;
     if (partition === undefined) {
       const available = topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition);
-      partition = this.partitioner.partition(record.topic, input.key, {
+      return this.partitioner.partition(record.topic, input.key, {
         partitionCount,
         sizeBytes,
         available,
       });
-    } else if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
+    }
+    if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
       throw new ClientError(
         'ERR_INVALID_ARGUMENT',
         `topic ${record.topic} has no partition ${partition}`,
       );
     }
-    const reserved = this.reserveMemory(sizeBytes);
-    if (reserved !== undefined) await reserved;
-    const target = partition;
-    // Wrapped so that the async function does not wait for the delivery itself.
-    const delivery = new Promise<RecordMetadata>((resolve, reject) => {
-      this.append(record.topic, target, input, sizeBytes, { resolve, reject });
-    });
-    return { delivery };
+    return partition;
   }
 
   /** Sends every buffered record now and resolves when all of them have been answered. */

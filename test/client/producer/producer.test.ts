@@ -194,3 +194,25 @@ test('buffer.memory makes send wait and then fail after max.block.ms', async (t)
   assert.equal(err.code, 'ERR_BUFFER_FULL');
   producer.cluster.close();
 });
+
+test('sendBatch resolves every record in order with one call', async (t) => {
+  const broker = await setup(t, 2);
+  const producer = new Producer({ bootstrapServers: broker.bootstrap, lingerMs: 1 });
+  await producer.connect();
+  const results = await producer.sendBatch([
+    { topic: 't', partition: 0, value: 'a' },
+    { topic: 't', partition: 1, value: 'b' },
+    { topic: 't', partition: 0, value: 'c' },
+  ]);
+  assert.deepEqual(
+    results.map((r) => [r.partition, r.offset]),
+    [
+      [0, 0n],
+      [1, 0n],
+      [0, 1n],
+    ],
+  );
+  await assert.rejects(producer.sendBatch([{ topic: 't', partition: 7, value: 'x' }]), ClientError);
+  await producer.close();
+  await assert.rejects(producer.send({ topic: 't', value: 'late' }), /closed/);
+});

@@ -154,8 +154,8 @@ async function platformatic(bootstrap: string, topic: string): Promise<Result> {
       maxBytes: 8 * 1024 * 1024,
     });
     let n = 0;
-    for await (const _message of stream) {
-      if (++n >= RECORDS) break;
+    for await (const message of stream) {
+      if (message !== undefined && ++n >= RECORDS) break;
     }
     await stream.close();
   });

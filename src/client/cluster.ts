@@ -153,6 +153,12 @@ export class Cluster {
     return this.topics.get(topic)?.partitions[partition]?.leaderId ?? -1;
   }
 
+  /** Closes every connection (requests in flight fail); later requests open new ones. */
+  disconnect(): void {
+    for (const c of this.connections.values()) void c.then((conn) => conn.close()).catch(() => {});
+    this.connections.clear();
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);

@@ -82,6 +82,7 @@ export class GroupConsumer {
   private readonly processed = new Map<string, { tp: TopicPartition; offset: bigint }>();
   private running = false;
   private rejoin = true;
+  private joining = false;
   private loop: Promise<void> | null = null;
   private wakeLoop: (() => void) | null = null;
   private lastCommitMs = 0;
@@ -194,17 +195,34 @@ export class GroupConsumer {
     }
   }
 
-  /** Commits, leaves the group and closes connections. */
-  async close(): Promise<void> {
+  /**
+   * Commits, leaves the group and closes connections, giving up on each step that takes
+   * longer than `timeoutMs` (default 30000, as Kafka's close) in total.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.running) {
       this.consumer.close();
       return;
     }
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    // The timer is unref'd so that a finished close never keeps the process alive.
+    const bounded = (p: Promise<unknown> | undefined) =>
+      Promise.race([
+        p?.catch(() => {}),
+        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
+      ]);
     this.running = false;
     this.wakeLoop?.();
-    await this.loop?.catch(() => {});
-    if (this.autoCommit && this.generationId >= 0) await this.commit().catch(() => {});
-    await this.leaveGroup().catch(() => {});
+    if (this.joining) {
+      // The coordinator holds a JoinGroup until the rebalance ends, and a broker answers one
+      // request per connection at a time: drop the connection so LeaveGroup gets through. No
+      // commit is possible while the group rebalances.
+      this.cluster.disconnect();
+    } else if (this.autoCommit && this.generationId >= 0) {
+      await bounded(this.commit());
+    }
+    await bounded(this.loop ?? undefined);
+    await bounded(this.leaveGroup());
     this.consumer.close();
   }
 
@@ -216,8 +234,10 @@ export class GroupConsumer {
     const heartbeatMs = this.o.heartbeatIntervalMs ?? 3000;
     while (this.running) {
       try {
-        if (this.rejoin) await this.joinAndSync();
-        else await this.heartbeat();
+        if (this.rejoin) {
+          this.joining = true;
+          await this.joinAndSync().finally(() => (this.joining = false));
+        } else await this.heartbeat();
         await this.maybeAutoCommit();
       } catch (err) {
         if (!this.running) return;

@@ -16,6 +16,7 @@ import {
   type GroupMember,
   type MemberOptions,
 } from './support/group-members.js';
+import { requestClient } from '../broker/handlers/request-client.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 120_000 }, fn);
 const running: GroupMember[] = [];
@@ -197,4 +198,36 @@ test('a static member restarting inside the session timeout gets its partitions 
   assert.deepEqual(again.assigned, mine);
   await sleep(1500);
   assert.equal(other.assignments, otherAssignments, 'the other member saw no rebalance');
+});
+
+test('KIP-848: @platformatic/kafka consumers with group.protocol=consumer share a topic', async () => {
+  const b = await broker({
+    config: { 'num.partitions': 4, 'group.consumer.heartbeat.interval.ms': 500 },
+  });
+  const topic = 'kip848';
+  await produce(b, topic, 4, 5);
+  const o = {
+    bootstrap: b.bootstrap,
+    group: 'kip848-group',
+    topic,
+    groupProtocol: 'consumer' as const,
+  };
+  const first = await platformaticMember(o);
+  running.push(first);
+  await waitBalanced([first], 4);
+  const second = await platformaticMember(o);
+  running.push(second);
+  await waitBalanced([first, second], 4);
+  await waitFor('every record read', () => readAll([first, second], 4, 5));
+  // They really use the KIP-848 protocol: the broker knows the group as a consumer group.
+  const c = await requestClient(b.port);
+  const described = await c.request(69, 0, {
+    groupIds: [o.group],
+    includeAuthorizedOperations: false,
+  });
+  c.close();
+  assert.equal(described.groups[0].errorCode, 0);
+  assert.equal(described.groups[0].members.length, 2);
+  await second.stop();
+  await waitFor('the first member to own every partition', () => first.assigned.length === 4);
 });

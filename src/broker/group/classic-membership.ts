@@ -90,7 +90,8 @@ export class ClassicMembership {
       this.replaceStaticMember(group, req, client, memberId, resolve);
       return;
     }
-    if (group.members.size >= this.ctx.config.groupMaxSize) {
+    // Pending member ids count too, so a flood of first joins cannot grow the group unbounded.
+    if (group.members.size + group.pendingMembers.size >= this.ctx.config.groupMaxSize) {
       resolve(joinResponse(ErrorCode.GROUP_MAX_SIZE_REACHED));
       return;
     }

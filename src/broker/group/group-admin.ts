@@ -5,6 +5,8 @@ import {
   type ListGroupsResponseListedGroup,
 } from '../../protocol/index.js';
 import type { ClassicMembership } from './classic-membership.js';
+import { consumerGroupTombstones } from './consumer-group-records.js';
+import type { ConsumerMembership } from './consumer-membership.js';
 import type { GroupContext } from './group-context.js';
 import { groupTombstone, offsetTombstone, type CoordinatorRecord } from './group-records.js';
 
@@ -14,6 +16,7 @@ export class GroupAdmin {
   constructor(
     private readonly ctx: GroupContext,
     private readonly membership: ClassicMembership,
+    private readonly consumerMembership: ConsumerMembership,
   ) {}
 
   /**
@@ -83,6 +86,17 @@ export class GroupAdmin {
         groupType: 'classic',
       });
     }
+    for (const group of this.ctx.consumerGroups.values()) {
+      if (this.ctx.checkGroup(group.groupId) !== ErrorCode.NONE) continue;
+      if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has('consumer')) continue;
+      listed.push({
+        groupId: group.groupId,
+        protocolType: 'consumer',
+        groupState: group.state,
+        groupType: 'consumer',
+      });
+    }
     return listed;
   }
 
@@ -90,6 +104,16 @@ export class GroupAdmin {
   async delete(groupId: string): Promise<number> {
     const check = this.ctx.checkGroup(groupId);
     if (check !== ErrorCode.NONE) return check;
+    const consumerGroup = this.ctx.consumerGroups.get(groupId);
+    if (consumerGroup) {
+      if (consumerGroup.members.size > 0) return ErrorCode.NON_EMPTY_GROUP;
+      this.consumerMembership.shutdown(consumerGroup);
+      this.ctx.consumerGroups.delete(groupId);
+      return this.ctx.write(groupId, [
+        ...this.offsetTombstones(groupId),
+        ...consumerGroupTombstones(consumerGroup),
+      ]);
+    }
     const group = this.ctx.groups.get(groupId);
     if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
     if (group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
@@ -101,5 +125,14 @@ export class GroupAdmin {
     records.push(groupTombstone(groupId));
     this.membership.shutdownGroup(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     return this.ctx.write(groupId, records);
+  }
+
+  private offsetTombstones(groupId: string): CoordinatorRecord[] {
+    const records: CoordinatorRecord[] = [];
+    for (const [topic, parts] of this.ctx.offsets.topicsOf(groupId)) {
+      for (const partition of parts.keys())
+        records.push(offsetTombstone(groupId, topic, partition));
+    }
+    return records;
   }
 }

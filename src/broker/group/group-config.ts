@@ -14,6 +14,10 @@ export interface GroupConfig {
   offsetsRetentionCheckIntervalMs: number;
   /** offset.metadata.max.bytes: longest commit metadata string. */
   offsetMetadataMaxBytes: number;
+  /** KIP-848 consumer groups: group.consumer.session.timeout.ms and friends. */
+  groupConsumerSessionTimeoutMs: number;
+  groupConsumerHeartbeatIntervalMs: number;
+  groupConsumerMaxSize: number;
 }
 
 export const DEFAULT_GROUP_CONFIG: GroupConfig = Object.freeze({
@@ -25,6 +29,9 @@ export const DEFAULT_GROUP_CONFIG: GroupConfig = Object.freeze({
   offsetsRetentionMs: 10080 * 60000,
   offsetsRetentionCheckIntervalMs: 600000,
   offsetMetadataMaxBytes: 4096,
+  groupConsumerSessionTimeoutMs: 45000,
+  groupConsumerHeartbeatIntervalMs: 5000,
+  groupConsumerMaxSize: 2147483647,
 });
 
 export function groupConfigFrom(config: BrokerConfig): GroupConfig {
@@ -47,5 +54,14 @@ export function groupConfigFrom(config: BrokerConfig): GroupConfig {
       d.offsetsRetentionCheckIntervalMs,
     ),
     offsetMetadataMaxBytes: num('offset.metadata.max.bytes', d.offsetMetadataMaxBytes),
+    groupConsumerSessionTimeoutMs: num(
+      'group.consumer.session.timeout.ms',
+      d.groupConsumerSessionTimeoutMs,
+    ),
+    groupConsumerHeartbeatIntervalMs: num(
+      'group.consumer.heartbeat.interval.ms',
+      d.groupConsumerHeartbeatIntervalMs,
+    ),
+    groupConsumerMaxSize: num('group.consumer.max.size', d.groupConsumerMaxSize),
   };
 }

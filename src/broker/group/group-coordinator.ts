@@ -18,16 +18,23 @@ import {
   type OffsetDeleteResponse,
   type SyncGroupRequest,
   type SyncGroupResponse,
+  type ConsumerGroupDescribeResponseDescribedGroup,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatResponse,
   type DescribeGroupsResponseDescribedGroup,
   type ListGroupsResponseListedGroup,
 } from '../../protocol/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ClassicGroup } from './classic-group.js';
-import { ClassicMembership, type ClientInfo } from './classic-membership.js';
+import { ClassicMembership, joinResponse, type ClientInfo } from './classic-membership.js';
 import type { CoordinatorLog } from './coordinator-log.js';
+import type { ConsumerGroup } from './consumer-group.js';
+import { describeConsumerGroup } from './consumer-group-describe.js';
+import { isConsumerGroupRecordType, replayConsumerGroupRecord } from './consumer-group-records.js';
+import { ConsumerMembership } from './consumer-membership.js';
 import { GroupAdmin } from './group-admin.js';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from './group-config.js';
-import type { GroupContext } from './group-context.js';
+import { NO_TOPICS, type GroupContext, type TopicLookup } from './group-context.js';
 import { parseCoordinatorRecord, type CoordinatorRecord } from './group-records.js';
 import { systemGroupTimer, type CancelTimer, type GroupTimer } from './group-timer.js';
 import { OffsetManager, type FetchedGroupOffsets } from './offset-manager.js';
@@ -41,6 +48,8 @@ export interface GroupCoordinatorOptions {
   /** Randomness for member ids; inject for reproducible tests. */
   randomUUID?: () => string;
   logger?: Logger;
+  /** Topic names, ids and partition counts, for KIP-848 server-side assignment. */
+  topics?: TopicLookup;
 }
 
 type PartitionState = 'loading' | 'loaded';
@@ -52,6 +61,9 @@ export class GroupCoordinator {
   private readonly logger: Logger;
   private readonly uuid: () => string;
   private readonly groups = new Map<string, ClassicGroup>();
+  private readonly consumerGroups = new Map<string, ConsumerGroup>();
+  private readonly topics: TopicLookup;
+  private readonly consumerMembership: ConsumerMembership;
   private readonly offsets = new OffsetStore();
   private readonly partitions = new Map<number, PartitionState>();
   private readonly membership: ClassicMembership;
@@ -66,7 +78,10 @@ export class GroupCoordinator {
     this.timer = options.timer ?? systemGroupTimer;
     this.logger = options.logger ?? silentLogger;
     this.uuid = options.randomUUID ?? randomUUID;
+    this.topics = options.topics ?? NO_TOPICS;
     const ctx: GroupContext = {
+      consumerGroups: this.consumerGroups,
+      topics: this.topics,
       timer: this.timer,
       config: this.config,
       groups: this.groups,
@@ -76,8 +91,9 @@ export class GroupCoordinator {
       newMemberId: (clientId) => `${clientId}-${this.uuid()}`,
     };
     this.membership = new ClassicMembership(ctx);
-    this.offsetManager = new OffsetManager(ctx, this.membership);
-    this.admin = new GroupAdmin(ctx, this.membership);
+    this.consumerMembership = new ConsumerMembership(ctx);
+    this.offsetManager = new OffsetManager(ctx, this.membership, this.consumerMembership);
+    this.admin = new GroupAdmin(ctx, this.membership, this.consumerMembership);
   }
 
   /** The __consumer_offsets partition that holds a group. */
@@ -100,6 +116,12 @@ export class GroupCoordinator {
       if (!list.includes(this.partitionFor(group.groupId))) continue;
       for (const m of group.members.values()) this.membership.scheduleHeartbeat(group, m);
     }
+    for (const group of this.consumerGroups.values()) {
+      if (!list.includes(this.partitionFor(group.groupId))) continue;
+      // Offsets replayed before the group's records may have made a "simple" group of it.
+      this.groups.delete(group.groupId);
+      this.consumerMembership.onLoaded(group);
+    }
     this.scheduleExpiry();
   }
 
@@ -111,11 +133,32 @@ export class GroupCoordinator {
     for (const group of this.groups.values()) {
       this.membership.shutdownGroup(group, ErrorCode.NOT_COORDINATOR);
     }
+    for (const group of this.consumerGroups.values()) this.consumerMembership.shutdown(group);
     this.partitions.clear();
   }
 
   joinGroup(req: JoinGroupRequest, client: ClientInfo): Promise<JoinGroupResponse> {
+    const consumer = this.consumerGroups.get(req.groupId);
+    if (consumer && consumer.members.size > 0) {
+      // Mixed-protocol groups are refused: a classic member cannot join a KIP-848 group.
+      return Promise.resolve(joinResponse(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+    }
+    if (consumer) this.consumerGroups.delete(req.groupId);
     return this.membership.join(req, client);
+  }
+
+  /** ConsumerGroupHeartbeat (KIP-848). */
+  consumerGroupHeartbeat(
+    req: ConsumerGroupHeartbeatRequest,
+    client: ClientInfo,
+  ): Promise<ConsumerGroupHeartbeatResponse> {
+    return this.consumerMembership.heartbeat(req, client);
+  }
+
+  /** ConsumerGroupDescribe (KIP-848) for one group. */
+  consumerGroupDescribe(groupId: string): ConsumerGroupDescribeResponseDescribedGroup {
+    const check = this.checkGroup(groupId);
+    return describeConsumerGroup(groupId, check, this.consumerGroups.get(groupId), this.topics);
   }
 
   syncGroup(req: SyncGroupRequest, client: ClientInfo): Promise<SyncGroupResponse> {
@@ -188,7 +231,7 @@ export class GroupCoordinator {
 
   /** How many groups and offsets are held, for tests and benchmarks. */
   get stats(): { groups: number; offsets: number } {
-    return { groups: this.groups.size, offsets: this.offsets.size };
+    return { groups: this.groups.size + this.consumerGroups.size, offsets: this.offsets.size };
   }
 
   private checkGroup(groupId: string): number {
@@ -226,7 +269,20 @@ export class GroupCoordinator {
       }
       this.offsets.set(groupId, topic, partition, value);
       // Offsets without a group belong to a "simple" group, which exists while they do.
-      if (!this.groups.has(groupId)) this.groups.set(groupId, new ClassicGroup(groupId, nowMs));
+      if (!this.groups.has(groupId) && !this.consumerGroups.has(groupId)) {
+        this.groups.set(groupId, new ClassicGroup(groupId, nowMs));
+      }
+      return;
+    }
+    if (parsed.type === 'other') {
+      // Consumer groups (KIP-848) are rebuilt at load; live, memory is already ahead.
+      if (loading && isConsumerGroupRecordType(parsed.recordType)) {
+        try {
+          replayConsumerGroupRecord(this.consumerGroups, record);
+        } catch (error) {
+          this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+        }
+      }
       return;
     }
     if (parsed.type === 'group') {

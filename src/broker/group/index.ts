@@ -28,3 +28,14 @@ export {
   openGroupCoordinator,
   type OpenGroupCoordinatorOptions,
 } from './open-group-coordinator.js';
+export type { ConsumerGroupState } from './consumer-group.js';
+export type { TopicLookup } from './group-context.js';
+export {
+  DEFAULT_SERVER_ASSIGNOR,
+  SERVER_ASSIGNORS,
+  rangeAssignor,
+  uniformAssignor,
+  type Assignment,
+  type AssignorMember,
+  type ServerAssignor,
+} from './server-assignors.js';

@@ -9,6 +9,7 @@ import {
 } from '../../protocol/index.js';
 import type { ClassicGroup } from './classic-group.js';
 import type { ClassicMembership } from './classic-membership.js';
+import type { ConsumerMembership } from './consumer-membership.js';
 import type { GroupContext } from './group-context.js';
 import {
   groupTombstone,
@@ -41,6 +42,7 @@ export class OffsetManager {
   constructor(
     private readonly ctx: GroupContext,
     private readonly membership: ClassicMembership,
+    private readonly consumerMembership: ConsumerMembership,
   ) {}
 
   async commit(req: OffsetCommitRequest, apiVersion: number): Promise<OffsetCommitResponse> {
@@ -81,6 +83,14 @@ export class OffsetManager {
     const check = this.ctx.checkGroup(req.groupId);
     if (check !== ErrorCode.NONE) return check;
     if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const consumerGroup = this.ctx.consumerGroups.get(req.groupId);
+    if (consumerGroup) {
+      return this.consumerMembership.validateCommit(
+        consumerGroup,
+        req.memberId,
+        req.generationIdOrMemberEpoch,
+      );
+    }
     const group = this.ctx.groups.get(req.groupId);
     const generation = req.generationIdOrMemberEpoch;
     if (!group) {
@@ -176,6 +186,8 @@ export class OffsetManager {
     const writes: Promise<number>[] = [];
     for (const groupId of new Set([...this.ctx.groups.keys(), ...this.ctx.offsets.groupIds()])) {
       if (this.ctx.checkGroup(groupId) !== ErrorCode.NONE) continue;
+      const consumerGroup = this.ctx.consumerGroups.get(groupId);
+      if (consumerGroup && consumerGroup.members.size > 0) continue;
       const group = this.ctx.groups.get(groupId);
       const records = this.expiredRecords(groupId, group, nowMs, offsetsRetentionMs);
       expired += records.length;

@@ -43,6 +43,16 @@ export async function openGroupCoordinator(
     config: groupConfig,
     timer: options.timer,
     logger,
+    topics: {
+      byName: (name) => {
+        const t = metadata.image.topic(name);
+        return t && { topicId: t.topicId, partitionCount: t.partitions.length };
+      },
+      byId: (topicId) => {
+        const t = metadata.image.topicById(topicId);
+        return t && { name: t.name, partitionCount: t.partitions.length };
+      },
+    },
   });
   await coordinator.load();
   return coordinator;

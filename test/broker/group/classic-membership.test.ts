@@ -141,6 +141,16 @@ test('group.max.size refuses the member beyond it', async () => {
   assert.equal((await join(h, 'g')).errorCode, ErrorCode.GROUP_MAX_SIZE_REACHED);
 });
 
+test('a flood of first joins is bounded by group.max.size and does not stall another group', async () => {
+  const h = await harness({ groupMaxSize: 3 });
+  const codes = [];
+  for (let i = 0; i < 100; i++) codes.push((await join(h, 'flood')).errorCode);
+  assert.deepEqual(codes.slice(0, 3), [79, 79, 79]);
+  assert.ok(codes.slice(3).every((c) => c === ErrorCode.GROUP_MAX_SIZE_REACHED));
+  const { generationId } = await stableGroup(h, 'calm', 2);
+  assert.equal(generationId, 1);
+});
+
 test('a member that never sends SyncGroup is dropped after the rebalance timeout', async () => {
   const h = await harness();
   const { memberIds } = await formGroup(h, 'g', 2, { rebalanceTimeoutMs: 5000 });

@@ -237,3 +237,48 @@ test('committed offsets survive a broker restart', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('KIP-848 over the wire: ConsumerGroupHeartbeat assigns, ConsumerGroupDescribe reports', async () => {
+  const b = await broker({ config: { 'num.partitions': 4 } });
+  const c = await client(b);
+  const md = await c.request(3, 12, {
+    topics: [{ name: 'kip848', topicId: '00000000-0000-0000-0000-000000000000' }],
+    allowAutoTopicCreation: true,
+    includeClusterAuthorizedOperations: false,
+    includeTopicAuthorizedOperations: false,
+  });
+  const topicId: string = md.topics[0].topicId;
+  const heartbeat = (memberId: string, memberEpoch: number, extra: object = {}) =>
+    c.request(68, 1, {
+      groupId: 'cg',
+      memberId,
+      memberEpoch,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30000,
+      subscribedTopicNames: memberEpoch === 0 ? ['kip848'] : null,
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: memberEpoch === 0 ? [] : null,
+      ...extra,
+    });
+  const joined = await heartbeat('m1', 0);
+  assert.deepEqual([joined.errorCode, joined.memberId, joined.memberEpoch], [0, 'm1', 1]);
+  assert.deepEqual(joined.assignment.topicPartitions, [{ topicId, partitions: [0, 1, 2, 3] }]);
+  const fenced = await heartbeat('m1', 7);
+  assert.equal(fenced.errorCode, ErrorCode.FENCED_MEMBER_EPOCH);
+  const described = await c.request(69, 1, {
+    groupIds: ['cg', 'none'],
+    includeAuthorizedOperations: false,
+  });
+  assert.equal(described.groups[0].groupState, 'Stable');
+  assert.equal(described.groups[0].members[0].assignment.topicPartitions[0].topicName, 'kip848');
+  assert.equal(described.groups[1].errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+  const listed = await c.request(16, 5, { statesFilter: [], typesFilter: ['consumer'] });
+  assert.deepEqual(
+    listed.groups.map((g: { groupId: string }) => g.groupId),
+    ['cg'],
+  );
+  const left = await heartbeat('m1', -1);
+  assert.equal(left.memberEpoch, -1);
+});

@@ -228,8 +228,11 @@ export async function kafkajsMember(o: MemberOptions): Promise<GroupMember> {
   return member;
 }
 
-export async function platformaticMember(o: MemberOptions): Promise<GroupMember> {
+export async function platformaticMember(
+  o: MemberOptions & { groupProtocol?: 'classic' | 'consumer' },
+): Promise<GroupMember> {
   const consumer = new PlatformaticConsumer({
+    ...(o.groupProtocol === 'consumer' ? { groupProtocol: 'consumer' as const } : {}),
     clientId: 'platformatic',
     groupId: o.group,
     bootstrapBrokers: [o.bootstrap],
@@ -268,5 +271,21 @@ export async function platformaticMember(o: MemberOptions): Promise<GroupMember>
     member.records.add(`${message.partition}:${message.offset}`);
   });
   stream.on('error', () => {});
+  if (o.groupProtocol === 'consumer') {
+    // KIP-848: the assignment arrives with heartbeats; there is no group:join event.
+    const poll = setInterval(() => {
+      const mine = (consumer.assignments ?? []).find((a) => a.topic === o.topic);
+      const next = [...(mine?.partitions ?? [])].sort((a, b) => a - b);
+      if (JSON.stringify(next) !== JSON.stringify(member.assigned)) {
+        member.assigned = next;
+        member.assignments++;
+      }
+    }, 50);
+    const stop = member.stop;
+    member.stop = () => {
+      clearInterval(poll);
+      return stop();
+    };
+  }
   return member;
 }

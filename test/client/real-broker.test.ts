@@ -190,3 +190,56 @@ test(
     );
   },
 );
+
+test(
+  'KIP-848: members of a consumer-protocol group split partitions and commit with their epoch',
+  { timeout: 60_000 },
+  async (t) => {
+    const broker = await startBroker({ config: { 'group.consumer.heartbeat.interval.ms': 200 } });
+    t.after(() => broker.close());
+    const admin = new Admin({ bootstrapServers: broker.bootstrap });
+    await admin.connect();
+    t.after(() => admin.close());
+    await admin.createTopics([{ name: 'k848', numPartitions: 4 }]);
+    const producer = new Producer({ bootstrapServers: broker.bootstrap });
+    await producer.connect();
+    await producer.sendBatch(
+      Array.from({ length: 20 }, (_, i) => ({ topic: 'k848', partition: i % 4, value: `r${i}` })),
+    );
+    await producer.close();
+    const options = {
+      bootstrapServers: broker.bootstrap,
+      groupId: 'g848',
+      groupProtocol: 'consumer' as const,
+      autoOffsetReset: 'earliest' as const,
+      fetchMaxWaitMs: 100,
+    };
+    const a = new GroupConsumer(options);
+    const b = new GroupConsumer(options);
+    await a.connect();
+    await b.connect();
+    try {
+      a.subscribe(['k848']);
+      const first = await take(a.records(), 20);
+      assert.equal(first.length, 20);
+      a.markProcessed(first[19]!);
+      b.subscribe(['k848']);
+      const deadline = Date.now() + 30_000;
+      const iterA = a.records();
+      while (
+        (a.assignment().length !== 2 || b.assignment().length !== 2) &&
+        Date.now() < deadline
+      ) {
+        // Keep consuming so that revocations are acknowledged as they would be in an application.
+        await Promise.race([iterA.next(), new Promise((r) => setTimeout(r, 100))]);
+      }
+      assert.equal(a.assignment().length + b.assignment().length, 4);
+      assert.equal(a.assignment().length, 2, JSON.stringify(a.assignment()));
+      await a.commit();
+      const committed = await admin.fetchOffsets('g848');
+      assert.ok(committed.length > 0);
+    } finally {
+      await Promise.all([a.close({ timeoutMs: 5000 }), b.close({ timeoutMs: 5000 })]);
+    }
+  },
+);

@@ -44,7 +44,8 @@ Options:
                                 print.headers, print.partition, print.offset, print.value
                                 (true/false), key.separator, line.separator,
                                 headers.separator, headers.key.separator, null.literal.
-  --consumer-property KEY=VALUE Consumer setting; repeatable.
+  --consumer-property KEY=VALUE Consumer setting; repeatable (group.protocol=consumer for
+                                KIP-848 groups, auto.offset.reset, isolation.level, ...).
   --consumer.config FILE        Consumer properties file.
   -h, --help                    Show this help.
 
@@ -136,7 +137,8 @@ async function openSource(flags: FlagValues): Promise<RecordSource> {
   if (group !== undefined) {
     if (partition !== undefined)
       throw new UsageError('--group cannot be combined with --partition');
-    const consumer = new GroupConsumer({ ...options, groupId: group });
+    const groupProtocol = props.get('group.protocol') === 'consumer' ? 'consumer' : 'classic';
+    const consumer = new GroupConsumer({ ...options, groupId: group, groupProtocol });
     await consumer.connect();
     consumer.subscribe([topic]);
     return {

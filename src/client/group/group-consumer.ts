@@ -34,6 +34,7 @@ import { ClientError, KafkaError } from '../errors.js';
 import { commitOffsets, fetchCommittedOffsets, findGroupCoordinator } from '../group-requests.js';
 import { sleep } from '../retry.js';
 import { ASSIGNORS, type Assignor, type MemberSubscription } from './assignors.js';
+import { ConsumerGroupMembership } from './consumer-group-membership.js';
 
 export interface RebalanceListener {
   /** Partitions about to be given up; their offsets are committed right after. */
@@ -60,6 +61,13 @@ export interface GroupConsumerOptions extends ConsumerOptions {
   /** auto.commit.interval.ms */
   autoCommitIntervalMs?: number;
   rebalanceListener?: RebalanceListener;
+  /**
+   * group.protocol: 'classic' (JoinGroup/SyncGroup, the default) or 'consumer' (KIP-848: the
+   * broker assigns; `assignors` are then unused).
+   */
+  groupProtocol?: 'classic' | 'consumer';
+  /** group.remote.assignor for the 'consumer' protocol ('uniform' or 'range'). */
+  serverAssignor?: string;
 }
 
 const REBALANCE_IN_PROGRESS = 27;
@@ -87,6 +95,10 @@ export class GroupConsumer {
   private wakeLoop: (() => void) | null = null;
   private lastCommitMs = 0;
   private failure: Error | null = null;
+  /** Set with the 'consumer' group protocol (KIP-848). */
+  private readonly membership: ConsumerGroupMembership | null;
+  /** The owned partitions changed since the last KIP-848 heartbeat. */
+  private ownedChanged = true;
 
   constructor(options: GroupConsumerOptions) {
     this.o = options;
@@ -95,6 +107,14 @@ export class GroupConsumer {
     this.assignors = (options.assignors ?? ['range', 'cooperative-sticky']).map((a) =>
       typeof a === 'string' ? ASSIGNORS[a]! : a,
     );
+    this.membership =
+      options.groupProtocol === 'consumer'
+        ? new ConsumerGroupMembership(this.consumer.cluster, options.groupId, {
+            groupInstanceId: options.groupInstanceId ?? null,
+            rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+            serverAssignor: options.serverAssignor ?? null,
+          })
+        : null;
   }
 
   get cluster() {
@@ -110,6 +130,7 @@ export class GroupConsumer {
     this.topics = [...new Set(topics)].sort();
     this.cluster.addTopics(this.topics);
     this.rejoin = true;
+    this.ownedChanged = true;
     if (!this.running) {
       this.running = true;
       this.loop = this.run();
@@ -234,7 +255,8 @@ export class GroupConsumer {
     const heartbeatMs = this.o.heartbeatIntervalMs ?? 3000;
     while (this.running) {
       try {
-        if (this.rejoin) {
+        if (this.membership !== null) await this.consumerProtocolHeartbeat(this.membership);
+        else if (this.rejoin) {
           this.joining = true;
           await this.joinAndSync().finally(() => (this.joining = false));
         } else await this.heartbeat();
@@ -250,8 +272,9 @@ export class GroupConsumer {
         continue;
       }
       if (!this.rejoin) {
+        const waitMs = this.membership?.heartbeatIntervalMs ?? heartbeatMs;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, heartbeatMs);
+          const timer = setTimeout(resolve, waitMs);
           this.wakeLoop = () => {
             clearTimeout(timer);
             resolve();
@@ -260,6 +283,32 @@ export class GroupConsumer {
         this.wakeLoop = null;
       }
     }
+  }
+
+  /**
+   * One KIP-848 heartbeat: reports what this member owns when that changed, and moves to a
+   * new assignment the broker sends (revoking first; the next heartbeat, sent at once,
+   * reports the result).
+   */
+  private async consumerProtocolHeartbeat(membership: ConsumerGroupMembership): Promise<void> {
+    const owned = this.ownedChanged ? this.owned : null;
+    this.ownedChanged = false;
+    const result = await membership.heartbeat(this.topics, owned).catch((err: unknown) => {
+      this.ownedChanged = true;
+      throw err;
+    });
+    if (result.kind === 'fenced') {
+      await this.lose();
+      this.ownedChanged = true;
+      return;
+    }
+    this.generationId = membership.memberEpoch;
+    this.memberId = membership.memberId;
+    if (result.assignment !== null) {
+      await this.apply(result.assignment);
+      this.ownedChanged = true;
+    }
+    this.rejoin = this.ownedChanged;
   }
 
   private async coordinatorConnection() {
@@ -458,6 +507,7 @@ export class GroupConsumer {
   }
 
   private async leaveGroup(): Promise<void> {
+    if (this.membership !== null) return this.membership.leave();
     if (this.memberId === '' || (this.o.groupInstanceId ?? null) !== null) return;
     const connection = await this.coordinatorConnection();
     const version = connection.versionFor(ApiKey.LeaveGroup);

@@ -12,3 +12,8 @@ export {
   type GroupConsumerOptions,
   type RebalanceListener,
 } from './group-consumer.js';
+export {
+  ConsumerGroupMembership,
+  type HeartbeatResult,
+  type MembershipOptions,
+} from './consumer-group-membership.js';

@@ -1,0 +1,175 @@
+// `rivulet producer-perf-test`: kafka-producer-perf-test.sh — sends --num-records records of
+// --record-size bytes (optionally capped at --throughput records/s), printing a progress line
+// every 5 s and a summary with records/s, MB/s and latency percentiles.
+import { Producer, type CompressionName } from '../../client/index.js';
+import { PerfStats } from './perf-stats.js';
+import {
+  clientOptions,
+  EXIT_OK,
+  failure,
+  intFlag,
+  keyValues,
+  listFlag,
+  parseFlags,
+  readPropertiesFile,
+  requireFlag,
+  stringFlag,
+  UsageError,
+} from './tool-support.js';
+
+const SPEC = {
+  name: 'producer-perf-test',
+  help: `Usage: rivulet producer-perf-test --topic TOPIC --num-records N --record-size BYTES --throughput N
+         (--bootstrap-server HOST:PORT | --producer-props bootstrap.servers=HOST:PORT ...)
+
+Measures producer throughput and latency, like kafka-producer-perf-test.sh.
+
+Options:
+  --topic TOPIC               Topic to write to. Required.
+  --num-records N             Records to send. Required.
+  --record-size BYTES         Size of each record value. Required.
+  --throughput N              Records/s cap; -1 for none. Required.
+  --producer-props K=V ...    Producer settings (bootstrap.servers, acks, linger.ms,
+                              batch.size, compression.type, buffer.memory, ...).
+  --producer.config FILE      Producer properties file.
+  --bootstrap-server LIST     Brokers (instead of bootstrap.servers in --producer-props).
+  --reporting-interval MS     Progress line interval (default 5000).
+  -h, --help                  Show this help.`,
+  options: {
+    topic: { type: 'string' },
+    'num-records': { type: 'string' },
+    'record-size': { type: 'string' },
+    throughput: { type: 'string' },
+    'producer-props': { type: 'string', multiple: true },
+    'producer.config': { type: 'string' },
+    'bootstrap-server': { type: 'string' },
+    'reporting-interval': { type: 'string' },
+  },
+} as const;
+
+/** Kafka's --producer-props takes several values after one flag; repeat the flag for each. */
+export function expandMultiValue(args: readonly string[], flag: string): string[] {
+  const out: string[] = [];
+  let inside = false;
+  for (const a of args) {
+    if (a === flag) {
+      inside = true;
+      continue;
+    }
+    if (a.startsWith('-')) inside = false;
+    if (inside) out.push(flag, a);
+    else out.push(a);
+  }
+  return out;
+}
+
+export async function runProducerPerfTest(args: string[]): Promise<number> {
+  const flags = parseFlags(SPEC, expandMultiValue(args, '--producer-props'));
+  if (typeof flags === 'number') return flags;
+  let producer: Producer | null = null;
+  try {
+    const topic = requireFlag(flags, 'topic');
+    const numRecords = requirePositive(intFlag(flags, 'num-records'), 'num-records');
+    const recordSize = requirePositive(intFlag(flags, 'record-size'), 'record-size');
+    const throughput = intFlag(flags, 'throughput');
+    if (throughput === undefined)
+      throw new UsageError('--throughput is required (-1 for no limit)');
+    const configFile = stringFlag(flags, 'producer.config');
+    const props =
+      configFile === undefined ? new Map<string, string>() : readPropertiesFile(configFile);
+    for (const [k, v] of keyValues(listFlag(flags, 'producer-props'))) props.set(k, v);
+    const bootstrap = stringFlag(flags, 'bootstrap-server') ?? props.get('bootstrap.servers');
+    if (bootstrap === undefined)
+      throw new UsageError('--bootstrap-server or bootstrap.servers is required');
+    producer = new Producer(producerOptions(bootstrap, props));
+    await producer.connect();
+    await sendAll(producer, {
+      topic,
+      numRecords,
+      recordSize,
+      throughput,
+      reportMs: intFlag(flags, 'reporting-interval') ?? 5000,
+    });
+    return EXIT_OK;
+  } catch (err) {
+    return failure(SPEC.name, err);
+  } finally {
+    await producer?.close().catch(() => {});
+  }
+}
+
+function requirePositive(v: number | undefined, flag: string): number {
+  if (v === undefined || v <= 0) throw new UsageError(`--${flag} must be a positive integer`);
+  return v;
+}
+
+export function producerOptions(bootstrap: string, props: ReadonlyMap<string, string>) {
+  const num = (k: string) => (props.has(k) ? Number(props.get(k)) : undefined);
+  const acks = props.get('acks') ?? 'all';
+  const acksValue = acks === 'all' || acks === '-1' ? ('all' as const) : (Number(acks) as 0 | 1);
+  return {
+    ...clientOptions(bootstrap, props),
+    acks: acksValue,
+    idempotent: acksValue === 'all' && props.get('enable.idempotence') !== 'false',
+    lingerMs: num('linger.ms'),
+    batchSize: num('batch.size'),
+    bufferMemory: num('buffer.memory'),
+    compression: (props.get('compression.type') ?? 'none') as CompressionName,
+    maxInFlightRequestsPerConnection: num('max.in.flight.requests.per.connection'),
+  };
+}
+
+interface Run {
+  topic: string;
+  numRecords: number;
+  recordSize: number;
+  throughput: number;
+  reportMs: number;
+}
+
+async function sendAll(producer: Producer, run: Run): Promise<void> {
+  const payload = Buffer.alloc(run.recordSize);
+  for (let i = 0; i < payload.length; i++) payload[i] = 65 + (i % 26);
+  const stats = new PerfStats(run.numRecords);
+  const reporter = setInterval(() => console.log(stats.progressLine()), run.reportMs);
+  // Bound the records between send() and their answer; buffer.memory does the rest.
+  const bufferMemory = producer.options.bufferMemory ?? 32 * 1024 * 1024;
+  const maxOutstanding = Math.min(
+    50_000,
+    Math.max(1000, Math.floor(bufferMemory / (run.recordSize + 32))),
+  );
+  let outstanding = 0;
+  let released: (() => void) | null = null;
+  let firstError: unknown = null;
+  const started = performance.now();
+  try {
+    for (let i = 0; i < run.numRecords && firstError === null; i++) {
+      if (run.throughput > 0) {
+        const aheadMs = (i / run.throughput) * 1000 - (performance.now() - started);
+        if (aheadMs > 1) await new Promise((r) => setTimeout(r, aheadMs));
+      }
+      if (outstanding >= maxOutstanding) await new Promise<void>((r) => (released = r));
+      const sentAt = performance.now();
+      outstanding++;
+      producer
+        .send({ topic: run.topic, value: payload })
+        .then(
+          () => stats.record(performance.now() - sentAt, run.recordSize),
+          (err: unknown) => {
+            firstError ??= err;
+          },
+        )
+        .finally(() => {
+          outstanding--;
+          const r = released;
+          released = null;
+          r?.();
+        });
+    }
+    await producer.flush();
+  } finally {
+    clearInterval(reporter);
+  }
+  if (firstError !== null) throw firstError;
+  console.log(stats.summaryLine());
+}

@@ -1,0 +1,170 @@
+// What the Kafka-style client tools share: flag parsing with Kafka's flag names, `--help`,
+// exit codes (0 done, 1 the operation failed, 2 the command line is wrong) and error lines a
+// shell user can act on.
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ClientError, KafkaError, type ClusterOptions } from '../../client/index.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+export class UsageError extends Error {}
+
+export interface ToolSpec {
+  name: string;
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+}
+
+/** Parsed flags, or an exit code when `--help` was asked for or the flags are wrong. */
+export function parseFlags(spec: ToolSpec, args: string[]): FlagValues | number {
+  try {
+    const { values } = parseArgs({
+      args: joinNegativeNumbers(args),
+      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help === true) {
+      console.log(spec.help);
+      return EXIT_OK;
+    }
+    return values as FlagValues;
+  } catch (err) {
+    return usageError(spec.name, (err as Error).message);
+  }
+}
+
+/** `--throughput -1` is how Kafka users write it; parseArgs wants `--throughput=-1`. */
+function joinNegativeNumbers(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+export function usageError(tool: string, message: string): number {
+  console.error(`rivulet ${tool}: ${message}\nRun 'rivulet ${tool} --help' for usage.`);
+  return EXIT_USAGE;
+}
+
+/** Reports a failed operation on stderr and returns the exit code. */
+export function failure(tool: string, err: unknown): number {
+  if (err instanceof UsageError) return usageError(tool, err.message);
+  console.error(`rivulet ${tool}: ${describeError(err)}`);
+  return EXIT_FAILED;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof KafkaError) return `${err.name}: ${err.message}`;
+  if (err instanceof ClientError) {
+    const hint =
+      err.code === 'ERR_NO_BROKERS' || err.code === 'ERR_CONNECTION'
+        ? ' Is the broker running, and is --bootstrap-server right?'
+        : '';
+    return `${err.message.replace(/\.$/, '')}.${hint}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function stringFlag(flags: FlagValues, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function listFlag(flags: FlagValues, name: string): string[] {
+  const v = flags[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+export function requireFlag(flags: FlagValues, name: string): string {
+  const v = stringFlag(flags, name);
+  if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+export function intFlag(flags: FlagValues, name: string): number | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} '${v}' is not an integer`);
+  return Number(v);
+}
+
+/** key=value pairs from repeated flags (each may also hold several, comma-separated). */
+export function keyValues(values: readonly string[], options: { splitCommas?: boolean } = {}) {
+  const out = new Map<string, string>();
+  for (const raw of values) {
+    const parts = options.splitCommas === true ? raw.split(',') : [raw];
+    for (const part of parts) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new UsageError(`'${part}' is not key=value`);
+      out.set(part.slice(0, eq).trim(), part.slice(eq + 1));
+    }
+  }
+  return out;
+}
+
+/** Reads a Java-style properties file (--command-config, --producer.config, ...). */
+export function readPropertiesFile(path: string): Map<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  const out = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(trimmed);
+    if (m !== null) out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+/** Client options from --bootstrap-server and Kafka client properties. */
+export function clientOptions(
+  bootstrap: string,
+  props: ReadonlyMap<string, string> = new Map(),
+): ClusterOptions {
+  const num = (key: string) => (props.has(key) ? Number(props.get(key)) : undefined);
+  return {
+    bootstrapServers: bootstrap,
+    clientId: props.get('client.id') ?? 'rivulet-cli',
+    requestTimeoutMs: num('request.timeout.ms'),
+    retryBackoffMs: num('retry.backoff.ms'),
+    metadataMaxAgeMs: num('metadata.max.age.ms'),
+    connectTimeoutMs: num('socket.connection.setup.timeout.ms') ?? 10_000,
+    // A tool should fail fast when the cluster is unreachable.
+    timeoutMs: num('default.api.timeout.ms') ?? 30_000,
+  };
+}
+
+/** Turns a Kafka topic pattern (Java regex, usually plain names or `.*`) into a matcher. */
+export function topicMatcher(pattern: string | undefined): (name: string) => boolean {
+  if (pattern === undefined) return () => true;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${pattern})$`);
+  } catch {
+    throw new UsageError(`--topic '${pattern}' is not a valid regular expression`);
+  }
+  return (name) => re.test(name);
+}
+
+/** Unescapes \t, \n and \\ in separators given on the command line, as Kafka's tools do. */
+export function unescape(s: string): string {
+  return s.replace(
+    /\\([tnr\\])/g,
+    (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!,
+  );
+}

@@ -1,0 +1,67 @@
+// Errors the client raises. A Kafka error code from a response becomes a KafkaError (from the
+// protocol layer: `code`, Kafka's `name`, `retriable`); failures that happen on this side of
+// the wire (timeouts, lost connections, closed clients) are ClientErrors with a stable `code`
+// and the same `retriable` flag, so callers and the retry loop treat both alike.
+import { KafkaError } from '../protocol/index.js';
+
+export { KafkaError };
+
+export type ClientErrorCode =
+  | 'ERR_REQUEST_TIMEOUT'
+  | 'ERR_CONNECTION'
+  | 'ERR_CLOSED'
+  | 'ERR_BUFFER_FULL'
+  | 'ERR_DELIVERY_TIMEOUT'
+  | 'ERR_UNSUPPORTED_VERSION'
+  | 'ERR_NO_BROKERS'
+  | 'ERR_INVALID_ARGUMENT';
+
+const RETRIABLE: ReadonlySet<ClientErrorCode> = new Set([
+  'ERR_REQUEST_TIMEOUT',
+  'ERR_CONNECTION',
+  'ERR_NO_BROKERS',
+]);
+
+export class ClientError extends Error {
+  readonly code: ClientErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ClientError';
+    this.code = code;
+    this.retriable = RETRIABLE.has(code);
+  }
+}
+
+/** Whether an error may go away if the same operation is tried again (after a backoff). */
+export function isRetriable(error: unknown): boolean {
+  return (error instanceof KafkaError || error instanceof ClientError) && error.retriable === true;
+}
+
+/** Whether the error means the client's view of leaders or brokers is stale. */
+export function needsMetadataRefresh(error: unknown): boolean {
+  if (error instanceof ClientError) return error.code === 'ERR_CONNECTION';
+  if (!(error instanceof KafkaError)) return false;
+  return REFRESH_NAMES.has(error.name);
+}
+
+const REFRESH_NAMES: ReadonlySet<string> = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'NOT_CONTROLLER',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_ID',
+  'KAFKA_STORAGE_ERROR',
+  'REPLICA_NOT_AVAILABLE',
+  'NETWORK_EXCEPTION',
+]);
+
+/** Throws a KafkaError for a non-zero code. */
+export function throwIfError(errorCode: number, message?: string | null): void {
+  if (errorCode !== 0) throw new KafkaError(errorCode, message);
+}

@@ -1,0 +1,8 @@
+export { Producer } from './producer.js';
+export type {
+  Bytes,
+  CompressionName,
+  ProducerOptions,
+  ProducerRecord,
+  RecordMetadata,
+} from './types.js';

@@ -1,0 +1,618 @@
+// The producer: records are appended to a batch per partition (the accumulator), batches are
+// sent when full (batch.size) or after linger.ms, one Produce request per leader carrying at
+// most one batch per partition. With idempotence (the default) the producer gets a producer id
+// and epoch from InitProducerId and numbers batches per partition; up to
+// max.in.flight.requests.per.connection requests are in flight per broker, and a batch that
+// fails with a retriable error is resent with its original sequence after everything in flight
+// for its partition has come back, so retries never reorder records.
+import {
+  CompressionType,
+  createInitProducerIdRequest,
+  encodeRecordBatch,
+  type InitProducerIdResponse,
+  type ProduceResponse,
+  type RecordHeader,
+  type RecordInput,
+} from '../../protocol/index.js';
+import { ApiKey } from '../api-versions.js';
+import { Cluster, type TopicMetadata } from '../cluster.js';
+import { ClientError, isRetriable, KafkaError, needsMetadataRefresh } from '../errors.js';
+import { DefaultPartitioner } from '../partitioner.js';
+import { ProducerBatch, RECORD_OVERHEAD_BYTES, type Delivery } from './batch.js';
+import type {
+  Bytes,
+  CompressionName,
+  ProducerOptions,
+  ProducerRecord,
+  RecordMetadata,
+} from './types.js';
+
+const CODECS: Record<CompressionName, CompressionType> = {
+  none: CompressionType.None,
+  gzip: CompressionType.Gzip,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.Lz4,
+  zstd: CompressionType.Zstd,
+};
+
+const DUPLICATE_SEQUENCE_NUMBER = 46;
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+
+/** Sending state of one partition. */
+interface PartitionQueue {
+  topic: string;
+  partition: number;
+  open: ProducerBatch | null;
+  ready: ProducerBatch[];
+  inFlight: number;
+  nextSequence: number;
+  /** A batch failed and waits to be resent: send one at a time until it succeeds. */
+  retrying: boolean;
+}
+
+export class Producer {
+  readonly cluster: Cluster;
+  readonly options: ProducerOptions;
+  private readonly acks: number;
+  private readonly lingerMs: number;
+  private readonly batchSize: number;
+  private readonly compression: CompressionType;
+  private readonly idempotent: boolean;
+  private readonly bufferMemory: number;
+  private readonly maxBlockMs: number;
+  private readonly maxInFlight: number;
+  private readonly deliveryTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly partitioner: DefaultPartitioner;
+  private readonly now: () => number;
+  private readonly queues = new Map<string, PartitionQueue>();
+  private readonly inFlightByNode = new Map<number, number>();
+  private readonly writeChains = new Map<number, Promise<void>>();
+  private readonly unfinished = new Set<ProducerBatch>();
+  private readonly accepting = new Set<Promise<unknown>>();
+  private bufferedBytes = 0;
+  private memoryWaiters: MemoryWaiter[] = [];
+  private producerId = -1n;
+  private producerEpoch = -1;
+  private producerIdPending: Promise<void> | null = null;
+  private resetPending = false;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private drainScheduled = false;
+  private flushing = 0;
+  private closed = false;
+
+  constructor(options: ProducerOptions) {
+    this.cluster = new Cluster(options);
+    this.options = options;
+    const acks = options.acks ?? 'all';
+    this.acks = acks === 'all' ? -1 : acks;
+    this.idempotent = options.idempotent ?? this.acks === -1;
+    if (this.idempotent && this.acks !== -1) {
+      throw new ClientError('ERR_INVALID_ARGUMENT', 'an idempotent producer needs acks=all');
+    }
+    this.lingerMs = options.lingerMs ?? 5;
+    this.batchSize = options.batchSize ?? 16_384;
+    this.compression = CODECS[options.compression ?? 'none'];
+    this.bufferMemory = options.bufferMemory ?? 32 * 1024 * 1024;
+    this.maxBlockMs = options.maxBlockMs ?? 60_000;
+    this.maxInFlight = Math.min(
+      options.maxInFlightRequestsPerConnection ?? 5,
+      this.idempotent ? 5 : Infinity,
+    );
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.partitioner =
+      options.partitioner ?? new DefaultPartitioner({ batchSizeBytes: this.batchSize });
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Connects to the cluster and, when idempotent, gets a producer id. */
+  async connect(): Promise<void> {
+    await this.cluster.connect();
+    if (this.idempotent) await this.initProducerId();
+  }
+
+  /** Sends one record; resolves once the broker has it (per acks). */
+  send(record: ProducerRecord): Promise<RecordMetadata> {
+    return this.track(() => this.accept([record])).then((a) => a.delivery.then((m) => m[0]!));
+  }
+
+  /**
+   * Sends several records with one metadata lookup and one buffer reservation; resolves with
+   * their metadata in order once all are written, or rejects with the first failure.
+   */
+  sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return this.track(() => this.accept(records)).then((a) => a.delivery);
+  }
+
+  /** flush() must also wait for records still waiting for metadata or buffer space. */
+  private track<T>(start: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
+    const accepted = start();
+    this.accepting.add(accepted);
+    const done = () => this.accepting.delete(accepted);
+    accepted.then(done, done);
+    return accepted;
+  }
+
+  private async accept(
+    records: readonly ProducerRecord[],
+  ): Promise<{ delivery: Promise<RecordMetadata[]> }> {
+    const nowMs = this.now();
+    const topics = new Map<string, TopicMetadata>();
+    for (const r of records) {
+      if (!topics.has(r.topic)) {
+        topics.set(
+          r.topic,
+          await this.cluster.topicMetadata(r.topic, { timeoutMs: this.maxBlockMs }),
+        );
+      }
+    }
+    let totalBytes = 0;
+    const placed = records.map((record) => {
+      const input = toRecordInput(record, nowMs);
+      const sizeBytes = recordSize(input);
+      totalBytes += sizeBytes;
+      const partition = this.choosePartition(record, input, sizeBytes, topics.get(record.topic)!);
+      return { topic: record.topic, partition, input, sizeBytes };
+    });
+    const reserved = this.reserveMemory(totalBytes);
+    if (reserved !== undefined) await reserved;
+    // Wrapped so that the async function does not wait for the delivery itself.
+    const delivery = new Promise<RecordMetadata[]>((resolve, reject) => {
+      const results: RecordMetadata[] = new Array(placed.length);
+      let left = placed.length;
+      let failed = false;
+      placed.forEach((p, i) => {
+        this.append(p.topic, p.partition, p.input, p.sizeBytes, {
+          resolve: (m) => {
+            results[i] = m;
+            if (--left === 0 && !failed) resolve(results);
+          },
+          reject: (err) => {
+            if (failed) return;
+            failed = true;
+            reject(err);
+          },
+        });
+      });
+    });
+    return { delivery };
+  }
+
+  private choosePartition(
+    record: ProducerRecord,
+    input: RecordInput,
+    sizeBytes: number,
+    topic: TopicMetadata,
+  ): number {
+    const partitionCount = topic.partitions.length;
+    const partition = record.partition;
+    if (partition === undefined) {
+      const available = topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition);
+      return this.partitioner.partition(record.topic, input.key, {
+        partitionCount,
+        sizeBytes,
+        available,
+      });
+    }
+    if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
+      throw new ClientError(
+        'ERR_INVALID_ARGUMENT',
+        `topic ${record.topic} has no partition ${partition}`,
+      );
+    }
+    return partition;
+  }
+
+  /** Sends every buffered record now and resolves when all of them have been answered. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.accepting]);
+    const waiting = [...this.unfinished].map((b) => b.done);
+    this.flushing++;
+    try {
+      this.drain();
+      await Promise.all(waiting);
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  /** Flushes, then closes every connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    this.cluster.close();
+  }
+
+  private append(
+    topic: string,
+    partition: number,
+    input: RecordInput,
+    sizeBytes: number,
+    delivery: Delivery,
+  ) {
+    const q = this.queue(topic, partition);
+    if (
+      q.open !== null &&
+      q.open.sizeBytes + sizeBytes > this.batchSize &&
+      q.open.records.length > 0
+    ) {
+      q.ready.push(q.open);
+      q.open = null;
+    }
+    if (q.open === null) {
+      q.open = new ProducerBatch(topic, partition, this.now());
+      this.unfinished.add(q.open);
+    }
+    q.open.add(input, sizeBytes, delivery);
+    if (q.open.sizeBytes >= this.batchSize) {
+      q.ready.push(q.open);
+      q.open = null;
+    }
+    if (q.ready.length > 0 || this.flushing > 0 || this.lingerMs === 0) this.scheduleDrain();
+    else if (this.lingerTimer === null) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = null;
+        this.drain();
+      }, this.lingerMs);
+    }
+  }
+
+  private queue(topic: string, partition: number): PartitionQueue {
+    const key = `${topic}\u0000${partition}`;
+    let q = this.queues.get(key);
+    if (q === undefined) {
+      q = {
+        topic,
+        partition,
+        open: null,
+        ready: [],
+        inFlight: 0,
+        nextSequence: 0,
+        retrying: false,
+      };
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Sends what can be sent: full batches, lingered ones, everything while flushing. */
+  private drain(): void {
+    if (this.resetPending || this.producerIdPending !== null) return;
+    const nowMs = this.now();
+    let lingering = false;
+    for (const q of this.queues.values()) {
+      if (q.open !== null && (this.flushing > 0 || nowMs - q.open.createdMs >= this.lingerMs)) {
+        q.ready.push(q.open);
+        q.open = null;
+      }
+      if (q.open !== null) lingering = true;
+      this.expire(q, nowMs);
+    }
+    // Each round forms at most one request per broker, with one batch per partition.
+    for (let round = this.collect(); round.size > 0; round = this.collect()) {
+      for (const [nodeId, batches] of round) this.sendTo(nodeId, batches);
+    }
+    if (lingering && this.lingerTimer === null) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = null;
+        this.drain();
+      }, this.lingerMs);
+    }
+  }
+
+  private collect(): Map<number, ProducerBatch[]> {
+    const byNode = new Map<number, ProducerBatch[]>();
+    for (const q of this.queues.values()) {
+      if (q.ready.length === 0 || (q.retrying && q.inFlight > 0)) continue;
+      if (q.inFlight >= this.maxInFlight) continue;
+      const leader = this.cluster.leaderFor(q.topic, q.partition);
+      if (leader < 0) {
+        void this.cluster.refreshMetadata([q.topic]).then(
+          () => this.retryLater(),
+          () => this.retryLater(),
+        );
+        continue;
+      }
+      const list = byNode.get(leader);
+      if (list === undefined && (this.inFlightByNode.get(leader) ?? 0) >= this.maxInFlight)
+        continue;
+      const batch = q.ready.shift()!;
+      q.inFlight++;
+      if (list === undefined) {
+        byNode.set(leader, [batch]);
+        this.inFlightByNode.set(leader, (this.inFlightByNode.get(leader) ?? 0) + 1);
+      } else list.push(batch);
+    }
+    return byNode;
+  }
+
+  /** Fails batches that have waited longer than delivery.timeout.ms. */
+  private expire(q: PartitionQueue, nowMs: number): void {
+    // Only batches never sent may expire here; sent ones are judged when their answer arrives.
+    while (
+      q.ready.length > 0 &&
+      q.ready[0]!.attempts === 0 &&
+      nowMs - q.ready[0]!.createdMs > this.deliveryTimeoutMs
+    ) {
+      const batch = q.ready.shift()!;
+      this.finish(
+        batch,
+        new ClientError('ERR_DELIVERY_TIMEOUT', `records for ${q.topic}-${q.partition} expired`),
+      );
+    }
+  }
+
+  private sendTo(nodeId: number, batches: ProducerBatch[]): void {
+    for (const b of batches) {
+      if (this.idempotent && b.baseSequence < 0) {
+        const q = this.queue(b.topic, b.partition);
+        b.baseSequence = q.nextSequence;
+        q.nextSequence = (q.nextSequence + b.records.length) % 2 ** 31;
+      }
+      b.attempts++;
+    }
+    // Requests to one broker are written in the order they were formed, whatever the time
+    // their compression takes, so the broker sees each partition's sequences in order.
+    const previous = this.writeChains.get(nodeId) ?? Promise.resolve();
+    let response!: Promise<ProduceResponse | undefined>;
+    const written = previous.then(async () => {
+      const topicData = await this.encode(batches);
+      response = this.cluster.send<ProduceResponse | undefined>(
+        nodeId,
+        ApiKey.Produce,
+        {
+          transactionalId: null,
+          acks: this.acks,
+          timeoutMs: this.requestTimeoutMs,
+          topicData,
+        },
+        { expectResponse: this.acks !== 0 },
+      );
+    });
+    const chain = written.catch(() => {});
+    this.writeChains.set(nodeId, chain);
+    void written
+      .then(() => response)
+      .then(
+        (r) => this.onResponse(nodeId, batches, r),
+        (err: unknown) => this.onRequestError(nodeId, batches, err as Error),
+      );
+  }
+
+  private async encode(batches: ProducerBatch[]) {
+    const byTopic = new Map<string, { index: number; records: Buffer }[]>();
+    for (const b of batches) {
+      b.encoded ??= await encodeRecordBatch(b.records, {
+        compression: this.compression,
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        baseSequence: b.baseSequence,
+        timestamp: b.createdMs,
+      });
+      const list = byTopic.get(b.topic) ?? [];
+      list.push({ index: b.partition, records: b.encoded });
+      byTopic.set(b.topic, list);
+    }
+    return [...byTopic].map(([name, partitionData]) => ({
+      name,
+      topicId: '00000000-0000-0000-0000-000000000000',
+      partitionData,
+    }));
+  }
+
+  private onResponse(
+    nodeId: number,
+    batches: ProducerBatch[],
+    response: ProduceResponse | undefined,
+  ) {
+    this.requestDone(nodeId);
+    const results = new Map<
+      string,
+      { errorCode: number; baseOffset: bigint; errorMessage: string | null }
+    >();
+    for (const t of response?.responses ?? []) {
+      for (const p of t.partitionResponses) results.set(`${t.name}\u0000${p.index}`, p);
+    }
+    for (const b of batches) {
+      const q = this.queue(b.topic, b.partition);
+      q.inFlight--;
+      const r = results.get(`${b.topic}\u0000${b.partition}`);
+      if (response === undefined) this.finish(b, null, -1n);
+      else if (r === undefined)
+        this.onBatchError(q, b, new KafkaError(-1, 'no answer for the partition'));
+      else if (r.errorCode === 0) this.onBatchSuccess(q, b, r.baseOffset);
+      else if (r.errorCode === DUPLICATE_SEQUENCE_NUMBER) this.onBatchSuccess(q, b, -1n);
+      else this.onBatchError(q, b, new KafkaError(r.errorCode, r.errorMessage));
+    }
+    this.scheduleDrain();
+  }
+
+  private onRequestError(nodeId: number, batches: ProducerBatch[], error: Error): void {
+    this.requestDone(nodeId);
+    for (const b of batches) {
+      const q = this.queue(b.topic, b.partition);
+      q.inFlight--;
+      this.onBatchError(q, b, error);
+    }
+    this.scheduleDrain();
+  }
+
+  private requestDone(nodeId: number): void {
+    this.inFlightByNode.set(nodeId, (this.inFlightByNode.get(nodeId) ?? 1) - 1);
+  }
+
+  private onBatchSuccess(q: PartitionQueue, b: ProducerBatch, baseOffset: bigint): void {
+    if (q.ready[0] === undefined || q.ready[0].attempts === 0) q.retrying = false;
+    this.finish(b, null, baseOffset);
+  }
+
+  private onBatchError(q: PartitionQueue, b: ProducerBatch, error: Error): void {
+    // A later batch is rejected as out of order when an earlier one failed: it is resent too.
+    const outOfOrderAfterFailure =
+      error instanceof KafkaError && error.code === OUT_OF_ORDER_SEQUENCE_NUMBER && q.retrying;
+    const retriable = isRetriable(error) || outOfOrderAfterFailure;
+    const expired = this.now() - b.createdMs > this.deliveryTimeoutMs;
+    if (retriable && !expired && !this.closed) {
+      if (needsMetadataRefresh(error)) void this.cluster.refreshMetadata([b.topic]).catch(() => {});
+      q.retrying = true;
+      // Keep sequence order: the failed batch goes before any later ones that are queued.
+      const at = q.ready.findIndex((r) => r.attempts === 0 || r.baseSequence > b.baseSequence);
+      q.ready.splice(at < 0 ? q.ready.length : at, 0, b);
+      this.retryLater();
+      return;
+    }
+    this.finish(
+      b,
+      expired
+        ? new ClientError(
+            'ERR_DELIVERY_TIMEOUT',
+            `delivery of ${b.topic}-${b.partition} timed out: ${error.message}`,
+            { cause: error },
+          )
+        : error,
+    );
+    // A gap in the sequence would block the partition: start afresh with a new epoch.
+    if (this.idempotent) this.resetProducerId();
+  }
+
+  private retryLater(): void {
+    setTimeout(() => this.drain(), this.cluster.options.retryBackoffMs ?? 100).unref();
+  }
+
+  private finish(b: ProducerBatch, error: Error | null, baseOffset = -1n): void {
+    this.unfinished.delete(b);
+    this.bufferedBytes -= b.sizeBytes;
+    if (error === null) b.succeed(baseOffset);
+    else b.fail(error);
+    this.releaseMemory();
+  }
+
+  private resetProducerId(): void {
+    if (this.resetPending) return;
+    this.resetPending = true;
+    const waitIdle = async () => {
+      while ([...this.queues.values()].some((q) => q.inFlight > 0))
+        await new Promise((r) => setTimeout(r, 5));
+      for (const q of this.queues.values()) {
+        q.nextSequence = 0;
+        q.retrying = false;
+        for (const b of q.ready) {
+          b.baseSequence = -1;
+          b.encoded = null;
+        }
+      }
+      this.resetPending = false;
+      await this.initProducerId();
+      this.scheduleDrain();
+    };
+    void waitIdle().catch(() => this.retryLater());
+  }
+
+  private initProducerId(): Promise<void> {
+    const run = this.cluster
+      .retry(async () => {
+        const response = await this.cluster.send<InitProducerIdResponse>(
+          'any',
+          ApiKey.InitProducerId,
+          createInitProducerIdRequest({ transactionalId: null, transactionTimeoutMs: 60_000 }),
+        );
+        if (response.errorCode !== 0) throw new KafkaError(response.errorCode);
+        this.producerId = response.producerId;
+        this.producerEpoch = response.producerEpoch;
+      })
+      .finally(() => {
+        this.producerIdPending = null;
+        this.scheduleDrain();
+      });
+    this.producerIdPending = run;
+    return run;
+  }
+
+  /**
+   * Takes `sizeBytes` of buffer.memory, waiting (first come, first served) until records
+   * already buffered have been answered, for at most max.block.ms.
+   */
+  private reserveMemory(sizeBytes: number): Promise<void> | undefined {
+    const fits = this.bufferedBytes + sizeBytes <= this.bufferMemory || this.bufferedBytes === 0;
+    if (fits && this.memoryWaiters.length === 0) {
+      this.bufferedBytes += sizeBytes;
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: MemoryWaiter = { sizeBytes, resolve, timer: undefined! };
+      waiter.timer = setTimeout(() => {
+        const at = this.memoryWaiters.indexOf(waiter);
+        if (at >= 0) this.memoryWaiters.splice(at, 1);
+        reject(
+          new ClientError('ERR_BUFFER_FULL', `buffer.memory stayed full for ${this.maxBlockMs} ms`),
+        );
+      }, this.maxBlockMs);
+      this.memoryWaiters.push(waiter);
+      // Full buffers must still drain while the caller waits.
+      this.scheduleDrain();
+    });
+  }
+
+  private releaseMemory(): void {
+    while (this.memoryWaiters.length > 0) {
+      const w = this.memoryWaiters[0]!;
+      if (this.bufferedBytes + w.sizeBytes > this.bufferMemory && this.bufferedBytes > 0) return;
+      this.memoryWaiters.shift();
+      clearTimeout(w.timer);
+      this.bufferedBytes += w.sizeBytes;
+      w.resolve();
+    }
+  }
+}
+
+interface MemoryWaiter {
+  sizeBytes: number;
+  resolve(): void;
+  timer: NodeJS.Timeout;
+}
+
+function toBuffer(b: Bytes | null | undefined): Buffer | null {
+  if (b == null) return null;
+  return typeof b === 'string' ? Buffer.from(b) : b;
+}
+
+function toRecordInput(record: ProducerRecord, nowMs: number): RecordInput {
+  let headers: RecordHeader[] = [];
+  if (Array.isArray(record.headers)) {
+    headers = record.headers.map((h: { key: string; value: Bytes | null }) => ({
+      key: h.key,
+      value: toBuffer(h.value),
+    }));
+  } else if (record.headers !== undefined) {
+    headers = Object.entries(record.headers).map(([key, value]) => ({
+      key,
+      value: toBuffer(value as Bytes),
+    }));
+  }
+  return {
+    key: toBuffer(record.key),
+    value: toBuffer(record.value),
+    headers,
+    timestamp: record.timestamp ?? nowMs,
+  };
+}
+
+function recordSize(r: RecordInput): number {
+  let size = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers ?? []) size += h.key.length + (h.value?.length ?? 0) + 4;
+  return size;
+}

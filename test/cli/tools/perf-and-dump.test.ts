@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeRecordBatch } from '../../../src/protocol/index.js';
+import { FakeBroker } from '../../client/support/fake-broker.js';
+import { runCli } from './run-cli.js';
+
+test('producer-perf-test and consumer-perf-test report Kafka-style summaries', async (t) => {
+  const broker = new FakeBroker();
+  await broker.start();
+  t.after(() => broker.stop());
+  broker.createTopic('perf', 2);
+  const produced = await runCli([
+    'producer-perf-test',
+    '--topic',
+    'perf',
+    '--num-records',
+    '2000',
+    '--record-size',
+    '64',
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${broker.bootstrap}`,
+    'linger.ms=1',
+  ]);
+  assert.equal(produced.code, 0, produced.stderr);
+  assert.match(
+    produced.stdout,
+    /^2000 records sent, [\d.]+ records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/m,
+  );
+  const stored = broker.topics.get('perf')!.reduce((n, p) => n + p.nextOffset, 0);
+  assert.equal(stored, 2000);
+  const consumed = await runCli([
+    'consumer-perf-test',
+    '--bootstrap-server',
+    broker.bootstrap,
+    '--topic',
+    'perf',
+    '--messages',
+    '2000',
+  ]);
+  assert.equal(consumed.code, 0, consumed.stderr);
+  const [header, line] = consumed.stdout.trim().split('\n');
+  assert.match(header!, /^start\.time, end\.time, data\.consumed\.in\.MB/);
+  assert.equal(line!.split(', ')[4], '2000');
+  const short = await runCli([
+    'consumer-perf-test',
+    '--bootstrap-server',
+    broker.bootstrap,
+    '--topic',
+    'perf',
+    '--messages',
+    '5000',
+    '--timeout',
+    '300',
+  ]);
+  assert.equal(short.code, 1);
+  assert.match(short.stderr, /only 2000 of 5000 records/);
+});
+
+test('dump-log prints batches, records with --print-data-log, and flags damage', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rivulet-dump-'));
+  const file = join(dir, '00000000000000000000.log');
+  const a = await encodeRecordBatch(
+    [{ key: Buffer.from('k'), value: Buffer.from('hello') }, { value: Buffer.from('world') }],
+    {
+      baseOffset: 0n,
+      producerId: 5n,
+      producerEpoch: 1,
+      baseSequence: 0,
+      timestamp: 1000,
+    },
+  );
+  const b = await encodeRecordBatch([{ value: Buffer.from('zipped') }], {
+    baseOffset: 2n,
+    compression: 1,
+    timestamp: 2000,
+  });
+  writeFileSync(file, Buffer.concat([a, b]));
+  const r = await runCli(['dump-log', '--files', file, '--print-data-log']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], `Dumping ${file}`);
+  assert.equal(lines[1], 'Log starting offset: 0');
+  assert.match(
+    lines[2]!,
+    /^baseOffset: 0 lastOffset: 1 count: 2 baseSequence: 0 lastSequence: 1 producerId: 5 producerEpoch: 1 .* compresscodec: none crcValid: true$/,
+  );
+  assert.match(
+    lines[3]!,
+    /^\| offset: 0 CreateTime: 1000 keySize: 1 valueSize: 5 sequence: 0 headerKeys: \[\] key: k payload: hello$/,
+  );
+  assert.match(
+    lines[5]!,
+    /^baseOffset: 2 lastOffset: 2 count: 1 .*compresscodec: gzip crcValid: true$/,
+  );
+  assert.match(lines[6]!, /payload: zipped$/);
+  const damaged = Buffer.concat([a, b]);
+  damaged[damaged.length - 1] ^= 0xff;
+  writeFileSync(file, damaged);
+  const bad = await runCli(['dump-log', '--files', file]);
+  assert.match(bad.stdout, /crcValid: false/);
+  writeFileSync(file, Buffer.concat([a, b.subarray(0, 30)]));
+  const cut = await runCli(['dump-log', '--files', file]);
+  assert.equal(cut.code, 1);
+  assert.match(
+    cut.stdout,
+    /Found truncated-header at position \d+|Found truncated-batch at position/,
+  );
+});

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Consumer, KafkaError, Producer, type ConsumerRecord } from '../../../src/client/index.js';
+import { FakeBroker } from '../support/fake-broker.js';
+
+async function setup(t: { after(fn: () => unknown): void }, count: number, partitions = 1) {
+  const broker = new FakeBroker();
+  await broker.start();
+  t.after(() => broker.stop());
+  broker.createTopic('t', partitions);
+  const producer = new Producer({
+    bootstrapServers: broker.bootstrap,
+    batchSize: 200,
+    lingerMs: 0,
+  });
+  await producer.connect();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      producer.send({ topic: 't', partition: i % partitions, key: `k${i}`, value: `v${i}` }),
+    ),
+  );
+  await producer.close();
+  return broker;
+}
+
+async function take(iter: AsyncIterator<ConsumerRecord>, n: number): Promise<ConsumerRecord[]> {
+  const out: ConsumerRecord[] = [];
+  while (out.length < n) {
+    const next = await iter.next();
+    if (next.done === true) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
+test('reads from the beginning in order across several fetches', async (t) => {
+  const broker = await setup(t, 50);
+  const consumer = new Consumer({
+    bootstrapServers: broker.bootstrap,
+    maxPartitionFetchBytes: 300,
+    fetchMaxWaitMs: 10,
+  });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  consumer.assign([{ topic: 't', partition: 0, offset: 'earliest' }]);
+  const records = await take(consumer.records(), 50);
+  assert.deepEqual(
+    records.map((r) => r.offset),
+    Array.from({ length: 50 }, (_, i) => BigInt(i)),
+  );
+  assert.equal(records[7]!.value!.toString(), 'v7');
+  assert.equal(records[7]!.key!.toString(), 'k7');
+  assert.ok(broker.received.filter((r) => r.apiKey === 1).length > 2);
+});
+
+test('latest starts at the end; seek moves back; a batch starting earlier is trimmed', async (t) => {
+  const broker = await setup(t, 20);
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrap, fetchMaxWaitMs: 10 });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  consumer.assign([{ topic: 't', partition: 0 }]);
+  const iter = consumer.records();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(consumer.position({ topic: 't', partition: 0 }), 20n);
+  consumer.seek({ topic: 't', partition: 0 }, 13n);
+  const records = await take(iter, 7);
+  assert.deepEqual(
+    records.map((r) => r.offset),
+    [13n, 14n, 15n, 16n, 17n, 18n, 19n],
+  );
+});
+
+test('paused partitions are not fetched; resume continues where they were', async (t) => {
+  const broker = await setup(t, 10, 2);
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrap, fetchMaxWaitMs: 10 });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  consumer.assign([
+    { topic: 't', partition: 0, offset: 0n },
+    { topic: 't', partition: 1, offset: 0n },
+  ]);
+  consumer.pause([{ topic: 't', partition: 1 }]);
+  const iter = consumer.records();
+  const first = await take(iter, 5);
+  assert.ok(first.every((r) => r.partition === 0));
+  assert.deepEqual(consumer.paused(), [{ topic: 't', partition: 1 }]);
+  consumer.resume([{ topic: 't', partition: 1 }]);
+  const rest = await take(iter, 5);
+  assert.ok(rest.every((r) => r.partition === 1));
+});
+
+test('out of range with auto.offset.reset=none surfaces the Kafka error', async (t) => {
+  const broker = await setup(t, 3);
+  const consumer = new Consumer({
+    bootstrapServers: broker.bootstrap,
+    autoOffsetReset: 'none',
+    fetchMaxWaitMs: 10,
+  });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  consumer.assign([{ topic: 't', partition: 0, offset: 99n }]);
+  await assert.rejects(
+    take(consumer.records(), 1),
+    (e: unknown) => e instanceof KafkaError && e.name === 'OFFSET_OUT_OF_RANGE',
+  );
+});
+
+test('out of range with earliest resets to the log start', async (t) => {
+  const broker = await setup(t, 3);
+  const consumer = new Consumer({
+    bootstrapServers: broker.bootstrap,
+    autoOffsetReset: 'earliest',
+    fetchMaxWaitMs: 10,
+  });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  consumer.assign([{ topic: 't', partition: 0, offset: 99n }]);
+  const records = await take(consumer.records(), 3);
+  assert.deepEqual(
+    records.map((r) => r.offset),
+    [0n, 1n, 2n],
+  );
+});

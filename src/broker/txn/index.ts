@@ -16,3 +16,12 @@ export {
   type ProducerRef,
   type Transition,
 } from './transaction-state-machine.js';
+export {
+  TransactionCoordinator,
+  javaStringHash,
+  partitionForTxn,
+  type InitProducerIdAnswer,
+  type TransactionCoordinatorOptions,
+  type TxnMarkerWriter,
+  type TxnStateLog,
+} from './transaction-coordinator.js';

@@ -62,6 +62,12 @@ export class TransactionStateMachine {
     return this.txns.values();
   }
 
+  /** Whether initProducerId for this id will call newProducerId (new id, or epochs exhausted). */
+  needsProducerId(transactionalId: string): boolean {
+    const m = this.txns.get(transactionalId);
+    return m === undefined || m.producerEpoch >= MAX_PRODUCER_EPOCH;
+  }
+
   /** Makes persisted metadata current (after its append, or replaying the log). */
   apply(m: TxnMetadata): void {
     this.txns.set(m.transactionalId, m);

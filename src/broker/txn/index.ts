@@ -25,3 +25,4 @@ export {
   type TxnMarkerWriter,
   type TxnStateLog,
 } from './transaction-coordinator.js';
+export { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-state-log.js';

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   TransactionCoordinator,
+  TRANSACTION_STATE_TOPIC,
+  TransactionStateLog,
   TxnState,
   javaStringHash,
   partitionForTxn,
@@ -9,6 +11,7 @@ import {
   type TxnMetadata,
   type TxnStateLog,
 } from '../../../src/broker/txn/index.js';
+import { LogManager, MemoryFileSystem } from '../../../src/storage/index.js';
 
 type Rec = { transactionalId: string; metadata: TxnMetadata | null };
 
@@ -39,7 +42,10 @@ class MemoryMarkers implements TxnMarkerWriter {
   }
 }
 
-function coordinator(log = new MemoryTxnLog(), markers = new MemoryMarkers()) {
+function coordinator<L extends TxnStateLog = MemoryTxnLog>(
+  log: L = new MemoryTxnLog() as TxnStateLog as L,
+  markers = new MemoryMarkers(),
+) {
   let nowMs = 0;
   let nextId = 7n;
   const c = new TransactionCoordinator({
@@ -128,4 +134,28 @@ test('a second producer instance aborts the first one’s open transaction', asy
   assert.equal(first.error, 'CONCURRENT_TRANSACTIONS');
   assert.deepEqual(markers.written, [{ commit: false, producerEpoch: 1, partitions: ['a-0'] }]);
   assert.deepEqual(await init(c), { error: null, producerId: 7n, producerEpoch: 2 });
+});
+
+test('over __transaction_state logs: a prepared commit survives a crash and is finished', async () => {
+  const fs = new MemoryFileSystem();
+  const openLogs = async () => {
+    const logs = await LogManager.open({ logDirs: ['/data'], fs });
+    return new TransactionStateLog({
+      get: (p) => logs.getLog(TRANSACTION_STATE_TOPIC, p),
+      create: (p) => logs.createLog(TRANSACTION_STATE_TOPIC, p),
+    });
+  };
+  const first = coordinator(await openLogs());
+  first.markers.fail = true;
+  await init(first.c);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await first.c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  await first.c.endTxn('tx', { producerId: 7n, producerEpoch: 0, commit: true });
+  // No close: reopen the same files as after kill -9.
+  const second = coordinator(await openLogs());
+  await second.c.load();
+  assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
+  assert.deepEqual(second.markers.written, [
+    { commit: true, producerEpoch: 0, partitions: ['a-0'] },
+  ]);
 });

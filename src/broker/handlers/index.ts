@@ -18,6 +18,7 @@ import { describeLogDirsHandler } from './35-describe-log-dirs.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
+import { describeProducersHandler } from './61-describe-producers.js';
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -40,6 +41,7 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  describeProducersHandler,
   describeTopicPartitionsHandler,
 ];
 

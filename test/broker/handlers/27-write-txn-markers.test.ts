@@ -70,8 +70,23 @@ test('WriteTxnMarkers ends a transaction: the LSO moves and aborts are listed', 
   );
   assert.equal(uncommitted.responses[0].partitions[0].abortedTransactions, null);
 
-  // A new epoch's transaction; a marker from the old epoch is fenced.
+  // A new epoch's transaction; DescribeProducers shows it open; an old-epoch marker is fenced.
   await client.request(0, 9, produceBody('wm', [{ index: 0, records: txnBatch('y', 1) }]));
+  const described = await client.request(61, 0, {
+    topics: [{ name: 'wm', partitionIndexes: [0, 9] }],
+  });
+  const [open, missing] = described.topics[0].partitions;
+  assert.deepEqual(
+    open.activeProducers.map(
+      (p: { producerId: bigint; producerEpoch: number; currentTxnStartOffset: bigint }) => [
+        p.producerId,
+        p.producerEpoch,
+        p.currentTxnStartOffset,
+      ],
+    ),
+    [[42n, 1, 2n]],
+  );
+  assert.equal(missing.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const stale = await client.request(27, 2, markers(true, 0));
   assert.equal(
     stale.markers[0].topics[0].partitions[0].errorCode,

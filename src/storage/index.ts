@@ -65,9 +65,16 @@ export {
   producerBatchInfo,
   type ProducerBatch,
   type ProducerBatchInfo,
+  type CompletedTxn,
   type ProducerEntry,
   type SequenceCheck,
 } from './producer-state.js';
+export {
+  AbortedTxnIndex,
+  decodeTxnIndex,
+  encodeTxnIndex,
+  type AbortedTxn,
+} from './aborted-txn-index.js';
 export {
   decodeProducerSnapshotFile,
   encodeProducerSnapshotFile,

@@ -93,6 +93,10 @@ export class LogSegment {
   get timeIndexPath(): string {
     return joinPath(this.dir, offsetFileName(this.baseOffset, TIME_INDEX_FILE_SUFFIX));
   }
+  /** The aborted-transaction index (written by the partition's transaction tracking). */
+  get txnIndexPath(): string {
+    return joinPath(this.dir, offsetFileName(this.baseOffset, TXN_INDEX_FILE_SUFFIX));
+  }
   /** Offset the next batch of this segment would start at. */
   get nextOffset(): number {
     return this.lastOffset < 0 ? this.baseOffset : this.lastOffset + 1;
@@ -503,7 +507,7 @@ export class LogSegment {
   /** Renames the segment's files to `<name>.deleted`; the caller unlinks them later. */
   async markDeleted(): Promise<string[]> {
     const renamed: string[] = [];
-    for (const path of [this.logPath, this.indexPath, this.timeIndexPath]) {
+    for (const path of [this.logPath, this.indexPath, this.timeIndexPath, this.txnIndexPath]) {
       if (await this.fs.stat(path)) {
         await this.fs.rename(path, path + '.deleted');
         renamed.push(path + '.deleted');

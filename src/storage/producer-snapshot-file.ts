@@ -21,16 +21,16 @@ export function encodeProducerSnapshotFile(entries: Iterable<ProducerEntry>): Bu
   const producerEntries = [];
   for (const e of entries) {
     const last = e.batches[e.batches.length - 1];
-    if (last === undefined) continue;
+    if (last === undefined && e.currentTxnFirstOffset < 0 && e.coordinatorEpoch < 0) continue;
     producerEntries.push({
       producerId: e.producerId,
       epoch: e.epoch,
-      lastSequence: last.lastSequence,
-      lastOffset: BigInt(last.lastOffset),
-      offsetDelta: last.lastSequence - last.firstSequence,
-      timestamp: BigInt(last.maxTimestamp),
-      coordinatorEpoch: -1,
-      currentTxnFirstOffset: -1n,
+      lastSequence: last?.lastSequence ?? -1,
+      lastOffset: BigInt(last?.lastOffset ?? -1),
+      offsetDelta: last === undefined ? 0 : last.lastSequence - last.firstSequence,
+      timestamp: BigInt(last?.maxTimestamp ?? e.lastTimestamp),
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnFirstOffset: BigInt(e.currentTxnFirstOffset),
     });
   }
   encodeProducerSnapshot(w, SNAPSHOT_VERSION, { crc: 0, producerEntries });
@@ -49,15 +49,21 @@ export function decodeProducerSnapshotFile(buf: Buffer): ProducerEntry[] | null 
       producerId: e.producerId,
       epoch: e.epoch,
       lastTimestamp: Number(e.timestamp),
-      batches: [
-        {
-          firstSequence: e.lastSequence - e.offsetDelta,
-          lastSequence: e.lastSequence,
-          firstOffset: Number(e.lastOffset) - e.offsetDelta,
-          lastOffset: Number(e.lastOffset),
-          maxTimestamp: Number(e.timestamp),
-        },
-      ],
+      currentTxnFirstOffset: Number(e.currentTxnFirstOffset),
+      coordinatorEpoch: e.coordinatorEpoch,
+      // A producer known only from a marker has no batch (last sequence -1).
+      batches:
+        e.lastSequence < 0
+          ? []
+          : [
+              {
+                firstSequence: e.lastSequence - e.offsetDelta,
+                lastSequence: e.lastSequence,
+                firstOffset: Number(e.lastOffset) - e.offsetDelta,
+                lastOffset: Number(e.lastOffset),
+                maxTimestamp: Number(e.timestamp),
+              },
+            ],
     }));
   } catch {
     return null;

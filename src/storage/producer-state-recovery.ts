@@ -3,9 +3,11 @@
 // header by header. Works the same after a clean stop (the snapshot is at the log end, so
 // nothing is replayed) and after kill -9 (replay from the last roll's snapshot).
 import { BatchHeader } from '../protocol/records/batch-header.js';
+import { ControlRecordType, decodeControlRecord } from '../protocol/records/control-record.js';
+import { decodeRecordBatch } from '../protocol/records/record-batch.js';
 import type { PartitionLog } from './partition-log.js';
 import { readLatestProducerSnapshot, writeProducerSnapshot } from './producer-snapshot-file.js';
-import { ProducerStateManager, producerBatchInfo } from './producer-state.js';
+import { ProducerStateManager, producerBatchInfo, type CompletedTxn } from './producer-state.js';
 
 const REPLAY_READ_BYTES = 8 * 1024 * 1024;
 
@@ -14,6 +16,8 @@ export interface RecoveredProducerState {
   /** Where replay started (the snapshot's offset, or the log start). */
   snapshotOffset: number;
   replayedBatches: number;
+  /** Transactions aborted by markers in the replayed part (the `.txnindex` may lack them). */
+  abortedTxns: CompletedTxn[];
 }
 
 export async function recoverProducerState(log: PartitionLog): Promise<RecoveredProducerState> {
@@ -21,14 +25,15 @@ export async function recoverProducerState(log: PartitionLog): Promise<Recovered
   const snapshot = await readLatestProducerSnapshot(log.fs, log.dir, log.logEndOffset);
   if (snapshot !== null) state.load(snapshot.entries);
   const start = Math.max(snapshot?.offset ?? 0, log.logStartOffset);
-  const replayedBatches = await replay(log, state, start);
-  return { state, snapshotOffset: start, replayedBatches };
+  const abortedTxns: CompletedTxn[] = [];
+  const replayedBatches = await replay(log, state, { from: start, abortedTxns });
+  return { state, snapshotOffset: start, replayedBatches, abortedTxns };
 }
 
 async function replay(
   log: PartitionLog,
   state: ProducerStateManager,
-  from: number,
+  { from, abortedTxns }: { from: number; abortedTxns: CompletedTxn[] },
 ): Promise<number> {
   let offset = from;
   let batches = 0;
@@ -45,8 +50,15 @@ async function replay(
     }
     for (let pos = 0; pos < read.records.length;) {
       const h = new BatchHeader(read.records, pos);
-      if (h.producerId >= 0n && !h.isControl && h.baseOffsetNumber >= offset) {
-        state.update(producerBatchInfo(h), h.baseOffsetNumber, h.lastOffsetNumber);
+      if (h.producerId >= 0n && h.baseOffsetNumber >= offset) {
+        if (!h.isControl)
+          state.update(producerBatchInfo(h), h.baseOffsetNumber, h.lastOffsetNumber);
+        else
+          await replayMarker(state, {
+            h,
+            batch: read.records.subarray(pos, pos + h.totalSize),
+            abortedTxns,
+          });
         batches++;
       }
       offset = Math.max(offset, h.lastOffsetNumber + 1);
@@ -54,6 +66,32 @@ async function replay(
     }
   }
   return batches;
+}
+
+async function replayMarker(
+  state: ProducerStateManager,
+  { h, batch, abortedTxns }: { h: BatchHeader; batch: Buffer; abortedTxns: CompletedTxn[] },
+): Promise<void> {
+  let marker;
+  try {
+    const decoded = await decodeRecordBatch(batch, { verifyCrc: false });
+    const record = decoded.records[0];
+    marker = record === undefined ? null : decodeControlRecord(record);
+  } catch {
+    // A control batch this code cannot read ends nothing; the log itself was CRC-checked.
+    return;
+  }
+  if (marker === null) return;
+  if (marker.type !== ControlRecordType.Abort && marker.type !== ControlRecordType.Commit) return;
+  const completed = state.completeTxn(h.producerId, {
+    producerEpoch: h.producerEpoch,
+    coordinatorEpoch: marker.coordinatorEpoch,
+    markerOffset: h.baseOffsetNumber,
+    timestamp: Number(h.maxTimestamp),
+  });
+  if (marker.type === ControlRecordType.Abort && completed.firstOffset >= 0) {
+    abortedTxns.push(completed);
+  }
 }
 
 /** Writes the partition's producer state as a snapshot at the log end offset. */

@@ -25,6 +25,10 @@ export interface ProducerEntry {
   /** Oldest first, at most PRODUCER_BATCHES_KEPT. */
   batches: ProducerBatch[];
   lastTimestamp: number;
+  /** Offset of the first batch of the producer's open transaction here, -1 when none. */
+  currentTxnFirstOffset: number;
+  /** Coordinator epoch of the last marker written for this producer, -1 before any. */
+  coordinatorEpoch: number;
 }
 
 /** What to do with an incoming batch of an idempotent producer. */
@@ -45,6 +49,8 @@ export interface ProducerBatchInfo {
   /** lastOffsetDelta: the sequence range is baseSequence .. baseSequence + this. */
   lastOffsetDelta: number;
   maxTimestamp: number;
+  /** A batch of a transaction: it opens one here if none is open. */
+  isTransactional?: boolean;
 }
 
 export function producerBatchInfo(h: BatchHeader): ProducerBatchInfo {
@@ -54,7 +60,17 @@ export function producerBatchInfo(h: BatchHeader): ProducerBatchInfo {
     baseSequence: h.baseSequence,
     lastOffsetDelta: h.lastOffsetDelta,
     maxTimestamp: Number(h.maxTimestamp),
+    isTransactional: h.isTransactional,
   };
+}
+
+/** A transaction ended here: what the aborted-transaction index needs. */
+export interface CompletedTxn {
+  producerId: bigint;
+  /** -1 when the producer had no open transaction in this partition. */
+  firstOffset: number;
+  /** The marker's offset. */
+  lastOffset: number;
 }
 
 function lastSequenceOf(b: ProducerBatchInfo): number {
@@ -130,8 +146,19 @@ export class ProducerStateManager {
   update(b: ProducerBatchInfo, firstOffset: number, lastOffset: number): void {
     let entry = this.producers.get(b.producerId);
     if (entry === undefined || entry.epoch !== b.producerEpoch) {
-      entry = { producerId: b.producerId, epoch: b.producerEpoch, batches: [], lastTimestamp: -1 };
+      entry = {
+        producerId: b.producerId,
+        epoch: b.producerEpoch,
+        batches: [],
+        lastTimestamp: -1,
+        // An epoch bump does not end a transaction: only its marker does.
+        currentTxnFirstOffset: entry?.currentTxnFirstOffset ?? -1,
+        coordinatorEpoch: entry?.coordinatorEpoch ?? -1,
+      };
       this.producers.set(b.producerId, entry);
+    }
+    if (b.isTransactional === true && entry.currentTxnFirstOffset < 0) {
+      entry.currentTxnFirstOffset = firstOffset;
     }
     entry.batches.push({
       firstSequence: b.baseSequence,
@@ -144,6 +171,71 @@ export class ProducerStateManager {
     entry.lastTimestamp = b.maxTimestamp;
   }
 
+  /**
+   * Checks a COMMIT/ABORT marker: one from an older producer epoch is fenced, and one from an
+   * older coordinator epoch is stale (Kafka's ProducerAppendInfo.checkProducerEpoch and
+   * appendEndTxnMarker).
+   */
+  checkMarker(
+    producerId: bigint,
+    options: { producerEpoch: number; coordinatorEpoch: number },
+  ): 'INVALID_PRODUCER_EPOCH' | 'TRANSACTION_COORDINATOR_FENCED' | null {
+    const entry = this.producers.get(producerId);
+    if (entry === undefined) return null;
+    if (options.producerEpoch < entry.epoch) return 'INVALID_PRODUCER_EPOCH';
+    if (options.coordinatorEpoch < entry.coordinatorEpoch) return 'TRANSACTION_COORDINATOR_FENCED';
+    return null;
+  }
+
+  /** Records a COMMIT/ABORT marker written at `markerOffset`: the producer's transaction ends. */
+  completeTxn(
+    producerId: bigint,
+    options: {
+      producerEpoch: number;
+      coordinatorEpoch: number;
+      markerOffset: number;
+      timestamp: number;
+    },
+  ): CompletedTxn {
+    let entry = this.producers.get(producerId);
+    if (entry === undefined) {
+      entry = {
+        producerId,
+        epoch: options.producerEpoch,
+        batches: [],
+        lastTimestamp: -1,
+        currentTxnFirstOffset: -1,
+        coordinatorEpoch: -1,
+      };
+      this.producers.set(producerId, entry);
+    }
+    const firstOffset = entry.currentTxnFirstOffset;
+    entry.currentTxnFirstOffset = -1;
+    entry.coordinatorEpoch = options.coordinatorEpoch;
+    if (options.producerEpoch > entry.epoch) {
+      entry.epoch = options.producerEpoch;
+      entry.batches = [];
+    }
+    entry.lastTimestamp = Math.max(entry.lastTimestamp, options.timestamp);
+    return { producerId, firstOffset, lastOffset: options.markerOffset };
+  }
+
+  /** The first offset of the oldest open transaction, or null: the last stable offset. */
+  firstUnstableOffset(): number | null {
+    let first: number | null = null;
+    for (const e of this.producers.values()) {
+      if (e.currentTxnFirstOffset >= 0 && (first === null || e.currentTxnFirstOffset < first)) {
+        first = e.currentTxnFirstOffset;
+      }
+    }
+    return first;
+  }
+
+  /** The producers with an open transaction here. */
+  ongoingTxns(): ProducerEntry[] {
+    return [...this.producers.values()].filter((e) => e.currentTxnFirstOffset >= 0);
+  }
+
   /** Replaces the state (snapshot load). */
   load(entries: readonly ProducerEntry[]): void {
     this.producers.clear();
@@ -154,7 +246,9 @@ export class ProducerStateManager {
   expire(nowMs: number, expirationMs: number): number {
     let removed = 0;
     for (const [id, e] of this.producers) {
-      if (e.lastTimestamp >= 0 && nowMs - e.lastTimestamp > expirationMs) {
+      // A producer with an open transaction stays until its marker is written.
+      const open = e.currentTxnFirstOffset >= 0;
+      if (!open && e.lastTimestamp >= 0 && nowMs - e.lastTimestamp > expirationMs) {
         this.producers.delete(id);
         removed++;
       }

@@ -148,3 +148,42 @@ test('producers idle past the expiration time are forgotten', () => {
   assert.equal(s.entry(7n), undefined);
   assert.ok(s.entry(8n) !== undefined);
 });
+
+test('transactions: the first transactional batch opens one, its marker ends it', () => {
+  const s = new ProducerStateManager();
+  s.update({ ...info(0, 2), isTransactional: true }, 10, 11);
+  s.update({ ...info(2, 1), isTransactional: true }, 15, 15);
+  s.update({ ...info(0, 1, 0, 8n), isTransactional: true }, 12, 12);
+  assert.equal(s.entry(7n)?.currentTxnFirstOffset, 10);
+  assert.equal(s.firstUnstableOffset(), 10);
+  const done = s.completeTxn(7n, {
+    producerEpoch: 0,
+    coordinatorEpoch: 1,
+    markerOffset: 16,
+    timestamp: 1000,
+  });
+  assert.deepEqual(done, { producerId: 7n, firstOffset: 10, lastOffset: 16 });
+  assert.equal(s.firstUnstableOffset(), 12);
+  assert.equal(
+    s.checkMarker(7n, { producerEpoch: 0, coordinatorEpoch: 0 }),
+    'TRANSACTION_COORDINATOR_FENCED',
+  );
+  assert.equal(
+    s.checkMarker(8n, { producerEpoch: -1, coordinatorEpoch: 0 }),
+    'INVALID_PRODUCER_EPOCH',
+  );
+  // An open transaction keeps its producer from expiring.
+  assert.equal(s.expire(10_000_000, 1), 1);
+  assert.equal(s.entry(8n)?.currentTxnFirstOffset, 12);
+});
+
+test('snapshots keep open transactions and coordinator epochs', () => {
+  const s = new ProducerStateManager();
+  s.update({ ...info(0, 2), isTransactional: true }, 10, 11);
+  s.completeTxn(9n, { producerEpoch: 2, coordinatorEpoch: 4, markerOffset: 12, timestamp: 5 });
+  const decoded = decodeProducerSnapshotFile(encodeProducerSnapshotFile(s.entries()))!;
+  const open = decoded.find((e) => e.producerId === 7n)!;
+  assert.equal(open.currentTxnFirstOffset, 10);
+  const markerOnly = decoded.find((e) => e.producerId === 9n)!;
+  assert.deepEqual([markerOnly.epoch, markerOnly.coordinatorEpoch, markerOnly.batches], [2, 4, []]);
+});

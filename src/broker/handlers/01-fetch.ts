@@ -1,6 +1,6 @@
 // Fetch v4-18. Notes:
-// - v4+: isolation level (read_committed reads up to the last stable offset, which equals the
-//   high watermark while there are no transactions) and aborted transactions (always none).
+// - v4+: isolation level (read_committed reads up to the last stable offset, the first offset
+//   of the oldest open transaction) and the aborted transactions the returned records may hold.
 // - v7+: fetch sessions (KIP-227), incremental fetches and forgotten topics; below v7 every
 //   fetch is sessionless. v9+: current leader epoch (KIP-320) -> FENCED/UNKNOWN_LEADER_EPOCH.
 // - v11+: preferred read replica, always -1 (read from the leader).
@@ -141,7 +141,13 @@ function partitionData(
         ? { leaderId: broker.config.nodeId, leaderEpoch: partition.leaderEpoch }
         : { leaderId: -1, leaderEpoch: -1 },
     snapshotId: { endOffset: -1n, epoch: -1 },
-    abortedTransactions: isolationLevel === 1 ? [] : null,
+    abortedTransactions:
+      isolationLevel === 1
+        ? (answer.abortedTransactions ?? []).map((t) => ({
+            producerId: t.producerId,
+            firstOffset: BigInt(t.firstOffset),
+          }))
+        : null,
     preferredReadReplica: -1,
     records: answer.records,
   };

@@ -75,10 +75,8 @@ function checkHeader(h: BatchHeader, options: BatchValidationOptions): BatchVali
   if (h.producerId >= 0n && (h.baseSequence < 0 || h.producerEpoch < 0)) {
     return fail('INVALID_RECORD', 'an idempotent batch needs a sequence number and an epoch');
   }
-  if (h.isTransactional) {
-    // Transactions arrive with the transaction coordinator; until then no partition can have
-    // been added to a transaction, which Kafka answers with this code.
-    return fail('INVALID_TXN_STATE', 'transactions are not supported by this broker yet');
+  if (h.isTransactional && h.producerId < 0n) {
+    return fail('INVALID_RECORD', 'a transactional batch needs a producer id');
   }
   return options.config.messageTimestampType === 'CreateTime' ? checkTimestamps(h, options) : null;
 }

@@ -13,6 +13,8 @@ export {
   type PartitionAppendOptions,
   type PartitionAppendResult,
   type PartitionReadOptions,
+  type PartitionReadResult,
+  type TxnMarker,
 } from './partition.js';
 export {
   validateBatch,

@@ -1,9 +1,18 @@
 // One partition this node leads: its log, producer state and leader epochs. Appends run one at
 // a time through the partition's queue, so the producer-state check, the write and the state
 // update of one batch are never interleaved with another's. On a single node the high
-// watermark is the log end offset, and with no transactions the last stable offset equals it.
+// watermark is the log end offset; the last stable offset is the first offset of the oldest
+// open transaction, else the high watermark. Transaction markers (COMMIT/ABORT control
+// batches) go through the same queue; aborts are recorded in the aborted-transaction index.
 import type { ErrorName } from '../../protocol/errors.js';
 import {
+  ControlRecordType,
+  encodeRecordBatchSync,
+  endTxnMarker,
+} from '../../protocol/records/index.js';
+import {
+  AbortedTxnIndex,
+  type AbortedTxn,
   LeaderEpochCache,
   type AppendResult,
   producerBatchInfo,
@@ -38,6 +47,18 @@ export interface PartitionReadOptions {
   minOneBatch: boolean;
 }
 
+export interface TxnMarker {
+  producerId: bigint;
+  producerEpoch: number;
+  coordinatorEpoch: number;
+  commit: boolean;
+}
+
+export interface PartitionReadResult extends ReadResult {
+  /** read_committed only: the aborted transactions the returned records may hold. */
+  abortedTransactions: AbortedTxn[] | null;
+}
+
 export class Partition {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly appendListeners = new Set<(bytes: number) => void>();
@@ -48,6 +69,7 @@ export class Partition {
     readonly log: PartitionLog,
     readonly producers: ProducerStateManager,
     readonly epochs: LeaderEpochCache,
+    readonly abortedTxns: AbortedTxnIndex,
     public topicId: string,
     public leaderEpoch: number,
   ) {}
@@ -57,7 +79,18 @@ export class Partition {
     log: PartitionLog,
     options: { topicId: string; leaderEpoch: number },
   ): Promise<Partition> {
-    const { state } = await recoverProducerState(log);
+    const { state, abortedTxns } = await recoverProducerState(log);
+    const index = await AbortedTxnIndex.load(log.fs, log.dir, {
+      segmentBaseOffsets: log.segmentBaseOffsets,
+      endOffset: log.logEndOffset,
+    });
+    // A crash between an ABORT marker's append and its index write: replay found the marker.
+    for (const txn of abortedTxns) {
+      if (index.has(txn.producerId, txn.lastOffset)) continue;
+      const entry = { ...txn, lastStableOffset: txn.lastOffset };
+      await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset));
+    }
+    index.trimBefore(log.logStartOffset);
     const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
     await epochs.assign(options.leaderEpoch, log.logEndOffset);
     return new Partition(
@@ -66,6 +99,7 @@ export class Partition {
       log,
       state,
       epochs,
+      index,
       options.topicId,
       options.leaderEpoch,
     );
@@ -80,7 +114,7 @@ export class Partition {
   }
 
   get lastStableOffset(): number {
-    return this.log.logEndOffset;
+    return this.producers.firstUnstableOffset() ?? this.highWatermark;
   }
 
   get logStartOffset(): number {
@@ -150,6 +184,65 @@ export class Partition {
     return this.ok(result.baseOffset, result.logAppendTimeMs);
   }
 
+  /**
+   * Writes a COMMIT or ABORT marker for a producer (WriteTxnMarkers): the producer's open
+   * transaction here ends, and an abort is recorded in the aborted-transaction index. A marker
+   * for a producer with no open transaction is still written, as Kafka does.
+   */
+  writeTxnMarker(
+    marker: TxnMarker,
+    options: { nowMs: number },
+  ): Promise<{ error: ErrorName | null }> {
+    const run = this.queue.then(() => this.doWriteTxnMarker(marker, options.nowMs));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doWriteTxnMarker(
+    marker: TxnMarker,
+    timestamp: number,
+  ): Promise<{ error: ErrorName | null }> {
+    const fenced = this.producers.checkMarker(marker.producerId, marker);
+    if (fenced !== null) return { error: fenced };
+    const type = marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort;
+    const batch = encodeRecordBatchSync([endTxnMarker(type, marker.coordinatorEpoch)], {
+      isControl: true,
+      isTransactional: true,
+      producerId: marker.producerId,
+      producerEpoch: marker.producerEpoch,
+      baseSequence: -1,
+      timestamp,
+    });
+    const segmentsBefore = this.log.segmentCount;
+    let result: AppendResult;
+    try {
+      result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+    } catch (err) {
+      if (isStorageFailure(err)) return { error: 'KAFKA_STORAGE_ERROR' };
+      throw err;
+    }
+    const completed = this.producers.completeTxn(marker.producerId, {
+      ...marker,
+      markerOffset: result.baseOffset,
+      timestamp,
+    });
+    if (!marker.commit && completed.firstOffset >= 0) {
+      const entry = { ...completed, lastStableOffset: this.lastStableOffset };
+      const base = segmentBaseFor(this.log.segmentBaseOffsets, result.baseOffset);
+      try {
+        await this.abortedTxns.add(entry, base);
+      } catch (err) {
+        // The marker is in the log: a restart rebuilds the entry from it.
+        if (!isStorageFailure(err)) throw err;
+      }
+    }
+    if (this.log.segmentCount > segmentsBefore) {
+      await snapshotProducerState(this.log, this.producers).catch(() => undefined);
+    }
+    for (const listener of this.appendListeners) listener(batch.length);
+    return { error: null };
+  }
+
   private ok(baseOffset: number, logAppendTimeMs: number): PartitionAppendResult {
     return {
       error: null,
@@ -170,13 +263,17 @@ export class Partition {
     };
   }
 
-  read(fetchOffset: number, options: PartitionReadOptions): Promise<ReadResult> {
-    const maxOffset = options.isolationLevel === 1 ? this.lastStableOffset : this.highWatermark;
-    return this.log.read(fetchOffset, {
+  async read(fetchOffset: number, options: PartitionReadOptions): Promise<PartitionReadResult> {
+    const committed = options.isolationLevel === 1;
+    const maxOffset = committed ? this.lastStableOffset : this.highWatermark;
+    const read = await this.log.read(fetchOffset, {
       maxBytes: options.maxBytes,
       maxOffset,
       minOneBatch: options.minOneBatch,
     });
+    if (committed) this.abortedTxns.trimBefore(this.log.logStartOffset);
+    const abortedTransactions = committed ? this.abortedTxns.collect(fetchOffset, maxOffset) : null;
+    return { ...read, abortedTransactions };
   }
 
   /** ListOffsets; `-1` (latest) is bounded by the isolation level's offset. */
@@ -222,4 +319,11 @@ export class Partition {
     await this.queue;
     if (this.producers.size > 0) await snapshotProducerState(this.log, this.producers);
   }
+}
+
+/** The base offset of the segment holding `offset` (the last one starting at or below it). */
+function segmentBaseFor(bases: readonly number[], offset: number): number {
+  let found = bases[0] ?? 0;
+  for (const base of bases) if (base <= offset) found = base;
+  return found;
 }

@@ -2,12 +2,12 @@
 // metadata image changes, and the data path over them: produce appends, fetch reads with the
 // KIP-74 byte limits and the long-poll purgatory.
 import type { ErrorName } from '../../protocol/errors.js';
-import type { LogManager } from '../../storage/index.js';
+import type { AbortedTxn, LogManager } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
 import { FetchSessionCache } from './fetch-session-cache.js';
-import { Partition, type PartitionAppendResult } from './partition.js';
+import { Partition, type PartitionAppendResult, type TxnMarker } from './partition.js';
 import { topicSettings, type TopicSettings } from './topic-settings.js';
 
 export interface ReplicaManagerOptions {
@@ -45,6 +45,8 @@ export interface ReadAnswer {
   lastStableOffset: number;
   logStartOffset: number;
   records: Buffer;
+  /** read_committed: aborted transactions the records may hold; null otherwise. */
+  abortedTransactions?: AbortedTxn[] | null;
 }
 
 export interface FetchOptions {
@@ -268,11 +270,27 @@ export class ReplicaManager {
     if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
     try {
       const read = await p.read(r.fetchOffset, options);
-      return { ...answerOf(p), error: read.error, records: read.records };
+      return {
+        ...answerOf(p),
+        error: read.error,
+        records: read.records,
+        abortedTransactions: read.abortedTransactions,
+      };
     } catch (err) {
       if (isStorageFailure(err)) return { ...answerOf(p), error: 'KAFKA_STORAGE_ERROR' };
       throw err;
     }
+  }
+
+  /** WriteTxnMarkers: a COMMIT/ABORT marker in one partition this node leads. */
+  async writeTxnMarker(
+    topic: string,
+    partition: number,
+    marker: TxnMarker,
+  ): Promise<{ error: ErrorName | null }> {
+    const p = this.getPartition(topic, partition);
+    if (p === undefined) return { error: 'UNKNOWN_TOPIC_OR_PARTITION' };
+    return p.writeTxnMarker(marker, { nowMs: this.nowMs() });
   }
 
   /**

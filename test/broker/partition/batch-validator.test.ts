@@ -43,9 +43,11 @@ test('timestamps outside the accepted window are INVALID_TIMESTAMP, unless LogAp
   assert.equal(validateBatch(batch({ timestamp: NOW - 120_000 }), appendTime).error, null);
 });
 
-test('transactional and control batches, and inconsistent counts, are refused', () => {
+test('transactional batches need a producer id; control batches and bad counts are refused', () => {
   const txn = batch({ producerId: 1n, producerEpoch: 0, baseSequence: 0, isTransactional: true });
-  assert.equal(validateBatch(txn, options()).error, 'INVALID_TXN_STATE');
+  assert.equal(validateBatch(txn, options()).error, null);
+  const anonymous = batch({ isTransactional: true });
+  assert.equal(validateBatch(anonymous, options()).error, 'INVALID_RECORD');
   assert.equal(validateBatch(batch({ isControl: true }), options()).error, 'INVALID_RECORD');
   const noSequence = batch({ producerId: 1n, producerEpoch: 0, baseSequence: -1 });
   assert.equal(validateBatch(noSequence, options()).error, 'INVALID_RECORD');

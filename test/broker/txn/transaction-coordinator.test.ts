@@ -1,0 +1,161 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TransactionCoordinator,
+  TRANSACTION_STATE_TOPIC,
+  TransactionStateLog,
+  TxnState,
+  javaStringHash,
+  partitionForTxn,
+  type TxnMarkerWriter,
+  type TxnMetadata,
+  type TxnStateLog,
+} from '../../../src/broker/txn/index.js';
+import { LogManager, MemoryFileSystem } from '../../../src/storage/index.js';
+
+type Rec = { transactionalId: string; metadata: TxnMetadata | null };
+
+class MemoryTxnLog implements TxnStateLog {
+  readonly records = new Map<number, Rec[]>();
+  append(partition: number, record: Rec): Promise<void> {
+    const list = this.records.get(partition) ?? [];
+    list.push(record);
+    this.records.set(partition, list);
+    return Promise.resolve();
+  }
+  async replay(partition: number, onRecord: (r: Rec) => void): Promise<void> {
+    for (const r of this.records.get(partition) ?? []) onRecord(r);
+  }
+}
+
+class MemoryMarkers implements TxnMarkerWriter {
+  readonly written: { commit: boolean; producerEpoch: number; partitions: string[] }[] = [];
+  fail = false;
+  async write(m: Parameters<TxnMarkerWriter['write']>[0]): Promise<boolean> {
+    if (this.fail) return false;
+    this.written.push({
+      commit: m.commit,
+      producerEpoch: m.producerEpoch,
+      partitions: m.partitions.map((p) => `${p.topic}-${p.partition}`),
+    });
+    return true;
+  }
+}
+
+function coordinator<L extends TxnStateLog = MemoryTxnLog>(
+  log: L = new MemoryTxnLog() as TxnStateLog as L,
+  markers = new MemoryMarkers(),
+) {
+  let nowMs = 0;
+  let nextId = 7n;
+  const c = new TransactionCoordinator({
+    log,
+    markers,
+    nowMs: () => nowMs,
+    newProducerId: async () => nextId++,
+    numPartitions: 50,
+    maxTimeoutMs: 900_000,
+  });
+  return { c, log, markers, tick: (ms: number) => (nowMs += ms) };
+}
+
+const init = (c: TransactionCoordinator, timeoutMs = 60_000) =>
+  c.initProducerId('tx', { transactionTimeoutMs: timeoutMs, producerId: -1n, producerEpoch: -1 });
+
+test('partitions follow Java String.hashCode, as Kafka places transactional ids', () => {
+  assert.equal(javaStringHash('foo'), 101574);
+  assert.equal(javaStringHash('hello'), 99162322);
+  assert.equal(partitionForTxn('foo', 50), 101574 % 50);
+  // Its hash is Integer.MIN_VALUE, which Kafka's Utils.abs maps to 0.
+  assert.equal(javaStringHash('polygenelubricants'), -(2 ** 31));
+  assert.equal(partitionForTxn('polygenelubricants', 50), 0);
+});
+
+test('a commit writes markers to every partition and ends CompleteCommit, persisted', async () => {
+  const { c, log, markers } = coordinator();
+  assert.deepEqual(await init(c), { error: null, producerId: 7n, producerEpoch: 0 });
+  const partitions = [
+    { topic: 'a', partition: 0 },
+    { topic: 'b', partition: 1 },
+  ];
+  assert.equal(await c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions }), null);
+  assert.equal(await c.endTxn('tx', { producerId: 7n, producerEpoch: 0, commit: true }), null);
+  assert.deepEqual(markers.written, [
+    { commit: true, producerEpoch: 0, partitions: ['a-0', 'b-1'] },
+  ]);
+  const records = log.records.get(partitionForTxn('tx', 50))!;
+  assert.deepEqual(
+    records.map((r) => r.metadata!.state),
+    [TxnState.Empty, TxnState.Ongoing, TxnState.PrepareCommit, TxnState.CompleteCommit],
+  );
+});
+
+test('a restart mid-commit finishes the commit from the log', async () => {
+  const first = coordinator();
+  await init(first.c);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await first.c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  first.markers.fail = true; // the broker dies before any marker is written
+  assert.equal(
+    await first.c.endTxn('tx', { producerId: 7n, producerEpoch: 0, commit: true }),
+    null,
+  );
+  assert.equal(first.c.state.get('tx')!.state, TxnState.PrepareCommit);
+
+  const second = coordinator(first.log);
+  await second.c.load();
+  assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
+  assert.deepEqual(second.markers.written, [
+    { commit: true, producerEpoch: 0, partitions: ['a-0'] },
+  ]);
+});
+
+test('expired transactions are aborted proactively and the producer is fenced', async () => {
+  const { c, markers, tick } = coordinator();
+  await init(c, 5_000);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  tick(4_000);
+  assert.equal(await c.abortExpired(), 0);
+  tick(2_000);
+  assert.equal(await c.abortExpired(), 1);
+  assert.deepEqual(markers.written, [{ commit: false, producerEpoch: 1, partitions: ['a-0'] }]);
+  assert.equal(c.state.get('tx')!.state, TxnState.CompleteAbort);
+  const zombie = await c.endTxn('tx', { producerId: 7n, producerEpoch: 0, commit: true });
+  assert.equal(zombie, 'PRODUCER_FENCED');
+});
+
+test('a second producer instance aborts the first one’s open transaction', async () => {
+  const { c, markers } = coordinator();
+  await init(c);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  const first = await init(c);
+  assert.equal(first.error, 'CONCURRENT_TRANSACTIONS');
+  assert.deepEqual(markers.written, [{ commit: false, producerEpoch: 1, partitions: ['a-0'] }]);
+  assert.deepEqual(await init(c), { error: null, producerId: 7n, producerEpoch: 2 });
+});
+
+test('over __transaction_state logs: a prepared commit survives a crash and is finished', async () => {
+  const fs = new MemoryFileSystem();
+  const openLogs = async () => {
+    const logs = await LogManager.open({ logDirs: ['/data'], fs });
+    return new TransactionStateLog({
+      get: (p) => logs.getLog(TRANSACTION_STATE_TOPIC, p),
+      create: (p) => logs.createLog(TRANSACTION_STATE_TOPIC, p),
+    });
+  };
+  const first = coordinator(await openLogs());
+  first.markers.fail = true;
+  await init(first.c);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await first.c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  await first.c.endTxn('tx', { producerId: 7n, producerEpoch: 0, commit: true });
+  // No close: reopen the same files as after kill -9.
+  const second = coordinator(await openLogs());
+  await second.c.load();
+  assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
+  assert.deepEqual(second.markers.written, [
+    { commit: true, producerEpoch: 0, partitions: ['a-0'] },
+  ]);
+});

@@ -2,6 +2,7 @@
 // metadata image changes, and the data path over them: produce appends, fetch reads with the
 // KIP-74 byte limits and the long-poll purgatory.
 import type { ErrorName } from '../../protocol/errors.js';
+import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
 import type { AbortedTxn, LogManager } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
@@ -20,6 +21,19 @@ export interface ReplicaManagerOptions {
   maxWaitingFetches?: number;
   /** max.incremental.fetch.session.cache.slots */
   fetchSessionSlots?: number;
+  /**
+   * Whether the transaction coordinator has `topic-partition` in an ongoing transaction of
+   * this producer (Kafka's transaction verification, KIP-890 part 1). Transactional batches
+   * that fail it get INVALID_TXN_STATE, so a producer cannot open a transaction that no
+   * coordinator will ever end (it would hold back the last stable offset, and with it every
+   * read_committed consumer, forever). Without a coordinator no transaction is ongoing.
+   */
+  verifyTransaction?: (
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ) => boolean;
 }
 
 export interface PartitionSpec {
@@ -209,6 +223,17 @@ export class ReplicaManager {
         logStartOffset: -1,
       });
     }
+    const txn = transactionalProducer(options.records);
+    const verify = this.options.verifyTransaction ?? (() => false);
+    if (txn !== null && !verify(txn.producerId, txn.producerEpoch, topic, partition)) {
+      return Promise.resolve({
+        error: 'INVALID_TXN_STATE',
+        message: 'the partition is not part of an ongoing transaction of this producer',
+        baseOffset: -1,
+        logAppendTimeMs: -1,
+        logStartOffset: -1,
+      });
+    }
     return p.append(options.records, {
       acks: options.acks,
       apiVersion: options.apiVersion,
@@ -329,4 +354,14 @@ function answerOf(p: Partition): ReadAnswer {
 
 function failedRead(error: ErrorName): ReadAnswer {
   return { error, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY };
+}
+
+/** Producer id and epoch of a transactional batch; null for anything else (validated later). */
+function transactionalProducer(
+  records: Buffer | null,
+): { producerId: bigint; producerEpoch: number } | null {
+  if (records === null || records.length < BATCH_HEADER_BYTES) return null;
+  const h = new BatchHeader(records);
+  if (h.magic !== 2 || !h.isTransactional || h.isControl) return null;
+  return { producerId: h.producerId, producerEpoch: h.producerEpoch };
 }

@@ -267,3 +267,23 @@ test('a segment roll snapshots producer state; the two newest snapshots are kept
   await rm.close();
   await logs.close();
 });
+
+test('transactional batches that no coordinator verified get INVALID_TXN_STATE and change nothing', async () => {
+  const { rm } = await setup();
+  const txn = encodeRecordBatchSync([{ key: null, value: Buffer.from('x') }], {
+    producerId: 7n,
+    producerEpoch: 0,
+    baseSequence: 0,
+    isTransactional: true,
+    timestamp: 1_000_000,
+  });
+  const r = await rm.append('t', 0, { records: txn, acks: 1, apiVersion: 9 });
+  assert.equal(r.error, 'INVALID_TXN_STATE');
+  const p = rm.getPartition('t', 0)!;
+  assert.equal(p.highWatermark, 0);
+  assert.equal(p.lastStableOffset, 0);
+  // A plain batch after it is appended as usual.
+  const ok = await rm.append('t', 0, { records: batch(['a']), acks: 1, apiVersion: 9 });
+  assert.equal(ok.error, null);
+  assert.equal(p.lastStableOffset, 1);
+});

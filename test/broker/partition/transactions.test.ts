@@ -14,7 +14,13 @@ const TOPIC_ID = '00000000-0000-0000-0000-000000000001';
 
 async function open(fs: MemoryFileSystem) {
   const logs = await LogManager.open({ logDirs: ['/data'], fs });
-  const rm = new ReplicaManager({ logs, broker, nowMs: () => 1_000_000 });
+  const rm = new ReplicaManager({
+    logs,
+    broker,
+    nowMs: () => 1_000_000,
+    // These tests play the coordinator: every transactional batch belongs to a transaction.
+    verifyTransaction: () => true,
+  });
   await rm.ensurePartition({ topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 });
   return { rm, logs };
 }

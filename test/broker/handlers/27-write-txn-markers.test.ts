@@ -31,7 +31,10 @@ const markers = (commit: boolean, producerEpoch = 0) => ({
   ],
 });
 
-test('WriteTxnMarkers ends a transaction: the LSO moves and aborts are listed', async () => {
+// The partition side of an open transaction (LSO held back, aborts listed for read_committed)
+// is tested through the replica manager in test/broker/partition/transactions.test.ts: over the
+// wire no transaction can be opened until the coordinator verifies its partitions (KIP-890).
+test('transactional produce without a coordinator is refused; markers, DescribeProducers and fencing work over the wire', async () => {
   const b = await startBroker({ port: 0 });
   brokers.push(b);
   const client = await requestClient(b.port);
@@ -41,7 +44,7 @@ test('WriteTxnMarkers ends a transaction: the LSO moves and aborts are listed', 
     9,
     produceBody('wm', [{ index: 0, records: txnBatch('x') }]),
   );
-  assert.equal(produced.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+  assert.equal(produced.responses[0].partitionResponses[0].errorCode, ErrorCode.INVALID_TXN_STATE);
   const committedFetch = () =>
     client.request(
       1,
@@ -49,10 +52,11 @@ test('WriteTxnMarkers ends a transaction: the LSO moves and aborts are listed', 
       fetchBody('wm', [{ partition: 0, fetchOffset: 0 }], { isolationLevel: 1 }),
     );
   const before = (await committedFetch()).responses[0].partitions[0];
+  assert.equal(before.highWatermark, 0n);
   assert.equal(before.lastStableOffset, 0n);
-  assert.equal(before.highWatermark, 1n);
 
-  const res = await client.request(27, 1, markers(false));
+  // A marker for a producer the partition never saw is written (as Kafka does) and ends nothing.
+  const res = await client.request(27, 1, markers(false, 1));
   const codes = res.markers[0].topics[0].partitions.map(
     (p: { partitionIndex: number; errorCode: number }) => [p.partitionIndex, p.errorCode],
   );
@@ -61,30 +65,25 @@ test('WriteTxnMarkers ends a transaction: the LSO moves and aborts are listed', 
     [7, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
   ]);
   const afterAbort = (await committedFetch()).responses[0].partitions[0];
-  assert.equal(afterAbort.lastStableOffset, 2n);
-  assert.deepEqual(afterAbort.abortedTransactions, [{ producerId: 42n, firstOffset: 0n }]);
-  const uncommitted = await client.request(
-    1,
-    12,
-    fetchBody('wm', [{ partition: 0, fetchOffset: 0 }]),
-  );
-  assert.equal(uncommitted.responses[0].partitions[0].abortedTransactions, null);
+  assert.equal(afterAbort.highWatermark, 1n);
+  assert.equal(afterAbort.lastStableOffset, 1n);
+  assert.deepEqual(afterAbort.abortedTransactions, []);
 
-  // A new epoch's transaction; DescribeProducers shows it open; an old-epoch marker is fenced.
-  await client.request(0, 9, produceBody('wm', [{ index: 0, records: txnBatch('y', 1) }]));
+  // The marker made the producer known at epoch 1 with no open transaction; an older epoch is
+  // fenced.
   const described = await client.request(61, 0, {
     topics: [{ name: 'wm', partitionIndexes: [0, 9] }],
   });
-  const [open, missing] = described.topics[0].partitions;
+  const [known, missing] = described.topics[0].partitions;
   assert.deepEqual(
-    open.activeProducers.map(
+    known.activeProducers.map(
       (p: { producerId: bigint; producerEpoch: number; currentTxnStartOffset: bigint }) => [
         p.producerId,
         p.producerEpoch,
         p.currentTxnStartOffset,
       ],
     ),
-    [[42n, 1, 2n]],
+    [[42n, 1, -1n]],
   );
   assert.equal(missing.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const stale = await client.request(27, 2, markers(true, 0));

@@ -3,19 +3,13 @@
 // read by Kafka's tools and compacted by key); loading reads a partition from its log start
 // to its end. Appends wait for a flush: a transaction's state must survive kill -9 before the
 // client is answered, or a commit could be acknowledged and then forgotten.
-import {
-  decodeRecordBatchSync,
-  encodeRecordBatchSync,
-  splitRecordBatches,
-} from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/index.js';
+import { appendKeyedRecords, replayKeyedRecords } from '../internal-topic-log.js';
 import { decodeTxnLogRecord, encodeTxnLogKey, encodeTxnLogValue } from './transaction-metadata.js';
 import type { TxnMetadata } from './transaction-metadata.js';
 import type { TxnStateLog } from './transaction-coordinator.js';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
-
-const LOAD_READ_BYTES = 4 * 1024 * 1024;
 
 export class TransactionStateLog implements TxnStateLog {
   constructor(
@@ -35,7 +29,7 @@ export class TransactionStateLog implements TxnStateLog {
     const log = await this.logs.create(partition);
     const key = encodeTxnLogKey(record.transactionalId);
     const value = record.metadata === null ? null : encodeTxnLogValue(record.metadata);
-    await log.append(encodeRecordBatchSync([{ key, value }], { timestamp: this.nowMs() }));
+    await appendKeyedRecords(log, [{ key, value }], this.nowMs());
     await log.flush();
   }
 
@@ -45,18 +39,6 @@ export class TransactionStateLog implements TxnStateLog {
   ): Promise<void> {
     const log = this.logs.get(partition);
     if (log === undefined) return;
-    let offset = log.logStartOffset;
-    while (offset < log.logEndOffset) {
-      const read = await log.read(offset, { maxBytes: LOAD_READ_BYTES });
-      if (read.error !== null || read.records.length === 0) break;
-      for (const bytes of splitRecordBatches(read.records)) {
-        const batch = decodeRecordBatchSync(bytes);
-        offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1;
-        if (batch.isControl) continue;
-        for (const r of batch.records) {
-          if (r.key !== null) onRecord(decodeTxnLogRecord(r.key, r.value));
-        }
-      }
-    }
+    await replayKeyedRecords(log, (r) => onRecord(decodeTxnLogRecord(r.key, r.value)));
   }
 }

@@ -6,12 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHandlerRegistry, type BrokerContext } from '../../../src/broker/index.js';
-import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
-import { silentLogger } from '../../../src/broker/logger.js';
-import { openDataPlane } from '../../../src/broker/data-plane.js';
-import { openGroupCoordinator } from '../../../src/broker/group/index.js';
-import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
+import { dispatchContext, openInProcessBroker, seededRandom } from './in-process-broker.js';
 import {
   Reader,
   Writer,
@@ -79,14 +74,6 @@ function seeds(topicId: string): Record<number, unknown[]> {
   };
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 function frameFor(
   apiKey: number,
   version: number,
@@ -117,40 +104,12 @@ test(
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rivulet-data-fuzz-'));
     try {
-      const config = resolveBrokerConfig(new Map([['log.dirs', dir]])).config!;
-      const metadata = await ClusterMetadata.open({
-        store: new MemoryMetadataLogStore(),
-        nodeId: 1,
-      });
-      await metadata.registerBroker(
-        [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }],
-        new Map(),
-      );
-      const data = await openDataPlane(config, { logDirs: [dir], metadata, logger: silentLogger });
-      const groups = await openGroupCoordinator({
-        config,
-        metadata,
-        logs: data.logs,
-        logger: silentLogger,
-      });
-      const [created] = await metadata.createTopics([
-        { name: 'a', numPartitions: 2, replicationFactor: 1 },
-      ]);
-      const broker: BrokerContext = {
-        config,
-        logger: silentLogger,
-        advertisedListeners: () => [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }],
-        logDirs: [dir],
-        clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
-        metadata,
-        replicas: data.replicas,
-        groups,
-      };
-      const registry = createHandlerRegistry(broker);
-      const next = random(7);
+      const broker = await openInProcessBroker(dir);
+      const { registry, data } = broker;
+      const next = seededRandom(7);
       let decoded = 0;
       const waiting: Promise<string | undefined>[] = [];
-      for (const [key, bodies] of Object.entries(seeds(created!.topic!.topicId))) {
+      for (const [key, bodies] of Object.entries(seeds(broker.topicId))) {
         const apiKey = Number(key);
         const handler = registry.get(apiKey)!;
         const spec = apiByKey(apiKey)!;
@@ -174,16 +133,7 @@ test(
               } catch {
                 ok = false;
               }
-              const ctx = {
-                apiKey,
-                apiVersion: version,
-                correlationId: 7,
-                connectionId: 1,
-                listenerName: 'PLAINTEXT',
-                clientHost: '127.0.0.1',
-                clientPort: 1,
-              };
-              const answer = registry.dispatch(ctx, frame);
+              const answer = registry.dispatch(dispatchContext(apiKey, version), frame);
               if (!ok) {
                 await answer.catch(() => undefined);
                 continue;
@@ -220,9 +170,7 @@ test(
         );
         assert.equal(answer!.error, null);
       }
-      groups.close();
-      await data.close();
-      await metadata.close();
+      await broker.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,80 @@
+// A broker's handler registry without a network server, for tests that feed it frames
+// directly: metadata in memory, logs in `dir`, the group coordinator, and a topic `a` with two
+// partitions.
+import {
+  createHandlerRegistry,
+  type BrokerContext,
+  type HandlerRegistry,
+} from '../../../src/broker/index.js';
+import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
+import { silentLogger } from '../../../src/broker/logger.js';
+import { openDataPlane, type DataPlane } from '../../../src/broker/data-plane.js';
+import { openGroupCoordinator } from '../../../src/broker/group/index.js';
+import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
+
+export interface InProcessBroker {
+  registry: HandlerRegistry;
+  data: DataPlane;
+  /** Topic id of `a`. */
+  topicId: string;
+  close(): Promise<void>;
+}
+
+export async function openInProcessBroker(dir: string): Promise<InProcessBroker> {
+  const config = resolveBrokerConfig(new Map([['log.dirs', dir]])).config!;
+  const metadata = await ClusterMetadata.open({ store: new MemoryMetadataLogStore(), nodeId: 1 });
+  const listener = { name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 };
+  await metadata.registerBroker([listener], new Map());
+  const data = await openDataPlane(config, { logDirs: [dir], metadata, logger: silentLogger });
+  const groups = await openGroupCoordinator({
+    config,
+    metadata,
+    logs: data.logs,
+    logger: silentLogger,
+  });
+  const [created] = await metadata.createTopics([
+    { name: 'a', numPartitions: 2, replicationFactor: 1 },
+  ]);
+  const context: BrokerContext = {
+    config,
+    logger: silentLogger,
+    advertisedListeners: () => [listener],
+    logDirs: [dir],
+    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
+    metadata,
+    replicas: data.replicas,
+    groups,
+  };
+  return {
+    registry: createHandlerRegistry(context),
+    data,
+    topicId: created!.topic!.topicId,
+    close: async () => {
+      groups.close();
+      await data.close();
+      await metadata.close();
+    },
+  };
+}
+
+/** The request context of a frame fed to `registry.dispatch`. */
+export function dispatchContext(apiKey: number, apiVersion: number) {
+  return {
+    apiKey,
+    apiVersion,
+    correlationId: 7,
+    connectionId: 1,
+    listenerName: 'PLAINTEXT',
+    clientHost: '127.0.0.1',
+    clientPort: 1,
+  };
+}
+
+/** A small seeded generator, so fuzz runs repeat exactly. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
+    return s / 2 ** 32;
+  };
+}

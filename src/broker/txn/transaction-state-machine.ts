@@ -110,6 +110,26 @@ export class TransactionStateMachine {
     return m.partitions.get(topic)?.includes(partition) ?? false;
   }
 
+  /**
+   * The Produce error for a transactional batch of this producer in `topic`-`partition`, null
+   * when it may be appended. An epoch other than the id's current one is a fenced producer:
+   * INVALID_PRODUCER_EPOCH, as Kafka's brokers turn the coordinator's PRODUCER_FENCED into for
+   * Produce (clients treat it as fatal); anything else not in an ongoing transaction is
+   * INVALID_TXN_STATE.
+   */
+  verifyProduce(
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): ErrorName | null {
+    const m = this.byProducerId(producerId);
+    if (m !== undefined && m.producerEpoch !== producerEpoch) return 'INVALID_PRODUCER_EPOCH';
+    return this.inTransaction(producerId, producerEpoch, topic, partition)
+      ? null
+      : 'INVALID_TXN_STATE';
+  }
+
   initProducerId(transactionalId: string, o: InitProducerIdOptions): Transition {
     if (o.transactionTimeoutMs <= 0 || o.transactionTimeoutMs > o.maxTimeoutMs) {
       return { error: 'INVALID_TRANSACTION_TIMEOUT' };

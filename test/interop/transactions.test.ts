@@ -2,10 +2,11 @@
 // (librdkafka 2.0.2) transactional producers, committed records seen exactly once by a
 // read_committed consumer and aborted ones never (but by read_uncommitted); a zombie producer
 // fenced by a newer instance with the same transactional.id; KafkaJS transactions read by
-// KafkaJS's read_committed consumer.
+// KafkaJS's read_committed consumer; @platformatic/kafka transactions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
+import { Producer as PlatformaticProducer, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type Broker } from '../../src/index.js';
 import { readAll, txnTool, type TxnError } from './support/txn-clients.js';
 
@@ -125,5 +126,39 @@ test('KafkaJS: transactions commit and abort; its read_committed consumer sees t
     'k4',
     'x1',
     'x2',
+  ]);
+});
+
+test('@platformatic/kafka: transactions commit and abort', async () => {
+  const topic = 'txn-platformatic';
+  const producer = new PlatformaticProducer({
+    clientId: 'rivulet-txn',
+    bootstrapBrokers: [broker.bootstrap],
+    retries: 2,
+    serializers: stringSerializers,
+    idempotent: true,
+    transactionalId: 'platformatic-tx',
+    autocreateTopics: true,
+  });
+  try {
+    const rounds: [string[], boolean][] = [
+      [['p1', 'p2'], true],
+      [['px'], false],
+      [['p3'], true],
+    ];
+    for (const [values, commit] of rounds) {
+      const txn = await producer.beginTransaction();
+      await txn.send({ messages: values.map((value, i) => ({ topic, value, partition: i % 2 })) });
+      await (commit ? txn.commit() : txn.abort());
+    }
+  } finally {
+    await producer.close();
+  }
+  assert.deepEqual(await readAll(broker.bootstrap, topic, 'read_committed'), ['p1', 'p2', 'p3']);
+  assert.deepEqual(await readAll(broker.bootstrap, topic, 'read_uncommitted'), [
+    'p1',
+    'p2',
+    'p3',
+    'px',
   ]);
 });

@@ -16,10 +16,14 @@ import {
 import { TransactionStateMachine, type Transition } from './transaction-state-machine.js';
 
 export interface TxnStateLog {
-  /** Appends one record (null metadata: a tombstone); rejects when it was not written. */
+  /**
+   * Appends one record (null metadata: a tombstone); rejects when it was not written. With
+   * `durable` it is also fsynced before resolving.
+   */
   append(
     partition: number,
     record: { transactionalId: string; metadata: TxnMetadata | null },
+    options?: { durable: boolean },
   ): Promise<void>;
   /** Every record of the partition, oldest first. */
   replay(
@@ -115,7 +119,15 @@ export class TransactionCoordinator {
   private async persist(m: TxnMetadata): Promise<boolean> {
     const partition = partitionForTxn(m.transactionalId, this.o.numPartitions);
     try {
-      await this.o.log.append(partition, { transactionalId: m.transactionalId, metadata: m });
+      // A Complete state need not be fsynced: if a power loss took it, load() finds the
+      // prepared state and writes the markers again (they end nothing twice). Every later
+      // record of the id is fsynced, and with it this one (same partition, written before).
+      const durable = m.state !== TxnState.CompleteCommit && m.state !== TxnState.CompleteAbort;
+      await this.o.log.append(
+        partition,
+        { transactionalId: m.transactionalId, metadata: m },
+        { durable },
+      );
     } catch {
       return false;
     }

@@ -2,8 +2,10 @@
 // batches of up to 100 records (acks=all), transactions of 1, 100 and 10,000 records
 // (InitProducerId once, then per transaction AddPartitionsToTxn, the Produce requests and
 // EndTxn commit), each against an idempotent non-transactional producer sending the same
-// batches to the same broker in the same run. Each transaction persists its state three
-// times (Ongoing, PrepareCommit, CompleteCommit), each flushed, and writes a COMMIT marker.
+// batches to the same broker in the same run; then 1-record transactions from 8 producers at
+// once (different transactional ids run side by side in the coordinator and share fsyncs)
+// against 8 idempotent producers. Each transaction persists its state three times (Ongoing,
+// PrepareCommit fsynced; CompleteCommit not) and writes a COMMIT marker.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ const RECORD_BYTES = 100;
 const MAX_BATCH_RECORDS = 100;
 const ROUND_MS = 2000;
 const SIZES = [1, 100, 10_000];
+const CONCURRENT_PRODUCERS = 8;
 
 interface Producer {
   conn: RawConnection;
@@ -99,15 +102,41 @@ async function transaction(p: Producer, id: string, count: number): Promise<void
   if (ended.errorCode !== 0) throw new Error(`EndTxn failed: ${ended.errorCode}`);
 }
 
-/** Records per second over at least ROUND_MS (and at least one unit of `count` records). */
-async function measure(count: number, unit: () => Promise<void>): Promise<number> {
+/**
+ * Records per second over at least ROUND_MS, with one loop per unit (each sending `count`
+ * records per call), all at once.
+ */
+async function measure(count: number, units: (() => Promise<void>)[]): Promise<number> {
   const start = performance.now();
   let records = 0;
-  do {
-    await unit();
-    records += count;
-  } while (performance.now() - start < ROUND_MS);
+  await Promise.all(
+    units.map(async (unit) => {
+      do {
+        await unit();
+        records += count;
+      } while (performance.now() - start < ROUND_MS);
+    }),
+  );
   return records / ((performance.now() - start) / 1000);
+}
+
+async function compare(port: number, size: number, producers: number): Promise<string> {
+  const range = Array.from({ length: producers }, (_, i) => i);
+  const plain = await Promise.all(range.map(() => initProducer(port, null)));
+  const baseline = await measure(
+    size,
+    plain.map((p) => () => sendRecords(p, size, false)),
+  );
+  await Promise.all(plain.map((p) => p.conn.close()));
+  const ids = range.map((i) => `bench-${size}-${producers}-${i}`);
+  const txns = await Promise.all(ids.map((id) => initProducer(port, id)));
+  const rate = await measure(
+    size,
+    txns.map((p, i) => () => transaction(p, ids[i]!, size)),
+  );
+  await Promise.all(txns.map((p) => p.conn.close()));
+  const perTxn = `${fmt(rate / size, 1)} txn/s`;
+  return `${String(size).padStart(6)} records/txn x ${producers}  idempotent ${fmt(baseline, 0).padStart(8)} rec/s  transactional ${fmt(rate, 0).padStart(8)} rec/s (${perTxn})  ${fmt(rate / baseline, 2)}x`;
 }
 
 async function main(): Promise<void> {
@@ -117,21 +146,10 @@ async function main(): Promise<void> {
     const problem = await createTopic(broker.port, TOPIC, 1);
     if (problem !== null) throw new Error(problem);
     console.log(
-      `one producer, ${RECORD_BYTES} B records, batches of <= ${MAX_BATCH_RECORDS}, acks=all, ${ROUND_MS} ms per figure`,
+      `${RECORD_BYTES} B records, batches of <= ${MAX_BATCH_RECORDS}, acks=all, ${ROUND_MS} ms per figure`,
     );
-    for (const size of SIZES) {
-      const plain = await initProducer(broker.port, null);
-      const baseline = await measure(size, () => sendRecords(plain, size, false));
-      await plain.conn.close();
-      const id = `bench-${size}`;
-      const txn = await initProducer(broker.port, id);
-      const rate = await measure(size, () => transaction(txn, id, size));
-      await txn.conn.close();
-      const perTxn = `${fmt(rate / size, 1)} txn/s`;
-      console.log(
-        `${String(size).padStart(6)} records/txn  idempotent ${fmt(baseline, 0).padStart(8)} rec/s  transactional ${fmt(rate, 0).padStart(8)} rec/s (${perTxn})  ${fmt(rate / baseline, 2)}x`,
-      );
-    }
+    for (const size of SIZES) console.log(await compare(broker.port, size, 1));
+    console.log(await compare(broker.port, 1, CONCURRENT_PRODUCERS));
   } finally {
     await broker.close();
     await rm(dataDir, { recursive: true, force: true });

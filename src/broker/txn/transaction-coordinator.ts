@@ -1,8 +1,9 @@
 // The transaction coordinator: the state machine plus its two kinds of I/O, behind seams so
 // tests run in memory: `TxnStateLog` (records of `__transaction_state`, partition =
 // abs(javaHashCode(transactional id)) % transaction.state.log.num.partitions, as Kafka) and
-// `TxnMarkerWriter` (COMMIT/ABORT markers to the transaction's partitions). Operations run one
-// at a time; each persists its new metadata before applying it and answering. A prepared
+// `TxnMarkerWriter` (COMMIT/ABORT markers to the transaction's partitions). Operations on one
+// transactional id run one at a time (different ids run side by side, so their fsyncs are
+// shared); each persists its new metadata before applying it and answering. A prepared
 // commit or abort is finished by writing its markers and then the Complete state; after a
 // restart, load() finds prepared transactions and finishes them, so a crash mid-commit ends
 // fully committed.
@@ -76,20 +77,33 @@ const COORDINATOR_EPOCH = 0;
 
 export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last operation queued per transactional id, while one is queued. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private loading: Promise<void> = Promise.resolve();
+  private expiring: Promise<unknown> = Promise.resolve();
   private loadedFlag = false;
 
   constructor(private readonly o: TransactionCoordinatorOptions) {}
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
+  /** Runs `fn` after every earlier operation on `transactionalId` (and after load()). */
+  private serial<T>(transactionalId: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(transactionalId) ?? this.loading).then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(transactionalId, tail);
+    void tail.then(() => {
+      if (this.queues.get(transactionalId) === tail) this.queues.delete(transactionalId);
+    });
     return run;
   }
 
   /** Replays every partition of the log, then finishes prepared transactions. */
   load(): Promise<void> {
-    return this.serial(async () => {
+    // After what is queued now (taken before this.loading changes, so nothing waits on itself).
+    const previous = Promise.all([this.expiring, this.loading, ...this.queues.values()]);
+    this.loading = previous.then(async () => {
       for (let p = 0; p < this.o.numPartitions; p++) {
         await this.o.log.replay(p, ({ transactionalId, metadata }) => {
           if (metadata === null) this.state.remove(transactionalId);
@@ -97,8 +111,9 @@ export class TransactionCoordinator {
         });
       }
       this.loadedFlag = true;
-      for (const m of this.state.pendingMarkers()) await this.finish(m);
+      await Promise.all(this.state.pendingMarkers().map((m) => this.finish(m)));
     });
+    return this.loading;
   }
 
   /** False until load() has replayed the log: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
@@ -112,8 +127,10 @@ export class TransactionCoordinator {
   }
 
   /** Resolves once every operation queued so far has finished (a clean shutdown). */
-  idle(): Promise<void> {
-    return this.queue.then(() => undefined);
+  async idle(): Promise<void> {
+    await this.expiring.catch(() => undefined);
+    await this.loading.catch(() => undefined);
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
   }
 
   private async persist(m: TxnMetadata): Promise<boolean> {
@@ -166,7 +183,7 @@ export class TransactionCoordinator {
     transactionalId: string,
     request: { transactionTimeoutMs: number; producerId: bigint; producerEpoch: number },
   ): Promise<InitProducerIdAnswer> {
-    return this.serial(async () => {
+    return this.serial(transactionalId, async () => {
       const fresh = this.state.needsProducerId(transactionalId)
         ? await this.o.newProducerId()
         : -1n;
@@ -194,7 +211,7 @@ export class TransactionCoordinator {
       partitions: readonly TopicPartitionRef[];
     },
   ): Promise<ErrorName | null> {
-    return this.serial(() =>
+    return this.serial(transactionalId, () =>
       this.commitTransition(
         this.state.addPartitions(transactionalId, { ...request, nowMs: this.o.nowMs() }),
       ),
@@ -205,7 +222,7 @@ export class TransactionCoordinator {
     transactionalId: string,
     request: { producerId: bigint; producerEpoch: number; commit: boolean },
   ): Promise<ErrorName | null> {
-    return this.serial(() =>
+    return this.serial(transactionalId, () =>
       this.commitTransition(
         this.state.endTxn(transactionalId, { ...request, nowMs: this.o.nowMs() }),
       ),
@@ -214,11 +231,36 @@ export class TransactionCoordinator {
 
   /** The periodic job: aborts expired transactions, retries markers that failed. */
   abortExpired(): Promise<number> {
-    return this.serial(async () => {
-      const expired = this.state.expired(this.o.nowMs());
-      for (const m of expired) if (await this.persist(m)) await this.finish(m);
-      for (const m of this.state.pendingMarkers()) await this.finish(m);
-      return expired.length;
+    const run = this.loading.then(async () => {
+      const expired = this.state.expired(this.o.nowMs()).map((m) => m.transactionalId);
+      const pending = this.state
+        .pendingMarkers()
+        .map((m) => m.transactionalId)
+        .filter((id) => !expired.includes(id));
+      const aborted = await Promise.all(
+        expired.map((id) =>
+          this.serial(id, async () => {
+            // Checked again: an operation queued before this one may have ended it.
+            const m = this.state.expiredOne(id, this.o.nowMs());
+            if (m === null || !(await this.persist(m))) return 0;
+            await this.finish(m);
+            return 1;
+          }),
+        ),
+      );
+      await Promise.all(
+        pending.map((id) =>
+          this.serial(id, async () => {
+            const m = this.state.get(id);
+            const prepared =
+              m?.state === TxnState.PrepareCommit || m?.state === TxnState.PrepareAbort;
+            if (prepared) await this.finish(m);
+          }),
+        ),
+      );
+      return aborted.filter((n) => n === 1).length;
     });
+    this.expiring = run.catch(() => undefined);
+    return run;
   }
 }

@@ -47,6 +47,10 @@ function isPreparing(state: TxnState): boolean {
   );
 }
 
+function isExpired(m: TxnMetadata, nowMs: number): boolean {
+  return m.state === TxnState.Ongoing && m.startTimestampMs + m.transactionTimeoutMs < nowMs;
+}
+
 function copy(m: TxnMetadata, changes: Partial<TxnMetadata>): TxnMetadata {
   return { ...m, partitions: new Map(m.partitions), ...changes };
 }
@@ -253,11 +257,15 @@ export class TransactionStateMachine {
   expired(nowMs: number): TxnMetadata[] {
     const out: TxnMetadata[] = [];
     for (const m of this.txns.values()) {
-      if (m.state === TxnState.Ongoing && m.startTimestampMs + m.transactionTimeoutMs < nowMs) {
-        out.push(this.abortWithBump(m, nowMs));
-      }
+      if (isExpired(m, nowMs)) out.push(this.abortWithBump(m, nowMs));
     }
     return out;
+  }
+
+  /** The abort of one id's transaction if it is open and expired, else null. */
+  expiredOne(transactionalId: string, nowMs: number): TxnMetadata | null {
+    const m = this.txns.get(transactionalId);
+    return m !== undefined && isExpired(m, nowMs) ? this.abortWithBump(m, nowMs) : null;
   }
 
   /** Prepared transactions whose markers must be (re)sent: after a load, or a failed send. */

@@ -80,10 +80,21 @@ export class TransactionCoordinator {
   /** The last operation queued per transactional id, while one is queued. */
   private readonly queues = new Map<string, Promise<void>>();
   private loading: Promise<void> = Promise.resolve();
-  private expiring: Promise<unknown> = Promise.resolve();
+  /** Periodic jobs in progress, which idle() waits for. */
+  private readonly jobs = new Set<Promise<unknown>>();
   private loadedFlag = false;
 
   constructor(private readonly o: TransactionCoordinatorOptions) {}
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    const settled = job.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.jobs.add(settled);
+    void settled.then(() => this.jobs.delete(settled));
+    return job;
+  }
 
   /** Runs `fn` after every earlier operation on `transactionalId` (and after load()). */
   private serial<T>(transactionalId: string, fn: () => Promise<T>): Promise<T> {
@@ -102,7 +113,7 @@ export class TransactionCoordinator {
   /** Replays every partition of the log, then finishes prepared transactions. */
   load(): Promise<void> {
     // After what is queued now (taken before this.loading changes, so nothing waits on itself).
-    const previous = Promise.all([this.expiring, this.loading, ...this.queues.values()]);
+    const previous = Promise.all([...this.jobs, this.loading, ...this.queues.values()]);
     this.loading = previous.then(async () => {
       for (let p = 0; p < this.o.numPartitions; p++) {
         await this.o.log.replay(p, ({ transactionalId, metadata }) => {
@@ -128,7 +139,7 @@ export class TransactionCoordinator {
 
   /** Resolves once every operation queued so far has finished (a clean shutdown). */
   async idle(): Promise<void> {
-    await this.expiring.catch(() => undefined);
+    await Promise.all(this.jobs);
     await this.loading.catch(() => undefined);
     while (this.queues.size > 0) await Promise.all(this.queues.values());
   }
@@ -229,6 +240,34 @@ export class TransactionCoordinator {
     );
   }
 
+  /**
+   * The other periodic job (transactional.id.expiration.ms): deletes ids unused for
+   * `expirationMs` that have no open transaction, with a tombstone in __transaction_state.
+   * Their next InitProducerId starts afresh with a new producer id. Returns how many went.
+   */
+  removeIdleIds(expirationMs: number): Promise<number> {
+    const run = this.loading.then(async () => {
+      const ids = this.state.idleIds(this.o.nowMs(), expirationMs);
+      const removed = await Promise.all(
+        ids.map((id) =>
+          this.serial(id, async () => {
+            if (!this.state.isIdle(id, this.o.nowMs(), expirationMs)) return false;
+            const partition = partitionForTxn(id, this.o.numPartitions);
+            try {
+              await this.o.log.append(partition, { transactionalId: id, metadata: null });
+            } catch {
+              return false;
+            }
+            this.state.remove(id);
+            return true;
+          }),
+        ),
+      );
+      return removed.filter(Boolean).length;
+    });
+    return this.track(run);
+  }
+
   /** The periodic job: aborts expired transactions, retries markers that failed. */
   abortExpired(): Promise<number> {
     const run = this.loading.then(async () => {
@@ -260,7 +299,6 @@ export class TransactionCoordinator {
       );
       return aborted.filter((n) => n === 1).length;
     });
-    this.expiring = run.catch(() => undefined);
-    return run;
+    return this.track(run);
   }
 }

@@ -51,6 +51,14 @@ function isExpired(m: TxnMetadata, nowMs: number): boolean {
   return m.state === TxnState.Ongoing && m.startTimestampMs + m.transactionTimeoutMs < nowMs;
 }
 
+function isIdle(m: TxnMetadata, nowMs: number, expirationMs: number): boolean {
+  const settled =
+    m.state === TxnState.Empty ||
+    m.state === TxnState.CompleteCommit ||
+    m.state === TxnState.CompleteAbort;
+  return settled && m.lastUpdateTimestampMs + expirationMs < nowMs;
+}
+
 function copy(m: TxnMetadata, changes: Partial<TxnMetadata>): TxnMetadata {
   return { ...m, partitions: new Map(m.partitions), ...changes };
 }
@@ -260,6 +268,23 @@ export class TransactionStateMachine {
       if (isExpired(m, nowMs)) out.push(this.abortWithBump(m, nowMs));
     }
     return out;
+  }
+
+  /**
+   * transactional.id.expiration.ms: ids without an open transaction that have not been used
+   * for `expirationMs`, to be deleted (a tombstone) as Kafka does.
+   */
+  idleIds(nowMs: number, expirationMs: number): string[] {
+    const out: string[] = [];
+    for (const m of this.txns.values())
+      if (isIdle(m, nowMs, expirationMs)) out.push(m.transactionalId);
+    return out;
+  }
+
+  /** Whether this id is idle now (checked again just before it is deleted). */
+  isIdle(transactionalId: string, nowMs: number, expirationMs: number): boolean {
+    const m = this.txns.get(transactionalId);
+    return m !== undefined && isIdle(m, nowMs, expirationMs);
   }
 
   /** The abort of one id's transaction if it is open and expired, else null. */

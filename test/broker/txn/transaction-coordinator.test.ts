@@ -196,3 +196,31 @@ test('ids run side by side: markers stuck for one id do not hold up another', as
   assert.equal(ref('one').state, TxnState.CompleteCommit);
   await c.idle();
 });
+
+test('transactional ids unused for the expiration time are deleted; open ones are kept', async () => {
+  const { c, log, tick } = coordinator();
+  await init(c);
+  await c.initProducerId('open', {
+    transactionTimeoutMs: 900_000,
+    producerId: -1n,
+    producerEpoch: -1,
+  });
+  const open = c.state.get('open')!;
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await c.addPartitions('open', { ...open, partitions });
+  tick(1_000);
+  assert.equal(await c.removeIdleIds(5_000), 0);
+  tick(5_000);
+  assert.equal(await c.removeIdleIds(5_000), 1);
+  assert.equal(c.state.get('tx'), undefined);
+  assert.equal(c.state.get('open')!.state, TxnState.Ongoing);
+  const records = log.records.get(partitionForTxn('tx', 50))!;
+  assert.deepEqual(records.at(-1), { transactionalId: 'tx', metadata: null });
+
+  const reloaded = coordinator(log);
+  await reloaded.c.load();
+  assert.equal(reloaded.c.state.get('tx'), undefined);
+  // The id starts afresh (a known one would get its epoch bumped to 1).
+  const again = await init(reloaded.c);
+  assert.deepEqual([again.error, again.producerEpoch], [null, 0]);
+});

@@ -99,7 +99,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           : ready.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
-    groups = await openGroupCoordinator({ config, metadata, logs: data.logs, logger });
+    groups = await openGroupCoordinator({
+      config,
+      metadata,
+      logs: data.logs,
+      logger,
+      replicas: data.replicas,
+      txnMarkers,
+    });
     txn = await openTransactionCoordinator({
       config,
       metadata,

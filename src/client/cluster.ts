@@ -135,6 +135,12 @@ export class Cluster {
    * Metadata for `topic`, refreshed until the topic exists with leaders for all partitions or
    * the retry budget runs out (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE).
    */
+  /** The cached metadata of `topic` when every partition has a leader; sends nothing. */
+  usableTopic(topic: string): TopicMetadata | undefined {
+    const t = this.topics.get(topic);
+    return t !== undefined && isUsable(t) ? t : undefined;
+  }
+
   async topicMetadata(topic: string, options: RetryOptions = {}): Promise<TopicMetadata> {
     const cached = this.topics.get(topic);
     if (cached !== undefined && isUsable(cached)) return cached;

@@ -18,7 +18,7 @@ import { ApiKey } from '../api-versions.js';
 import { Cluster, type TopicMetadata } from '../cluster.js';
 import { ClientError, isRetriable, KafkaError, needsMetadataRefresh } from '../errors.js';
 import { DefaultPartitioner } from '../partitioner.js';
-import { ProducerBatch, RECORD_OVERHEAD_BYTES, type Delivery } from './batch.js';
+import { DeliverySink, ProducerBatch, RECORD_OVERHEAD_BYTES } from './batch.js';
 import type {
   Bytes,
   CompressionName,
@@ -65,7 +65,10 @@ export class Producer {
   private readonly requestTimeoutMs: number;
   private readonly partitioner: DefaultPartitioner;
   private readonly now: () => number;
-  private readonly queues = new Map<string, PartitionQueue>();
+  /** Every partition queue, in creation order, and the same queues by topic and partition. */
+  private readonly queues: PartitionQueue[] = [];
+  private readonly queuesByTopic = new Map<string, PartitionQueue[]>();
+  private readonly available = new WeakMap<TopicMetadata, number[]>();
   private readonly inFlightByNode = new Map<number, number>();
   private readonly writeChains = new Map<number, Promise<void>>();
   private readonly unfinished = new Set<ProducerBatch>();
@@ -114,7 +117,7 @@ export class Producer {
 
   /** Sends one record; resolves once the broker has it (per acks). */
   send(record: ProducerRecord): Promise<RecordMetadata> {
-    return this.track(() => this.accept([record])).then((a) => a.delivery.then((m) => m[0]!));
+    return this.start<RecordMetadata>([record], true);
   }
 
   /**
@@ -123,62 +126,102 @@ export class Producer {
    */
   sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return Promise.resolve([]);
-    return this.track(() => this.accept(records)).then((a) => a.delivery);
+    return this.start<RecordMetadata[]>(records, false);
   }
 
-  /** flush() must also wait for records still waiting for metadata or buffer space. */
-  private track<T>(start: () => Promise<T>): Promise<T> {
+  /**
+   * Appends the records at once when their topics' metadata is known and the buffer has room,
+   * so the common case costs one promise per call; otherwise waits for both first.
+   */
+  private start<T>(records: readonly ProducerRecord[], single: boolean): Promise<T> {
     if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
-    const accepted = start();
+    let placed: Placed;
+    try {
+      // Calls still waiting go first, so records keep the order of the calls.
+      const known = this.accepting.size > 0 ? undefined : this.knownTopics(records);
+      if (known === undefined) return this.startLater(records, single);
+      placed = this.place(records, known);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (this.reserveNow(placed.totalBytes)) return this.appendAll<T>(records, placed, single);
+    return this.startLater(records, single, placed);
+  }
+
+  /** The slow path: metadata to fetch or buffer space to wait for. */
+  private startLater<T>(
+    records: readonly ProducerRecord[],
+    single: boolean,
+    placed?: Placed,
+  ): Promise<T> {
+    // flush() must also wait for records still waiting for metadata or buffer space.
+    const accepted = (async () => {
+      if (placed === undefined) {
+        const topics = new Map<string, TopicMetadata>();
+        for (const r of records) {
+          if (!topics.has(r.topic)) {
+            topics.set(
+              r.topic,
+              await this.cluster.topicMetadata(r.topic, { timeoutMs: this.maxBlockMs }),
+            );
+          }
+        }
+        placed = this.place(records, topics);
+      }
+      const reserved = this.reserveMemory(placed.totalBytes);
+      if (reserved !== undefined) await reserved;
+      // Wrapped so that the async function does not wait for the delivery itself.
+      return { delivery: this.appendAll<T>(records, placed, single) };
+    })();
     this.accepting.add(accepted);
     const done = () => this.accepting.delete(accepted);
     accepted.then(done, done);
-    return accepted;
+    return accepted.then((a) => a.delivery);
   }
 
-  private async accept(
-    records: readonly ProducerRecord[],
-  ): Promise<{ delivery: Promise<RecordMetadata[]> }> {
-    const nowMs = this.now();
+  /** The topics' metadata when every one is cached and usable, else undefined. */
+  private knownTopics(records: readonly ProducerRecord[]): Map<string, TopicMetadata> | undefined {
     const topics = new Map<string, TopicMetadata>();
-    for (const r of records) {
-      if (!topics.has(r.topic)) {
-        topics.set(
-          r.topic,
-          await this.cluster.topicMetadata(r.topic, { timeoutMs: this.maxBlockMs }),
-        );
-      }
+    let last = '';
+    for (let i = 0; i < records.length; i++) {
+      const name = records[i]!.topic;
+      if (name === last || topics.has(name)) continue;
+      const t = this.cluster.usableTopic(name);
+      if (t === undefined) return undefined;
+      topics.set(name, t);
+      last = name;
     }
+    return topics;
+  }
+
+  /** Record inputs, sizes and partitions, chosen now so a full buffer cannot reorder them. */
+  private place(records: readonly ProducerRecord[], topics: Map<string, TopicMetadata>): Placed {
+    const nowMs = this.now();
+    const n = records.length;
+    const inputs = new Array<RecordInput>(n);
+    const sizes = new Array<number>(n);
+    const partitions = new Array<number>(n);
     let totalBytes = 0;
-    const placed = records.map((record) => {
+    for (let i = 0; i < n; i++) {
+      const record = records[i]!;
       const input = toRecordInput(record, nowMs);
       const sizeBytes = recordSize(input);
+      inputs[i] = input;
+      sizes[i] = sizeBytes;
       totalBytes += sizeBytes;
-      const partition = this.choosePartition(record, input, sizeBytes, topics.get(record.topic)!);
-      return { topic: record.topic, partition, input, sizeBytes };
+      partitions[i] = this.choosePartition(record, input, sizeBytes, topics.get(record.topic)!);
+    }
+    return { inputs, sizes, partitions, totalBytes };
+  }
+
+  private appendAll<T>(records: readonly ProducerRecord[], placed: Placed, single: boolean) {
+    return new Promise<T>((resolve, reject) => {
+      const sink = new DeliverySink(records.length, single, resolve, reject);
+      for (let i = 0; i < records.length; i++) {
+        const q = this.queue(records[i]!.topic, placed.partitions[i]!);
+        this.append(q, placed.inputs[i]!, placed.sizes[i]!, sink, i);
+      }
     });
-    const reserved = this.reserveMemory(totalBytes);
-    if (reserved !== undefined) await reserved;
-    // Wrapped so that the async function does not wait for the delivery itself.
-    const delivery = new Promise<RecordMetadata[]>((resolve, reject) => {
-      const results: RecordMetadata[] = new Array(placed.length);
-      let left = placed.length;
-      let failed = false;
-      placed.forEach((p, i) => {
-        this.append(p.topic, p.partition, p.input, p.sizeBytes, {
-          resolve: (m) => {
-            results[i] = m;
-            if (--left === 0 && !failed) resolve(results);
-          },
-          reject: (err) => {
-            if (failed) return;
-            failed = true;
-            reject(err);
-          },
-        });
-      });
-    });
-    return { delivery };
   }
 
   private choosePartition(
@@ -190,11 +233,10 @@ export class Producer {
     const partitionCount = topic.partitions.length;
     const partition = record.partition;
     if (partition === undefined) {
-      const available = topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition);
       return this.partitioner.partition(record.topic, input.key, {
         partitionCount,
         sizeBytes,
-        available,
+        available: this.availablePartitions(topic),
       });
     }
     if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
@@ -204,6 +246,16 @@ export class Producer {
       );
     }
     return partition;
+  }
+
+  /** Partitions with a leader, computed once per metadata version of the topic. */
+  private availablePartitions(topic: TopicMetadata): number[] {
+    let available = this.available.get(topic);
+    if (available === undefined) {
+      available = topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition);
+      this.available.set(topic, available);
+    }
+    return available;
   }
 
   /** Sends every buffered record now and resolves when all of them have been answered. */
@@ -229,13 +281,12 @@ export class Producer {
   }
 
   private append(
-    topic: string,
-    partition: number,
+    q: PartitionQueue,
     input: RecordInput,
     sizeBytes: number,
-    delivery: Delivery,
-  ) {
-    const q = this.queue(topic, partition);
+    sink: DeliverySink,
+    index: number,
+  ): void {
     if (
       q.open !== null &&
       q.open.sizeBytes + sizeBytes > this.batchSize &&
@@ -245,10 +296,10 @@ export class Producer {
       q.open = null;
     }
     if (q.open === null) {
-      q.open = new ProducerBatch(topic, partition, this.now());
+      q.open = new ProducerBatch(q.topic, q.partition, this.now());
       this.unfinished.add(q.open);
     }
-    q.open.add(input, sizeBytes, delivery);
+    q.open.add(input, sizeBytes, sink, index);
     if (q.open.sizeBytes >= this.batchSize) {
       q.ready.push(q.open);
       q.open = null;
@@ -263,8 +314,12 @@ export class Producer {
   }
 
   private queue(topic: string, partition: number): PartitionQueue {
-    const key = `${topic}\u0000${partition}`;
-    let q = this.queues.get(key);
+    let byPartition = this.queuesByTopic.get(topic);
+    if (byPartition === undefined) {
+      byPartition = [];
+      this.queuesByTopic.set(topic, byPartition);
+    }
+    let q = byPartition[partition];
     if (q === undefined) {
       q = {
         topic,
@@ -275,7 +330,8 @@ export class Producer {
         nextSequence: 0,
         retrying: false,
       };
-      this.queues.set(key, q);
+      byPartition[partition] = q;
+      this.queues.push(q);
     }
     return q;
   }
@@ -294,7 +350,7 @@ export class Producer {
     if (this.resetPending || this.producerIdPending !== null) return;
     const nowMs = this.now();
     let lingering = false;
-    for (const q of this.queues.values()) {
+    for (const q of this.queues) {
       if (q.open !== null && (this.flushing > 0 || nowMs - q.open.createdMs >= this.lingerMs)) {
         q.ready.push(q.open);
         q.open = null;
@@ -316,7 +372,7 @@ export class Producer {
 
   private collect(): Map<number, ProducerBatch[]> {
     const byNode = new Map<number, ProducerBatch[]>();
-    for (const q of this.queues.values()) {
+    for (const q of this.queues) {
       if (q.ready.length === 0 || (q.retrying && q.inFlight > 0)) continue;
       if (q.inFlight >= this.maxInFlight) continue;
       const leader = this.cluster.leaderFor(q.topic, q.partition);
@@ -505,9 +561,8 @@ export class Producer {
     if (this.resetPending) return;
     this.resetPending = true;
     const waitIdle = async () => {
-      while ([...this.queues.values()].some((q) => q.inFlight > 0))
-        await new Promise((r) => setTimeout(r, 5));
-      for (const q of this.queues.values()) {
+      while (this.queues.some((q) => q.inFlight > 0)) await new Promise((r) => setTimeout(r, 5));
+      for (const q of this.queues) {
         q.nextSequence = 0;
         q.retrying = false;
         for (const b of q.ready) {
@@ -542,16 +597,20 @@ export class Producer {
     return run;
   }
 
+  /** Takes `sizeBytes` of buffer.memory if that needs no waiting. */
+  private reserveNow(sizeBytes: number): boolean {
+    const fits = this.bufferedBytes + sizeBytes <= this.bufferMemory || this.bufferedBytes === 0;
+    if (!fits || this.memoryWaiters.length > 0) return false;
+    this.bufferedBytes += sizeBytes;
+    return true;
+  }
+
   /**
    * Takes `sizeBytes` of buffer.memory, waiting (first come, first served) until records
    * already buffered have been answered, for at most max.block.ms.
    */
   private reserveMemory(sizeBytes: number): Promise<void> | undefined {
-    const fits = this.bufferedBytes + sizeBytes <= this.bufferMemory || this.bufferedBytes === 0;
-    if (fits && this.memoryWaiters.length === 0) {
-      this.bufferedBytes += sizeBytes;
-      return undefined;
-    }
+    if (this.reserveNow(sizeBytes)) return undefined;
     return new Promise((resolve, reject) => {
       const waiter: MemoryWaiter = { sizeBytes, resolve, timer: undefined! };
       waiter.timer = setTimeout(() => {
@@ -579,6 +638,13 @@ export class Producer {
   }
 }
 
+interface Placed {
+  inputs: RecordInput[];
+  sizes: number[];
+  partitions: number[];
+  totalBytes: number;
+}
+
 interface MemoryWaiter {
   sizeBytes: number;
   resolve(): void;
@@ -590,8 +656,10 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
   return typeof b === 'string' ? Buffer.from(b) : b;
 }
 
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
 function toRecordInput(record: ProducerRecord, nowMs: number): RecordInput {
-  let headers: RecordHeader[] = [];
+  let headers: readonly RecordHeader[] = NO_HEADERS;
   if (Array.isArray(record.headers)) {
     headers = record.headers.map((h: { key: string; value: Bytes | null }) => ({
       key: h.key,
@@ -613,6 +681,9 @@ function toRecordInput(record: ProducerRecord, nowMs: number): RecordInput {
 
 function recordSize(r: RecordInput): number {
   let size = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers ?? []) size += h.key.length + (h.value?.length ?? 0) + 4;
+  const headers = r.headers;
+  if (headers !== undefined)
+    for (let i = 0; i < headers.length; i++)
+      size += headers[i]!.key.length + (headers[i]!.value?.length ?? 0) + 4;
   return size;
 }

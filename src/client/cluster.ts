@@ -131,16 +131,16 @@ export class Cluster {
     return response.topics.map(toTopicMetadata);
   }
 
-  /**
-   * Metadata for `topic`, refreshed until the topic exists with leaders for all partitions or
-   * the retry budget runs out (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE).
-   */
   /** The cached metadata of `topic` when every partition has a leader; sends nothing. */
   usableTopic(topic: string): TopicMetadata | undefined {
     const t = this.topics.get(topic);
     return t !== undefined && isUsable(t) ? t : undefined;
   }
 
+  /**
+   * Metadata for `topic`, refreshed until the topic exists with leaders for all partitions or
+   * the retry budget runs out (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE).
+   */
   async topicMetadata(topic: string, options: RetryOptions = {}): Promise<TopicMetadata> {
     const cached = this.topics.get(topic);
     if (cached !== undefined && isUsable(cached)) return cached;

@@ -6,6 +6,7 @@ import type { GroupCoordinator } from './group/index.js';
 import type { Logger } from './logger.js';
 import type { ReplicaManager } from './partition/index.js';
 import type { ListenerAddress } from './server/index.js';
+import type { TransactionCoordinator, TxnMarkerChannel } from './txn/index.js';
 
 export interface BrokerContext {
   config: BrokerConfig;
@@ -22,4 +23,11 @@ export interface BrokerContext {
   replicas: ReplicaManager;
   /** The group coordinator: classic groups and committed offsets (__consumer_offsets). */
   groups: GroupCoordinator;
+  /** The transaction coordinator (__transaction_state). */
+  transactions: TransactionCoordinator;
+  /**
+   * Every COMMIT/ABORT marker written to this node's partitions goes through here:
+   * `txnMarkers.onTxnMarker(listener)` tells a listener of each one once it is in the log.
+   */
+  txnMarkers: TxnMarkerChannel;
 }

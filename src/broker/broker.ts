@@ -17,6 +17,12 @@ import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js'
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { silentLogger, type Logger } from './logger.js';
 import {
+  TxnMarkerChannel,
+  openTransactionCoordinator,
+  type OpenedTransactionCoordinator,
+  type TransactionCoordinator,
+} from './txn/index.js';
+import {
   formatHostPort,
   startServer,
   type ListenerAddress,
@@ -70,6 +76,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   let metadata: ClusterMetadata | undefined;
   let data: DataPlane | undefined;
   let groups: GroupCoordinator | undefined;
+  let txn: OpenedTransactionCoordinator | undefined;
   let server: NetworkServer;
   try {
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
@@ -79,8 +86,27 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
     });
-    data = await openDataPlane(config, { logDirs, metadata, logger });
+    // The coordinator is opened after the logs (it replays __transaction_state from them), but
+    // the partitions ask it about transactional batches: until it is there, nothing verifies.
+    const ready: { transactions?: TransactionCoordinator } = {};
+    data = await openDataPlane(config, {
+      logDirs,
+      metadata,
+      logger,
+      verifyTransaction: (producerId, producerEpoch, topic, partition) =>
+        ready.transactions?.state.inTransaction(producerId, producerEpoch, topic, partition) ??
+        false,
+    });
+    const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
     groups = await openGroupCoordinator({ config, metadata, logs: data.logs, logger });
+    txn = await openTransactionCoordinator({
+      config,
+      metadata,
+      logs: data.logs,
+      logger,
+      markers: txnMarkers,
+    });
+    const transactions = (ready.transactions = txn.coordinator);
     const context: BrokerContext = {
       config,
       logger,
@@ -90,6 +116,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       metadata,
       replicas: data.replicas,
       groups,
+      transactions,
+      txnMarkers,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
     server = await startServer(handler, {
@@ -104,6 +132,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
   } catch (err) {
+    await txn?.close();
     groups?.close();
     await data?.close();
     await metadata?.close();
@@ -114,6 +143,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const openedMetadata = metadata;
   const openedData = data;
   const openedGroups = groups;
+  const openedTxn = txn;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
@@ -125,6 +155,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     close: () =>
       (closing ??= (async () => {
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
+        await openedTxn.close();
         openedGroups.close();
         await openedData.close();
         await openedMetadata.close();

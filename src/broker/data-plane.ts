@@ -6,7 +6,7 @@ import { METADATA_LOG_DIR_NAME, type ClusterMetadata } from '../metadata/index.j
 import { LogManager } from '../storage/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { Logger } from './logger.js';
-import { ReplicaManager } from './partition/index.js';
+import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
 
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
@@ -23,7 +23,13 @@ function safe(n: number): number {
 
 export async function openDataPlane(
   config: BrokerConfig,
-  options: { logDirs: readonly string[]; metadata: ClusterMetadata; logger: Logger },
+  options: {
+    logDirs: readonly string[];
+    metadata: ClusterMetadata;
+    logger: Logger;
+    /** The transaction coordinator's verification (see ReplicaManagerOptions). */
+    verifyTransaction?: ReplicaManagerOptions['verifyTransaction'];
+  },
 ): Promise<DataPlane> {
   const v = config.values;
   const logs = await LogManager.open({
@@ -47,6 +53,7 @@ export async function openDataPlane(
     logs,
     broker: config,
     fetchSessionSlots: Number(v['max.incremental.fetch.session.cache.slots']),
+    verifyTransaction: options.verifyTransaction,
   });
   const unsubscribe = await syncWithMetadata(replicas, options.metadata);
   const strays = await replicas.deleteStrayLogs();

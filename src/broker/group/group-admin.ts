@@ -117,21 +117,24 @@ export class GroupAdmin {
     const group = this.ctx.groups.get(groupId);
     if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
     if (group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
-    const records: CoordinatorRecord[] = [];
-    for (const [topic, parts] of this.ctx.offsets.topicsOf(groupId)) {
-      for (const partition of parts.keys())
-        records.push(offsetTombstone(groupId, topic, partition));
-    }
-    records.push(groupTombstone(groupId));
+    const records = [...this.offsetTombstones(groupId), groupTombstone(groupId)];
     this.membership.shutdownGroup(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     return this.ctx.write(groupId, records);
   }
 
+  /** Tombstones for every committed offset and every partition only a transaction holds. */
   private offsetTombstones(groupId: string): CoordinatorRecord[] {
     const records: CoordinatorRecord[] = [];
-    for (const [topic, parts] of this.ctx.offsets.topicsOf(groupId)) {
+    const committed = this.ctx.offsets.topicsOf(groupId);
+    for (const [topic, parts] of committed) {
       for (const partition of parts.keys())
         records.push(offsetTombstone(groupId, topic, partition));
+    }
+    for (const [topic, parts] of this.ctx.pending.partitionsOf(groupId)) {
+      for (const partition of parts) {
+        if (committed.get(topic)?.has(partition)) continue;
+        records.push(offsetTombstone(groupId, topic, partition));
+      }
     }
     return records;
   }

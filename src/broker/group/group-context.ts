@@ -4,13 +4,17 @@ import type { ConsumerGroup } from './consumer-group.js';
 import type { GroupConfig } from './group-config.js';
 import type { CoordinatorRecord } from './group-records.js';
 import type { GroupTimer } from './group-timer.js';
+import type { TxnProducer } from './coordinator-log.js';
 import type { OffsetStore } from './offset-store.js';
+import type { PendingTxnOffsets } from './pending-txn-offsets.js';
 
 export interface GroupContext {
   readonly timer: GroupTimer;
   readonly config: GroupConfig;
   readonly groups: Map<string, ClassicGroup>;
   readonly offsets: OffsetStore;
+  /** Offsets of transactions not ended yet (TxnOffsetCommit), invisible to OffsetFetch. */
+  readonly pending: PendingTxnOffsets;
   /** KIP-848 consumer groups, by group id (never the same id as a classic group). */
   readonly consumerGroups: Map<string, ConsumerGroup>;
   readonly topics: TopicLookup;
@@ -19,6 +23,16 @@ export interface GroupContext {
    * an error code: NONE, or the code to give the client when the write failed.
    */
   write(groupId: string, records: CoordinatorRecord[]): Promise<number>;
+  /**
+   * Appends offset commit records as a transactional batch of `producer` (the group's
+   * partition must be in its ongoing transaction) and, once written, replays them as pending
+   * offsets of that producer. Resolves with NONE or the client's error code.
+   */
+  writeTransactional(
+    groupId: string,
+    records: CoordinatorRecord[],
+    producer: TxnProducer,
+  ): Promise<number>;
   /** NONE when this coordinator serves the group now; else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
   checkGroup(groupId: string): number;
   /** A fresh member id for a client: `<client.id>-<uuid>`, as Kafka makes them. */

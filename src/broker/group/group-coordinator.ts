@@ -18,6 +18,8 @@ import {
   type OffsetDeleteResponse,
   type SyncGroupRequest,
   type SyncGroupResponse,
+  type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse,
   type ConsumerGroupDescribeResponseDescribedGroup,
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatResponse,
@@ -27,7 +29,7 @@ import {
 import { silentLogger, type Logger } from '../logger.js';
 import { ClassicGroup } from './classic-group.js';
 import { ClassicMembership, joinResponse, type ClientInfo } from './classic-membership.js';
-import type { CoordinatorLog } from './coordinator-log.js';
+import type { CoordinatorLog, CoordinatorLogEntry, TxnProducer } from './coordinator-log.js';
 import type { ConsumerGroup } from './consumer-group.js';
 import { describeConsumerGroup } from './consumer-group-describe.js';
 import { isConsumerGroupRecordType, replayConsumerGroupRecord } from './consumer-group-records.js';
@@ -40,6 +42,8 @@ import { systemGroupTimer, type CancelTimer, type GroupTimer } from './group-tim
 import { OffsetManager, type FetchedGroupOffsets } from './offset-manager.js';
 import { OffsetStore } from './offset-store.js';
 import { partitionForGroup } from './partition-for-group.js';
+import { PendingTxnOffsets } from './pending-txn-offsets.js';
+import { coordinatorWriteError } from './write-errors.js';
 
 export interface GroupCoordinatorOptions {
   log: CoordinatorLog;
@@ -65,6 +69,7 @@ export class GroupCoordinator {
   private readonly topics: TopicLookup;
   private readonly consumerMembership: ConsumerMembership;
   private readonly offsets = new OffsetStore();
+  private readonly pending = new PendingTxnOffsets();
   private readonly partitions = new Map<number, PartitionState>();
   private readonly membership: ClassicMembership;
   private readonly offsetManager: OffsetManager;
@@ -86,7 +91,10 @@ export class GroupCoordinator {
       config: this.config,
       groups: this.groups,
       offsets: this.offsets,
+      pending: this.pending,
       write: (groupId, records) => this.write(groupId, records),
+      writeTransactional: (groupId, records, producer) =>
+        this.writeTransactional(groupId, records, producer),
       checkGroup: (groupId) => this.checkGroup(groupId),
       newMemberId: (clientId) => `${clientId}-${this.uuid()}`,
     };
@@ -109,7 +117,7 @@ export class GroupCoordinator {
     const list = [...(partitions ?? range(this.config.offsetsTopicNumPartitions))];
     for (const p of list) this.partitions.set(p, 'loading');
     for (const p of list) {
-      await this.log.replay(p, (record) => this.replay(record, true));
+      await this.log.replay(p, (entry) => this.replayEntry(p, entry));
       this.partitions.set(p, 'loaded');
     }
     for (const group of this.groups.values()) {
@@ -194,11 +202,32 @@ export class GroupCoordinator {
     return this.offsetManager.commit(req, apiVersion);
   }
 
+  /** TxnOffsetCommit: offsets that become visible when the producer's transaction commits. */
+  commitTransactionalOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
+    return this.offsetManager.commitTransactional(req);
+  }
+
+  /**
+   * OffsetFetch for one group. With `requireStable`, partitions with offsets of a transaction
+   * not ended yet answer UNSTABLE_OFFSET_COMMIT instead of the last committed offset.
+   */
   fetchOffsets(
     groupId: string,
     topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null,
+    options: { requireStable?: boolean } = {},
   ): FetchedGroupOffsets {
-    return this.offsetManager.fetch(groupId, topics);
+    return this.offsetManager.fetch(groupId, topics, options.requireStable ?? false);
+  }
+
+  /**
+   * A COMMIT or ABORT marker of `producerId` is now in __consumer_offsets partition
+   * `partition`: the producer's pending offsets of that partition's groups become committed
+   * offsets, or are dropped. Loading applies the markers it reads the same way; a marker of
+   * a partition this coordinator does not hold is left to its load.
+   */
+  onTxnMarker(partition: number, marker: { producerId: bigint; commit: boolean }): void {
+    if (!this.partitions.has(partition)) return;
+    this.replayMarker(partition, marker.producerId, marker.commit);
   }
 
   deleteOffsets(req: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {
@@ -230,8 +259,12 @@ export class GroupCoordinator {
   }
 
   /** How many groups and offsets are held, for tests and benchmarks. */
-  get stats(): { groups: number; offsets: number } {
-    return { groups: this.groups.size + this.consumerGroups.size, offsets: this.offsets.size };
+  get stats(): { groups: number; offsets: number; pendingOffsets: number } {
+    return {
+      groups: this.groups.size + this.consumerGroups.size,
+      offsets: this.offsets.size,
+      pendingOffsets: this.pending.size,
+    };
   }
 
   private checkGroup(groupId: string): number {
@@ -241,18 +274,69 @@ export class GroupCoordinator {
   }
 
   private async write(groupId: string, records: CoordinatorRecord[]): Promise<number> {
+    let baseOffset: number;
     try {
-      await this.log.append(this.partitionFor(groupId), records);
+      baseOffset = await this.log.append(this.partitionFor(groupId), records);
     } catch (error) {
       this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
-    for (const record of records) this.replay(record, false);
+    records.forEach((record, i) => this.replay(record, baseOffset + i, -1n, false));
     return ErrorCode.NONE;
   }
 
-  /** The only place offsets and group existence change. */
-  private replay(record: CoordinatorRecord, loading: boolean): void {
+  private async writeTransactional(
+    groupId: string,
+    records: CoordinatorRecord[],
+    producer: TxnProducer,
+  ): Promise<number> {
+    let result;
+    try {
+      result = await this.log.appendTransactional(this.partitionFor(groupId), records, producer);
+    } catch (error) {
+      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    if (result.error !== null) return coordinatorWriteError(result.error);
+    const { baseOffset } = result;
+    records.forEach((record, i) => this.replay(record, baseOffset + i, producer.producerId, false));
+    return ErrorCode.NONE;
+  }
+
+  private replayEntry(partition: number, entry: CoordinatorLogEntry): void {
+    if (entry.type === 'marker') {
+      this.replayMarker(partition, entry.producerId, entry.commit);
+    } else {
+      this.replay(entry.record, entry.offset, entry.producerId, true);
+    }
+  }
+
+  /**
+   * A transaction ended in `partition`: on commit its pending offsets win over committed ones
+   * written before them (Kafka compares the commit records' offsets, so compaction of the
+   * topic cannot change which offset a replay materialises); on abort they are dropped.
+   */
+  private replayMarker(partition: number, producerId: bigint, commit: boolean): void {
+    const ended = this.pending.take(producerId, (g) => this.partitionFor(g) === partition);
+    if (!commit) return;
+    for (const { groupId, topic, partition: p, value } of ended) {
+      const existing = this.offsets.get(groupId, topic, p);
+      if (existing === undefined || value.recordOffset > existing.recordOffset) {
+        this.offsets.set(groupId, topic, p, value);
+      }
+    }
+  }
+
+  /**
+   * The only place offsets and group existence change. `producerId` is that of the record's
+   * transactional batch (-1n for a plain one): its offsets stay pending until a marker.
+   */
+  private replay(
+    record: CoordinatorRecord,
+    recordOffset: number,
+    producerId: bigint,
+    loading: boolean,
+  ): void {
     let parsed;
     try {
       parsed = parseCoordinatorRecord(record);
@@ -265,9 +349,14 @@ export class GroupCoordinator {
       const { groupId, topic, partition, value } = parsed;
       if (value === null) {
         this.offsets.delete(groupId, topic, partition);
+        this.pending.deletePartition(groupId, topic, partition);
         return;
       }
-      this.offsets.set(groupId, topic, partition, value);
+      if (producerId >= 0n) {
+        this.pending.add(producerId, { groupId, topic, partition }, { ...value, recordOffset });
+      } else {
+        this.offsets.set(groupId, topic, partition, { ...value, recordOffset });
+      }
       // Offsets without a group belong to a "simple" group, which exists while they do.
       if (!this.groups.has(groupId) && !this.consumerGroups.has(groupId)) {
         this.groups.set(groupId, new ClassicGroup(groupId, nowMs));

@@ -2,7 +2,12 @@
 export { GroupCoordinator, type GroupCoordinatorOptions } from './group-coordinator.js';
 export type { ClientInfo } from './classic-membership.js';
 export type { ClassicGroupState } from './classic-group.js';
-export { MemoryCoordinatorLog, type CoordinatorLog } from './coordinator-log.js';
+export {
+  MemoryCoordinatorLog,
+  type CoordinatorLog,
+  type CoordinatorLogEntry,
+  type TxnProducer,
+} from './coordinator-log.js';
 export { DEFAULT_GROUP_CONFIG, groupConfigFrom, type GroupConfig } from './group-config.js';
 export {
   groupMetadataRecord,
@@ -22,11 +27,18 @@ export {
 } from './group-timer.js';
 export type { FetchedGroupOffsets, FetchedOffset, FetchedTopic } from './offset-manager.js';
 export { javaStringHashCode, partitionForGroup } from './partition-for-group.js';
-export { CONSUMER_OFFSETS_TOPIC, ConsumerOffsetsLog } from './consumer-offsets-log.js';
+export {
+  CONSUMER_OFFSETS_TOPIC,
+  ConsumerOffsetsLog,
+  type TransactionalAppender,
+} from './consumer-offsets-log.js';
 export {
   ensureConsumerOffsetsTopic,
   openGroupCoordinator,
+  replicaAppender,
   type OpenGroupCoordinatorOptions,
+  type TxnMarkerSource,
+  type WrittenMarker,
 } from './open-group-coordinator.js';
 export type { ConsumerGroupState } from './consumer-group.js';
 export type { TopicLookup } from './group-context.js';

@@ -6,6 +6,8 @@ import {
   type OffsetCommitResponse,
   type OffsetDeleteRequest,
   type OffsetDeleteResponse,
+  type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse,
 } from '../../protocol/index.js';
 import type { ClassicGroup } from './classic-group.js';
 import type { ClassicMembership } from './classic-membership.js';
@@ -16,6 +18,7 @@ import {
   offsetCommitRecord,
   offsetTombstone,
   type CoordinatorRecord,
+  type OffsetAndMetadata,
 } from './group-records.js';
 
 /** One partition's answer to OffsetFetch; offset -1 means nothing committed. */
@@ -113,18 +116,96 @@ export class OffsetManager {
     return ErrorCode.NONE;
   }
 
-  /** Offsets of one group: the partitions asked for, or every committed one when `topics` is null. */
+  /**
+   * TxnOffsetCommit: the offsets are written as a transactional batch of the producer and
+   * stay pending until its transaction's marker. Who may commit follows Kafka: the group's
+   * generation and member when given (a transactional commit without them is accepted in any
+   * state, since old clients send none), a KIP-848 member's epoch.
+   */
+  async commitTransactional(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
+    const error = this.validateTxnCommit(req);
+    if (error !== ErrorCode.NONE) return txnCommitResponse(req, () => error);
+    const nowMs = this.ctx.timer.now();
+    const { offsetMetadataMaxBytes } = this.ctx.config;
+    const records: CoordinatorRecord[] = [];
+    const tooLarge = new Set<string>();
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const metadata = p.committedMetadata ?? '';
+        if (metadata.length > offsetMetadataMaxBytes) {
+          tooLarge.add(`${t.name}\0${p.partitionIndex}`);
+          continue;
+        }
+        records.push(
+          offsetCommitRecord(req.groupId, t.name, p.partitionIndex, {
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata,
+            commitTimestampMs: nowMs,
+            expireTimestampMs: null,
+          }),
+        );
+      }
+    }
+    const producer = { producerId: req.producerId, producerEpoch: req.producerEpoch };
+    const written =
+      records.length === 0
+        ? ErrorCode.NONE
+        : await this.ctx.writeTransactional(req.groupId, records, producer);
+    return txnCommitResponse(req, (topic, partition) =>
+      tooLarge.has(`${topic}\0${partition}`) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : written,
+    );
+  }
+
+  private validateTxnCommit(req: TxnOffsetCommitRequest): number {
+    const check = this.ctx.checkGroup(req.groupId);
+    if (check !== ErrorCode.NONE) return check;
+    if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const generation = req.generationId;
+    const consumerGroup = this.ctx.consumerGroups.get(req.groupId);
+    if (consumerGroup) {
+      const error = this.consumerMembership.validateCommit(consumerGroup, req.memberId, generation);
+      // A member behind the group's epoch learns of it as a classic member would.
+      return error === ErrorCode.STALE_MEMBER_EPOCH ? ErrorCode.ILLEGAL_GENERATION : error;
+    }
+    const group = this.ctx.groups.get(req.groupId);
+    // Without a group, only commits from outside group management: a simple group appears.
+    if (!group) return generation < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+    if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generation < 0 && group.state === 'Empty') return ErrorCode.NONE;
+    if (generation >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+      const error = this.membership.validateMember(group, req.memberId, req.groupInstanceId);
+      if (error !== ErrorCode.NONE) return error;
+      if (generation !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    }
+    return ErrorCode.NONE;
+  }
+
+  /**
+   * Offsets of one group: the partitions asked for, or every committed one when `topics` is
+   * null. With `requireStable`, a partition with an offset of a transaction not ended yet
+   * answers UNSTABLE_OFFSET_COMMIT (the consumer retries); without it, the last committed.
+   */
   fetch(
     groupId: string,
     topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null,
+    requireStable = false,
   ): FetchedGroupOffsets {
     const check = this.ctx.checkGroup(groupId);
     if (check !== ErrorCode.NONE) return { groupId, errorCode: check, topics: [] };
-    const { offsets } = this.ctx;
+    const { offsets, pending } = this.ctx;
+    const answer = (
+      topic: string,
+      partitionIndex: number,
+      o: OffsetAndMetadata | undefined,
+    ): FetchedOffset =>
+      requireStable && pending.has(groupId, topic, partitionIndex)
+        ? { ...fetched(partitionIndex, undefined), errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
+        : fetched(partitionIndex, o);
     if (topics === null) {
       const all = [...offsets.topicsOf(groupId)].map(([name, parts]) => ({
         name,
-        partitions: [...parts].map(([partitionIndex, o]) => fetched(partitionIndex, o)),
+        partitions: [...parts].map(([partitionIndex, o]) => answer(name, partitionIndex, o)),
       }));
       return { groupId, errorCode: ErrorCode.NONE, topics: all };
     }
@@ -133,7 +214,9 @@ export class OffsetManager {
       errorCode: ErrorCode.NONE,
       topics: topics.map((t) => ({
         name: t.name,
-        partitions: t.partitionIndexes.map((p) => fetched(p, offsets.get(groupId, t.name, p))),
+        partitions: t.partitionIndexes.map((p) =>
+          answer(t.name, p, offsets.get(groupId, t.name, p)),
+        ),
       })),
     };
   }
@@ -154,7 +237,11 @@ export class OffsetManager {
     for (const t of req.topics) {
       if (subscribed.has(t.name)) continue;
       for (const p of t.partitions) {
-        if (this.ctx.offsets.get(req.groupId, t.name, p.partitionIndex)) {
+        // Pending transactional offsets get the tombstone too, as in Kafka.
+        if (
+          this.ctx.offsets.get(req.groupId, t.name, p.partitionIndex) ||
+          this.ctx.pending.has(req.groupId, t.name, p.partitionIndex)
+        ) {
           records.push(offsetTombstone(req.groupId, t.name, p.partitionIndex));
         }
       }
@@ -194,7 +281,9 @@ export class OffsetManager {
       const remaining = this.ctx.offsets.topicsOf(groupId);
       let left = 0;
       for (const parts of remaining.values()) left += parts.size;
-      if (group && group.state === 'Empty' && left === records.length) {
+      // A group with an ongoing transaction's offsets stays until the transaction ends.
+      const open = this.ctx.pending.hasOpenTransactions(groupId);
+      if (group && group.state === 'Empty' && left === records.length && !open) {
         records.push(groupTombstone(groupId));
       }
       if (records.length > 0) writes.push(this.ctx.write(groupId, records));
@@ -224,7 +313,10 @@ export class OffsetManager {
           o.expireTimestampMs !== null
             ? nowMs >= o.expireTimestampMs
             : nowMs - sinceMs >= retentionMs;
-        if (due) records.push(offsetTombstone(groupId, topic, partition));
+        // An offset a transaction is about to replace does not expire yet.
+        if (due && !this.ctx.pending.has(groupId, topic, partition)) {
+          records.push(offsetTombstone(groupId, topic, partition));
+        }
       }
     }
     return records;
@@ -241,6 +333,22 @@ function fetched(
     committedLeaderEpoch: o?.leaderEpoch ?? -1,
     metadata: o?.metadata ?? '',
     errorCode: ErrorCode.NONE,
+  };
+}
+
+function txnCommitResponse(
+  req: TxnOffsetCommitRequest,
+  errorOf: (topic: string, partition: number) => number,
+): TxnOffsetCommitResponse {
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: errorOf(t.name, p.partitionIndex),
+      })),
+    })),
   };
 }
 

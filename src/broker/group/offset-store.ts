@@ -2,16 +2,21 @@
 // records builds. Only replay writes here.
 import type { OffsetAndMetadata } from './group-records.js';
 
-type TopicOffsets = Map<number, OffsetAndMetadata>;
+/** A committed offset and the offset of the record that committed it in __consumer_offsets. */
+export interface CommittedOffset extends OffsetAndMetadata {
+  recordOffset: number;
+}
+
+type TopicOffsets = Map<number, CommittedOffset>;
 
 export class OffsetStore {
   private readonly byGroup = new Map<string, Map<string, TopicOffsets>>();
 
-  get(groupId: string, topic: string, partition: number): OffsetAndMetadata | undefined {
+  get(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.byGroup.get(groupId)?.get(topic)?.get(partition);
   }
 
-  set(groupId: string, topic: string, partition: number, value: OffsetAndMetadata): void {
+  set(groupId: string, topic: string, partition: number, value: CommittedOffset): void {
     let topics = this.byGroup.get(groupId);
     if (!topics) this.byGroup.set(groupId, (topics = new Map()));
     let partitions = topics.get(topic);
@@ -33,7 +38,7 @@ export class OffsetStore {
   }
 
   /** Every committed offset of a group, grouped by topic. */
-  topicsOf(groupId: string): ReadonlyMap<string, ReadonlyMap<number, OffsetAndMetadata>> {
+  topicsOf(groupId: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>> {
     return this.byGroup.get(groupId) ?? new Map();
   }
 

@@ -1,11 +1,19 @@
 // Starting the group coordinator inside a broker: make sure __consumer_offsets exists (as a
 // compacted internal topic with offsets.topic.num.partitions partitions), open its partition
-// logs and load every partition, since a single node coordinates every group.
+// logs and load every partition, since a single node coordinates every group. Transactional
+// offset commits are appended through the replica manager's produce path, and the
+// coordinator learns of every COMMIT/ABORT marker written to a __consumer_offsets partition.
 import type { ClusterMetadata } from '../../metadata/index.js';
 import type { LogConfig, LogManager } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
-import { CONSUMER_OFFSETS_TOPIC, ConsumerOffsetsLog } from './consumer-offsets-log.js';
+import type { ReplicaManager } from '../partition/index.js';
+import type { TxnProducer } from './coordinator-log.js';
+import {
+  CONSUMER_OFFSETS_TOPIC,
+  ConsumerOffsetsLog,
+  type TransactionalAppender,
+} from './consumer-offsets-log.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { groupConfigFrom } from './group-config.js';
 import type { GroupTimer } from './group-timer.js';
@@ -16,6 +24,48 @@ export interface OpenGroupCoordinatorOptions {
   logs: LogManager;
   logger: Logger;
   timer?: GroupTimer;
+  /** The produce path for transactional offset commits; without it TxnOffsetCommit fails. */
+  replicas?: ReplicaManager;
+  /** Where the coordinator learns of markers written to partitions (the transaction side). */
+  txnMarkers?: TxnMarkerSource;
+}
+
+/** A marker now in the log of `topic`-`partition`. */
+export interface WrittenMarker {
+  topic: string;
+  partition: number;
+  producerId: bigint;
+  commit: boolean;
+}
+
+export interface TxnMarkerSource {
+  onTxnMarker(listener: (marker: WrittenMarker) => void): () => void;
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+/** Produce v9: the version the coordinator's own batches are checked as. */
+const PRODUCE_VERSION = 9;
+
+/** Transactional appends through the partitions' produce path, with their verification. */
+export function replicaAppender(replicas: ReplicaManager): TransactionalAppender {
+  return {
+    nextSequence(partition: number, producer: TxnProducer): number {
+      const p = replicas.getPartition(CONSUMER_OFFSETS_TOPIC, partition);
+      const entry = p?.producers.entry(producer.producerId);
+      // A new producer or epoch starts at 0; an older epoch is refused by the partition.
+      if (entry === undefined || entry.epoch !== producer.producerEpoch) return 0;
+      const last = entry.batches[entry.batches.length - 1]?.lastSequence;
+      return last === undefined || last === INT32_MAX ? 0 : last + 1;
+    },
+    async append(partition: number, batch: Buffer) {
+      const result = await replicas.append(CONSUMER_OFFSETS_TOPIC, partition, {
+        records: batch,
+        acks: -1,
+        apiVersion: PRODUCE_VERSION,
+      });
+      return { error: result.error, baseOffset: result.baseOffset };
+    },
+  };
 }
 
 export async function openGroupCoordinator(
@@ -43,6 +93,7 @@ export async function openGroupCoordinator(
         topicId === undefined ? {} : { topicId },
       );
     },
+    transactional: options.replicas && replicaAppender(options.replicas),
   });
   const coordinator = new GroupCoordinator({
     log,
@@ -60,6 +111,11 @@ export async function openGroupCoordinator(
       },
       names: () => metadata.image.topics().map((t) => t.name),
     },
+  });
+  // Subscribed before loading: a marker written meanwhile is either read by the load or
+  // applied here (applying it twice finds nothing left the second time).
+  options.txnMarkers?.onTxnMarker((marker) => {
+    if (marker.topic === CONSUMER_OFFSETS_TOPIC) coordinator.onTxnMarker(marker.partition, marker);
   });
   await coordinator.load();
   return coordinator;

@@ -1,7 +1,9 @@
 // OffsetFetch v1-9. Notes:
 // - v1 asks for named partitions; v2+ may send null topics for every committed offset and
-//   get a top-level error code; v5+ return the leader epoch; v7+ may require stable offsets
-//   (no transactional offsets exist yet, so every offset is stable).
+//   get a top-level error code; v5+ return the leader epoch; v7+ may require stable offsets:
+//   a partition with offsets of a transaction not ended yet then answers
+//   UNSTABLE_OFFSET_COMMIT (KIP-447), and the consumer retries; without it, the last
+//   committed offset.
 // - v8+ (KIP-709) ask for several groups at once, answered in `groups`.
 // - v9 (KIP-848) add member id and epoch, which only consumer groups check; v10 uses topic ids
 //   and is not advertised.
@@ -23,9 +25,10 @@ export const offsetFetchHandler: HandlerFactory = (broker) =>
     maxVersion: 9,
     handle: (request, ctx) => {
       const version = ctx.apiVersion;
+      const options = { requireStable: version >= 7 && request.requireStable };
       if (version >= 8) {
         const groups = request.groups.map((g) => {
-          const fetched = broker.groups.fetchOffsets(g.groupId, g.topics);
+          const fetched = broker.groups.fetchOffsets(g.groupId, g.topics, options);
           return {
             groupId: g.groupId,
             errorCode: fetched.errorCode,
@@ -43,7 +46,7 @@ export const offsetFetchHandler: HandlerFactory = (broker) =>
           groups,
         });
       }
-      const fetched = broker.groups.fetchOffsets(request.groupId, request.topics);
+      const fetched = broker.groups.fetchOffsets(request.groupId, request.topics, options);
       return Promise.resolve(singleGroupResponse(fetched, request, version));
     },
   });

@@ -4,8 +4,10 @@
 //   single-key fields are then unused.
 // - One node coordinates every group, so the answer is this broker at the address of the
 //   listener the request came in on.
-// - As in Kafka, __consumer_offsets is created by the first FindCoordinator for a group.
-// - Transaction keys get COORDINATOR_NOT_AVAILABLE: there is no transaction coordinator yet.
+// - As in Kafka, __consumer_offsets is created by the first FindCoordinator for a group, and
+//   __transaction_state by the first one for a transactional id.
+// - Transaction keys (type 1) get this broker too, once the transaction coordinator has loaded
+//   (COORDINATOR_LOAD_IN_PROGRESS before); an empty transactional id is INVALID_REQUEST.
 //   Other key types (share groups, 2) get INVALID_REQUEST.
 import {
   ErrorCode,
@@ -15,6 +17,7 @@ import {
   type FindCoordinatorResponseCoordinator,
 } from '../../protocol/index.js';
 import { ensureConsumerOffsetsTopic } from '../group/index.js';
+import { ensureTransactionStateTopic } from '../txn/index.js';
 import { advertisedFor } from './03-metadata.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -30,6 +33,7 @@ export const findCoordinatorHandler: HandlerFactory = (broker) =>
     maxVersion: 6,
     handle: async (request, ctx) => {
       if (request.keyType === GROUP_KEY_TYPE) await ensureConsumerOffsetsTopic(broker);
+      if (request.keyType === TRANSACTION_KEY_TYPE) await ensureTransactionStateTopic(broker);
       const address = advertisedFor(broker, ctx.listenerName);
       const answer = (key: string): FindCoordinatorResponseCoordinator => {
         const fail = (errorCode: number, errorMessage: string) => ({
@@ -41,9 +45,11 @@ export const findCoordinatorHandler: HandlerFactory = (broker) =>
           errorMessage,
         });
         if (request.keyType === TRANSACTION_KEY_TYPE) {
-          return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Transactions are not supported yet.');
-        }
-        if (request.keyType !== GROUP_KEY_TYPE) {
+          if (key === '') return fail(ErrorCode.INVALID_REQUEST, 'Empty transactional id.');
+          if (!broker.transactions.loaded) {
+            return fail(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, 'Loading transactions.');
+          }
+        } else if (request.keyType !== GROUP_KEY_TYPE) {
           return fail(ErrorCode.INVALID_REQUEST, `Unsupported key type ${request.keyType}.`);
         }
         if (address === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Not ready.');

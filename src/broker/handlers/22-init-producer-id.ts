@@ -1,9 +1,11 @@
 // InitProducerId v0-5 (v2+ flexible). v6 (KIP-939, two-phase commit) is still unstable in
 // Kafka 4.3.1 and, as there, not advertised. Without a transactional id (idempotent producers)
-// every call gets a new producer id with epoch 0, as Kafka does; ids come in blocks reserved in the
-// metadata log, so none is ever reused. A transactional id needs the transaction coordinator,
-// which does not exist yet: those calls get COORDINATOR_NOT_AVAILABLE, so a transactional
-// producer fails to initialise rather than seeming to work.
+// every call gets a new producer id with epoch 0, as Kafka does; ids come in blocks reserved in
+// the metadata log, so none is ever reused. With one, the transaction coordinator answers: a
+// new id gets a producer id and epoch 0, a known one an epoch bump that fences its previous
+// instance (an open transaction of that instance is aborted first, and the call answers
+// CONCURRENT_TRANSACTIONS until the abort is done; the client retries). An empty
+// transactional id is INVALID_REQUEST; v0-3 get INVALID_PRODUCER_EPOCH for PRODUCER_FENCED.
 import {
   ErrorCode,
   type InitProducerIdRequest,
@@ -12,6 +14,9 @@ import {
 import { ProducerIdManager } from '../txn/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
+import { coordinatorLoading, txnErrorCode } from './txn-errors.js';
+
+const FENCED_SINCE_VERSION = 4;
 
 export const initProducerIdHandler: HandlerFactory = (broker) => {
   const ids = new ProducerIdManager(() => broker.metadata.allocateProducerIdBlock());
@@ -20,7 +25,7 @@ export const initProducerIdHandler: HandlerFactory = (broker) => {
     name: 'InitProducerId',
     minVersion: 0,
     maxVersion: 5,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
       const answer = (errorCode: number, producerId = -1n, producerEpoch = -1) => ({
         throttleTimeMs: 0,
         errorCode,
@@ -29,8 +34,21 @@ export const initProducerIdHandler: HandlerFactory = (broker) => {
         ongoingTxnProducerId: -1n,
         ongoingTxnProducerEpoch: -1,
       });
-      if (request.transactionalId !== null) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-      return answer(ErrorCode.NONE, await ids.generate(), 0);
+      const transactionalId = request.transactionalId;
+      if (transactionalId === null) return answer(ErrorCode.NONE, await ids.generate(), 0);
+      if (transactionalId === '') return answer(ErrorCode.INVALID_REQUEST);
+      const loading = coordinatorLoading(broker);
+      if (loading !== null) return answer(ErrorCode[loading]);
+      const result = await broker.transactions.initProducerId(transactionalId, {
+        transactionTimeoutMs: request.transactionTimeoutMs,
+        producerId: request.producerId,
+        producerEpoch: request.producerEpoch,
+      });
+      return answer(
+        txnErrorCode(result.error, ctx.apiVersion, FENCED_SINCE_VERSION),
+        result.producerId,
+        result.producerEpoch,
+      );
     },
   });
 };

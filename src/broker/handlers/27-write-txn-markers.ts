@@ -4,7 +4,8 @@
 // and an abort is recorded in the partition's aborted-transaction index. Errors are per
 // partition: a marker from an older producer epoch gets INVALID_PRODUCER_EPOCH, one from an
 // older coordinator epoch TRANSACTION_COORDINATOR_FENCED. Markers for a producer the
-// partition never saw are written anyway, as Kafka does (they end nothing).
+// partition never saw are written anyway, as Kafka does (they end nothing). They go through
+// the broker's marker channel, so its listeners hear of them as of the coordinator's own.
 import {
   ErrorCode,
   type WriteTxnMarkersRequest,
@@ -28,7 +29,7 @@ export const writeTxnMarkersHandler: HandlerFactory = (broker) =>
               name: t.name,
               partitions: await Promise.all(
                 t.partitionIndexes.map(async (partitionIndex) => {
-                  const { error } = await broker.replicas.writeTxnMarker(t.name, partitionIndex, {
+                  const { error } = await broker.txnMarkers.writeOne(t.name, partitionIndex, {
                     producerId: m.producerId,
                     producerEpoch: m.producerEpoch,
                     coordinatorEpoch: m.coordinatorEpoch,

@@ -26,3 +26,16 @@ export {
   type TxnStateLog,
 } from './transaction-coordinator.js';
 export { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-state-log.js';
+export {
+  TxnMarkerChannel,
+  type TxnMarkerListener,
+  type TxnMarkerTarget,
+  type WrittenTxnMarker,
+} from './txn-marker-channel.js';
+export {
+  ensureTransactionStateTopic,
+  openTransactionCoordinator,
+  type OpenTransactionCoordinatorOptions,
+  type OpenedTransactionCoordinator,
+  type RepeatScheduler,
+} from './open-transaction-coordinator.js';

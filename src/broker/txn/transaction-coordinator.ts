@@ -73,6 +73,7 @@ const COORDINATOR_EPOCH = 0;
 export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
   private queue: Promise<unknown> = Promise.resolve();
+  private loadedFlag = false;
 
   constructor(private readonly o: TransactionCoordinatorOptions) {}
 
@@ -91,8 +92,24 @@ export class TransactionCoordinator {
           else this.state.apply(metadata);
         });
       }
+      this.loadedFlag = true;
       for (const m of this.state.pendingMarkers()) await this.finish(m);
     });
+  }
+
+  /** False until load() has replayed the log: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
+  get loaded(): boolean {
+    return this.loadedFlag;
+  }
+
+  /** __transaction_state partitions, as the coordinator places ids with partitionForTxn. */
+  get numPartitions(): number {
+    return this.o.numPartitions;
+  }
+
+  /** Resolves once every operation queued so far has finished (a clean shutdown). */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
   }
 
   private async persist(m: TxnMetadata): Promise<boolean> {

@@ -53,6 +53,8 @@ function copy(m: TxnMetadata, changes: Partial<TxnMetadata>): TxnMetadata {
 
 export class TransactionStateMachine {
   private readonly txns = new Map<string, TxnMetadata>();
+  /** Producer id → transactional id, for the partitions' transaction verification. */
+  private readonly idsByProducer = new Map<bigint, string>();
 
   get(transactionalId: string): TxnMetadata | undefined {
     return this.txns.get(transactionalId);
@@ -68,14 +70,44 @@ export class TransactionStateMachine {
     return m === undefined || m.producerEpoch >= MAX_PRODUCER_EPOCH;
   }
 
+  /** The metadata of the id that holds this producer id now, if any. */
+  byProducerId(producerId: bigint): TxnMetadata | undefined {
+    const id = this.idsByProducer.get(producerId);
+    return id === undefined ? undefined : this.txns.get(id);
+  }
+
   /** Makes persisted metadata current (after its append, or replaying the log). */
   apply(m: TxnMetadata): void {
+    const before = this.txns.get(m.transactionalId);
+    if (before !== undefined && before.producerId !== m.producerId) {
+      this.idsByProducer.delete(before.producerId);
+    }
     this.txns.set(m.transactionalId, m);
+    this.idsByProducer.set(m.producerId, m.transactionalId);
   }
 
   /** A tombstone (expired transactional id). */
   remove(transactionalId: string): void {
+    const before = this.txns.get(transactionalId);
+    if (before !== undefined) this.idsByProducer.delete(before.producerId);
     this.txns.delete(transactionalId);
+  }
+
+  /**
+   * Kafka's transaction verification (KIP-890 part 1): whether `topic`-`partition` is in the
+   * ongoing transaction of this producer id and epoch.
+   */
+  inTransaction(
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): boolean {
+    const m = this.byProducerId(producerId);
+    if (m === undefined || m.state !== TxnState.Ongoing || m.producerEpoch !== producerEpoch) {
+      return false;
+    }
+    return m.partitions.get(topic)?.includes(partition) ?? false;
   }
 
   initProducerId(transactionalId: string, o: InitProducerIdOptions): Transition {

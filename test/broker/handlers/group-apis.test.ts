@@ -65,7 +65,7 @@ const commitBody = (memberId: string, generationId: number, topic = 'orders') =>
     ],
   });
 
-test('FindCoordinator answers this broker, single and batched; transactions are not available yet', async () => {
+test('FindCoordinator answers this broker for groups and transactional ids, single and batched', async () => {
   const b = await broker();
   const c = await client(b);
   const v3 = await c.request(10, 3, { key: 'g', keyType: 0, coordinatorKeys: [] });
@@ -82,8 +82,14 @@ test('FindCoordinator answers this broker, single and batched; transactions are 
       ['b', 1, b.port],
     ],
   );
-  const txn = await c.request(10, 4, { key: '', keyType: 1, coordinatorKeys: ['t'] });
-  assert.equal(txn.coordinators[0].errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  const txn = await c.request(10, 4, { key: '', keyType: 1, coordinatorKeys: ['t', ''] });
+  assert.deepEqual(
+    txn.coordinators.map((x: { errorCode: number; nodeId: number }) => [x.errorCode, x.nodeId]),
+    [
+      [ErrorCode.NONE, 1],
+      [ErrorCode.INVALID_REQUEST, -1],
+    ],
+  );
   const md = await c.request(3, 12, {
     topics: null,
     allowAutoTopicCreation: false,
@@ -93,6 +99,9 @@ test('FindCoordinator answers this broker, single and batched; transactions are 
   const offsetsTopic = md.topics.find((t: { name: string }) => t.name === '__consumer_offsets');
   assert.equal(offsetsTopic?.partitions.length, 50);
   assert.equal(offsetsTopic?.isInternal, true);
+  const stateTopic = md.topics.find((t: { name: string }) => t.name === '__transaction_state');
+  assert.equal(stateTopic?.partitions.length, 50);
+  assert.equal(stateTopic?.isInternal, true);
 });
 
 test('join, sync, heartbeat, commit, fetch, describe, list, leave and delete over the wire', async () => {

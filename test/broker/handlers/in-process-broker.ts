@@ -10,6 +10,11 @@ import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { silentLogger } from '../../../src/broker/logger.js';
 import { openDataPlane, type DataPlane } from '../../../src/broker/data-plane.js';
 import { openGroupCoordinator } from '../../../src/broker/group/index.js';
+import {
+  TxnMarkerChannel,
+  openTransactionCoordinator,
+  type TransactionCoordinator,
+} from '../../../src/broker/txn/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 
 export interface InProcessBroker {
@@ -25,13 +30,29 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
   const metadata = await ClusterMetadata.open({ store: new MemoryMetadataLogStore(), nodeId: 1 });
   const listener = { name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 };
   await metadata.registerBroker([listener], new Map());
-  const data = await openDataPlane(config, { logDirs: [dir], metadata, logger: silentLogger });
+  const ready: { transactions?: TransactionCoordinator } = {};
+  const data = await openDataPlane(config, {
+    logDirs: [dir],
+    metadata,
+    logger: silentLogger,
+    verifyTransaction: (id, epoch, topic, partition) =>
+      ready.transactions?.state.inTransaction(id, epoch, topic, partition) ?? false,
+  });
+  const txnMarkers = new TxnMarkerChannel(data.replicas, silentLogger);
   const groups = await openGroupCoordinator({
     config,
     metadata,
     logs: data.logs,
     logger: silentLogger,
   });
+  const txn = await openTransactionCoordinator({
+    config,
+    metadata,
+    logs: data.logs,
+    logger: silentLogger,
+    markers: txnMarkers,
+  });
+  const transactions = (ready.transactions = txn.coordinator);
   const [created] = await metadata.createTopics([
     { name: 'a', numPartitions: 2, replicationFactor: 1 },
   ]);
@@ -44,12 +65,15 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
     metadata,
     replicas: data.replicas,
     groups,
+    transactions,
+    txnMarkers,
   };
   return {
     registry: createHandlerRegistry(context),
     data,
     topicId: created!.topic!.topicId,
     close: async () => {
+      await txn.close();
       groups.close();
       await data.close();
       await metadata.close();

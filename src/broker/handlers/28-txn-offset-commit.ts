@@ -1,0 +1,64 @@
+// TxnOffsetCommit v0-5: a transactional producer commits a group's offsets inside its
+// transaction (after AddOffsetsToTxn put the group's __consumer_offsets partition in it).
+// The offsets become visible to OffsetFetch only when the transaction commits. Notes:
+// - v2+ carry the committed leader epoch; v3+ (KIP-447) the group's generation, member id and
+//   group.instance.id, checked like an OffsetCommit's; v3+ are flexible.
+// - v5 is the KIP-890 part 2 version; this broker does not enable transaction.version 2, so
+//   it answers v5 as v4 (the batch is verified against the transaction either way).
+// - Before v2, clients do not expect COORDINATOR_LOAD_IN_PROGRESS: they get
+//   COORDINATOR_NOT_AVAILABLE instead, as Kafka answers them.
+// - Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION and are not written.
+import {
+  ErrorCode,
+  type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse,
+} from '../../protocol/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+
+export const txnOffsetCommitHandler: HandlerFactory = (broker) =>
+  defineHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse>({
+    apiKey: 28,
+    name: 'TxnOffsetCommit',
+    minVersion: 0,
+    maxVersion: 5,
+    handle: async (request, ctx) => {
+      const image = broker.metadata.image;
+      const known = (topic: string, partition: number): boolean => {
+        const t = image.topic(topic);
+        return t !== undefined && partition >= 0 && partition < t.partitions.length;
+      };
+      const accepted = {
+        ...request,
+        topics: request.topics
+          .map((t) => ({
+            ...t,
+            partitions: t.partitions.filter((p) => known(t.name, p.partitionIndex)),
+          }))
+          .filter((t) => t.partitions.length > 0),
+      };
+      const errors = new Map<string, number>();
+      if (accepted.topics.length > 0) {
+        const result = await broker.groups.commitTransactionalOffsets(accepted);
+        for (const t of result.topics) {
+          for (const p of t.partitions) errors.set(`${t.name}\0${p.partitionIndex}`, p.errorCode);
+        }
+      }
+      const compatible = (code: number): number =>
+        ctx.apiVersion < 2 && code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+          ? ErrorCode.COORDINATOR_NOT_AVAILABLE
+          : code;
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: compatible(
+              errors.get(`${t.name}\0${p.partitionIndex}`) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            ),
+          })),
+        })),
+      };
+    },
+  });

@@ -1,0 +1,51 @@
+// DescribeTransactions v0 (flexible): the coordinator's view of each transactional id — state
+// (Kafka's names: Empty, Ongoing, PrepareCommit, …), timeout, start time, producer id and
+// epoch, and the partitions of the current transaction. An unknown id gets
+// TRANSACTIONAL_ID_NOT_FOUND; every id gets COORDINATOR_LOAD_IN_PROGRESS while loading.
+import {
+  ErrorCode,
+  type DescribeTransactionsRequest,
+  type DescribeTransactionsResponse,
+  type DescribeTransactionsResponseTransactionState,
+} from '../../protocol/index.js';
+import { TXN_STATE_NAMES } from '../txn/index.js';
+import { defineHandler } from './handler-registry.js';
+import type { HandlerFactory } from './handler-types.js';
+import { coordinatorLoading } from './txn-errors.js';
+
+export const describeTransactionsHandler: HandlerFactory = (broker) =>
+  defineHandler<DescribeTransactionsRequest, DescribeTransactionsResponse>({
+    apiKey: 65,
+    name: 'DescribeTransactions',
+    minVersion: 0,
+    maxVersion: 0,
+    handle: async (request) => {
+      const loading = coordinatorLoading(broker);
+      const describe = (transactionalId: string): DescribeTransactionsResponseTransactionState => {
+        const fail = (errorCode: number) => ({
+          errorCode,
+          transactionalId,
+          transactionState: '',
+          transactionTimeoutMs: 0,
+          transactionStartTimeMs: -1n,
+          producerId: -1n,
+          producerEpoch: -1,
+          topics: [],
+        });
+        if (loading !== null) return fail(ErrorCode[loading]);
+        const m = broker.transactions.state.get(transactionalId);
+        if (m === undefined) return fail(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
+        return {
+          errorCode: ErrorCode.NONE,
+          transactionalId,
+          transactionState: TXN_STATE_NAMES[m.state],
+          transactionTimeoutMs: m.transactionTimeoutMs,
+          transactionStartTimeMs: BigInt(m.startTimestampMs),
+          producerId: m.producerId,
+          producerEpoch: m.producerEpoch,
+          topics: [...m.partitions].map(([topic, partitions]) => ({ topic, partitions })),
+        };
+      };
+      return { throttleTimeMs: 0, transactionStates: request.transactionalIds.map(describe) };
+    },
+  });

@@ -1,0 +1,145 @@
+// Starting the transaction coordinator inside a broker: its state lives in the compacted
+// internal topic `__transaction_state` (transaction.state.log.num.partitions partitions, made
+// in the metadata on first use, as Kafka does), every partition is replayed at start (a
+// single node coordinates every transactional id), markers go to this node's partitions, and
+// a periodic job aborts transactions past their timeout and retries markers that failed.
+import type { ClusterMetadata } from '../../metadata/index.js';
+import type { LogConfig, LogManager } from '../../storage/index.js';
+import type { BrokerConfig } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import { ProducerIdManager } from './producer-id-manager.js';
+import { TransactionCoordinator } from './transaction-coordinator.js';
+import { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-state-log.js';
+import type { TxnMarkerChannel } from './txn-marker-channel.js';
+
+/** Runs `job` every `intervalMs` until the returned function is called. */
+export type RepeatScheduler = (intervalMs: number, job: () => Promise<unknown>) => () => void;
+
+export interface OpenTransactionCoordinatorOptions {
+  config: BrokerConfig;
+  metadata: ClusterMetadata;
+  logs: LogManager;
+  logger: Logger;
+  /** Where markers go (over the ReplicaManager). */
+  markers: TxnMarkerChannel;
+  nowMs?: () => number;
+  /** Default: timers that never overlap a run and do not keep the process alive. */
+  every?: RepeatScheduler;
+}
+
+export interface OpenedTransactionCoordinator {
+  coordinator: TransactionCoordinator;
+  /** Stops the expiry job and waits for operations in flight. */
+  close(): Promise<void>;
+}
+
+export async function openTransactionCoordinator(
+  options: OpenTransactionCoordinatorOptions,
+): Promise<OpenedTransactionCoordinator> {
+  const { config, metadata, logs, logger } = options;
+  const v = config.values;
+  const logConfig: Partial<LogConfig> = {
+    cleanupPolicy: 'compact',
+    segmentBytes: v['transaction.state.log.segment.bytes'],
+  };
+  const log = new TransactionStateLog(
+    {
+      get: (p) => logs.getLog(TRANSACTION_STATE_TOPIC, p),
+      create: async (p) => {
+        // As for __consumer_offsets: the topic must be in the metadata before its first log,
+        // or the log would be a stray one, deleted at the next start.
+        await ensureTransactionStateTopic({ config, metadata, logger });
+        const existing = logs.getLog(TRANSACTION_STATE_TOPIC, p);
+        if (existing !== undefined) return existing;
+        const topicId = metadata.image.topic(TRANSACTION_STATE_TOPIC)?.topicId;
+        return logs.createLog(
+          TRANSACTION_STATE_TOPIC,
+          p,
+          logConfig,
+          topicId === undefined ? {} : { topicId },
+        );
+      },
+    },
+    options.nowMs,
+  );
+  const ids = new ProducerIdManager(() => metadata.allocateProducerIdBlock());
+  const coordinator = new TransactionCoordinator({
+    log,
+    markers: options.markers,
+    nowMs: options.nowMs ?? Date.now,
+    newProducerId: () => ids.generate(),
+    // An existing topic keeps its partition count: the ids were placed by it.
+    numPartitions:
+      metadata.image.topic(TRANSACTION_STATE_TOPIC)?.partitions.length ??
+      v['transaction.state.log.num.partitions'],
+    maxTimeoutMs: v['transaction.max.timeout.ms'],
+  });
+  await coordinator.load();
+  const every = options.every ?? timerScheduler;
+  const stop = every(v['transaction.abort.timed.out.transaction.cleanup.interval.ms'], () =>
+    coordinator.abortExpired().then((n) => {
+      if (n > 0) logger.info(`aborted ${n} timed out transaction(s)`);
+    }),
+  );
+  return {
+    coordinator,
+    close: async () => {
+      stop();
+      await coordinator.idle();
+    },
+  };
+}
+
+/**
+ * Creates __transaction_state in the metadata (compacted, transaction.state.log.num.partitions
+ * partitions) if it is missing, so that Metadata lists it as Kafka does. Needs this broker
+ * registered.
+ */
+export async function ensureTransactionStateTopic(
+  options: Pick<OpenTransactionCoordinatorOptions, 'config' | 'metadata' | 'logger'>,
+): Promise<void> {
+  const { config, metadata, logger } = options;
+  if (metadata.image.topic(TRANSACTION_STATE_TOPIC) !== undefined) return;
+  const v = config.values;
+  const [result] = await metadata.createTopics([
+    {
+      name: TRANSACTION_STATE_TOPIC,
+      numPartitions: v['transaction.state.log.num.partitions'],
+      replicationFactor: 1,
+      configs: new Map([
+        ['cleanup.policy', 'compact'],
+        ['segment.bytes', String(v['transaction.state.log.segment.bytes'])],
+        ['compression.type', 'uncompressed'],
+      ]),
+    },
+  ]);
+  if (
+    result &&
+    result.errorCode !== 0 &&
+    metadata.image.topic(TRANSACTION_STATE_TOPIC) === undefined
+  ) {
+    logger.warn(
+      `${TRANSACTION_STATE_TOPIC} could not be created: ${result.errorMessage ?? result.errorCode}`,
+    );
+  }
+}
+
+const timerScheduler: RepeatScheduler = (intervalMs, job) => {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    timer = setTimeout(() => {
+      void job()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!stopped) schedule();
+        });
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+};

@@ -98,7 +98,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         false,
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
-    groups = await openGroupCoordinator({ config, metadata, logs: data.logs, logger });
+    groups = await openGroupCoordinator({
+      config,
+      metadata,
+      logs: data.logs,
+      logger,
+      replicas: data.replicas,
+      txnMarkers,
+    });
     txn = await openTransactionCoordinator({
       config,
       metadata,

@@ -325,3 +325,48 @@ test('pending offsets hold back expiry and get tombstones when the group is dele
   endTxn(h, 'g', true);
   assert.deepEqual(fetch0(h, 'g'), [-1n, ErrorCode.NONE], 'the marker brings nothing back');
 });
+
+test('consumer groups (KIP-848): the member epoch is checked; behind it is ILLEGAL_GENERATION', async () => {
+  const topicId = '11111111-1111-1111-1111-111111111111';
+  const c = new GroupCoordinator({
+    log: new MemoryCoordinatorLog(),
+    config: { offsetsTopicNumPartitions: 1 },
+    topics: {
+      byName: (n) => (n === 't' ? { topicId, partitionCount: 2 } : undefined),
+      byId: (id) => (id === topicId ? { name: 't', partitionCount: 2 } : undefined),
+      names: () => ['t'],
+    },
+  });
+  await c.load();
+  const joined = await c.consumerGroupHeartbeat(
+    {
+      groupId: 'cg',
+      memberId: 'm1',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30000,
+      subscribedTopicNames: ['t'],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: [],
+    },
+    { clientId: 'c', clientHost: '/127.0.0.1', apiVersion: 1 },
+  );
+  assert.equal(joined.errorCode, ErrorCode.NONE);
+  const epoch = joined.memberEpoch;
+  const commit = (o: Partial<TxnOffsetCommitRequest>) =>
+    c.commitTransactionalOffsets(txnCommit('cg', 3n, o)).then(errorsOf);
+  assert.deepEqual(await commit({ memberId: 'm1', generationId: epoch }), [ErrorCode.NONE]);
+  assert.deepEqual(await commit({ memberId: 'm1', generationId: epoch - 1 }), [
+    ErrorCode.ILLEGAL_GENERATION,
+  ]);
+  assert.deepEqual(await commit({ memberId: 'm1', generationId: epoch + 1 }), [
+    ErrorCode.FENCED_MEMBER_EPOCH,
+  ]);
+  assert.deepEqual(await commit({ memberId: 'x', generationId: epoch }), [
+    ErrorCode.UNKNOWN_MEMBER_ID,
+  ]);
+  assert.deepEqual(await commit({}), [ErrorCode.UNKNOWN_MEMBER_ID], 'the group has members');
+  c.close();
+});

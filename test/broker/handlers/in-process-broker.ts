@@ -44,6 +44,8 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
     metadata,
     logs: data.logs,
     logger: silentLogger,
+    replicas: data.replicas,
+    txnMarkers,
   });
   const txn = await openTransactionCoordinator({
     config,

@@ -163,6 +163,24 @@ export class GroupConsumer {
     return [...this.owned];
   }
 
+  /**
+   * What a transactional producer needs to commit this member's offsets in its transaction
+   * (Producer.sendOffsetsToTransaction): the coordinator refuses them from a stale generation.
+   */
+  groupMetadata(): {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    groupInstanceId: string | null;
+  } {
+    return {
+      groupId: this.groupId,
+      generationId: this.generationId,
+      memberId: this.memberId,
+      groupInstanceId: this.o.groupInstanceId ?? null,
+    };
+  }
+
   /** The member id the coordinator gave this member ('' before joining). */
   get member(): { memberId: string; generationId: number } {
     return { memberId: this.memberId, generationId: this.generationId };

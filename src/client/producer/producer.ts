@@ -19,6 +19,11 @@ import { Cluster, type TopicMetadata } from '../cluster.js';
 import { ClientError, isRetriable, KafkaError, needsMetadataRefresh } from '../errors.js';
 import { DefaultPartitioner } from '../partitioner.js';
 import { DeliverySink, ProducerBatch, RECORD_OVERHEAD_BYTES } from './batch.js';
+import {
+  TransactionManager,
+  type ConsumerGroupMetadata,
+  type TransactionOffset,
+} from './transactions.js';
 import type {
   Bytes,
   CompressionName,
@@ -48,6 +53,8 @@ interface PartitionQueue {
   nextSequence: number;
   /** A batch failed and waits to be resent: send one at a time until it succeeds. */
   retrying: boolean;
+  /** Transactional producers: AddPartitionsToTxn for this partition is under way. */
+  adding: boolean;
 }
 
 export class Producer {
@@ -83,16 +90,34 @@ export class Producer {
   private drainScheduled = false;
   private flushing = 0;
   private closed = false;
+  /** Set for a transactional producer (transactionalId). */
+  private readonly txn: TransactionManager | null;
+  /** Partitions waiting to be added to the transaction, sent together. */
+  private toAdd: PartitionQueue[] = [];
 
   constructor(options: ProducerOptions) {
     this.cluster = new Cluster(options);
     this.options = options;
     const acks = options.acks ?? 'all';
     this.acks = acks === 'all' ? -1 : acks;
+    const transactional = (options.transactionalId ?? null) !== null;
     this.idempotent = options.idempotent ?? this.acks === -1;
+    if (transactional && (options.idempotent === false || this.acks !== -1)) {
+      throw new ClientError(
+        'ERR_INVALID_ARGUMENT',
+        'a transactional producer is idempotent and needs acks=all',
+      );
+    }
     if (this.idempotent && this.acks !== -1) {
       throw new ClientError('ERR_INVALID_ARGUMENT', 'an idempotent producer needs acks=all');
     }
+    this.txn = transactional
+      ? new TransactionManager(
+          this.cluster,
+          options.transactionalId!,
+          options.transactionTimeoutMs ?? 60_000,
+        )
+      : null;
     this.lingerMs = options.lingerMs ?? 5;
     this.batchSize = options.batchSize ?? 16_384;
     this.compression = CODECS[options.compression ?? 'none'];
@@ -109,10 +134,127 @@ export class Producer {
     this.now = options.now ?? Date.now;
   }
 
-  /** Connects to the cluster and, when idempotent, gets a producer id. */
+  /**
+   * Connects to the cluster and, when idempotent, gets a producer id (a transactional
+   * producer gets its own in initTransactions()).
+   */
   async connect(): Promise<void> {
     await this.cluster.connect();
-    if (this.idempotent) await this.initProducerId();
+    if (this.idempotent && this.txn === null) await this.initProducerId();
+  }
+
+  /**
+   * Registers the transactional id with its coordinator and takes a new epoch, which fences
+   * any earlier producer with the same id and finishes (aborts) its open transaction.
+   */
+  async initTransactions(): Promise<void> {
+    const txn = this.transactional('initTransactions');
+    txn.require('initialise transactions', 'uninitialized');
+    const run = txn.initProducerId().then(
+      (id) => {
+        this.producerId = id.producerId;
+        this.producerEpoch = id.producerEpoch;
+      },
+      (err: unknown) => {
+        txn.fail(err as Error);
+        throw err;
+      },
+    );
+    this.producerIdPending = run.finally(() => {
+      this.producerIdPending = null;
+    });
+    await run;
+  }
+
+  /** Starts a transaction: every record sent until commit or abort belongs to it. */
+  beginTransaction(): void {
+    this.transactional('beginTransaction').begin();
+  }
+
+  /**
+   * Commits consumed offsets of a group as part of the transaction (consume-transform-produce):
+   * they become visible to the group only if the transaction commits. `group` is the
+   * consumer's groupMetadata() (or just the group id, without generation fencing).
+   */
+  async sendOffsetsToTransaction(
+    offsets: readonly TransactionOffset[],
+    group: ConsumerGroupMetadata | string,
+  ): Promise<void> {
+    const txn = this.transactional('sendOffsetsToTransaction');
+    txn.require('send offsets', 'in-transaction');
+    const metadata = typeof group === 'string' ? { groupId: group } : group;
+    try {
+      await txn.sendOffsets(offsets, metadata, this.producerIdAndEpoch());
+    } catch (err) {
+      txn.fail(err as Error);
+      throw err;
+    }
+  }
+
+  /**
+   * Sends everything buffered, then commits the transaction. Rejects (leaving the transaction
+   * to be aborted) if any of its records or offsets failed.
+   */
+  async commitTransaction(): Promise<void> {
+    const txn = this.transactional('commitTransaction');
+    txn.require('commit', 'in-transaction');
+    txn.state = 'committing';
+    await this.flush();
+    if (txn.error !== null) throw txn.error;
+    try {
+      await txn.end(true, this.producerIdAndEpoch());
+    } catch (err) {
+      txn.fail(err as Error);
+      throw err;
+    }
+  }
+
+  /**
+   * Aborts the transaction: records not sent yet fail with ERR_TRANSACTION_ABORTED, those in
+   * flight are awaited, then the coordinator writes the abort markers.
+   */
+  async abortTransaction(): Promise<void> {
+    const txn = this.transactional('abortTransaction');
+    txn.require('abort', 'in-transaction', 'abortable-error', 'committing');
+    const hadError = txn.error !== null;
+    txn.state = 'aborting';
+    await Promise.allSettled([...this.accepting]);
+    const aborted = new ClientError(
+      'ERR_TRANSACTION_ABORTED',
+      `the transaction of ${txn.transactionalId} was aborted`,
+    );
+    for (const q of this.queues) {
+      if (q.open !== null) q.ready.push(q.open);
+      q.open = null;
+      for (const b of q.ready.splice(0)) this.finish(b, aborted);
+      q.retrying = false;
+    }
+    await Promise.all([...this.unfinished].map((b) => b.done));
+    try {
+      await txn.end(false, this.producerIdAndEpoch());
+      // A batch that failed for good left a gap in its partition's sequence: a new epoch
+      // (KIP-360) lets every partition start again from 0.
+      if (hadError) {
+        const id = await txn.initProducerId(this.producerIdAndEpoch());
+        this.producerId = id.producerId;
+        this.producerEpoch = id.producerEpoch;
+        for (const q of this.queues) q.nextSequence = 0;
+      }
+    } catch (err) {
+      txn.fail(err as Error);
+      throw err;
+    }
+  }
+
+  private transactional(operation: string): TransactionManager {
+    if (this.txn === null)
+      throw new ClientError('ERR_INVALID_STATE', `${operation} needs a transactionalId`);
+    if (this.closed) throw new ClientError('ERR_CLOSED', 'the producer is closed');
+    return this.txn;
+  }
+
+  private producerIdAndEpoch() {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch };
   }
 
   /** Sends one record; resolves once the broker has it (per acks). */
@@ -137,6 +279,7 @@ export class Producer {
     if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
     let placed: Placed;
     try {
+      this.txn?.require('send', 'in-transaction');
       // Calls still waiting go first, so records keep the order of the calls.
       const known = this.accepting.size > 0 ? undefined : this.knownTopics(records);
       if (known === undefined) return this.startLater(records, single);
@@ -300,6 +443,8 @@ export class Producer {
       this.unfinished.add(q.open);
     }
     q.open.add(input, sizeBytes, sink, index);
+    if (this.txn !== null && !q.adding && !this.txn.isAdded(q.topic, q.partition))
+      this.addToTransaction(q);
     if (q.open.sizeBytes >= this.batchSize) {
       q.ready.push(q.open);
       q.open = null;
@@ -311,6 +456,36 @@ export class Producer {
         this.drain();
       }, this.lingerMs);
     }
+  }
+
+  /**
+   * Adds the partition to the transaction before any batch goes to it; partitions appended
+   * to in the same tick share one AddPartitionsToTxn.
+   */
+  private addToTransaction(q: PartitionQueue): void {
+    q.adding = true;
+    this.toAdd.push(q);
+    if (this.toAdd.length > 1) return;
+    queueMicrotask(() => {
+      const queues = this.toAdd;
+      this.toAdd = [];
+      const txn = this.txn!;
+      txn.addPartitions(queues, this.producerIdAndEpoch()).then(
+        () => {
+          for (const q of queues) q.adding = false;
+          this.scheduleDrain();
+        },
+        (err: unknown) => {
+          txn.fail(err as Error);
+          for (const q of queues) {
+            q.adding = false;
+            if (q.open !== null) q.ready.push(q.open);
+            q.open = null;
+            for (const b of q.ready.splice(0)) this.finish(b, err as Error);
+          }
+        },
+      );
+    });
   }
 
   private queue(topic: string, partition: number): PartitionQueue {
@@ -329,6 +504,7 @@ export class Producer {
         inFlight: 0,
         nextSequence: 0,
         retrying: false,
+        adding: false,
       };
       byPartition[partition] = q;
       this.queues.push(q);
@@ -373,7 +549,7 @@ export class Producer {
   private collect(): Map<number, ProducerBatch[]> {
     const byNode = new Map<number, ProducerBatch[]>();
     for (const q of this.queues) {
-      if (q.ready.length === 0 || (q.retrying && q.inFlight > 0)) continue;
+      if (q.ready.length === 0 || (q.retrying && q.inFlight > 0) || q.adding) continue;
       if (q.inFlight >= this.maxInFlight) continue;
       const leader = this.cluster.leaderFor(q.topic, q.partition);
       if (leader < 0) {
@@ -431,7 +607,7 @@ export class Producer {
         nodeId,
         ApiKey.Produce,
         {
-          transactionalId: null,
+          transactionalId: this.txn?.transactionalId ?? null,
           acks: this.acks,
           timeoutMs: this.requestTimeoutMs,
           topicData,
@@ -458,6 +634,7 @@ export class Producer {
         producerEpoch: this.producerEpoch,
         baseSequence: b.baseSequence,
         timestamp: b.createdMs,
+        isTransactional: this.txn !== null,
       });
       const list = byTopic.get(b.topic) ?? [];
       list.push({ index: b.partition, records: b.encoded });
@@ -541,6 +718,11 @@ export class Producer {
           )
         : error,
     );
+    if (this.txn !== null) {
+      // The transaction can only be aborted now (abortTransaction takes a new epoch).
+      this.txn.fail(error);
+      return;
+    }
     // A gap in the sequence would block the partition: start afresh with a new epoch.
     if (this.idempotent) this.resetProducerId();
   }

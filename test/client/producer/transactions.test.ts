@@ -7,6 +7,7 @@ import {
   Admin,
   ClientError,
   Consumer,
+  GroupConsumer,
   KafkaError,
   ProducerFencedError,
   Producer,
@@ -16,7 +17,7 @@ import {
 type Broker = Awaited<ReturnType<typeof startBroker>>;
 
 async function setup(t: { after(fn: () => unknown): void }) {
-  const broker = await startBroker();
+  const broker = await startBroker({ config: { 'group.initial.rebalance.delay.ms': 0 } });
   const admin = new Admin({ bootstrapServers: broker.bootstrap });
   const closers: (() => unknown)[] = [];
   t.after(async () => {
@@ -178,4 +179,54 @@ test('a failed send makes the transaction abortable; after the abort the next on
   await p.send({ topic: 't', partition: 0, value: 'kept' });
   await p.commitTransaction();
   assert.deepEqual(await readAll(broker, 'read_committed', 1), ['kept']);
+});
+
+test('consume-transform-produce: a group member commits its offsets in the transaction', async (t) => {
+  const { broker, admin, producer } = await setup(t);
+  await admin.createTopics([{ name: 'out', numPartitions: 1 }]);
+  const plain = new Producer({ bootstrapServers: broker.bootstrap });
+  await plain.connect();
+  await plain.sendBatch(['a', 'b', 'c'].map((value) => ({ topic: 't', partition: 0, value })));
+  await plain.close();
+  const consumer = new GroupConsumer({
+    bootstrapServers: broker.bootstrap,
+    groupId: 'ctp',
+    autoOffsetReset: 'earliest',
+    autoCommit: false,
+    isolationLevel: 'read_committed',
+    fetchMaxWaitMs: 50,
+  });
+  t.after(() => consumer.close({ timeoutMs: 2000 }));
+  await consumer.connect();
+  consumer.subscribe(['t']);
+  const p = producer('tx-ctp');
+  await p.connect();
+  await p.initTransactions();
+  const iter = consumer.records();
+  const input: ConsumerRecord[] = [];
+  while (input.length < 3) input.push((await iter.next()).value as ConsumerRecord);
+  p.beginTransaction();
+  await p.sendBatch(input.map((r) => ({ topic: 'out', value: r.value!.toString().toUpperCase() })));
+  const last = input[2]!;
+  await p.sendOffsetsToTransaction(
+    [{ topic: last.topic, partition: last.partition, offset: last.offset + 1n }],
+    consumer.groupMetadata(),
+  );
+  await p.commitTransaction();
+  assert.ok(consumer.groupMetadata().generationId >= 0);
+  const committed = await admin.fetchOffsets('ctp');
+  assert.deepEqual(
+    committed.map((o) => [o.topic, o.partition, o.offset]),
+    [['t', 0, 3n]],
+  );
+  // A stale generation is refused by the group coordinator (KIP-447 fencing of zombies).
+  p.beginTransaction();
+  await assert.rejects(
+    p.sendOffsetsToTransaction([{ topic: 't', partition: 0, offset: 1n }], {
+      ...consumer.groupMetadata(),
+      generationId: consumer.groupMetadata().generationId + 5,
+    }),
+    (e: KafkaError) => e.name === 'ILLEGAL_GENERATION',
+  );
+  await p.abortTransaction();
 });

@@ -94,6 +94,8 @@ export class Producer {
   private readonly txn: TransactionManager | null;
   /** Partitions waiting to be added to the transaction, sent together. */
   private toAdd: PartitionQueue[] = [];
+  /** AddPartitionsToTxn requests under way: EndTxn waits for them. */
+  private readonly addRequests = new Set<Promise<void>>();
 
   constructor(options: ProducerOptions) {
     this.cluster = new Cluster(options);
@@ -230,6 +232,7 @@ export class Producer {
       q.retrying = false;
     }
     await Promise.all([...this.unfinished].map((b) => b.done));
+    await Promise.allSettled([...this.addRequests]);
     try {
       await txn.end(false, this.producerIdAndEpoch());
       // A batch that failed for good left a gap in its partition's sequence: a new epoch
@@ -470,7 +473,13 @@ export class Producer {
       const queues = this.toAdd;
       this.toAdd = [];
       const txn = this.txn!;
-      txn.addPartitions(queues, this.producerIdAndEpoch()).then(
+      if (txn.state !== 'in-transaction' && txn.state !== 'committing') {
+        // Appended while the transaction was being aborted: those records are failed there,
+        // and an AddPartitionsToTxn now would open a transaction nobody ends.
+        for (const q of queues) q.adding = false;
+        return;
+      }
+      const added = txn.addPartitions(queues, this.producerIdAndEpoch()).then(
         () => {
           for (const q of queues) q.adding = false;
           this.scheduleDrain();
@@ -485,6 +494,8 @@ export class Producer {
           }
         },
       );
+      this.addRequests.add(added);
+      void added.finally(() => this.addRequests.delete(added));
     });
   }
 

@@ -98,7 +98,12 @@ export class Producer {
   private readonly addRequests = new Set<Promise<void>>();
 
   constructor(options: ProducerOptions) {
-    this.cluster = new Cluster(options);
+    // Kafka's producer lets the broker create the topics it writes to (when the broker's
+    // auto.create.topics.enable allows it).
+    this.cluster = new Cluster({
+      ...options,
+      allowAutoCreateTopics: options.allowAutoCreateTopics ?? true,
+    });
     this.options = options;
     const acks = options.acks ?? 'all';
     this.acks = acks === 'all' ? -1 : acks;

@@ -94,6 +94,8 @@ export class Producer {
   private readonly txn: TransactionManager | null;
   /** Partitions waiting to be added to the transaction, sent together. */
   private toAdd: PartitionQueue[] = [];
+  /** An aborted transaction left a gap in some partition's sequence: take a new epoch. */
+  private sequenceGap = false;
   /** AddPartitionsToTxn requests under way: EndTxn waits for them. */
   private readonly addRequests = new Set<Promise<void>>();
 
@@ -222,8 +224,10 @@ export class Producer {
    */
   async abortTransaction(): Promise<void> {
     const txn = this.transactional('abortTransaction');
-    txn.require('abort', 'in-transaction', 'abortable-error', 'committing');
-    const hadError = txn.error !== null;
+    txn.require('abort', 'in-transaction', 'abortable-error', 'committing', 'aborting');
+    // A batch that failed for good, or one dropped here after it was numbered (waiting for a
+    // retry), leaves a gap in its partition's sequence.
+    if (txn.error !== null) this.sequenceGap = true;
     txn.state = 'aborting';
     await Promise.allSettled([...this.accepting]);
     const aborted = new ClientError(
@@ -233,20 +237,23 @@ export class Producer {
     for (const q of this.queues) {
       if (q.open !== null) q.ready.push(q.open);
       q.open = null;
-      for (const b of q.ready.splice(0)) this.finish(b, aborted);
+      for (const b of q.ready.splice(0)) {
+        if (b.baseSequence >= 0) this.sequenceGap = true;
+        this.finish(b, aborted);
+      }
       q.retrying = false;
     }
     await Promise.all([...this.unfinished].map((b) => b.done));
     await Promise.allSettled([...this.addRequests]);
     try {
       await txn.end(false, this.producerIdAndEpoch());
-      // A batch that failed for good left a gap in its partition's sequence: a new epoch
-      // (KIP-360) lets every partition start again from 0.
-      if (hadError) {
+      // A new epoch (KIP-360) lets every partition start again from sequence 0.
+      if (this.sequenceGap) {
         const id = await txn.initProducerId(this.producerIdAndEpoch());
         this.producerId = id.producerId;
         this.producerEpoch = id.producerEpoch;
         for (const q of this.queues) q.nextSequence = 0;
+        this.sequenceGap = false;
       }
     } catch (err) {
       txn.fail(err as Error);

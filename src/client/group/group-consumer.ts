@@ -138,11 +138,16 @@ export class GroupConsumer {
    */
   subscribe(subscription: readonly string[] | { pattern: RegExp | string }): void {
     if (isPatternSubscription(subscription)) {
-      const source =
-        typeof subscription.pattern === 'string'
-          ? subscription.pattern
-          : subscription.pattern.source;
-      this.pattern = { source, matcher: wholeNameMatcher(source) };
+      const { pattern } = subscription;
+      const source = typeof pattern === 'string' ? pattern : pattern.source;
+      const flags = typeof pattern === 'string' ? '' : pattern.flags.replace(/[gy]/g, '');
+      if (flags !== '' && this.membership !== null) {
+        throw new ClientError(
+          'ERR_INVALID_ARGUMENT',
+          `the broker matches the pattern of a consumer-protocol group: flags (${flags}) cannot be sent`,
+        );
+      }
+      this.pattern = { source, matcher: wholeNameMatcher(source, flags) };
       this.topics = [];
       this.patternCheckedMs = -Infinity;
     } else {
@@ -601,9 +606,9 @@ function isPatternSubscription(
 }
 
 /** Kafka matches subscription patterns against whole topic names. */
-function wholeNameMatcher(source: string): RegExp {
+function wholeNameMatcher(source: string, flags = ''): RegExp {
   try {
-    return new RegExp(`^(?:${source})$`);
+    return new RegExp(`^(?:${source})$`, flags);
   } catch (err) {
     throw new ClientError('ERR_INVALID_ARGUMENT', `invalid topic pattern ${source}`, {
       cause: err,

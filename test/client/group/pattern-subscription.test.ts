@@ -87,4 +87,10 @@ for (const groupProtocol of ['classic', 'consumer'] as const) {
 test('an invalid pattern is refused at subscribe()', () => {
   const consumer = new GroupConsumer({ bootstrapServers: 'localhost:1', groupId: 'g' });
   assert.throws(() => consumer.subscribe({ pattern: '(' }), ClientError);
+  const kip848 = new GroupConsumer({
+    bootstrapServers: 'localhost:1',
+    groupId: 'g',
+    groupProtocol: 'consumer',
+  });
+  assert.throws(() => kip848.subscribe({ pattern: /orders/i }), /flags \(i\) cannot be sent/);
 });

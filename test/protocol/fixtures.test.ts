@@ -34,6 +34,20 @@ test('every client has recorded fixtures for ApiVersions, Metadata and Produce',
   }
 });
 
+test('every client library has recorded fixtures for Fetch and a group consumer', () => {
+  const wanted = ['01-fetch-', '08-offset-commit-', '09-offset-fetch-', '10-find-coordinator-'];
+  wanted.push('11-join-group-', '14-sync-group-', '13-leave-group-');
+  for (const client of CLIENTS.filter((c) => c !== 'kcat')) {
+    const names = fixtures(client);
+    for (const prefix of wanted) {
+      assert.ok(
+        names.some((n) => n.startsWith(prefix)),
+        `${client} lacks ${prefix}*`,
+      );
+    }
+  }
+});
+
 for (const client of CLIENTS) {
   test(`${client} request fixtures decode and re-encode to the same bytes`, () => {
     for (const name of fixtures(client)) {

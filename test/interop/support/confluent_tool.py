@@ -63,6 +63,8 @@ def consume(a):
     conf.update(a.get('config', {}))
     c = Consumer(conf)
     topic = a['topic']
+    if a.get('subscribe'):
+        return consume_group(c, a)
     if 'timestamps' in a:
         tps = [TopicPartition(topic, p, ts) for p, ts in a['timestamps'].items() for p in [int(p)]]
         tps = c.offsets_for_times(tps, timeout=10)
@@ -103,6 +105,22 @@ def consume(a):
     if 'seek' in a:
         return {'seeked_from': out[0]['seeked_from'] if out else None, 'messages': out[1:]}
     return {'messages': out}
+
+
+def consume_group(c, a):
+    # Subscribes with the consumer's group and commits synchronously after each record.
+    c.subscribe([a['topic']])
+    out = []
+    deadline = time.time() + a.get('timeout', 30)
+    while len(out) < a['count'] and time.time() < deadline:
+        msg = c.poll(0.5)
+        if msg is None or msg.error():
+            continue
+        out.append({'partition': msg.partition(), 'offset': msg.offset(), 'value': s(msg.value())})
+        c.commit(message=msg, asynchronous=False)
+    committed = c.committed([TopicPartition(a['topic'], m['partition']) for m in out[-1:]], 10)
+    c.close()
+    return {'messages': out, 'committed': [tp.offset for tp in committed]}
 
 
 def admin(a):

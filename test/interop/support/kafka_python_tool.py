@@ -53,6 +53,32 @@ def consume(a):
     return {'messages': out}
 
 
+def consume_group(a):
+    # Subscribes with a group, commits after each poll, returns what was read.
+    c = KafkaConsumer(a['topic'], bootstrap_servers=a['bootstrap'], group_id=a['group'],
+                      enable_auto_commit=False, auto_offset_reset='earliest')
+    out = []
+    deadline = time.time() + a.get('timeout', 30)
+    while len(out) < a['count'] and time.time() < deadline:
+        for tp, msgs in c.poll(timeout_ms=500).items():
+            out.extend({'partition': m.partition, 'offset': m.offset, 'value': s(m.value)}
+                       for m in msgs)
+        c.commit()
+    c.close()
+    return {'messages': out}
+
+
+def list_offsets(a):
+    # Earliest, latest and by-timestamp offsets of partition 0 through the ListOffsets API.
+    c = KafkaConsumer(bootstrap_servers=a['bootstrap'])
+    tp = TopicPartition(a['topic'], 0)
+    by_time = c.offsets_for_times({tp: a.get('timestamp', 0)})[tp]
+    result = {'earliest': c.beginning_offsets([tp])[tp], 'latest': c.end_offsets([tp])[tp],
+              'by_time': None if by_time is None else by_time.offset}
+    c.close()
+    return result
+
+
 def admin(a):
     ac = KafkaAdminClient(bootstrap_servers=a['bootstrap'])
     op = a['op']
@@ -84,7 +110,8 @@ def admin(a):
         ac.close()
 
 
-OPS = {'produce': produce, 'consume': consume, 'admin': admin}
+OPS = {'produce': produce, 'consume': consume, 'consume_group': consume_group,
+       'list_offsets': list_offsets, 'admin': admin}
 
 if __name__ == '__main__':
     result = OPS[sys.argv[1]](json.loads(sys.argv[2]))

@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 import {
   Admin,
   ConfigResourceTypes,
+  Consumer,
   IncrementalAlterConfigOperationTypes,
   Producer,
+  stringDeserializers,
   stringSerializers,
 } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
@@ -61,6 +63,15 @@ const CLIENTS: Record<string, Drive> = {
       stop_at_eof: true,
       timeout: 5,
     });
+    await confluent('consume', {
+      bootstrap,
+      topic: TOPIC,
+      group: 'fixture-group-confluent',
+      subscribe: true,
+      config: { 'auto.offset.reset': 'earliest' },
+      count: 2,
+      timeout: 20,
+    });
   },
   'kafka-python': async (bootstrap) => {
     const admin = (args: object) => kafkaPython('admin', { bootstrap, ...args });
@@ -79,6 +90,14 @@ const CLIENTS: Record<string, Drive> = {
       offsets: { 0: 0 },
       count: 2,
       timeout: 5,
+    });
+    await kafkaPython('list_offsets', { bootstrap, topic: TOPIC });
+    await kafkaPython('consume_group', {
+      bootstrap,
+      topic: TOPIC,
+      group: 'fixture-group-kafka-python',
+      count: 2,
+      timeout: 20,
     });
   },
   kafkajs: async (bootstrap) => {
@@ -107,6 +126,7 @@ const CLIENTS: Record<string, Drive> = {
     await producer.disconnect();
     await admin.fetchTopicOffsets(TOPIC);
     await admin.fetchTopicOffsetsByTimestamp(TOPIC, 0);
+    await readWithKafkaJsGroup(kafka, 2);
     await admin.deleteTopicRecords({ topic: TOPIC, partitions: [{ partition: 0, offset: '1' }] });
     await admin.disconnect();
   },
@@ -142,9 +162,57 @@ const CLIENTS: Record<string, Drive> = {
     await admin.listOffsets({
       topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
     });
+    await readWithPlatformaticGroup(options, 2);
     await admin.close();
   },
 };
+
+/** Reads `count` records of TOPIC with a KafkaJS group consumer (group APIs, Fetch, commits). */
+async function readWithKafkaJsGroup(kafka: kafkajs.Kafka, count: number): Promise<void> {
+  const consumer = kafka.consumer({ groupId: 'fixture-group-kafkajs' });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  let seen = 0;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('KafkaJS group read timed out')), 30_000);
+    consumer
+      .run({
+        eachMessage: async () => {
+          if (++seen === count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+}
+
+/** Reads `count` records of TOPIC with a @platformatic/kafka group consumer. */
+async function readWithPlatformaticGroup(
+  options: { clientId: string; bootstrapBrokers: string[] },
+  count: number,
+): Promise<void> {
+  const consumer = new Consumer({
+    ...options,
+    groupId: 'fixture-group-platformatic',
+    deserializers: stringDeserializers,
+  });
+  const stream = await consumer.consume({
+    topics: [TOPIC],
+    mode: 'committed',
+    fallbackMode: 'earliest',
+    autocommit: false,
+  });
+  let seen = 0;
+  for await (const message of stream) {
+    await message.commit();
+    if (++seen === count) break;
+  }
+  await stream.close();
+  await consumer.close();
+}
 
 function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();

@@ -94,8 +94,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       metadata,
       logger,
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>
-        ready.transactions?.state.inTransaction(producerId, producerEpoch, topic, partition) ??
-        false,
+        ready.transactions === undefined
+          ? 'INVALID_TXN_STATE'
+          : ready.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
     groups = await openGroupCoordinator({

@@ -48,6 +48,19 @@ test('every client library has recorded fixtures for Fetch and a group consumer'
   }
 });
 
+test('the transactional producers have recorded fixtures for the transaction APIs', () => {
+  const wanted = ['22-init-producer-id-', '24-add-partitions-to-txn-', '26-end-txn-'];
+  for (const client of ['confluent', 'kafkajs', 'platformatic']) {
+    const names = fixtures(client);
+    for (const prefix of wanted) {
+      assert.ok(
+        names.some((n) => n.startsWith(prefix)),
+        `${client} lacks ${prefix}*`,
+      );
+    }
+  }
+});
+
 for (const client of CLIENTS) {
   test(`${client} request fixtures decode and re-encode to the same bytes`, () => {
     for (const name of fixtures(client)) {

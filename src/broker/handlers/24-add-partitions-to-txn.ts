@@ -1,8 +1,8 @@
 // AddPartitionsToTxn v0-5 (v3+ flexible). v0-3 are the client's form: one transaction, its
-// partitions added before the producer writes to them. v4+ are the form Kafka's brokers send
-// to the coordinator, several transactions at once, each either added or, with `verifyOnly`,
-// only checked (KIP-890 part 1); clients do not send them, but Kafka 4.3.1 advertises them,
-// so they are answered the same way. Errors as Kafka's coordinator gives them: partitions of
+// partitions added before the producer writes to them. v4+ batch several transactions, each
+// either added or, with `verifyOnly`, only checked (KIP-890 part 1): Kafka's brokers send
+// that form to the coordinator, and @platformatic/kafka sends v5 (one transaction, not
+// verify-only) as a client, so both forms are answered alike. Errors as Kafka's coordinator gives them: partitions of
 // unknown topics get UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED
 // (nothing is added); otherwise the coordinator's one answer goes to every partition
 // (INVALID_PRODUCER_ID_MAPPING for an unknown id, PRODUCER_FENCED — INVALID_PRODUCER_EPOCH

@@ -22,18 +22,19 @@ export interface ReplicaManagerOptions {
   /** max.incremental.fetch.session.cache.slots */
   fetchSessionSlots?: number;
   /**
-   * Whether the transaction coordinator has `topic-partition` in an ongoing transaction of
-   * this producer (Kafka's transaction verification, KIP-890 part 1). Transactional batches
-   * that fail it get INVALID_TXN_STATE, so a producer cannot open a transaction that no
-   * coordinator will ever end (it would hold back the last stable offset, and with it every
-   * read_committed consumer, forever). Without a coordinator no transaction is ongoing.
+   * Null when the transaction coordinator has `topic-partition` in an ongoing transaction of
+   * this producer (Kafka's transaction verification, KIP-890 part 1), else the error for the
+   * batch (INVALID_TXN_STATE; INVALID_PRODUCER_EPOCH for a fenced producer). So a producer
+   * cannot open a transaction that no coordinator will ever end (it would hold back the last
+   * stable offset, and with it every read_committed consumer, forever). Without a
+   * coordinator no transaction is ongoing: INVALID_TXN_STATE.
    */
   verifyTransaction?: (
     producerId: bigint,
     producerEpoch: number,
     topic: string,
     partition: number,
-  ) => boolean;
+  ) => ErrorName | null;
 }
 
 export interface PartitionSpec {
@@ -224,10 +225,12 @@ export class ReplicaManager {
       });
     }
     const txn = transactionalProducer(options.records);
-    const verify = this.options.verifyTransaction ?? (() => false);
-    if (txn !== null && !verify(txn.producerId, txn.producerEpoch, topic, partition)) {
+    const verify = this.options.verifyTransaction ?? (() => 'INVALID_TXN_STATE' as const);
+    const refused =
+      txn === null ? null : verify(txn.producerId, txn.producerEpoch, topic, partition);
+    if (refused !== null) {
       return Promise.resolve({
-        error: 'INVALID_TXN_STATE',
+        error: refused,
         message: 'the partition is not part of an ongoing transaction of this producer',
         baseOffset: -1,
         logAppendTimeMs: -1,

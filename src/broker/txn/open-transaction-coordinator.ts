@@ -2,7 +2,8 @@
 // internal topic `__transaction_state` (transaction.state.log.num.partitions partitions, made
 // in the metadata on first use, as Kafka does), every partition is replayed at start (a
 // single node coordinates every transactional id), markers go to this node's partitions, and
-// a periodic job aborts transactions past their timeout and retries markers that failed.
+// a periodic job aborts transactions past their timeout and retries markers that failed;
+// another deletes transactional ids unused for transactional.id.expiration.ms.
 import type { ClusterMetadata } from '../../metadata/index.js';
 import type { LogConfig, LogManager } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/index.js';
@@ -81,10 +82,17 @@ export async function openTransactionCoordinator(
       if (n > 0) logger.info(`aborted ${n} timed out transaction(s)`);
     }),
   );
+  const expirationMs = v['transactional.id.expiration.ms'];
+  const stopRemoval = every(v['transaction.remove.expired.transaction.cleanup.interval.ms'], () =>
+    coordinator.removeIdleIds(expirationMs).then((n) => {
+      if (n > 0) logger.info(`removed ${n} expired transactional id(s)`);
+    }),
+  );
   return {
     coordinator,
     close: async () => {
       stop();
+      stopRemoval();
       await coordinator.idle();
     },
   };

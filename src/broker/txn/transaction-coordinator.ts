@@ -1,8 +1,9 @@
 // The transaction coordinator: the state machine plus its two kinds of I/O, behind seams so
 // tests run in memory: `TxnStateLog` (records of `__transaction_state`, partition =
 // abs(javaHashCode(transactional id)) % transaction.state.log.num.partitions, as Kafka) and
-// `TxnMarkerWriter` (COMMIT/ABORT markers to the transaction's partitions). Operations run one
-// at a time; each persists its new metadata before applying it and answering. A prepared
+// `TxnMarkerWriter` (COMMIT/ABORT markers to the transaction's partitions). Operations on one
+// transactional id run one at a time (different ids run side by side, so their fsyncs are
+// shared); each persists its new metadata before applying it and answering. A prepared
 // commit or abort is finished by writing its markers and then the Complete state; after a
 // restart, load() finds prepared transactions and finishes them, so a crash mid-commit ends
 // fully committed.
@@ -16,10 +17,14 @@ import {
 import { TransactionStateMachine, type Transition } from './transaction-state-machine.js';
 
 export interface TxnStateLog {
-  /** Appends one record (null metadata: a tombstone); rejects when it was not written. */
+  /**
+   * Appends one record (null metadata: a tombstone); rejects when it was not written. With
+   * `durable` it is also fsynced before resolving.
+   */
   append(
     partition: number,
     record: { transactionalId: string; metadata: TxnMetadata | null },
+    options?: { durable: boolean },
   ): Promise<void>;
   /** Every record of the partition, oldest first. */
   replay(
@@ -72,20 +77,44 @@ const COORDINATOR_EPOCH = 0;
 
 export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last operation queued per transactional id, while one is queued. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private loading: Promise<void> = Promise.resolve();
+  /** Periodic jobs in progress, which idle() waits for. */
+  private readonly jobs = new Set<Promise<unknown>>();
   private loadedFlag = false;
 
   constructor(private readonly o: TransactionCoordinatorOptions) {}
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
+  private track<T>(job: Promise<T>): Promise<T> {
+    const settled = job.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.jobs.add(settled);
+    void settled.then(() => this.jobs.delete(settled));
+    return job;
+  }
+
+  /** Runs `fn` after every earlier operation on `transactionalId` (and after load()). */
+  private serial<T>(transactionalId: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(transactionalId) ?? this.loading).then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(transactionalId, tail);
+    void tail.then(() => {
+      if (this.queues.get(transactionalId) === tail) this.queues.delete(transactionalId);
+    });
     return run;
   }
 
   /** Replays every partition of the log, then finishes prepared transactions. */
   load(): Promise<void> {
-    return this.serial(async () => {
+    // After what is queued now (taken before this.loading changes, so nothing waits on itself).
+    const previous = Promise.all([...this.jobs, this.loading, ...this.queues.values()]);
+    this.loading = previous.then(async () => {
       for (let p = 0; p < this.o.numPartitions; p++) {
         await this.o.log.replay(p, ({ transactionalId, metadata }) => {
           if (metadata === null) this.state.remove(transactionalId);
@@ -93,8 +122,9 @@ export class TransactionCoordinator {
         });
       }
       this.loadedFlag = true;
-      for (const m of this.state.pendingMarkers()) await this.finish(m);
+      await Promise.all(this.state.pendingMarkers().map((m) => this.finish(m)));
     });
+    return this.loading;
   }
 
   /** False until load() has replayed the log: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
@@ -108,14 +138,24 @@ export class TransactionCoordinator {
   }
 
   /** Resolves once every operation queued so far has finished (a clean shutdown). */
-  idle(): Promise<void> {
-    return this.queue.then(() => undefined);
+  async idle(): Promise<void> {
+    await Promise.all(this.jobs);
+    await this.loading.catch(() => undefined);
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
   }
 
   private async persist(m: TxnMetadata): Promise<boolean> {
     const partition = partitionForTxn(m.transactionalId, this.o.numPartitions);
     try {
-      await this.o.log.append(partition, { transactionalId: m.transactionalId, metadata: m });
+      // A Complete state need not be fsynced: if a power loss took it, load() finds the
+      // prepared state and writes the markers again (they end nothing twice). Every later
+      // record of the id is fsynced, and with it this one (same partition, written before).
+      const durable = m.state !== TxnState.CompleteCommit && m.state !== TxnState.CompleteAbort;
+      await this.o.log.append(
+        partition,
+        { transactionalId: m.transactionalId, metadata: m },
+        { durable },
+      );
     } catch {
       return false;
     }
@@ -154,7 +194,7 @@ export class TransactionCoordinator {
     transactionalId: string,
     request: { transactionTimeoutMs: number; producerId: bigint; producerEpoch: number },
   ): Promise<InitProducerIdAnswer> {
-    return this.serial(async () => {
+    return this.serial(transactionalId, async () => {
       const fresh = this.state.needsProducerId(transactionalId)
         ? await this.o.newProducerId()
         : -1n;
@@ -182,7 +222,7 @@ export class TransactionCoordinator {
       partitions: readonly TopicPartitionRef[];
     },
   ): Promise<ErrorName | null> {
-    return this.serial(() =>
+    return this.serial(transactionalId, () =>
       this.commitTransition(
         this.state.addPartitions(transactionalId, { ...request, nowMs: this.o.nowMs() }),
       ),
@@ -193,20 +233,72 @@ export class TransactionCoordinator {
     transactionalId: string,
     request: { producerId: bigint; producerEpoch: number; commit: boolean },
   ): Promise<ErrorName | null> {
-    return this.serial(() =>
+    return this.serial(transactionalId, () =>
       this.commitTransition(
         this.state.endTxn(transactionalId, { ...request, nowMs: this.o.nowMs() }),
       ),
     );
   }
 
+  /**
+   * The other periodic job (transactional.id.expiration.ms): deletes ids unused for
+   * `expirationMs` that have no open transaction, with a tombstone in __transaction_state.
+   * Their next InitProducerId starts afresh with a new producer id. Returns how many went.
+   */
+  removeIdleIds(expirationMs: number): Promise<number> {
+    const run = this.loading.then(async () => {
+      const ids = this.state.idleIds(this.o.nowMs(), expirationMs);
+      const removed = await Promise.all(
+        ids.map((id) =>
+          this.serial(id, async () => {
+            if (!this.state.isIdle(id, this.o.nowMs(), expirationMs)) return false;
+            const partition = partitionForTxn(id, this.o.numPartitions);
+            try {
+              await this.o.log.append(partition, { transactionalId: id, metadata: null });
+            } catch {
+              return false;
+            }
+            this.state.remove(id);
+            return true;
+          }),
+        ),
+      );
+      return removed.filter(Boolean).length;
+    });
+    return this.track(run);
+  }
+
   /** The periodic job: aborts expired transactions, retries markers that failed. */
   abortExpired(): Promise<number> {
-    return this.serial(async () => {
-      const expired = this.state.expired(this.o.nowMs());
-      for (const m of expired) if (await this.persist(m)) await this.finish(m);
-      for (const m of this.state.pendingMarkers()) await this.finish(m);
-      return expired.length;
+    const run = this.loading.then(async () => {
+      const expired = this.state.expired(this.o.nowMs()).map((m) => m.transactionalId);
+      const pending = this.state
+        .pendingMarkers()
+        .map((m) => m.transactionalId)
+        .filter((id) => !expired.includes(id));
+      const aborted = await Promise.all(
+        expired.map((id) =>
+          this.serial(id, async () => {
+            // Checked again: an operation queued before this one may have ended it.
+            const m = this.state.expiredOne(id, this.o.nowMs());
+            if (m === null || !(await this.persist(m))) return 0;
+            await this.finish(m);
+            return 1;
+          }),
+        ),
+      );
+      await Promise.all(
+        pending.map((id) =>
+          this.serial(id, async () => {
+            const m = this.state.get(id);
+            const prepared =
+              m?.state === TxnState.PrepareCommit || m?.state === TxnState.PrepareAbort;
+            if (prepared) await this.finish(m);
+          }),
+        ),
+      );
+      return aborted.filter((n) => n === 1).length;
     });
+    return this.track(run);
   }
 }

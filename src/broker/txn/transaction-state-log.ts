@@ -1,8 +1,8 @@
 // TxnStateLog over the partition logs of `__transaction_state`: each record is one
 // uncompressed batch with the key and value exactly as Kafka writes them (so the topic can be
 // read by Kafka's tools and compacted by key); loading reads a partition from its log start
-// to its end. Appends wait for a flush: a transaction's state must survive kill -9 before the
-// client is answered, or a commit could be acknowledged and then forgotten.
+// to its end. Durable appends wait for an fsync: a transaction's state must survive a crash
+// before the client is answered, or a commit could be acknowledged and then forgotten.
 import type { PartitionLog } from '../../storage/index.js';
 import { appendKeyedRecords, replayKeyedRecords } from '../internal-topic-log.js';
 import { decodeTxnLogRecord, encodeTxnLogKey, encodeTxnLogValue } from './transaction-metadata.js';
@@ -25,12 +25,13 @@ export class TransactionStateLog implements TxnStateLog {
   async append(
     partition: number,
     record: { transactionalId: string; metadata: TxnMetadata | null },
+    options: { durable: boolean } = { durable: true },
   ): Promise<void> {
     const log = await this.logs.create(partition);
     const key = encodeTxnLogKey(record.transactionalId);
     const value = record.metadata === null ? null : encodeTxnLogValue(record.metadata);
     await appendKeyedRecords(log, [{ key, value }], this.nowMs());
-    await log.flush();
+    if (options.durable) await log.flush();
   }
 
   async replay(

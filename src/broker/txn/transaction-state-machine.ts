@@ -47,6 +47,18 @@ function isPreparing(state: TxnState): boolean {
   );
 }
 
+function isExpired(m: TxnMetadata, nowMs: number): boolean {
+  return m.state === TxnState.Ongoing && m.startTimestampMs + m.transactionTimeoutMs < nowMs;
+}
+
+function isIdle(m: TxnMetadata, nowMs: number, expirationMs: number): boolean {
+  const settled =
+    m.state === TxnState.Empty ||
+    m.state === TxnState.CompleteCommit ||
+    m.state === TxnState.CompleteAbort;
+  return settled && m.lastUpdateTimestampMs + expirationMs < nowMs;
+}
+
 function copy(m: TxnMetadata, changes: Partial<TxnMetadata>): TxnMetadata {
   return { ...m, partitions: new Map(m.partitions), ...changes };
 }
@@ -108,6 +120,26 @@ export class TransactionStateMachine {
       return false;
     }
     return m.partitions.get(topic)?.includes(partition) ?? false;
+  }
+
+  /**
+   * The Produce error for a transactional batch of this producer in `topic`-`partition`, null
+   * when it may be appended. An epoch other than the id's current one is a fenced producer:
+   * INVALID_PRODUCER_EPOCH, as Kafka's brokers turn the coordinator's PRODUCER_FENCED into for
+   * Produce (clients treat it as fatal); anything else not in an ongoing transaction is
+   * INVALID_TXN_STATE.
+   */
+  verifyProduce(
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): ErrorName | null {
+    const m = this.byProducerId(producerId);
+    if (m !== undefined && m.producerEpoch !== producerEpoch) return 'INVALID_PRODUCER_EPOCH';
+    return this.inTransaction(producerId, producerEpoch, topic, partition)
+      ? null
+      : 'INVALID_TXN_STATE';
   }
 
   initProducerId(transactionalId: string, o: InitProducerIdOptions): Transition {
@@ -233,11 +265,32 @@ export class TransactionStateMachine {
   expired(nowMs: number): TxnMetadata[] {
     const out: TxnMetadata[] = [];
     for (const m of this.txns.values()) {
-      if (m.state === TxnState.Ongoing && m.startTimestampMs + m.transactionTimeoutMs < nowMs) {
-        out.push(this.abortWithBump(m, nowMs));
-      }
+      if (isExpired(m, nowMs)) out.push(this.abortWithBump(m, nowMs));
     }
     return out;
+  }
+
+  /**
+   * transactional.id.expiration.ms: ids without an open transaction that have not been used
+   * for `expirationMs`, to be deleted (a tombstone) as Kafka does.
+   */
+  idleIds(nowMs: number, expirationMs: number): string[] {
+    const out: string[] = [];
+    for (const m of this.txns.values())
+      if (isIdle(m, nowMs, expirationMs)) out.push(m.transactionalId);
+    return out;
+  }
+
+  /** Whether this id is idle now (checked again just before it is deleted). */
+  isIdle(transactionalId: string, nowMs: number, expirationMs: number): boolean {
+    const m = this.txns.get(transactionalId);
+    return m !== undefined && isIdle(m, nowMs, expirationMs);
+  }
+
+  /** The abort of one id's transaction if it is open and expired, else null. */
+  expiredOne(transactionalId: string, nowMs: number): TxnMetadata | null {
+    const m = this.txns.get(transactionalId);
+    return m !== undefined && isExpired(m, nowMs) ? this.abortWithBump(m, nowMs) : null;
   }
 
   /** Prepared transactions whose markers must be (re)sent: after a load, or a failed send. */

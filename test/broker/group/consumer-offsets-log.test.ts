@@ -28,7 +28,8 @@ async function open(fs: MemoryFileSystem, inTxn: { ok: boolean }) {
     logs,
     broker,
     nowMs: () => 1_000_000,
-    verifyTransaction: (_pid, _epoch, topic) => inTxn.ok && topic === CONSUMER_OFFSETS_TOPIC,
+    verifyTransaction: (_pid, _epoch, topic) =>
+      inTxn.ok && topic === CONSUMER_OFFSETS_TOPIC ? null : 'INVALID_TXN_STATE',
   });
   const partition = await rm.ensurePartition(
     { topic: CONSUMER_OFFSETS_TOPIC, partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 },

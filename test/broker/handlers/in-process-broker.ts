@@ -36,7 +36,9 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
     metadata,
     logger: silentLogger,
     verifyTransaction: (id, epoch, topic, partition) =>
-      ready.transactions?.state.inTransaction(id, epoch, topic, partition) ?? false,
+      ready.transactions === undefined
+        ? 'INVALID_TXN_STATE'
+        : ready.transactions.state.verifyProduce(id, epoch, topic, partition),
   });
   const txnMarkers = new TxnMarkerChannel(data.replicas, silentLogger);
   const groups = await openGroupCoordinator({

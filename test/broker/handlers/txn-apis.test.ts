@@ -189,7 +189,10 @@ test('a second InitProducerId fences the first producer; old clients get INVALID
     9,
     produceBody('t3', [{ index: 0, records: txnBatch(['late'], first.pid, first.epoch, 1) }]),
   );
-  assert.notEqual(zombie.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+  assert.equal(
+    zombie.responses[0].partitionResponses[0].errorCode,
+    ErrorCode.INVALID_PRODUCER_EPOCH,
+  );
   const unknown = await c.request(26, 3, endBody('no-such-id', 5n, 0, true));
   assert.equal(unknown.errorCode, ErrorCode.INVALID_PRODUCER_ID_MAPPING);
   assert.equal((await c.request(22, 4, initBody(''))).errorCode, ErrorCode.INVALID_REQUEST);

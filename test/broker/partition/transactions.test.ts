@@ -19,7 +19,7 @@ async function open(fs: MemoryFileSystem) {
     broker,
     nowMs: () => 1_000_000,
     // These tests play the coordinator: every transactional batch belongs to a transaction.
-    verifyTransaction: () => true,
+    verifyTransaction: () => null,
   });
   await rm.ensurePartition({ topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 });
   return { rm, logs };

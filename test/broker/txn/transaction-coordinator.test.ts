@@ -159,3 +159,68 @@ test('over __transaction_state logs: a prepared commit survives a crash and is f
     { commit: true, producerEpoch: 0, partitions: ['a-0'] },
   ]);
 });
+
+test('ids run side by side: markers stuck for one id do not hold up another', async () => {
+  let release = (): void => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const markers = new MemoryMarkers();
+  const slow: TxnMarkerWriter = {
+    write: async (m) => {
+      if (m.producerId === 7n) await gate; // the first id's producer
+      return markers.write(m);
+    },
+  };
+  const { c } = coordinator(new MemoryTxnLog(), slow as MemoryMarkers);
+  const ref = (id: string) => c.state.get(id)!;
+  const start = async (id: string) => {
+    await c.initProducerId(id, {
+      transactionTimeoutMs: 60_000,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
+    const { producerId, producerEpoch } = ref(id);
+    const partitions = [{ topic: 'a', partition: 0 }];
+    assert.equal(await c.addPartitions(id, { producerId, producerEpoch, partitions }), null);
+    return { producerId, producerEpoch };
+  };
+  const first = await start('one');
+  const second = await start('two');
+  const stuck = c.endTxn('one', { ...first, commit: true });
+  // Queued behind the stuck commit of the same id.
+  const again = c.endTxn('one', { ...first, commit: true });
+  assert.equal(await c.endTxn('two', { ...second, commit: true }), null);
+  assert.equal(ref('two').state, TxnState.CompleteCommit);
+  assert.equal(ref('one').state, TxnState.PrepareCommit);
+  release();
+  assert.deepEqual(await Promise.all([stuck, again]), [null, null]);
+  assert.equal(ref('one').state, TxnState.CompleteCommit);
+  await c.idle();
+});
+
+test('transactional ids unused for the expiration time are deleted; open ones are kept', async () => {
+  const { c, log, tick } = coordinator();
+  await init(c);
+  await c.initProducerId('open', {
+    transactionTimeoutMs: 900_000,
+    producerId: -1n,
+    producerEpoch: -1,
+  });
+  const open = c.state.get('open')!;
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await c.addPartitions('open', { ...open, partitions });
+  tick(1_000);
+  assert.equal(await c.removeIdleIds(5_000), 0);
+  tick(5_000);
+  assert.equal(await c.removeIdleIds(5_000), 1);
+  assert.equal(c.state.get('tx'), undefined);
+  assert.equal(c.state.get('open')!.state, TxnState.Ongoing);
+  const records = log.records.get(partitionForTxn('tx', 50))!;
+  assert.deepEqual(records.at(-1), { transactionalId: 'tx', metadata: null });
+
+  const reloaded = coordinator(log);
+  await reloaded.c.load();
+  assert.equal(reloaded.c.state.get('tx'), undefined);
+  // The id starts afresh (a known one would get its epoch bumped to 1).
+  const again = await init(reloaded.c);
+  assert.deepEqual([again.error, again.producerEpoch], [null, 0]);
+});

@@ -21,6 +21,7 @@ import { consoleLogger } from '../../../src/broker/index.js';
 import { apiByKey } from '../../../src/protocol/index.js';
 import { confluent, kafkaPython, kcat } from './clients.js';
 import { startRecordingProxy } from './recording-proxy.js';
+import { txnTool } from './txn-clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixturesDir = join(here, '..', '..', '..', '..', 'test', 'fixtures', 'protocol');
@@ -71,6 +72,15 @@ const CLIENTS: Record<string, Drive> = {
       config: { 'auto.offset.reset': 'earliest' },
       count: 2,
       timeout: 20,
+    });
+    await txnTool('transactions', {
+      bootstrap,
+      topic: TOPIC,
+      transactional_id: 'fixture-txn-confluent',
+      transactions: [
+        { messages: [{ value: 't1', partition: 0 }], end: 'commit' },
+        { messages: [{ value: 't2', partition: 0 }], end: 'abort' },
+      ],
     });
   },
   'kafka-python': async (bootstrap) => {
@@ -129,6 +139,18 @@ const CLIENTS: Record<string, Drive> = {
     await readWithKafkaJsGroup(kafka, 2);
     await admin.deleteTopicRecords({ topic: TOPIC, partitions: [{ partition: 0, offset: '1' }] });
     await admin.disconnect();
+    const txnProducer = kafka.producer({
+      transactionalId: 'fixture-txn-kafkajs',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await txnProducer.connect();
+    for (const commit of [true, false]) {
+      const txn = await txnProducer.transaction();
+      await txn.send({ topic: TOPIC, messages: [{ value: 't', partition: 0 }] });
+      await (commit ? txn.commit() : txn.abort());
+    }
+    await txnProducer.disconnect();
   },
   platformatic: async (bootstrap) => {
     const options = { clientId: 'fixtures', bootstrapBrokers: [bootstrap] };
@@ -164,6 +186,18 @@ const CLIENTS: Record<string, Drive> = {
     });
     await readWithPlatformaticGroup(options, 2);
     await admin.close();
+    const txnProducer = new Producer({
+      ...options,
+      serializers: stringSerializers,
+      idempotent: true,
+      transactionalId: 'fixture-txn-platformatic',
+    });
+    for (const commit of [true, false]) {
+      const txn = await txnProducer.beginTransaction();
+      await txn.send({ messages: [{ topic: TOPIC, value: 't', partition: 0 }] });
+      await (commit ? txn.commit() : txn.abort());
+    }
+    await txnProducer.close();
   },
 };
 

@@ -61,11 +61,13 @@ def loop(a):
         for m in msgs:
             p.produce(a['output'], key=f'{m.partition()}:{m.offset()}'.encode(),
                       value=b'T-' + (m.value() or b''))
+        # Sent before the transaction ends, so an aborted one leaves its records in the log
+        # (librdkafka drops unsent records on abort).
+        p.flush(30)
         positions = [tp for tp in c.position(c.assignment()) if tp.offset >= 0]
         p.send_offsets_to_transaction(positions, c.consumer_group_metadata(), 30)
         txns += 1
         if a.get('hang_at') == txns:
-            p.flush(30)
             print('HANGING', flush=True)
             time.sleep(3600)
         if a.get('abort_every') and txns % a['abort_every'] == 0:

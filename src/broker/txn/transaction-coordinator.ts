@@ -254,7 +254,12 @@ export class TransactionCoordinator {
             if (!this.state.isIdle(id, this.o.nowMs(), expirationMs)) return false;
             const partition = partitionForTxn(id, this.o.numPartitions);
             try {
-              await this.o.log.append(partition, { transactionalId: id, metadata: null });
+              // Not fsynced: a lost tombstone only brings the idle id back.
+              await this.o.log.append(
+                partition,
+                { transactionalId: id, metadata: null },
+                { durable: false },
+              );
             } catch {
               return false;
             }
@@ -272,10 +277,11 @@ export class TransactionCoordinator {
   abortExpired(): Promise<number> {
     const run = this.loading.then(async () => {
       const expired = this.state.expired(this.o.nowMs()).map((m) => m.transactionalId);
+      const expiring = new Set(expired);
       const pending = this.state
         .pendingMarkers()
         .map((m) => m.transactionalId)
-        .filter((id) => !expired.includes(id));
+        .filter((id) => !expiring.has(id));
       const aborted = await Promise.all(
         expired.map((id) =>
           this.serial(id, async () => {

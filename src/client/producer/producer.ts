@@ -274,7 +274,37 @@ export class Producer {
 
   /** Sends one record; resolves once the broker has it (per acks). */
   send(record: ProducerRecord): Promise<RecordMetadata> {
-    return this.start<RecordMetadata>([record], true);
+    // The common case without the arrays and map a call with many records needs.
+    const topic =
+      this.closed ||
+      this.accepting.size > 0 ||
+      (this.txn !== null && this.txn.state !== 'in-transaction')
+        ? undefined
+        : this.cluster.usableTopic(record.topic);
+    if (topic === undefined) return this.start<RecordMetadata>([record], true);
+    let input: RecordInput;
+    let sizeBytes: number;
+    let partition: number;
+    try {
+      input = toRecordInput(record, this.now());
+      sizeBytes = recordSize(input);
+      partition = this.choosePartition(record, input, sizeBytes, topic);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (!this.reserveNow(sizeBytes)) {
+      const placed = {
+        inputs: [input],
+        sizes: [sizeBytes],
+        partitions: [partition],
+        totalBytes: sizeBytes,
+      };
+      return this.startLater([record], true, placed);
+    }
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const sink = new DeliverySink(1, true, resolve, reject);
+      this.append(this.queue(record.topic, partition), input, sizeBytes, sink, 0);
+    });
   }
 
   /**

@@ -14,6 +14,8 @@ import kafkajs from 'kafkajs';
 import { Admin, Consumer, Producer } from '../../src/client/index.js';
 
 const RECORDS = Number(process.env.RIVULET_BENCH_RECORDS ?? 200_000);
+// RIVULET_BENCH_CLIENTS=rivulet,platformatic runs only those (KafkaJS is always the baseline).
+const ONLY = process.env.RIVULET_BENCH_CLIENTS?.split(',');
 const SIZE = 1024;
 const PARTITIONS = 1;
 const value = Buffer.alloc(SIZE, 97);
@@ -214,6 +216,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   try {
     for (const [topic, run] of runs) {
+      if (ONLY !== undefined && topic !== 'kafkajs' && !ONLY.includes(topic)) continue;
       await admin.createTopics([{ name: topic, numPartitions: PARTITIONS }]);
       const r = await run(broker.bootstrap, topic);
       if (r !== null) results.push(r);

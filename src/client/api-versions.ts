@@ -24,6 +24,10 @@ export const ApiKey = {
   DeleteTopics: 20,
   DeleteRecords: 21,
   InitProducerId: 22,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   AlterConfigs: 33,
   DescribeLogDirs: 35,
@@ -46,6 +50,13 @@ const CLIENT_MAX: ReadonlyMap<number, number> = new Map([
   [ApiKey.OffsetFetch, 9],
   // v6 names topics by id or name; v5 by name only.
   [ApiKey.DeleteTopics, 5],
+  // v4+ is the brokers' batched form (KIP-890); clients send v3.
+  [ApiKey.AddPartitionsToTxn, 3],
+  // v5 of these belong to transaction.version 2 (KIP-890 part 2: an epoch bump per
+  // transaction), which this client does not implement; v6 of InitProducerId is KIP-939.
+  [ApiKey.EndTxn, 4],
+  [ApiKey.TxnOffsetCommit, 4],
+  [ApiKey.InitProducerId, 5],
 ]);
 
 export interface VersionRange {

@@ -131,6 +131,12 @@ export class Cluster {
     return response.topics.map(toTopicMetadata);
   }
 
+  /** The cached metadata of `topic` when every partition has a leader; sends nothing. */
+  usableTopic(topic: string): TopicMetadata | undefined {
+    const t = this.topics.get(topic);
+    return t !== undefined && isUsable(t) ? t : undefined;
+  }
+
   /**
    * Metadata for `topic`, refreshed until the topic exists with leaders for all partitions or
    * the retry budget runs out (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE).

@@ -14,7 +14,11 @@ export type ClientErrorCode =
   | 'ERR_DELIVERY_TIMEOUT'
   | 'ERR_UNSUPPORTED_VERSION'
   | 'ERR_NO_BROKERS'
-  | 'ERR_INVALID_ARGUMENT';
+  | 'ERR_INVALID_ARGUMENT'
+  /** A transactional call made in the wrong state (send before beginTransaction...). */
+  | 'ERR_INVALID_STATE'
+  /** The record was never sent: its transaction was aborted first. */
+  | 'ERR_TRANSACTION_ABORTED';
 
 const RETRIABLE: ReadonlySet<ClientErrorCode> = new Set([
   'ERR_REQUEST_TIMEOUT',
@@ -32,6 +36,35 @@ export class ClientError extends Error {
     this.code = code;
     this.retriable = RETRIABLE.has(code);
   }
+}
+
+/**
+ * Another producer with the same transactional id has taken over (PRODUCER_FENCED, or
+ * INVALID_PRODUCER_EPOCH from older brokers): this producer can do nothing but close.
+ */
+export class ProducerFencedError extends KafkaError {
+  constructor(code: number, detail?: string | null) {
+    super(code, detail);
+  }
+}
+
+/** Error codes after which a transactional producer can only be closed. */
+const FATAL_TRANSACTION_CODES: ReadonlySet<number> = new Set([
+  47, // INVALID_PRODUCER_EPOCH
+  53, // TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+  90, // PRODUCER_FENCED
+]);
+
+/** A KafkaError, as ProducerFencedError when the code means the producer was fenced. */
+export function transactionError(code: number, detail?: string | null): KafkaError {
+  return code === 47 || code === 90
+    ? new ProducerFencedError(code, detail)
+    : new KafkaError(code, detail);
+}
+
+/** Whether a transactional producer must stop for good after this error. */
+export function isFatalForTransactions(error: unknown): boolean {
+  return error instanceof KafkaError && FATAL_TRANSACTION_CODES.has(error.code);
 }
 
 /** Whether an error may go away if the same operation is tried again (after a backoff). */

@@ -37,16 +37,29 @@ export interface GroupMembership {
 }
 
 const GROUP_KEY_TYPE = 0;
+const TRANSACTION_KEY_TYPE = 1;
 
 /** The node id of the group's coordinator (retrying while it is being elected). */
 export function findGroupCoordinator(cluster: Cluster, groupId: string): Promise<number> {
+  return findCoordinator(cluster, groupId, GROUP_KEY_TYPE);
+}
+
+/** The node id of the transaction coordinator of a transactional id. */
+export function findTransactionCoordinator(
+  cluster: Cluster,
+  transactionalId: string,
+): Promise<number> {
+  return findCoordinator(cluster, transactionalId, TRANSACTION_KEY_TYPE);
+}
+
+function findCoordinator(cluster: Cluster, key: string, keyType: number): Promise<number> {
   return cluster.retry(async () => {
     const connection = await cluster.connection('any');
     const version = connection.versionFor(ApiKey.FindCoordinator);
     const body =
       version >= 4
-        ? createFindCoordinatorRequest({ keyType: GROUP_KEY_TYPE, coordinatorKeys: [groupId] })
-        : createFindCoordinatorRequest({ key: groupId, keyType: GROUP_KEY_TYPE });
+        ? createFindCoordinatorRequest({ keyType, coordinatorKeys: [key] })
+        : createFindCoordinatorRequest({ key, keyType });
     const r = await connection.send<FindCoordinatorResponse>(ApiKey.FindCoordinator, body);
     const answer = version >= 4 ? r.coordinators[0] : r;
     if (answer === undefined) throw new KafkaError(15);

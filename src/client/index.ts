@@ -16,6 +16,7 @@ export {
   isRetriable,
   KafkaError,
   needsMetadataRefresh,
+  ProducerFencedError,
   type ClientErrorCode,
 } from './errors.js';
 export { DefaultPartitioner, murmur2, partitionForKey } from './partitioner.js';

@@ -19,6 +19,7 @@ import {
   readPropertiesFile,
   requireFlag,
   stringFlag,
+  topicMatcher,
   unescape,
   UsageError,
   type FlagValues,
@@ -26,13 +27,16 @@ import {
 
 const SPEC = {
   name: 'console-consumer',
-  help: `Usage: rivulet console-consumer --bootstrap-server HOST:PORT --topic TOPIC [options]
+  help: `Usage: rivulet console-consumer --bootstrap-server HOST:PORT (--topic TOPIC | --include REGEX) [options]
 
-Prints the records of TOPIC to standard output, one per line.
+Prints the records of TOPIC (or of every topic whose whole name matches REGEX) to standard
+output, one per line.
 
 Options:
   --bootstrap-server LIST       Brokers to connect to. Required.
-  --topic TOPIC                 Topic to read. Required.
+  --topic TOPIC                 Topic to read.
+  --include REGEX               Read every topic whose name matches REGEX; with --group,
+                                topics created later are picked up too.
   --from-beginning              Start at the earliest offset (default: only new records).
   --group GROUP                 Consume as a member of consumer group GROUP (commits offsets).
   --partition N                 Read only partition N.
@@ -53,6 +57,7 @@ Exit status: 0 done (also on timeout or Ctrl-C), 1 consuming failed, 2 bad comma
   options: {
     'bootstrap-server': { type: 'string' },
     topic: { type: 'string' },
+    include: { type: 'string' },
     'from-beginning': { type: 'boolean' },
     group: { type: 'string' },
     partition: { type: 'string' },
@@ -108,7 +113,11 @@ interface RecordSource {
 }
 
 async function openSource(flags: FlagValues): Promise<RecordSource> {
-  const topic = requireFlag(flags, 'topic');
+  const topic = stringFlag(flags, 'topic');
+  const include = stringFlag(flags, 'include');
+  if ((topic === undefined) === (include === undefined))
+    throw new UsageError('exactly one of --topic and --include is required');
+  const matches = include === undefined ? null : topicMatcher(include); // usage error if invalid
   const bootstrap = requireFlag(flags, 'bootstrap-server');
   const configFile = stringFlag(flags, 'consumer.config');
   const props =
@@ -133,6 +142,8 @@ async function openSource(flags: FlagValues): Promise<RecordSource> {
   const offsetFlag = stringFlag(flags, 'offset');
   if (offsetFlag !== undefined && partition === undefined)
     throw new UsageError('--offset needs --partition');
+  if (partition !== undefined && include !== undefined)
+    throw new UsageError('--partition needs --topic, not --include');
   const group = stringFlag(flags, 'group');
   if (group !== undefined) {
     if (partition !== undefined)
@@ -140,7 +151,7 @@ async function openSource(flags: FlagValues): Promise<RecordSource> {
     const groupProtocol = props.get('group.protocol') === 'consumer' ? 'consumer' : 'classic';
     const consumer = new GroupConsumer({ ...options, groupId: group, groupProtocol });
     await consumer.connect();
-    consumer.subscribe([topic]);
+    consumer.subscribe(include === undefined ? [topic!] : { pattern: include });
     return {
       records: consumer.records(),
       processed: (r) => consumer.markProcessed(r),
@@ -152,11 +163,18 @@ async function openSource(flags: FlagValues): Promise<RecordSource> {
   const start: OffsetSpec =
     offsetFlag !== undefined ? parseOffset(offsetFlag) : fromBeginning ? 'earliest' : 'latest';
   if (partition !== undefined) {
-    consumer.assign([{ topic, partition, offset: start }]);
+    consumer.assign([{ topic: topic!, partition, offset: start }]);
   } else {
-    const metadata = await consumer.cluster.topicMetadata(topic);
+    const topics =
+      include === undefined
+        ? [await consumer.cluster.topicMetadata(topic!)]
+        : (await consumer.cluster.listTopics()).filter(
+            (t) => !t.isInternal && !t.name.startsWith('__') && matches!(t.name),
+          );
     consumer.assign(
-      metadata.partitions.map((p) => ({ topic, partition: p.partition, offset: start })),
+      topics.flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.name, partition: p.partition, offset: start })),
+      ),
     );
   }
   return {

@@ -36,6 +36,9 @@ Options:
   --group GROUP               Group id; repeatable for --describe and --delete.
   --all-groups                Every group (--describe, --delete, --reset-offsets).
   --members, --state          What --describe shows.
+  --verbose                   With --members: each member's assignment (and for KIP-848
+                              groups its epoch and target assignment); with --state: the
+                              group and assignment epochs of KIP-848 groups.
   --topic T[:P1,P2]           Topic (and partitions) to reset; repeatable.
   --all-topics                Reset every topic the group has offsets for.
   --to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N |
@@ -113,8 +116,9 @@ const RUNNERS: Record<Action, (admin: Admin, flags: FlagValues) => Promise<numbe
         code = EXIT_FAILED;
         continue;
       }
-      if (flags.state === true) printState(d);
-      else if (flags.members === true) printMembers(d);
+      const verbose = flags.verbose === true;
+      if (flags.state === true) printState(d, verbose);
+      else if (flags.members === true) printMembers(d, verbose);
       else await printOffsets(admin, d);
     }
     return code;
@@ -161,28 +165,50 @@ async function groupIds(admin: Admin, flags: FlagValues): Promise<string[]> {
   return groups;
 }
 
-function printState(d: GroupDescription): void {
-  console.log(
-    formatTable(
-      ['GROUP', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'],
-      [[d.groupId, d.protocol, d.state, String(d.members.length)]],
-    ),
-  );
+function printState(d: GroupDescription, verbose: boolean): void {
+  const header = ['GROUP', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'];
+  const row = [d.groupId, d.protocol, d.state, String(d.members.length)];
+  if (verbose && d.type === 'consumer') {
+    header.push('GROUP-EPOCH', 'TARGET-ASSIGNMENT-EPOCH');
+    row.push(String(d.groupEpoch ?? '-'), String(d.assignmentEpoch ?? '-'));
+  }
+  console.log(formatTable(header, [row]));
 }
 
-function printMembers(d: GroupDescription): void {
+function printMembers(d: GroupDescription, verbose: boolean): void {
   if (d.members.length === 0) {
     console.log(`Consumer group '${d.groupId}' has no active members.`);
     return;
   }
-  const rows = d.members.map((m) => [
-    d.groupId,
-    m.memberId,
-    m.clientHost,
-    m.clientId,
-    String(m.assignment.length),
-  ]);
-  console.log(formatTable(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], rows));
+  const header = ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'];
+  const kip848 = verbose && d.type === 'consumer';
+  if (kip848)
+    header.push('CURRENT-EPOCH', 'CURRENT-ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT');
+  else if (verbose) header.push('ASSIGNMENT');
+  const rows = d.members.map((m) => {
+    const row = [d.groupId, m.memberId, m.clientHost, m.clientId, String(m.assignment.length)];
+    if (kip848) {
+      row.push(
+        String(m.memberEpoch ?? '-'),
+        formatAssignment(m.assignment),
+        String(d.assignmentEpoch ?? '-'),
+        formatAssignment(m.targetAssignment ?? []),
+      );
+    } else if (verbose) row.push(formatAssignment(m.assignment));
+    return row;
+  });
+  console.log(formatTable(header, rows));
+}
+
+/** Kafka's way: `orders(0,1),payments(2)`, or '-' when nothing is assigned. */
+function formatAssignment(tps: readonly { topic: string; partition: number }[]): string {
+  if (tps.length === 0) return '-';
+  const byTopic = new Map<string, number[]>();
+  for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+  return [...byTopic]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([topic, ps]) => `${topic}(${ps.sort((x, y) => x - y).join(',')})`)
+    .join(',');
 }
 
 async function printOffsets(admin: Admin, d: GroupDescription): Promise<void> {

@@ -34,6 +34,12 @@ Options:
   --producer.config FILE      Producer properties file.
   --bootstrap-server LIST     Brokers (instead of bootstrap.servers in --producer-props).
   --reporting-interval MS     Progress line interval (default 5000).
+  --transactional-id ID       Send in transactions with this transactional.id (also taken
+                              from transactional.id in the producer settings).
+  --transaction-duration-ms MS
+                              Commit a transaction and begin the next every MS (default
+                              3000 when transactional; a positive value alone enables
+                              transactions with a generated id).
   -h, --help                  Show this help.`,
   options: {
     topic: { type: 'string' },
@@ -44,6 +50,8 @@ Options:
     'producer.config': { type: 'string' },
     'bootstrap-server': { type: 'string' },
     'reporting-interval': { type: 'string' },
+    'transactional-id': { type: 'string' },
+    'transaction-duration-ms': { type: 'string' },
   },
 } as const;
 
@@ -81,9 +89,24 @@ export async function runProducerPerfTest(args: string[]): Promise<number> {
     const bootstrap = stringFlag(flags, 'bootstrap-server') ?? props.get('bootstrap.servers');
     if (bootstrap === undefined)
       throw new UsageError('--bootstrap-server or bootstrap.servers is required');
-    producer = new Producer(producerOptions(bootstrap, props));
+    const durationFlag = intFlag(flags, 'transaction-duration-ms');
+    const transactionalId =
+      stringFlag(flags, 'transactional-id') ??
+      props.get('transactional.id') ??
+      (durationFlag !== undefined && durationFlag > 0
+        ? `performance-producer-${process.pid}`
+        : null);
+    const transactionDurationMs =
+      transactionalId === null
+        ? 0
+        : durationFlag !== undefined && durationFlag > 0
+          ? durationFlag
+          : 3000;
+    producer = new Producer({ ...producerOptions(bootstrap, props), transactionalId });
     await producer.connect();
+    if (transactionalId !== null) await producer.initTransactions();
     await sendAll(producer, {
+      transactionDurationMs,
       topic,
       numRecords,
       recordSize,
@@ -120,6 +143,8 @@ export function producerOptions(bootstrap: string, props: ReadonlyMap<string, st
 }
 
 interface Run {
+  /** Commit and begin a new transaction this often; 0 without transactions. */
+  transactionDurationMs: number;
   topic: string;
   numRecords: number;
   recordSize: number;
@@ -142,8 +167,16 @@ async function sendAll(producer: Producer, run: Run): Promise<void> {
   let released: (() => void) | null = null;
   let firstError: unknown = null;
   const started = performance.now();
+  const transactional = run.transactionDurationMs > 0;
+  let transactionStarted = started;
+  if (transactional) producer.beginTransaction();
   try {
     for (let i = 0; i < run.numRecords && firstError === null; i++) {
+      if (transactional && performance.now() - transactionStarted >= run.transactionDurationMs) {
+        await producer.commitTransaction();
+        producer.beginTransaction();
+        transactionStarted = performance.now();
+      }
       if (run.throughput > 0) {
         const aheadMs = (i / run.throughput) * 1000 - (performance.now() - started);
         if (aheadMs > 1) await new Promise((r) => setTimeout(r, aheadMs));
@@ -166,7 +199,8 @@ async function sendAll(producer: Producer, run: Run): Promise<void> {
           r?.();
         });
     }
-    await producer.flush();
+    if (transactional && firstError === null) await producer.commitTransaction();
+    else await producer.flush();
   } finally {
     clearInterval(reporter);
   }

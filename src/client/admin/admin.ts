@@ -9,7 +9,6 @@ import {
   createDeleteTopicsRequest,
   createDescribeClusterRequest,
   createDescribeConfigsRequest,
-  createDescribeGroupsRequest,
   createDescribeLogDirsRequest,
   createIncrementalAlterConfigsRequest,
   createListGroupsRequest,
@@ -22,7 +21,6 @@ import {
   type DeleteTopicsResponse,
   type DescribeClusterResponse,
   type DescribeConfigsResponse,
-  type DescribeGroupsResponse,
   type DescribeLogDirsResponse,
   type IncrementalAlterConfigsResponse,
   type ListGroupsResponse,
@@ -31,7 +29,7 @@ import {
 } from '../../protocol/index.js';
 import { ApiKey } from '../api-versions.js';
 import { Cluster, type ClusterOptions, type TopicMetadata } from '../cluster.js';
-import { decodeAssignment } from '../consumer-protocol.js';
+import { describeGroup } from './describe-groups.js';
 import { KafkaError } from '../errors.js';
 import {
   commitOffsets,
@@ -431,37 +429,14 @@ export class Admin {
     return out.sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
+  /**
+   * Describes groups of either protocol: KIP-848 groups through ConsumerGroupDescribe (with
+   * epochs and target assignments), classic ones through DescribeGroups.
+   */
   async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
     const out: GroupDescription[] = [];
     for (const groupId of groupIds) {
-      const r = await this.retry(async () => {
-        const coordinator = await findGroupCoordinator(this.cluster, groupId);
-        const response = await this.cluster.send<DescribeGroupsResponse>(
-          coordinator,
-          ApiKey.DescribeGroups,
-          createDescribeGroupsRequest({ groups: [groupId] }),
-        );
-        const g = response.groups[0];
-        if (g === undefined) throw new KafkaError(-1, 'empty DescribeGroups answer');
-        // Coordinator moves are retriable; other errors are reported per group.
-        if (g.errorCode === 14 || g.errorCode === 15 || g.errorCode === 16)
-          throw new KafkaError(g.errorCode);
-        return g;
-      });
-      out.push({
-        groupId: r.groupId,
-        state: r.groupState,
-        protocolType: r.protocolType,
-        protocol: r.protocolData,
-        errorCode: r.errorCode,
-        members: r.members.map((m) => ({
-          memberId: m.memberId,
-          groupInstanceId: m.groupInstanceId,
-          clientId: m.clientId,
-          clientHost: m.clientHost,
-          assignment: memberAssignment(r.protocolType, m.memberAssignment),
-        })),
-      });
+      out.push(await this.retry(() => describeGroup(this.cluster, groupId)));
     }
     return out;
   }
@@ -539,16 +514,5 @@ export class Admin {
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {
     return this.cluster.retry(operation, { timeoutMs: this.timeoutMs });
-  }
-}
-
-function memberAssignment(protocolType: string, bytes: Buffer) {
-  if (protocolType !== 'consumer') return [];
-  try {
-    return decodeAssignment(bytes).partitions.flatMap((t) =>
-      t.partitions.map((partition) => ({ topic: t.topic, partition })),
-    );
-  } catch {
-    return [];
   }
 }

@@ -62,14 +62,24 @@ export interface GroupMemberDescription {
   clientHost: string;
   /** Partitions from the member's consumer-protocol assignment (empty for other protocols). */
   assignment: { topic: string; partition: number }[];
+  /** KIP-848 groups only: the member's epoch, where it is heading, and what it subscribes to. */
+  memberEpoch?: number;
+  targetAssignment?: { topic: string; partition: number }[];
+  subscribedTopicNames?: string[];
+  subscribedTopicRegex?: string | null;
 }
 
 export interface GroupDescription {
   groupId: string;
+  /** 'consumer' for KIP-848 groups (described with ConsumerGroupDescribe), else 'classic'. */
+  type: 'classic' | 'consumer';
   state: string;
   protocolType: string;
   protocol: string;
   errorCode: number;
+  /** KIP-848 groups only. */
+  groupEpoch?: number;
+  assignmentEpoch?: number;
   members: GroupMemberDescription[];
 }
 

@@ -24,6 +24,9 @@ export type HeartbeatResult =
   /** The coordinator dropped this member: its partitions are lost; it rejoins with epoch 0. */
   | { kind: 'fenced' };
 
+/** What the member subscribes to: topic names, or a regex the broker matches (KIP-848). */
+export type Subscription = { topics: readonly string[] } | { regex: string };
+
 export interface MembershipOptions {
   groupInstanceId?: string | null;
   rebalanceTimeoutMs?: number;
@@ -45,10 +48,10 @@ export class ConsumerGroupMembership {
 
   /** One heartbeat. `owned` is null when it has not changed since the last heartbeat. */
   async heartbeat(
-    topics: readonly string[],
+    subscription: Subscription,
     owned: readonly TopicPartition[] | null,
   ): Promise<HeartbeatResult> {
-    const response = await this.send(this.memberEpoch, topics, owned);
+    const response = await this.send(this.memberEpoch, subscription, owned);
     if (response.errorCode === FENCED_MEMBER_EPOCH || response.errorCode === UNKNOWN_MEMBER_ID) {
       this.memberEpoch = 0;
       return { kind: 'fenced' };
@@ -64,6 +67,13 @@ export class ConsumerGroupMembership {
     };
   }
 
+  /** Whether the coordinator matches regex subscriptions itself (ConsumerGroupHeartbeat v1+). */
+  async supportsRegex(): Promise<boolean> {
+    const coordinator = await findGroupCoordinator(this.cluster, this.groupId);
+    const connection = await this.cluster.connection(coordinator);
+    return connection.versionFor(ApiKey.ConsumerGroupHeartbeat) >= 1;
+  }
+
   /** Leaves the group (a static member only says it is going away, epoch -2). */
   async leave(): Promise<void> {
     if (this.memberId === '' || this.memberEpoch <= 0) return;
@@ -74,7 +84,7 @@ export class ConsumerGroupMembership {
 
   private async send(
     epoch: number,
-    topics: readonly string[] | null,
+    subscription: Subscription | null,
     owned: readonly TopicPartition[] | null,
   ) {
     const coordinator = await findGroupCoordinator(this.cluster, this.groupId);
@@ -91,8 +101,11 @@ export class ConsumerGroupMembership {
         instanceId: this.options.groupInstanceId ?? null,
         rackId: null,
         rebalanceTimeoutMs: joining ? (this.options.rebalanceTimeoutMs ?? 300_000) : -1,
-        subscribedTopicNames: topics === null ? null : [...topics],
-        subscribedTopicRegex: null,
+        // A regex subscription sends an empty name list: the broker needs one of the two.
+        subscribedTopicNames:
+          subscription === null ? null : 'topics' in subscription ? [...subscription.topics] : [],
+        subscribedTopicRegex:
+          subscription !== null && 'regex' in subscription ? subscription.regex : null,
         serverAssignor: joining ? (this.options.serverAssignor ?? null) : null,
         topicPartitions: owned === null ? null : this.byTopicId(owned),
       }),

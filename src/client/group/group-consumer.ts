@@ -34,7 +34,7 @@ import { ClientError, KafkaError } from '../errors.js';
 import { commitOffsets, fetchCommittedOffsets, findGroupCoordinator } from '../group-requests.js';
 import { sleep } from '../retry.js';
 import { ASSIGNORS, type Assignor, type MemberSubscription } from './assignors.js';
-import { ConsumerGroupMembership } from './consumer-group-membership.js';
+import { ConsumerGroupMembership, type Subscription } from './consumer-group-membership.js';
 
 export interface RebalanceListener {
   /** Partitions about to be given up; their offsets are committed right after. */
@@ -82,6 +82,9 @@ export class GroupConsumer {
   private readonly o: GroupConsumerOptions;
   private readonly assignors: Assignor[];
   private topics: string[] = [];
+  /** A pattern subscription, and when the classic protocol last matched it. */
+  private pattern: { source: string; matcher: RegExp } | null = null;
+  private patternCheckedMs = -Infinity;
   private memberId = '';
   private generationId = -1;
   private protocol: Assignor | null = null;
@@ -125,10 +128,33 @@ export class GroupConsumer {
     await this.consumer.connect();
   }
 
-  /** Sets the topics to consume and (re)joins the group. */
-  subscribe(topics: readonly string[]): void {
-    this.topics = [...new Set(topics)].sort();
-    this.cluster.addTopics(this.topics);
+  /**
+   * Sets the topics to consume and (re)joins the group: a list of names, or `{ pattern }`, a
+   * regular expression that must match whole topic names (internal topics never match).
+   * With the classic protocol the pattern is matched here against the cluster's topics, again
+   * every metadataMaxAgeMs, and the member rejoins when the matches change. With the
+   * 'consumer' protocol (KIP-848) the broker matches it (SubscribedTopicRegex, RE2/J syntax
+   * in Kafka: keep to the common subset) and assigns new topics by itself.
+   */
+  subscribe(subscription: readonly string[] | { pattern: RegExp | string }): void {
+    if (isPatternSubscription(subscription)) {
+      const { pattern } = subscription;
+      const source = typeof pattern === 'string' ? pattern : pattern.source;
+      const flags = typeof pattern === 'string' ? '' : pattern.flags.replace(/[gy]/g, '');
+      if (flags !== '' && this.membership !== null) {
+        throw new ClientError(
+          'ERR_INVALID_ARGUMENT',
+          `the broker matches the pattern of a consumer-protocol group: flags (${flags}) cannot be sent`,
+        );
+      }
+      this.pattern = { source, matcher: wholeNameMatcher(source, flags) };
+      this.topics = [];
+      this.patternCheckedMs = -Infinity;
+    } else {
+      this.pattern = null;
+      this.topics = [...new Set(subscription)].sort();
+      this.cluster.addTopics(this.topics);
+    }
     this.rejoin = true;
     this.ownedChanged = true;
     if (!this.running) {
@@ -140,6 +166,24 @@ export class GroupConsumer {
 
   assignment(): TopicPartition[] {
     return [...this.owned];
+  }
+
+  /**
+   * What a transactional producer needs to commit this member's offsets in its transaction
+   * (Producer.sendOffsetsToTransaction): the coordinator refuses them from a stale generation.
+   */
+  groupMetadata(): {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    groupInstanceId: string | null;
+  } {
+    return {
+      groupId: this.groupId,
+      generationId: this.generationId,
+      memberId: this.memberId,
+      groupInstanceId: this.o.groupInstanceId ?? null,
+    };
   }
 
   /** The member id the coordinator gave this member ('' before joining). */
@@ -256,7 +300,7 @@ export class GroupConsumer {
     while (this.running) {
       try {
         if (this.membership !== null) await this.consumerProtocolHeartbeat(this.membership);
-        else if (this.rejoin) {
+        else if ((await this.matchPattern()) || this.rejoin) {
           this.joining = true;
           await this.joinAndSync().finally(() => (this.joining = false));
         } else await this.heartbeat();
@@ -293,7 +337,13 @@ export class GroupConsumer {
   private async consumerProtocolHeartbeat(membership: ConsumerGroupMembership): Promise<void> {
     const owned = this.ownedChanged ? this.owned : null;
     this.ownedChanged = false;
-    const result = await membership.heartbeat(this.topics, owned).catch((err: unknown) => {
+    let subscription: Subscription = { topics: this.topics };
+    if (this.pattern !== null) {
+      // ConsumerGroupHeartbeat v0 has no regex field: match here, as the classic protocol does.
+      if (await membership.supportsRegex()) subscription = { regex: this.pattern.source };
+      else await this.matchPattern();
+    }
+    const result = await membership.heartbeat(subscription, owned).catch((err: unknown) => {
       this.ownedChanged = true;
       throw err;
     });
@@ -309,6 +359,29 @@ export class GroupConsumer {
       this.ownedChanged = true;
     }
     this.rejoin = this.ownedChanged;
+  }
+
+  /**
+   * Classic protocol: matches the pattern against the cluster's topics when metadataMaxAgeMs
+   * has passed; true when the matched topics changed (the member must rejoin).
+   */
+  private async matchPattern(): Promise<boolean> {
+    if (this.pattern === null) return false;
+    const now = Date.now();
+    if (now - this.patternCheckedMs < (this.o.metadataMaxAgeMs ?? 300_000)) return false;
+    const { matcher } = this.pattern;
+    const all = await this.cluster.listTopics();
+    this.patternCheckedMs = now;
+    const matched = all
+      .filter((t) => !t.isInternal && !t.name.startsWith('__') && matcher.test(t.name))
+      .map((t) => t.name)
+      .sort();
+    if (matched.length === this.topics.length && matched.every((t, i) => t === this.topics[i]))
+      return false;
+    this.topics = matched;
+    this.cluster.addTopics(matched);
+    this.rejoin = true;
+    return true;
   }
 
   private async coordinatorConnection() {
@@ -523,6 +596,23 @@ export class GroupConsumer {
         : createLeaveGroupRequest({ groupId: this.groupId, memberId: this.memberId }),
     );
     if (r.errorCode !== 0 && r.errorCode !== UNKNOWN_MEMBER_ID) throw new KafkaError(r.errorCode);
+  }
+}
+
+function isPatternSubscription(
+  s: readonly string[] | { pattern: RegExp | string },
+): s is { pattern: RegExp | string } {
+  return !Array.isArray(s);
+}
+
+/** Kafka matches subscription patterns against whole topic names. */
+function wholeNameMatcher(source: string, flags = ''): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`, flags);
+  } catch (err) {
+    throw new ClientError('ERR_INVALID_ARGUMENT', `invalid topic pattern ${source}`, {
+      cause: err,
+    });
   }
 }
 

@@ -4,9 +4,45 @@
 import type { RecordInput } from '../../protocol/index.js';
 import type { RecordMetadata } from './types.js';
 
-export interface Delivery {
-  resolve(metadata: RecordMetadata): void;
-  reject(error: Error): void;
+/**
+ * The caller waiting for the records of one send() or sendBatch() call. Its records may be
+ * spread over several batches; it settles once all have been answered, or at the first failure.
+ * One object per call rather than per record keeps large sendBatch() calls cheap.
+ */
+export class DeliverySink {
+  readonly results: RecordMetadata[];
+  private left: number;
+  private settled = false;
+  private readonly single: boolean;
+  private readonly resolve: (value: never) => void;
+  private readonly reject: (error: Error) => void;
+
+  constructor(
+    count: number,
+    single: boolean,
+    resolve: (value: never) => void,
+    reject: (error: Error) => void,
+  ) {
+    this.results = new Array<RecordMetadata>(count);
+    this.left = count;
+    this.single = single;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  /** `count` more records have their metadata in `results`. */
+  delivered(count: number): void {
+    this.left -= count;
+    if (this.left > 0 || this.settled) return;
+    this.settled = true;
+    this.resolve((this.single ? this.results[0] : this.results) as never);
+  }
+
+  failed(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
 }
 
 /** Bytes a record adds to a batch besides key, value and headers (length, deltas, attributes). */
@@ -17,7 +53,10 @@ export class ProducerBatch {
   readonly partition: number;
   readonly createdMs: number;
   readonly records: RecordInput[] = [];
-  readonly deliveries: Delivery[] = [];
+  /** Runs of consecutive records from one call: sink, index of the run's first record there. */
+  private readonly sinks: DeliverySink[] = [];
+  private readonly starts: number[] = [];
+  private readonly counts: number[] = [];
   sizeBytes = 0;
   /** -1 until the batch is first sent by an idempotent producer. */
   baseSequence = -1;
@@ -32,28 +71,44 @@ export class ProducerBatch {
     this.createdMs = createdMs;
   }
 
-  add(record: RecordInput, sizeBytes: number, delivery: Delivery): void {
+  /** Adds a record that is record number `index` of `sink`'s call. */
+  add(record: RecordInput, sizeBytes: number, sink: DeliverySink, index: number): void {
     this.records.push(record);
-    this.deliveries.push(delivery);
     this.sizeBytes += sizeBytes;
+    const last = this.sinks.length - 1;
+    if (last >= 0 && this.sinks[last] === sink && this.starts[last]! + this.counts[last]! === index)
+      this.counts[last]!++;
+    else {
+      this.sinks.push(sink);
+      this.starts.push(index);
+      this.counts.push(1);
+    }
   }
 
   succeed(baseOffset: bigint): void {
-    for (let i = 0; i < this.deliveries.length; i++) {
-      const offset = baseOffset < 0n ? -1n : baseOffset + BigInt(i);
-      const timestamp = this.records[i]!.timestamp ?? this.createdMs;
-      this.deliveries[i]!.resolve({
-        topic: this.topic,
-        partition: this.partition,
-        offset,
-        timestamp,
-      });
+    const known = baseOffset >= 0n;
+    let offset = known ? baseOffset : -1n;
+    let r = 0;
+    for (let s = 0; s < this.sinks.length; s++) {
+      const sink = this.sinks[s]!;
+      const start = this.starts[s]!;
+      const count = this.counts[s]!;
+      for (let i = 0; i < count; i++, r++) {
+        sink.results[start + i] = {
+          topic: this.topic,
+          partition: this.partition,
+          offset,
+          timestamp: this.records[r]!.timestamp ?? this.createdMs,
+        };
+        if (known) offset++;
+      }
+      sink.delivered(count);
     }
     this.finished();
   }
 
   fail(error: Error): void {
-    for (const d of this.deliveries) d.reject(error);
+    for (const sink of this.sinks) sink.failed(error);
     this.finished();
   }
 }

@@ -6,3 +6,4 @@ export type {
   ProducerRecord,
   RecordMetadata,
 } from './types.js';
+export type { ConsumerGroupMetadata, TransactionOffset, TransactionState } from './transactions.js';

@@ -18,7 +18,12 @@ import { ApiKey } from '../api-versions.js';
 import { Cluster, type TopicMetadata } from '../cluster.js';
 import { ClientError, isRetriable, KafkaError, needsMetadataRefresh } from '../errors.js';
 import { DefaultPartitioner } from '../partitioner.js';
-import { ProducerBatch, RECORD_OVERHEAD_BYTES, type Delivery } from './batch.js';
+import { DeliverySink, ProducerBatch, RECORD_OVERHEAD_BYTES } from './batch.js';
+import {
+  TransactionManager,
+  type ConsumerGroupMetadata,
+  type TransactionOffset,
+} from './transactions.js';
 import type {
   Bytes,
   CompressionName,
@@ -48,6 +53,8 @@ interface PartitionQueue {
   nextSequence: number;
   /** A batch failed and waits to be resent: send one at a time until it succeeds. */
   retrying: boolean;
+  /** Transactional producers: AddPartitionsToTxn for this partition is under way. */
+  adding: boolean;
 }
 
 export class Producer {
@@ -65,7 +72,10 @@ export class Producer {
   private readonly requestTimeoutMs: number;
   private readonly partitioner: DefaultPartitioner;
   private readonly now: () => number;
-  private readonly queues = new Map<string, PartitionQueue>();
+  /** Every partition queue, in creation order, and the same queues by topic and partition. */
+  private readonly queues: PartitionQueue[] = [];
+  private readonly queuesByTopic = new Map<string, PartitionQueue[]>();
+  private readonly available = new WeakMap<TopicMetadata, number[]>();
   private readonly inFlightByNode = new Map<number, number>();
   private readonly writeChains = new Map<number, Promise<void>>();
   private readonly unfinished = new Set<ProducerBatch>();
@@ -80,16 +90,43 @@ export class Producer {
   private drainScheduled = false;
   private flushing = 0;
   private closed = false;
+  /** Set for a transactional producer (transactionalId). */
+  private readonly txn: TransactionManager | null;
+  /** Partitions waiting to be added to the transaction, sent together. */
+  private toAdd: PartitionQueue[] = [];
+  /** An aborted transaction left a gap in some partition's sequence: take a new epoch. */
+  private sequenceGap = false;
+  /** AddPartitionsToTxn requests under way: EndTxn waits for them. */
+  private readonly addRequests = new Set<Promise<void>>();
 
   constructor(options: ProducerOptions) {
-    this.cluster = new Cluster(options);
+    // Kafka's producer lets the broker create the topics it writes to (when the broker's
+    // auto.create.topics.enable allows it).
+    this.cluster = new Cluster({
+      ...options,
+      allowAutoCreateTopics: options.allowAutoCreateTopics ?? true,
+    });
     this.options = options;
     const acks = options.acks ?? 'all';
     this.acks = acks === 'all' ? -1 : acks;
+    const transactional = (options.transactionalId ?? null) !== null;
     this.idempotent = options.idempotent ?? this.acks === -1;
+    if (transactional && (options.idempotent === false || this.acks !== -1)) {
+      throw new ClientError(
+        'ERR_INVALID_ARGUMENT',
+        'a transactional producer is idempotent and needs acks=all',
+      );
+    }
     if (this.idempotent && this.acks !== -1) {
       throw new ClientError('ERR_INVALID_ARGUMENT', 'an idempotent producer needs acks=all');
     }
+    this.txn = transactional
+      ? new TransactionManager(
+          this.cluster,
+          options.transactionalId!,
+          options.transactionTimeoutMs ?? 60_000,
+        )
+      : null;
     this.lingerMs = options.lingerMs ?? 5;
     this.batchSize = options.batchSize ?? 16_384;
     this.compression = CODECS[options.compression ?? 'none'];
@@ -106,15 +143,168 @@ export class Producer {
     this.now = options.now ?? Date.now;
   }
 
-  /** Connects to the cluster and, when idempotent, gets a producer id. */
+  /**
+   * Connects to the cluster and, when idempotent, gets a producer id (a transactional
+   * producer gets its own in initTransactions()).
+   */
   async connect(): Promise<void> {
     await this.cluster.connect();
-    if (this.idempotent) await this.initProducerId();
+    if (this.idempotent && this.txn === null) await this.initProducerId();
+  }
+
+  /**
+   * Registers the transactional id with its coordinator and takes a new epoch, which fences
+   * any earlier producer with the same id and finishes (aborts) its open transaction.
+   */
+  async initTransactions(): Promise<void> {
+    const txn = this.transactional('initTransactions');
+    txn.require('initialise transactions', 'uninitialized');
+    const run = txn.initProducerId().then(
+      (id) => {
+        this.producerId = id.producerId;
+        this.producerEpoch = id.producerEpoch;
+      },
+      (err: unknown) => {
+        txn.fail(err as Error);
+        throw err;
+      },
+    );
+    this.producerIdPending = run.finally(() => {
+      this.producerIdPending = null;
+    });
+    await run;
+  }
+
+  /** Starts a transaction: every record sent until commit or abort belongs to it. */
+  beginTransaction(): void {
+    this.transactional('beginTransaction').begin();
+  }
+
+  /**
+   * Commits consumed offsets of a group as part of the transaction (consume-transform-produce):
+   * they become visible to the group only if the transaction commits. `group` is the
+   * consumer's groupMetadata() (or just the group id, without generation fencing).
+   */
+  async sendOffsetsToTransaction(
+    offsets: readonly TransactionOffset[],
+    group: ConsumerGroupMetadata | string,
+  ): Promise<void> {
+    const txn = this.transactional('sendOffsetsToTransaction');
+    txn.require('send offsets', 'in-transaction');
+    const metadata = typeof group === 'string' ? { groupId: group } : group;
+    try {
+      await txn.sendOffsets(offsets, metadata, this.producerIdAndEpoch());
+    } catch (err) {
+      txn.fail(err as Error);
+      throw err;
+    }
+  }
+
+  /**
+   * Sends everything buffered, then commits the transaction. Rejects (leaving the transaction
+   * to be aborted) if any of its records or offsets failed.
+   */
+  async commitTransaction(): Promise<void> {
+    const txn = this.transactional('commitTransaction');
+    txn.require('commit', 'in-transaction');
+    txn.state = 'committing';
+    await this.flush();
+    if (txn.error !== null) throw txn.error;
+    try {
+      await txn.end(true, this.producerIdAndEpoch());
+    } catch (err) {
+      txn.fail(err as Error);
+      throw err;
+    }
+  }
+
+  /**
+   * Aborts the transaction: records not sent yet fail with ERR_TRANSACTION_ABORTED, those in
+   * flight are awaited, then the coordinator writes the abort markers.
+   */
+  async abortTransaction(): Promise<void> {
+    const txn = this.transactional('abortTransaction');
+    txn.require('abort', 'in-transaction', 'abortable-error', 'committing', 'aborting');
+    // A batch that failed for good, or one dropped here after it was numbered (waiting for a
+    // retry), leaves a gap in its partition's sequence.
+    if (txn.error !== null) this.sequenceGap = true;
+    txn.state = 'aborting';
+    await Promise.allSettled([...this.accepting]);
+    const aborted = new ClientError(
+      'ERR_TRANSACTION_ABORTED',
+      `the transaction of ${txn.transactionalId} was aborted`,
+    );
+    for (const q of this.queues) {
+      if (q.open !== null) q.ready.push(q.open);
+      q.open = null;
+      for (const b of q.ready.splice(0)) {
+        if (b.baseSequence >= 0) this.sequenceGap = true;
+        this.finish(b, aborted);
+      }
+      q.retrying = false;
+    }
+    await Promise.all([...this.unfinished].map((b) => b.done));
+    await Promise.allSettled([...this.addRequests]);
+    try {
+      await txn.end(false, this.producerIdAndEpoch());
+      // A new epoch (KIP-360) lets every partition start again from sequence 0.
+      if (this.sequenceGap) {
+        const id = await txn.initProducerId(this.producerIdAndEpoch());
+        this.producerId = id.producerId;
+        this.producerEpoch = id.producerEpoch;
+        for (const q of this.queues) q.nextSequence = 0;
+        this.sequenceGap = false;
+      }
+    } catch (err) {
+      txn.fail(err as Error);
+      throw err;
+    }
+  }
+
+  private transactional(operation: string): TransactionManager {
+    if (this.txn === null)
+      throw new ClientError('ERR_INVALID_STATE', `${operation} needs a transactionalId`);
+    if (this.closed) throw new ClientError('ERR_CLOSED', 'the producer is closed');
+    return this.txn;
+  }
+
+  private producerIdAndEpoch() {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch };
   }
 
   /** Sends one record; resolves once the broker has it (per acks). */
   send(record: ProducerRecord): Promise<RecordMetadata> {
-    return this.track(() => this.accept([record])).then((a) => a.delivery.then((m) => m[0]!));
+    // The common case without the arrays and map a call with many records needs.
+    const topic =
+      this.closed ||
+      this.accepting.size > 0 ||
+      (this.txn !== null && this.txn.state !== 'in-transaction')
+        ? undefined
+        : this.cluster.usableTopic(record.topic);
+    if (topic === undefined) return this.start<RecordMetadata>([record], true);
+    let input: RecordInput;
+    let sizeBytes: number;
+    let partition: number;
+    try {
+      input = toRecordInput(record, this.now());
+      sizeBytes = recordSize(input);
+      partition = this.choosePartition(record, input, sizeBytes, topic);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (!this.reserveNow(sizeBytes)) {
+      const placed = {
+        inputs: [input],
+        sizes: [sizeBytes],
+        partitions: [partition],
+        totalBytes: sizeBytes,
+      };
+      return this.startLater([record], true, placed);
+    }
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const sink = new DeliverySink(1, true, resolve, reject);
+      this.append(this.queue(record.topic, partition), input, sizeBytes, sink, 0);
+    });
   }
 
   /**
@@ -123,62 +313,103 @@ export class Producer {
    */
   sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return Promise.resolve([]);
-    return this.track(() => this.accept(records)).then((a) => a.delivery);
+    return this.start<RecordMetadata[]>(records, false);
   }
 
-  /** flush() must also wait for records still waiting for metadata or buffer space. */
-  private track<T>(start: () => Promise<T>): Promise<T> {
+  /**
+   * Appends the records at once when their topics' metadata is known and the buffer has room,
+   * so the common case costs one promise per call; otherwise waits for both first.
+   */
+  private start<T>(records: readonly ProducerRecord[], single: boolean): Promise<T> {
     if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the producer is closed'));
-    const accepted = start();
+    let placed: Placed;
+    try {
+      this.txn?.require('send', 'in-transaction');
+      // Calls still waiting go first, so records keep the order of the calls.
+      const known = this.accepting.size > 0 ? undefined : this.knownTopics(records);
+      if (known === undefined) return this.startLater(records, single);
+      placed = this.place(records, known);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (this.reserveNow(placed.totalBytes)) return this.appendAll<T>(records, placed, single);
+    return this.startLater(records, single, placed);
+  }
+
+  /** The slow path: metadata to fetch or buffer space to wait for. */
+  private startLater<T>(
+    records: readonly ProducerRecord[],
+    single: boolean,
+    placed?: Placed,
+  ): Promise<T> {
+    // flush() must also wait for records still waiting for metadata or buffer space.
+    const accepted = (async () => {
+      if (placed === undefined) {
+        const topics = new Map<string, TopicMetadata>();
+        for (const r of records) {
+          if (!topics.has(r.topic)) {
+            topics.set(
+              r.topic,
+              await this.cluster.topicMetadata(r.topic, { timeoutMs: this.maxBlockMs }),
+            );
+          }
+        }
+        placed = this.place(records, topics);
+      }
+      const reserved = this.reserveMemory(placed.totalBytes);
+      if (reserved !== undefined) await reserved;
+      // Wrapped so that the async function does not wait for the delivery itself.
+      return { delivery: this.appendAll<T>(records, placed, single) };
+    })();
     this.accepting.add(accepted);
     const done = () => this.accepting.delete(accepted);
     accepted.then(done, done);
-    return accepted;
+    return accepted.then((a) => a.delivery);
   }
 
-  private async accept(
-    records: readonly ProducerRecord[],
-  ): Promise<{ delivery: Promise<RecordMetadata[]> }> {
-    const nowMs = this.now();
+  /** The topics' metadata when every one is cached and usable, else undefined. */
+  private knownTopics(records: readonly ProducerRecord[]): Map<string, TopicMetadata> | undefined {
     const topics = new Map<string, TopicMetadata>();
-    for (const r of records) {
-      if (!topics.has(r.topic)) {
-        topics.set(
-          r.topic,
-          await this.cluster.topicMetadata(r.topic, { timeoutMs: this.maxBlockMs }),
-        );
-      }
+    let last = '';
+    for (let i = 0; i < records.length; i++) {
+      const name = records[i]!.topic;
+      if (name === last || topics.has(name)) continue;
+      const t = this.cluster.usableTopic(name);
+      if (t === undefined) return undefined;
+      topics.set(name, t);
+      last = name;
     }
+    return topics;
+  }
+
+  /** Record inputs, sizes and partitions, chosen now so a full buffer cannot reorder them. */
+  private place(records: readonly ProducerRecord[], topics: Map<string, TopicMetadata>): Placed {
+    const nowMs = this.now();
+    const n = records.length;
+    const inputs = new Array<RecordInput>(n);
+    const sizes = new Array<number>(n);
+    const partitions = new Array<number>(n);
     let totalBytes = 0;
-    const placed = records.map((record) => {
+    for (let i = 0; i < n; i++) {
+      const record = records[i]!;
       const input = toRecordInput(record, nowMs);
       const sizeBytes = recordSize(input);
+      inputs[i] = input;
+      sizes[i] = sizeBytes;
       totalBytes += sizeBytes;
-      const partition = this.choosePartition(record, input, sizeBytes, topics.get(record.topic)!);
-      return { topic: record.topic, partition, input, sizeBytes };
+      partitions[i] = this.choosePartition(record, input, sizeBytes, topics.get(record.topic)!);
+    }
+    return { inputs, sizes, partitions, totalBytes };
+  }
+
+  private appendAll<T>(records: readonly ProducerRecord[], placed: Placed, single: boolean) {
+    return new Promise<T>((resolve, reject) => {
+      const sink = new DeliverySink(records.length, single, resolve, reject);
+      for (let i = 0; i < records.length; i++) {
+        const q = this.queue(records[i]!.topic, placed.partitions[i]!);
+        this.append(q, placed.inputs[i]!, placed.sizes[i]!, sink, i);
+      }
     });
-    const reserved = this.reserveMemory(totalBytes);
-    if (reserved !== undefined) await reserved;
-    // Wrapped so that the async function does not wait for the delivery itself.
-    const delivery = new Promise<RecordMetadata[]>((resolve, reject) => {
-      const results: RecordMetadata[] = new Array(placed.length);
-      let left = placed.length;
-      let failed = false;
-      placed.forEach((p, i) => {
-        this.append(p.topic, p.partition, p.input, p.sizeBytes, {
-          resolve: (m) => {
-            results[i] = m;
-            if (--left === 0 && !failed) resolve(results);
-          },
-          reject: (err) => {
-            if (failed) return;
-            failed = true;
-            reject(err);
-          },
-        });
-      });
-    });
-    return { delivery };
   }
 
   private choosePartition(
@@ -190,11 +421,10 @@ export class Producer {
     const partitionCount = topic.partitions.length;
     const partition = record.partition;
     if (partition === undefined) {
-      const available = topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition);
       return this.partitioner.partition(record.topic, input.key, {
         partitionCount,
         sizeBytes,
-        available,
+        available: this.availablePartitions(topic),
       });
     }
     if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
@@ -204,6 +434,16 @@ export class Producer {
       );
     }
     return partition;
+  }
+
+  /** Partitions with a leader, computed once per metadata version of the topic. */
+  private availablePartitions(topic: TopicMetadata): number[] {
+    let available = this.available.get(topic);
+    if (available === undefined) {
+      available = topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition);
+      this.available.set(topic, available);
+    }
+    return available;
   }
 
   /** Sends every buffered record now and resolves when all of them have been answered. */
@@ -229,13 +469,12 @@ export class Producer {
   }
 
   private append(
-    topic: string,
-    partition: number,
+    q: PartitionQueue,
     input: RecordInput,
     sizeBytes: number,
-    delivery: Delivery,
-  ) {
-    const q = this.queue(topic, partition);
+    sink: DeliverySink,
+    index: number,
+  ): void {
     if (
       q.open !== null &&
       q.open.sizeBytes + sizeBytes > this.batchSize &&
@@ -245,10 +484,12 @@ export class Producer {
       q.open = null;
     }
     if (q.open === null) {
-      q.open = new ProducerBatch(topic, partition, this.now());
+      q.open = new ProducerBatch(q.topic, q.partition, this.now());
       this.unfinished.add(q.open);
     }
-    q.open.add(input, sizeBytes, delivery);
+    q.open.add(input, sizeBytes, sink, index);
+    if (this.txn !== null && !q.adding && !this.txn.isAdded(q.topic, q.partition))
+      this.addToTransaction(q);
     if (q.open.sizeBytes >= this.batchSize) {
       q.ready.push(q.open);
       q.open = null;
@@ -262,9 +503,51 @@ export class Producer {
     }
   }
 
+  /**
+   * Adds the partition to the transaction before any batch goes to it; partitions appended
+   * to in the same tick share one AddPartitionsToTxn.
+   */
+  private addToTransaction(q: PartitionQueue): void {
+    q.adding = true;
+    this.toAdd.push(q);
+    if (this.toAdd.length > 1) return;
+    queueMicrotask(() => {
+      const queues = this.toAdd;
+      this.toAdd = [];
+      const txn = this.txn!;
+      if (txn.state !== 'in-transaction' && txn.state !== 'committing') {
+        // Appended while the transaction was being aborted: those records are failed there,
+        // and an AddPartitionsToTxn now would open a transaction nobody ends.
+        for (const q of queues) q.adding = false;
+        return;
+      }
+      const added = txn.addPartitions(queues, this.producerIdAndEpoch()).then(
+        () => {
+          for (const q of queues) q.adding = false;
+          this.scheduleDrain();
+        },
+        (err: unknown) => {
+          txn.fail(err as Error);
+          for (const q of queues) {
+            q.adding = false;
+            if (q.open !== null) q.ready.push(q.open);
+            q.open = null;
+            for (const b of q.ready.splice(0)) this.finish(b, err as Error);
+          }
+        },
+      );
+      this.addRequests.add(added);
+      void added.finally(() => this.addRequests.delete(added));
+    });
+  }
+
   private queue(topic: string, partition: number): PartitionQueue {
-    const key = `${topic}\u0000${partition}`;
-    let q = this.queues.get(key);
+    let byPartition = this.queuesByTopic.get(topic);
+    if (byPartition === undefined) {
+      byPartition = [];
+      this.queuesByTopic.set(topic, byPartition);
+    }
+    let q = byPartition[partition];
     if (q === undefined) {
       q = {
         topic,
@@ -274,8 +557,10 @@ export class Producer {
         inFlight: 0,
         nextSequence: 0,
         retrying: false,
+        adding: false,
       };
-      this.queues.set(key, q);
+      byPartition[partition] = q;
+      this.queues.push(q);
     }
     return q;
   }
@@ -294,7 +579,7 @@ export class Producer {
     if (this.resetPending || this.producerIdPending !== null) return;
     const nowMs = this.now();
     let lingering = false;
-    for (const q of this.queues.values()) {
+    for (const q of this.queues) {
       if (q.open !== null && (this.flushing > 0 || nowMs - q.open.createdMs >= this.lingerMs)) {
         q.ready.push(q.open);
         q.open = null;
@@ -316,8 +601,8 @@ export class Producer {
 
   private collect(): Map<number, ProducerBatch[]> {
     const byNode = new Map<number, ProducerBatch[]>();
-    for (const q of this.queues.values()) {
-      if (q.ready.length === 0 || (q.retrying && q.inFlight > 0)) continue;
+    for (const q of this.queues) {
+      if (q.ready.length === 0 || (q.retrying && q.inFlight > 0) || q.adding) continue;
       if (q.inFlight >= this.maxInFlight) continue;
       const leader = this.cluster.leaderFor(q.topic, q.partition);
       if (leader < 0) {
@@ -375,7 +660,7 @@ export class Producer {
         nodeId,
         ApiKey.Produce,
         {
-          transactionalId: null,
+          transactionalId: this.txn?.transactionalId ?? null,
           acks: this.acks,
           timeoutMs: this.requestTimeoutMs,
           topicData,
@@ -402,6 +687,7 @@ export class Producer {
         producerEpoch: this.producerEpoch,
         baseSequence: b.baseSequence,
         timestamp: b.createdMs,
+        isTransactional: this.txn !== null,
       });
       const list = byTopic.get(b.topic) ?? [];
       list.push({ index: b.partition, records: b.encoded });
@@ -485,6 +771,11 @@ export class Producer {
           )
         : error,
     );
+    if (this.txn !== null) {
+      // The transaction can only be aborted now (abortTransaction takes a new epoch).
+      this.txn.fail(error);
+      return;
+    }
     // A gap in the sequence would block the partition: start afresh with a new epoch.
     if (this.idempotent) this.resetProducerId();
   }
@@ -505,9 +796,8 @@ export class Producer {
     if (this.resetPending) return;
     this.resetPending = true;
     const waitIdle = async () => {
-      while ([...this.queues.values()].some((q) => q.inFlight > 0))
-        await new Promise((r) => setTimeout(r, 5));
-      for (const q of this.queues.values()) {
+      while (this.queues.some((q) => q.inFlight > 0)) await new Promise((r) => setTimeout(r, 5));
+      for (const q of this.queues) {
         q.nextSequence = 0;
         q.retrying = false;
         for (const b of q.ready) {
@@ -542,16 +832,20 @@ export class Producer {
     return run;
   }
 
+  /** Takes `sizeBytes` of buffer.memory if that needs no waiting. */
+  private reserveNow(sizeBytes: number): boolean {
+    const fits = this.bufferedBytes + sizeBytes <= this.bufferMemory || this.bufferedBytes === 0;
+    if (!fits || this.memoryWaiters.length > 0) return false;
+    this.bufferedBytes += sizeBytes;
+    return true;
+  }
+
   /**
    * Takes `sizeBytes` of buffer.memory, waiting (first come, first served) until records
    * already buffered have been answered, for at most max.block.ms.
    */
   private reserveMemory(sizeBytes: number): Promise<void> | undefined {
-    const fits = this.bufferedBytes + sizeBytes <= this.bufferMemory || this.bufferedBytes === 0;
-    if (fits && this.memoryWaiters.length === 0) {
-      this.bufferedBytes += sizeBytes;
-      return undefined;
-    }
+    if (this.reserveNow(sizeBytes)) return undefined;
     return new Promise((resolve, reject) => {
       const waiter: MemoryWaiter = { sizeBytes, resolve, timer: undefined! };
       waiter.timer = setTimeout(() => {
@@ -579,6 +873,13 @@ export class Producer {
   }
 }
 
+interface Placed {
+  inputs: RecordInput[];
+  sizes: number[];
+  partitions: number[];
+  totalBytes: number;
+}
+
 interface MemoryWaiter {
   sizeBytes: number;
   resolve(): void;
@@ -590,8 +891,10 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
   return typeof b === 'string' ? Buffer.from(b) : b;
 }
 
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
 function toRecordInput(record: ProducerRecord, nowMs: number): RecordInput {
-  let headers: RecordHeader[] = [];
+  let headers: readonly RecordHeader[] = NO_HEADERS;
   if (Array.isArray(record.headers)) {
     headers = record.headers.map((h: { key: string; value: Bytes | null }) => ({
       key: h.key,
@@ -613,6 +916,9 @@ function toRecordInput(record: ProducerRecord, nowMs: number): RecordInput {
 
 function recordSize(r: RecordInput): number {
   let size = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers ?? []) size += h.key.length + (h.value?.length ?? 0) + 4;
+  const headers = r.headers;
+  if (headers !== undefined)
+    for (let i = 0; i < headers.length; i++)
+      size += headers[i]!.key.length + (headers[i]!.value?.length ?? 0) + 4;
   return size;
 }

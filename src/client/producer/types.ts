@@ -45,6 +45,13 @@ export interface ProducerOptions extends ClusterOptions {
   maxInFlightRequestsPerConnection?: number;
   /** delivery.timeout.ms: from send() to giving up on a record. */
   deliveryTimeoutMs?: number;
+  /**
+   * transactional.id: makes the producer transactional (initTransactions, beginTransaction,
+   * commitTransaction...). Idempotent, acks=all.
+   */
+  transactionalId?: string | null;
+  /** transaction.timeout.ms: the coordinator aborts a transaction open longer (60000). */
+  transactionTimeoutMs?: number;
   /** max.request.size */
   maxRequestSize?: number;
   partitioner?: DefaultPartitioner;

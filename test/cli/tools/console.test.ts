@@ -93,3 +93,29 @@ test('console-consumer: --partition/--offset and --timeout-ms', async (t) => {
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--offset needs --partition/);
 });
+
+test('console-consumer --include reads every topic whose whole name matches', async (t) => {
+  const broker = new FakeBroker();
+  await broker.start();
+  t.after(() => broker.stop());
+  for (const name of ['logs-a', 'logs-b', 'xlogs-c']) broker.createTopic(name, 1);
+  const bs = ['--bootstrap-server', broker.bootstrap];
+  for (const name of ['logs-a', 'logs-b', 'xlogs-c']) {
+    const p = await runCli(['console-producer', ...bs, '--topic', name], { input: `${name}\n` });
+    assert.equal(p.code, 0, p.stderr);
+  }
+  const r = await runCli([
+    'console-consumer',
+    ...bs,
+    '--include',
+    'logs-.*',
+    '--from-beginning',
+    '--timeout-ms',
+    '500',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['logs-a', 'logs-b']);
+  const both = await runCli(['console-consumer', ...bs, '--include', 'x', '--topic', 'x']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /exactly one of --topic and --include/);
+});

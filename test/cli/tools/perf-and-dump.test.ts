@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startBroker } from '../../../src/index.js';
+import { Consumer } from '../../../src/client/index.js';
 import { encodeRecordBatch } from '../../../src/protocol/index.js';
 import { FakeBroker } from '../../client/support/fake-broker.js';
 import { runCli } from './run-cli.js';
@@ -110,4 +112,52 @@ test('dump-log prints batches, records with --print-data-log, and flags damage',
     cut.stdout,
     /Found truncated-header at position \d+|Found truncated-batch at position/,
   );
+});
+
+test('producer-perf-test --transactional-id commits every --transaction-duration-ms', async (t) => {
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  const bs = `bootstrap.servers=${broker.bootstrap}`;
+  const produced = await runCli([
+    'producer-perf-test',
+    '--topic',
+    'perf-tx',
+    '--num-records',
+    '3000',
+    '--record-size',
+    '64',
+    '--throughput',
+    '10000',
+    '--transactional-id',
+    'perf-tx-id',
+    '--transaction-duration-ms',
+    '100',
+    '--producer-props',
+    bs,
+  ]);
+  assert.equal(produced.code, 0, produced.stderr);
+  assert.match(produced.stdout, /^3000 records sent/m);
+  // Every record is committed, and commits came at least every 100 ms (markers in the log).
+  const consumer = new Consumer({
+    bootstrapServers: broker.bootstrap,
+    isolationLevel: 'read_committed',
+    fetchMaxWaitMs: 50,
+  });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  const partitions = (await consumer.cluster.topicMetadata('perf-tx')).partitions;
+  consumer.assign(
+    partitions.map((p) => ({ topic: 'perf-tx', partition: p.partition, offset: 'earliest' })),
+  );
+  let count = 0;
+  for await (const batch of consumer.batches()) {
+    count += batch.records.length;
+    if (count >= 3000) break;
+  }
+  assert.equal(count, 3000);
+  const logEnd = partitions.reduce(
+    (n, p) => n + Number(consumer.highWatermark({ topic: 'perf-tx', partition: p.partition })),
+    0,
+  );
+  assert.ok(logEnd >= 3000 + 3, `a few commit markers besides the records (log end ${logEnd})`);
 });

@@ -60,7 +60,10 @@ test('latest starts at the end; seek moves back; a batch starting earlier is tri
   t.after(() => consumer.close());
   consumer.assign([{ topic: 't', partition: 0 }]);
   const iter = consumer.records();
-  await new Promise((r) => setTimeout(r, 50));
+  // The position is known once the ListOffsets for 'latest' has been answered.
+  const deadline = Date.now() + 5000;
+  while (consumer.position({ topic: 't', partition: 0 }) === null && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   assert.equal(consumer.position({ topic: 't', partition: 0 }), 20n);
   consumer.seek({ topic: 't', partition: 0 }, 13n);
   const records = await take(iter, 7);

@@ -216,3 +216,28 @@ test('sendBatch resolves every record in order with one call', async (t) => {
   await producer.close();
   await assert.rejects(producer.send({ topic: 't', value: 'late' }), /closed/);
 });
+
+test('one sendBatch spread over several batches and partitions reports every offset', async (t) => {
+  const broker = await setup(t, 2);
+  const producer = new Producer({ bootstrapServers: broker.bootstrap, batchSize: 100 });
+  await producer.connect();
+  const single = producer.send({ topic: 't', partition: 1, value: 'first' });
+  const records = Array.from({ length: 20 }, (_, i) => ({
+    topic: 't',
+    partition: i % 2,
+    value: `value-${i}`,
+  }));
+  const [one, results] = await Promise.all([single, producer.sendBatch(records)]);
+  await producer.close();
+  assert.deepEqual([one.partition, one.offset], [1, 0n]);
+  assert.deepEqual(
+    results.map((r) => [r.partition, r.offset]),
+    records.map((_, i) => [i % 2, BigInt(Math.floor(i / 2) + (i % 2))]),
+  );
+  const produces = broker.received.filter((r) => r.apiKey === ApiKey.Produce);
+  assert.ok(produces.length > 1, 'batch.size split the records');
+  assert.deepEqual(
+    (await storedRecords(broker, 1)).map((r) => r.value),
+    ['first', ...records.filter((_, i) => i % 2 === 1).map((r) => r.value)],
+  );
+});

@@ -30,7 +30,7 @@ export interface ReceivedRequest {
   body: any;
 }
 
-type Answer = (body: any, version: number) => any;
+export type Answer = (body: any, version: number) => any;
 
 export class FakeBroker {
   readonly topics = new Map<string, PartitionLog[]>();
@@ -39,6 +39,8 @@ export class FakeBroker {
   readonly maxVersions = new Map<number, number>();
   /** Error codes to answer the next requests of an API with, per partition where it applies. */
   readonly faults = new Map<number, number[]>();
+  /** Answers for further APIs (advertised in ApiVersions too), or replacing built-in ones. */
+  readonly extraHandlers = new Map<number, Answer>();
   /** Requests of these API keys are swallowed (never answered). */
   readonly silent = new Set<number>();
   private server: net.Server | null = null;
@@ -106,7 +108,7 @@ export class FakeBroker {
     const body = api.decodeRequest!(r, apiVersion) as any;
     this.received.push({ apiKey, apiVersion, body });
     if (this.silent.has(apiKey)) return;
-    const handler = this.handlers[apiKey];
+    const handler = this.extraHandlers.get(apiKey) ?? this.handlers[apiKey];
     if (handler === undefined) return void socket.destroy();
     if (apiKey === 0 && body.acks === 0) return void handler(body, apiVersion);
     const response = handler(body, apiVersion);
@@ -129,11 +131,13 @@ export class FakeBroker {
   private readonly handlers: Record<number, Answer> = {
     18: () => ({
       errorCode: 0,
-      apiKeys: [0, 1, 2, 3, 18, 19, 20, 22].map((apiKey) => ({
-        apiKey,
-        minVersion: apiByKey(apiKey)!.minVersion!,
-        maxVersion: Math.min(apiByKey(apiKey)!.maxVersion!, this.maxVersions.get(apiKey) ?? 99),
-      })),
+      apiKeys: [...new Set([0, 1, 2, 3, 18, 19, 20, 22, ...this.extraHandlers.keys()])].map(
+        (apiKey) => ({
+          apiKey,
+          minVersion: apiByKey(apiKey)!.minVersion!,
+          maxVersion: Math.min(apiByKey(apiKey)!.maxVersion!, this.maxVersions.get(apiKey) ?? 99),
+        }),
+      ),
       throttleTimeMs: 0,
       supportedFeatures: [],
       finalizedFeaturesEpoch: -1n,

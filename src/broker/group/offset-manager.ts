@@ -52,8 +52,25 @@ export class OffsetManager {
     const error = this.validateCommit(req, apiVersion);
     if (error !== ErrorCode.NONE) return commitResponse(req, () => error);
     const nowMs = this.ctx.timer.now();
-    const { offsetMetadataMaxBytes } = this.ctx.config;
     const retention = Number(req.retentionTimeMs);
+    const expireTimestampMs = retention > 0 ? nowMs + retention : null;
+    const { records, tooLarge } = this.commitRecords(req, { nowMs, expireTimestampMs });
+    const written =
+      records.length === 0 ? ErrorCode.NONE : await this.ctx.write(req.groupId, records);
+    return commitResponse(req, (topic, partition) =>
+      tooLarge.has(`${topic}\0${partition}`) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : written,
+    );
+  }
+
+  /**
+   * The offset commit records of a request, leaving out partitions whose metadata is longer
+   * than offset.metadata.max.bytes (returned as `topic\0partition` keys).
+   */
+  private commitRecords(
+    req: OffsetCommitRequest | TxnOffsetCommitRequest,
+    o: { nowMs: number; expireTimestampMs: number | null },
+  ): { records: CoordinatorRecord[]; tooLarge: Set<string> } {
+    const { offsetMetadataMaxBytes } = this.ctx.config;
     const records: CoordinatorRecord[] = [];
     const tooLarge = new Set<string>();
     for (const t of req.topics) {
@@ -68,17 +85,13 @@ export class OffsetManager {
             offset: p.committedOffset,
             leaderEpoch: p.committedLeaderEpoch,
             metadata,
-            commitTimestampMs: nowMs,
-            expireTimestampMs: retention > 0 ? nowMs + retention : null,
+            commitTimestampMs: o.nowMs,
+            expireTimestampMs: o.expireTimestampMs,
           }),
         );
       }
     }
-    const written =
-      records.length === 0 ? ErrorCode.NONE : await this.ctx.write(req.groupId, records);
-    return commitResponse(req, (topic, partition) =>
-      tooLarge.has(`${topic}\0${partition}`) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : written,
-    );
+    return { records, tooLarge };
   }
 
   /** Kafka's rules for who may commit to a classic group, and when. */
@@ -126,27 +139,8 @@ export class OffsetManager {
     const error = this.validateTxnCommit(req);
     if (error !== ErrorCode.NONE) return txnCommitResponse(req, () => error);
     const nowMs = this.ctx.timer.now();
-    const { offsetMetadataMaxBytes } = this.ctx.config;
-    const records: CoordinatorRecord[] = [];
-    const tooLarge = new Set<string>();
-    for (const t of req.topics) {
-      for (const p of t.partitions) {
-        const metadata = p.committedMetadata ?? '';
-        if (metadata.length > offsetMetadataMaxBytes) {
-          tooLarge.add(`${t.name}\0${p.partitionIndex}`);
-          continue;
-        }
-        records.push(
-          offsetCommitRecord(req.groupId, t.name, p.partitionIndex, {
-            offset: p.committedOffset,
-            leaderEpoch: p.committedLeaderEpoch,
-            metadata,
-            commitTimestampMs: nowMs,
-            expireTimestampMs: null,
-          }),
-        );
-      }
-    }
+    // Transactional offsets never expire on their own (Kafka writes no expire timestamp).
+    const { records, tooLarge } = this.commitRecords(req, { nowMs, expireTimestampMs: null });
     const producer = { producerId: req.producerId, producerEpoch: req.producerEpoch };
     const written =
       records.length === 0

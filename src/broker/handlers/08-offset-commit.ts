@@ -5,13 +5,10 @@
 //   GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION.
 // - v10 names topics by id; it is not advertised, as Kafka only does with topic ids enabled.
 // - Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION and are not written.
-import {
-  ErrorCode,
-  type OffsetCommitRequest,
-  type OffsetCommitResponse,
-} from '../../protocol/index.js';
+import { type OffsetCommitRequest, type OffsetCommitResponse } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
+import { knownPartitions, partitionErrors } from './offset-commit-partitions.js';
 
 export const offsetCommitHandler: HandlerFactory = (broker) =>
   defineHandler<OffsetCommitRequest, OffsetCommitResponse>({
@@ -20,25 +17,8 @@ export const offsetCommitHandler: HandlerFactory = (broker) =>
     minVersion: 2,
     maxVersion: 9,
     handle: async (request, ctx) => {
-      const image = broker.metadata.image;
-      const known = (topic: string, partition: number): boolean => {
-        const t = image.topic(topic);
-        return t !== undefined && partition >= 0 && partition < t.partitions.length;
-      };
-      const accepted = {
-        ...request,
-        topics: request.topics
-          .map((t) => ({
-            ...t,
-            partitions: t.partitions.filter((p) => known(t.name, p.partitionIndex)),
-          }))
-          .filter((t) => t.partitions.length > 0),
-      };
-      const result = await broker.groups.commitOffsets(accepted, ctx.apiVersion);
-      const errors = new Map<string, number>();
-      for (const t of result.topics) {
-        for (const p of t.partitions) errors.set(`${t.name}\0${p.partitionIndex}`, p.errorCode);
-      }
+      const accepted = knownPartitions(broker.metadata.image, request);
+      const errorOf = partitionErrors(await broker.groups.commitOffsets(accepted, ctx.apiVersion));
       return {
         throttleTimeMs: 0,
         topics: request.topics.map((t) => ({
@@ -46,8 +26,7 @@ export const offsetCommitHandler: HandlerFactory = (broker) =>
           topicId: t.topicId,
           partitions: t.partitions.map((p) => ({
             partitionIndex: p.partitionIndex,
-            errorCode:
-              errors.get(`${t.name}\0${p.partitionIndex}`) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            errorCode: errorOf(t.name, p.partitionIndex),
           })),
         })),
       };

@@ -15,6 +15,7 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
+import { knownPartitions, partitionErrors } from './offset-commit-partitions.js';
 
 export const txnOffsetCommitHandler: HandlerFactory = (broker) =>
   defineHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse>({
@@ -23,27 +24,12 @@ export const txnOffsetCommitHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     maxVersion: 5,
     handle: async (request, ctx) => {
-      const image = broker.metadata.image;
-      const known = (topic: string, partition: number): boolean => {
-        const t = image.topic(topic);
-        return t !== undefined && partition >= 0 && partition < t.partitions.length;
-      };
-      const accepted = {
-        ...request,
-        topics: request.topics
-          .map((t) => ({
-            ...t,
-            partitions: t.partitions.filter((p) => known(t.name, p.partitionIndex)),
-          }))
-          .filter((t) => t.partitions.length > 0),
-      };
-      const errors = new Map<string, number>();
-      if (accepted.topics.length > 0) {
-        const result = await broker.groups.commitTransactionalOffsets(accepted);
-        for (const t of result.topics) {
-          for (const p of t.partitions) errors.set(`${t.name}\0${p.partitionIndex}`, p.errorCode);
-        }
-      }
+      const accepted = knownPartitions(broker.metadata.image, request);
+      const errorOf = partitionErrors(
+        accepted.topics.length > 0
+          ? await broker.groups.commitTransactionalOffsets(accepted)
+          : null,
+      );
       const compatible = (code: number): number =>
         ctx.apiVersion < 2 && code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
           ? ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -54,9 +40,7 @@ export const txnOffsetCommitHandler: HandlerFactory = (broker) =>
           name: t.name,
           partitions: t.partitions.map((p) => ({
             partitionIndex: p.partitionIndex,
-            errorCode: compatible(
-              errors.get(`${t.name}\0${p.partitionIndex}`) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-            ),
+            errorCode: compatible(errorOf(t.name, p.partitionIndex)),
           })),
         })),
       };

@@ -129,6 +129,7 @@ class MemHandle implements FileHandle {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) this.fs.openHandles--;
     this.closed = true;
   }
 }
@@ -150,6 +151,8 @@ export class MemoryFileSystem implements FileSystem {
   /** Counters for tests and benchmarks. */
   syncCount = 0;
   bytesWritten = 0;
+  /** Handles opened and not yet closed (a leak shows up here). */
+  openHandles = 0;
 
   /** Makes the next `op` on a path accepted by `match` throw an I/O error, with no effect. */
   failNext(op: MemoryFsOp, match: (path: string) => boolean = () => true): void {
@@ -214,6 +217,7 @@ export class MemoryFileSystem implements FileSystem {
       file = new MemFile();
       this.files.set(p, file);
     }
+    this.openHandles++;
     return new MemHandle(p, file, this, options.readOnly === true);
   }
 

@@ -21,6 +21,7 @@ import {
   type LogConfig,
   type PartitionLog,
   type ProducerStateManager,
+  type ReadBufferPool,
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
@@ -45,6 +46,8 @@ export interface PartitionReadOptions {
   /** 0 read_uncommitted (up to the high watermark), 1 read_committed (up to the LSO). */
   isolationLevel: number;
   minOneBatch: boolean;
+  /** Read into a buffer of this pool (see ReadOptions.buffers). */
+  buffers?: ReadBufferPool;
 }
 
 export interface TxnMarker {
@@ -270,6 +273,7 @@ export class Partition {
       maxBytes: options.maxBytes,
       maxOffset,
       minOneBatch: options.minOneBatch,
+      buffers: options.buffers,
     });
     if (committed) this.abortedTxns.trimBefore(this.log.logStartOffset);
     const abortedTransactions = committed ? this.abortedTxns.collect(fetchOffset, maxOffset) : null;

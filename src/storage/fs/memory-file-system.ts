@@ -88,6 +88,10 @@ class MemHandle implements FileHandle {
   }
 
   async read(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+    return this.readSync(buf, offset, length, position);
+  }
+
+  readSync(buf: Buffer, offset: number, length: number, position: number): number {
     this.check('read');
     const end = Math.min(this.file.length, position + length);
     if (end <= position) return 0;

@@ -1,0 +1,68 @@
+// Buffers for fetch reads, reused once the bytes read into them have been sent. A fetch reads
+// megabytes per partition; a fresh buffer each time costs a page fault per 4 KiB on first
+// touch, and that much short-lived external memory makes V8 run a full mark-compact every
+// fetch or two. Reusing a few buffers avoids both.
+//
+// Ownership is by ArrayBuffer: `acquire` lends a Buffer that owns its ArrayBuffer, and
+// `release` takes that Buffer or any view of it. Only lent memory is taken back, at most once;
+// a buffer that is never released (its response was dropped) is simply garbage collected.
+
+export interface ReadBufferPoolOptions {
+  /** Free bytes kept for reuse at most; buffers released beyond it are dropped. */
+  maxPooledBytes: number;
+  /** Smallest buffer handed out; larger reads are rounded up to a size class (within 25%). */
+  minBufferBytes?: number;
+  /** Larger reads get a buffer of their own that is never pooled. */
+  maxBufferBytes?: number;
+}
+
+export class ReadBufferPool {
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private readonly lent = new WeakSet<ArrayBuffer>();
+  private pooledBytes = 0;
+  private readonly maxPooledBytes: number;
+  private readonly minBufferBytes: number;
+  private readonly maxBufferBytes: number;
+
+  constructor(options: ReadBufferPoolOptions) {
+    this.maxPooledBytes = options.maxPooledBytes;
+    this.minBufferBytes = options.minBufferBytes ?? 64 * 1024;
+    this.maxBufferBytes = options.maxBufferBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Free bytes held for reuse. */
+  get freeBytes(): number {
+    return this.pooledBytes;
+  }
+
+  /** A buffer of exactly `bytes` bytes (its memory may be larger and is not zeroed). */
+  acquire(bytes: number): Buffer {
+    if (bytes > this.maxBufferBytes) return Buffer.allocUnsafeSlow(bytes);
+    const size = sizeClass(Math.max(bytes, this.minBufferBytes));
+    const reused = this.free.get(size)?.pop();
+    if (reused !== undefined) this.pooledBytes -= size;
+    const memory = reused ?? Buffer.allocUnsafeSlow(size).buffer;
+    this.lent.add(memory);
+    return Buffer.from(memory, 0, bytes);
+  }
+
+  /** Takes back the memory of `buf` (a buffer from `acquire`, or a view of one); else ignores it. */
+  release(buf: Uint8Array): void {
+    const memory = buf.buffer as ArrayBuffer;
+    if (!this.lent.has(memory)) return;
+    this.lent.delete(memory);
+    const size = memory.byteLength;
+    if (this.pooledBytes + size > this.maxPooledBytes) return;
+    let list = this.free.get(size);
+    if (list === undefined) this.free.set(size, (list = []));
+    list.push(memory);
+    this.pooledBytes += size;
+  }
+}
+
+/** `bytes` rounded up to the next of 1, 1.25, 1.5 or 1.75 times a power of two. */
+export function sizeClass(bytes: number): number {
+  const power = 2 ** Math.floor(Math.log2(bytes));
+  const step = power / 4;
+  return Math.ceil(bytes / step) * step;
+}

@@ -28,7 +28,6 @@ export {
 } from './environment.js';
 export { PartitionLog, type AppendOptions, type PartitionLogOptions } from './partition-log.js';
 export type { ReadOptions, LogSnapshot } from './log-read.js';
-export { ReadBufferPool, type ReadBufferPoolOptions } from './read-buffer-pool.js';
 export { LogManager, type LogManagerOptions } from './log-manager.js';
 export {
   EARLIEST_LOCAL_TIMESTAMP,

@@ -6,7 +6,7 @@ import { decodeRecordBatch } from '../protocol/records/record-batch.js';
 import { RecordDecodeError } from '../protocol/records/record-decode-error.js';
 import type { BatchInfo } from './batch-scan.js';
 import type { LogSegment } from './log-segment.js';
-import type { ReadBufferPool } from './read-buffer-pool.js';
+import type { BufferPool } from '../util/buffer-pool.js';
 import {
   EARLIEST_LOCAL_TIMESTAMP,
   EARLIEST_TIMESTAMP,
@@ -26,7 +26,7 @@ export interface ReadOptions {
    * Where to take the read buffer from; the records returned are then a view of a buffer of
    * this pool, which the caller releases once it has sent them.
    */
-  buffers?: ReadBufferPool;
+  buffers?: BufferPool;
 }
 
 export interface LogSnapshot {

@@ -7,7 +7,7 @@ import { LOG_OVERHEAD_BYTES, type BatchHeader } from '../protocol/records/batch-
 import { scanBatches, type BatchInfo, type ScanProblem } from './batch-scan.js';
 import { joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
-import type { ReadBufferPool } from './read-buffer-pool.js';
+import type { BufferPool } from '../util/buffer-pool.js';
 import { TIME_INDEX_ENTRY_BYTES, TimeIndex } from './time-index.js';
 
 export const LOG_FILE_SUFFIX = '.log';
@@ -231,7 +231,7 @@ export class LogSegment {
   }
 
   /** Up to `length` committed bytes at `position`, in a buffer from `buffers` when given. */
-  async readBytes(position: number, length: number, buffers?: ReadBufferPool): Promise<Buffer> {
+  async readBytes(position: number, length: number, buffers?: BufferPool): Promise<Buffer> {
     const len = Math.max(0, Math.min(length, this.size - position));
     const buf = buffers !== undefined && len > 0 ? buffers.acquire(len) : Buffer.allocUnsafe(len);
     let n: number;
@@ -255,7 +255,7 @@ export class LogSegment {
    */
   async readFrom(
     offset: number,
-    options: { maxBytes: number; minOneBatch: boolean; buffers?: ReadBufferPool },
+    options: { maxBytes: number; minOneBatch: boolean; buffers?: BufferPool },
   ): Promise<Buffer | null> {
     const buffers = options.buffers;
     if (offset > this.lastOffset) return null;

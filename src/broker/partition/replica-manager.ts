@@ -3,7 +3,8 @@
 // KIP-74 byte limits and the long-poll purgatory.
 import type { ErrorName } from '../../protocol/errors.js';
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
-import { ReadBufferPool, type AbortedTxn, type LogManager } from '../../storage/index.js';
+import type { AbortedTxn, LogManager } from '../../storage/index.js';
+import { BufferPool } from '../../util/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
@@ -88,11 +89,11 @@ export class ReplicaManager {
   private readonly topics = new Map<string, TopicState>();
   private readonly namesById = new Map<string, string>();
   private readonly nowMs: () => number;
-  private readonly readBuffers: ReadBufferPool;
+  private readonly readBuffers: BufferPool;
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.nowMs = options.nowMs ?? Date.now;
-    this.readBuffers = new ReadBufferPool({
+    this.readBuffers = new BufferPool({
       maxPooledBytes: options.readBufferPoolBytes ?? 64 * 1024 * 1024,
     });
     this.purgatory = new FetchPurgatory({

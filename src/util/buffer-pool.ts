@@ -1,13 +1,14 @@
-// Buffers for fetch reads, reused once the bytes read into them have been sent. A fetch reads
-// megabytes per partition; a fresh buffer each time costs a page fault per 4 KiB on first
-// touch, and that much short-lived external memory makes V8 run a full mark-compact every
-// fetch or two. Reusing a few buffers avoids both.
+// Large buffers reused once their bytes are no longer needed: fetch reads (released when the
+// response has been written) and request frames that span socket reads (released when their
+// handler has answered). A fresh multi-megabyte buffer each time costs a page fault per 4 KiB
+// on first touch, and that much short-lived external memory makes V8 run a full mark-compact
+// every few requests. Reusing a few buffers avoids both.
 //
 // Ownership is by ArrayBuffer: `acquire` lends a Buffer that owns its ArrayBuffer, and
 // `release` takes that Buffer or any view of it. Only lent memory is taken back, at most once;
 // a buffer that is never released (its response was dropped) is simply garbage collected.
 
-export interface ReadBufferPoolOptions {
+export interface BufferPoolOptions {
   /** Free bytes kept for reuse at most; buffers released beyond it are dropped. */
   maxPooledBytes: number;
   /** Smallest buffer handed out; larger reads are rounded up to a size class (within 25%). */
@@ -16,7 +17,7 @@ export interface ReadBufferPoolOptions {
   maxBufferBytes?: number;
 }
 
-export class ReadBufferPool {
+export class BufferPool {
   private readonly free = new Map<number, ArrayBuffer[]>();
   private readonly lent = new WeakSet<ArrayBuffer>();
   private pooledBytes = 0;
@@ -24,7 +25,7 @@ export class ReadBufferPool {
   private readonly minBufferBytes: number;
   private readonly maxBufferBytes: number;
 
-  constructor(options: ReadBufferPoolOptions) {
+  constructor(options: BufferPoolOptions) {
     this.maxPooledBytes = options.maxPooledBytes;
     this.minBufferBytes = options.minBufferBytes ?? 64 * 1024;
     this.maxBufferBytes = options.maxBufferBytes ?? 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReadBufferPool } from '../../src/storage/index.js';
-import { sizeClass } from '../../src/storage/read-buffer-pool.js';
+import { BufferPool } from '../../src/util/index.js';
+import { sizeClass } from '../../src/util/buffer-pool.js';
 
 test('sizeClass rounds up to a quarter step of a power of two', () => {
   assert.equal(sizeClass(65536), 65536);
@@ -11,7 +11,7 @@ test('sizeClass rounds up to a quarter step of a power of two', () => {
 });
 
 test('released memory is lent again, also when a view of it is released', () => {
-  const pool = new ReadBufferPool({ maxPooledBytes: 1 << 20, minBufferBytes: 1024 });
+  const pool = new BufferPool({ maxPooledBytes: 1 << 20, minBufferBytes: 1024 });
   const a = pool.acquire(1000);
   assert.equal(a.length, 1000);
   const b = pool.acquire(1000);
@@ -25,7 +25,7 @@ test('released memory is lent again, also when a view of it is released', () => 
 });
 
 test('only lent memory comes back, and only once', () => {
-  const pool = new ReadBufferPool({ maxPooledBytes: 1 << 20, minBufferBytes: 1024 });
+  const pool = new BufferPool({ maxPooledBytes: 1 << 20, minBufferBytes: 1024 });
   pool.release(Buffer.alloc(4096));
   pool.release(Buffer.alloc(0));
   assert.equal(pool.freeBytes, 0, 'foreign buffers are ignored');
@@ -39,7 +39,7 @@ test('only lent memory comes back, and only once', () => {
 });
 
 test('free memory is bounded; huge reads are never pooled', () => {
-  const pool = new ReadBufferPool({
+  const pool = new BufferPool({
     maxPooledBytes: 3000,
     minBufferBytes: 1024,
     maxBufferBytes: 4096,

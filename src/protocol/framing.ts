@@ -17,13 +17,10 @@ export interface FrameProblem {
 export interface FrameDecoderOptions {
   /** Largest acceptable frame body (Kafka: socket.request.max.bytes for requests). */
   maxFrameBytes: number;
-  /** Where a frame that spans chunks is copied to (default: a new buffer). */
-  allocate?: (sizeBytes: number) => Buffer;
 }
 
 export class FrameDecoder {
   readonly maxFrameBytes: number;
-  private readonly allocate: (sizeBytes: number) => Buffer;
   // Chunks not yet fully consumed; `offset` is the read position inside chunks[0]. A list
   // avoids re-concatenating on every chunk when a large frame arrives in many pieces.
   private chunks: Buffer[] = [];
@@ -33,7 +30,6 @@ export class FrameDecoder {
 
   constructor(options: FrameDecoderOptions) {
     this.maxFrameBytes = options.maxFrameBytes;
-    this.allocate = options.allocate ?? Buffer.allocUnsafe;
   }
 
   /** Bytes received but not yet returned as frames. */
@@ -82,7 +78,7 @@ export class FrameDecoder {
       this.skip(bytes);
       return frame;
     }
-    const frame = this.allocate(bytes);
+    const frame = Buffer.allocUnsafe(bytes);
     this.copyOut(frame, bytes);
     this.skip(bytes);
     return frame;

@@ -219,32 +219,15 @@ export class LogSegment {
    * are rebased to file positions.
    */
   async append(buf: Buffer, infos: BatchInfo[]): Promise<void> {
-    if (LogSegment.writesNow(buf.length)) return this.appendNow(buf, infos);
     const at = this.size;
     this.appended = true;
-    await this.log.writev([buf], at);
-    this.committed(at, buf.length, infos);
-  }
-
-  /** Whether an append of `bytes` is written on the calling thread (see appendNow). */
-  static writesNow(bytes: number): boolean {
-    return bytes <= SYNC_WRITE_MAX_BYTES;
-  }
-
-  /** The same append, written on the calling thread; for small appends only (`writesNow`). */
-  appendNow(buf: Buffer, infos: BatchInfo[]): void {
-    const at = this.size;
-    this.appended = true;
-    this.log.writevSync([buf], at);
-    this.committed(at, buf.length, infos);
-  }
-
-  private committed(at: number, bytes: number, infos: BatchInfo[]): void {
+    if (buf.length <= SYNC_WRITE_MAX_BYTES) this.log.writevSync([buf], at);
+    else await this.log.writev([buf], at);
     for (const info of infos) {
       info.position += at;
       this.track(info);
     }
-    this.size = at + bytes;
+    this.size = at + buf.length;
   }
 
   /** Up to `length` committed bytes at `position`, in a buffer from `buffers` when given. */

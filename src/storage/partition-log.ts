@@ -195,30 +195,6 @@ export class PartitionLog {
     return this.enqueue(() => this.doAppend(batches, options));
   }
 
-  /**
-   * The append, done at once on the calling thread when that is possible: nothing is queued
-   * before it, no segment has to roll and the write is small enough to go straight to the
-   * page cache. The effects are those of `append` (the log end offset advances after the
-   * write); it saves the promise and microtask turns of the queue. Returns null, having done
-   * nothing, when the append must go through `append`; throws a LogStorageError when the
-   * write fails (the torn bytes are cut off before any later operation runs).
-   */
-  appendNow(batches: Buffer, options: AppendOptions = {}): AppendResult | null {
-    if (this.queued > 0 || this.closed || !LogSegment.writesNow(batches.length)) return null;
-    const prepared = this.prepareAppend(batches, options);
-    if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
-    if (this.mustRoll(batches.length, prepared.lastOffset, prepared.maxTimestamp)) return null;
-    const segment = this.active;
-    try {
-      segment.appendNow(batches, prepared.infos);
-    } catch (err) {
-      // As in doAppend; the truncation is queued, so nothing else touches the log before it.
-      void this.enqueue(() => segment.log.truncate(segment.size).catch(() => undefined));
-      throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
-    }
-    return this.committed(prepared);
-  }
-
   private async doAppend(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
     const prepared = this.prepareAppend(batches, options);
     if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);

@@ -54,22 +54,6 @@ test('a frame split byte by byte, including its prefix, is reassembled', () => {
   );
 });
 
-test('a frame spanning chunks is copied into memory from the allocate option', () => {
-  const target = Buffer.alloc(64);
-  const sizes: number[] = [];
-  const decoder = new FrameDecoder({
-    maxFrameBytes: 100,
-    allocate: (bytes) => (sizes.push(bytes), target.subarray(0, bytes)),
-  });
-  const stream = encodeFrame(Buffer.from('spanning'));
-  decoder.push(stream.subarray(0, 6));
-  decoder.push(stream.subarray(6));
-  const [frame] = drain(decoder);
-  assert.equal(frame!.toString(), 'spanning');
-  assert.equal(frame!.buffer, target.buffer);
-  assert.deepEqual(sizes, [8]);
-});
-
 test('an empty frame is a valid, empty frame', () => {
   const decoder = new FrameDecoder({ maxFrameBytes: 10 });
   decoder.push(encodeFrame([]));

@@ -318,37 +318,6 @@ test('a failed write leaves the log as it was and the next append succeeds', asy
   assert.deepEqual(baseOffsetsOf((await log.read(0, { maxBytes: 1e6 })).records), [0, 1]);
 });
 
-test('appendNow writes at once, or declines (changing nothing) when the append must queue', async () => {
-  const { log } = await openLog({ segmentBytes: 300 });
-  const now = log.appendNow(makeBatch({ payloadBytes: 39 }));
-  assert.deepEqual([now?.baseOffset, now?.lastOffset, log.logEndOffset], [0, 0, 1]);
-  const queued = log.append(makeBatch({ payloadBytes: 39 }));
-  assert.equal(log.appendNow(makeBatch()), null, 'an append is queued before it');
-  await queued;
-  log.appendNow(makeBatch({ payloadBytes: 39 }));
-  assert.equal(log.segmentCount, 1);
-  assert.equal(log.appendNow(makeBatch({ payloadBytes: 200 })), null, 'it would roll a segment');
-  assert.equal(log.logEndOffset, 3);
-  assert.equal((await log.append(makeBatch({ payloadBytes: 200 }))).baseOffset, 3);
-  assert.equal(log.segmentCount, 2);
-  assert.deepEqual(baseOffsetsOf((await log.read(0, { maxBytes: 1e6 })).records), [0, 1, 2]);
-});
-
-test('a failed appendNow cuts its torn bytes off before the next append', async () => {
-  const fs = new MemoryFileSystem();
-  const { log } = await openLog({}, fs);
-  log.appendNow(makeBatch());
-  fs.failNext('writev', (p) => p.endsWith('.log'));
-  assert.throws(
-    () => log.appendNow(makeBatch()),
-    (err: Error & { code?: string }) => err.code === 'KAFKA_STORAGE_ERROR',
-  );
-  assert.equal(log.logEndOffset, 1);
-  assert.equal(log.appendNow(makeBatch()), null, 'the truncation is queued first');
-  assert.equal((await log.append(makeBatch())).baseOffset, 1);
-  assert.deepEqual(baseOffsetsOf((await log.read(0, { maxBytes: 1e6 })).records), [0, 1]);
-});
-
 test('close then reopen keeps everything, using the index files', async () => {
   const fs = new MemoryFileSystem();
   const first = await openLog({ segmentBytes: 1000, indexIntervalBytes: 150 }, fs);

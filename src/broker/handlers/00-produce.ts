@@ -29,9 +29,6 @@ export const produceHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     minServedVersion: 3,
     maxVersion: 13,
-    // Every append, including a write that goes through the thread pool, has finished with the
-    // records before the response resolves.
-    releasesFrame: true,
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
       const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;

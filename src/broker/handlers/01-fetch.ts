@@ -30,8 +30,6 @@ export const fetchHandler: HandlerFactory = (broker) =>
     name: 'Fetch',
     minVersion: 4,
     maxVersion: 18,
-    // Only strings and numbers of the request are kept (in fetch sessions).
-    releasesFrame: true,
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
       const session = broker.replicas.fetchSessions.newContext(sessionRequest(request, version));

@@ -48,11 +48,6 @@ export interface ApiHandler {
   handle(request: unknown, ctx: ApiContext): Promise<unknown>;
   /** Takes the raw frame instead of `handle` (the request is not decoded). For tests. */
   handleFrame?: RequestHandler;
-  /**
-   * True when nothing keeps a view of the request (its byte fields are decoded as views of the
-   * frame) once `handle` has resolved, so the server may reuse the frame's memory.
-   */
-  releasesFrame?: boolean;
 }
 
 /** A handler with typed request and response, for `defineHandler`. */
@@ -105,17 +100,7 @@ export class HandlerRegistry {
    * exception: at a version it does not know, the broker answers UNSUPPORTED_VERSION with its
    * own ApiVersions range in a v0 body, so clients can negotiate down.
    */
-  readonly dispatch: RequestHandler = Object.assign(
-    (ctx: RequestContext, frame: Buffer) => this.dispatchFrame(ctx, frame),
-    {
-      releasesFrame: (apiKey: number): boolean => {
-        const handler = this.byKey.get(apiKey);
-        return handler?.releasesFrame === true && handler.handleFrame === undefined;
-      },
-    },
-  );
-
-  private dispatchFrame(ctx: RequestContext, frame: Buffer): Promise<Buffer[] | null> {
+  readonly dispatch: RequestHandler = (ctx: RequestContext, frame: Buffer) => {
     const handler = this.byKey.get(ctx.apiKey);
     if (handler === undefined) {
       return Promise.reject(new Error(`unsupported api key ${ctx.apiKey}`));
@@ -133,7 +118,7 @@ export class HandlerRegistry {
     }
     if (handler.handleFrame !== undefined) return handler.handleFrame(ctx, frame);
     return this.run(handler, apiByKey(ctx.apiKey)!, ctx, frame);
-  }
+  };
 
   private async run(
     handler: ApiHandler,

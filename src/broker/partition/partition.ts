@@ -136,53 +136,7 @@ export class Partition {
    * connection's pipelined requests is the order of their batches in the log.
    */
   append(records: Buffer | null, options: PartitionAppendOptions): Promise<PartitionAppendResult> {
-    if (this.queued === 0) {
-      try {
-        const now = this.appendNow(records, options);
-        if (now !== null) return Promise.resolve(now);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
     return this.enqueue(() => this.doAppend(records, options));
-  }
-
-  /**
-   * doAppend without a single await, for the common case (nothing queued, a delete-policy
-   * topic, no flush due, a small write that rolls no segment): the same checks and effects in
-   * the same order. Null, having changed nothing, when the append must take the queue.
-   */
-  private appendNow(
-    records: Buffer | null,
-    options: PartitionAppendOptions,
-  ): PartitionAppendResult | null {
-    if (this.config.cleanupPolicy !== 'delete') return null;
-    const validated = validateBatch(records, { ...options, config: this.config });
-    if (validated.error !== null) return this.failed(validated.error, validated.message);
-    const h = validated.header;
-    const batch = records!;
-    const flushDue =
-      options.acks === -1 &&
-      this.log.logEndOffset + h.lastOffsetDelta + 1 - this.log.recoveryPoint >=
-        this.config.flushMessages;
-    if (flushDue) return null;
-    const info = h.hasProducerId ? producerBatchInfo(h) : null;
-    if (info !== null) {
-      const check = this.producers.check(info);
-      if (check.kind === 'error') return this.failed(check.error, check.message);
-      if (check.kind === 'duplicate') return { ...this.ok(check.firstOffset, -1), message: null };
-    }
-    let result: AppendResult | null;
-    try {
-      result = this.log.appendNow(batch, { leaderEpoch: this.leaderEpoch });
-    } catch (err) {
-      if (isStorageFailure(err)) return this.failed('KAFKA_STORAGE_ERROR', String(err));
-      throw err;
-    }
-    if (result === null) return null;
-    if (info !== null) this.producers.update(info, result.baseOffset, result.lastOffset);
-    for (const listener of this.appendListeners) listener(batch.length);
-    return this.ok(result.baseOffset, result.logAppendTimeMs);
   }
 
   /**

@@ -7,10 +7,6 @@ import { FrameDecoder, framePrefix, isFrameProblem } from '../../protocol/framin
 import type { Logger } from '../logger.js';
 import type { ServerLimits } from './limits.js';
 import { takeWrittenCallback } from './written-callbacks.js';
-import type { BufferPool } from '../../util/index.js';
-
-/** Smaller frames come from Node's shared slab; pooling them would save nothing. */
-const POOLED_FRAME_BYTES = 64 * 1024;
 import {
   REQUEST_HEADER_PREFIX_BYTES,
   type RequestContext,
@@ -23,8 +19,6 @@ export interface ConnectionHost {
   limits: ServerLimits;
   logger: Logger;
   /** Takes one unit of the server-wide request budget, or queues `conn` to be woken later. */
-  /** Memory for request frames that span socket reads, reused per `handler.releasesFrame`. */
-  frameBuffers: BufferPool;
   acquireRequestSlot(conn: Connection): boolean;
   releaseRequestSlot(): void;
   connectionClosed(conn: Connection): void;
@@ -55,11 +49,7 @@ export class Connection {
   ) {
     this.id = meta.id;
     this.clientHost = socket.remoteAddress ?? '';
-    this.decoder = new FrameDecoder({
-      maxFrameBytes: host.limits.maxRequestBytes,
-      allocate: (bytes) =>
-        bytes >= POOLED_FRAME_BYTES ? host.frameBuffers.acquire(bytes) : Buffer.allocUnsafe(bytes),
-    });
+    this.decoder = new FrameDecoder({ maxFrameBytes: host.limits.maxRequestBytes });
     socket.setNoDelay(true);
     socket.setTimeout(host.limits.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -147,9 +137,6 @@ export class Connection {
     }
     result.then(
       (response) => {
-        if (this.host.handler.releasesFrame?.(ctx.apiKey) === true) {
-          this.host.frameBuffers.release(frame);
-        }
         slot.done = true;
         slot.response = response;
         this.scheduleFlush();

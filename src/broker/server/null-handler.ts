@@ -3,13 +3,10 @@
 import type { RequestHandler } from './request-handler.js';
 
 export function nullHandler(body: Buffer = Buffer.alloc(0)): RequestHandler {
-  const handler: RequestHandler = (ctx) => {
+  return (ctx) => {
     // Response header v0 is just the correlation id.
     const header = Buffer.allocUnsafe(4);
     header.writeInt32BE(ctx.correlationId, 0);
     return Promise.resolve([header, body]);
   };
-  // Nothing of a request is kept.
-  handler.releasesFrame = () => true;
-  return handler;
 }

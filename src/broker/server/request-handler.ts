@@ -26,15 +26,7 @@ export interface RequestContext {
  * connection (pipelining). Work whose order matters, such as appending to a partition, must
  * be queued before the handler's first `await`.
  */
-export type RequestHandler = ((ctx: RequestContext, frame: Buffer) => Promise<Buffer[] | null>) & {
-  /**
-   * Whether nothing keeps a view of a request of `apiKey` once the handler's promise has
-   * resolved. The server then reuses the memory of such frames (those it had to copy because
-   * they spanned socket reads) for later requests; without it, every frame is left to the
-   * garbage collector.
-   */
-  releasesFrame?: (apiKey: number) => boolean;
-};
+export type RequestHandler = (ctx: RequestContext, frame: Buffer) => Promise<Buffer[] | null>;
 
 /** Bytes of apiKey + apiVersion + correlationId at the start of every request header. */
 export const REQUEST_HEADER_PREFIX_BYTES = 8;

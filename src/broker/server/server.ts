@@ -6,7 +6,6 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { formatListener, type ListenerAddress } from './listener.js';
 import type { RequestHandler } from './request-handler.js';
-import { BufferPool } from '../../util/index.js';
 
 export interface ServerOptions {
   listeners: readonly ListenerAddress[];
@@ -32,7 +31,6 @@ export class NetworkServer implements ConnectionHost {
   private queuedRequests = 0;
   private stopping: Promise<void> | null = null;
   private allClosed: (() => void) | null = null;
-  readonly frameBuffers = new BufferPool({ maxPooledBytes: 16 * 1024 * 1024 });
 
   constructor(
     readonly handler: RequestHandler,

@@ -80,15 +80,3 @@ test('versions below minServedVersion are advertised but refused; null answers s
   const cut = w.toBuffer().subarray(0, w.length - 3);
   await assert.rejects(registry.dispatch(ctx(0, 3), cut));
 });
-
-test('releasesFrame is true only for decoding handlers that declare it', () => {
-  const registry = new HandlerRegistry();
-  registry.register({ ...handler(0, 11), handleFrame: undefined, releasesFrame: true });
-  registry.register({ ...handler(3, 12), releasesFrame: true });
-  registry.register({ ...handler(1, 12), handleFrame: undefined });
-  const releases = registry.dispatch.releasesFrame!;
-  assert.equal(releases(0), true);
-  assert.equal(releases(3), false, 'a raw-frame handler may keep the frame');
-  assert.equal(releases(1), false, 'not declared');
-  assert.equal(releases(9), false, 'unknown');
-});

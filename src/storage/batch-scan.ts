@@ -35,7 +35,7 @@ export function batchInfo(h: BatchHeader, position: number): BatchInfo {
     size: h.totalSize,
     baseOffset: h.baseOffsetNumber,
     lastOffset: h.lastOffsetNumber,
-    maxTimestamp: Number(h.maxTimestamp),
+    maxTimestamp: h.maxTimestampNumber,
     partitionLeaderEpoch: h.partitionLeaderEpoch,
   };
 }

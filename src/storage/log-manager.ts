@@ -67,6 +67,8 @@ const DELETE_DIR_SUFFIX = '-delete';
 
 export class LogManager {
   private readonly entries = new Map<string, Entry>();
+  /** Creations under way, so concurrent createLog calls for one partition share one log. */
+  private readonly creating = new Map<string, Promise<PartitionLog>>();
   private readonly topicOverrides = new Map<string, Partial<LogConfig>>();
   /** Cleaner checkpoints: where each compacted log's dirty part starts. */
   private readonly cleanerCheckpoints = new Map<string, number>();
@@ -209,6 +211,25 @@ export class LogManager {
     if (config) this.topicOverrides.set(topic, { ...this.topicOverrides.get(topic), ...config });
     const existing = this.entries.get(key);
     if (existing) return existing.log;
+    // Two logs over the same files would each track their own size and overwrite each other's
+    // appends (and the losing one's file handles would never be closed): callers that arrive
+    // while the log is being created wait for that creation.
+    let pending = this.creating.get(key);
+    if (pending === undefined) {
+      pending = this.doCreateLog(topic, partition, options).finally(() => {
+        this.creating.delete(key);
+      });
+      this.creating.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async doCreateLog(
+    topic: string,
+    partition: number,
+    options: { topicId?: string },
+  ): Promise<PartitionLog> {
+    const key = partitionKey(topic, partition);
     const logDir = this.leastLoadedDir();
     const dir = joinPath(logDir, key);
     await this.fs.mkdir(dir);
@@ -228,7 +249,12 @@ export class LogManager {
       random: this.random,
       cleanShutdown: true,
     });
-    await this.fs.syncDir(logDir);
+    try {
+      await this.fs.syncDir(logDir);
+    } catch (err) {
+      await log.abandon().catch(() => undefined);
+      throw err;
+    }
     this.entries.set(key, { log, logDir });
     return log;
   }
@@ -415,6 +441,8 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     await this.stopBackgroundJobs();
+    // A log still being created is closed with the others.
+    await Promise.allSettled([...this.creating.values()]);
     for (const { log } of this.entries.values()) await log.close();
     await this.checkpoint();
     for (const logDir of this.logDirs) {

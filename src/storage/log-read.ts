@@ -6,6 +6,7 @@ import { decodeRecordBatch } from '../protocol/records/record-batch.js';
 import { RecordDecodeError } from '../protocol/records/record-decode-error.js';
 import type { BatchInfo } from './batch-scan.js';
 import type { LogSegment } from './log-segment.js';
+import type { BufferPool } from '../util/buffer-pool.js';
 import {
   EARLIEST_LOCAL_TIMESTAMP,
   EARLIEST_TIMESTAMP,
@@ -21,6 +22,11 @@ export interface ReadOptions {
   maxOffset?: number;
   /** Return the first batch even if it is larger than maxBytes (default true). */
   minOneBatch?: boolean;
+  /**
+   * Where to take the read buffer from; the records returned are then a view of a buffer of
+   * this pool, which the caller releases once it has sent them.
+   */
+  buffers?: BufferPool;
 }
 
 export interface LogSnapshot {
@@ -115,6 +121,7 @@ export async function readLog(
     const bytes = await segment.readFrom(fetchOffset, {
       maxBytes: options.maxBytes,
       minOneBatch: options.minOneBatch !== false,
+      buffers: options.buffers,
     });
     if (!bytes) continue;
     return ok(wholeBatchesBelow(bytes, maxOffset));

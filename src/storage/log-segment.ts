@@ -7,6 +7,7 @@ import { LOG_OVERHEAD_BYTES, type BatchHeader } from '../protocol/records/batch-
 import { scanBatches, type BatchInfo, type ScanProblem } from './batch-scan.js';
 import { joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
+import type { BufferPool } from '../util/buffer-pool.js';
 import { TIME_INDEX_ENTRY_BYTES, TimeIndex } from './time-index.js';
 
 export const LOG_FILE_SUFFIX = '.log';
@@ -34,6 +35,13 @@ const MAX_RELATIVE_OFFSET = 2 ** 31 - 1;
  * go through the pool so one huge batch cannot stall every connection.
  */
 const SYNC_WRITE_MAX_BYTES = 1 << 20;
+/**
+ * Reads up to this size from a segment this process has appended to are done on the event
+ * loop too: such bytes are almost always still in the page cache, where a copy of a few MiB
+ * costs less than the thread-pool round trip. Segments only loaded from disk may be cold, and
+ * a read that waits for the disk must not stall every connection: those go through the pool.
+ */
+const SYNC_READ_MAX_BYTES = 8 << 20;
 
 export interface SegmentSettings {
   indexIntervalBytes: number;
@@ -62,6 +70,8 @@ export class LogSegment {
   private persistedOffsetEntries = 0;
   private persistedTimeEntries = 0;
   private rewriteIndexes = true;
+  /** Whether this process has appended to the segment (its recent bytes are likely cached). */
+  private appended = false;
 
   private constructor(
     readonly fs: FileSystem,
@@ -210,6 +220,7 @@ export class LogSegment {
    */
   async append(buf: Buffer, infos: BatchInfo[]): Promise<void> {
     const at = this.size;
+    this.appended = true;
     if (buf.length <= SYNC_WRITE_MAX_BYTES) this.log.writevSync([buf], at);
     else await this.log.writev([buf], at);
     for (const info of infos) {
@@ -219,10 +230,20 @@ export class LogSegment {
     this.size = at + buf.length;
   }
 
-  async readBytes(position: number, length: number): Promise<Buffer> {
+  /** Up to `length` committed bytes at `position`, in a buffer from `buffers` when given. */
+  async readBytes(position: number, length: number, buffers?: BufferPool): Promise<Buffer> {
     const len = Math.max(0, Math.min(length, this.size - position));
-    const buf = Buffer.allocUnsafe(len);
-    const n = len === 0 ? 0 : await this.log.read(buf, 0, len, position);
+    const buf = buffers !== undefined && len > 0 ? buffers.acquire(len) : Buffer.allocUnsafe(len);
+    let n: number;
+    try {
+      if (len === 0) n = 0;
+      else if (this.appended && len <= SYNC_READ_MAX_BYTES) {
+        n = this.log.readSync(buf, 0, len, position);
+      } else n = await this.log.read(buf, 0, len, position);
+    } catch (err) {
+      buffers?.release(buf);
+      throw err;
+    }
     return n === len ? buf : buf.subarray(0, n);
   }
 
@@ -234,15 +255,16 @@ export class LogSegment {
    */
   async readFrom(
     offset: number,
-    options: { maxBytes: number; minOneBatch: boolean },
+    options: { maxBytes: number; minOneBatch: boolean; buffers?: BufferPool },
   ): Promise<Buffer | null> {
+    const buffers = options.buffers;
     if (offset > this.lastOffset) return null;
     const start = this.offsetIndex.lookup(offset);
     // The index entry found starts at most an index interval plus a batch before the target.
     // Reading two intervals (plus up to 16 KiB for large fetches) covers that for batches up
     // to an interval (or 16 KiB) in size; larger ones cost a second read.
     const slack = 2 * this.settings.indexIntervalBytes + Math.min(16 * 1024, options.maxBytes);
-    const buf = await this.readBytes(start, Math.max(options.maxBytes, 1) + slack);
+    const buf = await this.readBytes(start, Math.max(options.maxBytes, 1) + slack, buffers);
     let pos = 0;
     while (buf.length - pos >= BATCH_PREFIX_BYTES) {
       const total = LOG_OVERHEAD_BYTES + buf.readInt32BE(pos + 8);
@@ -255,16 +277,19 @@ export class LogSegment {
         if (have >= wanted || have >= total || start + buf.length >= this.size) {
           return buf.subarray(pos, pos + Math.min(have, wanted));
         }
-        return this.readBytes(start + pos, wanted);
+        buffers?.release(buf);
+        return this.readBytes(start + pos, wanted, buffers);
       }
       pos += total;
     }
+    buffers?.release(buf);
     // The batch lies past what was read (batches much larger than the index interval).
     const batch = await this.findBatch(offset);
     if (!batch) return null;
     return this.readBytes(
       batch.position,
       options.minOneBatch ? Math.max(options.maxBytes, batch.size) : options.maxBytes,
+      buffers,
     );
   }
 

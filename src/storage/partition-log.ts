@@ -60,6 +60,14 @@ export interface PartitionLogOptions {
   cleanShutdown?: boolean;
 }
 
+interface PreparedAppend {
+  infos: BatchInfo[];
+  lastOffset: number;
+  maxTimestamp: number;
+  messages: number;
+  appendTimeMs: number;
+}
+
 export class PartitionLog {
   private segments: readonly LogSegment[];
   private _logStartOffset: number;
@@ -188,6 +196,26 @@ export class PartitionLog {
   }
 
   private async doAppend(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
+    const prepared = this.prepareAppend(batches, options);
+    if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
+    const { infos, lastOffset, maxTimestamp } = prepared;
+    if (this.mustRoll(batches.length, lastOffset, maxTimestamp)) {
+      await this.rollAt(infos[0]!.baseOffset);
+    }
+    const segment = this.active;
+    try {
+      await segment.append(batches, infos);
+    } catch (err) {
+      // Bytes of a failed write may be on disk past the committed size; cut them off so the next
+      // append (or a recovery) does not see them. If even that fails the disk is gone.
+      await segment.log.truncate(segment.size).catch(() => undefined);
+      throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
+    }
+    return this.committed(prepared);
+  }
+
+  /** Assigns offsets (and epochs, append times) in place and describes the batches. */
+  private prepareAppend(batches: Buffer, options: AppendOptions): PreparedAppend {
     const assign = options.assignOffsets !== false;
     const appendTimeMs =
       this.config.messageTimestampType === 'LogAppendTime'
@@ -196,6 +224,7 @@ export class PartitionLog {
     const infos: BatchInfo[] = [];
     let next = this._logEndOffset;
     let messages = 0;
+    let maxTimestamp = -1;
     for (let pos = 0; pos < batches.length;) {
       const h = new BatchHeader(batches, pos);
       if (batches.length - pos < 61 || h.totalSize > batches.length - pos || h.magic !== 2) {
@@ -215,43 +244,36 @@ export class PartitionLog {
       const info = batchInfo(h, pos);
       infos.push(info);
       messages += info.lastOffset - info.baseOffset + 1;
+      maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
       next = info.lastOffset + 1;
       pos += info.size;
     }
-    if (infos.length === 0) {
-      return {
-        baseOffset: -1,
-        lastOffset: -1,
-        logAppendTimeMs: appendTimeMs,
-        logStartOffset: this._logStartOffset,
-        batches: 0,
-      };
-    }
-    const first = infos[0]!;
-    const lastOffset = infos[infos.length - 1]!.lastOffset;
-    let maxTimestamp = -1;
-    for (const info of infos) maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
-    if (this.mustRoll(batches.length, lastOffset, maxTimestamp))
-      await this.rollAt(first.baseOffset);
-    const segment = this.active;
-    try {
-      await segment.append(batches, infos);
-    } catch (err) {
-      // Bytes of a failed write may be on disk past the committed size; cut them off so the next
-      // append (or a recovery) does not see them. If even that fails the disk is gone.
-      await segment.log.truncate(segment.size).catch(() => undefined);
-      throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
-    }
-    this._logEndOffset = lastOffset + 1;
-    this.appendedMessages += messages;
+    const lastOffset = infos.length > 0 ? infos[infos.length - 1]!.lastOffset : -1;
+    return { infos, lastOffset, maxTimestamp, messages, appendTimeMs };
+  }
+
+  private emptyAppend(appendTimeMs: number): AppendResult {
+    return {
+      baseOffset: -1,
+      lastOffset: -1,
+      logAppendTimeMs: appendTimeMs,
+      logStartOffset: this._logStartOffset,
+      batches: 0,
+    };
+  }
+
+  /** After the write: the log end offset advances, and a flush starts if flush.messages says so. */
+  private committed(prepared: PreparedAppend): AppendResult {
+    this._logEndOffset = prepared.lastOffset + 1;
+    this.appendedMessages += prepared.messages;
     if (this.appendedMessages - this.flushedMessages >= this.config.flushMessages)
       this.inBackground(this.flush());
     return {
-      baseOffset: first.baseOffset,
-      lastOffset,
-      logAppendTimeMs: appendTimeMs,
+      baseOffset: prepared.infos[0]!.baseOffset,
+      lastOffset: prepared.lastOffset,
+      logAppendTimeMs: prepared.appendTimeMs,
       logStartOffset: this._logStartOffset,
-      batches: infos.length,
+      batches: prepared.infos.length,
     };
   }
 

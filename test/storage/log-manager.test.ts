@@ -30,6 +30,18 @@ test('createLog spreads partitions over log dirs and writes partition.metadata',
   await m.close();
 });
 
+test('concurrent createLog calls for one partition share one log, and close closes its files', async () => {
+  const fs = new MemoryFileSystem();
+  const m = await LogManager.open(options(fs));
+  const logs = await Promise.all(Array.from({ length: 8 }, () => m.createLog('orders', 0)));
+  for (const log of logs) assert.equal(log, m.getLog('orders', 0));
+  // Appends through every caller's log land in one log, one after the other.
+  await Promise.all(logs.map((log) => log.append(makeBatch())));
+  assert.equal(m.getLog('orders', 0)!.logEndOffset, 8);
+  await m.close();
+  assert.equal(fs.openHandles, 0);
+});
+
 test('close writes checkpoints and the clean marker; reopening loads every log', async () => {
   const fs = new MemoryFileSystem();
   const m = await LogManager.open(options(fs));

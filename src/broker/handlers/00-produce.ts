@@ -34,13 +34,12 @@ export const produceHandler: HandlerFactory = (broker) =>
       const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
       // Every partition's append is queued before the first await, so pipelined produce
       // requests on one connection land in the log in the order they were sent.
-      const topics = request.topicData.map((t) => {
+      const pending: Promise<PartitionAppendResult>[] = [];
+      for (const t of request.topicData) {
         const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
-        return {
-          t,
-          partitions: t.partitionData.map((p) => ({
-            index: p.index,
-            result: !validAcks
+        for (const p of t.partitionData) {
+          pending.push(
+            !validAcks
               ? failed('INVALID_REQUIRED_ACKS')
               : name === undefined
                 ? failed('UNKNOWN_TOPIC_ID')
@@ -49,21 +48,19 @@ export const produceHandler: HandlerFactory = (broker) =>
                     acks: request.acks,
                     apiVersion: version,
                   }),
-          })),
-        };
-      });
-      const responses = await Promise.all(
-        topics.map(async ({ t, partitions }) => ({
-          name: version >= 13 ? '' : t.name,
-          topicId: version >= 13 ? t.topicId : ZERO_UUID,
-          partitionResponses: await Promise.all(
-            partitions.map(async (p) =>
-              partitionResponse(broker, p.index, { result: await p.result, version }),
-            ),
-          ),
-        })),
-      );
+          );
+        }
+      }
+      const results = await Promise.all(pending);
       if (request.acks === 0) return null;
+      let i = 0;
+      const responses = request.topicData.map((t) => ({
+        name: version >= 13 ? '' : t.name,
+        topicId: version >= 13 ? t.topicId : ZERO_UUID,
+        partitionResponses: t.partitionData.map((p) =>
+          partitionResponse(broker, p.index, { result: results[i++]!, version }),
+        ),
+      }));
       return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
     },
   });

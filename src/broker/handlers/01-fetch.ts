@@ -19,6 +19,7 @@ import {
   type FetchResponsePartitionData as PartitionData,
 } from '../../protocol/index.js';
 import type { BrokerContext } from '../broker-context.js';
+import { whenWritten } from '../server/index.js';
 import type { FetchPartition, FetchSessionRequest, ReadAnswer } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -82,7 +83,10 @@ export const fetchHandler: HandlerFactory = (broker) =>
           });
         }
       });
-      return response(ErrorCode.NONE, session.sessionId, topics);
+      // The records are views of reusable read buffers: hand them back once sent.
+      return whenWritten(response(ErrorCode.NONE, session.sessionId, topics), () =>
+        broker.replicas.releaseReads(answers),
+      );
     },
   });
 

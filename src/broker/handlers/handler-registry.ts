@@ -13,7 +13,12 @@ import {
   writeResponseHeader,
   type ApiSpec,
 } from '../../protocol/index.js';
-import type { RequestContext, RequestHandler } from '../server/index.js';
+import {
+  takeWrittenCallback,
+  whenWritten,
+  type RequestContext,
+  type RequestHandler,
+} from '../server/index.js';
 
 /** Everything a handler learns about one request besides its body. */
 export interface ApiContext extends RequestContext {
@@ -134,7 +139,9 @@ export class HandlerRegistry {
     const w = new Writer();
     writeResponseHeader(w, ctx);
     spec.encodeResponse!(w, ctx.apiVersion, response);
-    return w.toBuffers();
+    const parts = w.toBuffers();
+    const written = takeWrittenCallback(response as object);
+    return written === undefined ? parts : whenWritten(parts, written);
   }
 }
 

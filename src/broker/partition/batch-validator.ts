@@ -72,18 +72,18 @@ function checkHeader(h: BatchHeader, options: BatchValidationOptions): BatchVali
     return fail('INVALID_RECORD', `inconsistent batch: ${what}`);
   }
   if (h.isControl) return fail('INVALID_RECORD', 'clients may not produce control batches');
-  if (h.producerId >= 0n && (h.baseSequence < 0 || h.producerEpoch < 0)) {
+  if (h.hasProducerId && (h.baseSequence < 0 || h.producerEpoch < 0)) {
     return fail('INVALID_RECORD', 'an idempotent batch needs a sequence number and an epoch');
   }
-  if (h.isTransactional && h.producerId < 0n) {
+  if (h.isTransactional && !h.hasProducerId) {
     return fail('INVALID_RECORD', 'a transactional batch needs a producer id');
   }
   return options.config.messageTimestampType === 'CreateTime' ? checkTimestamps(h, options) : null;
 }
 
 function checkTimestamps(h: BatchHeader, options: BatchValidationOptions): BatchValidation | null {
-  const first = Number(h.baseTimestamp);
-  const max = Number(h.maxTimestamp);
+  const first = h.baseTimestampNumber;
+  const max = h.maxTimestampNumber;
   const { nowMs, timestampBeforeMaxMs, timestampAfterMaxMs } = options;
   // Records without a timestamp (-1) are not checked, as in Kafka.
   if (first >= 0 && nowMs - first > timestampBeforeMaxMs) {

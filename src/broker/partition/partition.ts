@@ -24,6 +24,7 @@ import {
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
+import type { BufferPool } from '../../util/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { validateBatch, validateKeys, type BatchValidationOptions } from './batch-validator.js';
 
@@ -45,6 +46,8 @@ export interface PartitionReadOptions {
   /** 0 read_uncommitted (up to the high watermark), 1 read_committed (up to the LSO). */
   isolationLevel: number;
   minOneBatch: boolean;
+  /** Read into a buffer of this pool (see ReadOptions.buffers). */
+  buffers?: BufferPool;
 }
 
 export interface TxnMarker {
@@ -61,6 +64,7 @@ export interface PartitionReadResult extends ReadResult {
 
 export class Partition {
   private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
   private readonly appendListeners = new Set<(bytes: number) => void>();
 
   private constructor(
@@ -132,8 +136,21 @@ export class Partition {
    * connection's pipelined requests is the order of their batches in the log.
    */
   append(records: Buffer | null, options: PartitionAppendOptions): Promise<PartitionAppendResult> {
-    const run = this.queue.then(() => this.doAppend(records, options));
-    this.queue = run.catch(() => undefined);
+    return this.enqueue(() => this.doAppend(records, options));
+  }
+
+  /**
+   * Runs `fn` after every append and marker queued before it. With nothing queued it starts at
+   * once, which saves a turn of the microtask queue per append.
+   */
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const idle = this.queued === 0;
+    this.queued++;
+    const run = idle ? fn() : this.queue.then(fn);
+    const done = (): void => {
+      this.queued--;
+    };
+    this.queue = run.then(done, done);
     return run;
   }
 
@@ -149,7 +166,7 @@ export class Partition {
       const keys = await validateKeys(batch);
       if (keys !== null && keys.error !== null) return this.failed(keys.error, keys.message);
     }
-    const idempotent = h.producerId >= 0n;
+    const idempotent = h.hasProducerId;
     const info = idempotent ? producerBatchInfo(h) : null;
     if (info !== null) {
       const check = this.producers.check(info);
@@ -193,9 +210,7 @@ export class Partition {
     marker: TxnMarker,
     options: { nowMs: number },
   ): Promise<{ error: ErrorName | null }> {
-    const run = this.queue.then(() => this.doWriteTxnMarker(marker, options.nowMs));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.enqueue(() => this.doWriteTxnMarker(marker, options.nowMs));
   }
 
   private async doWriteTxnMarker(
@@ -270,6 +285,7 @@ export class Partition {
       maxBytes: options.maxBytes,
       maxOffset,
       minOneBatch: options.minOneBatch,
+      buffers: options.buffers,
     });
     if (committed) this.abortedTxns.trimBefore(this.log.logStartOffset);
     const abortedTransactions = committed ? this.abortedTxns.collect(fetchOffset, maxOffset) : null;

@@ -4,6 +4,7 @@
 import type { ErrorName } from '../../protocol/errors.js';
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
 import type { AbortedTxn, LogManager } from '../../storage/index.js';
+import { BufferPool } from '../../util/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
@@ -21,6 +22,8 @@ export interface ReplicaManagerOptions {
   maxWaitingFetches?: number;
   /** max.incremental.fetch.session.cache.slots */
   fetchSessionSlots?: number;
+  /** Free fetch read buffers kept for reuse (default 64 MiB). */
+  readBufferPoolBytes?: number;
   /**
    * Null when the transaction coordinator has `topic-partition` in an ongoing transaction of
    * this producer (Kafka's transaction verification, KIP-890 part 1), else the error for the
@@ -87,9 +90,13 @@ export class ReplicaManager {
   private readonly topics = new Map<string, TopicState>();
   private readonly namesById = new Map<string, string>();
   private readonly nowMs: () => number;
+  private readonly readBuffers: BufferPool;
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+    this.readBuffers = new BufferPool({
+      maxPooledBytes: options.readBufferPoolBytes ?? 64 * 1024 * 1024,
+    });
     this.purgatory = new FetchPurgatory({
       maxWaiters: options.maxWaitingFetches ?? 10_000,
       timers: options.timers,
@@ -250,6 +257,10 @@ export class ReplicaManager {
    * Reads every partition within the byte limits (KIP-74: the first partition with data gets
    * at least one whole batch even past the limits); when fewer than minBytes come back, waits
    * in the purgatory for appends or maxWaitMs, then reads once more.
+   *
+   * The records are read into reusable buffers: once they have been sent (or dropped),
+   * `releaseReads(answers)` lets later fetches reuse that memory. Never releasing is safe (the
+   * memory is garbage collected); releasing while the records are still in use is not.
    */
   async fetch(reads: readonly ReadRequest[], options: FetchOptions): Promise<ReadAnswer[]> {
     const first = await this.readAll(reads, options);
@@ -263,7 +274,14 @@ export class ReplicaManager {
       bytesNeeded: options.minBytes - bytes,
       maxWaitMs: options.maxWaitMs,
     });
-    return outcome === 'full' || outcome === 'closed' ? first : this.readAll(reads, options);
+    if (outcome === 'full' || outcome === 'closed') return first;
+    this.releaseReads(first);
+    return this.readAll(reads, options);
+  }
+
+  /** Hands the read buffers of `answers` back for reuse; their records must not be used after. */
+  releaseReads(answers: readonly ReadAnswer[]): void {
+    for (const a of answers) this.readBuffers.release(a.records);
   }
 
   private async readAll(
@@ -297,7 +315,7 @@ export class ReplicaManager {
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
     if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
     try {
-      const read = await p.read(r.fetchOffset, options);
+      const read = await p.read(r.fetchOffset, { ...options, buffers: this.readBuffers });
       return {
         ...answerOf(p),
         error: read.error,

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder, framePrefix, isFrameProblem } from '../../protocol/framing.js';
 import type { Logger } from '../logger.js';
 import type { ServerLimits } from './limits.js';
+import { takeWrittenCallback } from './written-callbacks.js';
 import {
   REQUEST_HEADER_PREFIX_BYTES,
   type RequestContext,
@@ -175,7 +176,12 @@ export class Connection {
       let sizeBytes = 0;
       for (const part of response) sizeBytes += part.length;
       this.socket.write(framePrefix(sizeBytes));
-      for (const part of response) this.socket.write(part);
+      // The last part's callback runs once every part is in the kernel (or the socket died).
+      const written = takeWrittenCallback(response);
+      const last = response.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(response[i]);
+      if (last >= 0) this.socket.write(response[last], written);
+      else written?.();
     }
     if (corked) this.socket.uncork();
     if (this.closing) this.endIfDone();

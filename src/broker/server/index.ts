@@ -10,3 +10,4 @@ export {
 } from './listener.js';
 export { NetworkServer, startServer, type ServerOptions, type StopOptions } from './server.js';
 export { nullHandler } from './null-handler.js';
+export { whenWritten, takeWrittenCallback } from './written-callbacks.js';

@@ -50,7 +50,24 @@ export class BatchHeader {
   }
   /** Base offset as a JS number; offsets above 2^53 are not supported by storage. */
   get baseOffsetNumber(): number {
-    return Number(this.baseOffset);
+    return this.int64Number(BatchField.BaseOffset);
+  }
+  /** baseTimestamp as a JS number (exact for any millisecond timestamp). */
+  get baseTimestampNumber(): number {
+    return this.int64Number(BatchField.BaseTimestamp);
+  }
+  /** maxTimestamp as a JS number. */
+  get maxTimestampNumber(): number {
+    return this.int64Number(BatchField.MaxTimestamp);
+  }
+  /** Whether producerId is set (>= 0): an idempotent or transactional batch. */
+  get hasProducerId(): boolean {
+    return this.buf.readInt32BE(this.pos + BatchField.ProducerId) >= 0;
+  }
+  /** An int64 field read without allocating a BigInt; exact up to 2^53 in magnitude. */
+  private int64Number(field: number): number {
+    const at = this.pos + field;
+    return this.buf.readInt32BE(at) * 2 ** 32 + this.buf.readUInt32BE(at + 4);
   }
   get batchLength(): number {
     return this.buf.readInt32BE(this.pos + BatchField.BatchLength);

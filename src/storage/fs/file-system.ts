@@ -7,6 +7,11 @@ export interface FileHandle {
   readonly path: string;
   /** Reads up to `length` bytes at `position` into `buf[offset..]`; returns the bytes read. */
   read(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+  /**
+   * The same read, done on the calling thread: for reads the page cache serves, cheaper than
+   * a hop through the thread pool. It fails (throws) exactly where read rejects.
+   */
+  readSync(buf: Buffer, offset: number, length: number, position: number): number;
   /** Writes all `buffers` back to back at `position` with one vectored write. */
   writev(buffers: readonly Buffer[], position: number): Promise<void>;
   /**

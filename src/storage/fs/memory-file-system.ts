@@ -88,6 +88,10 @@ class MemHandle implements FileHandle {
   }
 
   async read(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+    return this.readSync(buf, offset, length, position);
+  }
+
+  readSync(buf: Buffer, offset: number, length: number, position: number): number {
     this.check('read');
     const end = Math.min(this.file.length, position + length);
     if (end <= position) return 0;
@@ -129,6 +133,7 @@ class MemHandle implements FileHandle {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) this.fs.openHandles--;
     this.closed = true;
   }
 }
@@ -150,6 +155,8 @@ export class MemoryFileSystem implements FileSystem {
   /** Counters for tests and benchmarks. */
   syncCount = 0;
   bytesWritten = 0;
+  /** Handles opened and not yet closed (a leak shows up here). */
+  openHandles = 0;
 
   /** Makes the next `op` on a path accepted by `match` throw an I/O error, with no effect. */
   failNext(op: MemoryFsOp, match: (path: string) => boolean = () => true): void {
@@ -214,6 +221,7 @@ export class MemoryFileSystem implements FileSystem {
       file = new MemFile();
       this.files.set(p, file);
     }
+    this.openHandles++;
     return new MemHandle(p, file, this, options.readOnly === true);
   }
 

@@ -1,5 +1,5 @@
 // The real FileSystem, over node:fs/promises.
-import { promises as fsp, constants, writevSync } from 'node:fs';
+import { promises as fsp, constants, readSync, writevSync } from 'node:fs';
 import type { FileHandle, FileStat, FileSystem } from './file-system.js';
 
 class NodeFileHandle implements FileHandle {
@@ -24,6 +24,26 @@ class NodeFileHandle implements FileHandle {
     return total;
   }
 
+  readSync(buf: Buffer, offset: number, length: number, position: number): number {
+    const fd = this.openFd('read');
+    let total = 0;
+    while (total < length) {
+      const n = readSync(fd, buf, offset + total, length - total, position + total);
+      if (n === 0) break;
+      total += n;
+    }
+    return total;
+  }
+
+  /** The descriptor for a synchronous call; a closed FileHandle reports -1. */
+  private openFd(op: string): number {
+    const fd = this.handle.fd;
+    if (fd < 0) {
+      throw Object.assign(new Error(`EBADF: file closed, ${op} ${this.path}`), { code: 'EBADF' });
+    }
+    return fd;
+  }
+
   async writev(buffers: readonly Buffer[], position: number): Promise<void> {
     let total = 0;
     for (const b of buffers) total += b.length;
@@ -40,9 +60,7 @@ class NodeFileHandle implements FileHandle {
 
   writevSync(buffers: readonly Buffer[], position: number): void {
     // A closed FileHandle reports fd -1; fail as the asynchronous write on it would.
-    const fd = this.handle.fd;
-    if (fd < 0)
-      throw Object.assign(new Error(`EBADF: file closed, write ${this.path}`), { code: 'EBADF' });
+    const fd = this.openFd('write');
     let pending = buffers as Buffer[];
     let pos = position;
     for (;;) {

@@ -239,3 +239,20 @@ test('OffsetForLeaderEpoch answers the end of the current epoch', async () => {
   assert.equal(p9.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   client.close();
 });
+
+test('pipelined fetches each get their own records while read buffers are reused', async () => {
+  const { client } = await setup();
+  await createTopic(client, 'f8');
+  const big = (c: string) => c.repeat(200_000);
+  await produce(client, 'f8', 0, [big('a')]);
+  await produce(client, 'f8', 1, [big('b')]);
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      client.request(1, 12, fetchBody('f8', [{ partition: i % 2, fetchOffset: 0 }])),
+    ),
+  );
+  answers.forEach((res, i) => {
+    assert.deepEqual(valuesOf(res.responses[0].partitions[0].records), [big(i % 2 ? 'b' : 'a')]);
+  });
+  client.close();
+});

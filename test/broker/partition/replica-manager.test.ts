@@ -48,6 +48,27 @@ const append = (rm: ReplicaManager, records: Buffer | null, partition = 0, acks 
 
 const fetchOpts = { maxBytes: 1 << 20, minBytes: 1, maxWaitMs: 0, isolationLevel: 0 };
 
+test('released fetch reads are reused by later fetches, which still return their own records', async () => {
+  const { rm } = await setup();
+  await append(rm, batch(['first']));
+  await append(rm, batch(['other']), 1);
+  const read = (partition: number) =>
+    rm.fetch(
+      [{ topic: 't', partition, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
+      fetchOpts,
+    );
+  const [a] = await read(0);
+  const held = Buffer.from(a!.records);
+  const [b] = await read(1);
+  assert.notEqual(b!.records.buffer, a!.records.buffer, 'unreleased reads keep their memory');
+  assert.deepEqual(a!.records, held);
+  rm.releaseReads([a!]);
+  const [c] = await read(1);
+  assert.equal(c!.records.buffer, a!.records.buffer, 'the released buffer is reused');
+  assert.deepEqual(c!.records, b!.records);
+  assert.equal([...splitRecordBatches(c!.records)].length, 1);
+});
+
 test('appends assign offsets and fetches return them up to the high watermark', async () => {
   const { rm, logs } = await setup();
   assert.equal((await append(rm, batch(['a', 'b']))).baseOffset, 0);

@@ -8,6 +8,7 @@ import {
   type RequestHandler,
   type NetworkServer,
   type ServerLimits,
+  whenWritten,
 } from '../../../src/broker/server/index.js';
 import { rawClient, requestFrame, sleep } from './test-client.js';
 
@@ -52,6 +53,27 @@ test('pipelined responses keep request order when handlers finish out of order',
   client.socket.write(Buffer.concat([0, 1, 2, 3, 4].map((id) => requestFrame(18, id))));
   assert.deepEqual(correlationIds(await client.waitFrames(5)), [0, 1, 2, 3, 4]);
   assert.deepEqual(started, [0, 1, 2, 3, 4]);
+  client.socket.destroy();
+  await server.stop();
+});
+
+test('a response marked whenWritten calls back once its bytes are written, after it is sent', async () => {
+  const calls: number[] = [];
+  const handler: RequestHandler = async (ctx) => {
+    const body = Buffer.alloc(64 * 1024, ctx.correlationId);
+    const header = Buffer.alloc(4);
+    header.writeInt32BE(ctx.correlationId);
+    return whenWritten([header, body], () => calls.push(ctx.correlationId));
+  };
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  client.send(18, 1);
+  client.send(18, 2);
+  const frames = await client.waitFrames(2);
+  assert.deepEqual(correlationIds(frames), [1, 2]);
+  assert.equal(frames[1]!.at(-1), 2);
+  await sleep(10);
+  assert.deepEqual(calls, [1, 2]);
   client.socket.destroy();
   await server.stop();
 });

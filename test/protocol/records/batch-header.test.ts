@@ -44,6 +44,22 @@ test('BatchHeader reads fields in place and patches the base offset', () => {
   assert.equal(h.isCrcValid(), true);
 });
 
+test('the number accessors read int64 fields exactly without BigInt', () => {
+  const b = emptyBatch(2n ** 40n + 5n, 0);
+  const h = new BatchHeader(b);
+  assert.equal(h.baseOffsetNumber, 2 ** 40 + 5);
+  for (const ts of [0n, 1_700_000_000_123n, -1n, 2n ** 52n + 3n, -(2n ** 40n) - 7n]) {
+    b.writeBigInt64BE(ts, 27);
+    b.writeBigInt64BE(ts, 35);
+    assert.equal(h.baseTimestampNumber, Number(ts));
+    assert.equal(h.maxTimestampNumber, Number(ts));
+  }
+  for (const id of [-1n, 0n, 5n, 2n ** 62n, -(2n ** 62n)]) {
+    b.writeBigInt64BE(id, 43);
+    assert.equal(h.hasProducerId, id >= 0n, `producer id ${id}`);
+  }
+});
+
 test('checkBatchFrame reports each kind of damage', () => {
   const b = emptyBatch(0n, 0);
   assert.equal(checkBatchFrame(b, 0, b.length), BATCH_HEADER_BYTES);

@@ -69,7 +69,9 @@ export class OffsetManager {
             leaderEpoch: p.committedLeaderEpoch,
             metadata,
             commitTimestampMs: nowMs,
-            expireTimestampMs: retention > 0 ? nowMs + retention : null,
+            // A retention near Long.MAX_VALUE means "never": capped so the record encodes.
+            expireTimestampMs:
+              retention > 0 ? Math.min(nowMs + retention, Number.MAX_SAFE_INTEGER) : null,
           }),
         );
       }

@@ -25,9 +25,18 @@ export interface InProcessBroker {
   close(): Promise<void>;
 }
 
-export async function openInProcessBroker(dir: string): Promise<InProcessBroker> {
-  const config = resolveBrokerConfig(new Map([['log.dirs', dir]])).config!;
-  const metadata = await ClusterMetadata.open({ store: new MemoryMetadataLogStore(), nodeId: 1 });
+export async function openInProcessBroker(
+  dir: string,
+  options: {
+    config?: Record<string, string>;
+    /** The metadata log, to reopen a broker over the same `dir` (a restart). */
+    store?: MemoryMetadataLogStore;
+  } = {},
+): Promise<InProcessBroker> {
+  const props = new Map([['log.dirs', dir], ...Object.entries(options.config ?? {})]);
+  const config = resolveBrokerConfig(props).config!;
+  const store = options.store ?? new MemoryMetadataLogStore();
+  const metadata = await ClusterMetadata.open({ store, nodeId: 1 });
   const listener = { name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 };
   await metadata.registerBroker([listener], new Map());
   const ready: { transactions?: TransactionCoordinator } = {};
@@ -57,9 +66,11 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
     markers: txnMarkers,
   });
   const transactions = (ready.transactions = txn.coordinator);
-  const [created] = await metadata.createTopics([
-    { name: 'a', numPartitions: 2, replicationFactor: 1 },
-  ]);
+  const existing = metadata.image.topic('a');
+  const [created] =
+    existing === undefined
+      ? await metadata.createTopics([{ name: 'a', numPartitions: 2, replicationFactor: 1 }])
+      : [{ topic: existing }];
   const context: BrokerContext = {
     config,
     logger: silentLogger,

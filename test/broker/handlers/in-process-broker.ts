@@ -13,13 +13,16 @@ import { openGroupCoordinator } from '../../../src/broker/group/index.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
+  type TxnMarkerTarget,
   type TransactionCoordinator,
 } from '../../../src/broker/txn/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
+import type { ErrorName } from '../../../src/protocol/errors.js';
 
 export interface InProcessBroker {
   registry: HandlerRegistry;
   data: DataPlane;
+  transactions: TransactionCoordinator;
   /** Topic id of `a`. */
   topicId: string;
   close(): Promise<void>;
@@ -31,6 +34,8 @@ export async function openInProcessBroker(
     config?: Record<string, string>;
     /** The metadata log, to reopen a broker over the same `dir` (a restart). */
     store?: MemoryMetadataLogStore;
+    /** A fault for markers to some partitions: the error their append gets instead. */
+    markerFault?: (topic: string, partition: number) => ErrorName | null;
   } = {},
 ): Promise<InProcessBroker> {
   const props = new Map([['log.dirs', dir], ...Object.entries(options.config ?? {})]);
@@ -49,7 +54,19 @@ export async function openInProcessBroker(
         ? 'INVALID_TXN_STATE'
         : ready.transactions.state.verifyProduce(id, epoch, topic, partition),
   });
-  const txnMarkers = new TxnMarkerChannel(data.replicas, silentLogger);
+  const fault = options.markerFault;
+  const markerTarget: TxnMarkerTarget =
+    fault === undefined
+      ? data.replicas
+      : {
+          writeTxnMarker: (topic, partition, marker) => {
+            const error = fault(topic, partition);
+            return error === null
+              ? data.replicas.writeTxnMarker(topic, partition, marker)
+              : Promise.resolve({ error });
+          },
+        };
+  const txnMarkers = new TxnMarkerChannel(markerTarget, silentLogger);
   const groups = await openGroupCoordinator({
     config,
     metadata,
@@ -86,6 +103,7 @@ export async function openInProcessBroker(
   return {
     registry: createHandlerRegistry(context),
     data,
+    transactions,
     topicId: created!.topic!.topicId,
     close: async () => {
       await txn.close();

@@ -53,7 +53,9 @@ export class OffsetManager {
     if (error !== ErrorCode.NONE) return commitResponse(req, () => error);
     const nowMs = this.ctx.timer.now();
     const retention = Number(req.retentionTimeMs);
-    const expireTimestampMs = retention > 0 ? nowMs + retention : null;
+    // A retention near Long.MAX_VALUE means "never": capped so the record encodes.
+    const expireTimestampMs =
+      retention > 0 ? Math.min(nowMs + retention, Number.MAX_SAFE_INTEGER) : null;
     const { records, tooLarge } = this.commitRecords(req, { nowMs, expireTimestampMs });
     const written =
       records.length === 0 ? ErrorCode.NONE : await this.ctx.write(req.groupId, records);

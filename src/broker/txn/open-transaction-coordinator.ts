@@ -62,6 +62,8 @@ export async function openTransactionCoordinator(
       },
     },
     options.nowMs,
+    (partition) =>
+      logger.warn(`${TRANSACTION_STATE_TOPIC}-${partition}: a record that does not decode skipped`),
   );
   const ids = new ProducerIdManager(() => metadata.allocateProducerIdBlock());
   const coordinator = new TransactionCoordinator({

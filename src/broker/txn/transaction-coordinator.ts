@@ -34,13 +34,18 @@ export interface TxnStateLog {
 }
 
 export interface TxnMarkerWriter {
-  /** Writes the markers; resolves true when every partition has its marker. */
+  /**
+   * Writes the markers; resolves true when every partition has its marker. `onDone` hears each
+   * partition that needs nothing more (its marker written, or one that can never be), so a
+   * retry goes only to the others.
+   */
   write(marker: {
     producerId: bigint;
     producerEpoch: number;
     coordinatorEpoch: number;
     commit: boolean;
     partitions: readonly TopicPartitionRef[];
+    onDone?: (partition: TopicPartitionRef) => void;
   }): Promise<boolean>;
 }
 
@@ -83,6 +88,12 @@ export class TransactionCoordinator {
   /** Periodic jobs in progress, which idle() waits for. */
   private readonly jobs = new Set<Promise<unknown>>();
   private loadedFlag = false;
+  /**
+   * Per transactional id with a prepared transaction: the partitions (`topic\0partition`)
+   * that have its marker, so a retry skips them. In memory only: after a restart every
+   * partition gets the marker again (which ends nothing twice).
+   */
+  private readonly markersDone = new Map<string, { key: string; done: Set<string> }>();
 
   constructor(private readonly o: TransactionCoordinatorOptions) {}
 
@@ -165,19 +176,30 @@ export class TransactionCoordinator {
 
   /** Writes a prepared transaction's markers, then its Complete state. */
   private async finish(m: TxnMetadata): Promise<void> {
+    // The same prepared transaction (id, producer, epoch, result) as an earlier try, if any.
+    const key = `${m.producerId}:${m.producerEpoch}:${m.state}`;
+    let tried = this.markersDone.get(m.transactionalId);
+    if (tried?.key !== key) {
+      tried = { key, done: new Set() };
+      this.markersDone.set(m.transactionalId, tried);
+    }
+    const done = tried.done;
+    const ref = (p: TopicPartitionRef) => `${p.topic}\0${p.partition}`;
     const written = await this.o.markers
       .write({
         producerId: m.producerId,
         producerEpoch: m.producerEpoch,
         coordinatorEpoch: COORDINATOR_EPOCH,
         commit: m.state === TxnState.PrepareCommit,
-        partitions: partitionRefs(m),
+        partitions: partitionRefs(m).filter((p) => !done.has(ref(p))),
+        onDone: (p) => done.add(ref(p)),
       })
       .catch(() => false);
-    // Left prepared on failure: retryPendingMarkers() tries again.
+    // Left prepared on failure: abortExpired() (the periodic job) tries the rest again.
     if (!written) return;
-    const done = this.state.completeMarkers(m.transactionalId, this.o.nowMs());
-    if (done !== null) await this.persist(done);
+    this.markersDone.delete(m.transactionalId);
+    const complete = this.state.completeMarkers(m.transactionalId, this.o.nowMs());
+    if (complete !== null) await this.persist(complete);
   }
 
   private async commitTransition(t: Transition): Promise<ErrorName | null> {

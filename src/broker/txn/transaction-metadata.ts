@@ -114,6 +114,36 @@ export function decodeTxnLogRecord(
   };
 }
 
+/** A state number of a record: one of Kafka's that a record may hold (not Dead). */
+function isStoredState(n: number): n is TxnState {
+  return (
+    Number.isInteger(n) &&
+    n >= TxnState.Empty &&
+    n <= TxnState.PrepareEpochFence &&
+    n !== TxnState.Dead
+  );
+}
+
+/**
+ * A record of `__transaction_state` read at load, or null when it is not one the coordinator
+ * could have written: no key, bytes that do not decode, an unknown version or state. Kafka
+ * skips unknown versions the same way; such a record must not stop the coordinator loading.
+ */
+export function readTxnLogRecord(
+  key: Buffer | null,
+  value: Buffer | null,
+): { transactionalId: string; metadata: TxnMetadata | null } | null {
+  if (key === null) return null;
+  try {
+    const record = decodeTxnLogRecord(key, value);
+    if (record.transactionalId === '') return null;
+    if (record.metadata !== null && !isStoredState(record.metadata.state)) return null;
+    return record;
+  } catch {
+    return null;
+  }
+}
+
 export function partitionRefs(m: TxnMetadata): TopicPartitionRef[] {
   return [...m.partitions].flatMap(([topic, ids]) =>
     ids.map((partition) => ({ topic, partition })),

@@ -5,7 +5,7 @@
 // before the client is answered, or a commit could be acknowledged and then forgotten.
 import type { PartitionLog } from '../../storage/index.js';
 import { appendKeyedRecords, replayKeyedRecords } from '../internal-topic-log.js';
-import { decodeTxnLogRecord, encodeTxnLogKey, encodeTxnLogValue } from './transaction-metadata.js';
+import { encodeTxnLogKey, encodeTxnLogValue, readTxnLogRecord } from './transaction-metadata.js';
 import type { TxnMetadata } from './transaction-metadata.js';
 import type { TxnStateLog } from './transaction-coordinator.js';
 
@@ -20,6 +20,8 @@ export class TransactionStateLog implements TxnStateLog {
       create(partition: number): Promise<PartitionLog>;
     },
     private readonly nowMs: () => number = Date.now,
+    /** Told of each record skipped at load because it does not decode. */
+    private readonly onSkipped: (partition: number) => void = () => undefined,
   ) {}
 
   async append(
@@ -40,6 +42,10 @@ export class TransactionStateLog implements TxnStateLog {
   ): Promise<void> {
     const log = this.logs.get(partition);
     if (log === undefined) return;
-    await replayKeyedRecords(log, (r) => onRecord(decodeTxnLogRecord(r.key, r.value)));
+    await replayKeyedRecords(log, (r) => {
+      const record = readTxnLogRecord(r.key, r.value);
+      if (record === null) this.onSkipped(partition);
+      else onRecord(record);
+    });
   }
 }

@@ -77,19 +77,21 @@ export class TxnMarkerChannel implements TxnMarkerWriter {
   }
 
   async write(marker: Parameters<TxnMarkerWriter['write']>[0]): Promise<boolean> {
-    const { partitions, ...fields } = marker;
+    const { partitions, onDone, ...fields } = marker;
     const results = await Promise.all(
       partitions.map((p) => this.writeOne(p.topic, p.partition, fields)),
     );
     let done = true;
     results.forEach(({ error }, i) => {
-      if (error === null) return;
-      const { topic, partition } = partitions[i]!;
-      if (FINAL_ERRORS.has(error)) {
-        this.logger.warn(`transaction marker for ${topic}-${partition} dropped: ${error}`);
-      } else {
+      const p = partitions[i]!;
+      if (error !== null && !FINAL_ERRORS.has(error)) {
         done = false;
+        return;
       }
+      if (error !== null) {
+        this.logger.warn(`transaction marker for ${p.topic}-${p.partition} dropped: ${error}`);
+      }
+      onDone?.(p);
     });
     return done;
   }

@@ -13,21 +13,35 @@ import { openGroupCoordinator } from '../../../src/broker/group/index.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
+  type TxnMarkerTarget,
   type TransactionCoordinator,
 } from '../../../src/broker/txn/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
+import type { ErrorName } from '../../../src/protocol/errors.js';
 
 export interface InProcessBroker {
   registry: HandlerRegistry;
   data: DataPlane;
+  transactions: TransactionCoordinator;
   /** Topic id of `a`. */
   topicId: string;
   close(): Promise<void>;
 }
 
-export async function openInProcessBroker(dir: string): Promise<InProcessBroker> {
-  const config = resolveBrokerConfig(new Map([['log.dirs', dir]])).config!;
-  const metadata = await ClusterMetadata.open({ store: new MemoryMetadataLogStore(), nodeId: 1 });
+export async function openInProcessBroker(
+  dir: string,
+  options: {
+    config?: Record<string, string>;
+    /** The metadata log, to reopen a broker over the same `dir` (a restart). */
+    store?: MemoryMetadataLogStore;
+    /** A fault for markers to some partitions: the error their append gets instead. */
+    markerFault?: (topic: string, partition: number) => ErrorName | null;
+  } = {},
+): Promise<InProcessBroker> {
+  const props = new Map([['log.dirs', dir], ...Object.entries(options.config ?? {})]);
+  const config = resolveBrokerConfig(props).config!;
+  const store = options.store ?? new MemoryMetadataLogStore();
+  const metadata = await ClusterMetadata.open({ store, nodeId: 1 });
   const listener = { name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 };
   await metadata.registerBroker([listener], new Map());
   const ready: { transactions?: TransactionCoordinator } = {};
@@ -40,7 +54,19 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
         ? 'INVALID_TXN_STATE'
         : ready.transactions.state.verifyProduce(id, epoch, topic, partition),
   });
-  const txnMarkers = new TxnMarkerChannel(data.replicas, silentLogger);
+  const fault = options.markerFault;
+  const markerTarget: TxnMarkerTarget =
+    fault === undefined
+      ? data.replicas
+      : {
+          writeTxnMarker: (topic, partition, marker) => {
+            const error = fault(topic, partition);
+            return error === null
+              ? data.replicas.writeTxnMarker(topic, partition, marker)
+              : Promise.resolve({ error });
+          },
+        };
+  const txnMarkers = new TxnMarkerChannel(markerTarget, silentLogger);
   const groups = await openGroupCoordinator({
     config,
     metadata,
@@ -57,9 +83,11 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
     markers: txnMarkers,
   });
   const transactions = (ready.transactions = txn.coordinator);
-  const [created] = await metadata.createTopics([
-    { name: 'a', numPartitions: 2, replicationFactor: 1 },
-  ]);
+  const existing = metadata.image.topic('a');
+  const [created] =
+    existing === undefined
+      ? await metadata.createTopics([{ name: 'a', numPartitions: 2, replicationFactor: 1 }])
+      : [{ topic: existing }];
   const context: BrokerContext = {
     config,
     logger: silentLogger,
@@ -75,6 +103,7 @@ export async function openInProcessBroker(dir: string): Promise<InProcessBroker>
   return {
     registry: createHandlerRegistry(context),
     data,
+    transactions,
     topicId: created!.topic!.topicId,
     close: async () => {
       await txn.close();

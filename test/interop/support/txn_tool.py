@@ -86,7 +86,30 @@ def zombie(a):
     return result
 
 
-OPS = {'transactions': transactions, 'zombie': zombie}
+def stall(a):
+    """Opens a transaction, writes to it, stalls past transaction.timeout.ms, then sends more
+    and tries to commit: the broker should have aborted it meanwhile."""
+    import time
+    p = producer(a, a['transactional_id'])
+    p.init_transactions(30)
+    p.begin_transaction()
+    send(p, a['topic'], [{'value': 'stalled-1', 'partition': 0}])
+    p.flush(30)
+    time.sleep(a['stall_s'])
+    result = {'send': None, 'commit': None}
+    try:
+        send(p, a['topic'], [{'value': 'stalled-late', 'partition': 0}])
+        p.flush(10)
+    except KafkaException as e:
+        result['send'] = error_of(e)
+    try:
+        p.commit_transaction(10)
+    except KafkaException as e:
+        result['commit'] = error_of(e)
+    return result
+
+
+OPS = {'transactions': transactions, 'zombie': zombie, 'stall': stall}
 
 if __name__ == '__main__':
     result = OPS[sys.argv[1]](json.loads(sys.argv[2]))

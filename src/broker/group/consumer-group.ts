@@ -3,6 +3,7 @@
 // moves to its target through epochs. A member first gives up (revokes) partitions that are
 // no longer its own; partitions another member still holds are handed over only once that
 // member has released them. This file holds the data; consumer-membership.ts the protocol.
+import { compileLinearRegExp } from '../../util/index.js';
 import type { CancelTimer } from './group-timer.js';
 import type { Assignment } from './server-assignors.js';
 
@@ -133,11 +134,10 @@ export function memberTopics(m: ConsumerMember, allTopics: () => readonly string
   return [...new Set([...m.subscribedTopicNames, ...matched])];
 }
 
-/** Kafka uses RE2/J; JavaScript's syntax is close enough for topic patterns. Whole-name match. */
+/**
+ * A member's topic regex as a whole-name matcher, null when invalid. Kafka uses RE2/J; this
+ * runs in linear time too and refuses what RE2 has no syntax for (backreferences, lookarounds).
+ */
 export function compileTopicRegex(pattern: string): RegExp | null {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return null;
-  }
+  return compileLinearRegExp(pattern);
 }

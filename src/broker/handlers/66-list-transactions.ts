@@ -3,12 +3,14 @@
 // `unknownStateFilters`), producer ids, v1+ a minimum running time (`durationFilter` ms, < 0:
 // none; measured from the transaction's start timestamp, -1 for ids that never started one,
 // as Kafka does) and v2+ a regular expression the whole id must match
-// (INVALID_REGULAR_EXPRESSION when it does not compile).
+// (INVALID_REGULAR_EXPRESSION when it does not compile, or cannot run in linear time:
+// backreferences and lookarounds, which RE2 — what Kafka uses — has no syntax for either).
 import {
   ErrorCode,
   type ListTransactionsRequest,
   type ListTransactionsResponse,
 } from '../../protocol/index.js';
+import { compileLinearRegExp } from '../../util/index.js';
 import { TXN_STATE_NAMES, type TxnMetadata } from '../txn/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -55,9 +57,6 @@ export const listTransactionsHandler: HandlerFactory = (broker) =>
 /** null: no filter; undefined: not a valid expression. The whole id must match, as in Java. */
 function compile(source: string | null): RegExp | null | undefined {
   if (source === null || source === '') return null;
-  try {
-    return new RegExp(`^(?:${source})$`, 'u');
-  } catch {
-    return undefined;
-  }
+  // Linear time: a filter from the network must not be able to stall the broker.
+  return compileLinearRegExp(source) ?? undefined;
 }

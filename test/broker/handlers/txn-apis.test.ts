@@ -282,6 +282,16 @@ test('ListTransactions filters by state, producer id, duration and pattern', asy
     ErrorCode.INVALID_REGULAR_EXPRESSION,
   );
   assert.deepEqual((await list({ durationFilter: 3_600_000n }, 1)).ids, ['list-a:Empty']);
+  // RE2 has no backreferences; patterns run in linear time, so this one cannot stall the
+  // broker (with backtracking, 27 letters take seconds and each more doubles it).
+  assert.equal(
+    (await list({ transactionalIdPattern: '(l)\\1' })).errorCode,
+    ErrorCode.INVALID_REGULAR_EXPRESSION,
+  );
+  await init(c, `${'a'.repeat(27)}!`);
+  const started = performance.now();
+  assert.deepEqual((await list({ transactionalIdPattern: '(a+)+' })).ids, []);
+  assert.ok(performance.now() - started < 2000, 'a linear-time match');
 });
 
 test('the coordinator state survives a restart', async () => {

@@ -13,6 +13,7 @@ function linearFlagSupported(): string | null {
   if (linearFlag === undefined) {
     setFlagsFromString('--enable-experimental-regexp-engine');
     try {
+      // eslint-disable-next-line no-invalid-regexp -- `l` exists once the V8 flag above is set
       new RegExp('a', 'l');
       linearFlag = 'l';
     } catch {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadModule } from '../../src/cli/load-module.js';
 
@@ -15,4 +18,16 @@ test('loadModule resolves from src/cli/ and gives the same instance import() doe
 
 test('loadModule rejects for a module that does not exist', async () => {
   await assert.rejects(loadModule('./no-such-module.js'), /Cannot find module|no-such-module/);
+});
+
+test('loadModule loads a module with top-level await, which require() cannot', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rivulet-load-module-'));
+  try {
+    const path = join(dir, 'awaits.mjs');
+    await writeFile(path, 'export const value = await Promise.resolve(42);\n');
+    const loaded = await loadModule<{ value: number }>(path);
+    assert.equal(loaded.value, 42);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

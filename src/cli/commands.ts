@@ -1,48 +1,73 @@
-// Every `rivulet` command. Each module is imported only when its command runs, so that
+// Every `rivulet` command. Each module is loaded only when its command runs, so that
 // `rivulet --help` stays fast.
 import { registerCommand } from './command-registry.js';
+import { loadModule } from './load-module.js';
 
 registerCommand('start', {
   summary: 'Start a broker (Kafka-compatible, single node).',
-  run: async (args) => (await import('./start.js')).runStart(args),
+  run: async (args) => (await loadModule<typeof import('./start.js')>('./start.js')).runStart(args),
 });
 
 registerCommand('topics', {
   summary: 'Create, list, describe, alter or delete topics (kafka-topics).',
-  run: async (args) => (await import('./tools/topics.js')).runTopics(args),
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/topics.js')>('./tools/topics.js')).runTopics(args),
 });
 
 registerCommand('console-producer', {
   summary: 'Send lines from stdin as records (kafka-console-producer).',
-  run: async (args) => (await import('./tools/console-producer.js')).runConsoleProducer(args),
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/console-producer.js')>('./tools/console-producer.js')
+    ).runConsoleProducer(args),
 });
 
 registerCommand('console-consumer', {
   summary: 'Print the records of a topic (kafka-console-consumer).',
-  run: async (args) => (await import('./tools/console-consumer.js')).runConsoleConsumer(args),
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/console-consumer.js')>('./tools/console-consumer.js')
+    ).runConsoleConsumer(args),
 });
 
 registerCommand('configs', {
   summary: 'Describe or change topic and broker configs (kafka-configs).',
-  run: async (args) => (await import('./tools/configs.js')).runConfigs(args),
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/configs.js')>('./tools/configs.js')).runConfigs(args),
 });
 
 registerCommand('consumer-groups', {
   summary: 'List, describe, reset offsets of or delete consumer groups (kafka-consumer-groups).',
-  run: async (args) => (await import('./tools/consumer-groups.js')).runConsumerGroups(args),
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/consumer-groups.js')>('./tools/consumer-groups.js')
+    ).runConsumerGroups(args),
 });
 
 registerCommand('dump-log', {
   summary: 'Print the record batches of log segment files (kafka-dump-log).',
-  run: async (args) => (await import('./tools/dump-log.js')).runDumpLog(args),
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/dump-log.js')>('./tools/dump-log.js')).runDumpLog(
+      args,
+    ),
 });
 
 registerCommand('producer-perf-test', {
   summary: 'Measure producer throughput and latency (kafka-producer-perf-test).',
-  run: async (args) => (await import('./tools/producer-perf-test.js')).runProducerPerfTest(args),
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/producer-perf-test.js')>(
+        './tools/producer-perf-test.js',
+      )
+    ).runProducerPerfTest(args),
 });
 
 registerCommand('consumer-perf-test', {
   summary: 'Measure consumer throughput (kafka-consumer-perf-test).',
-  run: async (args) => (await import('./tools/consumer-perf-test.js')).runConsumerPerfTest(args),
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/consumer-perf-test.js')>(
+        './tools/consumer-perf-test.js',
+      )
+    ).runConsumerPerfTest(args),
 });

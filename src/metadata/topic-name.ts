@@ -23,7 +23,16 @@ export function collisionKey(name: string): string {
   return name.replaceAll('.', '_');
 }
 
-/** Internal topics (`__consumer_offsets`, `__transaction_state`, …) start with two underscores. */
+/**
+ * Kafka's internal topics: the coordinators' state. Other names starting with `__` are
+ * ordinary topics, as in Kafka.
+ */
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set([
+  '__consumer_offsets',
+  '__transaction_state',
+  '__share_group_state',
+]);
+
 export function isInternalTopic(name: string): boolean {
-  return name.startsWith('__');
+  return INTERNAL_TOPICS.has(name);
 }

@@ -3,6 +3,7 @@
 // moves to its target through epochs. A member first gives up (revokes) partitions that are
 // no longer its own; partitions another member still holds are handed over only once that
 // member has released them. This file holds the data; consumer-membership.ts the protocol.
+import { isInternalTopic } from '../../metadata/index.js';
 import { compileLinearRegExp } from '../../util/index.js';
 import type { CancelTimer } from './group-timer.js';
 import type { Assignment } from './server-assignors.js';
@@ -130,7 +131,7 @@ export function memberTopics(m: ConsumerMember, allTopics: () => readonly string
   if (m.subscribedTopicRegex === null) return m.subscribedTopicNames;
   const re = compileTopicRegex(m.subscribedTopicRegex);
   if (re === null) return m.subscribedTopicNames;
-  const matched = allTopics().filter((t) => !t.startsWith('__') && re.test(t));
+  const matched = allTopics().filter((t) => !isInternalTopic(t) && re.test(t));
   return [...new Set([...m.subscribedTopicNames, ...matched])];
 }
 

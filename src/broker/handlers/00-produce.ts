@@ -6,6 +6,10 @@
 // - v7+ may carry zstd; v8+ per-record errors and an error message; v10+ current leader on
 //   NOT_LEADER_OR_FOLLOWER; v13 names topics by id only (unknown id: UNKNOWN_TOPIC_ID).
 // - A produce never creates a topic; an unknown one is UNKNOWN_TOPIC_OR_PARTITION.
+// - Internal topics (__consumer_offsets, __transaction_state) are written by their
+//   coordinators only: a client's batch there could forge a group's offsets or a
+//   transaction's state. INVALID_TOPIC_EXCEPTION, as Kafka answers, except for the client id
+//   Kafka reserves for its own admin tools (`__admin_client`).
 // - Idempotent retries (DUPLICATE_SEQUENCE_NUMBER in Kafka's terms) are answered as a success
 //   with the offsets of the first write, as Kafka does.
 import {
@@ -15,12 +19,15 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse as PartitionResponse,
 } from '../../protocol/index.js';
+import { isInternalTopic } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { PartitionAppendResult } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
+/** The client id of Kafka's own admin tools, which may write to internal topics. */
+const ADMIN_CLIENT_ID = '__admin_client';
 
 export const produceHandler: HandlerFactory = (broker) =>
   defineHandler<ProduceRequest, ProduceResponse>({
@@ -35,19 +42,23 @@ export const produceHandler: HandlerFactory = (broker) =>
       // Every partition's append is queued before the first await, so pipelined produce
       // requests on one connection land in the log in the order they were sent.
       const pending: Promise<PartitionAppendResult>[] = [];
+      const internalAllowed = ctx.clientId === ADMIN_CLIENT_ID;
       for (const t of request.topicData) {
         const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
+        const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
         for (const p of t.partitionData) {
           pending.push(
             !validAcks
               ? failed('INVALID_REQUIRED_ACKS')
               : name === undefined
                 ? failed('UNKNOWN_TOPIC_ID')
-                : broker.replicas.append(name, p.index, {
-                    records: p.records,
-                    acks: request.acks,
-                    apiVersion: version,
-                  }),
+                : refused
+                  ? failed('INVALID_TOPIC_EXCEPTION')
+                  : broker.replicas.append(name, p.index, {
+                      records: p.records,
+                      acks: request.acks,
+                      apiVersion: version,
+                    }),
           );
         }
       }

@@ -169,3 +169,35 @@ test('InitProducerId and idempotent produce: a retried batch gets its first offs
   assert.equal(next.responses[0].partitionResponses[0].baseOffset, 2n);
   client.close();
 });
+
+test('Produce to an internal topic is INVALID_TOPIC_EXCEPTION; other __ names are ordinary', async () => {
+  const { b, client } = await setup();
+  // FindCoordinator creates __consumer_offsets.
+  await client.request(10, 3, { key: 'g', keyType: 0, coordinatorKeys: [] });
+  await createTopic(client, '__mine');
+  const forged = await client.request(
+    0,
+    9,
+    produceBody('__consumer_offsets', [{ index: 0, records: batch(['forged']) }]),
+  );
+  assert.equal(
+    forged.responses[0].partitionResponses[0].errorCode,
+    ErrorCode.INVALID_TOPIC_EXCEPTION,
+  );
+  const mine = await client.request(
+    0,
+    9,
+    produceBody('__mine', [{ index: 0, records: batch(['m']) }]),
+  );
+  assert.equal(mine.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+  // Kafka's own admin tools may write there.
+  const admin = await requestClient(b.port, '__admin_client');
+  const allowed = await admin.request(
+    0,
+    9,
+    produceBody('__consumer_offsets', [{ index: 0, records: batch(['tool']) }]),
+  );
+  assert.equal(allowed.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+  admin.close();
+  client.close();
+});

@@ -214,20 +214,22 @@ export class LogSegment {
   }
 
   /**
-   * Appends `buf` (whole batches, described by `infos` with positions relative to `buf`) with
-   * one vectored write at the committed end, then updates the indexes. The infos' positions
-   * are rebased to file positions.
+   * Appends `bufs` (whole batches back to back, described by `infos` with positions relative to
+   * their concatenation) with one vectored write at the committed end, then updates the
+   * indexes. The infos' positions are rebased to file positions.
    */
-  async append(buf: Buffer, infos: BatchInfo[]): Promise<void> {
+  async append(bufs: readonly Buffer[], infos: BatchInfo[]): Promise<void> {
     const at = this.size;
+    let bytes = 0;
+    for (const buf of bufs) bytes += buf.length;
     this.appended = true;
-    if (buf.length <= SYNC_WRITE_MAX_BYTES) this.log.writevSync([buf], at);
-    else await this.log.writev([buf], at);
+    if (bytes <= SYNC_WRITE_MAX_BYTES) this.log.writevSync(bufs, at);
+    else await this.log.writev(bufs, at);
     for (const info of infos) {
       info.position += at;
       this.track(info);
     }
-    this.size = at + buf.length;
+    this.size = at + bytes;
   }
 
   /** Up to `length` committed bytes at `position`, in a buffer from `buffers` when given. */

@@ -66,6 +66,8 @@ interface PreparedAppend {
   maxTimestamp: number;
   messages: number;
   appendTimeMs: number;
+  /** Bytes of all the buffers. */
+  bytes: number;
 }
 
 export class PartitionLog {
@@ -191,20 +193,25 @@ export class PartitionLog {
     return run;
   }
 
-  append(batches: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
-    return this.enqueue(() => this.doAppend(batches, options));
+  /**
+   * Appends whole batches: one buffer, or several (batches of several produce requests) written
+   * back to back with one vectored write. Either all of them are appended or none.
+   */
+  append(batches: Buffer | readonly Buffer[], options: AppendOptions = {}): Promise<AppendResult> {
+    const bufs = Buffer.isBuffer(batches) ? [batches] : (batches as readonly Buffer[]);
+    return this.enqueue(() => this.doAppend(bufs, options));
   }
 
-  private async doAppend(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
-    const prepared = this.prepareAppend(batches, options);
+  private async doAppend(bufs: readonly Buffer[], options: AppendOptions): Promise<AppendResult> {
+    const prepared = this.prepareAppend(bufs, options);
     if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
-    const { infos, lastOffset, maxTimestamp } = prepared;
-    if (this.mustRoll(batches.length, lastOffset, maxTimestamp)) {
+    const { infos, lastOffset, maxTimestamp, bytes } = prepared;
+    if (this.mustRoll(bytes, lastOffset, maxTimestamp)) {
       await this.rollAt(infos[0]!.baseOffset);
     }
     const segment = this.active;
     try {
-      await segment.append(batches, infos);
+      await segment.append(bufs, infos);
     } catch (err) {
       // Bytes of a failed write may be on disk past the committed size; cut them off so the next
       // append (or a recovery) does not see them. If even that fails the disk is gone.
@@ -215,7 +222,7 @@ export class PartitionLog {
   }
 
   /** Assigns offsets (and epochs, append times) in place and describes the batches. */
-  private prepareAppend(batches: Buffer, options: AppendOptions): PreparedAppend {
+  private prepareAppend(bufs: readonly Buffer[], options: AppendOptions): PreparedAppend {
     const assign = options.assignOffsets !== false;
     const appendTimeMs =
       this.config.messageTimestampType === 'LogAppendTime'
@@ -225,31 +232,36 @@ export class PartitionLog {
     let next = this._logEndOffset;
     let messages = 0;
     let maxTimestamp = -1;
-    for (let pos = 0; pos < batches.length;) {
-      const h = new BatchHeader(batches, pos);
-      if (batches.length - pos < 61 || h.totalSize > batches.length - pos || h.magic !== 2) {
-        assert.fail('append takes whole, validated batches');
+    // Positions in infos are relative to the concatenation of `bufs`.
+    let bytes = 0;
+    for (const batches of bufs) {
+      for (let pos = 0; pos < batches.length;) {
+        const h = new BatchHeader(batches, pos);
+        if (batches.length - pos < 61 || h.totalSize > batches.length - pos || h.magic !== 2) {
+          assert.fail('append takes whole, validated batches');
+        }
+        if (assign) writeOffset(batches, pos, next);
+        else if (h.baseOffsetNumber < next) {
+          throw Object.assign(
+            new LogStorageError(`append at offset ${h.baseOffsetNumber} below log end ${next}`),
+            {
+              code: 'UNEXPECTED_APPEND_OFFSET',
+            },
+          );
+        }
+        if (options.leaderEpoch !== undefined) h.setPartitionLeaderEpoch(options.leaderEpoch);
+        if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
+        const info = batchInfo(h, bytes + pos);
+        infos.push(info);
+        messages += info.lastOffset - info.baseOffset + 1;
+        maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
+        next = info.lastOffset + 1;
+        pos += info.size;
       }
-      if (assign) writeOffset(batches, pos, next);
-      else if (h.baseOffsetNumber < next) {
-        throw Object.assign(
-          new LogStorageError(`append at offset ${h.baseOffsetNumber} below log end ${next}`),
-          {
-            code: 'UNEXPECTED_APPEND_OFFSET',
-          },
-        );
-      }
-      if (options.leaderEpoch !== undefined) h.setPartitionLeaderEpoch(options.leaderEpoch);
-      if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
-      const info = batchInfo(h, pos);
-      infos.push(info);
-      messages += info.lastOffset - info.baseOffset + 1;
-      maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
-      next = info.lastOffset + 1;
-      pos += info.size;
+      bytes += batches.length;
     }
     const lastOffset = infos.length > 0 ? infos[infos.length - 1]!.lastOffset : -1;
-    return { infos, lastOffset, maxTimestamp, messages, appendTimeMs };
+    return { infos, lastOffset, maxTimestamp, messages, appendTimeMs, bytes };
   }
 
   private emptyAppend(appendTimeMs: number): AppendResult {

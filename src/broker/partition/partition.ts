@@ -16,6 +16,7 @@ import {
   LeaderEpochCache,
   type AppendResult,
   producerBatchInfo,
+  type ProducerBatchInfo,
   recoverProducerState,
   snapshotProducerState,
   type LogConfig,
@@ -62,9 +63,27 @@ export interface PartitionReadResult extends ReadResult {
   abortedTransactions: AbortedTxn[] | null;
 }
 
+interface PendingAppend {
+  records: Buffer | null;
+  options: PartitionAppendOptions;
+  resolve: (result: PartitionAppendResult) => void;
+  reject: (err: unknown) => void;
+}
+
+interface AcceptedAppend {
+  batch: Buffer;
+  /** Offsets the batch takes (lastOffsetDelta + 1). */
+  records: number;
+  info: ProducerBatchInfo | null;
+  acks: number;
+  resolve: (result: PartitionAppendResult) => void;
+}
+
 export class Partition {
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
+  /** Appends of this turn, not yet queued (see append). */
+  private pending: PendingAppend[] = [];
   private readonly appendListeners = new Set<(bytes: number) => void>();
 
   private constructor(
@@ -76,12 +95,18 @@ export class Partition {
     readonly abortedTxns: AbortedTxnIndex,
     public topicId: string,
     public leaderEpoch: number,
+    private readonly defer: (fn: () => void) => void,
   ) {}
 
   /** Wraps an opened log: recovers producer state, records the leader epoch. */
   static async open(
     log: PartitionLog,
-    options: { topicId: string; leaderEpoch: number },
+    options: {
+      topicId: string;
+      leaderEpoch: number;
+      /** Runs a callback at the end of this event-loop turn (default setImmediate). */
+      defer?: (fn: () => void) => void;
+    },
   ): Promise<Partition> {
     const { state, abortedTxns } = await recoverProducerState(log);
     const index = await AbortedTxnIndex.load(log.fs, log.dir, {
@@ -106,6 +131,7 @@ export class Partition {
       index,
       options.topicId,
       options.leaderEpoch,
+      options.defer ?? setImmediate,
     );
   }
 
@@ -132,11 +158,27 @@ export class Partition {
   }
 
   /**
-   * Validates and appends one produce batch. Queued synchronously, so the call order of a
-   * connection's pipelined requests is the order of their batches in the log.
+   * Validates and appends one produce batch. Batches arriving within one turn of the event loop
+   * (pipelined requests, several connections) are collected and then validated, offset-assigned
+   * and written in call order with one vectored write per group; each call resolves after the
+   * write that holds its batch. Call order is log order.
    */
   append(records: Buffer | null, options: PartitionAppendOptions): Promise<PartitionAppendResult> {
-    return this.enqueue(() => this.doAppend(records, options));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ records, options, resolve, reject });
+      if (this.pending.length === 1) this.defer(() => this.startGroup());
+    });
+  }
+
+  /** Queues the batches collected so far as one group (before a marker or at the turn's end). */
+  private startGroup(): void {
+    if (this.pending.length === 0) return;
+    const group = this.pending;
+    this.pending = [];
+    // An unexpected failure (a bug, not a disk error) fails the appends not yet answered.
+    this.enqueue(() => this.appendGroup(group)).catch((err: unknown) => {
+      for (const item of group) item.reject(err);
+    });
   }
 
   /**
@@ -154,51 +196,112 @@ export class Partition {
     return run;
   }
 
-  private async doAppend(
-    records: Buffer | null,
-    options: PartitionAppendOptions,
-  ): Promise<PartitionAppendResult> {
+  /**
+   * Checks each batch in order and writes the accepted ones together. Two batches of one
+   * producer are never in one write: the second one's sequence check needs the first one's
+   * state update, which happens only after its write. Writes also stay within segment.bytes.
+   */
+  private async appendGroup(group: PendingAppend[]): Promise<void> {
+    let chunk: AcceptedAppend[] = [];
+    let chunkBytes = 0;
+    const producers = new Set<bigint>();
+    for (const item of group) {
+      const valid = await this.validate(item);
+      if (valid === null) continue;
+      const producerId = valid.info?.producerId;
+      const full = chunkBytes + valid.batch.length > this.config.segmentBytes;
+      if (chunk.length > 0 && (full || (producerId !== undefined && producers.has(producerId)))) {
+        await this.write(chunk);
+        chunk = [];
+        chunkBytes = 0;
+        producers.clear();
+      }
+      if (!this.checkSequence(valid)) continue;
+      chunk.push(valid);
+      chunkBytes += valid.batch.length;
+      if (producerId !== undefined) producers.add(producerId);
+    }
+    if (chunk.length > 0) await this.write(chunk);
+  }
+
+  /** The batch checks that need no producer state; answers a rejected batch at once. */
+  private async validate(item: PendingAppend): Promise<AcceptedAppend | null> {
+    const { records, options, resolve } = item;
     const validated = validateBatch(records, { ...options, config: this.config });
-    if (validated.error !== null) return this.failed(validated.error, validated.message);
+    if (validated.error !== null) {
+      resolve(this.failed(validated.error, validated.message));
+      return null;
+    }
     const h = validated.header;
     const batch = records!;
     if (this.config.cleanupPolicy !== 'delete') {
       const keys = await validateKeys(batch);
-      if (keys !== null && keys.error !== null) return this.failed(keys.error, keys.message);
-    }
-    const idempotent = h.hasProducerId;
-    const info = idempotent ? producerBatchInfo(h) : null;
-    if (info !== null) {
-      const check = this.producers.check(info);
-      if (check.kind === 'error') return this.failed(check.error, check.message);
-      if (check.kind === 'duplicate') {
-        // A retried batch: answer with the offsets it got the first time, as Kafka does.
-        return { ...this.ok(check.firstOffset, -1), message: null };
+      if (keys !== null && keys.error !== null) {
+        resolve(this.failed(keys.error, keys.message));
+        return null;
       }
     }
+    const info = h.hasProducerId ? producerBatchInfo(h) : null;
+    return { batch, records: h.lastOffsetDelta + 1, info, acks: options.acks, resolve };
+  }
+
+  /** The idempotent sequence check; answers rejected and duplicate batches at once. */
+  private checkSequence(a: AcceptedAppend): boolean {
+    if (a.info === null) return true;
+    const check = this.producers.check(a.info);
+    if (check.kind === 'error') {
+      a.resolve(this.failed(check.error, check.message));
+      return false;
+    }
+    if (check.kind === 'duplicate') {
+      // A retried batch: answer with the offsets it got the first time, as Kafka does.
+      a.resolve({ ...this.ok(check.firstOffset, -1), message: null });
+      return false;
+    }
+    return true;
+  }
+
+  /** One vectored write of accepted batches; a failed write fails every one of them. */
+  private async write(chunk: AcceptedAppend[]): Promise<void> {
     const segmentsBefore = this.log.segmentCount;
     let result: AppendResult;
     try {
-      result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
+      result = await this.log.append(
+        chunk.map((a) => a.batch),
+        { leaderEpoch: this.leaderEpoch },
+      );
     } catch (err) {
-      // The log cut the failed write off and stays usable; the producer may retry.
-      if (isStorageFailure(err)) return this.failed('KAFKA_STORAGE_ERROR', String(err));
-      throw err;
+      // The log cut the failed write off and stays usable; the producers may retry.
+      if (!isStorageFailure(err)) throw err;
+      for (const a of chunk) a.resolve(this.failed('KAFKA_STORAGE_ERROR', String(err)));
+      return;
     }
-    if (info !== null) this.producers.update(info, result.baseOffset, result.lastOffset);
+    let baseOffset = result.baseOffset;
+    let bytes = 0;
+    const answers: [AcceptedAppend, PartitionAppendResult][] = [];
+    for (const a of chunk) {
+      const lastOffset = baseOffset + a.records - 1;
+      if (a.info !== null) this.producers.update(a.info, baseOffset, lastOffset);
+      answers.push([a, this.ok(baseOffset, result.logAppendTimeMs)]);
+      bytes += a.batch.length;
+      baseOffset = lastOffset + 1;
+    }
     // Kafka snapshots producer state when a segment rolls, so replay after a crash is short.
     // A snapshot that cannot be written only makes that replay longer.
     if (this.log.segmentCount > segmentsBefore) {
       await snapshotProducerState(this.log, this.producers).catch(() => undefined);
     }
-    for (const listener of this.appendListeners) listener(batch.length);
-    if (
-      options.acks === -1 &&
-      this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages
-    ) {
+    for (const listener of this.appendListeners) listener(bytes);
+    let flush = false;
+    for (const [a, answer] of answers) {
+      if (a.acks === -1) flush = true;
+      else a.resolve(answer);
+    }
+    if (!flush) return;
+    if (this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages) {
       await this.log.flush();
     }
-    return this.ok(result.baseOffset, result.logAppendTimeMs);
+    for (const [a, answer] of answers) if (a.acks === -1) a.resolve(answer);
   }
 
   /**
@@ -210,6 +313,8 @@ export class Partition {
     marker: TxnMarker,
     options: { nowMs: number },
   ): Promise<{ error: ErrorName | null }> {
+    // Batches appended before the marker go to the log before it.
+    this.startGroup();
     return this.enqueue(() => this.doWriteTxnMarker(marker, options.nowMs));
   }
 
@@ -332,6 +437,7 @@ export class Partition {
 
   /** Clean shutdown: waits for queued appends, then snapshots producer state at the log end. */
   async close(): Promise<void> {
+    this.startGroup();
     await this.queue;
     if (this.producers.size > 0) await snapshotProducerState(this.log, this.producers);
   }

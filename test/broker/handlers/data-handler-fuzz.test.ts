@@ -7,14 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dispatchContext, openInProcessBroker, seededRandom } from './in-process-broker.js';
-import {
-  Reader,
-  Writer,
-  apiByKey,
-  createRequestHeader,
-  readRequestHeader,
-  writeRequestHeader,
-} from '../../../src/protocol/index.js';
+import { Reader, apiByKey, readRequestHeader } from '../../../src/protocol/index.js';
+import { frameFor } from './frame-call.js';
 import { batch, fetchBody, produceBody } from './data-helpers.js';
 
 function seeds(topicId: string): Record<number, unknown[]> {
@@ -72,30 +66,6 @@ function seeds(topicId: string): Record<number, unknown[]> {
       },
     ],
   };
-}
-
-function frameFor(
-  apiKey: number,
-  version: number,
-  body: unknown,
-): { frame: Buffer; header: number } | null {
-  const w = new Writer();
-  writeRequestHeader(
-    w,
-    createRequestHeader({
-      requestApiKey: apiKey,
-      requestApiVersion: version,
-      correlationId: 7,
-      clientId: 'fuzz',
-    }),
-  );
-  const header = w.length;
-  try {
-    apiByKey(apiKey)!.encodeRequest!(w, version, body);
-  } catch {
-    return null; // the seed uses a field this version lacks
-  }
-  return { frame: w.toBuffer(), header };
 }
 
 test(

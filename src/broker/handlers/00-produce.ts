@@ -36,6 +36,8 @@ export const produceHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     minServedVersion: 3,
     maxVersion: 13,
+    // The batches are written before the handler answers and are not kept afterwards.
+    recyclesFrame: true,
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
       const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
@@ -43,26 +45,18 @@ export const produceHandler: HandlerFactory = (broker) =>
       // requests on one connection land in the log in the order they were sent.
       const pending: Promise<PartitionAppendResult>[] = [];
       const internalAllowed = ctx.clientId === ADMIN_CLIENT_ID;
-      for (const t of request.topicData) {
-        const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
-        const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
-        for (const p of t.partitionData) {
-          pending.push(
-            !validAcks
-              ? failed('INVALID_REQUIRED_ACKS')
-              : name === undefined
-                ? failed('UNKNOWN_TOPIC_ID')
-                : refused
-                  ? failed('INVALID_TOPIC_EXCEPTION')
-                  : broker.replicas.append(name, p.index, {
-                      records: p.records,
-                      acks: request.acks,
-                      apiVersion: version,
-                    }),
-          );
-        }
+      // The frame's memory is reused once this handler settles: on a failure, the appends
+      // already queued (which hold views of it) finish first.
+      const settleAllFirst = async (err: unknown): Promise<never> => {
+        await Promise.allSettled(pending);
+        throw err;
+      };
+      try {
+        queueAppends();
+      } catch (err) {
+        return settleAllFirst(err);
       }
-      const results = await Promise.all(pending);
+      const results = await Promise.all(pending).catch(settleAllFirst);
       if (request.acks === 0) return null;
       let i = 0;
       const responses = request.topicData.map((t) => ({
@@ -73,6 +67,28 @@ export const produceHandler: HandlerFactory = (broker) =>
         ),
       }));
       return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+
+      function queueAppends(): void {
+        for (const t of request.topicData) {
+          const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
+          const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
+          for (const p of t.partitionData) {
+            pending.push(
+              !validAcks
+                ? failed('INVALID_REQUIRED_ACKS')
+                : name === undefined
+                  ? failed('UNKNOWN_TOPIC_ID')
+                  : refused
+                    ? failed('INVALID_TOPIC_EXCEPTION')
+                    : broker.replicas.append(name, p.index, {
+                        records: p.records,
+                        acks: request.acks,
+                        apiVersion: version,
+                      }),
+            );
+          }
+        }
+      }
     },
   });
 

@@ -48,6 +48,11 @@ export interface ApiHandler {
   handle(request: unknown, ctx: ApiContext): Promise<unknown>;
   /** Takes the raw frame instead of `handle` (the request is not decoded). For tests. */
   handleFrame?: RequestHandler;
+  /**
+   * The handler keeps no part of its request (no byte view) once its promise settles, so the
+   * server may put the frame in recycled memory (see RequestHandler). Default false.
+   */
+  recyclesFrame?: boolean;
 }
 
 /** A handler with typed request and response, for `defineHandler`. */
@@ -100,7 +105,12 @@ export class HandlerRegistry {
    * exception: at a version it does not know, the broker answers UNSUPPORTED_VERSION with its
    * own ApiVersions range in a v0 body, so clients can negotiate down.
    */
-  readonly dispatch: RequestHandler = (ctx: RequestContext, frame: Buffer) => {
+  readonly dispatch: RequestHandler = Object.assign(
+    (ctx: RequestContext, frame: Buffer) => this.handle(ctx, frame),
+    { recyclesFrame: (apiKey: number) => this.byKey.get(apiKey)?.recyclesFrame === true },
+  );
+
+  private handle(ctx: RequestContext, frame: Buffer): Promise<Buffer[] | null> {
     const handler = this.byKey.get(ctx.apiKey);
     if (handler === undefined) {
       return Promise.reject(new Error(`unsupported api key ${ctx.apiKey}`));
@@ -118,7 +128,7 @@ export class HandlerRegistry {
     }
     if (handler.handleFrame !== undefined) return handler.handleFrame(ctx, frame);
     return this.run(handler, apiByKey(ctx.apiKey)!, ctx, frame);
-  };
+  }
 
   private async run(
     handler: ApiHandler,

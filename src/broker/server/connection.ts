@@ -1,11 +1,15 @@
 // One client connection: frames in, handler calls, responses out in request order.
 // Reading stops (socket paused) whenever this connection has too many requests in flight,
 // the server-wide request budget is spent, or unsent responses exceed the high-water mark;
-// whatever arrived meanwhile waits in the frame decoder, so memory per connection stays bounded.
+// frames already read wait in the assembler, and nothing more is read, so memory per
+// connection stays bounded.
 import type { Socket } from 'node:net';
-import { FrameDecoder, framePrefix, isFrameProblem } from '../../protocol/framing.js';
+import { FRAME_PREFIX_BYTES, framePrefix } from '../../protocol/framing.js';
 import type { Logger } from '../logger.js';
+import type { FrameArena } from './frame-arena.js';
+import { FrameAssembler, type AssembledFrame } from './frame-assembler.js';
 import type { ServerLimits } from './limits.js';
+import { adoptWithSharedReads } from './shared-reads.js';
 import { takeWrittenCallback } from './written-callbacks.js';
 import {
   REQUEST_HEADER_PREFIX_BYTES,
@@ -18,6 +22,12 @@ export interface ConnectionHost {
   handler: RequestHandler;
   limits: ServerLimits;
   logger: Logger;
+  /** Recycled memory for the frames of APIs whose handlers keep nothing of them. */
+  arena: FrameArena;
+  /** The buffer every connection reads into (see shared-reads.ts). */
+  readBuffer: Buffer;
+  /** A counter the server advances every idle-check interval (see checkIdle). */
+  readonly tick: number;
   /** Takes one unit of the server-wide request budget, or queues `conn` to be woken later. */
   acquireRequestSlot(conn: Connection): boolean;
   releaseRequestSlot(): void;
@@ -29,35 +39,71 @@ interface InFlight {
   response: Buffer[] | null;
 }
 
+const neverRecycles = (): boolean => false;
+
+/** Responses up to this size are copied together into one write (see flush). */
+const COALESCED_RESPONSE_MAX_BYTES = 16 * 1024;
+
+/** `responses` as size-prefixed frames, back to back in one buffer of `totalBytes`. */
+function coalesce(responses: readonly Buffer[][], totalBytes: number): Buffer {
+  const out = Buffer.allocUnsafe(totalBytes);
+  let at = 0;
+  for (const parts of responses) {
+    const sizeAt = at;
+    at += FRAME_PREFIX_BYTES;
+    for (const part of parts) at += part.copy(out, at);
+    out.writeInt32BE(at - sizeAt - FRAME_PREFIX_BYTES, sizeAt);
+  }
+  return out;
+}
+
 export class Connection {
   readonly id: number;
   readonly clientHost: string;
-  private readonly decoder: FrameDecoder;
+  private readonly clientPort: number;
+  private readonly socket: Socket;
+  private readonly assembler: FrameAssembler;
   private readonly inFlight: InFlight[] = [];
-  private heldFrame: Buffer | null = null;
+  private heldFrame: AssembledFrame | null = null;
   private paused = false;
   private flushScheduled = false;
   private closing = false;
   /** The client has finished sending; answer what it sent, then close. */
   private readEnded = false;
   private closed = false;
+  /** host.tick when bytes last moved either way (connections.max.idle.ms). */
+  private activeTick: number;
 
+  /** Takes over `accepted`, a socket of a server created with `pauseOnConnect`. */
   constructor(
-    private readonly socket: Socket,
+    accepted: Socket,
     private readonly host: ConnectionHost,
-    private readonly meta: { id: number; listenerName: string },
+    private readonly meta: { id: number; listenerName: string; clientHost: string },
   ) {
     this.id = meta.id;
-    this.clientHost = socket.remoteAddress ?? '';
-    this.decoder = new FrameDecoder({ maxFrameBytes: host.limits.maxRequestBytes });
-    socket.setNoDelay(true);
-    socket.setTimeout(host.limits.idleTimeoutMs);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.pump());
-    socket.on('end', () => this.onEnd());
-    socket.on('timeout', () => this.onIdle());
-    socket.on('error', (err) => host.logger.debug(`connection ${this.id}: ${err.message}`));
-    socket.on('close', () => this.onClose());
+    this.clientHost = meta.clientHost;
+    this.activeTick = host.tick;
+    const handler = host.handler;
+    this.assembler = new FrameAssembler({
+      maxFrameBytes: host.limits.maxRequestBytes,
+      arena: host.arena,
+      recycles: handler.recyclesFrame?.bind(handler) ?? neverRecycles,
+    });
+    const socket = adoptWithSharedReads(accepted, host.readBuffer, {
+      allowHalfOpen: true,
+      onRead: (length, bytes) => this.onBytes(bytes, length),
+    });
+    if (socket === null) {
+      accepted.on('data', (chunk: Buffer) => this.onBytes(chunk, chunk.length));
+      accepted.resume();
+    }
+    this.socket = socket ?? accepted;
+    this.clientPort = this.socket.remotePort ?? 0;
+    this.socket.setNoDelay(true);
+    this.socket.on('drain', () => this.pump());
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('error', (err) => host.logger.debug(`connection ${this.id}: ${err.message}`));
+    this.socket.on('close', () => this.onClose());
   }
 
   get requestsInFlight(): number {
@@ -88,20 +134,40 @@ export class Connection {
     this.pump();
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes read from the socket; `bytes` is reused by the next read, so they are copied now. */
+  private onBytes(bytes: Buffer, length: number): void {
     if (this.closing) return;
-    this.decoder.push(chunk);
+    this.activeTick = this.host.tick;
+    this.assembler.push(bytes, length);
     this.pump();
+  }
+
+  /**
+   * Closes the connection when nothing has moved for connections.max.idle.ms and no request is
+   * in flight; the server calls this every idle-check interval (`intervalMs`).
+   */
+  checkIdle(intervalMs: number): void {
+    if (this.inFlight.length > 0 || this.closing || this.closed) {
+      this.activeTick = this.host.tick;
+      return;
+    }
+    // The last activity was somewhere in its tick: count only the ticks wholly after it.
+    const idleMs = (this.host.tick - this.activeTick - 1) * intervalMs;
+    if (idleMs < this.host.limits.idleTimeoutMs) return;
+    this.host.logger.debug(
+      `connection ${this.id}: idle for ${this.host.limits.idleTimeoutMs} ms, closing`,
+    );
+    this.socket.destroy();
   }
 
   private pump(): void {
     while (!this.closing && !this.socket.destroyed) {
       if (this.inFlight.length >= this.host.limits.maxInFlightPerConnection) return this.pause();
       if (this.socket.writableNeedDrain) return this.pause();
-      const frame = this.heldFrame ?? this.decoder.next();
+      const frame = this.heldFrame ?? this.assembler.next();
       this.heldFrame = null;
       if (frame === null) return this.readEnded ? this.endIfDone() : this.resume();
-      if (isFrameProblem(frame)) {
+      if ('kind' in frame) {
         const why = `request of ${frame.sizeBytes} bytes, limit ${frame.maxFrameBytes}`;
         return this.fail(`${why} (socket.request.max.bytes)`);
       }
@@ -113,9 +179,10 @@ export class Connection {
     }
   }
 
-  private start(frame: Buffer): void {
+  private start({ bytes: frame, slab }: AssembledFrame): void {
     if (frame.length < REQUEST_HEADER_PREFIX_BYTES) {
       this.host.releaseRequestSlot();
+      if (slab !== null) this.host.arena.release(slab);
       return this.fail(`request of ${frame.length} bytes is too short for a header`);
     }
     const ctx: RequestContext = {
@@ -125,7 +192,7 @@ export class Connection {
       connectionId: this.id,
       listenerName: this.meta.listenerName,
       clientHost: this.clientHost,
-      clientPort: this.socket.remotePort ?? 0,
+      clientPort: this.clientPort,
     };
     const slot: InFlight = { done: false, response: null };
     this.inFlight.push(slot);
@@ -137,11 +204,13 @@ export class Connection {
     }
     result.then(
       (response) => {
+        if (slab !== null) this.host.arena.release(slab);
         slot.done = true;
         slot.response = response;
         this.scheduleFlush();
       },
       (err: unknown) => {
+        if (slab !== null) this.host.arena.release(slab);
         const why = err instanceof Error ? err.message : String(err);
         this.fail(`api ${ctx.apiKey} v${ctx.apiVersion} correlation ${ctx.correlationId}: ${why}`);
       },
@@ -163,27 +232,45 @@ export class Connection {
     this.flush();
   };
 
-  /** Writes every response at the head of the queue that is ready, in one corked batch. */
+  /**
+   * Writes every response at the head of the queue that is ready. Small responses are copied
+   * into one buffer (one write instead of a vectored write of many small parts); large ones and
+   * those waiting for a written-callback go out as their parts, all in one corked batch.
+   */
   private flush(): void {
     if (this.closed) return;
+    const small: Buffer[][] = [];
+    let smallBytes = 0;
     let corked = false;
     while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
       const { response } = this.inFlight.shift()!;
       this.host.releaseRequestSlot();
       if (response === null) continue;
-      if (!corked) this.socket.cork();
-      corked = true;
       let sizeBytes = 0;
       for (const part of response) sizeBytes += part.length;
+      const written = takeWrittenCallback(response);
+      if (written === undefined && sizeBytes <= COALESCED_RESPONSE_MAX_BYTES) {
+        small.push(response);
+        smallBytes += FRAME_PREFIX_BYTES + sizeBytes;
+        continue;
+      }
+      if (!corked) this.socket.cork();
+      corked = true;
+      if (small.length > 0) {
+        this.socket.write(coalesce(small, smallBytes));
+        small.length = 0;
+        smallBytes = 0;
+      }
       this.socket.write(framePrefix(sizeBytes));
       // The last part's callback runs once every part is in the kernel (or the socket died).
-      const written = takeWrittenCallback(response);
       const last = response.length - 1;
       for (let i = 0; i < last; i++) this.socket.write(response[i]);
       if (last >= 0) this.socket.write(response[last], written);
       else written?.();
     }
+    if (small.length > 0) this.socket.write(coalesce(small, smallBytes));
     if (corked) this.socket.uncork();
+    if (corked || small.length > 0) this.activeTick = this.host.tick;
     if (this.closing) this.endIfDone();
     else this.pump();
   }
@@ -198,13 +285,6 @@ export class Connection {
     if (!this.paused) return;
     this.paused = false;
     this.socket.resume();
-  }
-
-  private onIdle(): void {
-    if (this.inFlight.length > 0 || this.closing) return;
-    const ms = this.host.limits.idleTimeoutMs;
-    this.host.logger.debug(`connection ${this.id}: idle for ${ms} ms, closing`);
-    this.socket.destroy();
   }
 
   private endIfDone(): void {

@@ -25,8 +25,15 @@ export interface RequestContext {
  * Handlers are started in the order requests arrive, but may run concurrently on one
  * connection (pipelining). Work whose order matters, such as appending to a partition, must
  * be queued before the handler's first `await`.
+ *
+ * `recyclesFrame(apiKey)` says that the handler of that API keeps no reference into its frame
+ * once its promise has settled (a byte view kept in state would be overwritten later); such
+ * frames are copied into recycled memory, which spares the garbage collector most of a
+ * produce load. Frames of other APIs get memory of their own.
  */
-export type RequestHandler = (ctx: RequestContext, frame: Buffer) => Promise<Buffer[] | null>;
+export type RequestHandler = ((ctx: RequestContext, frame: Buffer) => Promise<Buffer[] | null>) & {
+  recyclesFrame?: (apiKey: number) => boolean;
+};
 
 /** Bytes of apiKey + apiVersion + correlationId at the start of every request header. */
 export const REQUEST_HEADER_PREFIX_BYTES = 8;

@@ -3,6 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../logger.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { FrameArena } from './frame-arena.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { formatListener, type ListenerAddress } from './listener.js';
 import type { RequestHandler } from './request-handler.js';
@@ -18,9 +19,18 @@ export interface StopOptions {
   timeoutMs?: number;
 }
 
+/** Bytes of the buffer all connections read into; a read takes at most this much. */
+const READ_BUFFER_BYTES = 256 * 1024;
+
 export class NetworkServer implements ConnectionHost {
   readonly limits: ServerLimits;
   readonly logger: Logger;
+  readonly arena = new FrameArena();
+  readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  /** Advanced every idleCheckMs; connections note it when bytes move (connections.max.idle.ms). */
+  tick = 0;
+  private readonly idleCheckMs: number;
+  private idleTimer: NodeJS.Timeout | null = null;
   /** Listeners as bound: port 0 is replaced by the port the system chose. */
   readonly boundListeners: ListenerAddress[] = [];
   private readonly servers: Server[] = [];
@@ -38,6 +48,8 @@ export class NetworkServer implements ConnectionHost {
   ) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
     this.logger = options.logger;
+    // Idle connections close between one and 1.25 idle timeouts after their last traffic.
+    this.idleCheckMs = Math.max(5, Math.min(Math.ceil(this.limits.idleTimeoutMs / 4), 10_000));
   }
 
   get connectionCount(): number {
@@ -46,6 +58,7 @@ export class NetworkServer implements ConnectionHost {
 
   /** Binds every listener; rejects (after closing what was bound) if one cannot be bound. */
   async start(): Promise<void> {
+    this.idleTimer = setInterval(() => this.checkIdle(), this.idleCheckMs).unref();
     try {
       for (const listener of this.options.listeners) await this.bind(listener);
     } catch (err) {
@@ -79,6 +92,11 @@ export class NetworkServer implements ConnectionHost {
     }
   }
 
+  private checkIdle(): void {
+    this.tick++;
+    for (const conn of this.connections) conn.checkIdle(this.idleCheckMs);
+  }
+
   connectionClosed(conn: Connection): void {
     this.connections.delete(conn);
     this.waiting.delete(conn);
@@ -91,7 +109,8 @@ export class NetworkServer implements ConnectionHost {
   private bind(listener: ListenerAddress): Promise<void> {
     const server = createServer({
       allowHalfOpen: true,
-      pauseOnConnect: false,
+      // Connections read into the shared buffer from their first byte (see shared-reads.ts).
+      pauseOnConnect: true,
       highWaterMark: this.limits.writeHighWaterBytes,
     });
     server.on('connection', (socket) => this.accept(socket, listener.name));
@@ -125,11 +144,13 @@ export class NetworkServer implements ConnectionHost {
       return;
     }
     this.perIp.set(ip, fromIp + 1);
-    const conn = new Connection(socket, this, { id: this.nextConnectionId++, listenerName });
+    const meta = { id: this.nextConnectionId++, listenerName, clientHost: ip };
+    const conn = new Connection(socket, this, meta);
     this.connections.add(conn);
   }
 
   private async doStop(timeoutMs: number): Promise<void> {
+    if (this.idleTimer !== null) clearInterval(this.idleTimer);
     const closed = this.servers.map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );

@@ -151,6 +151,33 @@ test('a frame too short for a request header closes the connection, ignoring wha
   await server.stop();
 });
 
+test('frames of recycling APIs share memory once settled; others keep their own', async () => {
+  const kept: Buffer[] = [];
+  const recycled = new Set<string>();
+  const handler: RequestHandler = async (ctx, frame) => {
+    if (ctx.apiKey === 0) recycled.add(`${frame.byteOffset}/${frame.buffer.byteLength}`);
+    else kept.push(frame);
+    return nullHandler()(ctx, frame);
+  };
+  handler.recyclesFrame = (apiKey) => apiKey === 0;
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  const body = (fill: number) => Buffer.alloc(20_000, fill);
+  for (let i = 0; i < 20; i++) {
+    // One at a time, so each recycled frame is released before the next arrives.
+    client.send(i % 2 === 0 ? 0 : 3, i, body(i));
+    await client.waitFrames(i + 1);
+  }
+  assert.deepEqual([...recycled], ['0/4194304'], 'every produce frame reused the same memory');
+  assert.equal(kept.length, 10);
+  kept.forEach((frame, k) => {
+    const fill = 2 * k + 1;
+    assert.ok(frame.subarray(8).equals(body(fill)), `frame ${fill} was overwritten`);
+  });
+  client.socket.destroy();
+  await server.stop();
+});
+
 test('idle connections are closed after connections.max.idle.ms', async () => {
   const { server, port } = await serve(nullHandler(), { idleTimeoutMs: 80 });
   const client = await rawClient(port);

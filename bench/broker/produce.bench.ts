@@ -9,6 +9,7 @@ import { inWorker } from './support/load-worker.js';
 import { createTopic, fmt, startNullServer, startStubServer } from './support/servers.js';
 import { startBroker } from '../../src/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,15 +27,27 @@ interface Librdkafka {
   p99_ms: number | null;
 }
 
-function line(name: string, r: LoadResult, baseline: LoadResult | null): string {
+/** A load's result with the full (mark-compact) collections the servers' thread ran meanwhile. */
+interface Measured extends LoadResult {
+  majorGcs: number;
+}
+
+function line(name: string, r: Measured, baseline: Measured | null): string {
   const ratio =
     baseline === null ? '(baseline)' : `${(r.mbPerSec / baseline.mbPerSec).toFixed(2)}x`;
   const errors = r.errors > 0 ? `  ${r.errors} partition errors!` : '';
-  return `${name.padEnd(22)} ${fmt(r.mbPerSec).padStart(8)} MB/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  ${ratio}${errors}`;
+  return `${name.padEnd(22)} ${fmt(r.mbPerSec).padStart(8)} MB/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  full GCs ${String(r.majorGcs).padStart(3)}  ${ratio}${errors}`;
 }
 
-const best = (a: LoadResult | null, b: LoadResult) =>
-  a === null || b.mbPerSec > a.mbPerSec ? b : a;
+const best = (a: Measured | null, b: Measured) => (a === null || b.mbPerSec > a.mbPerSec ? b : a);
+
+let majorGcs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 async function main(): Promise<void> {
   const nullServer = await startNullServer(nullProduceResponseBody(TOPIC, PARTITIONS));
@@ -45,10 +58,13 @@ async function main(): Promise<void> {
     config: { 'num.partitions': PARTITIONS, 'log.dir': dataDir },
   });
   const brokerProblem = await createTopic(broker.port, TOPIC, PARTITIONS);
-  const results: Record<string, LoadResult | null> = { null: null, stub: null, broker: null };
+  const results: Record<string, Measured | null> = { null: null, stub: null, broker: null };
   try {
-    const load = (port: number) =>
-      inWorker('produce', { port, topic: TOPIC, durationMs: ROUND_MS });
+    const load = async (port: number): Promise<Measured> => {
+      const before = majorGcs;
+      const result = await inWorker('produce', { port, topic: TOPIC, durationMs: ROUND_MS });
+      return { ...result, majorGcs: majorGcs - before };
+    };
     await load(nullServer.port); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       results.null = best(results.null, await load(nullServer.port));

@@ -193,7 +193,7 @@ export function stubHandler(options: StubOptions): RequestHandler {
     }
   };
 
-  return async (ctx, frame) => {
+  const handler: RequestHandler = async (ctx, frame) => {
     const r = new Reader(frame);
     readRequestHeader(r);
     const api = apiByKey(ctx.apiKey);
@@ -212,4 +212,7 @@ export function stubHandler(options: StubOptions): RequestHandler {
     api.encodeResponse!(w, ctx.apiVersion, response);
     return w.toBuffers();
   };
+  // As the broker: Produce frames may live in recycled memory (nothing of them is kept).
+  handler.recyclesFrame = (apiKey) => apiKey === 0;
+  return handler;
 }

@@ -1,11 +1,14 @@
 // Produce throughput and latency: 1 KiB records, 8 partitions, acks=1, no compression, from
 // our raw-protocol load generator and from librdkafka (confluent-kafka-python), against the
-// null server (network only), the stub (network + codecs, nothing stored) and the broker, in
-// the same run. Ratios are against the null server (raw) and the stub (librdkafka, which
-// needs ApiVersions and Metadata answered). Target: broker >= 0.6 of the null server.
+// null server (network only), the stub (network + codecs, nothing stored), the append floor
+// (network + codecs + each batch appended to a file, nothing else) and the broker, in the same
+// run. Ratios are against the null server (raw) and the stub (librdkafka, which needs
+// ApiVersions and Metadata answered); the broker is also given against the append floor.
+// Target: broker >= 0.6 of the null server.
 import { confluent } from '../../test/interop/support/clients.js';
 import { nullProduceResponseBody, type LoadResult } from './support/produce-load.js';
 import { inWorker } from './support/load-worker.js';
+import { appendFloorHandler } from './support/append-floor.js';
 import { createTopic, fmt, startNullServer, startStubServer } from './support/servers.js';
 import { startBroker } from '../../src/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -53,12 +56,20 @@ async function main(): Promise<void> {
   const nullServer = await startNullServer(nullProduceResponseBody(TOPIC, PARTITIONS));
   const stub = await startStubServer(PARTITIONS);
   const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-bench-'));
+  const floorDir = await mkdtemp(join(tmpdir(), 'rivulet-bench-floor-'));
+  const floor = appendFloorHandler(floorDir, nullProduceResponseBody(TOPIC, PARTITIONS));
+  const floorServer = await startBroker({ port: 0, handler: floor.handler });
   const broker = await startBroker({
     port: 0,
     config: { 'num.partitions': PARTITIONS, 'log.dir': dataDir },
   });
   const brokerProblem = await createTopic(broker.port, TOPIC, PARTITIONS);
-  const results: Record<string, Measured | null> = { null: null, stub: null, broker: null };
+  const results: Record<string, Measured | null> = {
+    null: null,
+    stub: null,
+    floor: null,
+    broker: null,
+  };
   try {
     const load = async (port: number): Promise<Measured> => {
       const before = majorGcs;
@@ -69,6 +80,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       results.null = best(results.null, await load(nullServer.port));
       results.stub = best(results.stub, await load(stub.port));
+      results.floor = best(results.floor, await load(floorServer.port));
       if (brokerProblem === null) results.broker = best(results.broker, await load(broker.port));
     }
     console.log(
@@ -76,8 +88,12 @@ async function main(): Promise<void> {
     );
     console.log(line('null server', results.null!, null));
     console.log(line('stub (codecs only)', results.stub!, results.null));
-    if (results.broker !== null) console.log(line('broker', results.broker, results.null));
-    else console.log(`broker                 skipped: ${brokerProblem}`);
+    console.log(line('append floor', results.floor!, results.null));
+    if (results.broker !== null) {
+      console.log(line('broker', results.broker, results.null));
+      const ofFloor = (results.broker.mbPerSec / results.floor!.mbPerSec).toFixed(2);
+      console.log(`broker / append floor   ${ofFloor}x`);
+    } else console.log(`broker                 skipped: ${brokerProblem}`);
 
     const rdkafka = async (port: number) =>
       confluent<Librdkafka>(
@@ -102,9 +118,11 @@ async function main(): Promise<void> {
     if (onBroker !== null) console.log(show('broker', onBroker, onStub));
     else console.log(`broker                 skipped: ${brokerProblem}`);
   } finally {
-    await Promise.all([nullServer.close(), stub.close(), broker.close()]);
+    await Promise.all([nullServer.close(), stub.close(), floorServer.close(), broker.close()]);
+    floor.close();
     // A fresh directory per run, so runs neither share nor accumulate data.
     await rm(dataDir, { recursive: true, force: true });
+    await rm(floorDir, { recursive: true, force: true });
   }
 }
 

@@ -138,8 +138,13 @@ export class Connection {
   private onBytes(bytes: Buffer, length: number): void {
     if (this.closing) return;
     this.activeTick = this.host.tick;
-    this.assembler.push(bytes, length);
-    this.pump();
+    try {
+      this.assembler.push(bytes, length);
+      this.pump();
+    } catch (err) {
+      // A bug must cost this connection, not the broker (this runs inside the socket's read).
+      this.fail(`internal error reading a request: ${(err as Error).stack ?? String(err)}`);
+    }
   }
 
   /**

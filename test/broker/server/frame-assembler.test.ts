@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameArena } from '../../../src/broker/server/frame-arena.js';
 import { FrameAssembler, type AssembledFrame } from '../../../src/broker/server/frame-assembler.js';
+import { adoptWithSharedReads } from '../../../src/broker/server/shared-reads.js';
 import type { FrameProblem } from '../../../src/protocol/framing.js';
+import { Socket } from 'node:net';
 
 const PRODUCE = 0;
 
@@ -135,4 +137,15 @@ test('arena slabs are reused once their frames are released', () => {
   assert.equal(arena.freeSlabs, 1);
   arena.release(sixth.slab);
   assert.equal(arena.freeSlabs, 1);
+});
+
+test('a socket without a handle is left to ordinary reads', () => {
+  const socket = new Socket();
+  const adopted = adoptWithSharedReads(socket, Buffer.alloc(16), {
+    allowHalfOpen: true,
+    onRead: () => assert.fail('nothing was read'),
+  });
+  assert.equal(adopted, null);
+  assert.equal(socket.destroyed, false, 'the socket is not taken over');
+  socket.destroy();
 });

@@ -1,0 +1,253 @@
+// The broker's own cost per Produce request, from "frame in hand" to "response parts out",
+// without the network: the handler registry's dispatch (header and body decode, the produce
+// handler, validation with CRC-32C, group append, response encode) over a real broker's
+// partitions, fed the request the raw load generator sends (v9, 8 partitions x one batch of
+// 16 x 1 KiB records, acks=1), 5 in flight as on one connection, each call with a fresh copy
+// of the frame (a real frame is a fresh buffer).
+//
+// Baseline in the same run: the storage alone, PartitionLog.append of the same 8 batches per
+// request out of a fresh frame copy, the batches of one partition from the 5 requests in
+// flight written with one append, as group append writes them. The ratio is broker / storage
+// in requests per second: 1.0 would mean the broker adds nothing to the write itself.
+import {
+  HANDLER_FACTORIES,
+  type BrokerContext,
+  type HandlerFactory,
+  type HandlerRegistry,
+} from '../../src/broker/index.js';
+import type { RequestContext } from '../../src/broker/server/index.js';
+import type { PartitionLog } from '../../src/storage/index.js';
+import {
+  Reader,
+  Writer,
+  encodeProduceRequest,
+  encodeRecordBatchSync,
+  writeRequestHeader,
+} from '../../src/protocol/index.js';
+import { startBroker } from '../../src/index.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const PARTITIONS = 8;
+const RECORDS = 16;
+const RECORD_BYTES = 1024;
+const IN_FLIGHT = 5;
+const VERSION = 9;
+const REQUESTS = Number(process.env.PRODUCE_HANDLER_REQUESTS ?? 3000);
+const ROUNDS = Number(process.env.PRODUCE_HANDLER_ROUNDS ?? 5);
+/** `log` or `dispatch` runs only that side (for profiles). */
+const ONLY = process.env.PRODUCE_HANDLER_ONLY;
+const FRAMES = process.env.PRODUCE_HANDLER_FRAMES ?? 'arena';
+const BYTES_PER_REQUEST = PARTITIONS * RECORDS * RECORD_BYTES;
+
+interface Request {
+  frame: Buffer;
+  /** [start, end) of each partition's batch within the frame. */
+  batches: [number, number][];
+}
+
+/** The load generator's request (bench/broker/support/produce-load.ts) for `topic`. */
+function produceRequest(topic: string): Request {
+  const value = Buffer.alloc(RECORD_BYTES, 0x61);
+  const records = Array.from({ length: RECORDS }, () => ({ value }));
+  const batch = encodeRecordBatchSync(records, { timestamp: Date.now() });
+  const w = new Writer();
+  writeRequestHeader(w, {
+    requestApiKey: 0,
+    requestApiVersion: VERSION,
+    correlationId: 0,
+    clientId: 'rivulet-bench',
+  });
+  encodeProduceRequest(w, VERSION, {
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 30_000,
+    topicData: [
+      {
+        name: topic,
+        topicId: '00000000-0000-0000-0000-000000000000',
+        partitionData: Array.from({ length: PARTITIONS }, (_, index) => ({
+          index,
+          records: batch,
+        })),
+      },
+    ],
+  });
+  const frame = Buffer.from(w.toBuffer());
+  const batches: [number, number][] = [];
+  for (let at = frame.indexOf(batch); at >= 0; at = frame.indexOf(batch, at + batch.length)) {
+    batches.push([at, at + batch.length]);
+  }
+  if (batches.length !== PARTITIONS) throw new Error('batches not found in the frame');
+  return { frame, batches };
+}
+
+/**
+ * Request i's frame: a fresh copy of `frame`, in memory recycled from request i - 2 x IN_FLIGHT
+ * (settled by then), as the network layer copies Produce frames into a recycled arena; with
+ * PRODUCE_HANDLER_FRAMES=alloc, in a new buffer each time (and the GC work that brings).
+ */
+function frameCopies(frame: Buffer): (i: number) => Buffer {
+  if (FRAMES === 'alloc') return () => Buffer.from(frame);
+  const ring = Array.from({ length: 2 * IN_FLIGHT }, () => Buffer.allocUnsafe(frame.length));
+  return (i) => {
+    const copy = ring[i % ring.length]!;
+    frame.copy(copy);
+    return copy;
+  };
+}
+
+let registry: HandlerRegistry | undefined;
+let context: BrokerContext | undefined;
+// Every factory wrapped to see the registry and context the broker builds for its handlers.
+const handlers: HandlerFactory[] = HANDLER_FACTORIES.map((factory) => (broker, reg) => {
+  registry = reg;
+  context = broker;
+  return factory(broker, reg);
+});
+
+// tmpfs by default: the figures are CPU, and the disk's writeback of earlier rounds would
+// otherwise land in later ones at random (PRODUCE_HANDLER_DIR picks another parent).
+const parentDir =
+  process.env.PRODUCE_HANDLER_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+const dataDir = await mkdtemp(join(parentDir, 'rivulet-bench-'));
+const broker = await startBroker({ port: 0, dataDir, handlers });
+let topicNo = 0;
+
+async function freshTopic(): Promise<{ name: string; id: string }> {
+  const name = `bench-${topicNo++}`;
+  const [created] = await context!.metadata.createTopics([
+    { name, numPartitions: PARTITIONS, replicationFactor: 1 },
+  ]);
+  if (created?.topic === undefined) throw new Error(`topic not created: ${created?.errorMessage}`);
+  return { name, id: created.topic.topicId };
+}
+
+/** Deletes the topic and waits until its files are gone, so no round pays for another's. */
+async function dropTopic(id: string): Promise<void> {
+  await context!.metadata.deleteTopics([id]);
+  while ((await readdir(broker.dataDir)).some((name) => name.endsWith('-delete'))) {
+    await sleep(10);
+  }
+}
+
+/** Microseconds per request of `run(i)` for REQUESTS requests, IN_FLIGHT at a time, in order. */
+async function timeRequests(run: (i: number) => Promise<unknown>): Promise<number> {
+  const window: Promise<unknown>[] = [];
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < REQUESTS; i++) {
+    if (window.length === IN_FLIGHT) await window.shift();
+    window.push(run(i));
+  }
+  await Promise.all(window);
+  return Number(process.hrtime.bigint() - start) / 1e3 / REQUESTS;
+}
+
+async function viaDispatch(): Promise<number> {
+  const topic = await freshTopic();
+  const { frame } = produceRequest(topic.name);
+  const copyOf = frameCopies(frame);
+  const dispatch = registry!.dispatch;
+  let errors = 0;
+  const ctx = (correlationId: number): RequestContext => ({
+    apiKey: 0,
+    apiVersion: VERSION,
+    correlationId,
+    connectionId: 1,
+    listenerName: 'PLAINTEXT',
+    clientHost: '127.0.0.1',
+    clientPort: 50000,
+  });
+  const us = await timeRequests(async (i) => {
+    const parts = await dispatch(ctx(i), copyOf(i));
+    if (i % 64 === 0) errors += partitionErrors(parts!);
+  });
+  await dropTopic(topic.id);
+  if (errors > 0) throw new Error(`${errors} partition errors`);
+  return us;
+}
+
+async function viaLog(): Promise<number> {
+  const topic = await freshTopic();
+  const { frame, batches } = produceRequest(topic.name);
+  const copyOf = frameCopies(frame);
+  const logs: PartitionLog[] = [];
+  for (let p = 0; p < PARTITIONS; p++)
+    logs.push(context!.replicas.getPartition(topic.name, p)!.log);
+  // The batches of the requests started in one turn, per partition, appended together at the
+  // turn's end as group append does.
+  let pending: Buffer[][] | null = null;
+  let written: Promise<unknown> = Promise.resolve();
+  const us = await timeRequests((i) => {
+    const copy = copyOf(i);
+    if (pending === null) {
+      const group: Buffer[][] = (pending = logs.map(() => []));
+      written = new Promise<unknown>((resolve) =>
+        setImmediate(() => {
+          pending = null;
+          resolve(Promise.all(logs.map((log, p) => log.append(group[p]!))));
+        }),
+      );
+    }
+    for (let p = 0; p < PARTITIONS; p++) pending[p]!.push(copy.subarray(...batches[p]!));
+    return written;
+  });
+  await dropTopic(topic.id);
+  return us;
+}
+
+/** Non-zero error codes in a v9 Produce response (header v1). */
+function partitionErrors(parts: Buffer[]): number {
+  const r = new Reader(Buffer.concat(parts), 4);
+  r.tags({});
+  let errors = 0;
+  for (let topics = r.uvarint() - 1; topics > 0; topics--) {
+    r.skip(r.uvarint() - 1); // name
+    for (let partitions = r.uvarint() - 1; partitions > 0; partitions--) {
+      r.skip(4);
+      if (r.int16() !== 0) errors++;
+      r.skip(24);
+      for (let n = r.uvarint() - 1; n > 0; n--) throw new Error('record errors');
+      const message = r.uvarint() - 1;
+      if (message > 0) r.skip(message);
+      r.tags({});
+    }
+    r.tags({});
+  }
+  return errors;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const mbPerSec = (us: number) => BYTES_PER_REQUEST / us; // bytes per µs = MB/s
+
+try {
+  // Warm-up, then alternating rounds; the best of each (the least disturbed run) is reported.
+  await viaLog();
+  await viaDispatch();
+  const best = { log: Infinity, dispatch: Infinity };
+  const all = { log: [] as number[], dispatch: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const log = ONLY === 'dispatch' ? NaN : await viaLog();
+    const dispatch = ONLY === 'log' ? NaN : await viaDispatch();
+    all.log.push(log);
+    all.dispatch.push(dispatch);
+    best.log = Math.min(best.log, log);
+    best.dispatch = Math.min(best.dispatch, dispatch);
+  }
+  console.log(
+    `produce handler: v${VERSION}, ${PARTITIONS} x ${RECORDS} x ${RECORD_BYTES / 1024} KiB per request, ${IN_FLIGHT} in flight, frames ${FRAMES}, best of ${ROUNDS} x ${REQUESTS} requests`,
+  );
+  const line = (name: string, us: number, runs: number[]) =>
+    `${name.padEnd(34)} ${fmt(us, 1).padStart(7)} µs/request ${fmt(mbPerSec(us), 0).padStart(6)} MB/s  (runs ${runs.map((v) => fmt(v, 0)).join(' ')})`;
+  console.log(line('storage alone (PartitionLog.append)', best.log, all.log));
+  console.log(line('registry dispatch', best.dispatch, all.dispatch));
+  console.log(
+    `ratio broker/storage ${fmt(best.log / best.dispatch, 2)}x; broker's own cost ${fmt(best.dispatch - best.log, 1)} µs/request`,
+  );
+} finally {
+  await broker.close();
+  await rm(dataDir, { recursive: true, force: true });
+}

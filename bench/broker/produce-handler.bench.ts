@@ -134,19 +134,28 @@ async function dropTopic(id: string): Promise<void> {
   }
 }
 
-/** Microseconds per request of `run(i)` for REQUESTS requests, IN_FLIGHT at a time, in order. */
-async function timeRequests(run: (i: number) => Promise<unknown>): Promise<number> {
+/** Microseconds per request: elapsed, and CPU time of the process (less disturbed by others). */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** Times `run(i)` for REQUESTS requests, IN_FLIGHT at a time, awaited in order. */
+async function timeRequests(run: (i: number) => Promise<unknown>): Promise<Timing> {
   const window: Promise<unknown>[] = [];
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < REQUESTS; i++) {
     if (window.length === IN_FLIGHT) await window.shift();
     window.push(run(i));
   }
   await Promise.all(window);
-  return Number(process.hrtime.bigint() - start) / 1e3 / REQUESTS;
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = Number(process.hrtime.bigint() - start) / 1e3;
+  return { wall: wall / REQUESTS, cpu: (cpu.user + cpu.system) / REQUESTS };
 }
 
-async function viaDispatch(): Promise<number> {
+async function viaDispatch(): Promise<Timing> {
   const topic = await freshTopic();
   const { frame } = produceRequest(topic.name);
   const copyOf = frameCopies(frame);
@@ -170,7 +179,7 @@ async function viaDispatch(): Promise<number> {
   return us;
 }
 
-async function viaLog(): Promise<number> {
+async function viaLog(): Promise<Timing> {
   const topic = await freshTopic();
   const { frame, batches } = produceRequest(topic.name);
   const copyOf = frameCopies(frame);
@@ -223,29 +232,34 @@ function partitionErrors(parts: Buffer[]): number {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const mbPerSec = (us: number) => BYTES_PER_REQUEST / us; // bytes per µs = MB/s
 
+const NOT_RUN: Timing = { wall: NaN, cpu: NaN };
+
+function line(name: string, runs: Timing[]): string {
+  const wall = Math.min(...runs.map((t) => t.wall));
+  const cpu = Math.min(...runs.map((t) => t.cpu));
+  const list = runs.map((t) => fmt(t.wall, 0)).join(' ');
+  return `${name.padEnd(36)} ${fmt(wall).padStart(6)} µs/request ${fmt(mbPerSec(wall), 0).padStart(5)} MB/s  cpu ${fmt(cpu).padStart(6)} µs/request  (runs ${list})`;
+}
+
 try {
   // Warm-up, then alternating rounds; the best of each (the least disturbed run) is reported.
   await viaLog();
   await viaDispatch();
-  const best = { log: Infinity, dispatch: Infinity };
-  const all = { log: [] as number[], dispatch: [] as number[] };
+  const runs = { log: [] as Timing[], dispatch: [] as Timing[] };
   for (let round = 0; round < ROUNDS; round++) {
-    const log = ONLY === 'dispatch' ? NaN : await viaLog();
-    const dispatch = ONLY === 'log' ? NaN : await viaDispatch();
-    all.log.push(log);
-    all.dispatch.push(dispatch);
-    best.log = Math.min(best.log, log);
-    best.dispatch = Math.min(best.dispatch, dispatch);
+    runs.log.push(ONLY === 'dispatch' ? NOT_RUN : await viaLog());
+    runs.dispatch.push(ONLY === 'log' ? NOT_RUN : await viaDispatch());
   }
   console.log(
     `produce handler: v${VERSION}, ${PARTITIONS} x ${RECORDS} x ${RECORD_BYTES / 1024} KiB per request, ${IN_FLIGHT} in flight, frames ${FRAMES}, best of ${ROUNDS} x ${REQUESTS} requests`,
   );
-  const line = (name: string, us: number, runs: number[]) =>
-    `${name.padEnd(34)} ${fmt(us, 1).padStart(7)} µs/request ${fmt(mbPerSec(us), 0).padStart(6)} MB/s  (runs ${runs.map((v) => fmt(v, 0)).join(' ')})`;
-  console.log(line('storage alone (PartitionLog.append)', best.log, all.log));
-  console.log(line('registry dispatch', best.dispatch, all.dispatch));
+  console.log(line('storage alone (PartitionLog.append)', runs.log));
+  console.log(line('registry dispatch', runs.dispatch));
+  const best = (ts: Timing[], key: keyof Timing) => Math.min(...ts.map((t) => t[key]));
+  const [logWall, dispatchWall] = [best(runs.log, 'wall'), best(runs.dispatch, 'wall')];
+  const [logCpu, dispatchCpu] = [best(runs.log, 'cpu'), best(runs.dispatch, 'cpu')];
   console.log(
-    `ratio broker/storage ${fmt(best.log / best.dispatch, 2)}x; broker's own cost ${fmt(best.dispatch - best.log, 1)} µs/request`,
+    `ratio broker/storage ${fmt(logWall / dispatchWall, 2)}x (cpu ${fmt(logCpu / dispatchCpu, 2)}x); broker's own cost ${fmt(dispatchWall - logWall)} µs/request (cpu ${fmt(dispatchCpu - logCpu)})`,
   );
 } finally {
   await broker.close();

@@ -19,9 +19,10 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse as PartitionResponse,
 } from '../../protocol/index.js';
+import type { ErrorName } from '../../protocol/errors.js';
 import { isInternalTopic } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import type { PartitionAppendResult } from '../partition/index.js';
+import { AppendResults, failedAppend, type PartitionAppendResult } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -36,54 +37,61 @@ export const produceHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     minServedVersion: 3,
     maxVersion: 13,
-    handle: async (request, ctx) => {
+    handle: (request, ctx) => {
       const version = ctx.apiVersion;
-      const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
-      // Every partition's append is queued before the first await, so pipelined produce
-      // requests on one connection land in the log in the order they were sent.
-      const pending: Promise<PartitionAppendResult>[] = [];
+      const acks = request.acks;
+      const validAcks = acks === 0 || acks === 1 || acks === -1;
+      // Every partition's append is queued before this returns, so pipelined produce requests
+      // on one connection land in the log in the order they were sent. The partitions share
+      // one result collector and one promise.
+      let count = 0;
+      for (const t of request.topicData) count += t.partitionData.length;
+      const results = new AppendResults(count);
       const internalAllowed = ctx.clientId === ADMIN_CLIENT_ID;
+      let slot = 0;
       for (const t of request.topicData) {
         const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
         const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
+        const error: ErrorName | null = !validAcks
+          ? 'INVALID_REQUIRED_ACKS'
+          : name === undefined
+            ? 'UNKNOWN_TOPIC_ID'
+            : refused
+              ? 'INVALID_TOPIC_EXCEPTION'
+              : null;
         for (const p of t.partitionData) {
-          pending.push(
-            !validAcks
-              ? failed('INVALID_REQUIRED_ACKS')
-              : name === undefined
-                ? failed('UNKNOWN_TOPIC_ID')
-                : refused
-                  ? failed('INVALID_TOPIC_EXCEPTION')
-                  : broker.replicas.append(name, p.index, {
-                      records: p.records,
-                      acks: request.acks,
-                      apiVersion: version,
-                    }),
-          );
+          if (error !== null) results.done(slot++, failedAppend(error));
+          else {
+            broker.replicas.appendTo(results, slot++, {
+              topic: name!,
+              partition: p.index,
+              records: p.records,
+              acks,
+              apiVersion: version,
+            });
+          }
         }
       }
-      const results = await Promise.all(pending);
-      if (request.acks === 0) return null;
-      let i = 0;
-      const responses = request.topicData.map((t) => ({
-        name: version >= 13 ? '' : t.name,
-        topicId: version >= 13 ? t.topicId : ZERO_UUID,
-        partitionResponses: t.partitionData.map((p) =>
-          partitionResponse(broker, p.index, { result: results[i++]!, version }),
-        ),
-      }));
-      return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+      return results.settled.then((appended) =>
+        acks === 0 ? null : produceResponse(broker, request, { appended, version }),
+      );
     },
   });
 
-function failed(error: PartitionAppendResult['error']): Promise<PartitionAppendResult> {
-  return Promise.resolve({
-    error,
-    message: null,
-    baseOffset: -1,
-    logAppendTimeMs: -1,
-    logStartOffset: -1,
-  });
+function produceResponse(
+  broker: BrokerContext,
+  request: ProduceRequest,
+  { appended, version }: { appended: PartitionAppendResult[]; version: number },
+): ProduceResponse {
+  let i = 0;
+  const responses = request.topicData.map((t) => ({
+    name: version >= 13 ? '' : t.name,
+    topicId: version >= 13 ? t.topicId : ZERO_UUID,
+    partitionResponses: t.partitionData.map((p) =>
+      partitionResponse(broker, p.index, { result: appended[i++]!, version }),
+    ),
+  }));
+  return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
 }
 
 function partitionResponse(

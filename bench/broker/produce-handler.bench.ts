@@ -33,7 +33,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const PARTITIONS = 8;
 const RECORDS = 16;
-const RECORD_BYTES = 1024;
+/** Small records (PRODUCE_HANDLER_RECORD_BYTES=64) leave the per-request work in view. */
+const RECORD_BYTES = Number(process.env.PRODUCE_HANDLER_RECORD_BYTES ?? 1024);
 const IN_FLIGHT = 5;
 const VERSION = 9;
 const REQUESTS = Number(process.env.PRODUCE_HANDLER_REQUESTS ?? 3000);
@@ -251,7 +252,7 @@ try {
     runs.dispatch.push(ONLY === 'log' ? NOT_RUN : await viaDispatch());
   }
   console.log(
-    `produce handler: v${VERSION}, ${PARTITIONS} x ${RECORDS} x ${RECORD_BYTES / 1024} KiB per request, ${IN_FLIGHT} in flight, frames ${FRAMES}, best of ${ROUNDS} x ${REQUESTS} requests`,
+    `produce handler: v${VERSION}, ${PARTITIONS} x ${RECORDS} x ${RECORD_BYTES} bytes per request, ${IN_FLIGHT} in flight, frames ${FRAMES}, best of ${ROUNDS} x ${REQUESTS} requests`,
   );
   console.log(line('storage alone (PartitionLog.append)', runs.log));
   console.log(line('registry dispatch', runs.dispatch));

@@ -27,6 +27,8 @@ import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
+/** Shared by every response (frozen: the encoder only reads it). */
+const NO_RECORD_ERRORS = Object.freeze([]) as unknown as PartitionResponse['recordErrors'];
 /** The client id of Kafka's own admin tools, which may write to internal topics. */
 const ADMIN_CLIENT_ID = '__admin_client';
 
@@ -103,10 +105,10 @@ function partitionResponse(
   return {
     index,
     errorCode,
-    baseOffset: BigInt(r.baseOffset),
-    logAppendTimeMs: BigInt(r.logAppendTimeMs),
-    logStartOffset: BigInt(r.logStartOffset),
-    recordErrors: [],
+    baseOffset: int64(r.baseOffset),
+    logAppendTimeMs: int64(r.logAppendTimeMs),
+    logStartOffset: int64(r.logStartOffset),
+    recordErrors: NO_RECORD_ERRORS,
     errorMessage: r.message,
     currentLeader:
       // A tagged field of v10+: older versions must leave it at its default.
@@ -114,4 +116,9 @@ function partitionResponse(
         ? { leaderId: broker.config.nodeId, leaderEpoch: 0 }
         : NO_LEADER,
   };
+}
+
+/** The common values (-1: none, 0: the log start) are shared, not a new BigInt per partition. */
+function int64(n: number): bigint {
+  return n === -1 ? -1n : n === 0 ? 0n : BigInt(n);
 }

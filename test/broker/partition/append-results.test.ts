@@ -89,3 +89,54 @@ test('the partitions of a request share one sink: offsets, unknown partitions an
   await rm.close();
   await logs.close();
 });
+
+test('acks=-1 is answered after the flush that flush.messages asks for; acks=1 is not held back', async () => {
+  const broker = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
+  const logs = await LogManager.open({ logDirs: ['/data'], fs: new MemoryFileSystem() });
+  const rm = new ReplicaManager({ logs, broker, nowMs: () => 1_000_000 });
+  const topicId = '00000000-0000-0000-0000-000000000002';
+  const overrides = new Map([['flush.messages', '1']]);
+  await rm.ensurePartition({ topic: 'f', partition: 0, topicId, leaderEpoch: 0 }, overrides);
+  const log = rm.getPartition('f', 0)!.log;
+  const batch = () =>
+    encodeRecordBatchSync([{ key: null, value: Buffer.from('v') }], { timestamp: 1_000_000 });
+  const seen: string[] = [];
+  const results = new AppendResults(2);
+  const answers = [
+    {
+      done: (slot: number, r: PartitionAppendResult) => {
+        seen.push(`acks=1 flushed=${log.recoveryPoint >= log.logEndOffset}`);
+        results.done(slot, r);
+      },
+      fail: (err: unknown) => results.fail(err),
+    },
+    {
+      done: (slot: number, r: PartitionAppendResult) => {
+        seen.push(`acks=-1 flushed=${log.recoveryPoint >= log.logEndOffset}`);
+        results.done(slot, r);
+      },
+      fail: (err: unknown) => results.fail(err),
+    },
+  ];
+  rm.appendTo(answers[0]!, 0, {
+    topic: 'f',
+    partition: 0,
+    records: batch(),
+    acks: 1,
+    apiVersion: 9,
+  });
+  rm.appendTo(answers[1]!, 1, {
+    topic: 'f',
+    partition: 0,
+    records: batch(),
+    acks: -1,
+    apiVersion: 9,
+  });
+  const [first, second] = await results.settled;
+  assert.deepEqual([first!.baseOffset, second!.baseOffset], [0, 1]);
+  // acks=1 is answered first, whether or not the background flush has finished by then.
+  assert.match(seen[0]!, /^acks=1 /);
+  assert.equal(seen[1], 'acks=-1 flushed=true');
+  await rm.close();
+  await logs.close();
+});

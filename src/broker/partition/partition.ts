@@ -208,7 +208,8 @@ export class Partition {
   private async appendGroup(group: PartitionAppend[]): Promise<void> {
     let chunk: AcceptedAppend[] = [];
     let chunkBytes = 0;
-    const producers = new Set<bigint>();
+    // Producer ids in `chunk`; made on the first batch that has one.
+    let producers: Set<bigint> | null = null;
     // Only compacted topics need an asynchronous check (decoding the records for their keys);
     // elsewhere a group is checked without giving up the turn per batch.
     const checkKeys = this.config.cleanupPolicy !== 'delete';
@@ -217,16 +218,17 @@ export class Partition {
       if (valid === null) continue;
       const producerId = valid.info?.producerId;
       const full = chunkBytes + valid.batch.length > this.config.segmentBytes;
-      if (chunk.length > 0 && (full || (producerId !== undefined && producers.has(producerId)))) {
+      const sameProducer = producerId !== undefined && producers?.has(producerId) === true;
+      if (chunk.length > 0 && (full || sameProducer)) {
         await this.write(chunk);
         chunk = [];
         chunkBytes = 0;
-        producers.clear();
+        producers?.clear();
       }
       if (!this.checkSequence(valid)) continue;
       chunk.push(valid);
       chunkBytes += valid.batch.length;
-      if (producerId !== undefined) producers.add(producerId);
+      if (producerId !== undefined) (producers ??= new Set()).add(producerId);
     }
     if (chunk.length > 0) await this.write(chunk);
   }

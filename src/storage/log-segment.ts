@@ -216,15 +216,25 @@ export class LogSegment {
   /**
    * Appends `bufs` (whole batches back to back, described by `infos` with positions relative to
    * their concatenation) with one vectored write at the committed end, then updates the
-   * indexes. The infos' positions are rebased to file positions.
+   * indexes. The infos' positions are rebased to file positions. A write small enough to be
+   * synchronous is done on return (undefined, no promise: the produce path makes one such
+   * write per partition and turn); a larger one returns the promise of its thread-pool write.
    */
-  async append(bufs: readonly Buffer[], infos: BatchInfo[]): Promise<void> {
+  append(bufs: readonly Buffer[], infos: BatchInfo[]): Promise<void> | undefined {
     const at = this.size;
     let bytes = 0;
     for (const buf of bufs) bytes += buf.length;
     this.appended = true;
-    if (bytes <= SYNC_WRITE_MAX_BYTES) this.log.writevSync(bufs, at);
-    else await this.log.writev(bufs, at);
+    if (bytes > SYNC_WRITE_MAX_BYTES) {
+      return this.log.writev(bufs, at).then(() => this.commitAppend(infos, at, bytes));
+    }
+    this.log.writevSync(bufs, at);
+    this.commitAppend(infos, at, bytes);
+    return undefined;
+  }
+
+  /** After the write of `bytes` at `at`: index the batches, move the committed end. */
+  private commitAppend(infos: BatchInfo[], at: number, bytes: number): void {
     for (const info of infos) {
       info.position += at;
       this.track(info);

@@ -211,7 +211,8 @@ export class PartitionLog {
     }
     const segment = this.active;
     try {
-      await segment.append(bufs, infos);
+      const writing = segment.append(bufs, infos);
+      if (writing !== undefined) await writing;
     } catch (err) {
       // Bytes of a failed write may be on disk past the committed size; cut them off so the next
       // append (or a recovery) does not see them. If even that fails the disk is gone.

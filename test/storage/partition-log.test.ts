@@ -318,6 +318,23 @@ test('a failed write leaves the log as it was and the next append succeeds', asy
   assert.deepEqual(baseOffsetsOf((await log.read(0, { maxBytes: 1e6 })).records), [0, 1]);
 });
 
+test('writes over 1 MiB go through the thread pool and are indexed and failed the same way', async () => {
+  const fs = new MemoryFileSystem();
+  const { log } = await openLog({}, fs);
+  const big = () => makeBatch({ records: 2, payloadBytes: 1_200_000 });
+  await log.append([makeBatch(), big()]);
+  fs.failNext('writev', (p) => p.endsWith('.log'));
+  await assert.rejects(
+    log.append(big()),
+    (err: Error & { code?: string }) => err.code === 'KAFKA_STORAGE_ERROR',
+  );
+  assert.equal(log.logEndOffset, 3);
+  assert.equal((await log.append([big(), makeBatch()])).baseOffset, 3);
+  const read = await log.read(1, { maxBytes: 1, minOneBatch: true });
+  assert.deepEqual(baseOffsetsOf(read.records), [1]);
+  assert.deepEqual(baseOffsetsOf((await log.read(0, { maxBytes: 5e6 })).records), [0, 1, 3, 5]);
+});
+
 test('close then reopen keeps everything, using the index files', async () => {
   const fs = new MemoryFileSystem();
   const first = await openLog({ segmentBytes: 1000, indexIntervalBytes: 150 }, fs);

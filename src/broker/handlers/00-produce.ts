@@ -19,13 +19,16 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse as PartitionResponse,
 } from '../../protocol/index.js';
+import type { ErrorName } from '../../protocol/errors.js';
 import { isInternalTopic } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import type { PartitionAppendResult } from '../partition/index.js';
+import { AppendResults, failedAppend, type PartitionAppendResult } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
+/** Shared by every response (frozen: the encoder only reads it). */
+const NO_RECORD_ERRORS = Object.freeze([]) as unknown as PartitionResponse['recordErrors'];
 /** The client id of Kafka's own admin tools, which may write to internal topics. */
 const ADMIN_CLIENT_ID = '__admin_client';
 
@@ -36,70 +39,74 @@ export const produceHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     minServedVersion: 3,
     maxVersion: 13,
-    // The batches are written before the handler answers and are not kept afterwards.
+    // The batches are written before the handler answers and are not kept afterwards; even a
+    // failed request settles only once every append it queued has finished (AppendResults).
     recyclesFrame: true,
-    handle: async (request, ctx) => {
+    handle: (request, ctx) => {
       const version = ctx.apiVersion;
-      const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
-      // Every partition's append is queued before the first await, so pipelined produce
-      // requests on one connection land in the log in the order they were sent.
-      const pending: Promise<PartitionAppendResult>[] = [];
+      const acks = request.acks;
+      const validAcks = acks === 0 || acks === 1 || acks === -1;
+      // Every partition's append is queued before this returns, so pipelined produce requests
+      // on one connection land in the log in the order they were sent. The partitions share
+      // one result collector and one promise.
+      let count = 0;
+      for (const t of request.topicData) count += t.partitionData.length;
+      const results = new AppendResults(count);
       const internalAllowed = ctx.clientId === ADMIN_CLIENT_ID;
-      // The frame's memory is reused once this handler settles: on a failure, the appends
-      // already queued (which hold views of it) finish first.
-      const settleAllFirst = async (err: unknown): Promise<never> => {
-        await Promise.allSettled(pending);
-        throw err;
-      };
+      let slot = 0;
       try {
         queueAppends();
       } catch (err) {
-        return settleAllFirst(err);
+        // The slots not handed to an append fail now; those handed over still finish first.
+        results.abandon(slot, err);
       }
-      const results = await Promise.all(pending).catch(settleAllFirst);
-      if (request.acks === 0) return null;
-      let i = 0;
-      const responses = request.topicData.map((t) => ({
-        name: version >= 13 ? '' : t.name,
-        topicId: version >= 13 ? t.topicId : ZERO_UUID,
-        partitionResponses: t.partitionData.map((p) =>
-          partitionResponse(broker, p.index, { result: results[i++]!, version }),
-        ),
-      }));
-      return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+      return results.settled.then((appended) =>
+        acks === 0 ? null : produceResponse(broker, request, { appended, version }),
+      );
 
       function queueAppends(): void {
         for (const t of request.topicData) {
           const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
           const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
+          const error: ErrorName | null = !validAcks
+            ? 'INVALID_REQUIRED_ACKS'
+            : name === undefined
+              ? 'UNKNOWN_TOPIC_ID'
+              : refused
+                ? 'INVALID_TOPIC_EXCEPTION'
+                : null;
           for (const p of t.partitionData) {
-            pending.push(
-              !validAcks
-                ? failed('INVALID_REQUIRED_ACKS')
-                : name === undefined
-                  ? failed('UNKNOWN_TOPIC_ID')
-                  : refused
-                    ? failed('INVALID_TOPIC_EXCEPTION')
-                    : broker.replicas.append(name, p.index, {
-                        records: p.records,
-                        acks: request.acks,
-                        apiVersion: version,
-                      }),
-            );
+            if (error !== null) results.done(slot, failedAppend(error));
+            else {
+              broker.replicas.appendTo(results, slot, {
+                topic: name!,
+                partition: p.index,
+                records: p.records,
+                acks,
+                apiVersion: version,
+              });
+            }
+            slot++;
           }
         }
       }
     },
   });
 
-function failed(error: PartitionAppendResult['error']): Promise<PartitionAppendResult> {
-  return Promise.resolve({
-    error,
-    message: null,
-    baseOffset: -1,
-    logAppendTimeMs: -1,
-    logStartOffset: -1,
-  });
+function produceResponse(
+  broker: BrokerContext,
+  request: ProduceRequest,
+  { appended, version }: { appended: PartitionAppendResult[]; version: number },
+): ProduceResponse {
+  let i = 0;
+  const responses = request.topicData.map((t) => ({
+    name: version >= 13 ? '' : t.name,
+    topicId: version >= 13 ? t.topicId : ZERO_UUID,
+    partitionResponses: t.partitionData.map((p) =>
+      partitionResponse(broker, p.index, { result: appended[i++]!, version }),
+    ),
+  }));
+  return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
 }
 
 function partitionResponse(
@@ -111,10 +118,10 @@ function partitionResponse(
   return {
     index,
     errorCode,
-    baseOffset: BigInt(r.baseOffset),
-    logAppendTimeMs: BigInt(r.logAppendTimeMs),
-    logStartOffset: BigInt(r.logStartOffset),
-    recordErrors: [],
+    baseOffset: int64(r.baseOffset),
+    logAppendTimeMs: int64(r.logAppendTimeMs),
+    logStartOffset: int64(r.logStartOffset),
+    recordErrors: NO_RECORD_ERRORS,
     errorMessage: r.message,
     currentLeader:
       // A tagged field of v10+: older versions must leave it at its default.
@@ -122,4 +129,9 @@ function partitionResponse(
         ? { leaderId: broker.config.nodeId, leaderEpoch: 0 }
         : NO_LEADER,
   };
+}
+
+/** The common values (-1: none, 0: the log start) are shared, not a new BigInt per partition. */
+function int64(n: number): bigint {
+  return n === -1 ? -1n : n === 0 ? 0n : BigInt(n);
 }

@@ -139,8 +139,15 @@ export class HandlerRegistry {
     const r = new Reader(frame);
     const header = readRequestHeader(r);
     const request = spec.decodeRequest!(r, ctx.apiVersion);
+    // Spelled out rather than spread: one hidden class for every request's context.
     const apiCtx: ApiContext = {
-      ...ctx,
+      apiKey: ctx.apiKey,
+      apiVersion: ctx.apiVersion,
+      correlationId: ctx.correlationId,
+      connectionId: ctx.connectionId,
+      listenerName: ctx.listenerName,
+      clientHost: ctx.clientHost,
+      clientPort: ctx.clientPort,
       clientId: header.clientId,
       principal: ANONYMOUS_PRINCIPAL,
     };

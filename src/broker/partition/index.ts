@@ -2,6 +2,7 @@
 export {
   ReplicaManager,
   checkLeaderEpoch,
+  type AppendRequest,
   type FetchOptions,
   type PartitionSpec,
   type ReadAnswer,
@@ -10,12 +11,14 @@ export {
 } from './replica-manager.js';
 export {
   Partition,
+  type PartitionAppend,
   type PartitionAppendOptions,
   type PartitionAppendResult,
   type PartitionReadOptions,
   type PartitionReadResult,
   type TxnMarker,
 } from './partition.js';
+export { AppendResults, failedAppend, type AppendSink } from './append-results.js';
 export {
   validateBatch,
   validateKeys,

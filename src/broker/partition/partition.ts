@@ -28,18 +28,22 @@ import {
 import type { BufferPool } from '../../util/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { validateBatch, validateKeys, type BatchValidationOptions } from './batch-validator.js';
+import type { AppendSink, PartitionAppendResult } from './append-results.js';
+
+export type { PartitionAppendResult } from './append-results.js';
 
 export interface PartitionAppendOptions extends Omit<BatchValidationOptions, 'config'> {
   /** -1 waits for a flush when the topic's flush settings ask for one. */
   acks: number;
 }
 
-export interface PartitionAppendResult {
-  error: ErrorName | null;
-  message: string | null;
-  baseOffset: number;
-  logAppendTimeMs: number;
-  logStartOffset: number;
+/** One batch to append, and where its result goes. */
+export interface PartitionAppend {
+  records: Buffer | null;
+  options: PartitionAppendOptions;
+  sink: AppendSink;
+  /** The slot of `sink` the result fills. */
+  slot: number;
 }
 
 export interface PartitionReadOptions {
@@ -63,27 +67,19 @@ export interface PartitionReadResult extends ReadResult {
   abortedTransactions: AbortedTxn[] | null;
 }
 
-interface PendingAppend {
-  records: Buffer | null;
-  options: PartitionAppendOptions;
-  resolve: (result: PartitionAppendResult) => void;
-  reject: (err: unknown) => void;
-}
-
 interface AcceptedAppend {
+  item: PartitionAppend;
   batch: Buffer;
   /** Offsets the batch takes (lastOffsetDelta + 1). */
   records: number;
   info: ProducerBatchInfo | null;
-  acks: number;
-  resolve: (result: PartitionAppendResult) => void;
 }
 
 export class Partition {
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   /** Appends of this turn, not yet queued (see append). */
-  private pending: PendingAppend[] = [];
+  private pending: PartitionAppend[] = [];
   private readonly appendListeners = new Set<(bytes: number) => void>();
 
   private constructor(
@@ -165,10 +161,21 @@ export class Partition {
    */
   append(records: Buffer | null, options: PartitionAppendOptions): Promise<PartitionAppendResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ records, options, resolve, reject });
-      if (this.pending.length === 1) this.defer(() => this.startGroup());
+      const sink: AppendSink = {
+        done: (_, result) => resolve(result),
+        fail: (_, err) => reject(err),
+      };
+      this.appendTo({ records, options, sink, slot: 0 });
     });
   }
+
+  /** As `append`, with the result going to a slot of a sink (the produce path's form). */
+  appendTo(item: PartitionAppend): void {
+    this.pending.push(item);
+    if (this.pending.length === 1) this.defer(this.startGroupAtTurnEnd);
+  }
+
+  private readonly startGroupAtTurnEnd = (): void => this.startGroup();
 
   /** Queues the batches collected so far as one group (before a marker or at the turn's end). */
   private startGroup(): void {
@@ -177,7 +184,7 @@ export class Partition {
     this.pending = [];
     // An unexpected failure (a bug, not a disk error) fails the appends not yet answered.
     this.enqueue(() => this.appendGroup(group)).catch((err: unknown) => {
-      for (const item of group) item.reject(err);
+      for (const item of group) item.sink.fail(item.slot, err);
     });
   }
 
@@ -201,48 +208,65 @@ export class Partition {
    * producer are never in one write: the second one's sequence check needs the first one's
    * state update, which happens only after its write. Writes also stay within segment.bytes.
    */
-  private async appendGroup(group: PendingAppend[]): Promise<void> {
+  private async appendGroup(group: PartitionAppend[]): Promise<void> {
     let chunk: AcceptedAppend[] = [];
     let chunkBytes = 0;
-    const producers = new Set<bigint>();
+    // Producer ids in `chunk`; made on the first batch that has one.
+    let producers: Set<bigint> | null = null;
+    // Only compacted topics need an asynchronous check (decoding the records for their keys);
+    // elsewhere a group is checked without giving up the turn per batch.
+    const checkKeys = this.config.cleanupPolicy !== 'delete';
     for (const item of group) {
-      const valid = await this.validate(item);
+      const valid = checkKeys ? await this.validateWithKeys(item) : this.validate(item);
       if (valid === null) continue;
       const producerId = valid.info?.producerId;
       const full = chunkBytes + valid.batch.length > this.config.segmentBytes;
-      if (chunk.length > 0 && (full || (producerId !== undefined && producers.has(producerId)))) {
+      const sameProducer = producerId !== undefined && producers?.has(producerId) === true;
+      if (chunk.length > 0 && (full || sameProducer)) {
         await this.write(chunk);
         chunk = [];
         chunkBytes = 0;
-        producers.clear();
+        producers?.clear();
       }
       if (!this.checkSequence(valid)) continue;
       chunk.push(valid);
       chunkBytes += valid.batch.length;
-      if (producerId !== undefined) producers.add(producerId);
+      if (producerId !== undefined) (producers ??= new Set()).add(producerId);
     }
     if (chunk.length > 0) await this.write(chunk);
   }
 
   /** The batch checks that need no producer state; answers a rejected batch at once. */
-  private async validate(item: PendingAppend): Promise<AcceptedAppend | null> {
-    const { records, options, resolve } = item;
-    const validated = validateBatch(records, { ...options, config: this.config });
+  private validate(item: PartitionAppend): AcceptedAppend | null {
+    const o = item.options;
+    // A literal of one fixed shape, not a spread: spreading made a new hidden class per call
+    // and turned every read of the options in the validator megamorphic.
+    const validated = validateBatch(item.records, {
+      config: this.config,
+      nowMs: o.nowMs,
+      timestampBeforeMaxMs: o.timestampBeforeMaxMs,
+      timestampAfterMaxMs: o.timestampAfterMaxMs,
+      apiVersion: o.apiVersion,
+    });
     if (validated.error !== null) {
-      resolve(this.failed(validated.error, validated.message));
+      item.sink.done(item.slot, this.failed(validated.error, validated.message));
       return null;
     }
     const h = validated.header;
-    const batch = records!;
-    if (this.config.cleanupPolicy !== 'delete') {
-      const keys = await validateKeys(batch);
-      if (keys !== null && keys.error !== null) {
-        resolve(this.failed(keys.error, keys.message));
-        return null;
-      }
-    }
     const info = h.hasProducerId ? producerBatchInfo(h) : null;
-    return { batch, records: h.lastOffsetDelta + 1, info, acks: options.acks, resolve };
+    return { item, batch: item.records!, records: h.lastOffsetDelta + 1, info };
+  }
+
+  /** `validate`, then the compacted topic's check that every record has a key. */
+  private async validateWithKeys(item: PartitionAppend): Promise<AcceptedAppend | null> {
+    const valid = this.validate(item);
+    if (valid === null) return null;
+    const keys = await validateKeys(valid.batch);
+    if (keys !== null && keys.error !== null) {
+      item.sink.done(item.slot, this.failed(keys.error, keys.message));
+      return null;
+    }
+    return valid;
   }
 
   /** The idempotent sequence check; answers rejected and duplicate batches at once. */
@@ -250,12 +274,12 @@ export class Partition {
     if (a.info === null) return true;
     const check = this.producers.check(a.info);
     if (check.kind === 'error') {
-      a.resolve(this.failed(check.error, check.message));
+      a.item.sink.done(a.item.slot, this.failed(check.error, check.message));
       return false;
     }
     if (check.kind === 'duplicate') {
       // A retried batch: answer with the offsets it got the first time, as Kafka does.
-      a.resolve({ ...this.ok(check.firstOffset, -1), message: null });
+      a.item.sink.done(a.item.slot, this.ok(check.firstOffset, -1));
       return false;
     }
     return true;
@@ -264,25 +288,25 @@ export class Partition {
   /** One vectored write of accepted batches; a failed write fails every one of them. */
   private async write(chunk: AcceptedAppend[]): Promise<void> {
     const segmentsBefore = this.log.segmentCount;
+    const batches: Buffer[] = [];
+    for (const a of chunk) batches.push(a.batch);
     let result: AppendResult;
     try {
-      result = await this.log.append(
-        chunk.map((a) => a.batch),
-        { leaderEpoch: this.leaderEpoch },
-      );
+      result = await this.log.append(batches, { leaderEpoch: this.leaderEpoch });
     } catch (err) {
       // The log cut the failed write off and stays usable; the producers may retry.
       if (!isStorageFailure(err)) throw err;
-      for (const a of chunk) a.resolve(this.failed('KAFKA_STORAGE_ERROR', String(err)));
+      const failed = this.failed('KAFKA_STORAGE_ERROR', String(err));
+      for (const a of chunk) a.item.sink.done(a.item.slot, failed);
       return;
     }
     let baseOffset = result.baseOffset;
     let bytes = 0;
-    const answers: [AcceptedAppend, PartitionAppendResult][] = [];
+    const answers: PartitionAppendResult[] = [];
     for (const a of chunk) {
       const lastOffset = baseOffset + a.records - 1;
       if (a.info !== null) this.producers.update(a.info, baseOffset, lastOffset);
-      answers.push([a, this.ok(baseOffset, result.logAppendTimeMs)]);
+      answers.push(this.ok(baseOffset, result.logAppendTimeMs));
       bytes += a.batch.length;
       baseOffset = lastOffset + 1;
     }
@@ -293,15 +317,19 @@ export class Partition {
     }
     for (const listener of this.appendListeners) listener(bytes);
     let flush = false;
-    for (const [a, answer] of answers) {
-      if (a.acks === -1) flush = true;
-      else a.resolve(answer);
+    for (let i = 0; i < chunk.length; i++) {
+      const { item } = chunk[i]!;
+      if (item.options.acks === -1) flush = true;
+      else item.sink.done(item.slot, answers[i]!);
     }
     if (!flush) return;
     if (this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages) {
       await this.log.flush();
     }
-    for (const [a, answer] of answers) if (a.acks === -1) a.resolve(answer);
+    for (let i = 0; i < chunk.length; i++) {
+      const { item } = chunk[i]!;
+      if (item.options.acks === -1) item.sink.done(item.slot, answers[i]!);
+    }
   }
 
   /**

@@ -9,7 +9,8 @@ import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
 import { FetchSessionCache } from './fetch-session-cache.js';
-import { Partition, type PartitionAppendResult, type TxnMarker } from './partition.js';
+import { Partition, type TxnMarker } from './partition.js';
+import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
 import { topicSettings, type TopicSettings } from './topic-settings.js';
 
 export interface ReplicaManagerOptions {
@@ -38,6 +39,16 @@ export interface ReplicaManagerOptions {
     topic: string,
     partition: number,
   ) => ErrorName | null;
+}
+
+/** One partition's batch of a produce request. */
+export interface AppendRequest {
+  topic: string;
+  partition: number;
+  records: Buffer | null;
+  acks: number;
+  /** The produce request's version (zstd needs v7+). */
+  apiVersion: number;
 }
 
 export interface PartitionSpec {
@@ -220,37 +231,51 @@ export class ReplicaManager {
     partition: number,
     options: { records: Buffer | null; acks: number; apiVersion: number },
   ): Promise<PartitionAppendResult> {
+    return new Promise((resolve, reject) => {
+      const sink: AppendSink = { done: (_, result) => resolve(result), fail: reject };
+      this.appendTo(sink, 0, { topic, partition, ...options });
+    });
+  }
+
+  /**
+   * As `append`, with the result going to slot `slot` of `sink`: a produce request's
+   * partitions share one sink and one promise (see AppendResults).
+   */
+  appendTo(sink: AppendSink, slot: number, request: AppendRequest): void {
+    const { topic, partition, records } = request;
     const p = this.getPartition(topic, partition);
     const settings = this.topics.get(topic)?.settings;
     if (p === undefined || settings === undefined) {
-      return Promise.resolve({
-        error: 'UNKNOWN_TOPIC_OR_PARTITION',
-        message: null,
-        baseOffset: -1,
-        logAppendTimeMs: -1,
-        logStartOffset: -1,
-      });
+      sink.done(slot, failedAppend('UNKNOWN_TOPIC_OR_PARTITION'));
+      return;
     }
-    const txn = transactionalProducer(options.records);
-    const verify = this.options.verifyTransaction ?? (() => 'INVALID_TXN_STATE' as const);
-    const refused =
-      txn === null ? null : verify(txn.producerId, txn.producerEpoch, topic, partition);
+    const refused = this.verifyIfTransactional(records, topic, partition);
     if (refused !== null) {
-      return Promise.resolve({
-        error: refused,
-        message: 'the partition is not part of an ongoing transaction of this producer',
-        baseOffset: -1,
-        logAppendTimeMs: -1,
-        logStartOffset: -1,
-      });
+      const message = 'the partition is not part of an ongoing transaction of this producer';
+      sink.done(slot, failedAppend(refused, { message }));
+      return;
     }
-    return p.append(options.records, {
-      acks: options.acks,
-      apiVersion: options.apiVersion,
+    const options = {
+      acks: request.acks,
+      apiVersion: request.apiVersion,
       nowMs: this.nowMs(),
       timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
       timestampAfterMaxMs: settings.timestampAfterMaxMs,
-    });
+    };
+    p.appendTo({ records, options, sink, slot });
+  }
+
+  /** Transaction verification of a transactional batch; null for anything else. */
+  private verifyIfTransactional(
+    records: Buffer | null,
+    topic: string,
+    partition: number,
+  ): ErrorName | null {
+    const txn = transactionalProducer(records);
+    if (txn === null) return null;
+    const verify = this.options.verifyTransaction;
+    if (verify === undefined) return 'INVALID_TXN_STATE';
+    return verify(txn.producerId, txn.producerEpoch, topic, partition);
   }
 
   /**

@@ -17,13 +17,8 @@ import {
 } from '../../src/broker/index.js';
 import type { RequestContext } from '../../src/broker/server/index.js';
 import type { PartitionLog } from '../../src/storage/index.js';
-import {
-  Reader,
-  Writer,
-  encodeProduceRequest,
-  encodeRecordBatchSync,
-  writeRequestHeader,
-} from '../../src/protocol/index.js';
+import { Reader } from '../../src/protocol/index.js';
+import { PRODUCE_VERSION, produceLoadRequest } from './support/produce-load.js';
 import { startBroker } from '../../src/index.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -36,7 +31,7 @@ const RECORDS = 16;
 /** Small records (PRODUCE_HANDLER_RECORD_BYTES=64) leave the per-request work in view. */
 const RECORD_BYTES = Number(process.env.PRODUCE_HANDLER_RECORD_BYTES ?? 1024);
 const IN_FLIGHT = 5;
-const VERSION = 9;
+const VERSION = PRODUCE_VERSION;
 const REQUESTS = Number(process.env.PRODUCE_HANDLER_REQUESTS ?? 3000);
 const ROUNDS = Number(process.env.PRODUCE_HANDLER_ROUNDS ?? 5);
 /** `log` or `dispatch` runs only that side (for profiles). */
@@ -52,32 +47,15 @@ interface Request {
 
 /** The load generator's request (bench/broker/support/produce-load.ts) for `topic`. */
 function produceRequest(topic: string): Request {
-  const value = Buffer.alloc(RECORD_BYTES, 0x61);
-  const records = Array.from({ length: RECORDS }, () => ({ value }));
-  const batch = encodeRecordBatchSync(records, { timestamp: Date.now() });
-  const w = new Writer();
-  writeRequestHeader(w, {
-    requestApiKey: 0,
-    requestApiVersion: VERSION,
-    correlationId: 0,
-    clientId: 'rivulet-bench',
-  });
-  encodeProduceRequest(w, VERSION, {
-    transactionalId: null,
+  const request = produceLoadRequest({
+    topic,
+    partitions: PARTITIONS,
+    recordBytes: RECORD_BYTES,
+    recordsPerBatch: RECORDS,
     acks: 1,
-    timeoutMs: 30_000,
-    topicData: [
-      {
-        name: topic,
-        topicId: '00000000-0000-0000-0000-000000000000',
-        partitionData: Array.from({ length: PARTITIONS }, (_, index) => ({
-          index,
-          records: batch,
-        })),
-      },
-    ],
   });
-  const frame = Buffer.from(w.toBuffer());
+  const batch = request.batch;
+  const frame = Buffer.from(request.frame);
   const batches: [number, number][] = [];
   for (let at = frame.indexOf(batch); at >= 0; at = frame.indexOf(batch, at + batch.length)) {
     batches.push([at, at + batch.length]);

@@ -41,10 +41,14 @@ export interface LoadResult {
   errors: number;
 }
 
-/** The request after the 8-byte header prefix (apiKey, apiVersion, correlationId). */
-function requestTail(
-  options: Required<Omit<ProduceLoadOptions, 'port' | 'durationMs' | 'maxRequests'>>,
-): Buffer {
+/** The generator's whole request (header and body, no size prefix) and its one batch. */
+export function produceLoadRequest(options: {
+  topic: string;
+  partitions: number;
+  recordBytes: number;
+  recordsPerBatch: number;
+  acks: number;
+}): { frame: Buffer; batch: Buffer } {
   const value = Buffer.alloc(options.recordBytes, 0x61);
   const records = Array.from({ length: options.recordsPerBatch }, () => ({ value }));
   const batch = encodeRecordBatchSync(records, { timestamp: Date.now() });
@@ -70,7 +74,14 @@ function requestTail(
       },
     ],
   });
-  return w.toBuffer().subarray(8);
+  return { frame: w.toBuffer(), batch };
+}
+
+/** The request after the 8-byte header prefix (apiKey, apiVersion, correlationId). */
+function requestTail(
+  options: Required<Omit<ProduceLoadOptions, 'port' | 'durationMs' | 'maxRequests'>>,
+): Buffer {
+  return produceLoadRequest(options).frame.subarray(8);
 }
 
 function percentile(sorted: Float64Array, p: number): number {

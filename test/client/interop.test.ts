@@ -4,25 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../src/index.js';
-import {
-  Admin,
-  Consumer,
-  GroupConsumer,
-  Producer,
-  type ConsumerRecord,
-} from '../../src/client/index.js';
+import { Admin, Consumer, GroupConsumer, Producer } from '../../src/client/index.js';
 import { kcat } from '../interop/support/clients.js';
 import { kafkajsMember, pythonMember, type GroupMember } from '../interop/support/group-members.js';
-
-async function take(iter: AsyncIterator<ConsumerRecord>, n: number): Promise<ConsumerRecord[]> {
-  const out: ConsumerRecord[] = [];
-  while (out.length < n) {
-    const next = await iter.next();
-    if (next.done === true) break;
-    out.push(next.value);
-  }
-  return out;
-}
+import { take } from './support/take.js';
 
 test(
   'kcat reads what our producer wrote with every codec, and we read what kcat wrote',

@@ -3,24 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../src/index.js';
-import {
-  Admin,
-  Consumer,
-  GroupConsumer,
-  KafkaError,
-  Producer,
-  type ConsumerRecord,
-} from '../../src/client/index.js';
-
-async function take(iter: AsyncIterator<ConsumerRecord>, n: number): Promise<ConsumerRecord[]> {
-  const out: ConsumerRecord[] = [];
-  while (out.length < n) {
-    const next = await iter.next();
-    if (next.done === true) break;
-    out.push(next.value);
-  }
-  return out;
-}
+import { Admin, Consumer, GroupConsumer, KafkaError, Producer } from '../../src/client/index.js';
+import { take } from './support/take.js';
 
 test('admin, producer and consumer against the broker', { timeout: 60_000 }, async (t) => {
   const broker = await startBroker();

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Consumer, KafkaError, Producer, type ConsumerRecord } from '../../../src/client/index.js';
+import { Consumer, KafkaError, Producer } from '../../../src/client/index.js';
 import { FakeBroker } from '../support/fake-broker.js';
+import { take } from '../support/take.js';
 
 async function setup(t: { after(fn: () => unknown): void }, count: number, partitions = 1) {
   const broker = new FakeBroker();
@@ -21,16 +22,6 @@ async function setup(t: { after(fn: () => unknown): void }, count: number, parti
   );
   await producer.close();
   return broker;
-}
-
-async function take(iter: AsyncIterator<ConsumerRecord>, n: number): Promise<ConsumerRecord[]> {
-  const out: ConsumerRecord[] = [];
-  while (out.length < n) {
-    const next = await iter.next();
-    if (next.done === true) break;
-    out.push(next.value);
-  }
-  return out;
 }
 
 test('reads from the beginning in order across several fetches', async (t) => {

@@ -3,23 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../../src/index.js';
-import {
-  Admin,
-  ClientError,
-  GroupConsumer,
-  Producer,
-  type ConsumerRecord,
-} from '../../../src/client/index.js';
-
-async function take(iter: AsyncIterator<ConsumerRecord>, n: number): Promise<ConsumerRecord[]> {
-  const out: ConsumerRecord[] = [];
-  while (out.length < n) {
-    const next = await iter.next();
-    if (next.done === true) break;
-    out.push(next.value);
-  }
-  return out;
-}
+import { Admin, ClientError, GroupConsumer, Producer } from '../../../src/client/index.js';
+import { take } from '../support/take.js';
 
 for (const groupProtocol of ['classic', 'consumer'] as const) {
   test(

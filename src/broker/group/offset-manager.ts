@@ -338,13 +338,7 @@ function txnCommitResponse(
 ): TxnOffsetCommitResponse {
   return {
     throttleTimeMs: 0,
-    topics: req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partitionIndex,
-        errorCode: errorOf(t.name, p.partitionIndex),
-      })),
-    })),
+    topics: req.topics.map((t) => ({ name: t.name, partitions: partitionErrors(t, errorOf) })),
   };
 }
 
@@ -357,10 +351,18 @@ function commitResponse(
     topics: req.topics.map((t) => ({
       name: t.name,
       topicId: t.topicId,
-      partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partitionIndex,
-        errorCode: errorOf(t.name, p.partitionIndex),
-      })),
+      partitions: partitionErrors(t, errorOf),
     })),
   };
+}
+
+/** Each partition of a commit request's topic with its error code. */
+function partitionErrors(
+  topic: { name: string; partitions: readonly { partitionIndex: number }[] },
+  errorOf: (topic: string, partition: number) => number,
+): { partitionIndex: number; errorCode: number }[] {
+  return topic.partitions.map((p) => ({
+    partitionIndex: p.partitionIndex,
+    errorCode: errorOf(topic.name, p.partitionIndex),
+  }));
 }

@@ -17,8 +17,8 @@ export interface PartitionAppendResult {
 export interface AppendSink {
   done(slot: number, result: PartitionAppendResult): void;
   /**
-   * An unexpected failure (a bug, not a disk error) of the append in `slot`, which may already
-   * have been answered: the request fails as a whole.
+   * An unexpected failure (a bug, not a disk error) of the append in `slot`: the request fails
+   * as a whole. Ignored for a slot already answered.
    */
   fail(slot: number, err: unknown): void;
 }
@@ -55,8 +55,9 @@ export class AppendResults implements AppendSink {
   }
 
   fail(slot: number, err: unknown): void {
-    this.error ??= { cause: err };
+    // A slot already answered keeps its answer, as a settled promise would.
     if (this.results[slot] !== undefined || this.failedSlots.has(slot)) return;
+    this.error ??= { cause: err };
     this.failedSlots.add(slot);
     if (--this.missing === 0) this.settle();
   }

@@ -41,6 +41,12 @@ Options:
   --if-not-exists             With --create: no error when the topic exists.
   --if-exists                 With --alter/--delete/--describe: no error when nothing matches.
   --exclude-internal          Leave out internal topics.
+  --topics-with-overrides     With --describe: only topics that have config overrides, and
+                              only their summary line.
+  --under-replicated-partitions
+                              With --describe: only partitions whose ISR is smaller than
+                              their replica set.
+  --unavailable-partitions    With --describe: only partitions without a live leader.
   --command-config FILE       Client properties file.
   -h, --help                  Show this help.
 
@@ -59,6 +65,9 @@ Exit status: 0 success, 1 the operation failed, 2 bad command line.`,
     'if-not-exists': { type: 'boolean' },
     'if-exists': { type: 'boolean' },
     'exclude-internal': { type: 'boolean' },
+    'topics-with-overrides': { type: 'boolean' },
+    'under-replicated-partitions': { type: 'boolean' },
+    'unavailable-partitions': { type: 'boolean' },
     'command-config': { type: 'string' },
   },
 } as const;
@@ -115,8 +124,17 @@ const ACTION_RUNNERS: Record<
   describe: async (admin, flags) => {
     const names = await matchingTopics(admin, flags);
     if (names.length === 0) return nothingMatched(flags);
-    for (const t of await admin.describeTopics(names))
-      printTopic(t, await topicConfigs(admin, t.name));
+    const filter = partitionFilter(flags);
+    // As kafka-topics.sh: the summary line is printed unless a partition filter is asked
+    // for; partition lines are printed unless only the overrides are asked for.
+    const overridesOnly = flags['topics-with-overrides'] === true;
+    for (const t of await admin.describeTopics(names)) {
+      if (filter === null) {
+        const configs = await topicConfigs(admin, t.name);
+        if (!overridesOnly || configs !== '') printSummary(t, configs);
+      }
+      if (!overridesOnly) printPartitions(t, filter ?? (() => true));
+    }
     return EXIT_OK;
   },
   alter: async (admin, flags) => {
@@ -172,12 +190,28 @@ async function topicConfigs(admin: Admin, name: string): Promise<string> {
   }
 }
 
-function printTopic(t: TopicMetadata, configs: string): void {
+type PartitionMeta = TopicMetadata['partitions'][number];
+
+/** The partition filter of --under-replicated-partitions / --unavailable-partitions, if any. */
+function partitionFilter(flags: FlagValues): ((p: PartitionMeta) => boolean) | null {
+  const underReplicated = flags['under-replicated-partitions'] === true;
+  const unavailable = flags['unavailable-partitions'] === true;
+  if (!underReplicated && !unavailable) return null;
+  return (p) =>
+    (underReplicated && p.isr.length < p.replicas.length) ||
+    (unavailable && (p.leaderId < 0 || p.offlineReplicas.includes(p.leaderId)));
+}
+
+function printSummary(t: TopicMetadata, configs: string): void {
   const rf = t.partitions[0]?.replicas.length ?? 0;
   console.log(
     `Topic: ${t.name}\tTopicId: ${t.topicId}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${configs}`,
   );
+}
+
+function printPartitions(t: TopicMetadata, keep: (p: PartitionMeta) => boolean): void {
   for (const p of t.partitions) {
+    if (!keep(p)) continue;
     const offline = p.offlineReplicas.length > 0 ? `\tOffline: ${p.offlineReplicas.join(',')}` : '';
     console.log(
       `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leaderId < 0 ? 'none' : p.leaderId}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}`,

@@ -1,7 +1,8 @@
 // `rivulet producer-perf-test`: kafka-producer-perf-test.sh — sends --num-records records of
 // --record-size bytes (optionally capped at --throughput records/s), printing a progress line
 // every 5 s and a summary with records/s, MB/s and latency percentiles.
-import { Producer, type CompressionName } from '../../client/index.js';
+import { readFileSync } from 'node:fs';
+import { formatMetrics, Producer, type CompressionName } from '../../client/index.js';
 import { PerfStats } from './perf-stats.js';
 import {
   clientOptions,
@@ -14,12 +15,14 @@ import {
   readPropertiesFile,
   requireFlag,
   stringFlag,
+  unescape,
   UsageError,
+  type FlagValues,
 } from './tool-support.js';
 
 const SPEC = {
   name: 'producer-perf-test',
-  help: `Usage: rivulet producer-perf-test --topic TOPIC --num-records N --record-size BYTES --throughput N
+  help: `Usage: rivulet producer-perf-test --topic TOPIC --num-records N (--record-size BYTES | --payload-file FILE) --throughput N
          (--bootstrap-server HOST:PORT | --producer-props bootstrap.servers=HOST:PORT ...)
 
 Measures producer throughput and latency, like kafka-producer-perf-test.sh.
@@ -27,7 +30,11 @@ Measures producer throughput and latency, like kafka-producer-perf-test.sh.
 Options:
   --topic TOPIC               Topic to write to. Required.
   --num-records N             Records to send. Required.
-  --record-size BYTES         Size of each record value. Required.
+  --record-size BYTES         Size of each record value (or --payload-file).
+  --payload-file FILE         Values are drawn at random from this UTF-8 file, split by
+                              --payload-delimiter (default: a line break).
+  --payload-delimiter STR     What separates the payloads of --payload-file.
+  --print-metrics             Print the producer's metrics at the end (Kafka's names).
   --throughput N              Records/s cap; -1 for none. Required.
   --producer-props K=V ...    Producer settings (bootstrap.servers, acks, linger.ms,
                               batch.size, compression.type, buffer.memory, ...).
@@ -41,10 +48,17 @@ Options:
                               3000 when transactional; a positive value alone enables
                               transactions with a generated id).
   -h, --help                  Show this help.`,
+  aliases: {
+    'command-property': 'producer-props',
+    'command-config': 'producer.config',
+  },
   options: {
     topic: { type: 'string' },
     'num-records': { type: 'string' },
     'record-size': { type: 'string' },
+    'payload-file': { type: 'string' },
+    'payload-delimiter': { type: 'string' },
+    'print-metrics': { type: 'boolean' },
     throughput: { type: 'string' },
     'producer-props': { type: 'string', multiple: true },
     'producer.config': { type: 'string' },
@@ -72,13 +86,16 @@ export function expandMultiValue(args: readonly string[], flag: string): string[
 }
 
 export async function runProducerPerfTest(args: string[]): Promise<number> {
-  const flags = parseFlags(SPEC, expandMultiValue(args, '--producer-props'));
+  const flags = parseFlags(
+    SPEC,
+    expandMultiValue(expandMultiValue(args, '--producer-props'), '--command-property'),
+  );
   if (typeof flags === 'number') return flags;
   let producer: Producer | null = null;
   try {
     const topic = requireFlag(flags, 'topic');
     const numRecords = requirePositive(intFlag(flags, 'num-records'), 'num-records');
-    const recordSize = requirePositive(intFlag(flags, 'record-size'), 'record-size');
+    const payloads = payloadsFrom(flags);
     const throughput = intFlag(flags, 'throughput');
     if (throughput === undefined)
       throw new UsageError('--throughput is required (-1 for no limit)');
@@ -109,16 +126,45 @@ export async function runProducerPerfTest(args: string[]): Promise<number> {
       transactionDurationMs,
       topic,
       numRecords,
-      recordSize,
+      payloads,
       throughput,
       reportMs: intFlag(flags, 'reporting-interval') ?? 5000,
     });
+    if (flags['print-metrics'] === true) console.log(`\n${formatMetrics(producer.metrics())}`);
     return EXIT_OK;
   } catch (err) {
     return failure(SPEC.name, err);
   } finally {
     await producer?.close().catch(() => {});
   }
+}
+
+/**
+ * The record values: one buffer of --record-size bytes, or (as Kafka's tool does) the
+ * non-empty pieces of --payload-file, one drawn at random for each record.
+ */
+function payloadsFrom(flags: FlagValues): Buffer[] {
+  const file = stringFlag(flags, 'payload-file');
+  const size = intFlag(flags, 'record-size');
+  if ((file === undefined) === (size === undefined))
+    throw new UsageError('give exactly one of --record-size and --payload-file');
+  if (file === undefined) {
+    const payload = Buffer.alloc(requirePositive(size, 'record-size'));
+    for (let i = 0; i < payload.length; i++) payload[i] = 65 + (i % 26);
+    return [payload];
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --payload-file ${file}: ${(err as Error).message}`);
+  }
+  const delimiter = unescape(stringFlag(flags, 'payload-delimiter') ?? '\\n');
+  const pieces = text.split(delimiter).filter((p) => p !== '');
+  if (pieces.length === 0) throw new UsageError(`--payload-file ${file} holds no payloads`);
+  console.log(`Reading payloads from: ${file}`);
+  console.log(`Number of messages read: ${pieces.length}`);
+  return pieces.map((p) => Buffer.from(p, 'utf8'));
 }
 
 function requirePositive(v: number | undefined, flag: string): number {
@@ -147,21 +193,20 @@ interface Run {
   transactionDurationMs: number;
   topic: string;
   numRecords: number;
-  recordSize: number;
+  payloads: readonly Buffer[];
   throughput: number;
   reportMs: number;
 }
 
 async function sendAll(producer: Producer, run: Run): Promise<void> {
-  const payload = Buffer.alloc(run.recordSize);
-  for (let i = 0; i < payload.length; i++) payload[i] = 65 + (i % 26);
   const stats = new PerfStats(run.numRecords);
   const reporter = setInterval(() => console.log(stats.progressLine()), run.reportMs);
   // Bound the records between send() and their answer; buffer.memory does the rest.
   const bufferMemory = producer.options.bufferMemory ?? 32 * 1024 * 1024;
+  const largest = Math.max(...run.payloads.map((p) => p.length));
   const maxOutstanding = Math.min(
     50_000,
-    Math.max(1000, Math.floor(bufferMemory / (run.recordSize + 32))),
+    Math.max(1000, Math.floor(bufferMemory / (largest + 32))),
   );
   let outstanding = 0;
   let released: (() => void) | null = null;
@@ -183,11 +228,15 @@ async function sendAll(producer: Producer, run: Run): Promise<void> {
       }
       if (outstanding >= maxOutstanding) await new Promise<void>((r) => (released = r));
       const sentAt = performance.now();
+      const payload =
+        run.payloads.length === 1
+          ? run.payloads[0]!
+          : run.payloads[Math.floor(Math.random() * run.payloads.length)]!;
       outstanding++;
       producer
         .send({ topic: run.topic, value: payload })
         .then(
-          () => stats.record(performance.now() - sentAt, run.recordSize),
+          () => stats.record(performance.now() - sentAt, payload.length),
           (err: unknown) => {
             firstError ??= err;
           },

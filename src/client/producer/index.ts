@@ -1,4 +1,5 @@
 export { Producer } from './producer.js';
+export { formatMetrics, type ProducerMetric } from './producer-metrics.js';
 export type {
   Bytes,
   CompressionName,

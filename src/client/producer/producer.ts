@@ -19,6 +19,7 @@ import { Cluster, type TopicMetadata } from '../cluster.js';
 import { ClientError, isRetriable, KafkaError, needsMetadataRefresh } from '../errors.js';
 import { DefaultPartitioner } from '../partitioner.js';
 import { DeliverySink, ProducerBatch, RECORD_OVERHEAD_BYTES } from './batch.js';
+import { ProducerMetrics, type ProducerMetric } from './producer-metrics.js';
 import {
   TransactionManager,
   type ConsumerGroupMetadata,
@@ -98,6 +99,7 @@ export class Producer {
   private sequenceGap = false;
   /** AddPartitionsToTxn requests under way: EndTxn waits for them. */
   private readonly addRequests = new Set<Promise<void>>();
+  private readonly counters: ProducerMetrics;
 
   constructor(options: ProducerOptions) {
     // Kafka's producer lets the broker create the topics it writes to (when the broker's
@@ -141,6 +143,15 @@ export class Producer {
     this.partitioner =
       options.partitioner ?? new DefaultPartitioner({ batchSizeBytes: this.batchSize });
     this.now = options.now ?? Date.now;
+    this.counters = new ProducerMetrics(options.clientId ?? 'rivulet');
+  }
+
+  /** The producer's own measurements, named as Kafka's producer names them. */
+  metrics(): ProducerMetric[] {
+    return this.counters.snapshot({
+      bufferAvailableBytes: Math.max(0, this.bufferMemory - this.bufferedBytes),
+      bufferTotalBytes: this.bufferMemory,
+    });
   }
 
   /**
@@ -654,8 +665,17 @@ export class Producer {
     // their compression takes, so the broker sees each partition's sequences in order.
     const previous = this.writeChains.get(nodeId) ?? Promise.resolve();
     let response!: Promise<ProduceResponse | undefined>;
+    let sentAtMs = 0;
     const written = previous.then(async () => {
       const topicData = await this.encode(batches);
+      this.counters.requestSent(
+        batches.map((b) => ({
+          encodedBytes: b.encoded?.length ?? 0,
+          rawBytes: b.sizeBytes,
+          records: b.records.length,
+        })),
+      );
+      sentAtMs = performance.now();
       response = this.cluster.send<ProduceResponse | undefined>(
         nodeId,
         ApiKey.Produce,
@@ -673,7 +693,10 @@ export class Producer {
     void written
       .then(() => response)
       .then(
-        (r) => this.onResponse(nodeId, batches, r),
+        (r) => {
+          this.counters.requestAnswered(performance.now() - sentAtMs, r?.throttleTimeMs ?? 0);
+          this.onResponse(nodeId, batches, r);
+        },
         (err: unknown) => this.onRequestError(nodeId, batches, err as Error),
       );
   }
@@ -758,6 +781,7 @@ export class Producer {
       // Keep sequence order: the failed batch goes before any later ones that are queued.
       const at = q.ready.findIndex((r) => r.attempts === 0 || r.baseSequence > b.baseSequence);
       q.ready.splice(at < 0 ? q.ready.length : at, 0, b);
+      this.counters.recordsRetried(b.records.length);
       this.retryLater();
       return;
     }
@@ -787,8 +811,13 @@ export class Producer {
   private finish(b: ProducerBatch, error: Error | null, baseOffset = -1n): void {
     this.unfinished.delete(b);
     this.bufferedBytes -= b.sizeBytes;
-    if (error === null) b.succeed(baseOffset);
-    else b.fail(error);
+    if (error === null) {
+      this.counters.recordsDelivered(b.records.length);
+      b.succeed(baseOffset);
+    } else {
+      this.counters.recordsFailed(b.records.length);
+      b.fail(error);
+    }
     this.releaseMemory();
   }
 

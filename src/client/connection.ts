@@ -20,6 +20,7 @@ import {
 } from '../protocol/index.js';
 import { ApiKey, pickVersion, type VersionRange } from './api-versions.js';
 import { ClientError } from './errors.js';
+import { VERSION } from '../util/version.js';
 
 export interface ConnectionOptions {
   clientId?: string;
@@ -48,7 +49,7 @@ interface Pending {
 }
 
 const SOFTWARE_NAME = 'rivulet-client';
-const SOFTWARE_VERSION = '0.1.0';
+const SOFTWARE_VERSION = VERSION;
 
 export class Connection {
   readonly host: string;

@@ -54,6 +54,11 @@ Options:
   -h, --help                    Show this help.
 
 Exit status: 0 done (also on timeout or Ctrl-C), 1 consuming failed, 2 bad command line.`,
+  aliases: {
+    'formatter-property': 'property',
+    'command-property': 'consumer-property',
+    'command-config': 'consumer.config',
+  },
   options: {
     'bootstrap-server': { type: 'string' },
     topic: { type: 'string' },

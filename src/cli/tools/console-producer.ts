@@ -39,6 +39,11 @@ Options:
   -h, --help                    Show this help.
 
 Exit status: 0 all records delivered, 1 a record failed, 2 bad command line.`,
+  aliases: {
+    'reader-property': 'property',
+    'command-property': 'producer-property',
+    'command-config': 'producer.config',
+  },
   options: {
     'bootstrap-server': { type: 'string' },
     topic: { type: 'string' },

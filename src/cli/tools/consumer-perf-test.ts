@@ -38,6 +38,10 @@ Options:
   -h, --help                  Show this help.
 
 Exit status: 0 all records read, 1 timed out or failed, 2 bad command line.`,
+  aliases: {
+    'command-property': 'consumer-property',
+    'command-config': 'consumer.config',
+  },
   options: {
     'bootstrap-server': { type: 'string' },
     topic: { type: 'string' },

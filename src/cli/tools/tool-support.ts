@@ -17,25 +17,47 @@ export interface ToolSpec {
   name: string;
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * Other names of flags: Kafka 4.1 (KIP-1147) renamed several, e.g. `--property` to
+   * `--formatter-property`, and both spellings are accepted.
+   */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 /** Parsed flags, or an exit code when `--help` was asked for or the flags are wrong. */
 export function parseFlags(spec: ToolSpec, args: string[]): FlagValues | number {
   try {
     const { values } = parseArgs({
-      args: joinNegativeNumbers(args),
+      args: joinNegativeNumbers(resolveAliases(args, spec.aliases ?? {})),
       options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     });
     if (values.help === true) {
-      console.log(spec.help);
+      console.log(spec.help + aliasHelp(spec.aliases));
       return EXIT_OK;
     }
     return values as FlagValues;
   } catch (err) {
     return usageError(spec.name, (err as Error).message);
   }
+}
+
+function aliasHelp(aliases: Readonly<Record<string, string>> | undefined): string {
+  const entries = Object.entries(aliases ?? {});
+  if (entries.length === 0) return '';
+  const names = entries.map(([alias, name]) => `--${alias} for --${name}`).join(', ');
+  return `\n\nKafka 4.1's flag names are accepted too: ${names}.`;
+}
+
+function resolveAliases(args: readonly string[], aliases: Readonly<Record<string, string>>) {
+  return args.map((a) => {
+    if (!a.startsWith('--')) return a;
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    const target = aliases[name];
+    return target === undefined ? a : `--${target}${eq < 0 ? '' : a.slice(eq)}`;
+  });
 }
 
 /** `--throughput -1` is how Kafka users write it; parseArgs wants `--throughput=-1`. */

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs every compiled test file (dist/test/**/*.test.js) with node's own test runner, so the
 // runner's summary is the last thing printed. Arguments filter test files by substring.
+// `--unit` leaves out the tests that drive real third-party clients or spawn processes
+// (test/interop/, test/cli/, and files with "interop", "kill" or "restart" in their name), for
+// a quick loop while working; `npm test` runs everything.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,9 +18,13 @@ function walk(dir) {
   return out;
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const filters = args.filter((a) => a !== '--unit');
+const SLOW = /[/\\](interop|cli)[/\\]|interop|kill|restart/;
 const files = walk('dist/test')
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .filter((f) => !unit || !SLOW.test(f))
   .sort();
 if (files.length === 0) {
   console.error('no test files matched');

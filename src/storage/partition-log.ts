@@ -331,7 +331,26 @@ export class PartitionLog {
     }
     segments.push(next);
     this.segments = segments;
-    if (!old.isEmpty) await old.persistIndexes({ final: true });
+    if (old.isEmpty) return;
+    await old.persistIndexes({ final: true });
+    // Every closed segment has been fsynced at its roll (or by recovery, a truncation or the
+    // cleaner's swap), so once the folder's entries are durable too, every offset below the new
+    // segment's base is: the recovery point moves there, as Kafka's does after the flush it schedules
+    // on roll. The next checkpoint records it, and a restart after a crash then scans only the
+    // segments from here on. One folder fsync per segment.bytes.
+    // The batches themselves are written, so a failure here only leaves the recovery point
+    // where it was; the next flush tries the folder again.
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      try {
+        await this.fs.syncDir(this.dir);
+      } catch (err) {
+        this.dirDirty = true;
+        this.logger.warn('fsync of the log folder after a roll failed', { log: this.name, err });
+        return;
+      }
+    }
+    this._recoveryPoint = Math.max(this._recoveryPoint, baseOffset);
   }
 
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {

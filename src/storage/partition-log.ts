@@ -83,6 +83,7 @@ export class PartitionLog {
   private flushedMessages = 0;
   private lastFlushMs: number;
   private dirDirty = false;
+  private _truncations = 0;
   private readonly pendingDeletes = new Set<{ run: () => Promise<void>; cancel: () => void }>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
@@ -168,6 +169,10 @@ export class PartitionLog {
   /** Base offsets of the segments, oldest first. */
   get segmentBaseOffsets(): number[] {
     return this.segments.map((s) => s.baseOffset);
+  }
+  /** How many times the log was truncated (truncateTo) since it was opened. */
+  get truncations(): number {
+    return this._truncations;
   }
   /** @internal The segments (for the cleaner and retention). */
   get segmentList(): readonly LogSegment[] {
@@ -407,6 +412,7 @@ export class PartitionLog {
 
   private async doTruncate(offset: number): Promise<void> {
     if (offset >= this._logEndOffset) return;
+    this._truncations++;
     if (offset < this._logStartOffset) return this.restartAt(offset);
     const keep = this.segments.filter((s) => s.baseOffset <= offset);
     const drop = this.segments.filter((s) => s.baseOffset > offset);

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/index.js';
 import {
   LogManager,
+  LogStorageError,
   MemoryFileSystem,
+  protocolCleanerCodec,
   type LogConfig,
   type PartitionLog,
 } from '../../../src/storage/index.js';
@@ -149,5 +151,56 @@ test('truncation or deletion makes an uncleanable partition cleanable again', as
   const cleaned = await manager.runCleaner();
   assert.equal(manager.cleaner.uncleanablePartitionsCount(), 0);
   assert.ok(cleaned.length >= 1);
+  await manager.close();
+});
+
+test('a full disk fails the pass for that log without marking it; the next pass cleans it', async () => {
+  const fs = new MemoryFileSystem();
+  const clock = new ManualClock(1_000_000);
+  const errors: string[] = [];
+  const codec = protocolCleanerCodec();
+  let full = true;
+  const manager = await LogManager.open({
+    logDirs: ['/data'],
+    fs,
+    clock,
+    scheduler: new ManualScheduler(clock),
+    logger: { info() {}, warn() {}, error: (m) => errors.push(m) },
+    cleanerCodec: {
+      records: (batch) => codec.records(batch),
+      rebuild: (batch, keep) => {
+        if (full) {
+          const err = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+            code: 'ENOSPC',
+          });
+          return Promise.reject(new LogStorageError('write failed', { cause: err }));
+        }
+        return codec.rebuild(batch, keep);
+      },
+    },
+  });
+  const log = await manager.createLog('c', 0, COMPACT);
+  // Two records per batch with the same key: every batch needs a rebuild.
+  for (let i = 0; i < 30; i++) {
+    await log.append(
+      encodeRecordBatchSync([
+        { key: Buffer.from(`k${i % 3}`), value: Buffer.from(`a${i}`), timestamp: 1_000_000 },
+        { key: Buffer.from(`k${i % 3}`), value: Buffer.from(`b${i}`), timestamp: 1_000_000 },
+      ]),
+    );
+  }
+  assert.deepEqual(await manager.runCleaner(), []);
+  assert.equal(manager.cleaner.uncleanablePartitionsCount(), 0);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /c-0.*retrying on the next pass.*ENOSPC/);
+  assert.deepEqual(
+    (await fs.readdir(log.dir)).filter((n) => n.endsWith('.cleaned')),
+    [],
+    'the partial output is removed',
+  );
+  full = false;
+  const sizeBefore = log.size;
+  assert.equal((await manager.runCleaner()).length, 1);
+  assert.ok(log.size < sizeBefore);
   await manager.close();
 });

@@ -1,6 +1,8 @@
 // The layer rules of DESIGN.md: imports point down the list
 //   util <- protocol <- storage <- metadata <- broker <- cli,   protocol <- client <- cli
-// and no module may take part in an import cycle.
+//   util <- http <- (broker, services),   client + http <- services <- cli
+// where the services are registry, rest, connect, streams and console; and no module may take
+// part in an import cycle.
 const layer = (name) => `^src/${name}/`;
 
 /** For each layer, the layers it must never import. */
@@ -10,7 +12,15 @@ const forbidden = {
   storage: ['metadata', 'broker', 'client', 'cli'],
   metadata: ['broker', 'client', 'cli'],
   broker: ['client', 'cli'],
-  client: ['storage', 'metadata', 'broker', 'cli'],
+  client: ['storage', 'metadata', 'broker', 'http', 'cli'],
+  // The HTTP layer serves the broker and the services alike, so it knows neither.
+  http: ['protocol', 'storage', 'metadata', 'broker', 'client', 'cli'],
+  // The services sit on the client and the HTTP layer only, so they work against any Kafka.
+  registry: ['storage', 'metadata', 'broker', 'cli'],
+  rest: ['storage', 'metadata', 'broker', 'cli'],
+  connect: ['storage', 'metadata', 'broker', 'cli'],
+  streams: ['storage', 'metadata', 'broker', 'cli'],
+  console: ['storage', 'metadata', 'broker', 'cli'],
 };
 
 module.exports = {

@@ -52,12 +52,14 @@ export {
 } from './checkpoint-file.js';
 export type { CleanerCodec, CleanerRecord } from './cleaner/cleaner-codec.js';
 export {
+  CorruptSegmentError,
   cleanLog,
   cleanableRange,
   needsCleaning,
   type CleanResult,
   type CleanableRange,
 } from './cleaner/log-cleaner.js';
+export { LogCleanerManager, type UncleanablePartition } from './cleaner/log-cleaner-manager.js';
 export { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';
 export {
   PRODUCER_BATCHES_KEPT,

@@ -3,12 +3,8 @@
 // retention, flush and cleaner jobs.
 import type { CleanerCodec } from './cleaner/cleaner-codec.js';
 import { protocolCleanerCodec } from './cleaner/protocol-cleaner-codec.js';
-import {
-  cleanLog,
-  cleanableRange,
-  needsCleaning,
-  type CleanResult,
-} from './cleaner/log-cleaner.js';
+import type { CleanResult } from './cleaner/log-cleaner.js';
+import { LogCleanerManager } from './cleaner/log-cleaner-manager.js';
 import {
   CLEANER_OFFSET_CHECKPOINT_FILE,
   CLEAN_SHUTDOWN_FILE,
@@ -73,6 +69,8 @@ export class LogManager {
   /** Cleaner checkpoints: where each compacted log's dirty part starts. */
   private readonly cleanerCheckpoints = new Map<string, number>();
   private readonly cleanerCodec: CleanerCodec;
+  /** The cleaner's state: which partitions failed and are skipped (uncleanable). */
+  readonly cleaner: LogCleanerManager;
   private readonly excludeDirs: ReadonlySet<string>;
   private readonly defaults: LogConfig;
   readonly managerConfig: LogManagerConfig;
@@ -93,6 +91,7 @@ export class LogManager {
     this.managerConfig = { ...DEFAULT_LOG_MANAGER_CONFIG, ...options.manager };
     for (const [topic, c] of options.topicConfigs ?? []) this.topicOverrides.set(topic, c);
     this.cleanerCodec = options.cleanerCodec ?? protocolCleanerCodec();
+    this.cleaner = new LogCleanerManager(logger);
     this.excludeDirs = new Set(options.excludeDirs ?? []);
   }
 
@@ -346,32 +345,20 @@ export class LogManager {
 
   /**
    * One cleaner pass: every compacted log whose dirty ratio reaches min.cleanable.dirty.ratio
-   * (or whose dirty records waited past max.compaction.lag.ms) is cleaned, dirtiest first.
+   * (or whose dirty records waited past max.compaction.lag.ms) is cleaned, dirtiest first. A log
+   * whose cleaning fails is marked uncleanable (see `cleaner`) and the others are still cleaned.
    */
   async runCleaner(): Promise<CleanResult[]> {
-    const codec = this.cleanerCodec;
     if (!this.managerConfig.cleanerEnable) return [];
-    const nowMs = this.clock.nowMs();
-    const candidates = this.allLogs()
-      .filter((log) => log.config.cleanupPolicy.includes('compact'))
-      .map((log) => ({ log, range: cleanableRange(log, this.cleanerCheckpoint(log), nowMs) }))
-      .filter(({ log, range }) => needsCleaning(log, range))
-      .sort(
-        (a, b) =>
-          Number(b.range.overdue) - Number(a.range.overdue) ||
-          b.range.dirtyRatio - a.range.dirtyRatio,
-      );
-    const results: CleanResult[] = [];
-    for (const { log } of candidates) {
-      const result = await cleanLog(log, codec, {
-        checkpoint: this.cleanerCheckpoint(log),
-        nowMs,
-        dedupeBufferBytes: this.managerConfig.cleanerDedupeBufferSize,
-      });
-      this.cleanerCheckpoints.set(log.name, result.firstDirtyOffset);
-      this.logger.info('cleaned log', { log: log.name, ...result });
-      results.push(result);
-    }
+    const results = await this.cleaner.runPass({
+      logs: [...this.entries.values()],
+      isOpen: (log) => this.entries.get(log.name)?.log === log,
+      checkpointOf: (log) => this.cleanerCheckpoint(log),
+      setCheckpoint: (log, offset) => this.cleanerCheckpoints.set(log.name, offset),
+      codec: this.cleanerCodec,
+      nowMs: this.clock.nowMs(),
+      dedupeBufferBytes: this.managerConfig.cleanerDedupeBufferSize,
+    });
     if (results.length > 0) await this.checkpoint();
     return results;
   }

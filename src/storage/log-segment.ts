@@ -4,7 +4,7 @@
 // written to their files on flush, roll and close; a missing or inconsistent index file is
 // rebuilt from the log on load, so the files are an optimisation, never a source of truth.
 import { LOG_OVERHEAD_BYTES, type BatchHeader } from '../protocol/records/batch-header.js';
-import { scanBatches, type BatchInfo, type ScanProblem } from './batch-scan.js';
+import { scanBatches, type BatchInfo, type ScanProblem, type ScanResult } from './batch-scan.js';
 import { joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
 import type { BufferPool } from '../util/buffer-pool.js';
@@ -344,14 +344,15 @@ export class LogSegment {
 
   /**
    * Visits every batch of the segment in order. With `whole`, the header spans the whole batch
-   * (its CRC is checked on the way); otherwise only headers are read.
+   * (its CRC is checked on the way); otherwise only headers are read. The result says where the
+   * walk ended and, when bytes that are not a valid batch stopped it, why.
    */
   async forEachBatch(
     visit: (info: BatchInfo, header: BatchHeader) => boolean | void | Promise<boolean | void>,
     options: { whole?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<ScanResult> {
     const whole = options.whole === true;
-    await scanBatches(
+    return scanBatches(
       this.log,
       { from: 0, to: this.size },
       { verifyCrc: whole, chunkBytes: 1024 * 1024 },

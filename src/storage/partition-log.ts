@@ -83,6 +83,7 @@ export class PartitionLog {
   private flushedMessages = 0;
   private lastFlushMs: number;
   private dirDirty = false;
+  private _truncations = 0;
   private readonly pendingDeletes = new Set<{ run: () => Promise<void>; cancel: () => void }>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
@@ -168,6 +169,10 @@ export class PartitionLog {
   /** Base offsets of the segments, oldest first. */
   get segmentBaseOffsets(): number[] {
     return this.segments.map((s) => s.baseOffset);
+  }
+  /** How many times the log was truncated (truncateTo) since it was opened. */
+  get truncations(): number {
+    return this._truncations;
   }
   /** @internal The segments (for the cleaner and retention). */
   get segmentList(): readonly LogSegment[] {
@@ -331,7 +336,26 @@ export class PartitionLog {
     }
     segments.push(next);
     this.segments = segments;
-    if (!old.isEmpty) await old.persistIndexes({ final: true });
+    if (old.isEmpty) return;
+    await old.persistIndexes({ final: true });
+    // Every closed segment has been fsynced at its roll (or by recovery, a truncation or the
+    // cleaner's swap), so once the folder's entries are durable too, every offset below the new
+    // segment's base is: the recovery point moves there, as Kafka's does after the flush it schedules
+    // on roll. The next checkpoint records it, and a restart after a crash then scans only the
+    // segments from here on. One folder fsync per segment.bytes.
+    // The batches themselves are written, so a failure here only leaves the recovery point
+    // where it was; the next flush tries the folder again.
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      try {
+        await this.fs.syncDir(this.dir);
+      } catch (err) {
+        this.dirDirty = true;
+        this.logger.warn('fsync of the log folder after a roll failed', { log: this.name, err });
+        return;
+      }
+    }
+    this._recoveryPoint = Math.max(this._recoveryPoint, baseOffset);
   }
 
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
@@ -388,6 +412,7 @@ export class PartitionLog {
 
   private async doTruncate(offset: number): Promise<void> {
     if (offset >= this._logEndOffset) return;
+    this._truncations++;
     if (offset < this._logStartOffset) return this.restartAt(offset);
     const keep = this.segments.filter((s) => s.baseOffset <= offset);
     const drop = this.segments.filter((s) => s.baseOffset > offset);

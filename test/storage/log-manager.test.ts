@@ -89,6 +89,46 @@ test('after a crash the manager recovers logs from their recovery point', async 
   await m2.close();
 });
 
+test('the checkpoint job records recovery points moved by rolls; a crash keeps later segments', async () => {
+  const fs = new MemoryFileSystem();
+  const clock = new ManualClock(1_000_000);
+  const scheduler = new ManualScheduler(clock);
+  const m = await LogManager.open({
+    logDirs: ['/a'],
+    fs,
+    clock,
+    scheduler,
+    manager: { flushOffsetCheckpointIntervalMs: 1_000 },
+  });
+  const log = await m.createLog('t', 0, { segmentBytes: 500 });
+  for (let i = 0; i < 17; i++) await log.append(makeBatch({ payloadBytes: 39 }));
+  assert.deepEqual(log.segmentBaseOffsets, [0, 5, 10, 15]);
+  m.startBackgroundJobs();
+  clock.advance(1_000);
+  scheduler.runDue();
+  await settle();
+  assert.equal(fs.peek('/a/recovery-point-offset-checkpoint')!.toString(), '0\n1\nt 0 15\n');
+  // Bit rot in an old segment that was flushed long ago, then a crash.
+  fs.poke('/a/t-0/00000000000000000005.log', 250, Buffer.from([0x00]));
+  const warnings: string[] = [];
+  const m2 = await LogManager.open({
+    logDirs: ['/a'],
+    fs: fs.crash(),
+    topicConfigs: new Map([['t', { segmentBytes: 500 }]]),
+    logger: { info() {}, error() {}, warn: (msg) => warnings.push(msg) },
+  });
+  const again = m2.getLog('t', 0)!;
+  assert.deepEqual(again.segmentBaseOffsets, [0, 5, 10, 15]);
+  assert.equal(again.logEndOffset, 15, 'everything below the recovery point is kept');
+  assert.deepEqual(
+    baseOffsetsOf((await again.read(10, { maxBytes: 1000 })).records),
+    [10, 11, 12, 13, 14],
+  );
+  assert.deepEqual(warnings, ['no clean shutdown marker: recovering logs']);
+  await m.close().catch(() => undefined);
+  await m2.close();
+});
+
 test('deleteLog renames the folder to -delete and removes it in the background', async () => {
   const fs = new MemoryFileSystem();
   const m = await LogManager.open(options(fs));

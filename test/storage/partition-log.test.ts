@@ -405,6 +405,36 @@ test('recovery truncates at a corrupt byte and drops the segments after it', asy
   assert.ok(!(await disk.readdir(DIR)).includes('00000000000000000010.log'));
 });
 
+test('a roll moves the recovery point to the new segment, without a flush', async () => {
+  const fs = new MemoryFileSystem();
+  const { log } = await openLog({ segmentBytes: 500 }, fs);
+  for (let i = 0; i < 5; i++) await log.append(makeBatch({ payloadBytes: 39 }));
+  assert.equal(log.recoveryPoint, 0, 'nothing is known durable before the first roll');
+  for (let i = 5; i < 12; i++) await log.append(makeBatch({ payloadBytes: 39 }));
+  assert.deepEqual(log.segmentBaseOffsets, [0, 5, 10]);
+  assert.equal(log.recoveryPoint, 10);
+  // A power cut keeps every offset below the recovery point, and only the active segment is
+  // scanned again: the corrupt byte in the older segment below it is left alone.
+  fs.poke(`${DIR}/00000000000000000005.log`, 250, Buffer.from([0x00]));
+  const disk = fs.crash();
+  const warnings: string[] = [];
+  const reopened = await PartitionLog.open({
+    fs: disk,
+    dir: DIR,
+    topic: 't',
+    partition: 0,
+    config: resolveLogConfig(DEFAULT_LOG_CONFIG, { segmentBytes: 500 }),
+    recoveryPoint: log.recoveryPoint,
+    cleanShutdown: false,
+    logger: { info() {}, error() {}, warn: (m) => warnings.push(m) },
+  });
+  assert.deepEqual(reopened.segmentBaseOffsets, [0, 5, 10]);
+  assert.equal(reopened.logEndOffset, 10, 'the unflushed appends to the active segment are lost');
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(baseOffsetsOf((await reopened.read(8, { maxBytes: 1000 })).records), [8, 9]);
+  await reopened.close();
+});
+
 test('batch headers returned by read are views of the stored bytes', async () => {
   const { log } = await openLog();
   await log.append(makeBatch({ records: 4, payloadBytes: 100 }));

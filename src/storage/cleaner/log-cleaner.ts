@@ -154,7 +154,8 @@ async function buildKeyMap(
     if (!next || next.baseOffset <= range.firstDirtyOffset) continue;
     if (segment.baseOffset >= range.firstUncleanableOffset) break;
     let full = false;
-    await segment.forEachBatch(
+    await scanWhole(
+      segment,
       async (_info, h) => {
         const records = await codec.records(h.buf.subarray(h.pos, h.pos + h.totalSize));
         if (h.isControl) {
@@ -176,7 +177,7 @@ async function buildKeyMap(
         }
         return true;
       },
-      { whole: true },
+      true,
     );
     // Entries from a segment that did not fit stay: they only point at newer records.
     if (full) break;
@@ -217,9 +218,13 @@ class PendingTransactions {
 async function lastBatchOfEachProducer(log: PartitionLog): Promise<Map<bigint, number>> {
   const last = new Map<bigint, number>();
   for (const segment of log.segmentList) {
-    await segment.forEachBatch((info, h) => {
-      if (h.producerId >= 0n) last.set(h.producerId, info.baseOffset);
-    });
+    await scanWhole(
+      segment,
+      (info, h) => {
+        if (h.producerId >= 0n) last.set(h.producerId, info.baseOffset);
+      },
+      false,
+    );
   }
   return last;
 }
@@ -267,7 +272,8 @@ async function cleanGroup(
     await out.truncate(0);
     for (const segment of group) {
       state.result.bytesRead += segment.size;
-      await segment.forEachBatch(
+      await scanWhole(
+        segment,
         async (info, h) => {
           const kept = await filterBatch(codec, info, h, state);
           if (kept) {
@@ -276,14 +282,17 @@ async function cleanGroup(
             if (pendingBytes >= 1024 * 1024) await drain();
           }
         },
-        { whole: true },
+        true,
       );
     }
     await drain();
     await out.sync();
-  } finally {
-    await out.close();
+  } catch (err) {
+    await out.close().catch(() => undefined);
+    await log.fs.unlink(cleanedPath).catch(() => false);
+    throw err;
   }
+  await out.close();
   state.result.bytesWritten += written;
   state.result.segmentsCleaned += group.length;
   const swapped = await log.swapCleaned(group, {
@@ -291,6 +300,28 @@ async function cleanGroup(
     lastCoveredOffset: nextBaseOffset - 1,
   });
   if (!swapped) await log.fs.unlink(cleanedPath);
+}
+
+/**
+ * A segment the cleaner cannot read to its end (a bad frame or CRC). Cleaning it would drop
+ * every batch after the damage, so the pass stops instead and the partition is reported.
+ */
+export class CorruptSegmentError extends Error {
+  override readonly name = 'CorruptSegmentError';
+}
+
+/** Visits every batch of `segment` (whole, CRC-checked, or headers only), all of them or throws. */
+async function scanWhole(
+  segment: LogSegment,
+  visit: (info: BatchInfo, h: BatchHeader) => boolean | void | Promise<boolean | void>,
+  whole: boolean,
+): Promise<void> {
+  const r = await segment.forEachBatch(visit, { whole });
+  if (r.problem !== null) {
+    throw new CorruptSegmentError(
+      `${segment.logPath}: ${r.problem} at position ${r.end} of ${segment.size} bytes`,
+    );
+  }
 }
 
 /** The bytes to keep for one batch (itself, rebuilt, emptied), or null to drop it. */

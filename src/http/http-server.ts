@@ -1,0 +1,196 @@
+// The HTTP layer that the metrics endpoint, the web console, the REST proxy, the schema
+// registry and Connect share, on fastify. It gives them one way to declare routes (a method, a
+// path with `:params`, optional JSON schemas checked before the handler runs, and a handler
+// that returns the answer), JSON errors in one shape (`{"error_code", "message"}`, see
+// http-error.ts), the JSON media types each service speaks (Confluent's
+// `application/vnd.schemaregistry.v1+json`, ...), a bound on request bodies, and a graceful
+// close that lets requests under way finish. Handlers never see fastify's objects, so a
+// service depends on this file's types only.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { HttpError } from './http-error.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: string;
+  /** The path and query as sent. */
+  url: string;
+  params: Record<string, string>;
+  query: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body (undefined when there is none). */
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  remoteAddress: string;
+}
+
+/** An answer other than `200` with a JSON body: another status, headers, text or bytes. */
+export class HttpResponse {
+  constructor(
+    readonly statusCode: number,
+    readonly body: unknown = undefined,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
+export interface HttpRoute {
+  method: HttpMethod | readonly HttpMethod[];
+  /** A fastify path: `/subjects/:subject/versions/:version`. */
+  url: string;
+  /** JSON schemas checked before the handler runs; a mismatch is a 422. */
+  schema?: { body?: object; params?: object; querystring?: object; headers?: object };
+  /**
+   * Returns the answer: a value is sent as JSON with status 200, an {@link HttpResponse} as
+   * it says, and a thrown {@link HttpError} as its JSON error.
+   */
+  handler(request: HttpRequest): unknown;
+}
+
+export interface HttpServerOptions {
+  /** Media types whose bodies are parsed as JSON, besides `application/json`. */
+  jsonContentTypes?: readonly string[];
+  /** The Content-Type of JSON answers; `application/json` unless a service speaks another. */
+  responseContentType?: string;
+  /** The largest request body accepted (413 beyond it). */
+  bodyLimitBytes?: number;
+  /** How long close() waits for requests under way before cutting their connections. */
+  closeTimeoutMs?: number;
+  /**
+   * Turns an error that is not an {@link HttpError} (malformed JSON, a schema mismatch, a
+   * service's own error) into the service's error, or returns undefined for the default.
+   */
+  translateError?(
+    error: Error & { statusCode?: number; validation?: unknown },
+  ): HttpError | undefined;
+  /** Told of every failure answered with a 5xx status, for the service's log. */
+  onServerError?(error: Error, request: { method: string; url: string }): void;
+}
+
+const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
+export class HttpServer {
+  private readonly app: FastifyInstance;
+  private readonly options: HttpServerOptions;
+  private listening: { host: string; port: number } | null = null;
+
+  constructor(options: HttpServerOptions = {}) {
+    this.options = options;
+    this.app = Fastify({
+      logger: false,
+      bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      // Idle keep-alive connections go at once on close; busy ones finish their request.
+      forceCloseConnections: 'idle',
+      return503OnClosing: true,
+      // Schema mismatches reach the error handler with every problem listed. Nothing is
+      // coerced: a number where a string is due is refused, and path and query values arrive
+      // as the strings they are (their schemas say `string`).
+      ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    });
+    for (const type of options.jsonContentTypes ?? []) {
+      this.app.addContentTypeParser(
+        type,
+        { parseAs: 'string' },
+        this.app.getDefaultJsonParser('error', 'ignore'),
+      );
+    }
+    this.app.setNotFoundHandler((request, reply) => {
+      this.sendError(
+        reply,
+        new HttpError(404, 404, `HTTP 404 Not Found: ${request.method} ${request.url}`),
+      );
+    });
+    this.app.setErrorHandler((thrown, request, reply) => {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const answer = this.toHttpError(error);
+      if (answer.statusCode >= 500) this.options.onServerError?.(error, request);
+      this.sendError(reply, answer);
+    });
+  }
+
+  /** Declares a route; call before listen(). */
+  route(route: HttpRoute): this {
+    this.app.route({
+      method: typeof route.method === 'string' ? route.method : [...route.method],
+      url: route.url,
+      ...(route.schema === undefined ? {} : { schema: route.schema }),
+      handler: async (request, reply) => {
+        const result: unknown = await route.handler({
+          method: request.method,
+          url: request.url,
+          params: request.params as Record<string, string>,
+          query: request.query as HttpRequest['query'],
+          body: request.body,
+          headers: request.headers,
+          remoteAddress: request.ip,
+        });
+        return this.send(reply, result);
+      },
+    });
+    return this;
+  }
+
+  /** Starts serving; `port: 0` takes a free port. Resolves to where it listens. */
+  async listen(options: { host?: string; port?: number } = {}) {
+    const host = options.host ?? '127.0.0.1';
+    await this.app.listen({ host, port: options.port ?? 0 });
+    const address = this.app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    this.listening = { host, port };
+    return { host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  }
+
+  get address(): { host: string; port: number } | null {
+    return this.listening;
+  }
+
+  /**
+   * Stops accepting connections, lets requests under way finish for up to closeTimeoutMs,
+   * then cuts whatever is left.
+   */
+  async close(): Promise<void> {
+    const timer = setTimeout(
+      () => this.app.server.closeAllConnections(),
+      this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+    );
+    try {
+      await this.app.close();
+    } finally {
+      clearTimeout(timer);
+      this.listening = null;
+    }
+  }
+
+  private send(reply: FastifyReply, result: unknown): unknown {
+    if (!(result instanceof HttpResponse)) {
+      reply.type(this.options.responseContentType ?? 'application/json');
+      return result ?? null;
+    }
+    reply.code(result.statusCode).headers(result.headers);
+    if (result.body === undefined) return reply.send();
+    if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) {
+      if (result.headers['content-type'] === undefined) reply.type('text/plain; charset=utf-8');
+      return reply.send(result.body);
+    }
+    if (result.headers['content-type'] === undefined)
+      reply.type(this.options.responseContentType ?? 'application/json');
+    return reply.send(result.body);
+  }
+
+  private toHttpError(error: FastifyError | Error): HttpError {
+    if (error instanceof HttpError) return error;
+    const translated = this.options.translateError?.(error);
+    if (translated !== undefined) return translated;
+    const e = error as FastifyError;
+    if (e.validation !== undefined) return new HttpError(422, 422, e.message);
+    const status = e.statusCode ?? 500;
+    if (status >= 400 && status < 500) return new HttpError(status, status, e.message);
+    return new HttpError(500, 500, `Internal Server Error: ${e.message}`);
+  }
+
+  private sendError(reply: FastifyReply, error: HttpError): void {
+    void reply
+      .code(error.statusCode)
+      .type(this.options.responseContentType ?? 'application/json')
+      .send(error.toJSON());
+  }
+}

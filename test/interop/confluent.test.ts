@@ -225,3 +225,24 @@ test('the Consumer reads from an assigned offset, after a seek and from a timest
     [31, 32, 33, 34, 35, 36, 37, 38, 39],
   );
 });
+
+test('a consumer group whose members have all left still lists with protocol type consumer', async () => {
+  const topic = 'ck-empty-group';
+  await confluent('produce', { bootstrap, topic, messages: [{ value: 'a' }, { value: 'b' }] });
+  const group = 'ck-group-left';
+  const consumed = await confluent<{ messages: unknown[] }>('consume', {
+    bootstrap,
+    topic,
+    group,
+    subscribe: true,
+    count: 2,
+    config: { 'auto.offset.reset': 'earliest' },
+  });
+  assert.equal(consumed.messages.length, 2);
+  // The consumer closed (LeaveGroup): the group is Empty but keeps its protocol type, so
+  // librdkafka does not take it for a simple (commit-only) group.
+  const groups = await admin<Record<string, { state: string; protocol_type: string }>>({
+    op: 'list_groups',
+  });
+  assert.deepEqual(groups[group], { state: 'Empty', protocol_type: 'consumer', members: 0 });
+});

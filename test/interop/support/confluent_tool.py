@@ -160,6 +160,11 @@ def admin(a):
         res = ConfigResource(a.get('type', 'topic'), a['name'], set_config=a['config'])
         fs = ac.alter_configs([res], request_timeout=timeout)
         return {str(r): err_name(f) for r, f in fs.items()}
+    if op == 'list_groups':
+        # librdkafka's ListGroups + DescribeGroups; an empty protocol type means a simple group.
+        return {g.id: {'state': g.state, 'protocol_type': g.protocol_type,
+                       'members': len(g.members)}
+                for g in ac.list_groups(timeout=timeout)}
     raise SystemExit(f'unknown admin op {op}')
 
 

@@ -9,6 +9,7 @@ import {
   type ConfigValues,
 } from './config-key.js';
 import { BROKER_CONFIG_KEYS, UNSUPPORTED_PREFIXES } from './broker-config-keys.js';
+import { NO_DYNAMIC_CONFIGS, type DynamicBrokerLayers } from './dynamic-broker-config.js';
 
 export type BrokerConfigValues = ConfigValues<typeof BROKER_CONFIG_KEYS>;
 export type BrokerConfigName = keyof BrokerConfigValues;
@@ -18,6 +19,11 @@ export interface BrokerConfig {
   values: BrokerConfigValues;
   /** Raw strings of the keys that were set explicitly (DescribeConfigs: STATIC_BROKER_CONFIG). */
   explicit: ReadonlyMap<string, string>;
+  /**
+   * Dynamic broker configs from the metadata, which outrank `explicit`; `values` already
+   * reflects them (see applyDynamicBrokerConfigs).
+   */
+  dynamic: DynamicBrokerLayers;
   nodeId: number;
   listeners: ListenerAddress[];
   /** null: advertise the listeners as bound. */
@@ -62,7 +68,8 @@ export function resolveBrokerConfig(props: ReadonlyMap<string, string>): Resolve
   const typed = values as BrokerConfigValues;
   const derived = derive(typed, errors);
   if (errors.length > 0 || derived === null) return { config: null, warnings, errors };
-  return { config: { values: typed, explicit: new Map(props), ...derived }, warnings, errors };
+  const config = { values: typed, explicit: new Map(props), dynamic: NO_DYNAMIC_CONFIGS };
+  return { config: { ...config, ...derived }, warnings, errors };
 }
 
 function unknownKeyWarning(name: string): string {
@@ -75,7 +82,7 @@ function unknownKeyWarning(name: string): string {
 function derive(
   v: BrokerConfigValues,
   errors: string[],
-): Omit<BrokerConfig, 'values' | 'explicit'> | null {
+): Omit<BrokerConfig, 'values' | 'explicit' | 'dynamic'> | null {
   const brokerId = v['broker.id'];
   if (brokerId >= 0 && brokerId !== v['node.id']) {
     errors.push(`broker.id=${brokerId}: must equal node.id (${v['node.id']})`);

@@ -28,3 +28,12 @@ export {
   type TopicConfigProblem,
   type TopicConfigSource,
 } from './topic-config.js';
+export {
+  applyDynamicBrokerConfigs,
+  brokerConfigLayers,
+  configSynonyms,
+  dynamicChangeProblem,
+  isDynamicBrokerConfig,
+  type BrokerConfigSource,
+  type DynamicBrokerLayers,
+} from './dynamic-broker-config.js';

@@ -154,7 +154,9 @@ def admin(a):
             for k, e in f.result().items():
                 source = getattr(e.source, 'value', e.source)
                 out[k] = {'value': e.value, 'source': source, 'default': e.is_default,
-                          'read_only': e.is_read_only, 'sensitive': e.is_sensitive}
+                          'read_only': e.is_read_only, 'sensitive': e.is_sensitive,
+                          'synonyms': [[sn.name, sn.value, getattr(sn.source, 'value', sn.source)]
+                                       for sn in (e.synonyms or {}).values()]}
         return out
     if op == 'alter_configs':
         res = ConfigResource(a.get('type', 'topic'), a['name'], set_config=a['config'])

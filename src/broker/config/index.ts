@@ -37,3 +37,11 @@ export {
   type BrokerConfigSource,
   type DynamicBrokerLayers,
 } from './dynamic-broker-config.js';
+export {
+  GROUP_CONFIG_KEYS,
+  describeGroupConfigs,
+  effectiveGroupConfig,
+  groupConfigKey,
+  groupConfigProblem,
+  type GroupConfigEntry,
+} from './group-config-keys.js';

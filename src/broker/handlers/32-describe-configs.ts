@@ -7,6 +7,8 @@
 //   time. '' (the cluster default) gives only the dynamic defaults. Broker loggers answer an
 //   empty list.
 // - Topics: synonyms as Kafka's ConfigHelper lists them (see describeTopicConfig).
+// - Groups (KIP-848 group configs): each key with the group's value (GROUP_CONFIG) or the
+//   broker's (DEFAULT_CONFIG); the group need not exist, as in Kafka.
 // - v3+ add each config's type and, when asked, its documentation.
 // - configuration_keys null means all; unknown keys are left out, as in Kafka.
 import {
@@ -19,6 +21,7 @@ import { topicNameProblem } from '../../metadata/index.js';
 import {
   ResourceType,
   describeBrokerConfigs,
+  describeGroupConfigEntries,
   describeTopicConfigs,
   isThisBroker,
   type DescribedConfig,
@@ -71,7 +74,18 @@ export const describeConfigsHandler: HandlerFactory = (broker) =>
             }
             if (resourceType === ResourceType.BrokerLogger) return result([]);
             const perBroker = resourceName !== '';
-            return result(describeBrokerConfigs(broker.config, { ...flags, names: keys, perBroker }));
+            return result(
+              describeBrokerConfigs(broker.config, { ...flags, names: keys, perBroker }),
+            );
+          }
+          case ResourceType.Group: {
+            if (resourceName === '') {
+              return error(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
+            }
+            const overrides = broker.metadata.image.groupConfigs(resourceName);
+            return result(
+              describeGroupConfigEntries(overrides, broker.config, { ...flags, names: keys }),
+            );
           }
           default:
             return error(

@@ -3,6 +3,7 @@
 //   their defaults. Unknown keys or bad values: INVALID_CONFIG for that resource.
 // - Brokers (this node's id, or '' for the cluster-wide default): the configs given become
 //   the resource's complete set of dynamic broker configs (alter-broker-configs.ts).
+// - Groups: the group's complete set of KIP-848 group configs (alter-group-configs.ts).
 // - validate_only checks and changes nothing. Topic config changes reach the partitions at
 //   once through the metadata subscribers.
 import {
@@ -11,6 +12,7 @@ import {
   type AlterConfigsResponse,
 } from '../../protocol/index.js';
 import { replaceBrokerConfigs } from './alter-broker-configs.js';
+import { replaceGroupConfigs } from './alter-group-configs.js';
 import { replaceTopicOverrides, resolveAlterTarget } from './alter-topic-configs.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -44,7 +46,9 @@ export const alterConfigsHandler: HandlerFactory = (broker) =>
           outcome =
             'brokerResource' in target
               ? await replaceBrokerConfigs(broker, { target, next, validateOnly })
-              : await replaceTopicOverrides(broker, { topic: target, next, validateOnly });
+              : 'groupResource' in target
+                ? await replaceGroupConfigs(broker, { target, next, validateOnly })
+                : await replaceTopicOverrides(broker, { topic: target, next, validateOnly });
         }
         responses.push({ ...outcome, resourceType, resourceName });
       }

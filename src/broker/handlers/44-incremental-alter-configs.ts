@@ -5,6 +5,7 @@
 //   SUBTRACT on a non-list key, unknown keys or bad values: INVALID_CONFIG.
 // - Brokers (this node's id, or '' for the cluster-wide default): the operations apply to
 //   the resource's dynamic broker configs (alter-broker-configs.ts).
+// - Groups: the operations apply to the group's KIP-848 configs (alter-group-configs.ts).
 import {
   ErrorCode,
   type IncrementalAlterConfigsRequest,
@@ -13,6 +14,7 @@ import {
 } from '../../protocol/index.js';
 import { brokerConfigKey, describeTopicConfig } from '../config/index.js';
 import { replaceBrokerConfigs } from './alter-broker-configs.js';
+import { replaceGroupConfigs } from './alter-group-configs.js';
 import {
   replaceTopicOverrides,
   resolveAlterTarget,
@@ -50,7 +52,14 @@ export const incrementalAlterConfigsHandler: HandlerFactory = (broker) =>
           outcome = { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: why };
         } else {
           const validateOnly = request.validateOnly;
-          if ('brokerResource' in target) {
+          if ('groupResource' in target) {
+            // Group configs are all numbers: no APPEND or SUBTRACT.
+            const next = applyOps(target.configs, configs, () => null);
+            outcome =
+              'errorCode' in next
+                ? next
+                : await replaceGroupConfigs(broker, { target, next, validateOnly });
+          } else if ('brokerResource' in target) {
             const next = applyOps(target.configs, configs, (name) => brokerListValue(name));
             outcome =
               'errorCode' in next

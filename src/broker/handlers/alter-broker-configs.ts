@@ -37,7 +37,9 @@ export function resolveBrokerTarget(
       return invalidRequest(`Node id must be an integer, but it is: ${resourceName}`);
     }
     if (Number(resourceName) !== nodeId) {
-      return invalidRequest(`Unexpected broker id, expected ${nodeId}, but received ${resourceName}`);
+      return invalidRequest(
+        `Unexpected broker id, expected ${nodeId}, but received ${resourceName}`,
+      );
     }
   }
   const configs = broker.metadata.image.brokerConfigs(resourceName === '' ? null : nodeId);

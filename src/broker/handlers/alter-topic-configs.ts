@@ -5,6 +5,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { topicNameProblem, type TopicImage } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
 import { resolveBrokerTarget, type BrokerTarget } from './alter-broker-configs.js';
+import { resolveGroupTarget, type GroupTarget } from './alter-group-configs.js';
 import { ResourceType, checkTopicOverrides, isThisBroker } from './config-resources.js';
 
 export interface AlterOutcome {
@@ -21,9 +22,10 @@ const OK: AlterOutcome = { errorCode: ErrorCode.NONE, errorMessage: null };
 export function resolveAlterTarget(
   broker: BrokerContext,
   resource: { resourceType: number; resourceName: string; configNames: readonly string[] },
-): TopicImage | BrokerTarget | AlterOutcome {
+): TopicImage | BrokerTarget | GroupTarget | AlterOutcome {
   const { resourceType, resourceName, configNames } = resource;
   if (resourceType === ResourceType.Broker) return resolveBrokerTarget(broker, resourceName);
+  if (resourceType === ResourceType.Group) return resolveGroupTarget(broker, resourceName);
   if (resourceType === ResourceType.BrokerLogger) {
     if (!isThisBroker(resourceName, broker.config.nodeId)) {
       const why = `Unexpected broker id, expected ${broker.config.nodeId} or empty string, but received ${resourceName}`;

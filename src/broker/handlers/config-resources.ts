@@ -6,7 +6,9 @@ import {
   BROKER_CONFIG_KEYS,
   brokerConfigLayers,
   configSynonyms,
+  describeGroupConfigs,
   describeTopicConfig,
+  groupConfigKey,
   isDynamicBrokerConfig,
   topicConfigKey,
   topicConfigNames,
@@ -150,6 +152,35 @@ export function describeBrokerConfigs(
     });
   }
   return out;
+}
+
+/** GROUP_CONFIG: a group's own config (DescribeConfigsResponse.ConfigSource 8). */
+const GROUP_CONFIG_SOURCE = 8;
+
+/** A group's configs as Kafka's ConfigHelper.createGroupConfigEntry describes them. */
+export function describeGroupConfigEntries(
+  overrides: ReadonlyMap<string, string>,
+  broker: BrokerConfig,
+  options: DescribeOptions,
+): DescribedConfig[] {
+  const entries = describeGroupConfigs(overrides, broker);
+  const names = options.names ?? entries.map((e) => e.name);
+  return entries
+    .filter((e) => names.includes(e.name))
+    .map((e) => {
+      const source = e.source === 'GROUP_CONFIG' ? GROUP_CONFIG_SOURCE : ConfigSource.DefaultConfig;
+      const key = groupConfigKey(e.name)!;
+      return {
+        name: e.name,
+        value: e.value,
+        readOnly: false,
+        configSource: source,
+        isSensitive: false,
+        synonyms: options.includeSynonyms ? [{ name: e.name, value: e.value, source }] : [],
+        configType: TYPE_CODE[key.type],
+        documentation: options.includeDocumentation ? key.doc : null,
+      };
+    });
 }
 
 export interface ConfigProblem {

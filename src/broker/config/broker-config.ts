@@ -9,10 +9,22 @@ import {
   type ConfigValues,
 } from './config-key.js';
 import { BROKER_CONFIG_KEYS, UNSUPPORTED_PREFIXES } from './broker-config-keys.js';
-import { NO_DYNAMIC_CONFIGS, type DynamicBrokerLayers } from './dynamic-broker-config.js';
 
 export type BrokerConfigValues = ConfigValues<typeof BROKER_CONFIG_KEYS>;
 export type BrokerConfigName = keyof BrokerConfigValues;
+
+/** Dynamic broker configs from the metadata (see dynamic-broker-config.ts). */
+export interface DynamicBrokerLayers {
+  /** Dynamic configs of this node (resource name = its id). */
+  perBroker: ReadonlyMap<string, string>;
+  /** Cluster-wide dynamic defaults (resource name ''). */
+  clusterDefault: ReadonlyMap<string, string>;
+}
+
+const NO_DYNAMIC_CONFIGS: DynamicBrokerLayers = Object.freeze({
+  perBroker: new Map<string, string>(),
+  clusterDefault: new Map<string, string>(),
+});
 
 export interface BrokerConfig {
   /** Every known key's effective value, by Kafka name. */

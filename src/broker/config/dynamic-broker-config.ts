@@ -6,7 +6,7 @@
 // overrides), DEFAULT_CONFIG (Kafka's default).
 import { parseValue, defaultOf, type ConfigKey } from './config-key.js';
 import { BROKER_CONFIG_KEYS } from './broker-config-keys.js';
-import type { BrokerConfig } from './broker-config.js';
+import type { BrokerConfig, DynamicBrokerLayers } from './broker-config.js';
 import { TOPIC_CONFIG_KEYS } from './topic-config-keys.js';
 
 export type BrokerConfigSource =
@@ -14,18 +14,6 @@ export type BrokerConfigSource =
   | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
   | 'STATIC_BROKER_CONFIG'
   | 'DEFAULT_CONFIG';
-
-export interface DynamicBrokerLayers {
-  /** Dynamic configs of this node (resource name = its id). */
-  perBroker: ReadonlyMap<string, string>;
-  /** Cluster-wide dynamic defaults (resource name ''). */
-  clusterDefault: ReadonlyMap<string, string>;
-}
-
-export const NO_DYNAMIC_CONFIGS: DynamicBrokerLayers = Object.freeze({
-  perBroker: new Map<string, string>(),
-  clusterDefault: new Map<string, string>(),
-});
 
 const BY_NAME: ReadonlyMap<string, ConfigKey> = new Map(BROKER_CONFIG_KEYS.map((k) => [k.name, k]));
 

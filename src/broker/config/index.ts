@@ -16,6 +16,7 @@ export {
   type BrokerConfig,
   type BrokerConfigValues,
   type BrokerConfigName,
+  type DynamicBrokerLayers,
   type ResolvedBrokerConfig,
 } from './broker-config.js';
 export {
@@ -35,7 +36,6 @@ export {
   dynamicChangeProblem,
   isDynamicBrokerConfig,
   type BrokerConfigSource,
-  type DynamicBrokerLayers,
 } from './dynamic-broker-config.js';
 export {
   GROUP_CONFIG_KEYS,

@@ -45,7 +45,10 @@ test('retention.ms comes from log.retention.hours, converted; synonyms start at 
   assert.equal(entry.source, 'DEFAULT_CONFIG');
   assert.deepEqual(entry.synonyms, []);
   const unset = describeTopicConfig('retention.ms', new Map(), broker())!;
-  assert.deepEqual([unset.value, unset.source, unset.synonyms], ['604800000', 'DEFAULT_CONFIG', []]);
+  assert.deepEqual(
+    [unset.value, unset.source, unset.synonyms],
+    ['604800000', 'DEFAULT_CONFIG', []],
+  );
   const segmentMs = describeTopicConfig('segment.ms', new Map(), broker())!;
   assert.deepEqual(segmentMs.synonyms, []);
 });

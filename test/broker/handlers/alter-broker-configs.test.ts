@@ -191,3 +191,41 @@ test('dynamic broker configs are replayed when the broker starts again', async (
     await broker.close();
   }
 });
+
+test('a topic without its own retention follows a new cluster-wide log.retention.ms', async () => {
+  const { client } = await setup({ config: { 'log.retention.check.interval.ms': 20 } });
+  // Small segments so that old batches sit in closed segments retention may delete.
+  await createTopics(client, [
+    { name: 'aged', configs: { 'segment.bytes': '1024' } },
+    { name: 'kept', configs: { 'segment.bytes': '1024', 'retention.ms': '-1' } },
+  ]);
+  const hourAgo = Date.now() - 3_600_000;
+  for (const topic of ['aged', 'kept']) {
+    for (let i = 0; i < 5; i++) {
+      const records = batch([`old-${i}-${'x'.repeat(400)}`], { timestamp: hourAgo });
+      const res = await client.request(0, 9, produceBody(topic, [{ index: 0, records }]));
+      assert.equal(res.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+    }
+  }
+  const earliest = async (topic: string): Promise<bigint> => {
+    const res = await client.request(2, 7, {
+      replicaId: -1,
+      isolationLevel: 0,
+      timeoutMs: 1000,
+      topics: [
+        {
+          name: topic,
+          partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }],
+        },
+      ],
+    });
+    return res.topics[0].partitions[0].offset as bigint;
+  };
+  assert.equal(await earliest('aged'), 0n);
+  const r = await alterBroker(client, '', [op('log.retention.ms', SET, '60000')]);
+  assert.equal(r.errorCode, ErrorCode.NONE, r.errorMessage ?? '');
+  // Retention runs every 20 ms; wait for it to act on the new default.
+  while ((await earliest('aged')) === 0n) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok((await earliest('aged')) > 0n);
+  assert.equal(await earliest('kept'), 0n, 'its own retention.ms=-1 wins');
+});

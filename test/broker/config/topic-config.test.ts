@@ -106,3 +106,16 @@ test('validation names unknown keys and bad values', () => {
   assert.ok('values' in ok);
   assert.deepEqual(ok.values.get('cleanup.policy'), ['compact', 'delete']);
 });
+
+test('throttled replica lists take * or partition:broker pairs, as Kafka validates them', () => {
+  for (const value of ['*', '0:1,1:1', '']) {
+    const ok = validateTopicConfig(new Map([['leader.replication.throttled.replicas', value]]));
+    assert.ok('values' in ok, value);
+  }
+  const bad = validateTopicConfig(new Map([['follower.replication.throttled.replicas', '0-1']]));
+  assert.ok('problems' in bad);
+  assert.match(
+    bad.problems[0]!.message,
+    /follower\.replication\.throttled\.replicas must be the literal '\*' or a list of replicas/,
+  );
+});

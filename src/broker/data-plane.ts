@@ -55,7 +55,7 @@ export async function openDataPlane(
     fetchSessionSlots: Number(v['max.incremental.fetch.session.cache.slots']),
     verifyTransaction: options.verifyTransaction,
   });
-  const unsubscribe = await syncWithMetadata(replicas, options.metadata);
+  const unsubscribe = await syncWithMetadata(replicas, options.metadata, config);
   const strays = await replicas.deleteStrayLogs();
   if (strays.length > 0) {
     options.logger.warn(

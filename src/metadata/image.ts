@@ -57,6 +57,8 @@ export class MetadataImage {
   private readonly brokerList = new Map<number, BrokerRegistration>();
   /** Cluster-wide (key '') and per-broker (key = id) dynamic broker configs. */
   private readonly brokerConfigMap = new Map<string, Map<string, string>>();
+  /** Group configs (KIP-848 `consumer.session.timeout.ms`, …), by group id. */
+  private readonly groupConfigMap = new Map<string, Map<string, string>>();
   private readonly featureLevels = new Map<string, number>();
   private nextPid = 0n;
   /** Offset of the last replayed record batch; -1 before any. */
@@ -90,6 +92,11 @@ export class MetadataImage {
   /** Dynamic broker configs: for one broker (`brokerId`), or cluster-wide (`null`). */
   brokerConfigs(brokerId: number | null): ReadonlyMap<string, string> {
     return this.brokerConfigMap.get(brokerId === null ? '' : String(brokerId)) ?? new Map();
+  }
+
+  /** A group's config overrides (GROUP resources). */
+  groupConfigs(groupId: string): ReadonlyMap<string, string> {
+    return this.groupConfigMap.get(groupId) ?? new Map();
   }
 
   features(): ReadonlyMap<string, number> {
@@ -203,6 +210,15 @@ export class MetadataImage {
   ): void {
     let target: Map<string, string> | undefined;
     let topic: MutableTopic | undefined;
+    if (c.resourceType === ConfigResourceType.Group) {
+      // Read by the group coordinator when it needs them; no change event.
+      const configs = this.groupConfigMap.get(c.resourceName) ?? new Map<string, string>();
+      if (c.value === null) configs.delete(c.name);
+      else configs.set(c.name, c.value);
+      if (configs.size === 0) this.groupConfigMap.delete(c.resourceName);
+      else this.groupConfigMap.set(c.resourceName, configs);
+      return;
+    }
     if (c.resourceType === ConfigResourceType.Topic) {
       topic = this.byName.get(c.resourceName);
       target = topic?.configs;

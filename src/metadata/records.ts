@@ -49,7 +49,7 @@ export interface UnknownMetadataRecord {
 }
 
 /** ConfigRecord resource types (Kafka's ConfigResource.Type). */
-export const ConfigResourceType = Object.freeze({ Topic: 2, Broker: 4 } as const);
+export const ConfigResourceType = Object.freeze({ Topic: 2, Broker: 4, Group: 32 } as const);
 
 const FRAME_VERSION = 1;
 

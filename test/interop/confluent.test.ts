@@ -8,6 +8,7 @@ import { confluent } from './support/clients.js';
 
 /** librdkafka's ConfigSource values. */
 const DYNAMIC_TOPIC_CONFIG = 1;
+const DYNAMIC_BROKER_CONFIG = 2;
 const DEFAULT_CONFIG = 5;
 
 let broker: Broker;
@@ -28,6 +29,7 @@ interface ConfigEntry {
   source: number;
   default: boolean;
   read_only: boolean;
+  synonyms: [string, string | null, number][];
 }
 interface Report {
   error: string | null;
@@ -224,4 +226,72 @@ test('the Consumer reads from an assigned offset, after a seek and from a timest
     fromTime.messages.map((m) => m.offset),
     [31, 32, 33, 34, 35, 36, 37, 38, 39],
   );
+});
+
+test('a consumer group whose members have all left still lists with protocol type consumer', async () => {
+  const topic = 'ck-empty-group';
+  await confluent('produce', { bootstrap, topic, messages: [{ value: 'a' }, { value: 'b' }] });
+  const group = 'ck-group-left';
+  const consumed = await confluent<{ messages: unknown[] }>('consume', {
+    bootstrap,
+    topic,
+    group,
+    subscribe: true,
+    count: 2,
+    config: { 'auto.offset.reset': 'earliest' },
+  });
+  assert.equal(consumed.messages.length, 2);
+  // The consumer closed (LeaveGroup): the group is Empty but keeps its protocol type, so
+  // librdkafka does not take it for a simple (commit-only) group.
+  const groups = await admin<Record<string, { state: string; protocol_type: string }>>({
+    op: 'list_groups',
+  });
+  assert.deepEqual(groups[group], { state: 'Empty', protocol_type: 'consumer', members: 0 });
+});
+
+test('describe_configs synonyms: retention.ms names log.retention.ms only once it is set', async () => {
+  assert.deepEqual(await admin<Errors>({ op: 'create_topics', topics: [{ name: 'ck-syn' }] }), {
+    'ck-syn': null,
+  });
+  const describe = () =>
+    admin<Record<string, ConfigEntry>>({ op: 'describe_configs', name: 'ck-syn' });
+  let configs = await describe();
+  // Nothing sets log.retention.ms: Kafka lists no synonym (not log.retention.hours=168).
+  assert.deepEqual(configs['retention.ms']?.synonyms, []);
+  assert.equal(configs['retention.ms']?.source, DEFAULT_CONFIG);
+  assert.deepEqual(configs['segment.bytes']?.synonyms, [
+    ['log.segment.bytes', '1073741824', DEFAULT_CONFIG],
+  ]);
+  assert.equal(configs['leader.replication.throttled.replicas']?.value, '');
+  assert.equal(configs['follower.replication.throttled.replicas']?.value, '');
+
+  // A dynamic per-broker value (legacy AlterConfigs; confluent-kafka-python 1.7 cannot name
+  // the cluster default, '', which the handler tests cover).
+  const alter = (name: string, config: Record<string, string>) =>
+    admin<Errors>({ op: 'alter_configs', type: 'broker', name, config });
+  assert.deepEqual(Object.values(await alter('1', { 'log.retention.ms': '3600000' })), [null]);
+  configs = await describe();
+  assert.equal(configs['retention.ms']?.value, '3600000');
+  assert.equal(configs['retention.ms']?.source, DYNAMIC_BROKER_CONFIG);
+  assert.deepEqual(configs['retention.ms']?.synonyms, [
+    ['log.retention.ms', '3600000', DYNAMIC_BROKER_CONFIG],
+    ['log.retention.hours', '168', DEFAULT_CONFIG],
+  ]);
+  const brokerConfigs = await admin<Record<string, ConfigEntry>>({
+    op: 'describe_configs',
+    type: 'broker',
+    name: '1',
+  });
+  assert.equal(brokerConfigs['log.retention.ms']?.value, '3600000');
+  assert.equal(brokerConfigs['log.retention.ms']?.read_only, false);
+  assert.equal(brokerConfigs['log.dirs']?.read_only, true);
+
+  // Keys Kafka cannot change at run time are refused; an empty set clears the resource.
+  assert.deepEqual(Object.values(await alter('1', { 'log.dirs': '/elsewhere' })), [
+    'INVALID_REQUEST',
+  ]);
+  assert.deepEqual(Object.values(await alter('1', {})), [null]);
+  configs = await describe();
+  assert.equal(configs['retention.ms']?.value, '604800000');
+  assert.equal(configs['retention.ms']?.source, DEFAULT_CONFIG);
 });

@@ -165,6 +165,12 @@ export const BROKER_CONFIG_KEYS = [
   key.int('group.consumer.session.timeout.ms', 45000, 'Session timeout of consumer groups.'),
   key.int('group.consumer.heartbeat.interval.ms', 5000, 'Heartbeat of consumer groups.'),
   key.int('group.consumer.max.size', INT_MAX, 'Members per consumer group.'),
+  // Bounds of the group-level overrides consumer.session.timeout.ms and
+  // consumer.heartbeat.interval.ms (GROUP config resources).
+  key.int('group.consumer.min.session.timeout.ms', 45000, 'Smallest consumer group session.'),
+  key.int('group.consumer.max.session.timeout.ms', 60000, 'Largest consumer group session.'),
+  key.int('group.consumer.min.heartbeat.interval.ms', 5000, 'Smallest consumer heartbeat.'),
+  key.int('group.consumer.max.heartbeat.interval.ms', 15000, 'Largest consumer heartbeat.'),
 
   // Transactions and producer state.
   key.int('transaction.state.log.num.partitions', 50, 'Partitions of __transaction_state.'),

@@ -13,11 +13,29 @@ import { BROKER_CONFIG_KEYS, UNSUPPORTED_PREFIXES } from './broker-config-keys.j
 export type BrokerConfigValues = ConfigValues<typeof BROKER_CONFIG_KEYS>;
 export type BrokerConfigName = keyof BrokerConfigValues;
 
+/** Dynamic broker configs from the metadata (see dynamic-broker-config.ts). */
+export interface DynamicBrokerLayers {
+  /** Dynamic configs of this node (resource name = its id). */
+  perBroker: ReadonlyMap<string, string>;
+  /** Cluster-wide dynamic defaults (resource name ''). */
+  clusterDefault: ReadonlyMap<string, string>;
+}
+
+const NO_DYNAMIC_CONFIGS: DynamicBrokerLayers = Object.freeze({
+  perBroker: new Map<string, string>(),
+  clusterDefault: new Map<string, string>(),
+});
+
 export interface BrokerConfig {
   /** Every known key's effective value, by Kafka name. */
   values: BrokerConfigValues;
   /** Raw strings of the keys that were set explicitly (DescribeConfigs: STATIC_BROKER_CONFIG). */
   explicit: ReadonlyMap<string, string>;
+  /**
+   * Dynamic broker configs from the metadata, which outrank `explicit`; `values` already
+   * reflects them (see applyDynamicBrokerConfigs).
+   */
+  dynamic: DynamicBrokerLayers;
   nodeId: number;
   listeners: ListenerAddress[];
   /** null: advertise the listeners as bound. */
@@ -62,7 +80,8 @@ export function resolveBrokerConfig(props: ReadonlyMap<string, string>): Resolve
   const typed = values as BrokerConfigValues;
   const derived = derive(typed, errors);
   if (errors.length > 0 || derived === null) return { config: null, warnings, errors };
-  return { config: { values: typed, explicit: new Map(props), ...derived }, warnings, errors };
+  const config = { values: typed, explicit: new Map(props), dynamic: NO_DYNAMIC_CONFIGS };
+  return { config: { ...config, ...derived }, warnings, errors };
 }
 
 function unknownKeyWarning(name: string): string {
@@ -75,7 +94,7 @@ function unknownKeyWarning(name: string): string {
 function derive(
   v: BrokerConfigValues,
   errors: string[],
-): Omit<BrokerConfig, 'values' | 'explicit'> | null {
+): Omit<BrokerConfig, 'values' | 'explicit' | 'dynamic'> | null {
   const brokerId = v['broker.id'];
   if (brokerId >= 0 && brokerId !== v['node.id']) {
     errors.push(`broker.id=${brokerId}: must equal node.id (${v['node.id']})`);

@@ -16,6 +16,7 @@ export {
   type BrokerConfig,
   type BrokerConfigValues,
   type BrokerConfigName,
+  type DynamicBrokerLayers,
   type ResolvedBrokerConfig,
 } from './broker-config.js';
 export {
@@ -28,3 +29,19 @@ export {
   type TopicConfigProblem,
   type TopicConfigSource,
 } from './topic-config.js';
+export {
+  applyDynamicBrokerConfigs,
+  brokerConfigLayers,
+  configSynonyms,
+  dynamicChangeProblem,
+  isDynamicBrokerConfig,
+  type BrokerConfigSource,
+} from './dynamic-broker-config.js';
+export {
+  GROUP_CONFIG_KEYS,
+  describeGroupConfigs,
+  effectiveGroupConfig,
+  groupConfigKey,
+  groupConfigProblem,
+  type GroupConfigEntry,
+} from './group-config-keys.js';

@@ -1,7 +1,15 @@
 // Topic-level configuration keys with Kafka's names and defaults, and for each the broker keys
 // that supply its default ("synonyms", highest precedence first), as DescribeConfigs reports.
 // A synonym's `factor` converts its unit to the topic key's (log.retention.hours → ms).
-import { LONG_MAX, atLeast, between, key, oneOf, type ConfigKey } from './config-key.js';
+import {
+  LONG_MAX,
+  atLeast,
+  between,
+  key,
+  oneOf,
+  type ConfigKey,
+  type Validator,
+} from './config-key.js';
 
 export interface Synonym {
   name: string;
@@ -14,6 +22,15 @@ export interface TopicConfigKey extends ConfigKey {
 
 const HOUR_MS = 3600000;
 const ms = (name: string): Synonym => ({ name, factor: 1 });
+
+/** Kafka's ThrottledReplicaListValidator: '*' or [partitionId]:[brokerId] entries. */
+const throttledReplicas =
+  (name: string): Validator =>
+  (v) => {
+    const items = Array.isArray(v) ? v : [String(v)];
+    if (items.join('') === '*' || items.every((i) => /^(\d+:\d+)?$/.test(i))) return undefined;
+    return `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`;
+  };
 
 function topic<K extends ConfigKey>(k: K, ...synonyms: Synonym[]): K & TopicConfigKey {
   return { ...k, synonyms };
@@ -162,7 +179,23 @@ export const TOPIC_CONFIG_KEYS = [
     key.int('compression.zstd.level', 3, 'zstd level.', { validate: between(-131072, 22) }),
     ms('compression.zstd.level'),
   ),
+  // Replication throttling (KIP-73) has no broker synonym. Rivulet stores and reports the
+  // lists; it does not throttle replication.
+  topic(
+    key.list('leader.replication.throttled.replicas', '', 'Replicas throttled on the leader.', {
+      validate: throttledReplicas('leader.replication.throttled.replicas'),
+    }),
+  ),
+  topic(
+    key.list('follower.replication.throttled.replicas', '', 'Replicas throttled on followers.', {
+      validate: throttledReplicas('follower.replication.throttled.replicas'),
+    }),
+  ),
   topic(key.boolean('remote.storage.enable', false, 'Tiered storage.', { supported: false })),
+  topic(key.boolean('remote.log.copy.disable', false, 'Tiered storage.', { supported: false })),
+  topic(
+    key.boolean('remote.log.delete.on.disable', false, 'Tiered storage.', { supported: false }),
+  ),
   topic(key.long('local.retention.ms', -2, 'Tiered storage.', { supported: false })),
   topic(key.long('local.retention.bytes', -2, 'Tiered storage.', { supported: false })),
 ] as const satisfies readonly TopicConfigKey[];

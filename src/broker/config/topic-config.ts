@@ -3,11 +3,15 @@
 // DescribeConfigs reports.
 import { parseValue, type ConfigValue } from './config-key.js';
 import type { BrokerConfig } from './broker-config.js';
-import { brokerConfigKey } from './broker-config.js';
+import {
+  brokerConfigLayers,
+  configSynonyms,
+  type BrokerConfigSource,
+} from './dynamic-broker-config.js';
 import { TOPIC_CONFIG_KEYS, type TopicConfigKey } from './topic-config-keys.js';
 
-/** Kafka's DescribeConfigs source names for the sources a topic value can have here. */
-export type TopicConfigSource = 'DYNAMIC_TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG';
+/** Kafka's DescribeConfigs source names for the sources a topic value can have. */
+export type TopicConfigSource = 'DYNAMIC_TOPIC_CONFIG' | BrokerConfigSource;
 
 export interface TopicConfigEntry {
   name: string;
@@ -55,7 +59,12 @@ export function validateTopicConfig(
   return problems.length > 0 ? { problems } : { values };
 }
 
-/** The effective value of topic key `name` with its source and synonyms. */
+/**
+ * The effective value of topic key `name` with its source and synonyms, as Kafka's
+ * ConfigHelper reports them: the topic's override, then the synonyms of its first broker key
+ * (dynamic per-broker, dynamic default, static, default), which can be none at all when that
+ * key is unset everywhere (retention.ms follows log.retention.hours without naming it).
+ */
 export function describeTopicConfig(
   name: string,
   overrides: ReadonlyMap<string, string>,
@@ -63,29 +72,24 @@ export function describeTopicConfig(
 ): TopicConfigEntry | undefined {
   const k = BY_NAME.get(name);
   if (k === undefined) return undefined;
-  const synonyms: TopicConfigEntry['synonyms'] = [];
+  const primary = k.synonyms[0]?.name;
+  const synonyms: TopicConfigEntry['synonyms'] =
+    primary === undefined ? [] : configSynonyms(broker, primary);
   const own = overrides.get(name);
-  if (own !== undefined) synonyms.push({ name, value: own, source: 'DYNAMIC_TOPIC_CONFIG' });
-  let fromBroker: string | null | undefined;
+  if (own !== undefined) {
+    synonyms.unshift({ name, value: own, source: 'DYNAMIC_TOPIC_CONFIG' });
+    return { name, value: own, source: 'DYNAMIC_TOPIC_CONFIG', synonyms };
+  }
+  // The value is the broker's: the first synonym with a value in any layer, converted.
+  let value: string | null = k.defaultValue;
   for (const s of k.synonyms) {
-    const explicit = broker.explicit.get(s.name);
-    if (explicit !== undefined) {
-      synonyms.push({ name: s.name, value: explicit, source: 'STATIC_BROKER_CONFIG' });
-      fromBroker ??= scale(explicit, s.factor);
+    const top = brokerConfigLayers(broker, s.name)[0];
+    if (top !== undefined) {
+      value = scale(top.value, s.factor);
+      break;
     }
   }
-  for (const s of k.synonyms) {
-    const def = brokerConfigKey(s.name)?.defaultValue ?? null;
-    if (def === null || broker.explicit.has(s.name)) continue;
-    synonyms.push({ name: s.name, value: def, source: 'DEFAULT_CONFIG' });
-    fromBroker ??= scale(def, s.factor);
-  }
-  if (own !== undefined) return { name, value: own, source: 'DYNAMIC_TOPIC_CONFIG', synonyms };
-  const explicitSynonym = k.synonyms.some((s) => broker.explicit.has(s.name));
-  if (fromBroker !== undefined && explicitSynonym) {
-    return { name, value: fromBroker, source: 'STATIC_BROKER_CONFIG', synonyms };
-  }
-  return { name, value: fromBroker ?? k.defaultValue, source: 'DEFAULT_CONFIG', synonyms };
+  return { name, value, source: synonyms[0]?.source ?? 'DEFAULT_CONFIG', synonyms };
 }
 
 /** Effective values of every topic key for a topic with `overrides`, as strings. */

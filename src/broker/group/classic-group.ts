@@ -78,6 +78,8 @@ export class ClassicGroup {
   }
 
   addMember(member: ClassicMember): void {
+    // The first member of an empty group sets its protocol type; as in Kafka, the type stays
+    // when the last member leaves, so an empty consumer group still lists as "consumer".
     if (this.members.size === 0) this.protocolType = member.protocolType;
     this.members.set(member.memberId, member);
     if (member.groupInstanceId !== null) {
@@ -98,7 +100,6 @@ export class ClassicGroup {
         this.members.values().next().value;
       this.leaderId = next?.memberId ?? null;
     }
-    if (this.members.size === 0) this.protocolType = null;
   }
 
   /**

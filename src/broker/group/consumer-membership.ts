@@ -286,7 +286,7 @@ export class ConsumerMembership {
       errorMessage: null,
       memberId: member.memberId,
       memberEpoch: member.memberEpoch,
-      heartbeatIntervalMs: this.ctx.config.groupConsumerHeartbeatIntervalMs,
+      heartbeatIntervalMs: this.ctx.consumerTimeouts(group.groupId).heartbeatIntervalMs,
       assignment: send ? { topicPartitions: fromAssignment(member.assigned) } : null,
     };
   }
@@ -389,7 +389,7 @@ export class ConsumerMembership {
   private scheduleSession(group: ConsumerGroup, member: ConsumerMember): void {
     member.cancelSession?.();
     member.cancelSession = this.ctx.timer.schedule(
-      this.ctx.config.groupConsumerSessionTimeoutMs,
+      this.ctx.consumerTimeouts(group.groupId).sessionTimeoutMs,
       () => {
         member.cancelSession = null;
         if (group.members.get(member.memberId) === member) this.expire(group, member);

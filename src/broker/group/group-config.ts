@@ -65,3 +65,30 @@ export function groupConfigFrom(config: BrokerConfig): GroupConfig {
     groupConsumerMaxSize: num('group.consumer.max.size', d.groupConsumerMaxSize),
   };
 }
+
+export interface ConsumerGroupTimeouts {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * A KIP-848 group's timeouts: its group configs `consumer.session.timeout.ms` and
+ * `consumer.heartbeat.interval.ms` (checked against the broker's bounds when they were set),
+ * else the broker's group.consumer.* values.
+ */
+export function consumerGroupTimeouts(
+  config: GroupConfig,
+  overrides: ReadonlyMap<string, string>,
+): ConsumerGroupTimeouts {
+  const num = (name: string, fallback: number): number => {
+    const n = Number(overrides.get(name));
+    return overrides.has(name) && Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  return {
+    sessionTimeoutMs: num('consumer.session.timeout.ms', config.groupConsumerSessionTimeoutMs),
+    heartbeatIntervalMs: num(
+      'consumer.heartbeat.interval.ms',
+      config.groupConsumerHeartbeatIntervalMs,
+    ),
+  };
+}

@@ -1,7 +1,7 @@
 // What the parts of the group coordinator (membership, offsets, admin) share.
 import type { ClassicGroup } from './classic-group.js';
 import type { ConsumerGroup } from './consumer-group.js';
-import type { GroupConfig } from './group-config.js';
+import type { ConsumerGroupTimeouts, GroupConfig } from './group-config.js';
 import type { CoordinatorRecord } from './group-records.js';
 import type { GroupTimer } from './group-timer.js';
 import type { TxnProducer } from './coordinator-log.js';
@@ -37,6 +37,8 @@ export interface GroupContext {
   checkGroup(groupId: string): number;
   /** A fresh member id for a client: `<client.id>-<uuid>`, as Kafka makes them. */
   newMemberId(clientId: string): string;
+  /** A consumer group's session timeout and heartbeat interval: its own configs, else the broker's. */
+  consumerTimeouts(groupId: string): ConsumerGroupTimeouts;
 }
 
 /** What the coordinator needs to know about topics (from the metadata image). */

@@ -35,7 +35,7 @@ import { describeConsumerGroup } from './consumer-group-describe.js';
 import { isConsumerGroupRecordType, replayConsumerGroupRecord } from './consumer-group-records.js';
 import { ConsumerMembership } from './consumer-membership.js';
 import { GroupAdmin } from './group-admin.js';
-import { DEFAULT_GROUP_CONFIG, type GroupConfig } from './group-config.js';
+import { DEFAULT_GROUP_CONFIG, consumerGroupTimeouts, type GroupConfig } from './group-config.js';
 import { NO_TOPICS, type GroupContext, type TopicLookup } from './group-context.js';
 import { parseCoordinatorRecord, type CoordinatorRecord } from './group-records.js';
 import { systemGroupTimer, type CancelTimer, type GroupTimer } from './group-timer.js';
@@ -54,6 +54,8 @@ export interface GroupCoordinatorOptions {
   logger?: Logger;
   /** Topic names, ids and partition counts, for KIP-848 server-side assignment. */
   topics?: TopicLookup;
+  /** A group's config overrides (GROUP config resources), read when they are needed. */
+  groupConfigs?: (groupId: string) => ReadonlyMap<string, string>;
 }
 
 type PartitionState = 'loading' | 'loaded';
@@ -97,6 +99,8 @@ export class GroupCoordinator {
         this.writeTransactional(groupId, records, producer),
       checkGroup: (groupId) => this.checkGroup(groupId),
       newMemberId: (clientId) => `${clientId}-${this.uuid()}`,
+      consumerTimeouts: (groupId) =>
+        consumerGroupTimeouts(this.config, options.groupConfigs?.(groupId) ?? new Map()),
     };
     this.membership = new ClassicMembership(ctx);
     this.consumerMembership = new ConsumerMembership(ctx);

@@ -111,6 +111,7 @@ export async function openGroupCoordinator(
       },
       names: () => metadata.image.topics().map((t) => t.name),
     },
+    groupConfigs: (groupId) => metadata.image.groupConfigs(groupId),
   });
   // Subscribed before loading: a marker written meanwhile is either read by the load or
   // applied here (applying it twice finds nothing left the second time).

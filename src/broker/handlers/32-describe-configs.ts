@@ -2,8 +2,13 @@
 // - Topics: every topic config with its effective value and source (DYNAMIC_TOPIC_CONFIG for
 //   the topic's overrides, STATIC_BROKER_CONFIG when a broker synonym was set, else
 //   DEFAULT_CONFIG); synonyms (broker keys a value could come from) only when asked.
-// - Brokers (resource name = this node's id, or '' for the cluster default): every broker key,
-//   read-only. Broker loggers answer an empty list.
+// - Brokers: this node's id gives every broker key with its value and source (dynamic
+//   per-broker, dynamic default, static, default); read-only unless the key can change at run
+//   time. '' (the cluster default) gives only the dynamic defaults. Broker loggers answer an
+//   empty list.
+// - Topics: synonyms as Kafka's ConfigHelper lists them (see describeTopicConfig).
+// - Groups (KIP-848 group configs): each key with the group's value (GROUP_CONFIG) or the
+//   broker's (DEFAULT_CONFIG); the group need not exist, as in Kafka.
 // - v3+ add each config's type and, when asked, its documentation.
 // - configuration_keys null means all; unknown keys are left out, as in Kafka.
 import {
@@ -16,6 +21,7 @@ import { topicNameProblem } from '../../metadata/index.js';
 import {
   ResourceType,
   describeBrokerConfigs,
+  describeGroupConfigEntries,
   describeTopicConfigs,
   isThisBroker,
   type DescribedConfig,
@@ -67,7 +73,19 @@ export const describeConfigsHandler: HandlerFactory = (broker) =>
               return error(ErrorCode.INVALID_REQUEST, why);
             }
             if (resourceType === ResourceType.BrokerLogger) return result([]);
-            return result(describeBrokerConfigs(broker.config, { ...flags, names: keys }));
+            const perBroker = resourceName !== '';
+            return result(
+              describeBrokerConfigs(broker.config, { ...flags, names: keys, perBroker }),
+            );
+          }
+          case ResourceType.Group: {
+            if (resourceName === '') {
+              return error(ErrorCode.INVALID_REQUEST, 'Group name must not be empty');
+            }
+            const overrides = broker.metadata.image.groupConfigs(resourceName);
+            return result(
+              describeGroupConfigEntries(overrides, broker.config, { ...flags, names: keys }),
+            );
           }
           default:
             return error(

@@ -1,7 +1,9 @@
 // AlterConfigs v0-2 (the legacy, non-incremental form). Notes:
 // - The configs given become the topic's complete set of overrides: keys left out return to
 //   their defaults. Unknown keys or bad values: INVALID_CONFIG for that resource.
-// - Broker configs are static in Rivulet: changing one gives INVALID_REQUEST.
+// - Brokers (this node's id, or '' for the cluster-wide default): the configs given become
+//   the resource's complete set of dynamic broker configs (alter-broker-configs.ts).
+// - Groups: the group's complete set of KIP-848 group configs (alter-group-configs.ts).
 // - validate_only checks and changes nothing. Topic config changes reach the partitions at
 //   once through the metadata subscribers.
 import {
@@ -9,6 +11,8 @@ import {
   type AlterConfigsRequest,
   type AlterConfigsResponse,
 } from '../../protocol/index.js';
+import { replaceBrokerConfigs } from './alter-broker-configs.js';
+import { replaceGroupConfigs } from './alter-group-configs.js';
 import { replaceTopicOverrides, resolveAlterTarget } from './alter-topic-configs.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -38,11 +42,13 @@ export const alterConfigsHandler: HandlerFactory = (broker) =>
           };
         } else {
           const next = new Map(configs.map((c) => [c.name, c.value]));
-          outcome = await replaceTopicOverrides(broker, {
-            topic: target,
-            next,
-            validateOnly: request.validateOnly,
-          });
+          const validateOnly = request.validateOnly;
+          outcome =
+            'brokerResource' in target
+              ? await replaceBrokerConfigs(broker, { target, next, validateOnly })
+              : 'groupResource' in target
+                ? await replaceGroupConfigs(broker, { target, next, validateOnly })
+                : await replaceTopicOverrides(broker, { topic: target, next, validateOnly });
         }
         responses.push({ ...outcome, resourceType, resourceName });
       }

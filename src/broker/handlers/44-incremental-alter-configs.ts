@@ -3,16 +3,18 @@
 //   for list-valued keys (cleanup.policy, …), starting from the key's current effective value.
 // - A key named twice in one resource, or an unknown operation: INVALID_REQUEST. APPEND or
 //   SUBTRACT on a non-list key, unknown keys or bad values: INVALID_CONFIG.
-// - Broker configs are static in Rivulet: changing one gives INVALID_REQUEST.
+// - Brokers (this node's id, or '' for the cluster-wide default): the operations apply to
+//   the resource's dynamic broker configs (alter-broker-configs.ts).
+// - Groups: the operations apply to the group's KIP-848 configs (alter-group-configs.ts).
 import {
   ErrorCode,
   type IncrementalAlterConfigsRequest,
   type IncrementalAlterConfigsRequestAlterableConfig as Op,
   type IncrementalAlterConfigsResponse,
 } from '../../protocol/index.js';
-import type { TopicImage } from '../../metadata/index.js';
-import type { BrokerContext } from '../broker-context.js';
-import { describeTopicConfig } from '../config/index.js';
+import { brokerConfigKey, describeTopicConfig } from '../config/index.js';
+import { replaceBrokerConfigs } from './alter-broker-configs.js';
+import { replaceGroupConfigs } from './alter-group-configs.js';
 import {
   replaceTopicOverrides,
   resolveAlterTarget,
@@ -49,15 +51,31 @@ export const incrementalAlterConfigsHandler: HandlerFactory = (broker) =>
           const why = 'Error due to duplicate config keys';
           outcome = { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: why };
         } else {
-          const next = applyOps(broker, target, configs);
-          outcome =
-            'errorCode' in next
-              ? next
-              : await replaceTopicOverrides(broker, {
-                  topic: target,
-                  next,
-                  validateOnly: request.validateOnly,
-                });
+          const validateOnly = request.validateOnly;
+          if ('groupResource' in target) {
+            // Group configs are all numbers: no APPEND or SUBTRACT.
+            const next = applyOps(target.configs, configs, () => null);
+            outcome =
+              'errorCode' in next
+                ? next
+                : await replaceGroupConfigs(broker, { target, next, validateOnly });
+          } else if ('brokerResource' in target) {
+            const next = applyOps(target.configs, configs, (name) => brokerListValue(name));
+            outcome =
+              'errorCode' in next
+                ? next
+                : await replaceBrokerConfigs(broker, { target, next, validateOnly });
+          } else {
+            const current = (name: string) =>
+              isListConfig(name)
+                ? (describeTopicConfig(name, target.configs, broker.config)?.value ?? '')
+                : null;
+            const next = applyOps(target.configs, configs, current);
+            outcome =
+              'errorCode' in next
+                ? next
+                : await replaceTopicOverrides(broker, { topic: target, next, validateOnly });
+          }
         }
         responses.push({ ...outcome, resourceType, resourceName });
       }
@@ -65,12 +83,16 @@ export const incrementalAlterConfigsHandler: HandlerFactory = (broker) =>
     },
   });
 
+/**
+ * Applies the operations to a resource's current configs. `listDefault` gives the value an
+ * APPEND or SUBTRACT starts from when the key is not set, or null when the key is not a list.
+ */
 function applyOps(
-  broker: BrokerContext,
-  topic: TopicImage,
+  configs: ReadonlyMap<string, string>,
   ops: readonly Op[],
+  listDefault: (name: string) => string | null,
 ): Map<string, string | null> | AlterOutcome {
-  const next = new Map<string, string | null>(topic.configs);
+  const next = new Map<string, string | null>(configs);
   for (const { name, configOperation, value } of ops) {
     switch (configOperation) {
       case SET:
@@ -81,13 +103,12 @@ function applyOps(
         break;
       case APPEND:
       case SUBTRACT: {
-        if (!isListConfig(name)) {
+        const fallback = listDefault(name);
+        if (fallback === null) {
           const verb = configOperation === APPEND ? 'append' : 'subtract';
           return invalidConfig(`Config value ${verb} is not allowed for config key: ${name}`);
         }
-        const current =
-          next.get(name) ?? describeTopicConfig(name, topic.configs, broker.config)?.value ?? '';
-        const items = splitList(current);
+        const items = splitList(next.get(name) ?? fallback);
         const given = splitList(value ?? '');
         const result =
           configOperation === APPEND
@@ -104,6 +125,12 @@ function applyOps(
     }
   }
   return next;
+}
+
+/** A broker list key's default (APPEND/SUBTRACT start there when unset); null if not a list. */
+function brokerListValue(name: string): string | null {
+  const k = brokerConfigKey(name);
+  return k?.type === 'list' ? (k.defaultValue ?? '') : null;
 }
 
 function splitList(value: string): string[] {

@@ -4,6 +4,8 @@
 import { ErrorCode } from '../../protocol/index.js';
 import { topicNameProblem, type TopicImage } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
+import { resolveBrokerTarget, type BrokerTarget } from './alter-broker-configs.js';
+import { resolveGroupTarget, type GroupTarget } from './alter-group-configs.js';
 import { ResourceType, checkTopicOverrides, isThisBroker } from './config-resources.js';
 
 export interface AlterOutcome {
@@ -14,15 +16,17 @@ export interface AlterOutcome {
 const OK: AlterOutcome = { errorCode: ErrorCode.NONE, errorMessage: null };
 
 /**
- * Finds the topic a resource names, or the outcome that ends the request for it: broker
- * resources cannot change (no dynamic broker configs), other types are not supported.
+ * Finds the topic or broker resource a request names, or the outcome that ends the request
+ * for it. Broker loggers cannot change; other types are not supported.
  */
 export function resolveAlterTarget(
   broker: BrokerContext,
   resource: { resourceType: number; resourceName: string; configNames: readonly string[] },
-): TopicImage | AlterOutcome {
+): TopicImage | BrokerTarget | GroupTarget | AlterOutcome {
   const { resourceType, resourceName, configNames } = resource;
-  if (resourceType === ResourceType.Broker || resourceType === ResourceType.BrokerLogger) {
+  if (resourceType === ResourceType.Broker) return resolveBrokerTarget(broker, resourceName);
+  if (resourceType === ResourceType.Group) return resolveGroupTarget(broker, resourceName);
+  if (resourceType === ResourceType.BrokerLogger) {
     if (!isThisBroker(resourceName, broker.config.nodeId)) {
       const why = `Unexpected broker id, expected ${broker.config.nodeId} or empty string, but received ${resourceName}`;
       return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: why };

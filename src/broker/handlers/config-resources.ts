@@ -4,7 +4,12 @@
 import { ErrorCode } from '../../protocol/index.js';
 import {
   BROKER_CONFIG_KEYS,
+  brokerConfigLayers,
+  configSynonyms,
+  describeGroupConfigs,
   describeTopicConfig,
+  groupConfigKey,
+  isDynamicBrokerConfig,
   topicConfigKey,
   topicConfigNames,
   validateTopicConfig,
@@ -36,6 +41,8 @@ export const ConfigSource = Object.freeze({
 
 const SOURCE_CODE: Record<TopicConfigSource, number> = {
   DYNAMIC_TOPIC_CONFIG: ConfigSource.DynamicTopicConfig,
+  DYNAMIC_BROKER_CONFIG: ConfigSource.DynamicBrokerConfig,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: ConfigSource.DynamicDefaultBrokerConfig,
   STATIC_BROKER_CONFIG: ConfigSource.StaticBrokerConfig,
   DEFAULT_CONFIG: ConfigSource.DefaultConfig,
 };
@@ -105,34 +112,75 @@ const BROKER_KEYS: ReadonlyMap<string, ConfigKey> = new Map(
 );
 
 /**
- * The broker's configs: set in server.properties/overrides (STATIC_BROKER_CONFIG) or Kafka's
- * defaults (DEFAULT_CONFIG). All are read-only: Rivulet has no dynamic broker configs.
+ * Broker configs as Kafka's ConfigHelper describes them. For this node (`perBroker`): every
+ * key with its value from the highest layer (dynamic per-broker, dynamic default, static,
+ * default) and that layer as source; read-only unless the key can change at run time. For
+ * the cluster default (resource name ''): only the keys set as dynamic defaults.
  */
 export function describeBrokerConfigs(
   broker: BrokerConfig,
-  options: DescribeOptions,
+  options: DescribeOptions & { perBroker: boolean },
 ): DescribedConfig[] {
   const out: DescribedConfig[] = [];
-  for (const name of options.names ?? [...BROKER_KEYS.keys()].sort()) {
+  const all = options.perBroker
+    ? [...BROKER_KEYS.keys()].sort()
+    : [...broker.dynamic.clusterDefault.keys()].sort();
+  for (const name of options.names ?? all) {
+    if (!all.includes(name)) continue;
     const key = BROKER_KEYS.get(name);
-    if (key === undefined) continue;
-    const explicit = broker.explicit.get(name);
-    const sensitive = key.type === 'password';
-    const value = sensitive ? null : (explicit ?? key.defaultValue);
-    const source =
-      explicit !== undefined ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
+    const sensitive = key?.type === 'password';
+    const synonyms = configSynonyms(broker, name)
+      .filter((s) => options.perBroker || s.source === 'DYNAMIC_DEFAULT_BROKER_CONFIG')
+      .map((s) => ({
+        name: s.name,
+        value: sensitive ? null : s.value,
+        source: SOURCE_CODE[s.source],
+      }));
+    const value = options.perBroker
+      ? (brokerConfigLayers(broker, name)[0]?.value ?? null)
+      : (broker.dynamic.clusterDefault.get(name) ?? null);
     out.push({
       name,
-      value,
-      readOnly: true,
-      configSource: source,
+      value: sensitive ? null : value,
+      readOnly: !isDynamicBrokerConfig(name),
+      configSource: synonyms[0]?.source ?? ConfigSource.DefaultConfig,
       isSensitive: sensitive,
-      synonyms: options.includeSynonyms ? [{ name, value, source }] : [],
-      configType: TYPE_CODE[key.type],
-      documentation: options.includeDocumentation ? key.doc : null,
+      synonyms: options.includeSynonyms ? synonyms : [],
+      // Keys Rivulet does not know (custom settings stored as dynamic defaults): UNKNOWN.
+      configType: key === undefined ? 0 : TYPE_CODE[key.type],
+      documentation: options.includeDocumentation ? (key?.doc ?? null) : null,
     });
   }
   return out;
+}
+
+/** GROUP_CONFIG: a group's own config (DescribeConfigsResponse.ConfigSource 8). */
+const GROUP_CONFIG_SOURCE = 8;
+
+/** A group's configs as Kafka's ConfigHelper.createGroupConfigEntry describes them. */
+export function describeGroupConfigEntries(
+  overrides: ReadonlyMap<string, string>,
+  broker: BrokerConfig,
+  options: DescribeOptions,
+): DescribedConfig[] {
+  const entries = describeGroupConfigs(overrides, broker);
+  const names = options.names ?? entries.map((e) => e.name);
+  return entries
+    .filter((e) => names.includes(e.name))
+    .map((e) => {
+      const source = e.source === 'GROUP_CONFIG' ? GROUP_CONFIG_SOURCE : ConfigSource.DefaultConfig;
+      const key = groupConfigKey(e.name)!;
+      return {
+        name: e.name,
+        value: e.value,
+        readOnly: false,
+        configSource: source,
+        isSensitive: false,
+        synonyms: options.includeSynonyms ? [{ name: e.name, value: e.value, source }] : [],
+        configType: TYPE_CODE[key.type],
+        documentation: options.includeDocumentation ? key.doc : null,
+      };
+    });
 }
 
 export interface ConfigProblem {

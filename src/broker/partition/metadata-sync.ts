@@ -3,6 +3,7 @@
 // partitions. Listeners run before the metadata operation resolves, so a topic's logs exist by
 // the time CreateTopics answers.
 import type { ClusterMetadata, TopicImage } from '../../metadata/index.js';
+import { applyDynamicBrokerConfigs, type BrokerConfig } from '../config/index.js';
 import type { ReplicaManager } from './replica-manager.js';
 
 async function openLedPartitions(
@@ -26,12 +27,25 @@ async function openLedPartitions(
   }
 }
 
-/** Opens the partitions of the current image and follows its changes; returns the unsubscribe. */
+/** Sets the broker's dynamic config layers from the image (this node's and the default). */
+function applyBrokerConfigs(config: BrokerConfig, metadata: ClusterMetadata): void {
+  applyDynamicBrokerConfigs(config, {
+    perBroker: metadata.image.brokerConfigs(metadata.nodeId),
+    clusterDefault: metadata.image.brokerConfigs(null),
+  });
+}
+
+/**
+ * Opens the partitions of the current image and follows its changes; returns the unsubscribe.
+ * Dynamic broker configs are applied to `config` first, so topics open with them.
+ */
 export async function syncWithMetadata(
   replicas: ReplicaManager,
   metadata: ClusterMetadata,
+  config: BrokerConfig,
 ): Promise<() => void> {
   const nodeId = metadata.nodeId;
+  applyBrokerConfigs(config, metadata);
   for (const topic of metadata.image.topics()) await openLedPartitions(replicas, topic, nodeId);
   return metadata.subscribe(async (change) => {
     switch (change.type) {
@@ -44,7 +58,9 @@ export async function syncWithMetadata(
       case 'topic-config-changed':
         return replicas.setTopicConfig(change.topic.name, change.topic.configs);
       case 'broker-config-changed':
-        return;
+        if (change.brokerId !== null && change.brokerId !== nodeId) return;
+        applyBrokerConfigs(config, metadata);
+        return replicas.refreshTopicSettings();
     }
   });
 }

@@ -172,6 +172,14 @@ export class ReplicaManager {
     return state;
   }
 
+  /**
+   * Recomputes every topic's settings after the broker's defaults changed (dynamic broker
+   * configs): topics without their own override follow the new defaults.
+   */
+  refreshTopicSettings(): void {
+    for (const [topic, state] of this.topics) this.setTopicConfig(topic, state.overrides);
+  }
+
   /** Applies a topic's changed configuration to its partitions at run time. */
   setTopicConfig(topic: string, overrides: ReadonlyMap<string, string>): void {
     const state = this.topics.get(topic);

@@ -1,6 +1,7 @@
-// `rivulet configs`: kafka-configs.sh for topics and brokers — describe (dynamic configs, or
-// all with --all) and alter with --add-config / --delete-config, applied with
-// IncrementalAlterConfigs.
+// `rivulet configs`: kafka-configs.sh for topics, brokers (per broker and the cluster-wide
+// default), broker loggers and groups: describe (dynamic configs, or all with --all; every
+// entity of the type without a name) and alter with --add-config / --delete-config, applied
+// with IncrementalAlterConfigs.
 import {
   Admin,
   type AlterConfigOp,
@@ -22,20 +23,29 @@ import {
 
 const SPEC = {
   name: 'configs',
-  help: `Usage: rivulet configs --bootstrap-server HOST:PORT --entity-type topics|brokers (--describe | --alter) [options]
+  help: `Usage: rivulet configs --bootstrap-server HOST:PORT ENTITY (--describe [--all] | --alter ...)
 
-Show or change the configuration of a topic or broker (flags as kafka-configs.sh).
+Show or change the configuration of topics, brokers, broker loggers or groups (flags and output
+as kafka-configs.sh).
+
+Entity (one of):
+  --entity-type TYPE          topics, brokers, broker-loggers or groups, with:
+    --entity-name NAME        Topic name, broker id or group id. Without it, --describe
+                              shows every entity of the type.
+    --entity-default          The cluster-wide broker default (brokers only).
+  --topic NAME                Same as --entity-type topics --entity-name NAME.
+  --broker ID                 Same as --entity-type brokers --entity-name ID.
+  --broker-defaults           Same as --entity-type brokers --entity-default.
+  --broker-logger ID          Same as --entity-type broker-loggers --entity-name ID.
+  --group NAME                Same as --entity-type groups --entity-name NAME.
 
 Options:
   --bootstrap-server LIST     Brokers to connect to. Required.
-  --entity-type TYPE          topics, brokers or broker-loggers. Required.
-  --entity-name NAME          Topic name or broker id. Required unless --entity-default.
-  --entity-default            The cluster-wide broker default (with --entity-type brokers).
   --describe                  Print configs: those set dynamically, or all with --all.
   --all                       With --describe: every config, defaults included.
   --alter                     Change configs with --add-config and/or --delete-config.
   --add-config K=V,K2=V2      Configs to set; a value with commas goes in brackets: k=[a,b].
-  --delete-config K,K2        Configs to remove (back to their defaults).
+  --delete-config K,K2        Configs to remove (back to their defaults); each must be set.
   --command-config FILE       Client properties file.
   -h, --help                  Show this help.
 
@@ -45,6 +55,11 @@ Exit status: 0 success, 1 the operation failed, 2 bad command line.`,
     'entity-type': { type: 'string' },
     'entity-name': { type: 'string' },
     'entity-default': { type: 'boolean' },
+    topic: { type: 'string' },
+    broker: { type: 'string' },
+    'broker-defaults': { type: 'boolean' },
+    'broker-logger': { type: 'string' },
+    group: { type: 'string' },
     describe: { type: 'boolean' },
     all: { type: 'boolean' },
     alter: { type: 'boolean' },
@@ -58,7 +73,23 @@ const ENTITY_TYPES = {
   topics: 'topic',
   brokers: 'broker',
   'broker-loggers': 'broker-logger',
+  groups: 'group',
 } as const;
+type EntityType = keyof typeof ENTITY_TYPES;
+
+/** The shortcut flags of kafka-configs.sh (Kafka 3.x+), with the entity each names. */
+const SHORTCUTS = [
+  ['topic', 'topics'],
+  ['broker', 'brokers'],
+  ['broker-logger', 'broker-loggers'],
+  ['group', 'groups'],
+] as const;
+
+/** An entity type and, unless every entity of the type is meant, one name ('' = default). */
+interface Entity {
+  entityType: EntityType;
+  name: string | null;
+}
 
 export async function runConfigs(args: string[]): Promise<number> {
   const flags = parseFlags(SPEC, args);
@@ -67,7 +98,9 @@ export async function runConfigs(args: string[]): Promise<number> {
   try {
     if ((flags.describe === true) === (flags.alter === true))
       throw new UsageError('give exactly one of --describe, --alter');
-    const resource = resourceOf(flags);
+    const entity = entityOf(flags);
+    if (flags.alter === true && entity.name === null)
+      throw new UsageError('an entity name must be specified with --alter');
     const bootstrap = requireFlag(flags, 'bootstrap-server');
     const commandConfig = stringFlag(flags, 'command-config');
     const props =
@@ -75,9 +108,14 @@ export async function runConfigs(args: string[]): Promise<number> {
     const ops = flags.alter === true ? alterOps(flags) : [];
     admin = new Admin(clientOptions(bootstrap, props));
     await admin.connect();
-    if (flags.describe === true) return await describe(admin, resource, flags.all === true);
-    await admin.alterConfigs(resource, ops);
-    console.log(`Completed updating config for ${label(resource)}.`);
+    if (flags.describe === true) return await describe(admin, entity, flags.all === true);
+    const resource = { type: ENTITY_TYPES[entity.entityType], name: entity.name! };
+    await alter(admin, resource, ops);
+    console.log(
+      resource.name === ''
+        ? `Completed updating default config for ${entity.entityType} in the cluster.`
+        : `Completed updating config for ${singular(entity.entityType)} ${resource.name}.`,
+    );
     return EXIT_OK;
   } catch (err) {
     return failure(SPEC.name, err);
@@ -86,41 +124,136 @@ export async function runConfigs(args: string[]): Promise<number> {
   }
 }
 
-function resourceOf(flags: FlagValues): ConfigResource {
-  const typeFlag = requireFlag(flags, 'entity-type');
-  const type = ENTITY_TYPES[typeFlag as keyof typeof ENTITY_TYPES];
-  if (type === undefined)
-    throw new UsageError(`--entity-type '${typeFlag}' is not topics, brokers or broker-loggers`);
-  if (flags['entity-default'] === true) {
-    if (type !== 'broker') throw new UsageError('--entity-default only applies to brokers');
-    return { type, name: '' };
+function entityOf(flags: FlagValues): Entity {
+  const given: Entity[] = [];
+  const typeFlag = stringFlag(flags, 'entity-type');
+  if (typeFlag !== undefined) {
+    if (!(typeFlag in ENTITY_TYPES)) {
+      throw new UsageError(
+        `--entity-type '${typeFlag}' is not topics, brokers, broker-loggers or groups`,
+      );
+    }
+    const entityType = typeFlag as EntityType;
+    const name = stringFlag(flags, 'entity-name');
+    if (flags['entity-default'] === true) {
+      if (entityType !== 'brokers')
+        throw new UsageError('--entity-default only applies to brokers');
+      if (name !== undefined)
+        throw new UsageError('give --entity-name or --entity-default, not both');
+      given.push({ entityType, name: '' });
+    } else given.push({ entityType, name: name ?? null });
+  } else if (flags['entity-name'] !== undefined || flags['entity-default'] === true) {
+    throw new UsageError('--entity-name and --entity-default need --entity-type');
   }
-  return { type, name: requireFlag(flags, 'entity-name') };
+  for (const [flag, entityType] of SHORTCUTS) {
+    const name = stringFlag(flags, flag);
+    if (name !== undefined) given.push({ entityType, name });
+  }
+  if (flags['broker-defaults'] === true) given.push({ entityType: 'brokers', name: '' });
+  if (given.length !== 1) {
+    throw new UsageError(
+      'give exactly one entity: --entity-type (with --entity-name or --entity-default), ' +
+        '--topic, --broker, --broker-defaults, --broker-logger or --group',
+    );
+  }
+  const entity = given[0]!;
+  const isBroker = entity.entityType === 'brokers' || entity.entityType === 'broker-loggers';
+  if (isBroker && entity.name !== null && entity.name !== '' && !/^\d+$/.test(entity.name)) {
+    throw new UsageError(
+      `The entity name for ${entity.entityType} must be a valid integer broker id, but it is: ${entity.name}`,
+    );
+  }
+  return entity;
 }
 
-function label(r: ConfigResource): string {
-  if (r.type === 'broker' && r.name === '') return 'the default broker';
-  return `${r.type === 'broker-logger' ? 'broker-logger' : r.type} ${r.name}`;
+function singular(entityType: EntityType): string {
+  return entityType.slice(0, -1);
 }
 
-async function describe(admin: Admin, resource: ConfigResource, all: boolean): Promise<number> {
+/** The names --describe covers: the one given, or every entity of the type, as Kafka lists them. */
+async function entityNames(admin: Admin, entity: Entity): Promise<string[]> {
+  if (entity.name !== null) return [entity.name];
+  switch (entity.entityType) {
+    case 'topics':
+      return (await admin.listTopics({ includeInternal: true })).sort();
+    case 'brokers':
+    case 'broker-loggers': {
+      const ids = (await admin.describeCluster()).brokers.map((b) => String(b.nodeId));
+      return entity.entityType === 'brokers' ? [...ids, ''] : ids;
+    }
+    case 'groups':
+      return (await admin.listGroups()).map((g) => g.groupId).sort();
+  }
+}
+
+/** The source of the configs set on the entity itself (what --describe shows without --all). */
+function dynamicSource(resource: ConfigResource): string | null {
+  switch (resource.type) {
+    case 'topic':
+      return 'DYNAMIC_TOPIC_CONFIG';
+    case 'broker':
+      return resource.name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
+    case 'group':
+      return 'GROUP_CONFIG';
+    case 'broker-logger':
+      return null;
+  }
+}
+
+/** Kafka's getResourceConfig: the entity's configs (dynamic ones unless `all`), by name. */
+async function resourceConfigs(
+  admin: Admin,
+  resource: ConfigResource,
+  all: boolean,
+): Promise<ConfigEntry[]> {
   const entries = await admin.describeConfigs(resource, { includeSynonyms: true });
-  const shown = all ? entries : entries.filter(isDynamic);
-  console.log(`${all ? 'All' : 'Dynamic'} configs for ${label(resource)} are:`);
-  for (const e of shown) console.log(`  ${formatEntry(e)}`);
+  const source = all ? null : dynamicSource(resource);
+  return entries
+    .filter((e) => source === null || e.source === source)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function describe(admin: Admin, entity: Entity, all: boolean): Promise<number> {
+  for (const name of await entityNames(admin, entity)) {
+    const resource = { type: ENTITY_TYPES[entity.entityType], name };
+    const entries = await resourceConfigs(admin, resource, all);
+    console.log(
+      name === ''
+        ? `Default configs for ${entity.entityType} in the cluster are:`
+        : `${all ? 'All' : 'Dynamic'} configs for ${singular(entity.entityType)} ${name} are:`,
+    );
+    for (const e of entries) console.log(`  ${formatEntry(e)}`);
+  }
   return EXIT_OK;
 }
 
-function isDynamic(e: ConfigEntry): boolean {
-  return e.source.startsWith('DYNAMIC_');
+/** Kafka's Java client names GROUP_CONFIG (source 8) DYNAMIC_GROUP_CONFIG; kafka-configs prints that. */
+function sourceName(source: string): string {
+  if (source === 'GROUP_CONFIG') return 'DYNAMIC_GROUP_CONFIG';
+  if (source === 'CLIENT_METRICS_CONFIG') return 'DYNAMIC_CLIENT_METRICS_CONFIG';
+  return source;
 }
 
 function formatEntry(e: ConfigEntry): string {
   const value = e.isSensitive ? null : e.value;
   const synonyms = e.synonyms
-    .map((s) => `${s.source}:${s.name}=${e.isSensitive ? null : s.value}`)
+    .map((s) => `${sourceName(s.source)}:${s.name}=${e.isSensitive ? null : s.value}`)
     .join(', ');
   return `${e.name}=${value} sensitive=${e.isSensitive} synonyms={${synonyms}}`;
+}
+
+/**
+ * As kafka-configs.sh: every key to delete must be set on the entity now ("Invalid
+ * config(s): …" otherwise), then the changes go in one IncrementalAlterConfigs.
+ */
+async function alter(admin: Admin, resource: ConfigResource, ops: AlterConfigOp[]): Promise<void> {
+  const deletes = ops.filter((o) => o.op === 'delete').map((o) => o.name);
+  if (deletes.length > 0 && resource.type !== 'broker-logger') {
+    const current = new Set((await resourceConfigs(admin, resource, false)).map((e) => e.name));
+    const invalid = deletes.filter((n) => !current.has(n));
+    if (invalid.length > 0) throw new Error(`Invalid config(s): ${invalid.join(',')}`);
+  }
+  await admin.alterConfigs(resource, ops);
 }
 
 function alterOps(flags: FlagValues): AlterConfigOp[] {

@@ -50,7 +50,7 @@ import type {
   PartitionOffsets,
 } from './types.js';
 
-const RESOURCE_TYPES = { topic: 2, broker: 4, 'broker-logger': 8 } as const;
+const RESOURCE_TYPES = { topic: 2, broker: 4, 'broker-logger': 8, group: 32 } as const;
 const CONFIG_SOURCES = [
   'UNKNOWN',
   'DYNAMIC_TOPIC_CONFIG',
@@ -192,7 +192,9 @@ export class Admin {
     options: { keys?: readonly string[]; includeSynonyms?: boolean } = {},
   ): Promise<ConfigEntry[]> {
     const target =
-      resource.type === 'topic' || resource.name === '' ? 'any' : Number(resource.name);
+      resource.type === 'topic' || resource.type === 'group' || resource.name === ''
+        ? 'any'
+        : Number(resource.name);
     const response = await this.retry(async () => {
       const connection = await this.cluster.connection(target);
       const version = connection.versionFor(ApiKey.DescribeConfigs);
@@ -235,7 +237,9 @@ export class Admin {
     options: { validateOnly?: boolean } = {},
   ): Promise<void> {
     const target =
-      resource.type === 'topic' || resource.name === '' ? 'controller' : Number(resource.name);
+      resource.type === 'topic' || resource.type === 'group' || resource.name === ''
+        ? 'controller'
+        : Number(resource.name);
     const response = await this.retry(() =>
       this.cluster.send<IncrementalAlterConfigsResponse>(
         target,

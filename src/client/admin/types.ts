@@ -8,11 +8,11 @@ export interface NewTopic {
   configs?: Record<string, string>;
 }
 
-export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger';
+export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger' | 'group';
 
 export interface ConfigResource {
   type: ConfigResourceType;
-  /** Topic name, or broker id as a string ('' for the cluster-wide broker default). */
+  /** Topic name, broker id as a string ('' for the cluster-wide broker default), or group id. */
   name: string;
 }
 

@@ -32,16 +32,35 @@ test('with no overrides, topic values equal Kafka topic defaults', () => {
   assert.equal(values.get('flush.ms'), '9223372036854775807');
 });
 
-test('retention.ms comes from log.retention.hours, converted, as a static broker config', () => {
+test('retention.ms comes from log.retention.hours, converted; synonyms start at log.retention.ms', () => {
+  // Kafka's ConfigHelper drops every synonym before the first one named log.retention.ms, so
+  // with only log.retention.hours set the value is converted but reported as DEFAULT_CONFIG
+  // with no synonyms, and with nothing set the default log.retention.hours=168 is not listed.
   const entry = describeTopicConfig(
     'retention.ms',
     new Map(),
     broker({ 'log.retention.hours': '1' }),
   )!;
   assert.equal(entry.value, '3600000');
-  assert.equal(entry.source, 'STATIC_BROKER_CONFIG');
+  assert.equal(entry.source, 'DEFAULT_CONFIG');
+  assert.deepEqual(entry.synonyms, []);
+  const unset = describeTopicConfig('retention.ms', new Map(), broker())!;
+  assert.deepEqual(
+    [unset.value, unset.source, unset.synonyms],
+    ['604800000', 'DEFAULT_CONFIG', []],
+  );
+  const segmentMs = describeTopicConfig('segment.ms', new Map(), broker())!;
+  assert.deepEqual(segmentMs.synonyms, []);
+});
+
+test('log.retention.ms set: synonyms from it down, layer by layer, then the defaults', () => {
+  const b = broker({ 'log.retention.ms': '5000', 'log.retention.minutes': '7' });
+  const entry = describeTopicConfig('retention.ms', new Map(), b)!;
+  assert.deepEqual([entry.value, entry.source], ['5000', 'STATIC_BROKER_CONFIG']);
   assert.deepEqual(entry.synonyms, [
-    { name: 'log.retention.hours', value: '1', source: 'STATIC_BROKER_CONFIG' },
+    { name: 'log.retention.ms', value: '5000', source: 'STATIC_BROKER_CONFIG' },
+    { name: 'log.retention.minutes', value: '7', source: 'STATIC_BROKER_CONFIG' },
+    { name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG' },
   ]);
 });
 
@@ -52,8 +71,13 @@ test('log.retention.ms outranks minutes and hours; a topic override outranks all
   assert.equal(own.value, '42');
   assert.equal(own.source, 'DYNAMIC_TOPIC_CONFIG');
   assert.deepEqual(
-    own.synonyms.map((s) => s.name),
-    ['retention.ms', 'log.retention.ms', 'log.retention.hours'],
+    own.synonyms.map((s) => [s.name, s.source]),
+    [
+      ['retention.ms', 'DYNAMIC_TOPIC_CONFIG'],
+      ['log.retention.ms', 'STATIC_BROKER_CONFIG'],
+      ['log.retention.hours', 'STATIC_BROKER_CONFIG'],
+      ['log.retention.hours', 'DEFAULT_CONFIG'],
+    ],
   );
 });
 
@@ -81,4 +105,17 @@ test('validation names unknown keys and bad values', () => {
   const ok = validateTopicConfig(new Map([['cleanup.policy', 'compact,delete']]));
   assert.ok('values' in ok);
   assert.deepEqual(ok.values.get('cleanup.policy'), ['compact', 'delete']);
+});
+
+test('throttled replica lists take * or partition:broker pairs, as Kafka validates them', () => {
+  for (const value of ['*', '0:1,1:1', '']) {
+    const ok = validateTopicConfig(new Map([['leader.replication.throttled.replicas', value]]));
+    assert.ok('values' in ok, value);
+  }
+  const bad = validateTopicConfig(new Map([['follower.replication.throttled.replicas', '0-1']]));
+  assert.ok('problems' in bad);
+  assert.match(
+    bad.problems[0]!.message,
+    /follower\.replication\.throttled\.replicas must be the literal '\*' or a list of replicas/,
+  );
 });

@@ -167,6 +167,17 @@ test('a member that never sends SyncGroup is dropped after the rebalance timeout
   );
 });
 
+test('rebalance timeout 0: the pending-sync wait ends when the join completes, as in Kafka', async () => {
+  // Kafka's GroupMetadataManager.completeClassicGroupJoin schedules the pending-sync timer for
+  // the group's longest rebalance timeout; at 0 it fires at once and expirePendingSync removes
+  // every member whose SyncGroup has not arrived, so the SyncGroup gets UNKNOWN_MEMBER_ID.
+  const h = await harness();
+  const { memberIds, responses } = await formGroup(h, 'zero', 1, { rebalanceTimeoutMs: 0 });
+  assert.equal(responses[0]!.errorCode, ErrorCode.NONE);
+  const late = await sync(h, 'zero', { memberId: memberIds[0]!, generationId: 1 });
+  assert.equal(late.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+});
+
 test('static member restarts inside the session timeout: same generation, same assignment, old id fenced', async () => {
   const h = await harness({ groupInitialRebalanceDelayMs: 0 });
   const a = await join(h, 'g', { instanceId: 'i-a' });

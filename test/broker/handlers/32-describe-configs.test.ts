@@ -45,12 +45,26 @@ test('DescribeConfigs on a topic: sources, synonyms, types and documentation (v4
   assert.deepEqual([policy.value, policy.configSource, policy.readOnly], ['compact', 1, false]);
   assert.equal(policy.configType, 7); // LIST
   assert.ok(policy.documentation !== null && policy.documentation.length > 0);
+  // As in Kafka, synonyms of retention.ms start at log.retention.ms, which is unset here.
   const retention = byName.get('retention.ms')!;
-  assert.deepEqual([retention.value, retention.configSource], [String(48 * 3600000), 4]);
+  assert.deepEqual([retention.value, retention.configSource], [String(48 * 3600000), 5]);
+  assert.deepEqual(retention.synonyms, []);
+  const segment = byName.get('segment.bytes')!;
   assert.deepEqual(
-    retention.synonyms.map((s) => [s.name, s.source]),
-    [['log.retention.hours', 4]],
+    segment.synonyms.map((s) => [s.name, s.value, s.source]),
+    [['log.segment.bytes', '1073741824', 5]],
   );
+  for (const name of [
+    'leader.replication.throttled.replicas',
+    'follower.replication.throttled.replicas',
+  ]) {
+    const throttled = byName.get(name);
+    assert.deepEqual(
+      [throttled?.value, throttled?.configSource, throttled?.configType],
+      ['', 5, 7],
+      name,
+    );
+  }
   assert.deepEqual(
     some.configs.map((c: Entry) => c.name),
     ['retention.ms'],

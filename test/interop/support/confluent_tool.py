@@ -154,12 +154,19 @@ def admin(a):
             for k, e in f.result().items():
                 source = getattr(e.source, 'value', e.source)
                 out[k] = {'value': e.value, 'source': source, 'default': e.is_default,
-                          'read_only': e.is_read_only, 'sensitive': e.is_sensitive}
+                          'read_only': e.is_read_only, 'sensitive': e.is_sensitive,
+                          'synonyms': [[sn.name, sn.value, getattr(sn.source, 'value', sn.source)]
+                                       for sn in (e.synonyms or {}).values()]}
         return out
     if op == 'alter_configs':
         res = ConfigResource(a.get('type', 'topic'), a['name'], set_config=a['config'])
         fs = ac.alter_configs([res], request_timeout=timeout)
         return {str(r): err_name(f) for r, f in fs.items()}
+    if op == 'list_groups':
+        # librdkafka's ListGroups + DescribeGroups; an empty protocol type means a simple group.
+        return {g.id: {'state': g.state, 'protocol_type': g.protocol_type,
+                       'members': len(g.members)}
+                for g in ac.list_groups(timeout=timeout)}
     raise SystemExit(f'unknown admin op {op}')
 
 

@@ -1,0 +1,114 @@
+// Real clients against the security APIs of a plaintext broker with no authorizer: a SASL
+// client gets a readable handshake error (and the broker keeps serving others), KafkaJS's
+// describeAcls gets SECURITY_DISABLED, and deleting __consumer_offsets is refused.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import kafkajs from 'kafkajs';
+import { startBroker, type Broker } from '../../src/index.js';
+import { kcat, run } from './support/clients.js';
+
+const { Kafka, logLevel, AclResourceTypes, AclOperationTypes, AclPermissionTypes } = kafkajs;
+const { ResourcePatternTypes } = kafkajs;
+
+let broker: Broker;
+let kafka: kafkajs.Kafka;
+before(async () => {
+  broker = await startBroker({ port: 0 });
+  kafka = new Kafka({
+    brokers: [broker.bootstrap],
+    clientId: 'security-apis',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  });
+});
+after(() => broker.close());
+
+test('kcat over SASL_PLAINTEXT gets "Unsupported SASL mechanism"; a plain kcat is still served', async () => {
+  const sasl = await run(
+    'kcat',
+    [
+      '-b',
+      broker.bootstrap,
+      '-L',
+      '-m',
+      '3',
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=u',
+      '-X',
+      'sasl.password=p',
+    ],
+    { timeoutMs: 30_000 },
+  );
+  assert.notEqual(sasl.code, 0);
+  assert.match(
+    sasl.stderr,
+    /SASL PLAIN mechanism handshake failed: Broker: Unsupported SASL mechanism/,
+  );
+  const plain = JSON.parse(await kcat(['-b', broker.bootstrap, '-L', '-J'], undefined, 20_000));
+  assert.equal(plain.brokers.length, 1);
+});
+
+test('KafkaJS describeAcls and createAcls fail with SECURITY_DISABLED', async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await assert.rejects(
+      admin.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      }),
+      (err: { type?: string; message: string }) => {
+        assert.equal(err.type, 'SECURITY_DISABLED');
+        return true;
+      },
+    );
+    await assert.rejects(
+      admin.createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.TOPIC,
+            resourceName: 'orders',
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal: 'User:alice',
+            host: '*',
+            operation: AclOperationTypes.READ,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+        ],
+      }),
+      (err: { type?: string }) => err.type === 'SECURITY_DISABLED',
+    );
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+test('KafkaJS deleteTopics of __consumer_offsets is refused and the topic stays', async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // A committed offset creates __consumer_offsets.
+    await admin.createTopics({ topics: [{ topic: 'kept', numPartitions: 1 }] });
+    await admin.setOffsets({
+      groupId: 'g',
+      topic: 'kept',
+      partitions: [{ partition: 0, offset: '0' }],
+    });
+    assert.ok((await admin.listTopics()).includes('__consumer_offsets'));
+    await assert.rejects(
+      admin.deleteTopics({ topics: ['__consumer_offsets'], timeout: 5000 }),
+      (err: { type?: string }) => err.type === 'INVALID_TOPIC_EXCEPTION',
+    );
+    assert.ok((await admin.listTopics()).includes('__consumer_offsets'));
+    const offsets = await admin.fetchOffsets({ groupId: 'g', topics: ['kept'] });
+    assert.equal(offsets[0]!.partitions[0]!.offset, '0');
+  } finally {
+    await admin.disconnect();
+  }
+});

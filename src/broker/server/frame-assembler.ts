@@ -58,6 +58,8 @@ export class FrameAssembler {
   private stageCharged = 0;
   /** Size (with prefix) of the staged frame while it waits for admission, else 0. */
   private pendingBytes = 0;
+  /** Inside push() (see releaseIdleStage). */
+  private pushing = false;
 
   constructor(private readonly options: FrameAssemblerOptions) {
     this.budget = options.budget ?? UNBOUNDED;
@@ -87,7 +89,7 @@ export class FrameAssembler {
 
   /** Lets go of a staging buffer kept for the next frame while none is being gathered. */
   releaseIdleStage(): void {
-    if (this.staged > 0 || this.stageCharged === 0) return;
+    if (this.pushing || this.staged > 0 || this.stageCharged === 0) return;
     this.budget.release(this.stageCharged);
     this.stageCharged = 0;
     this.stage = Buffer.alloc(0);
@@ -122,6 +124,17 @@ export class FrameAssembler {
 
   /** Copies out `length` bytes of `source`; `source` may be overwritten once this returns. */
   push(source: Uint8Array, length: number): void {
+    // Counting bytes may reach the limit, which calls releaseIdleStage() of every connection,
+    // this one included: it must leave the buffer being filled alone.
+    this.pushing = true;
+    try {
+      this.pushBytes(source, length);
+    } finally {
+      this.pushing = false;
+    }
+  }
+
+  private pushBytes(source: Uint8Array, length: number): void {
     let offset = this.staged > 0 ? this.continueStaged(source, length) : 0;
     while (offset < length && this.problem === null) {
       const available = length - offset;
@@ -223,6 +236,7 @@ export class FrameAssembler {
   /** Appends source[start, end) to the staging buffer, growing it toward `total` bytes. */
   private stageBytes(source: Uint8Array, start: number, end: number, total: number): void {
     const needed = this.staged + end - start;
+    let grownBytes = 0;
     if (needed > this.stage.length) {
       // A frame not admitted grows by what arrived only: every byte of it is beyond the budget.
       const capacity =
@@ -236,13 +250,13 @@ export class FrameAssembler {
       this.stage.copy(grown, 0, 0, this.staged);
       this.stage = grown;
       // Bytes read before admission, or a frame not yet admitted: they are here regardless.
-      if (capacity > this.stageCharged) {
-        this.budget.add(capacity - this.stageCharged);
-        this.stageCharged = capacity;
-      }
+      grownBytes = Math.max(0, capacity - this.stageCharged);
+      this.stageCharged += grownBytes;
     }
     this.stage.set(source.subarray(start, end), this.staged);
     this.staged = needed;
+    // Counted last: reaching the limit calls back into the connection (see releaseIdleStage).
+    if (grownBytes > 0) this.budget.add(grownBytes);
   }
 
   /** Queues a copy of the frame body source[start, end). */

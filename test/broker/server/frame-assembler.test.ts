@@ -186,3 +186,36 @@ test('a frame spanning reads is admitted whole by the budget, or waits; every by
   a.dispose();
   assert.equal(memory.usedBytes, 0);
 });
+
+test('reaching the limit while a read is being copied leaves the buffer being filled alone', () => {
+  let a: FrameAssembler | null = null;
+  // As the server does: at the limit every connection drops a staging buffer kept idle.
+  const memory = new RequestMemory(250_000, () => a?.releaseIdleStage());
+  const waiter = { memoryAvailable: () => {} };
+  a = new FrameAssembler({
+    maxFrameBytes: 1 << 20,
+    arena: new FrameArena({ slabBytes: 1 << 20 }),
+    recycles: (apiKey) => apiKey === PRODUCE,
+    budget: {
+      tryReserve: (bytes) => memory.tryReserve(bytes, waiter),
+      add: (bytes) => memory.add(bytes),
+      release: (bytes) => memory.release(bytes),
+    },
+  });
+  // A split Produce frame is copied to the arena; its staging buffer is kept for the next one.
+  const first = frameBytes(PRODUCE, 100_000, 1);
+  pushInPieces(a, first, 60_000);
+  const one = a.next() as AssembledFrame;
+  memory.release(one.chargedBytes);
+  assert.equal(memory.usedBytes, a.stagingCapacityBytes);
+  // The next split frame's reservation reaches the limit in the middle of push().
+  const second = frameBytes(PRODUCE, 249_996, 2);
+  pushInPieces(a, second, 60_000);
+  const two = a.next() as AssembledFrame;
+  assert.ok(two.bytes.equals(second.subarray(4)));
+  memory.release(two.chargedBytes);
+  a.releaseIdleStage();
+  assert.equal(memory.usedBytes, 0);
+  a.dispose();
+  assert.equal(memory.usedBytes, 0);
+});

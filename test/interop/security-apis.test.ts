@@ -13,7 +13,7 @@ const { ResourcePatternTypes } = kafkajs;
 let broker: Broker;
 let kafka: kafkajs.Kafka;
 before(async () => {
-  broker = await startBroker({ port: 0 });
+  broker = await startBroker({ port: 0, config: { 'group.initial.rebalance.delay.ms': 0 } });
   kafka = new Kafka({
     brokers: [broker.bootstrap],
     clientId: 'security-apis',
@@ -46,6 +46,36 @@ test('kcat over SASL_PLAINTEXT gets "Unsupported SASL mechanism"; a plain kcat i
   assert.notEqual(sasl.code, 0);
   assert.match(
     sasl.stderr,
+    /SASL PLAIN mechanism handshake failed: Broker: Unsupported SASL mechanism/,
+  );
+  const plain = JSON.parse(await kcat(['-b', broker.bootstrap, '-L', '-J'], undefined, 20_000));
+  assert.equal(plain.brokers.length, 1);
+});
+
+/** A confluent-kafka-python producer over SASL_PLAINTEXT, reporting what its error callback got. */
+const SASL_PRODUCER = `
+import json, sys, time
+from confluent_kafka import Producer
+errors = []
+p = Producer({'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_PLAINTEXT',
+              'sasl.mechanisms': 'PLAIN', 'sasl.username': 'u', 'sasl.password': 'p',
+              'error_cb': lambda e: errors.append({'code': e.name(), 'text': e.str()}),
+              'log_level': 0})
+deadline = time.time() + 20
+while not errors and time.time() < deadline:
+    p.poll(0.1)
+print(json.dumps(errors))
+`;
+
+test('confluent-kafka-python over SASL_PLAINTEXT gets an _AUTHENTICATION error naming the cause', async () => {
+  const r = await run('/usr/bin/python3', ['-c', SASL_PRODUCER, broker.bootstrap], {
+    timeoutMs: 40_000,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const [first] = JSON.parse(r.stdout) as { code: string; text: string }[];
+  assert.equal(first?.code, '_AUTHENTICATION');
+  assert.match(
+    first.text,
     /SASL PLAIN mechanism handshake failed: Broker: Unsupported SASL mechanism/,
   );
   const plain = JSON.parse(await kcat(['-b', broker.bootstrap, '-L', '-J'], undefined, 20_000));

@@ -5,6 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import { startBroker, type Broker } from '../../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kcat, run } from './support/clients.js';
 
 const { Kafka, logLevel, AclResourceTypes, AclOperationTypes, AclPermissionTypes } = kafkajs;
@@ -119,26 +122,38 @@ test('KafkaJS describeAcls and createAcls fail with SECURITY_DISABLED', async ()
   }
 });
 
-test('KafkaJS deleteTopics of __consumer_offsets is refused and the topic stays', async () => {
-  const admin = kafka.admin();
-  await admin.connect();
+test('KafkaJS deleteTopics of __consumer_offsets is refused; committed offsets survive a restart', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-internal-'));
+  const config = { 'group.initial.rebalance.delay.ms': 0 };
+  let own = await startBroker({ dataDir, config });
   try {
+    const client = (b: Broker) =>
+      new Kafka({ brokers: [b.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    const admin = client(own).admin();
+    await admin.connect();
     // A committed offset creates __consumer_offsets.
     await admin.createTopics({ topics: [{ topic: 'kept', numPartitions: 1 }] });
     await admin.setOffsets({
       groupId: 'g',
       topic: 'kept',
-      partitions: [{ partition: 0, offset: '0' }],
+      partitions: [{ partition: 0, offset: '42' }],
     });
     assert.ok((await admin.listTopics()).includes('__consumer_offsets'));
     await assert.rejects(
       admin.deleteTopics({ topics: ['__consumer_offsets'], timeout: 5000 }),
       (err: { type?: string }) => err.type === 'INVALID_TOPIC_EXCEPTION',
     );
-    assert.ok((await admin.listTopics()).includes('__consumer_offsets'));
-    const offsets = await admin.fetchOffsets({ groupId: 'g', topics: ['kept'] });
-    assert.equal(offsets[0]!.partitions[0]!.offset, '0');
-  } finally {
     await admin.disconnect();
+    await own.close();
+    own = await startBroker({ dataDir, config });
+    const again = client(own).admin();
+    await again.connect();
+    assert.ok((await again.listTopics()).includes('__consumer_offsets'));
+    const offsets = await again.fetchOffsets({ groupId: 'g', topics: ['kept'] });
+    assert.equal(offsets[0]!.partitions[0]!.offset, '42');
+    await again.disconnect();
+  } finally {
+    await own.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });

@@ -11,7 +11,11 @@ import {
 } from '../metadata/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
-import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
+import {
+  parseConnectionOverrides,
+  resolveBrokerConfig,
+  type BrokerConfig,
+} from './config/index.js';
 import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
@@ -55,8 +59,22 @@ export interface Broker {
   nodeId: number;
   dataDir: string;
   config: BrokerConfig;
+  /** The network server's figures now (connections, request memory). */
+  network(): NetworkStats;
   /** Stops accepting, lets requests in flight finish, closes every connection. */
   close(): Promise<void>;
+}
+
+export interface NetworkStats {
+  connections: number;
+  /** Bytes of request frames held now: being read, waiting, being handled. */
+  requestBytes: number;
+  /** The most held at once since start. */
+  requestBytesPeak: number;
+  /** queued.max.request.bytes in effect (Infinity: unbounded). */
+  requestBytesLimit: number;
+  /** Connections not reading until request memory is released. */
+  waitingForMemory: number;
 }
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<Broker> {
@@ -159,6 +177,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     nodeId: config.nodeId,
     dataDir,
     config,
+    network: () => ({
+      connections: server.connectionCount,
+      requestBytes: server.memory.usedBytes,
+      requestBytesPeak: server.memory.peakBytes,
+      requestBytesLimit: server.memory.limitBytes,
+      waitingForMemory: server.memory.waitingCount,
+    }),
     // Closing twice waits for the first close.
     close: () =>
       (closing ??= (async () => {
@@ -204,6 +229,15 @@ function limitsOf(config: BrokerConfig) {
     idleTimeoutMs: v['connections.max.idle.ms'],
     maxConnections: v['max.connections'],
     maxConnectionsPerIp: v['max.connections.per.ip'],
+    maxConnectionsPerIpOverrides: parseConnectionOverrides(
+      v['max.connections.per.ip.overrides'],
+    ) as Map<string, number>,
+    // Rivulet's default never refuses a frame socket.request.max.bytes allows; an explicit
+    // value below it is a configuration error, as in Kafka. 0 or less: unbounded.
+    maxQueuedRequestBytes:
+      v['queued.max.request.bytes'] > 0
+        ? Math.max(v['queued.max.request.bytes'], v['socket.request.max.bytes'])
+        : 0,
   };
 }
 

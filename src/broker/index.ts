@@ -1,5 +1,5 @@
 // The broker's public face.
-export { startBroker, type Broker, type StartBrokerOptions } from './broker.js';
+export { startBroker, type Broker, type NetworkStats, type StartBrokerOptions } from './broker.js';
 export type { BrokerContext } from './broker-context.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export * as config from './config/index.js';

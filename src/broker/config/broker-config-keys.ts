@@ -1,6 +1,7 @@
 // Broker configuration keys Rivulet understands, with Kafka's names, types and defaults.
 // Where Rivulet's default differs from Kafka's, the comment says so and why.
 import { INT_MAX, LONG_MAX, atLeast, between, key, oneOf } from './config-key.js';
+import { parseConnectionOverrides } from './connection-overrides.js';
 
 const CLEANUP_POLICIES = ['delete', 'compact'];
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
@@ -128,7 +129,9 @@ export const BROKER_CONFIG_KEYS = [
   key.int('queued.max.requests.per.connection', 100, 'Requests in flight per connection.', {
     validate: atLeast(1),
   }),
-  key.long('queued.max.request.bytes', -1, 'Bytes of queued requests.', { supported: false }),
+  // Kafka: -1 (unbounded). Rivulet bounds the request bytes it holds by default, so clients that
+  // send parts of large frames cannot grow the broker without limit (docs/broker.md).
+  key.long('queued.max.request.bytes', 268435456, 'Bytes of request frames held at once.'),
   key.long('connections.max.idle.ms', 600000, 'Close connections idle this long.', {
     validate: atLeast(1),
   }),
@@ -138,7 +141,12 @@ export const BROKER_CONFIG_KEYS = [
   key.int('max.connections.per.ip', INT_MAX, 'Connections from one address.', {
     validate: atLeast(0),
   }),
-  key.string('max.connections.per.ip.overrides', '', 'Per-address limits.', { supported: false }),
+  key.string('max.connections.per.ip.overrides', '', 'Per-address limits.', {
+    validate: (v) => {
+      const parsed = parseConnectionOverrides(String(v));
+      return typeof parsed === 'string' ? parsed : undefined;
+    },
+  }),
   key.int('num.network.threads', 3, 'Network threads.', { supported: false }),
   key.int('num.io.threads', 8, 'Request handler threads.', { supported: false }),
   key.int('background.threads', 10, 'Background threads.', { supported: false }),

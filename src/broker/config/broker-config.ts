@@ -78,7 +78,7 @@ export function resolveBrokerConfig(props: ReadonlyMap<string, string>): Resolve
     else values[name] = parsed.value;
   }
   const typed = values as BrokerConfigValues;
-  const derived = derive(typed, errors);
+  const derived = derive(typed, props, errors);
   if (errors.length > 0 || derived === null) return { config: null, warnings, errors };
   const config = { values: typed, explicit: new Map(props), dynamic: NO_DYNAMIC_CONFIGS };
   return { config: { ...config, ...derived }, warnings, errors };
@@ -93,6 +93,7 @@ function unknownKeyWarning(name: string): string {
 
 function derive(
   v: BrokerConfigValues,
+  explicit: ReadonlyMap<string, string>,
   errors: string[],
 ): Omit<BrokerConfig, 'values' | 'explicit' | 'dynamic'> | null {
   const brokerId = v['broker.id'];
@@ -111,6 +112,19 @@ function derive(
   }
   const logDirs = v['log.dirs'] ?? [v['log.dir']];
   if (logDirs.length === 0) errors.push('log.dirs: no directory given');
+  const queuedBytes = v['queued.max.request.bytes'];
+  // Kafka's rule: a frame up to socket.request.max.bytes must fit. Rivulet's default instead
+  // grows to socket.request.max.bytes when that is larger (see the broker's limits).
+  const maxRequestBytes = v['socket.request.max.bytes'];
+  if (
+    explicit.has('queued.max.request.bytes') &&
+    queuedBytes > 0 &&
+    queuedBytes < maxRequestBytes
+  ) {
+    errors.push(
+      `queued.max.request.bytes=${queuedBytes}: must be at least socket.request.max.bytes (${maxRequestBytes})`,
+    );
+  }
   if (typeof listeners === 'string' || typeof advertised === 'string') return null;
   return { nodeId: v['node.id'], listeners, advertisedListeners: advertised, logDirs };
 }

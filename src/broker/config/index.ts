@@ -9,6 +9,7 @@ export {
   type ConfigValue,
 } from './config-key.js';
 export { BROKER_CONFIG_KEYS, UNSUPPORTED_PREFIXES } from './broker-config-keys.js';
+export { parseConnectionOverrides } from './connection-overrides.js';
 export { TOPIC_CONFIG_KEYS, type TopicConfigKey, type Synonym } from './topic-config-keys.js';
 export {
   resolveBrokerConfig,

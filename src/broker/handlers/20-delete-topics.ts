@@ -2,8 +2,14 @@
 // - v1-5 name topics in `topic_names`; v6 names them in `topics` by name or by id (not both).
 // - Unknown names get UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID; a topic named
 //   twice gets INVALID_REQUEST. With delete.topic.enable=false: TOPIC_DELETION_DISABLED.
+// - Internal topics (__consumer_offsets, __transaction_state, __share_group_state) hold the
+//   coordinators' state: deleting one would lose every committed offset or transaction, so it
+//   gets INVALID_TOPIC_EXCEPTION, the code Kafka's ReplicaManager gives for appending to or
+//   deleting records of an internal topic. (Kafka's KRaft controller itself does not check,
+//   up to 3.9 at least; kafka-topics.sh refused such topics before it moved to the admin API.)
 // - The topic is removed from the metadata log before the answer; its partition logs are
 //   deleted by the subscribers of the metadata (the replica manager).
+import { isInternalTopic } from '../../metadata/index.js';
 import {
   ErrorCode,
   ZERO_UUID,
@@ -63,6 +69,10 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
         if (version >= 6) {
           result.name = topic.name;
           result.topicId = topic.topicId;
+        }
+        if (isInternalTopic(topic.name)) {
+          fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${topic.name}.`);
+          continue;
         }
         if (!broker.config.values['delete.topic.enable']) {
           fail(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');

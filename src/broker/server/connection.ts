@@ -1,14 +1,15 @@
 // One client connection: frames in, handler calls, responses out in request order.
 // Reading stops (socket paused) whenever this connection has too many requests in flight,
-// the server-wide request budget is spent, or unsent responses exceed the high-water mark;
-// frames already read wait in the assembler, and nothing more is read, so memory per
-// connection stays bounded.
+// the server-wide request budget is spent, unsent responses exceed the high-water mark, or
+// request memory (queued.max.request.bytes) is short; frames already read wait in the
+// assembler, and nothing more is read, so memory per connection stays bounded.
 import type { Socket } from 'node:net';
 import { FRAME_PREFIX_BYTES, framePrefix } from '../../protocol/framing.js';
 import type { Logger } from '../logger.js';
 import type { FrameArena } from './frame-arena.js';
 import { FrameAssembler, type AssembledFrame } from './frame-assembler.js';
 import type { ServerLimits } from './limits.js';
+import type { MemoryWaiter, RequestMemory } from './request-memory.js';
 import { adoptWithSharedReads } from './shared-reads.js';
 import { takeWrittenCallback } from './written-callbacks.js';
 import {
@@ -26,6 +27,8 @@ export interface ConnectionHost {
   arena: FrameArena;
   /** The buffer every connection reads into (see shared-reads.ts). */
   readBuffer: Buffer;
+  /** Bytes of request frames held across connections (queued.max.request.bytes). */
+  memory: RequestMemory;
   /** A counter the server advances every idle-check interval (see checkIdle). */
   readonly tick: number;
   /** Takes one unit of the server-wide request budget, or queues `conn` to be woken later. */
@@ -57,7 +60,7 @@ function coalesce(responses: readonly Buffer[][], totalBytes: number): Buffer {
   return out;
 }
 
-export class Connection {
+export class Connection implements MemoryWaiter {
   readonly id: number;
   readonly clientHost: string;
   private readonly clientPort: number;
@@ -66,6 +69,8 @@ export class Connection {
   private readonly inFlight: InFlight[] = [];
   private heldFrame: AssembledFrame | null = null;
   private paused = false;
+  /** Registered with host.memory as waiting for admission or for the limit to clear. */
+  private memoryWait = false;
   private flushScheduled = false;
   private closing = false;
   /** The client has finished sending; answer what it sent, then close. */
@@ -84,10 +89,16 @@ export class Connection {
     this.clientHost = meta.clientHost;
     this.activeTick = host.tick;
     const handler = host.handler;
+    const memory = host.memory;
     this.assembler = new FrameAssembler({
       maxFrameBytes: host.limits.maxRequestBytes,
       arena: host.arena,
       recycles: handler.recyclesFrame?.bind(handler) ?? neverRecycles,
+      budget: {
+        tryReserve: (bytes) => memory.tryReserve(bytes, this),
+        add: (bytes) => memory.add(bytes),
+        release: (bytes) => memory.release(bytes),
+      },
     });
     const socket = adoptWithSharedReads(accepted, host.readBuffer, {
       allowHalfOpen: true,
@@ -104,6 +115,8 @@ export class Connection {
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (err) => host.logger.debug(`connection ${this.id}: ${err.message}`));
     this.socket.on('close', () => this.onClose());
+    // A connection accepted while request memory is at its limit reads nothing until it is not.
+    if (host.memory.exhausted) this.memoryExhausted();
   }
 
   get requestsInFlight(): number {
@@ -114,7 +127,7 @@ export class Connection {
   shutdown(): void {
     if (this.closing) return;
     this.closing = true;
-    this.heldFrame = null;
+    this.dropHeldFrame();
     this.socket.pause();
     this.endIfDone();
   }
@@ -127,6 +140,24 @@ export class Connection {
   /** Called by the server when request budget frees up after this connection had to wait. */
   wake(): void {
     this.pump();
+  }
+
+  /** Request memory was released while this connection waited for it. */
+  memoryAvailable(): void {
+    this.pump();
+  }
+
+  /**
+   * Request memory reached its limit: stop reading, unless in the middle of a frame whose
+   * memory is reserved (completing it is what eventually frees memory).
+   */
+  memoryExhausted(): void {
+    if (this.closing || this.closed || this.assembler.gatheringAdmittedFrame) return;
+    // A buffer kept for the next split frame is memory nobody uses now.
+    this.assembler.releaseIdleStage();
+    this.memoryWait = true;
+    this.host.memory.stop(this);
+    this.pause();
   }
 
   private onEnd(): void {
@@ -171,7 +202,7 @@ export class Connection {
       if (this.socket.writableNeedDrain) return this.pause();
       const frame = this.heldFrame ?? this.assembler.next();
       this.heldFrame = null;
-      if (frame === null) return this.readEnded ? this.endIfDone() : this.resume();
+      if (frame === null) return this.readEnded ? this.endIfDone() : this.readMore();
       if ('kind' in frame) {
         const why = `request of ${frame.sizeBytes} bytes, limit ${frame.maxFrameBytes}`;
         return this.fail(`${why} (socket.request.max.bytes)`);
@@ -184,10 +215,42 @@ export class Connection {
     }
   }
 
-  private start({ bytes: frame, slab }: AssembledFrame): void {
+  /** Resumes reading unless request memory is short; then waits for the server to wake it. */
+  private readMore(): void {
+    const memory = this.host.memory;
+    if (this.assembler.awaitingMemory && !this.assembler.retryAdmission()) {
+      this.memoryWait = true;
+      return this.pause();
+    }
+    if (memory.exhausted && !this.assembler.gatheringAdmittedFrame) {
+      this.memoryWait = true;
+      memory.stop(this);
+      return this.pause();
+    }
+    if (this.memoryWait) {
+      this.memoryWait = false;
+      memory.forget(this);
+    }
+    this.resume();
+  }
+
+  /** Returns a frame's memory once nothing uses it. */
+  private releaseFrame(frame: AssembledFrame): void {
+    if (frame.slab !== null) this.host.arena.release(frame.slab);
+    this.host.memory.release(frame.chargedBytes);
+  }
+
+  private dropHeldFrame(): void {
+    if (this.heldFrame === null) return;
+    this.releaseFrame(this.heldFrame);
+    this.heldFrame = null;
+  }
+
+  private start(assembled: AssembledFrame): void {
+    const frame = assembled.bytes;
     if (frame.length < REQUEST_HEADER_PREFIX_BYTES) {
       this.host.releaseRequestSlot();
-      if (slab !== null) this.host.arena.release(slab);
+      this.releaseFrame(assembled);
       return this.fail(`request of ${frame.length} bytes is too short for a header`);
     }
     const ctx: RequestContext = {
@@ -209,13 +272,13 @@ export class Connection {
     }
     result.then(
       (response) => {
-        if (slab !== null) this.host.arena.release(slab);
+        this.releaseFrame(assembled);
         slot.done = true;
         slot.response = response;
         this.scheduleFlush();
       },
       (err: unknown) => {
-        if (slab !== null) this.host.arena.release(slab);
+        this.releaseFrame(assembled);
         const why = err instanceof Error ? err.message : String(err);
         this.fail(`api ${ctx.apiKey} v${ctx.apiVersion} correlation ${ctx.correlationId}: ${why}`);
       },
@@ -309,6 +372,10 @@ export class Connection {
     // Requests still running will finish, but their slots are returned now.
     for (let i = 0; i < this.inFlight.length; i++) this.host.releaseRequestSlot();
     this.inFlight.length = 0;
+    // Frames not started and the staging buffer go now; running handlers release their own.
+    this.dropHeldFrame();
+    this.assembler.dispose();
+    this.host.memory.forget(this);
     this.host.connectionClosed(this);
   }
 }

@@ -41,6 +41,12 @@ export class FrameArena {
     return this.free.length;
   }
 
+  /** Lets go of the free slabs, and of the current one if no frame uses it. */
+  trim(): void {
+    this.free.length = 0;
+    if (this.current !== null && this.current.frames === 0) this.current = null;
+  }
+
   /** `size` bytes (at most maxFrameBytes) in `slab`; hand the slab back with release(). */
   allocate(size: number): { bytes: Buffer; slab: FrameSlab } {
     let slab = this.current;

@@ -13,6 +13,13 @@ export interface ServerLimits {
   maxConnections: number;
   /** max.connections.per.ip: new connections from one address beyond this are refused. */
   maxConnectionsPerIp: number;
+  /** max.connections.per.ip.overrides: per-address limits, by IP address. */
+  maxConnectionsPerIpOverrides: ReadonlyMap<string, number>;
+  /**
+   * queued.max.request.bytes: bytes of request frames held across connections (being read,
+   * waiting, being handled); at the limit connections stop reading. 0 or less: unbounded.
+   */
+  maxQueuedRequestBytes: number;
   /**
    * Bytes of unsent responses above which a connection stops reading requests until the socket
    * drains, so a client that does not read cannot make the broker buffer without bound.
@@ -27,5 +34,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   idleTimeoutMs: 600000,
   maxConnections: 2147483647,
   maxConnectionsPerIp: 2147483647,
+  maxConnectionsPerIpOverrides: new Map(),
+  maxQueuedRequestBytes: 268435456,
   writeHighWaterBytes: 1048576,
 };

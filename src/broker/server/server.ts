@@ -1,11 +1,12 @@
 // The broker's network server: one node:net listener per configured listener, connection
-// limits, a server-wide request budget, and graceful stop.
+// limits, server-wide budgets for requests in flight and request memory, and graceful stop.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../logger.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { FrameArena } from './frame-arena.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { formatListener, type ListenerAddress } from './listener.js';
+import { RequestMemory } from './request-memory.js';
 import type { RequestHandler } from './request-handler.js';
 
 export interface ServerOptions {
@@ -27,6 +28,7 @@ export class NetworkServer implements ConnectionHost {
   readonly logger: Logger;
   readonly arena = new FrameArena();
   readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  readonly memory: RequestMemory;
   /** Advanced every idleCheckMs; connections note it when bytes move (connections.max.idle.ms). */
   tick = 0;
   private readonly idleCheckMs: number;
@@ -48,6 +50,11 @@ export class NetworkServer implements ConnectionHost {
   ) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
     this.logger = options.logger;
+    const maxBytes = this.limits.maxQueuedRequestBytes;
+    this.memory = new RequestMemory(maxBytes > 0 ? maxBytes : Infinity, () => {
+      this.logger.debug(`request memory reached queued.max.request.bytes=${maxBytes}`);
+      for (const conn of this.connections) conn.memoryExhausted();
+    });
     // Idle connections close between one and 1.25 idle timeouts after their last traffic.
     this.idleCheckMs = Math.max(5, Math.min(Math.ceil(this.limits.idleTimeoutMs / 4), 10_000));
   }
@@ -103,7 +110,11 @@ export class NetworkServer implements ConnectionHost {
     const left = (this.perIp.get(conn.clientHost) ?? 1) - 1;
     if (left === 0) this.perIp.delete(conn.clientHost);
     else this.perIp.set(conn.clientHost, left);
-    if (this.connections.size === 0) this.allClosed?.();
+    if (this.connections.size === 0) {
+      // Nobody is left to reuse the arena's free slabs soon; let their memory go.
+      this.arena.trim();
+      this.allClosed?.();
+    }
   }
 
   private bind(listener: ListenerAddress): Promise<void> {
@@ -132,12 +143,14 @@ export class NetworkServer implements ConnectionHost {
   }
 
   private accept(socket: Socket, listenerName: string): void {
-    const ip = socket.remoteAddress ?? '';
+    const ip = clientAddress(socket.remoteAddress);
     const fromIp = this.perIp.get(ip) ?? 0;
+    const perIpLimit =
+      this.limits.maxConnectionsPerIpOverrides.get(ip) ?? this.limits.maxConnectionsPerIp;
     let refusal: string | null = null;
     if (this.stopping !== null) refusal = 'the server is stopping';
     else if (this.connections.size >= this.limits.maxConnections) refusal = 'max.connections';
-    else if (fromIp >= this.limits.maxConnectionsPerIp) refusal = 'max.connections.per.ip';
+    else if (fromIp >= perIpLimit) refusal = 'max.connections.per.ip';
     if (refusal !== null) {
       this.logger.debug(`refusing connection from ${ip}: ${refusal}`);
       socket.destroy();
@@ -170,6 +183,12 @@ export class NetworkServer implements ConnectionHost {
     }
     await Promise.all(closed);
   }
+}
+
+/** The client's address, with an IPv4 address seen through a dual-stack socket unwrapped. */
+function clientAddress(remote: string | undefined): string {
+  if (remote === undefined) return '';
+  return remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
 }
 
 /** Creates a server for `handler` and binds its listeners. */

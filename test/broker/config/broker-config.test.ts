@@ -94,3 +94,22 @@ test('invalid values are errors naming the key', () => {
     assert.match(text, new RegExp(`^${name.replace(/\./g, '\\.')}`, 'm'), name);
   }
 });
+
+test('queued.max.request.bytes below socket.request.max.bytes is an error, as in Kafka', () => {
+  const low = resolve({ 'queued.max.request.bytes': '1048576' });
+  assert.equal(low.config, null);
+  assert.match(low.errors.join('\n'), /^queued\.max\.request\.bytes=1048576: must be at least/m);
+  assert.ok(resolve({ 'queued.max.request.bytes': '-1' }).config !== null, '-1 is unbounded');
+  // The default is not explicit, so a larger socket.request.max.bytes is no error.
+  assert.ok(resolve({ 'socket.request.max.bytes': '536870912' }).config !== null);
+});
+
+test('max.connections.per.ip.overrides takes address:limit pairs of IP addresses', () => {
+  const ok = resolve({ 'max.connections.per.ip.overrides': '127.0.0.1:5, ::1:7,[fe80::1]:2' });
+  assert.deepEqual(ok.errors, []);
+  for (const bad of ['127.0.0.1', 'localhost:5', '127.0.0.1:many']) {
+    const r = resolve({ 'max.connections.per.ip.overrides': bad });
+    assert.equal(r.config, null, bad);
+    assert.match(r.errors[0]!, /^max\.connections\.per\.ip\.overrides=/);
+  }
+});

@@ -49,3 +49,35 @@ test('DeleteTopics with delete.topic.enable=false is TOPIC_DELETION_DISABLED', a
   assert.equal(res.responses[0].errorCode, ErrorCode.TOPIC_DELETION_DISABLED);
   assert.deepEqual(await listTopics(client), { kept: 1 });
 });
+
+test('DeleteTopics refuses internal topics with INVALID_TOPIC_EXCEPTION, by name and by id', async () => {
+  const { client } = await setup();
+  // FindCoordinator creates __consumer_offsets.
+  await client.request(10, 3, { key: 'g', keyType: 0, coordinatorKeys: [] });
+  const offsetsPartitions = (await listTopics(client))['__consumer_offsets'];
+  assert.ok(offsetsPartitions !== undefined && offsetsPartitions > 0);
+  const meta = await client.request(3, 12, {
+    topics: [{ name: '__consumer_offsets', topicId: ZERO_UUID }],
+    allowAutoTopicCreation: false,
+    includeClusterAuthorizedOperations: false,
+    includeTopicAuthorizedOperations: false,
+  });
+  const id: string = meta.topics[0].topicId;
+  const v5 = await client.request(20, 5, {
+    topics: [],
+    topicNames: ['__consumer_offsets'],
+    timeoutMs: 5000,
+  });
+  assert.equal(v5.responses[0].errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  assert.equal(v5.responses[0].errorMessage, 'Cannot delete internal topic __consumer_offsets.');
+  const v6 = await client.request(20, 6, {
+    topics: [{ name: null, topicId: id }],
+    topicNames: [],
+    timeoutMs: 5000,
+  });
+  assert.deepEqual(
+    [v6.responses[0].name, v6.responses[0].errorCode],
+    ['__consumer_offsets', ErrorCode.INVALID_TOPIC_EXCEPTION],
+  );
+  assert.equal((await listTopics(client))['__consumer_offsets'], offsetsPartitions);
+});

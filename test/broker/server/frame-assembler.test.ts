@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameArena } from '../../../src/broker/server/frame-arena.js';
 import { FrameAssembler, type AssembledFrame } from '../../../src/broker/server/frame-assembler.js';
+import { RequestMemory } from '../../../src/broker/server/request-memory.js';
 import { adoptWithSharedReads } from '../../../src/broker/server/shared-reads.js';
 import type { FrameProblem } from '../../../src/protocol/framing.js';
 import { Socket } from 'node:net';
@@ -148,4 +149,73 @@ test('a socket without a handle is left to ordinary reads', () => {
   assert.equal(adopted, null);
   assert.equal(socket.destroyed, false, 'the socket is not taken over');
   socket.destroy();
+});
+
+test('a frame spanning reads is admitted whole by the budget, or waits; every byte is given back', () => {
+  const memory = new RequestMemory(300_000);
+  const waiter = { memoryAvailable: () => {} };
+  const budgeted = () =>
+    new FrameAssembler({
+      maxFrameBytes: 1 << 20,
+      arena: new FrameArena({ slabBytes: 1 << 20 }),
+      recycles: () => false,
+      budget: {
+        tryReserve: (bytes) => memory.tryReserve(bytes, waiter),
+        add: (bytes) => memory.add(bytes),
+        release: (bytes) => memory.release(bytes),
+      },
+    });
+  const a = budgeted();
+  const big = frameBytes(3, 200_000, 1);
+  a.push(big, 1000);
+  assert.equal(memory.usedBytes, 200_004, 'the whole frame is reserved at its first bytes');
+  assert.equal(a.gatheringAdmittedFrame, true);
+  const b = budgeted();
+  b.push(big, 1000);
+  assert.equal(b.awaitingMemory, true, '400,008 bytes would exceed 300,000');
+  assert.equal(memory.usedBytes, 200_004 + 1000, 'only the bytes that arrived are counted');
+  const rest = big.subarray(1000);
+  a.push(rest, rest.length);
+  const frame = a.next() as AssembledFrame;
+  assert.ok(frame.bytes.equals(big.subarray(4)));
+  assert.equal(memory.usedBytes, frame.chargedBytes + 1000);
+  memory.release(frame.chargedBytes);
+  assert.equal(b.retryAdmission(), true);
+  assert.equal(memory.usedBytes, 200_004);
+  b.dispose();
+  a.dispose();
+  assert.equal(memory.usedBytes, 0);
+});
+
+test('reaching the limit while a read is being copied leaves the buffer being filled alone', () => {
+  let a: FrameAssembler | null = null;
+  // As the server does: at the limit every connection drops a staging buffer kept idle.
+  const memory = new RequestMemory(250_000, () => a?.releaseIdleStage());
+  const waiter = { memoryAvailable: () => {} };
+  a = new FrameAssembler({
+    maxFrameBytes: 1 << 20,
+    arena: new FrameArena({ slabBytes: 1 << 20 }),
+    recycles: (apiKey) => apiKey === PRODUCE,
+    budget: {
+      tryReserve: (bytes) => memory.tryReserve(bytes, waiter),
+      add: (bytes) => memory.add(bytes),
+      release: (bytes) => memory.release(bytes),
+    },
+  });
+  // A split Produce frame is copied to the arena; its staging buffer is kept for the next one.
+  const first = frameBytes(PRODUCE, 100_000, 1);
+  pushInPieces(a, first, 60_000);
+  const one = a.next() as AssembledFrame;
+  memory.release(one.chargedBytes);
+  assert.equal(memory.usedBytes, a.stagingCapacityBytes);
+  // The next split frame's reservation reaches the limit in the middle of push().
+  const second = frameBytes(PRODUCE, 249_996, 2);
+  pushInPieces(a, second, 60_000);
+  const two = a.next() as AssembledFrame;
+  assert.ok(two.bytes.equals(second.subarray(4)));
+  memory.release(two.chargedBytes);
+  a.releaseIdleStage();
+  assert.equal(memory.usedBytes, 0);
+  a.dispose();
+  assert.equal(memory.usedBytes, 0);
 });

@@ -174,7 +174,32 @@ test('frames of recycling APIs share memory once settled; others keep their own'
     const fill = 2 * k + 1;
     assert.ok(frame.subarray(8).equals(body(fill)), `frame ${fill} was overwritten`);
   });
+  assert.equal(server.memory.usedBytes, 0, 'every answered frame is released');
   client.socket.destroy();
+  await server.stop();
+});
+
+test('the arena lets its free slabs go once the last connection closes', async () => {
+  // Produce frames are answered only once five have arrived, so they need two slabs.
+  let release: () => void = () => {};
+  const allArrived = new Promise<void>((resolve) => (release = resolve));
+  let arrived = 0;
+  const handler: RequestHandler = async (ctx, frame) => {
+    if (++arrived === 5) release();
+    await allArrived;
+    return nullHandler()(ctx, frame);
+  };
+  handler.recyclesFrame = (apiKey) => apiKey === 0;
+  const { server, port } = await serve(handler);
+  const client = await rawClient(port);
+  for (let i = 0; i < 5; i++) client.send(0, i, Buffer.alloc(1_000_000, i));
+  await client.waitFrames(5);
+  assert.equal(server.arena.freeSlabs, 1, 'the full slab is kept for reuse');
+  assert.equal(server.memory.usedBytes, 0);
+  client.socket.destroy();
+  await client.closed;
+  while (server.connectionCount > 0) await sleep(5);
+  assert.equal(server.arena.freeSlabs, 0);
   await server.stop();
 });
 

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../../src/index.js';
+import { requestClient } from '../../broker/handlers/request-client.js';
 import { runCli } from './run-cli.js';
 
 test(
@@ -175,3 +176,18 @@ test(
     assert.equal((await runCli(['consumer-groups', ...bs, '--list'])).stdout, '');
   },
 );
+
+test('topics --delete of __consumer_offsets is refused: the error is printed, exit code 1', async (t) => {
+  const broker = await startBroker({});
+  t.after(() => broker.close());
+  const client = await requestClient(broker.port);
+  t.after(() => client.close());
+  // FindCoordinator creates __consumer_offsets.
+  await client.request(10, 3, { key: 'g', keyType: 0, coordinatorKeys: [] });
+  const bs = ['--bootstrap-server', broker.bootstrap];
+  const refused = await runCli(['topics', ...bs, '--delete', '--topic', '__consumer_offsets']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /Cannot delete internal topic __consumer_offsets/);
+  const listed = await runCli(['topics', ...bs, '--list']);
+  assert.match(listed.stdout, /^__consumer_offsets$/m);
+});

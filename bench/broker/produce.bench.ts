@@ -5,12 +5,16 @@
 // run. Ratios are against the null server (raw) and the stub (librdkafka, which needs
 // ApiVersions and Metadata answered); the broker is also given against the append floor.
 // Target: broker >= 0.6 of the null server.
+// The compressed loads (raw generator, lz4/zstd/gzip/snappy batches of random letters) measure
+// what the broker's check of compressed batches costs (decompressing and walking the records):
+// the same broker with the check on and off by turns, the ratio is on / off.
 import { confluent } from '../../test/interop/support/clients.js';
 import { nullProduceResponseBody, type LoadResult } from './support/produce-load.js';
 import { inWorker } from './support/load-worker.js';
 import { appendFloorHandler } from './support/append-floor.js';
 import { createTopic, fmt, startNullServer, startStubServer } from './support/servers.js';
 import { startBroker } from '../../src/index.js';
+import { compressedBatchChecks } from '../../src/broker/partition/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
@@ -21,8 +25,10 @@ const PARTITIONS = 8;
 const ROUND_MS = 2000;
 const ROUNDS = 2;
 const LIBRDKAFKA_SECONDS = 4;
-/** PRODUCE_BENCH_LOADS=raw or =librdkafka runs one of the two loads (default both). */
-const LOADS = (process.env.PRODUCE_BENCH_LOADS ?? 'librdkafka,raw').split(',');
+/** PRODUCE_BENCH_LOADS=raw, =librdkafka or =compressed (or a list) runs those (default all). */
+const LOADS = (process.env.PRODUCE_BENCH_LOADS ?? 'librdkafka,raw,compressed').split(',');
+const CODECS = { lz4: 3, zstd: 4, gzip: 1, snappy: 2 } as const;
+const COMPRESSED_ROUNDS = 3;
 
 interface Librdkafka {
   delivered: number;
@@ -73,9 +79,14 @@ async function main(): Promise<void> {
     broker: null,
   };
   try {
-    const load = async (port: number): Promise<Measured> => {
+    const load = async (port: number, compression = 0): Promise<Measured> => {
       const before = majorGcs;
-      const result = await inWorker('produce', { port, topic: TOPIC, durationMs: ROUND_MS });
+      const result = await inWorker('produce', {
+        port,
+        topic: TOPIC,
+        durationMs: ROUND_MS,
+        compression,
+      });
       return { ...result, majorGcs: majorGcs - before };
     };
     // librdkafka first: the raw rounds leave gigabytes of dirty pages whose writeback would
@@ -133,7 +144,32 @@ async function main(): Promise<void> {
         console.log(`broker / append floor   ${ofFloor}x`);
       } else console.log(`broker                 skipped: ${brokerProblem}`);
     }
+    if (LOADS.includes('compressed') && brokerProblem === null) {
+      console.log(
+        `raw generator, compressed batches of random letters: broker with the compressed-batch check off / on by turns, best of ${COMPRESSED_ROUNDS} x ${ROUND_MS} ms`,
+      );
+      for (const [name, codec] of Object.entries(CODECS)) {
+        let off: Measured | null = null;
+        let on: Measured | null = null;
+        const run = async (enabled: boolean) => {
+          compressedBatchChecks.enabled = enabled;
+          const r = await load(broker.port, codec);
+          if (enabled) on = best(on, r);
+          else off = best(off, r);
+        };
+        await load(broker.port, codec); // warm-up
+        // Both write to disk: they take turns going first (see the raw rounds).
+        for (let round = 0; round < COMPRESSED_ROUNDS; round++) {
+          const order = round % 2 === 0 ? [false, true] : [true, false];
+          for (const enabled of order) await run(enabled);
+        }
+        compressedBatchChecks.enabled = true;
+        console.log(line(`${name} check off`, off!, null));
+        console.log(line(`${name} check on`, on!, off));
+      }
+    }
   } finally {
+    compressedBatchChecks.enabled = true;
     await Promise.all([nullServer.close(), stub.close(), floorServer.close(), broker.close()]);
     floor.close();
     // A fresh directory per run, so runs neither share nor accumulate data.

@@ -1,9 +1,10 @@
 // What the broker refuses inside a batch, seen by librdkafka (confluent-kafka-python):
 // a batch flagged compressed that does not decompress is refused and never stored, so a
 // consumer reads straight past where it would have been; keyless records on a compacted topic
-// are named one by one in the Produce response (KIP-467).
+// are named one by one in the Produce response (KIP-467), which @platformatic/kafka reports.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Producer as PlatformaticProducer, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type Broker } from '../../src/index.js';
 import { ErrorCode } from '../../src/protocol/index.js';
 import { encodeRecordBatchSync } from '../../src/protocol/records/index.js';
@@ -133,4 +134,52 @@ test('KIP-467: librdkafka sees the batch with keyless records refused as INVALID
     fetchBody('kip467-rdkafka', [{ partition: 0, fetchOffset: 0 }]),
   );
   assert.equal(f.responses[0].partitions[0].highWatermark, 0n);
+});
+
+// @platformatic/kafka (Produce v11) reads record_errors: its error lists each refused record
+// with the broker's message, and the response with the batch indexes.
+test('KIP-467: @platformatic/kafka reports each keyless record with its batch index', async () => {
+  await createCompacted('kip467-platformatic');
+  const producer = new PlatformaticProducer({
+    clientId: 'rivulet-interop',
+    bootstrapBrokers: [broker.bootstrap],
+    retries: 0,
+    serializers: stringSerializers,
+  });
+  try {
+    const failure = await producer
+      .send({
+        acks: -1,
+        messages: Array.from({ length: 20 }, (_, i) => ({
+          topic: 'kip467-platformatic',
+          partition: 0,
+          key: i % 10 === 3 ? undefined : `k${i}`,
+          value: `v${i}`,
+        })),
+      })
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    assert.ok(failure instanceof AggregateError, String(failure));
+    const response = failure.errors[0] as {
+      errors: { path: string; apiId: string; serverErrorMessage: string }[];
+      response: {
+        responses: { partitionResponses: { recordErrors: { batchIndex: number }[] }[] }[];
+      };
+    };
+    const byPath = new Map(response.errors.map((e) => [e.path, e]));
+    assert.equal(byPath.get('/responses/0/partition_responses/0')?.apiId, 'INVALID_RECORD');
+    for (const k of [0, 1]) {
+      const e = byPath.get(`/responses/0/partition_responses/0/record_errors/${k}`);
+      assert.match(e?.serverErrorMessage ?? '', /needs a key/);
+    }
+    const recordErrors = response.response.responses[0]!.partitionResponses[0]!.recordErrors;
+    assert.deepEqual(
+      recordErrors.map((e) => e.batchIndex),
+      [3, 13],
+    );
+  } finally {
+    await producer.close();
+  }
 });

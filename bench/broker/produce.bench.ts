@@ -5,7 +5,7 @@
 // run. Ratios are against the null server (raw) and the stub (librdkafka, which needs
 // ApiVersions and Metadata answered); the broker is also given against the append floor.
 // Target: broker >= 0.6 of the null server.
-// The compressed loads (raw generator, lz4/zstd/gzip/snappy batches of random letters) measure
+// The compressed loads (raw generator, lz4/zstd/gzip/snappy batches of JSON-like text) measure
 // what the broker's check of compressed batches costs (decompressing and walking the records):
 // the same broker with the check on and off by turns, the ratio is on / off.
 import { confluent } from '../../test/interop/support/clients.js';
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     }
     if (LOADS.includes('compressed') && brokerProblem === null) {
       console.log(
-        `raw generator, compressed batches of random letters: broker with the compressed-batch check off / on by turns, best of ${COMPRESSED_ROUNDS} x ${ROUND_MS} ms`,
+        `raw generator, compressed batches of JSON-like text: broker with the compressed-batch check off / on by turns, best of ${COMPRESSED_ROUNDS} x ${ROUND_MS} ms`,
       );
       for (const [name, codec] of CODECS) {
         let off: Measured | null = null;

@@ -4,8 +4,8 @@
 // - snappy: xerial framing or a raw block (see snappy-xerial.ts);
 // - lz4: the LZ4 frame format (magic 04 22 4d 18) with independent 64 KiB blocks, as Kafka's
 //   Java client writes it; any valid frame is read (block or content checksums, content size).
-//   Frames without checksums (what Kafka's clients write) are decoded in JS (lz4-frame.ts),
-//   which is several times faster than the native frame decoder on batch-sized input;
+//   Frames without checksums (what Kafka's clients write) are walked in JS (lz4-frame.ts),
+//   which avoids the native frame decoder's cost on incompressible blocks;
 // - zstd: a standard zstd frame; frames without a content size (streamed) are read too.
 // Sync forms exist for all but zstd. The async forms run small inputs inline: measured on
 // 16 KiB batches, the thread-pool hop costs more than the work (up to 5x slower for gzip

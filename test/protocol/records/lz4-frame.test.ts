@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { RecordDecodeError } from '../../../src/protocol/records/index.js';
 import { lz4DecompressFrames } from '../../../src/protocol/records/lz4-frame.js';
 import { lz4Codec } from '../../../src/protocol/records/native-codecs.js';
+import { xxh32Short } from '../../../src/protocol/records/legacy-lz4.js';
 
 let seed = 7;
 const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
@@ -24,14 +25,28 @@ function sample(bytes: number): Buffer {
 
 const MAX = 1 << 26;
 
+/**
+ * The same frame marked as having linked blocks (independent blocks are valid linked ones),
+ * which sends its blocks through the JS block decoder instead of the native one.
+ */
+function linked(frame: Buffer): Buffer {
+  const out = Buffer.from(frame);
+  out[4]! &= ~0x20;
+  out[6] = (xxh32Short(out.subarray(4, 6)) >>> 8) & 0xff;
+  return out;
+}
+
 test('frames written by the native encoder decode to their input, across block boundaries', () => {
   for (const size of [0, 1, 15, 100, 4096, 16_384, 65_536, 65_537, 300_000]) {
     const input = sample(size);
     const frame = lz4Codec().compressFrameSync(input);
     assert.equal(frame[4]! & 0x14, 0, 'no checksums: the JS path is taken');
-    const out = lz4DecompressFrames(frame, MAX);
-    assert.ok(out !== null);
-    assert.ok(out.equals(input), `size ${size}`);
+    for (const f of [frame, linked(frame)]) {
+      const out = lz4DecompressFrames(f, MAX);
+      assert.ok(out !== null);
+      assert.ok(out.equals(input), `size ${size}`);
+    }
+    assert.ok(lz4DecompressFrames(frame, MAX, true)!.equals(input), `scratch, size ${size}`);
   }
   const incompressible = Buffer.from(Array.from({ length: 70_000 }, () => random() * 256));
   const frame = lz4Codec().compressFrameSync(incompressible);
@@ -55,10 +70,11 @@ test('frames with checksums are left to the native decoder; the output bound is 
 });
 
 test("fuzz: damaged frames give a RecordDecodeError or the native decoder's output", () => {
-  const base = lz4Codec().compressFrameSync(sample(20_000));
+  const independent = lz4Codec().compressFrameSync(sample(20_000));
   let agreed = 0;
   for (let i = 0; i < 2000; i++) {
-    const b = Buffer.from(base);
+    // Both block decoders: the native one (independent blocks) and the JS one (linked).
+    const b = i % 4 < 2 ? Buffer.from(independent) : linked(independent);
     const flips = 1 + Math.floor(random() * 3);
     // Leave the frame header alone half the time, so block contents are what gets damaged.
     const from = i % 2 === 0 ? 11 : 0;

@@ -152,9 +152,10 @@ export async function validateRecords(
   let region = batch.subarray(BATCH_HEADER_BYTES);
   if (h.compression !== CompressionType.None) {
     try {
-      // Small batches of the synchronous codecs are decompressed into scratch memory and
-      // scanned with no await in between, so no other check can reuse that memory meanwhile.
-      // A fresh buffer per batch was most of the check's cost (the garbage collector's).
+      // Small batches of the synchronous codecs are decompressed on the event loop (the
+      // thread-pool hop costs more than the work) into scratch memory where the codec allows
+      // (LZ4), and scanned with no await in between, so no other check can reuse that memory
+      // meanwhile. Zstd and larger batches go to the thread pool.
       const codec = h.compression as CompressionType;
       const inline = hasSyncCodec(codec) && region.length <= DEFAULT_OFFLOAD_ABOVE_BYTES;
       region = inline

@@ -25,8 +25,13 @@ const PARTITIONS = 8;
 const ROUND_MS = 2000;
 const ROUNDS = 2;
 const LIBRDKAFKA_SECONDS = 4;
-/** PRODUCE_BENCH_LOADS=raw, =librdkafka or =compressed (or a list) runs those (default all). */
-const LOADS = (process.env.PRODUCE_BENCH_LOADS ?? 'librdkafka,raw,compressed').split(',');
+/**
+ * PRODUCE_BENCH_LOADS=raw, =librdkafka, =librdkafka-compressed or =compressed (or a list) runs
+ * those (default all).
+ */
+const LOADS = (
+  process.env.PRODUCE_BENCH_LOADS ?? 'librdkafka,librdkafka-compressed,raw,compressed'
+).split(',');
 /** PRODUCE_BENCH_CODECS=gzip,zstd limits the compressed loads to those codecs (default all). */
 const CODECS = Object.entries({ lz4: 3, zstd: 4, gzip: 1, snappy: 2 }).filter(([name]) =>
   (process.env.PRODUCE_BENCH_CODECS ?? 'lz4,zstd,gzip,snappy').split(',').includes(name),
@@ -94,23 +99,24 @@ async function main(): Promise<void> {
     };
     // librdkafka first: the raw rounds leave gigabytes of dirty pages whose writeback would
     // land in its broker run.
+    const rdkafka = async (port: number, config: Record<string, string> = {}) =>
+      confluent<Librdkafka>(
+        'bench_produce',
+        {
+          bootstrap: `127.0.0.1:${port}`,
+          topic: TOPIC,
+          size: 1024,
+          partitions: PARTITIONS,
+          seconds: LIBRDKAFKA_SECONDS,
+          config,
+        },
+        60_000,
+      );
+    const show = (name: string, r: Librdkafka, base: Librdkafka | null) =>
+      `${name.padEnd(22)} ${fmt(r.mb_per_sec).padStart(8)} MB/s  p50 ${fmt(r.p50_ms ?? NaN, 2)} ms  p99 ${fmt(r.p99_ms ?? NaN, 2)} ms  ${base === null ? '(baseline)' : `${(r.mb_per_sec / base.mb_per_sec).toFixed(2)}x`}${r.failed > 0 ? `  ${r.failed} failed!` : ''}`;
     if (LOADS.includes('librdkafka')) {
-      const rdkafka = async (port: number) =>
-        confluent<Librdkafka>(
-          'bench_produce',
-          {
-            bootstrap: `127.0.0.1:${port}`,
-            topic: TOPIC,
-            size: 1024,
-            partitions: PARTITIONS,
-            seconds: LIBRDKAFKA_SECONDS,
-          },
-          60_000,
-        );
       const onStub = await rdkafka(stub.port);
       const onBroker = brokerProblem === null ? await rdkafka(broker.port) : null;
-      const show = (name: string, r: Librdkafka, base: Librdkafka | null) =>
-        `${name.padEnd(22)} ${fmt(r.mb_per_sec).padStart(8)} MB/s  p50 ${fmt(r.p50_ms ?? NaN, 2)} ms  p99 ${fmt(r.p99_ms ?? NaN, 2)} ms  ${base === null ? '(baseline)' : `${(r.mb_per_sec / base.mb_per_sec).toFixed(2)}x`}${r.failed > 0 ? `  ${r.failed} failed!` : ''}`;
       console.log(
         `librdkafka (confluent-kafka-python): acks=1, linger.ms=5, ${LIBRDKAFKA_SECONDS} s`,
       );
@@ -146,6 +152,22 @@ async function main(): Promise<void> {
         const ofFloor = (results.broker.mbPerSec / results.floor!.mbPerSec).toFixed(2);
         console.log(`broker / append floor   ${ofFloor}x`);
       } else console.log(`broker                 skipped: ${brokerProblem}`);
+    }
+    // librdkafka compressing its batches (values of one repeated byte, up to 256 KiB a batch):
+    // the broker with the compressed-batch check off, then on.
+    if (LOADS.includes('librdkafka-compressed') && brokerProblem === null) {
+      console.log(
+        `librdkafka, compressed: acks=1, linger.ms=5, ${LIBRDKAFKA_SECONDS} s, the broker's compressed-batch check off / on`,
+      );
+      for (const codec of ['lz4', 'zstd']) {
+        const config = { 'compression.type': codec };
+        compressedBatchChecks.enabled = false;
+        const off = await rdkafka(broker.port, config);
+        compressedBatchChecks.enabled = true;
+        const on = await rdkafka(broker.port, config);
+        console.log(show(`${codec} check off`, off, null));
+        console.log(show(`${codec} check on`, on, off));
+      }
     }
     if (LOADS.includes('compressed') && brokerProblem === null) {
       console.log(

@@ -18,7 +18,9 @@ export type ClientErrorCode =
   /** A transactional call made in the wrong state (send before beginTransaction...). */
   | 'ERR_INVALID_STATE'
   /** The record was never sent: its transaction was aborted first. */
-  | 'ERR_TRANSACTION_ABORTED';
+  | 'ERR_TRANSACTION_ABORTED'
+  /** A fetched batch could not be decoded (CRC, compression, records not matching its header). */
+  | 'ERR_CORRUPT_RECORD';
 
 const RETRIABLE: ReadonlySet<ClientErrorCode> = new Set([
   'ERR_REQUEST_TIMEOUT',
@@ -35,6 +37,37 @@ export class ClientError extends Error {
     this.name = 'ClientError';
     this.code = code;
     this.retriable = RETRIABLE.has(code);
+  }
+}
+
+/**
+ * A fetched batch could not be decoded. The partition's position stays at `offset` and the
+ * partition is not fetched again until the application seeks (for instance past
+ * `lastOffset`), as with Kafka's consumer; the records before the batch were delivered first.
+ */
+export class CorruptRecordError extends ClientError {
+  readonly topic: string;
+  readonly partition: number;
+  /** The position where reading stopped: the first offset not delivered. */
+  readonly offset: bigint;
+  /** The last offset of the batch at fault, from its header, or null if that is unreadable. */
+  readonly lastOffset: bigint | null;
+
+  constructor(
+    where: { topic: string; partition: number; offset: bigint; lastOffset: bigint | null },
+    cause: Error,
+  ) {
+    super(
+      'ERR_CORRUPT_RECORD',
+      `corrupt record batch in ${where.topic}-${where.partition} at offset ${where.offset} ` +
+        `(${cause.message}); seek past it to continue`,
+      { cause },
+    );
+    this.name = 'CorruptRecordError';
+    this.topic = where.topic;
+    this.partition = where.partition;
+    this.offset = where.offset;
+    this.lastOffset = where.lastOffset;
   }
 }
 

@@ -13,6 +13,7 @@ export {
 export { Connection, type ConnectionOptions, type SendOptions } from './connection.js';
 export {
   ClientError,
+  CorruptRecordError,
   isRetriable,
   KafkaError,
   needsMetadataRefresh,

@@ -1,6 +1,8 @@
 // Our own raw-protocol produce load: one connection (as a producer has per broker) keeping a
-// window of Produce requests in flight, each carrying one uncompressed batch per partition.
-// The request bytes after the correlation id are encoded once and shared by every request.
+// window of Produce requests in flight, each carrying one batch per partition (uncompressed,
+// or compressed with a codec when asked: then the values are JSON-like text of random words and
+// numbers, which every codec compresses, instead of one repeated byte). The request bytes after the
+// correlation id are encoded once and shared by every request.
 import { connect, type Socket } from 'node:net';
 import {
   FrameDecoder,
@@ -9,9 +11,11 @@ import {
   decodeProduceResponse,
   encodeProduceRequest,
   encodeProduceResponse,
+  encodeRecordBatch,
   encodeRecordBatchSync,
   isFrameProblem,
   writeRequestHeader,
+  type CompressionType,
   type ProduceResponse,
 } from '../../../src/protocol/index.js';
 
@@ -29,6 +33,8 @@ export interface ProduceLoadOptions {
   /** Stop after this many requests even if time is left. */
   maxRequests?: number;
   acks?: number;
+  /** Compression codec id of the batches (CompressionType); none by default. */
+  compression?: number;
 }
 
 export interface LoadResult {
@@ -48,10 +54,12 @@ export function produceLoadRequest(options: {
   recordBytes: number;
   recordsPerBatch: number;
   acks: number;
+  /** The batch to send to every partition (default: uncompressed records of one byte). */
+  batch?: Buffer;
 }): { frame: Buffer; batch: Buffer } {
   const value = Buffer.alloc(options.recordBytes, 0x61);
   const records = Array.from({ length: options.recordsPerBatch }, () => ({ value }));
-  const batch = encodeRecordBatchSync(records, { timestamp: Date.now() });
+  const batch = options.batch ?? encodeRecordBatchSync(records, { timestamp: Date.now() });
   const w = new Writer();
   writeRequestHeader(w, {
     requestApiKey: 0,
@@ -78,10 +86,29 @@ export function produceLoadRequest(options: {
 }
 
 /** The request after the 8-byte header prefix (apiKey, apiVersion, correlationId). */
-function requestTail(
+async function requestTail(
   options: Required<Omit<ProduceLoadOptions, 'port' | 'durationMs' | 'maxRequests'>>,
-): Buffer {
-  return produceLoadRequest(options).frame.subarray(8);
+): Promise<Buffer> {
+  if (options.compression === 0) return produceLoadRequest(options).frame.subarray(8);
+  const batch = await encodeRecordBatch(
+    Array.from({ length: options.recordsPerBatch }, () => ({
+      value: textValue(options.recordBytes),
+    })),
+    { compression: options.compression as CompressionType, timestamp: Date.now() },
+  );
+  return produceLoadRequest({ ...options, batch }).frame.subarray(8);
+}
+
+const WORDS = ['{"id":', '"name":', '"kafka"', '"record"', '"ts":', ',', '}', ' ', 'offset', '\n'];
+
+/** JSON-like text of random words and numbers: lz4 halves it, gzip and zstd do better. */
+function textValue(bytes: number): Buffer {
+  let text = '';
+  while (text.length < bytes) {
+    text += WORDS[Math.floor(Math.random() * WORDS.length)]!;
+    if (Math.random() < 0.3) text += String(Math.floor(Math.random() * 100_000));
+  }
+  return Buffer.from(text.slice(0, bytes));
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -97,8 +124,9 @@ export async function runProduceLoad(options: ProduceLoadOptions): Promise<LoadR
     recordsPerBatch: options.recordsPerBatch ?? 16,
     inFlight: options.inFlight ?? 5,
     acks: options.acks ?? 1,
+    compression: options.compression ?? 0,
   };
-  const tail = requestTail(o);
+  const tail = await requestTail(o);
   const bytesPerRequest = o.partitions * o.recordsPerBatch * o.recordBytes;
   const socket: Socket = connect({ port: options.port, host: '127.0.0.1' });
   socket.setNoDelay(true);

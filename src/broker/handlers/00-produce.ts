@@ -3,7 +3,8 @@
 // - v3+: exactly one magic-2 batch per partition. acks 0 (no response), 1 and -1; anything
 //   else is INVALID_REQUIRED_ACKS for every partition. On one node acks=-1 is the local write
 //   (plus an fsync when the topic's flush.messages asks for it).
-// - v7+ may carry zstd; v8+ per-record errors and an error message; v10+ current leader on
+// - v7+ may carry zstd; v8+ per-record errors (KIP-467: which records of a refused batch were
+//   at fault, e.g. keyless records on a compacted topic) and an error message; v10+ current leader on
 //   NOT_LEADER_OR_FOLLOWER; v13 names topics by id only (unknown id: UNKNOWN_TOPIC_ID).
 // - A produce never creates a topic; an unknown one is UNKNOWN_TOPIC_OR_PARTITION.
 // - Internal topics (__consumer_offsets, __transaction_state) are written by their
@@ -121,7 +122,14 @@ function partitionResponse(
     baseOffset: int64(r.baseOffset),
     logAppendTimeMs: int64(r.logAppendTimeMs),
     logStartOffset: int64(r.logStartOffset),
-    recordErrors: NO_RECORD_ERRORS,
+    // KIP-467 (v8+): the records that made the batch fail; older versions do not carry them.
+    recordErrors:
+      r.recordErrors === undefined
+        ? NO_RECORD_ERRORS
+        : r.recordErrors.map((e) => ({
+            batchIndex: e.batchIndex,
+            batchIndexErrorMessage: e.message,
+          })),
     errorMessage: r.message,
     currentLeader:
       // A tagged field of v10+: older versions must leave it at its default.

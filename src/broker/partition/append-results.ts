@@ -11,6 +11,8 @@ export interface PartitionAppendResult {
   baseOffset: number;
   logAppendTimeMs: number;
   logStartOffset: number;
+  /** KIP-467: the records that made a batch fail (absent when none is named). */
+  recordErrors?: readonly { batchIndex: number; message: string }[];
 }
 
 /** Receives append outcomes; `slot` numbers are the caller's (a request's partition order). */

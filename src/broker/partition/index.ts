@@ -20,9 +20,13 @@ export {
 } from './partition.js';
 export { AppendResults, failedAppend, type AppendSink } from './append-results.js';
 export {
+  compressedBatchChecks,
+  needsRecordValidation,
   validateBatch,
-  validateKeys,
+  validateRecords,
   type BatchValidation,
+  type RecordError,
+  type RecordsValidation,
   type BatchValidationOptions,
 } from './batch-validator.js';
 export {

@@ -6,6 +6,7 @@
 // batches) go through the same queue; aborts are recorded in the aborted-transaction index.
 import type { ErrorName } from '../../protocol/errors.js';
 import {
+  type BatchHeader,
   ControlRecordType,
   encodeRecordBatchSync,
   endTxnMarker,
@@ -27,7 +28,12 @@ import {
 } from '../../storage/index.js';
 import type { BufferPool } from '../../util/index.js';
 import { isStorageFailure } from './storage-failure.js';
-import { validateBatch, validateKeys, type BatchValidationOptions } from './batch-validator.js';
+import {
+  needsRecordValidation,
+  validateBatch,
+  validateRecords,
+  type BatchValidationOptions,
+} from './batch-validator.js';
 import type { AppendSink, PartitionAppendResult } from './append-results.js';
 
 export type { PartitionAppendResult } from './append-results.js';
@@ -70,6 +76,7 @@ export interface PartitionReadResult extends ReadResult {
 interface AcceptedAppend {
   item: PartitionAppend;
   batch: Buffer;
+  header: BatchHeader;
   /** Offsets the batch takes (lastOffsetDelta + 1). */
   records: number;
   info: ProducerBatchInfo | null;
@@ -213,11 +220,14 @@ export class Partition {
     let chunkBytes = 0;
     // Producer ids in `chunk`; made on the first batch that has one.
     let producers: Set<bigint> | null = null;
-    // Only compacted topics need an asynchronous check (decoding the records for their keys);
-    // elsewhere a group is checked without giving up the turn per batch.
-    const checkKeys = this.config.cleanupPolicy !== 'delete';
+    // Only compressed batches and compacted topics need an asynchronous check (walking the
+    // records); uncompressed batches elsewhere are checked without giving up the turn.
+    const compacted = this.config.cleanupPolicy !== 'delete';
     for (const item of group) {
-      const valid = checkKeys ? await this.validateWithKeys(item) : this.validate(item);
+      let valid = this.validate(item);
+      if (valid !== null && needsRecordValidation(valid.header, compacted)) {
+        valid = await this.validateRecords(valid, compacted);
+      }
       if (valid === null) continue;
       const producerId = valid.info?.producerId;
       const full = chunkBytes + valid.batch.length > this.config.segmentBytes;
@@ -254,19 +264,20 @@ export class Partition {
     }
     const h = validated.header;
     const info = h.hasProducerId ? producerBatchInfo(h) : null;
-    return { item, batch: item.records!, records: h.lastOffsetDelta + 1, info };
+    return { item, batch: item.records!, header: h, records: h.lastOffsetDelta + 1, info };
   }
 
-  /** `validate`, then the compacted topic's check that every record has a key. */
-  private async validateWithKeys(item: PartitionAppend): Promise<AcceptedAppend | null> {
-    const valid = this.validate(item);
-    if (valid === null) return null;
-    const keys = await validateKeys(valid.batch);
-    if (keys !== null && keys.error !== null) {
-      item.sink.done(item.slot, this.failed(keys.error, keys.message));
-      return null;
-    }
-    return valid;
+  /** The checks inside the records region; answers a rejected batch at once. */
+  private async validateRecords(
+    valid: AcceptedAppend,
+    compacted: boolean,
+  ): Promise<AcceptedAppend | null> {
+    const refused = await validateRecords(valid.batch, valid.header, { compacted });
+    if (refused === null) return valid;
+    const result = this.failed(refused.error, refused.message);
+    if (refused.recordErrors.length > 0) result.recordErrors = refused.recordErrors;
+    valid.item.sink.done(valid.item.slot, result);
+    return null;
   }
 
   /** The idempotent sequence check; answers rejected and duplicate batches at once. */

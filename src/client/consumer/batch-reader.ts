@@ -2,9 +2,14 @@
 // drops records before the fetch position (a batch may start earlier), skips control batches
 // and, under read_committed, the batches of aborted transactions. A fetch lists the aborted
 // transactions that overlap it (producer id and first offset); such a producer's
-// transactional batches are aborted until its ABORT marker (KIP-98).
+// transactional batches are aborted until its ABORT marker (KIP-98). A batch that cannot be
+// decoded (bad CRC, does not decompress, records not matching its header) stops the read: the
+// records before it are returned with the problem, and the position stays at the batch, as
+// Kafka's consumer does (it raises an error naming the partition and offset on poll, and the
+// application decides whether to seek past it).
 import {
   ControlRecordType,
+  RecordDecodeError,
   decodeControlRecord,
   decodeRecordBatch,
   splitRecordBatches,
@@ -25,6 +30,16 @@ export interface ReadResult {
   records: ConsumerRecord[];
   /** The offset after the last complete batch, or the fetch offset if there was none. */
   nextOffset: bigint;
+  /** A batch that could not be decoded; reading stopped at it (`nextOffset` is its position). */
+  corrupt: CorruptBatch | null;
+}
+
+export interface CorruptBatch {
+  /** The batch's base offset, as its header says. */
+  baseOffset: bigint;
+  /** Its last offset, as its header says (seek after it to skip the batch); null if unknown. */
+  lastOffset: bigint | null;
+  error: RecordDecodeError;
 }
 
 export async function readFetchedRecords(
@@ -37,10 +52,28 @@ export async function readFetchedRecords(
     a.firstOffset < b.firstOffset ? -1 : 1,
   );
   const aborting = new Set<bigint>();
-  for (const frame of splitRecordBatches(bytes ?? Buffer.alloc(0))) {
+  const frames = splitRecordBatches(bytes ?? Buffer.alloc(0));
+  for (;;) {
+    let frame: Buffer;
+    try {
+      const next = frames.next();
+      if (next.done === true) break;
+      frame = next.value;
+    } catch (err) {
+      // A batch length that cannot be right: nothing of the batch can be trusted.
+      if (!(err instanceof RecordDecodeError)) throw err;
+      const corrupt = { baseOffset: nextOffset, lastOffset: null, error: err };
+      return { records, nextOffset, corrupt };
+    }
     // Legacy (magic 0/1) message sets are not supported by this client.
     if (frame.length < 17 || frame.readInt8(16) !== 2) continue;
-    const batch = await decodeRecordBatch(frame, { verifyCrc: o.verifyCrc ?? true });
+    let batch: DecodedRecordBatch;
+    try {
+      batch = await decodeRecordBatch(frame, { verifyCrc: o.verifyCrc ?? true });
+    } catch (err) {
+      if (!(err instanceof RecordDecodeError)) throw err;
+      return { records, nextOffset, corrupt: corruptBatch(frame, err) };
+    }
     const lastOffset = batch.baseOffset + BigInt(batch.lastOffsetDelta);
     if (lastOffset < o.fetchOffset) continue;
     nextOffset = lastOffset + 1n;
@@ -66,7 +99,15 @@ export async function readFetchedRecords(
       });
     }
   }
-  return { records, nextOffset };
+  return { records, nextOffset, corrupt: null };
+}
+
+/** Offsets of a batch that did not decode, from the fixed fields its frame check covered. */
+function corruptBatch(frame: Buffer, error: RecordDecodeError): CorruptBatch {
+  const baseOffset = frame.readBigInt64BE(0);
+  // Magic 2: lastOffsetDelta at byte 23 (frames shorter than that never get here).
+  const lastOffset = frame.length >= 27 ? baseOffset + BigInt(frame.readInt32BE(23)) : baseOffset;
+  return { baseOffset, lastOffset, error };
 }
 
 function isAbortMarker(batch: DecodedRecordBatch): boolean {

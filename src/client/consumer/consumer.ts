@@ -12,7 +12,7 @@ import {
 } from '../../protocol/index.js';
 import { ApiKey } from '../api-versions.js';
 import { Cluster } from '../cluster.js';
-import { ClientError, KafkaError, needsMetadataRefresh } from '../errors.js';
+import { ClientError, CorruptRecordError, KafkaError, needsMetadataRefresh } from '../errors.js';
 import { readFetchedRecords } from './batch-reader.js';
 import type {
   ConsumerBatch,
@@ -40,6 +40,8 @@ interface PartitionState {
   generation: number;
   resetting: boolean;
   highWatermark: bigint;
+  /** A batch at the position did not decode: not fetched again until a seek. */
+  corrupt: CorruptRecordError | null;
 }
 
 export class Consumer {
@@ -123,7 +125,9 @@ export class Consumer {
 
   /**
    * Fetched batches as they arrive (records of paused partitions are held back). Ends when
-   * the consumer closes; throws non-retriable fetch errors.
+   * the consumer closes; throws non-retriable fetch errors, and a {@link CorruptRecordError}
+   * for a partition whose next batch cannot be decoded, again each time until the application
+   * seeks that partition (as Kafka's consumer throws on every poll).
    */
   async *batches(): AsyncGenerator<ConsumerBatch> {
     while (!this.closed) {
@@ -140,6 +144,8 @@ export class Consumer {
         this.failure = null;
         throw error;
       }
+      for (const st of this.states.values())
+        if (st.corrupt !== null && !st.paused) throw st.corrupt;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -168,6 +174,7 @@ export class Consumer {
       generation: 0,
       resetting: false,
       highWatermark: -1n,
+      corrupt: null,
     };
   }
 
@@ -201,7 +208,7 @@ export class Consumer {
     const byLeader = new Map<number, PartitionState[]>();
     const toReset: PartitionState[] = [];
     for (const s of this.states.values()) {
-      if (s.paused) continue;
+      if (s.paused || s.corrupt !== null) continue;
       if (s.position === null) {
         if (!s.resetting) toReset.push(s);
         continue;
@@ -219,10 +226,16 @@ export class Consumer {
     for (const [nodeId, states] of byLeader) {
       if (this.fetching.has(nodeId)) continue;
       this.fetching.add(nodeId);
-      void this.fetch(nodeId, states).finally(() => {
-        this.fetching.delete(nodeId);
-        this.pump();
-      });
+      void this.fetch(nodeId, states)
+        .catch((err: unknown) => {
+          // Not a fetch error (those are handled inside): report it rather than lose it.
+          this.failure = err instanceof Error ? err : new Error(String(err));
+          this.wake();
+        })
+        .finally(() => {
+          this.fetching.delete(nodeId);
+          this.pump();
+        });
     }
   }
 
@@ -317,6 +330,14 @@ export class Consumer {
     });
     if (generation !== s.generation || !this.states.has(keyOf(s))) return;
     s.position = read.nextOffset;
+    if (read.corrupt !== null) {
+      const where = { topic: s.topic, partition: s.partition, offset: read.nextOffset };
+      s.corrupt = new CorruptRecordError(
+        { ...where, lastOffset: read.corrupt.lastOffset },
+        read.corrupt.error,
+      );
+      this.wake();
+    }
     if (read.records.length === 0) return;
     const batch: ConsumerBatch = {
       topic: s.topic,
@@ -402,6 +423,7 @@ function keyOf(tp: TopicPartition): string {
 }
 
 function setPosition(state: PartitionState, offset: OffsetSpec): void {
+  state.corrupt = null;
   if (typeof offset === 'bigint') {
     state.position = offset;
     state.seekTo = null;

@@ -8,4 +8,5 @@ export * from './legacy-message-set.js';
 export * from './record.js';
 export * from './record-batch.js';
 export * from './record-decode-error.js';
+export * from './record-scan.js';
 export { RecordCursor, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';

@@ -13,7 +13,7 @@ const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
 const mul = (a: number, b: number) => Math.imul(a, b) >>> 0;
 
 /** XXH32 with seed 0 of short input (the lanes path is unused below 16 bytes). */
-function xxh32Short(data: Buffer): number {
+export function xxh32Short(data: Buffer): number {
   let h = (P5 + data.length) >>> 0;
   let i = 0;
   for (; i + 4 <= data.length; i += 4) {

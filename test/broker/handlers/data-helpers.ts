@@ -9,6 +9,7 @@ import {
   splitRecordBatches,
   decodeRecordBatchSync,
 } from '../../../src/protocol/index.js';
+import { crc32c } from '../../../src/util/crc32c.js';
 import type { RequestClient } from './request-client.js';
 
 /** Creates `name` (auto-creation) and returns its topic id. */
@@ -141,4 +142,15 @@ export function sendWithoutResponse(
   apiByKey(request.apiKey)!.encodeRequest!(w, request.apiVersion, request.body);
   w.patchInt32(size, w.length - 4);
   client.raw.socket.write(w.toBuffer());
+}
+
+/**
+ * A batch whose attributes say gzip but whose records region is not compressed, with a CRC
+ * that matches: it passes every header check, and no consumer can read it.
+ */
+export function gzipFlaggedBatch(values: string[]): Buffer {
+  const b = batch(values);
+  b.writeInt16BE(b.readInt16BE(21) | 1, 21);
+  b.writeUInt32BE(crc32c(b.subarray(21)), 17);
+  return b;
 }

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeRecordBatch } from '../../../src/protocol/index.js';
+import { gzipFlagged } from '../../client/support/corrupt-batch.js';
 import { FakeBroker } from '../../client/support/fake-broker.js';
 import { runCli } from './run-cli.js';
 
@@ -118,4 +120,27 @@ test('console-consumer --include reads every topic whose whole name matches', as
   const both = await runCli(['console-consumer', ...bs, '--include', 'x', '--topic', 'x']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /exactly one of --topic and --include/);
+});
+
+test('console-consumer reports a corrupt batch with its partition and offset and fails', async (t) => {
+  const broker = new FakeBroker();
+  await broker.start();
+  t.after(() => broker.stop());
+  broker.createTopic('t', 1);
+  broker.appendRaw('t', 0, await encodeRecordBatch([{ value: Buffer.from('good') }]));
+  broker.appendRaw('t', 0, await gzipFlagged(['bad']));
+  const consumed = await runCli([
+    'console-consumer',
+    '--bootstrap-server',
+    broker.bootstrap,
+    '--topic',
+    't',
+    '--from-beginning',
+    '--timeout-ms',
+    '10000',
+  ]);
+  assert.equal(consumed.stdout, 'good\n');
+  assert.equal(consumed.code, 1, consumed.stderr);
+  assert.match(consumed.stderr, /corrupt record batch in t-0 at offset 1/);
+  assert.match(consumed.stderr, /Processed a total of 1 messages/);
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFetchedRecords } from '../../../src/client/index.js';
 import { ControlRecordType, encodeRecordBatch, endTxnMarker } from '../../../src/protocol/index.js';
+import { crc32c } from '../../../src/util/crc32c.js';
 
 const v = (s: string) => ({ value: Buffer.from(s) });
 
@@ -40,6 +41,14 @@ async function log() {
   ]);
 }
 
+const plain = {
+  topic: 't',
+  partition: 0,
+  fetchOffset: 0n,
+  readCommitted: false,
+  abortedTransactions: null,
+};
+
 const base = {
   topic: 't',
   partition: 0,
@@ -76,4 +85,32 @@ test('records before the fetch offset are trimmed; a partial trailing batch is i
     [1n, 2n, 3n, 5n, 6n],
   );
   assert.equal(read.nextOffset, 7n);
+});
+
+test('a batch that does not decode stops the read: records before it, then its offsets', async () => {
+  const poison = await encodeRecordBatch([v('p1'), v('p2')], { baseOffset: 2n });
+  poison.writeInt16BE(1, 21); // gzip, though the records are not compressed
+  poison.writeUInt32BE(crc32c(poison.subarray(21)), 17);
+  const bytes = Buffer.concat([
+    await encodeRecordBatch([v('a'), v('b')], { baseOffset: 0n }),
+    poison,
+    await encodeRecordBatch([v('c')], { baseOffset: 4n }),
+  ]);
+  const read = await readFetchedRecords(bytes, { ...plain, fetchOffset: 1n });
+  assert.deepEqual(
+    read.records.map((r) => r.value!.toString()),
+    ['b'],
+  );
+  assert.equal(read.nextOffset, 2n);
+  assert.deepEqual([read.corrupt?.baseOffset, read.corrupt?.lastOffset], [2n, 3n]);
+  assert.equal(read.corrupt?.error.problem, 'corrupt-compressed-data');
+  // A batch length that cannot be right: reported at the position, its offsets unknown.
+  const garbage = Buffer.concat([
+    await encodeRecordBatch([v('a')], { baseOffset: 0n }),
+    Buffer.from('000000000000000100000003ffffffff', 'hex'),
+  ]);
+  const cut = await readFetchedRecords(garbage, plain);
+  assert.deepEqual([cut.records.length, cut.nextOffset, cut.corrupt?.lastOffset], [1, 1n, null]);
+  assert.equal(cut.corrupt?.error.problem, 'invalid-length');
+  assert.equal((await readFetchedRecords(bytes.subarray(0, 60), plain)).corrupt, null);
 });

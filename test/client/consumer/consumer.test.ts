@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Consumer, KafkaError, Producer } from '../../../src/client/index.js';
+import { Consumer, CorruptRecordError, KafkaError, Producer } from '../../../src/client/index.js';
+import { encodeRecordBatch } from '../../../src/protocol/index.js';
+import { gzipFlagged } from '../support/corrupt-batch.js';
 import { FakeBroker } from '../support/fake-broker.js';
 import { take } from '../support/take.js';
 
@@ -113,5 +115,42 @@ test('out of range with earliest resets to the log start', async (t) => {
   assert.deepEqual(
     records.map((r) => r.offset),
     [0n, 1n, 2n],
+  );
+});
+
+test('a corrupt batch is a CorruptRecordError naming partition and offset, until a seek past it', async (t) => {
+  const broker = await setup(t, 3);
+  // A batch whose attributes say gzip over uncompressed records, as a broker without
+  // compressed-batch validation would have stored it, then one good record after it.
+  broker.appendRaw('t', 0, await gzipFlagged(['p1', 'p2']));
+  broker.appendRaw('t', 0, await encodeRecordBatch([{ value: Buffer.from('after') }]));
+
+  const consumer = new Consumer({ bootstrapServers: broker.bootstrap, fetchMaxWaitMs: 10 });
+  await consumer.connect();
+  t.after(() => consumer.close());
+  consumer.assign([{ topic: 't', partition: 0, offset: 'earliest' }]);
+  const seen: string[] = [];
+  const failure = await (async () => {
+    try {
+      for await (const r of consumer.records()) seen.push(r.value!.toString());
+    } catch (err) {
+      return err;
+    }
+    return null;
+  })();
+  assert.deepEqual(seen, ['v0', 'v1', 'v2']);
+  assert.ok(failure instanceof CorruptRecordError, String(failure));
+  assert.deepEqual(
+    [failure.topic, failure.partition, failure.offset, failure.lastOffset],
+    ['t', 0, 3n, 4n],
+  );
+  assert.match(failure.message, /t-0 at offset 3/);
+  // Until a seek, every new iteration reports it again.
+  await assert.rejects(take(consumer.records(), 1), CorruptRecordError);
+  consumer.seek({ topic: 't', partition: 0 }, failure.lastOffset! + 1n);
+  const rest = await take(consumer.records(), 1);
+  assert.deepEqual(
+    rest.map((r) => [r.offset, r.value!.toString()]),
+    [[5n, 'after']],
   );
 });

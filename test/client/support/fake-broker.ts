@@ -80,6 +80,19 @@ export class FakeBroker {
     );
   }
 
+  /**
+   * Stores `batch` at the partition's end without any check (its base offset is set), as a
+   * broker that validated less would have stored it.
+   */
+  appendRaw(topic: string, partition: number, batch: Buffer): void {
+    const log = this.topics.get(topic)![partition]!;
+    const copy = Buffer.from(batch);
+    const h = new BatchHeader(copy, 0);
+    h.setBaseOffset(BigInt(log.nextOffset));
+    log.batches.push({ baseOffset: log.nextOffset, buf: copy });
+    log.nextOffset += h.lastOffsetDelta + 1;
+  }
+
   private takeFault(apiKey: number): number {
     const list = this.faults.get(apiKey);
     return list === undefined || list.length === 0 ? 0 : list.shift()!;

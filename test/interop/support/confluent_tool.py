@@ -29,6 +29,7 @@ def produce(a):
     def on_delivery(err, msg):
         reports.append({
             'error': None if err is None else err.name(),
+            'message': None if err is None else err.str(),
             'partition': msg.partition(),
             'offset': msg.offset(),
             'key': s(msg.key()),

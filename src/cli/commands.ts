@@ -119,3 +119,11 @@ registerCommand('broker-api-versions', {
       await loadModule<typeof import('./tools/cluster-info.js')>('./tools/cluster-info.js')
     ).runBrokerApiVersions(args),
 });
+
+registerCommand('transactions', {
+  summary: 'List, describe, abort or find hanging transactions (kafka-transactions).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/transactions.js')>('./tools/transactions.js')
+    ).runTransactions(args),
+});

@@ -36,6 +36,7 @@ export {
   commitOffsets,
   fetchCommittedOffsets,
   findGroupCoordinator,
+  findTransactionCoordinator,
   type CommittedOffset,
   type GroupMembership,
   type OffsetToCommit,

@@ -127,3 +127,19 @@ registerCommand('transactions', {
       await loadModule<typeof import('./tools/transactions.js')>('./tools/transactions.js')
     ).runTransactions(args),
 });
+
+registerCommand('verifiable-producer', {
+  summary: "Produce numbered records, one JSON event per line (Kafka's VerifiableProducer).",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/verifiable.js')>('./tools/verifiable.js')
+    ).runVerifiableProducer(args),
+});
+
+registerCommand('verifiable-consumer', {
+  summary: "Consume in a group, one JSON event per line (Kafka's VerifiableConsumer).",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/verifiable.js')>('./tools/verifiable.js')
+    ).runVerifiableConsumer(args),
+});

@@ -143,3 +143,11 @@ registerCommand('verifiable-consumer', {
       await loadModule<typeof import('./tools/verifiable.js')>('./tools/verifiable.js')
     ).runVerifiableConsumer(args),
 });
+
+registerCommand('metadata-quorum', {
+  summary: 'Describe the metadata log quorum (kafka-metadata-quorum describe).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
+    ).runMetadataQuorum(args),
+});

@@ -213,3 +213,14 @@ export function subcommand(
   }
   return { command: undefined, rest: [...args] };
 }
+
+/** Kafka's tools' tables (ToolsUtils.prettyPrintTable): cells padded to the column width, each then a tab. */
+export function printTabTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => c.padEnd(widths[i]!) + '\t').join('');
+  for (const cells of [header, ...rows]) console.log(line(cells));
+}

@@ -20,6 +20,7 @@ import {
   EXIT_OK,
   intFlag,
   parseFlags,
+  printTabTable as printTable,
   requireFlag,
   stringFlag,
   subcommand,
@@ -360,12 +361,4 @@ async function describeProducers(
     if (p.errorCode !== 0) throw new KafkaError(p.errorCode, p.errorMessage);
     return p.activeProducers;
   });
-}
-
-/** Kafka's TransactionsCommand table: cells padded to the column width, each then a tab. */
-export function printTable(header: readonly string[], rows: readonly (readonly string[])[]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => c.padEnd(widths[i]!) + '\t').join('');
-  for (const cells of [header, ...rows]) console.log(line(cells));
 }

@@ -1,4 +1,5 @@
-// get-offsets, delete-records, log-dirs, cluster-id, features and broker-api-versions as spawned
+// get-offsets, delete-records, log-dirs, cluster-id, features, broker-api-versions and
+// metadata-quorum as spawned
 // processes against a started broker: Kafka's output formats and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -178,4 +179,53 @@ test('log-dirs, cluster-id, features and broker-api-versions', { timeout: 120_00
   assert.match(versions.stdout, /^\tApiVersions\(18\): 0 to 4 \[usable: 4\],$/m);
   assert.match(versions.stdout, /^\t\w+\(\d+\): UNSUPPORTED,?$/m);
   assert.equal(out.at(-2), ')');
+  assert.match(versions.stdout, /^\tDescribeQuorum\(55\): 0 to 2 \[usable: 2\],$/m);
+});
+
+test('metadata-quorum describe --status and --replication', { timeout: 120_000 }, async (t) => {
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  const bs = ['--bootstrap-server', broker.bootstrap];
+  const before = await runCli(['metadata-quorum', ...bs, 'describe', '--status']);
+  assert.equal(before.code, 0, before.stderr);
+  const status = before.stdout.split('\n');
+  const id = (await runCli(['cluster-id', ...bs])).stdout.trim().replace('Cluster ID: ', '');
+  assert.equal(status[0], `ClusterId:              ${id}`);
+  assert.equal(status[1], `LeaderId:               ${broker.nodeId}`);
+  assert.equal(status[2], 'LeaderEpoch:            0');
+  assert.match(status[3]!, /^HighWatermark:          \d+$/);
+  assert.equal(status[4], 'MaxFollowerLag:         0');
+  assert.equal(status[5], 'MaxFollowerLagTimeMs:   0');
+  assert.equal(
+    status[6],
+    `CurrentVoters:          [{"id": ${broker.nodeId}, "endpoints": ["PLAINTEXT://${broker.bootstrap}"]}]`,
+  );
+  assert.equal(status[7], 'CurrentObservers:       []');
+  // Creating a topic appends metadata records: the high watermark moves on.
+  const hw = Number(status[3]!.split(/\s+/)[1]);
+  assert.equal((await runCli(['topics', ...bs, '--create', '--topic', 'q'])).code, 0);
+  const after = await runCli(['metadata-quorum', ...bs, 'describe', '--replication']);
+  assert.equal(after.code, 0, after.stderr);
+  const rows = after.stdout
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => l.split('\t').map((c) => c.trimEnd()));
+  assert.deepEqual(rows[0], [
+    'NodeId',
+    'DirectoryId',
+    'LogEndOffset',
+    'Lag',
+    'LastFetchTimestamp',
+    'LastCaughtUpTimestamp',
+    'Status',
+    '',
+  ]);
+  assert.equal(rows.length, 2);
+  const [node, dir, leo, lag, fetch, caughtUp, role] = rows[1]!;
+  assert.equal(node, String(broker.nodeId));
+  assert.equal(dir, 'AAAAAAAAAAAAAAAAAAAAAA');
+  assert.ok(Number(leo) > hw, `${leo} > ${hw}`);
+  assert.deepEqual([lag, fetch, caughtUp, role], ['0', '-1', '-1', 'Leader']);
+  const neither = await runCli(['metadata-quorum', ...bs, 'describe']);
+  assert.equal(neither.code, 2);
 });

@@ -199,5 +199,74 @@ test(
     assert.equal(first?.value?.toString(), 'after');
     // The abandoned producer's sockets.
     await producer.close().catch(() => {});
+
+    // abort by producer id, epoch and coordinator epoch (-1 stands for 0, as in Kafka).
+    const second = new Producer({ bootstrapServers: broker.bootstrap, transactionalId: 'tx-2' });
+    await second.connect();
+    await second.initTransactions();
+    second.beginTransaction();
+    await second.send({ topic: 'pay', partition: 0, value: 'pending-2' });
+    await second.flush();
+    const open = table(
+      (
+        await runCli([
+          'transactions',
+          ...bs,
+          'describe-producers',
+          '--topic',
+          'pay',
+          '--partition',
+          '0',
+        ])
+      ).stdout,
+    ).find((r) => r[5] !== 'None' && r[0] !== 'ProducerId');
+    assert.ok(open !== undefined);
+    const missingEpoch = await runCli([
+      'transactions',
+      ...bs,
+      'abort',
+      '--topic',
+      'pay',
+      '--partition',
+      '0',
+      '--producer-id',
+      open[0]!,
+    ]);
+    assert.equal(missingEpoch.code, 2);
+    assert.match(missingEpoch.stderr, /Missing required argument --producer-epoch/);
+    const byId = await runCli([
+      'transactions',
+      ...bs,
+      'abort',
+      '--topic',
+      'pay',
+      '--partition',
+      '0',
+      '--producer-id',
+      open[0]!,
+      '--producer-epoch',
+      open[1]!,
+      '--coordinator-epoch',
+      '-1',
+    ]);
+    assert.equal(byId.code, 0, byId.stderr);
+    const closed = table(
+      (
+        await runCli([
+          'transactions',
+          ...bs,
+          'describe-producers',
+          '--topic',
+          'pay',
+          '--partition',
+          '0',
+        ])
+      ).stdout,
+    );
+    assert.ok(
+      closed.slice(1).every((r) => r[5] === 'None'),
+      JSON.stringify(closed),
+    );
+    await second.close().catch(() => {});
   },
 );

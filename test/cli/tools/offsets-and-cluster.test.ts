@@ -54,6 +54,10 @@ test('get-offsets and delete-records', { timeout: 120_000 }, async (t) => {
     '-2',
   ]);
   assert.equal(earliest.stdout, `orders:${partition}:0\n`);
+  // max-timestamp: only partitions holding records have one.
+  const maxTs = await runCli(['get-offsets', ...bs, '--topic', 'orders|other', '--time', '-3']);
+  assert.equal(maxTs.code, 0, maxTs.stderr);
+  assert.match(maxTs.stdout, new RegExp(`^orders:${partition}:[0-4]\\n$`));
   const internal = await runCli(['get-offsets', ...bs, '--partitions', '0']);
   assert.match(internal.stdout, /^orders:0:\d+$/m);
   const noInternal = await runCli([

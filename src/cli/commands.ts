@@ -71,3 +71,83 @@ registerCommand('consumer-perf-test', {
       )
     ).runConsumerPerfTest(args),
 });
+
+registerCommand('get-offsets', {
+  summary: 'Print the offsets of partitions at a time (kafka-get-offsets).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/get-offsets.js')>('./tools/get-offsets.js')
+    ).runGetOffsets(args),
+});
+
+registerCommand('delete-records', {
+  summary: 'Delete records up to given offsets (kafka-delete-records).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/delete-records.js')>('./tools/delete-records.js')
+    ).runDeleteRecords(args),
+});
+
+registerCommand('log-dirs', {
+  summary: 'Describe the log directories of brokers (kafka-log-dirs).',
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/log-dirs.js')>('./tools/log-dirs.js')).runLogDirs(
+      args,
+    ),
+});
+
+registerCommand('cluster-id', {
+  summary: 'Print the cluster id (kafka-cluster cluster-id).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/cluster-info.js')>('./tools/cluster-info.js')
+    ).runClusterId(args),
+});
+
+registerCommand('features', {
+  summary: 'Describe the feature flags of the cluster (kafka-features describe).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/cluster-info.js')>('./tools/cluster-info.js')
+    ).runFeatures(args),
+});
+
+registerCommand('broker-api-versions', {
+  summary: 'Print the API versions each broker supports (kafka-broker-api-versions).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/cluster-info.js')>('./tools/cluster-info.js')
+    ).runBrokerApiVersions(args),
+});
+
+registerCommand('transactions', {
+  summary: 'List, describe, abort or find hanging transactions (kafka-transactions).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/transactions.js')>('./tools/transactions.js')
+    ).runTransactions(args),
+});
+
+registerCommand('verifiable-producer', {
+  summary: "Produce numbered records, one JSON event per line (Kafka's VerifiableProducer).",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/verifiable.js')>('./tools/verifiable.js')
+    ).runVerifiableProducer(args),
+});
+
+registerCommand('verifiable-consumer', {
+  summary: "Consume in a group, one JSON event per line (Kafka's VerifiableConsumer).",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/verifiable.js')>('./tools/verifiable.js')
+    ).runVerifiableConsumer(args),
+});
+
+registerCommand('metadata-quorum', {
+  summary: 'Describe the metadata log quorum (kafka-metadata-quorum describe).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
+    ).runMetadataQuorum(args),
+});

@@ -206,6 +206,7 @@ export class Cluster {
   }
 
   private async anyConnection(): Promise<Connection> {
+    if (this.closed) throw new ClientError('ERR_CLOSED', 'the client is closed');
     // Prefer an open connection, then known brokers, then the bootstrap list.
     for (const c of this.connections.values()) {
       const conn = await c.catch(() => null);
@@ -235,7 +236,15 @@ export class Cluster {
   }
 
   private reopen(key: string, host: string, port: number): Promise<Connection> {
-    const opening = Connection.connect(host, port, this.options);
+    if (this.closed) return Promise.reject(new ClientError('ERR_CLOSED', 'the client is closed'));
+    const opening = Connection.connect(host, port, this.options).then((c) => {
+      // Closed while this socket was being opened: close() has already gone through the map.
+      if (this.closed) {
+        c.close();
+        throw new ClientError('ERR_CLOSED', 'the client is closed');
+      }
+      return c;
+    });
     this.connections.set(key, opening);
     opening.catch(() => {
       if (this.connections.get(key) === opening) this.connections.delete(key);

@@ -37,6 +37,7 @@ export {
   commitOffsets,
   fetchCommittedOffsets,
   findGroupCoordinator,
+  findTransactionCoordinator,
   type CommittedOffset,
   type GroupMembership,
   type OffsetToCommit,

@@ -155,7 +155,12 @@ async function openSource(flags: FlagValues): Promise<RecordSource> {
       throw new UsageError('--group cannot be combined with --partition');
     const groupProtocol = props.get('group.protocol') === 'consumer' ? 'consumer' : 'classic';
     const consumer = new GroupConsumer({ ...options, groupId: group, groupProtocol });
-    await consumer.connect();
+    try {
+      await consumer.connect();
+    } catch (err) {
+      await consumer.close().catch(() => {});
+      throw err;
+    }
     consumer.subscribe(include === undefined ? [topic!] : { pattern: include });
     return {
       records: consumer.records(),
@@ -164,23 +169,30 @@ async function openSource(flags: FlagValues): Promise<RecordSource> {
     };
   }
   const consumer = new Consumer(options);
-  await consumer.connect();
   const start: OffsetSpec =
     offsetFlag !== undefined ? parseOffset(offsetFlag) : fromBeginning ? 'earliest' : 'latest';
-  if (partition !== undefined) {
-    consumer.assign([{ topic: topic!, partition, offset: start }]);
-  } else {
-    const topics =
-      include === undefined
-        ? [await consumer.cluster.topicMetadata(topic!)]
-        : (await consumer.cluster.listTopics()).filter(
-            (t) => !t.isInternal && !t.name.startsWith('__') && matches!(t.name),
-          );
-    consumer.assign(
-      topics.flatMap((t) =>
-        t.partitions.map((p) => ({ topic: t.name, partition: p.partition, offset: start })),
-      ),
-    );
+  try {
+    await consumer.connect();
+    if (partition !== undefined) {
+      consumer.assign([{ topic: topic!, partition, offset: start }]);
+    } else {
+      // A topic that does not appear within --timeout-ms is an error, not a wait without end.
+      const timeoutMs = intFlag(flags, 'timeout-ms');
+      const topics =
+        include === undefined
+          ? [await consumer.cluster.topicMetadata(topic!, { timeoutMs })]
+          : (await consumer.cluster.listTopics()).filter(
+              (t) => !t.isInternal && !t.name.startsWith('__') && matches!(t.name),
+            );
+      consumer.assign(
+        topics.flatMap((t) =>
+          t.partitions.map((p) => ({ topic: t.name, partition: p.partition, offset: start })),
+        ),
+      );
+    }
+  } catch (err) {
+    consumer.close();
+    throw err;
   }
   return {
     records: consumer.records(),

@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { Producer, type CompressionName, type ProducerRecord } from '../../client/index.js';
 import {
   clientOptions,
+  describeError,
+  EXIT_FAILED,
   EXIT_OK,
   failure,
   keyValues,
@@ -37,6 +39,9 @@ Options:
   --producer.config FILE        Producer properties file.
   --sync                        Wait for each record before reading the next line.
   -h, --help                    Show this help.
+
+A record that fails is reported on standard error and the next lines are still sent.
+Ctrl-C stops reading, sends what was read and reports how many records were sent.
 
 Exit status: 0 all records delivered, 1 a record failed, 2 bad command line.`,
   aliases: {
@@ -105,22 +110,57 @@ export async function runConsoleProducer(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * Sends each line; a record that fails is reported (as Kafka's ErrorLoggingCallback does) and
+ * the next lines are still sent. Ctrl-C (SIGINT) or SIGTERM stops reading and flushes what was
+ * read. Exits 1 when any record failed.
+ */
 async function produceLines(producer: Producer, topic: string, format: LineFormat, sync: boolean) {
-  let firstError: unknown = null;
-  const onError = (err: unknown) => {
-    firstError ??= err;
+  let failed = 0;
+  let sent = 0;
+  const deliveries = new Set<Promise<void>>();
+  const onError = (record: ProducerRecord, err: unknown) => {
+    failed++;
+    console.error(
+      `Error when sending message to topic ${topic} with key: ${describeBytes(record.key)}, value: ${describeBytes(record.value)} with error: ${describeError(err)}`,
+    );
   };
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (firstError !== null) break;
-    const record = parseLine(topic, line, format);
-    const sent = producer.send(record);
-    if (sync) await sent.catch(onError);
-    else sent.catch(onError);
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    lines.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for await (const line of lines) {
+      const record = parseLine(topic, line, format);
+      const delivery = producer.send(record).then(
+        () => void sent++,
+        (err: unknown) => onError(record, err),
+      );
+      deliveries.add(delivery);
+      void delivery.then(() => deliveries.delete(delivery));
+      if (sync) await delivery;
+    }
+    await producer.flush();
+    await Promise.all(deliveries);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
   }
-  await producer.flush();
-  if (firstError !== null) return failure(SPEC.name, firstError);
+  if (interrupted) console.error(`Interrupted: ${sent} records sent, ${failed} failed.`);
+  if (failed > 0) {
+    console.error(`rivulet ${SPEC.name}: ${failed} of ${sent + failed} records failed`);
+    return EXIT_FAILED;
+  }
   return EXIT_OK;
+}
+
+function describeBytes(v: ProducerRecord['key']): string {
+  if (v === null || v === undefined) return 'null';
+  return `${typeof v === 'string' ? Buffer.byteLength(v) : v.length} bytes`;
 }
 
 function lineFormat(p: ReadonlyMap<string, string>): LineFormat {

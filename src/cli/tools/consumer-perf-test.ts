@@ -90,17 +90,18 @@ export async function runConsumerPerfTest(args: string[]): Promise<number> {
     const group = stringFlag(flags, 'group');
     if (group !== undefined) {
       const c = new GroupConsumer({ ...options, groupId: group });
+      close = () => c.close();
       await c.connect();
       c.subscribe([topic]);
       batches = c.batches();
-      close = () => c.close();
     } else {
       const c = new Consumer(options);
+      close = async () => c.close();
       await c.connect();
-      const meta = await c.cluster.topicMetadata(topic);
+      // A topic that does not appear within --timeout is an error, not a wait without end.
+      const meta = await c.cluster.topicMetadata(topic, { timeoutMs });
       c.assign(meta.partitions.map((p) => ({ topic, partition: p.partition, offset: reset })));
       batches = c.batches();
-      close = async () => c.close();
     }
     const result = await consume(
       batches,

@@ -3,7 +3,7 @@
 // shell user can act on.
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ClientError, KafkaError, type ClusterOptions } from '../../client/index.js';
+import { Admin, ClientError, KafkaError, type ClusterOptions } from '../../client/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -189,4 +189,60 @@ export function unescape(s: string): string {
     /\\([tnr\\])/g,
     (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!,
   );
+}
+
+/**
+ * Runs `action` with an Admin client for --bootstrap-server (and --command-config when the
+ * tool has it), closing it afterwards; errors become `failure` lines and exit codes.
+ */
+export async function withAdmin(
+  tool: string,
+  flags: FlagValues,
+  action: (admin: Admin) => Promise<number>,
+): Promise<number> {
+  let admin: Admin | null = null;
+  try {
+    const bootstrap = requireFlag(flags, 'bootstrap-server');
+    const configFile = stringFlag(flags, 'command-config');
+    const props =
+      configFile === undefined ? new Map<string, string>() : readPropertiesFile(configFile);
+    admin = new Admin(clientOptions(bootstrap, props));
+    await admin.connect();
+    return await action(admin);
+  } catch (err) {
+    return failure(tool, err);
+  } finally {
+    admin?.close();
+  }
+}
+
+/**
+ * Splits off the first positional word (Kafka's `kafka-transactions.sh ... list` style): a word
+ * that is not a flag and not the value of a flag that takes one.
+ */
+export function subcommand(
+  spec: ToolSpec,
+  args: readonly string[],
+): { command: string | undefined; rest: string[] } {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('-')) {
+      const name = a.replace(/^--?/, '');
+      if (!a.includes('=') && spec.options[name]?.type === 'string') i++;
+      continue;
+    }
+    return { command: a, rest: [...args.slice(0, i), ...args.slice(i + 1)] };
+  }
+  return { command: undefined, rest: [...args] };
+}
+
+/** Kafka's tools' tables (ToolsUtils.prettyPrintTable): cells padded to the column width, each then a tab. */
+export function printTabTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => c.padEnd(widths[i]!) + '\t').join('');
+  for (const cells of [header, ...rows]) console.log(line(cells));
 }

@@ -85,6 +85,26 @@ export class ProducerBatch {
     }
   }
 
+  /**
+   * One batch per record, for resending a batch the broker found too large (as Kafka's
+   * producer splits on MESSAGE_TOO_LARGE). Each keeps its record's place in its call.
+   */
+  splitRecords(sizeOf: (record: RecordInput) => number): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    let r = 0;
+    for (let s = 0; s < this.sinks.length; s++) {
+      for (let i = 0; i < this.counts[s]!; i++, r++) {
+        const single = new ProducerBatch(this.topic, this.partition, this.createdMs);
+        const record = this.records[r]!;
+        single.add(record, sizeOf(record), this.sinks[s]!, this.starts[s]! + i);
+        out.push(single);
+      }
+    }
+    // flush() may be waiting for this batch: it is done when its parts are.
+    void Promise.all(out.map((b) => b.done)).then(this.finished);
+    return out;
+  }
+
   succeed(baseOffset: bigint): void {
     const known = baseOffset >= 0n;
     let offset = known ? baseOffset : -1n;

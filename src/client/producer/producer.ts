@@ -43,6 +43,7 @@ const CODECS: Record<CompressionName, CompressionType> = {
 
 const DUPLICATE_SEQUENCE_NUMBER = 46;
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+const MESSAGE_TOO_LARGE = 10;
 
 /** Sending state of one partition. */
 interface PartitionQueue {
@@ -775,6 +776,17 @@ export class Producer {
       error instanceof KafkaError && error.code === OUT_OF_ORDER_SEQUENCE_NUMBER && q.retrying;
     const retriable = isRetriable(error) || outOfOrderAfterFailure;
     const expired = this.now() - b.createdMs > this.deliveryTimeoutMs;
+    if (
+      error instanceof KafkaError &&
+      error.code === MESSAGE_TOO_LARGE &&
+      b.records.length > 1 &&
+      !expired &&
+      !this.closed &&
+      this.txn === null
+    ) {
+      this.splitTooLarge(q, b);
+      return;
+    }
     if (retriable && !expired && !this.closed) {
       if (needsMetadataRefresh(error)) void this.cluster.refreshMetadata([b.topic]).catch(() => {});
       q.retrying = true;
@@ -804,6 +816,30 @@ export class Producer {
     if (this.idempotent) this.resetProducerId();
   }
 
+  /**
+   * The broker refused a batch of several records as too large: each record is sent again in
+   * a batch of its own, in the same place, so only a record that is too large by itself fails.
+   */
+  private splitTooLarge(q: PartitionQueue, b: ProducerBatch): void {
+    const singles = b.splitRecords(recordSize);
+    this.unfinished.delete(b);
+    let sizeBytes = 0;
+    singles.forEach((single, i) => {
+      // Sent before (attempts) at the old sequences, so that batches sent after the refused one
+      // and coming back out of order are queued behind these.
+      single.attempts = 1;
+      single.baseSequence = b.baseSequence < 0 ? -1 : b.baseSequence + i;
+      sizeBytes += single.sizeBytes;
+      this.unfinished.add(single);
+    });
+    this.bufferedBytes += sizeBytes - b.sizeBytes;
+    q.ready.unshift(...singles);
+    q.retrying = true;
+    // The refused batch left a gap in the partition's sequence: new epoch, sequences from 0.
+    if (this.idempotent) this.resetProducerId();
+    else this.scheduleDrain();
+  }
+
   private retryLater(): void {
     setTimeout(() => this.drain(), this.cluster.options.retryBackoffMs ?? 100).unref();
   }
@@ -828,7 +864,8 @@ export class Producer {
       while (this.queues.some((q) => q.inFlight > 0)) await new Promise((r) => setTimeout(r, 5));
       for (const q of this.queues) {
         q.nextSequence = 0;
-        q.retrying = false;
+        // Batches being resent (such as the parts of a split one) still go one at a time.
+        q.retrying = q.ready[0] !== undefined && q.ready[0].attempts > 0;
         for (const b of q.ready) {
           b.baseSequence = -1;
           b.encoded = null;

@@ -24,6 +24,7 @@ import {
 } from './log-segment.js';
 import { loadSegments } from './log-loader.js';
 import { offsetForTimestamp, readLog, type LogSnapshot, type ReadOptions } from './log-read.js';
+import { isStorageFailure, untrackedHealth, type DirHealth } from './storage-health.js';
 import {
   LogStorageError,
   type AppendResult,
@@ -58,6 +59,8 @@ export interface PartitionLogOptions {
   recoveryPoint?: number;
   /** Whether the log dir had a clean-shutdown marker (skips the recovery scan). */
   cleanShutdown?: boolean;
+  /** Told of every failed and successful write, to log a failing disk once (see StorageHealth). */
+  health?: DirHealth;
 }
 
 interface PreparedAppend {
@@ -95,6 +98,7 @@ export class PartitionLog {
   private readonly logger: StorageLogger;
   private readonly scheduler: Scheduler;
   private readonly random: () => number;
+  private readonly health: DirHealth;
 
   private constructor(
     options: PartitionLogOptions,
@@ -111,6 +115,7 @@ export class PartitionLog {
     this.logger = options.logger ?? silentLogger;
     this.scheduler = options.scheduler ?? systemScheduler;
     this.random = options.random ?? Math.random;
+    this.health = options.health ?? untrackedHealth;
     this.segments = segments;
     this._logEndOffset = segments[segments.length - 1]!.nextOffset;
     this._logStartOffset = Math.min(
@@ -137,6 +142,7 @@ export class PartitionLog {
       cleanShutdown: options.cleanShutdown ?? false,
       logger: options.logger ?? silentLogger,
       name: `${options.topic}-${options.partition}`,
+      health: options.health ?? untrackedHealth,
     });
     return new PartitionLog(
       options,
@@ -207,18 +213,29 @@ export class PartitionLog {
     if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
     const { infos, lastOffset, maxTimestamp, bytes } = prepared;
     if (this.mustRoll(bytes, lastOffset, maxTimestamp)) {
-      await this.rollAt(infos[0]!.baseOffset);
+      try {
+        await this.rollAt(infos[0]!.baseOffset);
+      } catch (err) {
+        // A roll that failed left the old segment active (or an empty new one): either takes
+        // the next append, so the log stays usable.
+        this.health.failed('roll', err);
+        throw new LogStorageError(`rolling ${this.name} failed`, { cause: err });
+      }
     }
     const segment = this.active;
     try {
       const writing = segment.append(bufs, infos);
       if (writing !== undefined) await writing;
     } catch (err) {
-      // Bytes of a failed write may be on disk past the committed size; cut them off so the next
-      // append (or a recovery) does not see them. If even that fails the disk is gone.
+      // Bytes of a failed write (a full disk writes what fits, then fails) may be on disk past
+      // the committed size; cut them off so the next append starts at the committed end and
+      // nothing of a partial batch is ever read. Should even the cut fail, the next append
+      // overwrites them, and a restart drops bytes past the last whole batch (see the loader).
       await segment.log.truncate(segment.size).catch(() => undefined);
+      this.health.failed('append', err);
       throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
     }
+    this.health.succeeded();
     return this.committed(prepared);
   }
 
@@ -331,7 +348,17 @@ export class PartitionLog {
     }
     segments.push(next);
     this.segments = segments;
-    if (!old.isEmpty) await old.persistIndexes({ final: true });
+    // The index files are an optimisation (a load checks them and rebuilds what is missing or
+    // wrong), so failing to write them must not fail the append that rolled: close retries.
+    if (!old.isEmpty) await old.persistIndexes({ final: true }).catch(this.survive('index write'));
+  }
+
+  /** A catch handler that reports a storage failure and goes on; anything else is rethrown. */
+  private survive(op: string): (err: unknown) => void {
+    return (err) => {
+      if (!isStorageFailure(err)) throw err;
+      this.health.failed(op, err);
+    };
   }
 
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
@@ -592,10 +619,15 @@ export class PartitionLog {
     const dirty = this.segments.filter(
       (s) => s.nextOffset > this._recoveryPoint || s === this.active,
     );
-    await Promise.all(dirty.map((s) => s.sync()));
-    if (this.dirDirty) {
-      this.dirDirty = false;
-      await this.fs.syncDir(this.dir);
+    try {
+      await Promise.all(dirty.map((s) => s.sync()));
+      if (this.dirDirty) {
+        await this.fs.syncDir(this.dir);
+        this.dirDirty = false;
+      }
+    } catch (err) {
+      this.health.failed('flush', err);
+      throw new LogStorageError(`flushing ${this.name} failed`, { cause: err });
     }
     this._recoveryPoint = Math.max(this._recoveryPoint, target);
     this.flushedMessages = Math.max(this.flushedMessages, messages);
@@ -609,9 +641,11 @@ export class PartitionLog {
   }
 
   private inBackground(p: Promise<unknown>): void {
-    const tracked = p.catch((err: unknown) =>
-      this.logger.error('background log task failed', { log: this.name, err }),
-    );
+    const tracked = p.catch((err: unknown) => {
+      // A failing disk was reported once by the health record; do not repeat it per flush.
+      if (isStorageFailure(err)) return;
+      this.logger.error('background log task failed', { log: this.name, err });
+    });
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
   }
@@ -624,17 +658,34 @@ export class PartitionLog {
     return `${this.topic}-${this.partition}`;
   }
 
-  /** Flushes, writes the index files and closes every file. Pending deletions are completed. */
+  /**
+   * Flushes, writes the index files and closes every file. Pending deletions are completed.
+   * Every file is closed even when a write fails (a full disk); then it throws a
+   * LogStorageError, and the caller must not call the log cleanly shut down.
+   */
   async close(): Promise<void> {
     await this.queue;
     this.closed = true;
     await Promise.all([...this.background]);
-    await this.flush();
-    for (const s of this.segments) await s.persistIndexes({ final: true });
+    let failure: unknown = null;
+    const note = (err: unknown): void => {
+      if (!isStorageFailure(err)) throw err;
+      failure ??= err;
+    };
+    await this.flush().catch(note);
+    for (const s of this.segments) {
+      await s.persistIndexes({ final: true }).catch((err: unknown) => {
+        note(err);
+        this.health.failed('index write', err);
+      });
+    }
     for (const s of this.segments) await s.close();
     for (const task of [...this.pendingDeletes]) {
       task.cancel();
       await task.run();
+    }
+    if (failure !== null) {
+      throw new LogStorageError(`closing ${this.name} failed`, { cause: failure });
     }
   }
 

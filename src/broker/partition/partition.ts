@@ -323,12 +323,19 @@ export class Partition {
       else item.sink.done(item.slot, answers[i]!);
     }
     if (!flush) return;
+    let flushFailed: PartitionAppendResult | null = null;
     if (this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages) {
-      await this.log.flush();
+      try {
+        await this.log.flush();
+      } catch (err) {
+        // acks=all promised durability the disk could not give (a failed fsync).
+        if (!isStorageFailure(err)) throw err;
+        flushFailed = this.failed('KAFKA_STORAGE_ERROR', String(err));
+      }
     }
     for (let i = 0; i < chunk.length; i++) {
       const { item } = chunk[i]!;
-      if (item.options.acks === -1) item.sink.done(item.slot, answers[i]!);
+      if (item.options.acks === -1) item.sink.done(item.slot, flushFailed ?? answers[i]!);
     }
   }
 
@@ -467,7 +474,12 @@ export class Partition {
   async close(): Promise<void> {
     this.startGroup();
     await this.queue;
-    if (this.producers.size > 0) await snapshotProducerState(this.log, this.producers);
+    if (this.producers.size === 0) return;
+    // Without the snapshot (a full disk), the next start replays producer state from the log's
+    // batch headers instead: slower, never wrong.
+    await snapshotProducerState(this.log, this.producers).catch((err: unknown) => {
+      if (!isStorageFailure(err)) throw err;
+    });
   }
 }
 

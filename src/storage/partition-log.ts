@@ -99,6 +99,8 @@ export class PartitionLog {
   private readonly scheduler: Scheduler;
   private readonly random: () => number;
   private readonly health: DirHealth;
+  /** A segment whose file still holds bytes of a failed write past its committed size. */
+  private uncut: LogSegment | null = null;
 
   private constructor(
     options: PartitionLogOptions,
@@ -212,6 +214,7 @@ export class PartitionLog {
     const prepared = this.prepareAppend(bufs, options);
     if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
     const { infos, lastOffset, maxTimestamp, bytes } = prepared;
+    await this.cutFailedWrite();
     if (this.mustRoll(bytes, lastOffset, maxTimestamp)) {
       try {
         await this.rollAt(infos[0]!.baseOffset);
@@ -228,10 +231,11 @@ export class PartitionLog {
       if (writing !== undefined) await writing;
     } catch (err) {
       // Bytes of a failed write (a full disk writes what fits, then fails) may be on disk past
-      // the committed size; cut them off so the next append starts at the committed end and
-      // nothing of a partial batch is ever read. Should even the cut fail, the next append
-      // overwrites them, and a restart drops bytes past the last whole batch (see the loader).
-      await segment.log.truncate(segment.size).catch(() => undefined);
+      // the committed size, even whole batches of a multi-batch write; cut them off so nothing
+      // the producer was told failed is ever read, now or after a restart. Should even the cut
+      // fail, the next append and close try it again before anything else.
+      this.uncut = segment;
+      await this.cutFailedWrite().catch(() => undefined);
       this.health.failed('append', err);
       throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
     }
@@ -351,6 +355,26 @@ export class PartitionLog {
     // The index files are an optimisation (a load checks them and rebuilds what is missing or
     // wrong), so failing to write them must not fail the append that rolled: close retries.
     if (!old.isEmpty) await old.persistIndexes({ final: true }).catch(this.survive('index write'));
+  }
+
+  /** Cuts the file of a failed write back to its committed size (see doAppend). */
+  private async cutFailedWrite(): Promise<void> {
+    const segment = this.uncut;
+    if (segment === null) return;
+    // A truncation or retention may have removed the segment (and its bytes) meanwhile.
+    if (!this.segments.includes(segment)) {
+      this.uncut = null;
+      return;
+    }
+    try {
+      await segment.log.truncate(segment.size);
+    } catch (err) {
+      this.health.failed('truncate', err);
+      throw new LogStorageError(`cutting a failed write off ${segment.logPath} failed`, {
+        cause: err,
+      });
+    }
+    this.uncut = null;
   }
 
   /** A catch handler that reports a storage failure and goes on; anything else is rethrown. */
@@ -672,6 +696,7 @@ export class PartitionLog {
       if (!isStorageFailure(err)) throw err;
       failure ??= err;
     };
+    await this.cutFailedWrite().catch(note);
     await this.flush().catch(note);
     for (const s of this.segments) {
       await s.persistIndexes({ final: true }).catch((err: unknown) => {

@@ -220,3 +220,30 @@ test('shutdown on a full disk completes without the clean marker; start on a ful
   await m2.close();
   assert.ok(fs.peek('/a/.kafka_cleanshutdown'));
 });
+
+test('a failed write whose cut fails too never shows up: the next append and close cut it first', async () => {
+  for (const next of ['append', 'close'] as const) {
+    const fs = new MemoryFileSystem();
+    const { log } = await openLog(fs);
+    await log.append(makeBatch({ payloadBytes: 100 }));
+    const logPath = '/data/t-0/00000000000000000000.log';
+    const committed = fs.peek(logPath)!.length;
+    // Room for the first batch of a two-batch write and half the second, and no cut.
+    fs.setCapacity(fs.usedBytes + 161 + 80);
+    fs.failNext('truncate', (p) => p === logPath);
+    const two = [makeBatch({ payloadBytes: 100 }), makeBatch({ payloadBytes: 100 })];
+    await assert.rejects(log.append(two), isStorageError);
+    assert.equal(fs.peek(logPath)!.length, committed + 161 + 80, 'the torn write is still there');
+    fs.setCapacity(Infinity);
+    if (next === 'append') {
+      assert.equal((await log.append(makeBatch({ payloadBytes: 10 }))).baseOffset, 1);
+      assert.equal(fs.peek(logPath)!.length, committed + 71);
+    }
+    await log.close();
+    const reopened = await openLog(fs);
+    const expected = next === 'append' ? [0, 1] : [0];
+    assert.deepEqual(await allOffsets(reopened.log), expected, next);
+    assert.equal(reopened.log.logEndOffset, expected.length, next);
+    await reopened.log.close();
+  }
+});

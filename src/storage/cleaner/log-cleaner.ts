@@ -256,6 +256,7 @@ async function cleanGroup(
   let written = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let complete = false;
   const drain = async (): Promise<void> => {
     if (pendingBytes === 0) return;
     await out.writev(pending, written);
@@ -281,8 +282,11 @@ async function cleanGroup(
     }
     await drain();
     await out.sync();
+    complete = true;
   } finally {
     await out.close();
+    // A pass that failed (a full disk) must not keep the space its partial output took.
+    if (!complete) await log.fs.unlink(cleanedPath).catch(() => false);
   }
   state.result.bytesWritten += written;
   state.result.segmentsCleaned += group.length;

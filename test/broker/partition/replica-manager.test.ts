@@ -230,6 +230,24 @@ test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append
   await logs.close();
 });
 
+test('acks=all whose fsync fails is KAFKA_STORAGE_ERROR; acks=1 in the same write is answered', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs, new Map([['flush.messages', '1']]));
+  // flush.messages starts a background flush, then acks=all waits for one: both fail.
+  fs.failNext('sync', (p) => p.endsWith('.log'));
+  fs.failNext('sync', (p) => p.endsWith('.log'));
+  const [all, one] = await Promise.all([
+    append(rm, batch(['a']), 0, -1),
+    append(rm, batch(['b']), 0, 1),
+  ]);
+  assert.equal(all.error, 'KAFKA_STORAGE_ERROR');
+  assert.equal(one.error, null);
+  const next = await append(rm, batch(['c']), 0, -1);
+  assert.deepEqual([next.error, next.baseOffset], [null, 2]);
+  await rm.close();
+  await logs.close();
+});
+
 test('LogAppendTime topics stamp the append time and skip the timestamp window', async () => {
   const overrides = new Map([['message.timestamp.type', 'LogAppendTime']]);
   const { rm, logs } = await setup(new MemoryFileSystem(), overrides);

@@ -14,7 +14,7 @@ import {
   type LogConfig,
   type StorageLogger,
 } from '../../src/storage/index.js';
-import { ManualClock, ManualScheduler, baseOffsetsOf, makeBatch } from './helpers.js';
+import { ManualClock, ManualScheduler, baseOffsetsOf, makeBatch, settle } from './helpers.js';
 
 interface Line {
   level: 'info' | 'warn' | 'error';
@@ -246,4 +246,33 @@ test('a failed write whose cut fails too never shows up: the next append and clo
     assert.equal(reopened.log.logEndOffset, expected.length, next);
     await reopened.log.close();
   }
+});
+
+test('a background job failing on the disk is logged once until it succeeds', async () => {
+  const fs = new MemoryFileSystem();
+  const logger = recordingLogger();
+  const clock = new ManualClock();
+  const scheduler = new ManualScheduler(clock);
+  const m = await LogManager.open({ logDirs: ['/a'], fs, clock, logger, scheduler });
+  const enospc = () =>
+    Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      syscall: 'write',
+    });
+  const outcomes = ['fail', 'fail', 'fail', 'ok', 'fail', 'bug', 'bug'];
+  let runs = 0;
+  m.every('cleaner', 1000, async () => {
+    const outcome = outcomes[runs++];
+    if (outcome === 'fail') throw enospc();
+    if (outcome === 'bug') throw new Error('a bug');
+  });
+  for (let i = 0; i < outcomes.length; i++) {
+    clock.advance(1000);
+    scheduler.runDue();
+    await settle();
+  }
+  assert.equal(runs, outcomes.length);
+  // Once for the first episode, once for the second, and every time for a bug.
+  assert.equal(logger.errors().filter((e) => e === 'cleaner job failed').length, 4);
+  await m.close();
 });

@@ -109,15 +109,21 @@ export class Partition {
       segmentBaseOffsets: log.segmentBaseOffsets,
       endOffset: log.logEndOffset,
     });
+    // Both files below take their entries in memory before writing them. On a full disk the
+    // partition opens all the same (and serves reads): the next start finds the marker again
+    // in the log, and the metadata's leader epoch again.
+    const survive = (err: unknown): void => {
+      if (!isStorageFailure(err)) throw err;
+    };
     // A crash between an ABORT marker's append and its index write: replay found the marker.
     for (const txn of abortedTxns) {
       if (index.has(txn.producerId, txn.lastOffset)) continue;
       const entry = { ...txn, lastStableOffset: txn.lastOffset };
-      await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset));
+      await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset)).catch(survive);
     }
     index.trimBefore(log.logStartOffset);
     const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
-    await epochs.assign(options.leaderEpoch, log.logEndOffset);
+    await epochs.assign(options.leaderEpoch, log.logEndOffset).catch(survive);
     return new Partition(
       log.topic,
       log.partition,

@@ -248,6 +248,29 @@ test('acks=all whose fsync fails is KAFKA_STORAGE_ERROR; acks=1 in the same writ
   await logs.close();
 });
 
+test('a partition opens on a full disk: reads work, writes are KAFKA_STORAGE_ERROR until there is room', async () => {
+  const fs = new MemoryFileSystem();
+  const first = await setup(fs);
+  await append(first.rm, batch(['a']));
+  await first.rm.close();
+  fs.setCapacity(fs.usedBytes);
+  // A new leader epoch must be written to leader-epoch-checkpoint, which cannot grow now.
+  const rm = new ReplicaManager({ logs: first.logs, broker, nowMs: () => 1_000_000 });
+  await rm.ensurePartition({ topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 1 });
+  const [read] = await rm.fetch(
+    [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: 1 }],
+    fetchOpts,
+  );
+  assert.equal(read!.error, null);
+  assert.equal([...splitRecordBatches(read!.records)].length, 1);
+  assert.equal((await append(rm, batch(['b']))).error, 'KAFKA_STORAGE_ERROR');
+  fs.setCapacity(Infinity);
+  const next = await append(rm, batch(['c']));
+  assert.deepEqual([next.error, next.baseOffset], [null, 1]);
+  await rm.close();
+  await first.logs.close();
+});
+
 test('LogAppendTime topics stamp the append time and skip the timestamp window', async () => {
   const overrides = new Map([['message.timestamp.type', 'LogAppendTime']]);
   const { rm, logs } = await setup(new MemoryFileSystem(), overrides);

@@ -5,6 +5,7 @@
 // again as soon as space returns, without a restart. Every acknowledged record survives.
 // Mounting needs root on Linux (CI runs as root); elsewhere the test is skipped.
 import { test, type TestContext } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import {
   type FindCoordinatorResponse,
   type OffsetCommitResponse,
 } from '../../src/protocol/index.js';
-import { confluent, kcat, run } from './support/clients.js';
+import { confluent, kcat } from './support/clients.js';
 import { RawConnection } from './support/raw-connection.js';
 import { startRivulet, type RivuletProcess } from './support/rivulet-process.js';
 
@@ -38,8 +39,11 @@ async function mountTmpfs(): Promise<{ dir: string } | string> {
   if (process.platform !== 'linux') return 'a tmpfs mount needs Linux';
   if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root (CI runs as root)';
   const dir = await mkdtemp(join(tmpdir(), 'rivulet-disk-full-'));
-  const r = await run('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir]);
-  if (r.code !== 0) {
+  // spawnSync: mount and umount take no input and return at once.
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
     await rm(dir, { recursive: true, force: true });
     return `cannot mount a tmpfs: ${r.stderr.trim()}`;
   }
@@ -47,7 +51,7 @@ async function mountTmpfs(): Promise<{ dir: string } | string> {
 }
 
 async function unmount(dir: string): Promise<void> {
-  await run('umount', [dir]);
+  spawnSync('umount', [dir]);
   await rm(dir, { recursive: true, force: true });
 }
 

@@ -214,7 +214,8 @@ export class PartitionLog {
     const prepared = this.prepareAppend(bufs, options);
     if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
     const { infos, lastOffset, maxTimestamp, bytes } = prepared;
-    await this.cutFailedWrite();
+    // Checked here rather than awaited always: the append path stays free of extra awaits.
+    if (this.uncut !== null) await this.cutFailedWrite();
     if (this.mustRoll(bytes, lastOffset, maxTimestamp)) {
       try {
         await this.rollAt(infos[0]!.baseOffset);

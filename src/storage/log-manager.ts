@@ -329,7 +329,7 @@ export class LogManager {
 
   private async checkpointDir(logDir: string): Promise<boolean> {
     try {
-      await this.writeCheckpoints(logDir);
+      await this.writeCheckpoints([logDir]);
     } catch (err) {
       if (!isStorageFailure(err)) throw err;
       this.health.failed(logDir, 'checkpoint', err);
@@ -339,34 +339,36 @@ export class LogManager {
     return true;
   }
 
-  private async writeCheckpoints(logDir: string): Promise<void> {
-    const logs = [...this.entries.values()].filter((e) => e.logDir === logDir).map((e) => e.log);
-    const at = (pick: (l: PartitionLog) => number) =>
-      logs.map((l) => ({ topic: l.topic, partition: l.partition, offset: pick(l) }));
-    await writeCheckpoint(
-      this.fs,
-      joinPath(logDir, RECOVERY_POINT_CHECKPOINT_FILE),
-      at((l) => l.recoveryPoint),
-    );
-    await writeCheckpoint(
-      this.fs,
-      joinPath(logDir, LOG_START_OFFSET_CHECKPOINT_FILE),
-      at((l) => l.logStartOffset),
-    );
-    const compacted = logs.filter((l) => this.cleanerCheckpoints.has(l.name));
-    if (
-      compacted.length > 0 ||
-      (await this.fs.stat(joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE)))
-    ) {
+  private async writeCheckpoints(logDirs: readonly string[]): Promise<void> {
+    for (const logDir of logDirs) {
+      const logs = [...this.entries.values()].filter((e) => e.logDir === logDir).map((e) => e.log);
+      const at = (pick: (l: PartitionLog) => number) =>
+        logs.map((l) => ({ topic: l.topic, partition: l.partition, offset: pick(l) }));
       await writeCheckpoint(
         this.fs,
-        joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
-        compacted.map((l) => ({
-          topic: l.topic,
-          partition: l.partition,
-          offset: this.cleanerCheckpoint(l),
-        })),
+        joinPath(logDir, RECOVERY_POINT_CHECKPOINT_FILE),
+        at((l) => l.recoveryPoint),
       );
+      await writeCheckpoint(
+        this.fs,
+        joinPath(logDir, LOG_START_OFFSET_CHECKPOINT_FILE),
+        at((l) => l.logStartOffset),
+      );
+      const compacted = logs.filter((l) => this.cleanerCheckpoints.has(l.name));
+      if (
+        compacted.length > 0 ||
+        (await this.fs.stat(joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE)))
+      ) {
+        await writeCheckpoint(
+          this.fs,
+          joinPath(logDir, CLEANER_OFFSET_CHECKPOINT_FILE),
+          compacted.map((l) => ({
+            topic: l.topic,
+            partition: l.partition,
+            offset: this.cleanerCheckpoint(l),
+          })),
+        );
+      }
     }
   }
 

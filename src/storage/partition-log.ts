@@ -647,8 +647,12 @@ export class PartitionLog {
     try {
       await Promise.all(dirty.map((s) => s.sync()));
       if (this.dirDirty) {
-        await this.fs.syncDir(this.dir);
+        // Cleared before the fsync, so a roll during it marks the folder dirty again.
         this.dirDirty = false;
+        await this.fs.syncDir(this.dir).catch((err: unknown) => {
+          this.dirDirty = true;
+          throw err;
+        });
       }
     } catch (err) {
       this.health.failed('flush', err);

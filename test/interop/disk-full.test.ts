@@ -7,7 +7,7 @@
 import { test, type TestContext } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +222,8 @@ test('a full disk: storage errors, reads, one log line, SIGTERM, restart while f
       assert.equal(countFailing(broker), 1, broker.stderr());
       assert.match(broker.stderr(), /fail \(append: ENOSPC: no space left on device/);
       assert.equal(await broker.stop('SIGTERM'), 0, broker.stderr());
+      // Not everything could be written: the next start checks the logs as after a crash.
+      assert.equal(existsSync(join(dataDir, '.kafka_cleanshutdown')), false);
 
       // Still full: it starts, serves reads, and still refuses writes.
       broker = await startRivulet(dataDir);
@@ -243,6 +245,7 @@ test('a full disk: storage errors, reads, one log line, SIGTERM, restart while f
       assert.match(broker.stderr(), /writes to log dir \S+ succeed again/);
       await assertAcknowledged(broker.bootstrap, acked);
       assert.equal(await broker.stop('SIGTERM'), 0, broker.stderr());
+      assert.equal(existsSync(join(dataDir, '.kafka_cleanshutdown')), true);
 
       // And after a clean restart, everything acknowledged is there, once and in order.
       broker = await startRivulet(dataDir);

@@ -9,6 +9,7 @@ import {
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
+import { describeStorageFailure } from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
 import {
@@ -103,6 +104,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       nodeId: config.nodeId,
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
+      onVolatileRegistration: (err) =>
+        logger.error(
+          `cannot write the metadata log (${describeStorageFailure(err)}): this start's ` +
+            'broker registration is kept in memory only',
+        ),
     });
     // The coordinator is opened after the logs (it replays __transaction_state from them), but
     // the partitions ask it about transactional batches: until it is there, nothing verifies.

@@ -6,6 +6,7 @@
 // the operation that caused it resolves, so a topic's logs exist when CreateTopics answers.
 import { randomUUID } from 'node:crypto';
 import { BatchField, ErrorCode, ZERO_UUID } from '../protocol/index.js';
+import { isStorageFailure } from '../storage/index.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
 import {
@@ -35,6 +36,8 @@ export interface ClusterMetadataOptions {
   randomUuid?: () => string;
   /** Told when a subscriber fails; the change itself stays committed. */
   onListenerError?: (err: unknown, change: MetadataChange) => void;
+  /** Told when this node's registration could only be kept in memory (a full disk). */
+  onVolatileRegistration?: (err: unknown) => void;
 }
 
 export interface NewTopic {
@@ -126,7 +129,9 @@ export class ClusterMetadata {
 
   /**
    * Registers this node (a new incarnation on every start) and, on a brand new log, sets the
-   * initial feature levels.
+   * initial feature levels. When the metadata log cannot be written (a full disk), the records
+   * are applied in memory only: they describe nothing but this incarnation (where it listens,
+   * its epoch), which the next start registers again, so the broker can start and serve reads.
    */
   registerBroker(
     endpoints: readonly { name: string; host: string; port: number }[],
@@ -155,7 +160,7 @@ export class ClusterMetadata {
           cordonedLogDirs: null,
         },
       });
-      return { records, result: undefined };
+      return { records, result: undefined, volatileIfStoreFails: true };
     });
   }
 
@@ -355,21 +360,31 @@ export class ClusterMetadata {
    * Runs one operation after the previous ones: `build` reads the image and returns the
    * records to commit with the result to hand back once they are durable and applied.
    */
-  private run<T>(build: () => { records: MetadataRecord[]; result: T }): Promise<T> {
+  private run<T>(
+    build: () => { records: MetadataRecord[]; result: T; volatileIfStoreFails?: boolean },
+  ): Promise<T> {
     const next = this.tail.then(async () => {
-      const { records, result } = build();
-      if (records.length > 0) await this.commit(records);
+      const { records, result, volatileIfStoreFails } = build();
+      if (records.length > 0) await this.commit(records, volatileIfStoreFails === true);
       return result;
     });
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  private async commit(records: MetadataRecord[]): Promise<void> {
+  private async commit(records: MetadataRecord[], volatileIfStoreFails: boolean): Promise<void> {
     const batch = encodeMetadataBatch(records, this.clock());
-    const offset = await this.options.store.append(batch);
+    let offset: number | null;
+    try {
+      offset = await this.options.store.append(batch);
+    } catch (err) {
+      if (!volatileIfStoreFails || !isStorageFailure(err)) throw err;
+      this.options.onVolatileRegistration?.(err);
+      offset = null;
+    }
     const changes = this.image.replay(records);
-    this.image.lastOffset = offset + records.length - 1;
+    // Records kept in memory only take no offset: the log's next record gets the next one.
+    if (offset !== null) this.image.lastOffset = offset + records.length - 1;
     for (const change of changes) {
       for (const listener of this.listeners) {
         try {

@@ -30,6 +30,13 @@ export { PartitionLog, type AppendOptions, type PartitionLogOptions } from './pa
 export type { ReadOptions, LogSnapshot } from './log-read.js';
 export { LogManager, type LogManagerOptions } from './log-manager.js';
 export {
+  StorageHealth,
+  describeStorageFailure,
+  isStorageFailure,
+  untrackedHealth,
+  type DirHealth,
+} from './storage-health.js';
+export {
   EARLIEST_LOCAL_TIMESTAMP,
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,

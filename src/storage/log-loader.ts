@@ -14,6 +14,7 @@ import {
   offsetFileName,
   type SegmentSettings,
 } from './log-segment.js';
+import { isStorageFailure, type DirHealth } from './storage-health.js';
 
 export interface LoadOptions {
   fs: FileSystem;
@@ -26,6 +27,7 @@ export interface LoadOptions {
   cleanShutdown: boolean;
   logger: StorageLogger;
   name: string;
+  health: DirHealth;
 }
 
 const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
@@ -90,7 +92,11 @@ async function loadExisting(
     segments.push(segment);
     if (!recovery) continue;
     recovered = true;
-    await segment.persistIndexes();
+    // Index files only save a rebuild at the next start; a full disk must not stop this one.
+    await segment.persistIndexes().catch((err: unknown) => {
+      if (!isStorageFailure(err)) throw err;
+      o.health.failed('index write', err);
+    });
     if (recovery.truncatedBytes === 0) continue;
     truncatedBytes += recovery.truncatedBytes;
     const dropped = bases.slice(i + 1);

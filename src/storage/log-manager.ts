@@ -33,6 +33,7 @@ import {
   type LogManagerConfig,
 } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
+import { StorageHealth, isStorageFailure } from './storage-health.js';
 
 export interface LogManagerOptions {
   /** log.dirs */
@@ -77,6 +78,8 @@ export class LogManager {
   private readonly stopJobs: (() => void)[] = [];
   private readonly running = new Set<Promise<unknown>>();
   private closed = false;
+  /** Which log dirs' writes fail (a full disk), reported once per episode. */
+  readonly health: StorageHealth;
 
   private constructor(
     readonly logDirs: readonly string[],
@@ -93,6 +96,7 @@ export class LogManager {
     this.cleanerCodec = options.cleanerCodec ?? protocolCleanerCodec();
     this.cleaner = new LogCleanerManager(logger);
     this.excludeDirs = new Set(options.excludeDirs ?? []);
+    this.health = new StorageHealth(logger, clock);
   }
 
   /** Loads every `<topic>-<partition>` folder of every log dir, recovering after a crash. */
@@ -160,6 +164,7 @@ export class LogManager {
         logStartOffset: logStartOffsets.get(name) ?? 0,
         recoveryPoint: recoveryPoints.get(name) ?? 0,
         cleanShutdown,
+        health: this.health.forDir(logDir),
       });
       this.entries.set(name, { log, logDir });
     };
@@ -247,6 +252,7 @@ export class LogManager {
       scheduler: this.scheduler,
       random: this.random,
       cleanShutdown: true,
+      health: this.health.forDir(logDir),
     });
     try {
       await this.fs.syncDir(logDir);
@@ -309,9 +315,31 @@ export class LogManager {
     for (const e of this.entries.values()) if (e.log.topic === topic) e.log.updateConfig(effective);
   }
 
-  /** Writes the recovery-point and log-start-offset checkpoints of every log dir. */
-  async checkpoint(): Promise<void> {
-    for (const logDir of this.logDirs) {
+  /**
+   * Writes the recovery-point and log-start-offset checkpoints of every log dir. A log dir
+   * whose disk fails keeps its previous files (a crash then recovers from older recovery
+   * points, which is safe) and is reported; the result says whether every dir was written.
+   */
+  async checkpoint(): Promise<boolean> {
+    let ok = true;
+    for (const logDir of this.logDirs) ok = (await this.checkpointDir(logDir)) && ok;
+    return ok;
+  }
+
+  private async checkpointDir(logDir: string): Promise<boolean> {
+    try {
+      await this.writeCheckpoints([logDir]);
+    } catch (err) {
+      if (!isStorageFailure(err)) throw err;
+      this.health.failed(logDir, 'checkpoint', err);
+      return false;
+    }
+    this.health.succeeded(logDir);
+    return true;
+  }
+
+  private async writeCheckpoints(logDirs: readonly string[]): Promise<void> {
+    for (const logDir of logDirs) {
       const logs = [...this.entries.values()].filter((e) => e.logDir === logDir).map((e) => e.log);
       const at = (pick: (l: PartitionLog) => number) =>
         logs.map((l) => ({ topic: l.topic, partition: l.partition, offset: pick(l) }));
@@ -398,9 +426,20 @@ export class LogManager {
   every(name: string, intervalMs: number, job: () => Promise<unknown>): void {
     let cancel = (): void => {};
     let stopped = false;
+    // A failing disk fails the job on every run: say so once, until a run succeeds.
+    let failingDisk = false;
     const tick = (): void => {
       const run = job()
-        .catch((err: unknown) => this.logger.error(`${name} job failed`, { err }))
+        .then(
+          () => {
+            failingDisk = false;
+          },
+          (err: unknown) => {
+            if (isStorageFailure(err) && failingDisk) return;
+            failingDisk = isStorageFailure(err);
+            this.logger.error(`${name} job failed`, { err });
+          },
+        )
         .finally(() => {
           if (!stopped) cancel = this.scheduler.schedule(tick, intervalMs);
         });
@@ -423,17 +462,42 @@ export class LogManager {
     void p.finally(() => this.running.delete(p));
   }
 
-  /** Stops the jobs, flushes and closes every log, writes checkpoints and the clean-shutdown markers. */
+  /**
+   * Stops the jobs, flushes and closes every log, writes checkpoints and the clean-shutdown
+   * markers. A log dir where a write failed (a full disk) gets no marker, so the next start
+   * checks its logs as after a crash; closing still completes, for every log.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.stopBackgroundJobs();
     // A log still being created is closed with the others.
     await Promise.allSettled([...this.creating.values()]);
-    for (const { log } of this.entries.values()) await log.close();
-    await this.checkpoint();
+    const unclean = new Set<string>();
+    for (const { log, logDir } of this.entries.values()) {
+      await log.close().catch((err: unknown) => {
+        if (!isStorageFailure(err)) throw err;
+        unclean.add(logDir);
+      });
+    }
     for (const logDir of this.logDirs) {
-      await writeFileAtomic(this.fs, joinPath(logDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0));
+      if (!(await this.checkpointDir(logDir))) unclean.add(logDir);
+      if (!unclean.has(logDir)) {
+        const marker = joinPath(logDir, CLEAN_SHUTDOWN_FILE);
+        const written = await writeFileAtomic(this.fs, marker, Buffer.alloc(0)).then(
+          () => true,
+          (err: unknown) => {
+            if (!isStorageFailure(err)) throw err;
+            return false;
+          },
+        );
+        if (written) continue;
+      }
+      this.logger.warn(
+        `log dir ${logDir} closed without its clean-shutdown marker, as writes failed: ` +
+          'the next start checks its logs as after a crash',
+        { logDir },
+      );
     }
   }
 }

@@ -24,6 +24,7 @@ import {
 } from './log-segment.js';
 import { loadSegments } from './log-loader.js';
 import { offsetForTimestamp, readLog, type LogSnapshot, type ReadOptions } from './log-read.js';
+import { isStorageFailure, untrackedHealth, type DirHealth } from './storage-health.js';
 import {
   LogStorageError,
   type AppendResult,
@@ -58,6 +59,8 @@ export interface PartitionLogOptions {
   recoveryPoint?: number;
   /** Whether the log dir had a clean-shutdown marker (skips the recovery scan). */
   cleanShutdown?: boolean;
+  /** Told of every failed and successful write, to log a failing disk once (see StorageHealth). */
+  health?: DirHealth;
 }
 
 interface PreparedAppend {
@@ -96,6 +99,9 @@ export class PartitionLog {
   private readonly logger: StorageLogger;
   private readonly scheduler: Scheduler;
   private readonly random: () => number;
+  private readonly health: DirHealth;
+  /** A segment whose file still holds bytes of a failed write past its committed size. */
+  private uncut: LogSegment | null = null;
 
   private constructor(
     options: PartitionLogOptions,
@@ -112,6 +118,7 @@ export class PartitionLog {
     this.logger = options.logger ?? silentLogger;
     this.scheduler = options.scheduler ?? systemScheduler;
     this.random = options.random ?? Math.random;
+    this.health = options.health ?? untrackedHealth;
     this.segments = segments;
     this._logEndOffset = segments[segments.length - 1]!.nextOffset;
     this._logStartOffset = Math.min(
@@ -138,6 +145,7 @@ export class PartitionLog {
       cleanShutdown: options.cleanShutdown ?? false,
       logger: options.logger ?? silentLogger,
       name: `${options.topic}-${options.partition}`,
+      health: options.health ?? untrackedHealth,
     });
     return new PartitionLog(
       options,
@@ -211,19 +219,33 @@ export class PartitionLog {
     const prepared = this.prepareAppend(bufs, options);
     if (prepared.infos.length === 0) return this.emptyAppend(prepared.appendTimeMs);
     const { infos, lastOffset, maxTimestamp, bytes } = prepared;
+    // Checked here rather than awaited always: the append path stays free of extra awaits.
+    if (this.uncut !== null) await this.cutFailedWrite();
     if (this.mustRoll(bytes, lastOffset, maxTimestamp)) {
-      await this.rollAt(infos[0]!.baseOffset);
+      try {
+        await this.rollAt(infos[0]!.baseOffset);
+      } catch (err) {
+        // A roll that failed left the old segment active (or an empty new one): either takes
+        // the next append, so the log stays usable.
+        this.health.failed('roll', err);
+        throw new LogStorageError(`rolling ${this.name} failed`, { cause: err });
+      }
     }
     const segment = this.active;
     try {
       const writing = segment.append(bufs, infos);
       if (writing !== undefined) await writing;
     } catch (err) {
-      // Bytes of a failed write may be on disk past the committed size; cut them off so the next
-      // append (or a recovery) does not see them. If even that fails the disk is gone.
-      await segment.log.truncate(segment.size).catch(() => undefined);
+      // Bytes of a failed write (a full disk writes what fits, then fails) may be on disk past
+      // the committed size, even whole batches of a multi-batch write; cut them off so nothing
+      // the producer was told failed is ever read, now or after a restart. Should even the cut
+      // fail, the next append and close try it again before anything else.
+      this.uncut = segment;
+      await this.cutFailedWrite().catch(() => undefined);
+      this.health.failed('append', err);
       throw new LogStorageError(`append to ${segment.logPath} failed`, { cause: err });
     }
+    this.health.succeeded();
     return this.committed(prepared);
   }
 
@@ -337,7 +359,9 @@ export class PartitionLog {
     segments.push(next);
     this.segments = segments;
     if (old.isEmpty) return;
-    await old.persistIndexes({ final: true });
+    // The index files are an optimisation (a load checks them and rebuilds what is missing or
+    // wrong), so failing to write them must not fail the append that rolled: close retries.
+    await old.persistIndexes({ final: true }).catch(this.survive('index write'));
     // Every closed segment has been fsynced at its roll (or by recovery, a truncation or the
     // cleaner's swap), so once the folder's entries are durable too, every offset below the new
     // segment's base is: the recovery point moves there, as Kafka's does after the flush it schedules
@@ -356,6 +380,34 @@ export class PartitionLog {
       }
     }
     this._recoveryPoint = Math.max(this._recoveryPoint, baseOffset);
+  }
+
+  /** Cuts the file of a failed write back to its committed size (see doAppend). */
+  private async cutFailedWrite(): Promise<void> {
+    const segment = this.uncut;
+    if (segment === null) return;
+    // A truncation or retention may have removed the segment (and its bytes) meanwhile.
+    if (!this.segments.includes(segment)) {
+      this.uncut = null;
+      return;
+    }
+    try {
+      await segment.log.truncate(segment.size);
+    } catch (err) {
+      this.health.failed('truncate', err);
+      throw new LogStorageError(`cutting a failed write off ${segment.logPath} failed`, {
+        cause: err,
+      });
+    }
+    this.uncut = null;
+  }
+
+  /** A catch handler that reports a storage failure and goes on; anything else is rethrown. */
+  private survive(op: string): (err: unknown) => void {
+    return (err) => {
+      if (!isStorageFailure(err)) throw err;
+      this.health.failed(op, err);
+    };
   }
 
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
@@ -617,10 +669,19 @@ export class PartitionLog {
     const dirty = this.segments.filter(
       (s) => s.nextOffset > this._recoveryPoint || s === this.active,
     );
-    await Promise.all(dirty.map((s) => s.sync()));
-    if (this.dirDirty) {
-      this.dirDirty = false;
-      await this.fs.syncDir(this.dir);
+    try {
+      await Promise.all(dirty.map((s) => s.sync()));
+      if (this.dirDirty) {
+        // Cleared before the fsync, so a roll during it marks the folder dirty again.
+        this.dirDirty = false;
+        await this.fs.syncDir(this.dir).catch((err: unknown) => {
+          this.dirDirty = true;
+          throw err;
+        });
+      }
+    } catch (err) {
+      this.health.failed('flush', err);
+      throw new LogStorageError(`flushing ${this.name} failed`, { cause: err });
     }
     this._recoveryPoint = Math.max(this._recoveryPoint, target);
     this.flushedMessages = Math.max(this.flushedMessages, messages);
@@ -634,9 +695,11 @@ export class PartitionLog {
   }
 
   private inBackground(p: Promise<unknown>): void {
-    const tracked = p.catch((err: unknown) =>
-      this.logger.error('background log task failed', { log: this.name, err }),
-    );
+    const tracked = p.catch((err: unknown) => {
+      // A failing disk was reported once by the health record; do not repeat it per flush.
+      if (isStorageFailure(err)) return;
+      this.logger.error('background log task failed', { log: this.name, err });
+    });
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
   }
@@ -649,17 +712,35 @@ export class PartitionLog {
     return `${this.topic}-${this.partition}`;
   }
 
-  /** Flushes, writes the index files and closes every file. Pending deletions are completed. */
+  /**
+   * Flushes, writes the index files and closes every file. Pending deletions are completed.
+   * Every file is closed even when a write fails (a full disk); then it throws a
+   * LogStorageError, and the caller must not call the log cleanly shut down.
+   */
   async close(): Promise<void> {
     await this.queue;
     this.closed = true;
     await Promise.all([...this.background]);
-    await this.flush();
-    for (const s of this.segments) await s.persistIndexes({ final: true });
+    let failure: unknown = null;
+    const note = (err: unknown): void => {
+      if (!isStorageFailure(err)) throw err;
+      failure ??= err;
+    };
+    await this.cutFailedWrite().catch(note);
+    await this.flush().catch(note);
+    for (const s of this.segments) {
+      await s.persistIndexes({ final: true }).catch((err: unknown) => {
+        note(err);
+        this.health.failed('index write', err);
+      });
+    }
     for (const s of this.segments) await s.close();
     for (const task of [...this.pendingDeletes]) {
       task.cancel();
       await task.run();
+    }
+    if (failure !== null) {
+      throw new LogStorageError(`closing ${this.name} failed`, { cause: failure });
     }
   }
 

@@ -8,6 +8,7 @@ import {
   type MetadataChange,
 } from '../../src/metadata/index.js';
 import { ErrorCode } from '../../src/protocol/index.js';
+import { LogStorageError } from '../../src/storage/index.js';
 
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
@@ -144,4 +145,38 @@ test('replaying the log rebuilds the same image, producer id blocks never repeat
   const third = await again.allocateProducerIdBlock();
   assert.equal(third.firstProducerId, second.firstProducerId + BigInt(second.size));
   assert.deepEqual(again.liveBrokerIds(), [1]);
+});
+
+test('a registration the metadata log cannot store (a full disk) is kept in memory; other writes still fail', async () => {
+  const store = new MemoryMetadataLogStore();
+  const { metadata } = await open(store);
+  const append = store.append.bind(store);
+  store.append = () => Promise.reject(new LogStorageError('metadata append failed: ENOSPC'));
+  const told: unknown[] = [];
+  const restarted = await ClusterMetadata.open({
+    store,
+    nodeId: 1,
+    randomUuid: uuid,
+    clock: () => 0,
+    onVolatileRegistration: (err) => told.push(err),
+  });
+  const before = restarted.image.lastOffset;
+  await restarted.registerBroker(
+    [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9093 }],
+    new Map([['metadata.version', 25]]),
+  );
+  assert.equal(told.length, 1);
+  assert.equal(restarted.image.broker(1)!.endpoints[0]!.port, 9093);
+  assert.equal(restarted.image.lastOffset, before, 'records kept in memory take no offset');
+  await assert.rejects(
+    restarted.createTopics([{ name: 'x', numPartitions: 1, replicationFactor: 1 }]),
+    /ENOSPC/,
+  );
+  store.append = append;
+  const [created] = await restarted.createTopics([
+    { name: 'x', numPartitions: 1, replicationFactor: 1 },
+  ]);
+  assert.equal(created!.errorCode, ErrorCode.NONE);
+  assert.equal(restarted.image.lastOffset, before + 2);
+  assert.equal(metadata.image.broker(1)!.endpoints[0]!.port, 9092);
 });

@@ -43,6 +43,7 @@ import { OffsetManager, type FetchedGroupOffsets } from './offset-manager.js';
 import { OffsetStore } from './offset-store.js';
 import { partitionForGroup } from './partition-for-group.js';
 import { PendingTxnOffsets } from './pending-txn-offsets.js';
+import { isStorageFailure } from '../../storage/index.js';
 import { coordinatorWriteError } from './write-errors.js';
 
 export interface GroupCoordinatorOptions {
@@ -282,11 +283,22 @@ export class GroupCoordinator {
     try {
       baseOffset = await this.log.append(this.partitionFor(groupId), records);
     } catch (error) {
-      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      return this.writeFailed(groupId, error);
     }
     records.forEach((record, i) => this.replay(record, baseOffset + i, -1n, false));
     return ErrorCode.NONE;
+  }
+
+  /**
+   * A write to __consumer_offsets that threw. A disk failure is KAFKA_STORAGE_ERROR, which
+   * Kafka's coordinator answers as NOT_COORDINATOR (the client looks the coordinator up again
+   * and retries); the storage layer has logged the failing disk once, so nothing is logged
+   * per request. Anything else is unexpected and logged.
+   */
+  private writeFailed(groupId: string, error: unknown): number {
+    if (isStorageFailure(error)) return coordinatorWriteError('KAFKA_STORAGE_ERROR');
+    this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   }
 
   private async writeTransactional(
@@ -298,8 +310,7 @@ export class GroupCoordinator {
     try {
       result = await this.log.appendTransactional(this.partitionFor(groupId), records, producer);
     } catch (error) {
-      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      return this.writeFailed(groupId, error);
     }
     if (result.error !== null) return coordinatorWriteError(result.error);
     const { baseOffset } = result;

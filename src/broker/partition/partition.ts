@@ -116,15 +116,21 @@ export class Partition {
       segmentBaseOffsets: log.segmentBaseOffsets,
       endOffset: log.logEndOffset,
     });
+    // Both files below take their entries in memory before writing them. On a full disk the
+    // partition opens all the same (and serves reads): the next start finds the marker again
+    // in the log, and the metadata's leader epoch again.
+    const survive = (err: unknown): void => {
+      if (!isStorageFailure(err)) throw err;
+    };
     // A crash between an ABORT marker's append and its index write: replay found the marker.
     for (const txn of abortedTxns) {
       if (index.has(txn.producerId, txn.lastOffset)) continue;
       const entry = { ...txn, lastStableOffset: txn.lastOffset };
-      await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset));
+      await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset)).catch(survive);
     }
     index.trimBefore(log.logStartOffset);
     const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
-    await epochs.assign(options.leaderEpoch, log.logEndOffset);
+    await epochs.assign(options.leaderEpoch, log.logEndOffset).catch(survive);
     return new Partition(
       log.topic,
       log.partition,
@@ -334,12 +340,19 @@ export class Partition {
       else item.sink.done(item.slot, answers[i]!);
     }
     if (!flush) return;
+    let flushFailed: PartitionAppendResult | null = null;
     if (this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages) {
-      await this.log.flush();
+      try {
+        await this.log.flush();
+      } catch (err) {
+        // acks=all promised durability the disk could not give (a failed fsync).
+        if (!isStorageFailure(err)) throw err;
+        flushFailed = this.failed('KAFKA_STORAGE_ERROR', String(err));
+      }
     }
     for (let i = 0; i < chunk.length; i++) {
       const { item } = chunk[i]!;
-      if (item.options.acks === -1) item.sink.done(item.slot, answers[i]!);
+      if (item.options.acks === -1) item.sink.done(item.slot, flushFailed ?? answers[i]!);
     }
   }
 
@@ -478,7 +491,12 @@ export class Partition {
   async close(): Promise<void> {
     this.startGroup();
     await this.queue;
-    if (this.producers.size > 0) await snapshotProducerState(this.log, this.producers);
+    if (this.producers.size === 0) return;
+    // Without the snapshot (a full disk), the next start replays producer state from the log's
+    // batch headers instead: slower, never wrong.
+    await snapshotProducerState(this.log, this.producers).catch((err: unknown) => {
+      if (!isStorageFailure(err)) throw err;
+    });
   }
 }
 

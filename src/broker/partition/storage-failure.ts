@@ -1,9 +1,4 @@
 // Which errors from a partition log are disk failures, answered as KAFKA_STORAGE_ERROR for the
-// partition concerned, rather than bugs that must surface.
-import { LogStorageError } from '../../storage/index.js';
-
-export function isStorageFailure(err: unknown): boolean {
-  if (err instanceof LogStorageError) return true;
-  // Node's system errors (ENOSPC, EIO, ...) name the failed call; assertion errors do not.
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string';
-}
+// partition concerned, rather than bugs that must surface. The storage layer decides, so the
+// logs, the metadata log and the broker all agree.
+export { isStorageFailure } from '../../storage/index.js';

@@ -8,6 +8,7 @@
 // restart, load() finds prepared transactions and finishes them, so a crash mid-commit ends
 // fully committed.
 import type { ErrorName } from '../../protocol/errors.js';
+import { isStorageFailure } from '../../storage/index.js';
 import {
   partitionRefs,
   TxnState,
@@ -156,6 +157,16 @@ export class TransactionCoordinator {
   }
 
   private async persist(m: TxnMetadata): Promise<boolean> {
+    return (await this.write(m)) === null;
+  }
+
+  /**
+   * Appends a state to __transaction_state and applies it. A failed write is answered as
+   * Kafka's coordinator maps it: a disk failure (KAFKA_STORAGE_ERROR) as NOT_COORDINATOR, so
+   * the producer looks the coordinator up again and retries; anything else as
+   * COORDINATOR_NOT_AVAILABLE.
+   */
+  private async write(m: TxnMetadata): Promise<ErrorName | null> {
     const partition = partitionForTxn(m.transactionalId, this.o.numPartitions);
     try {
       // A Complete state need not be fsynced: if a power loss took it, load() finds the
@@ -167,11 +178,11 @@ export class TransactionCoordinator {
         { transactionalId: m.transactionalId, metadata: m },
         { durable },
       );
-    } catch {
-      return false;
+    } catch (err) {
+      return isStorageFailure(err) ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE';
     }
     this.state.apply(m);
-    return true;
+    return null;
   }
 
   /** Writes a prepared transaction's markers, then its Complete state. */
@@ -205,7 +216,8 @@ export class TransactionCoordinator {
   private async commitTransition(t: Transition): Promise<ErrorName | null> {
     if (t.error !== null) return t.error;
     if (t.next === null) return null;
-    if (!(await this.persist(t.next))) return 'COORDINATOR_NOT_AVAILABLE';
+    const failed = await this.write(t.next);
+    if (failed !== null) return failed;
     if (t.next.state === TxnState.PrepareCommit || t.next.state === TxnState.PrepareAbort) {
       await this.finish(t.next);
     }

@@ -288,6 +288,8 @@ async function cleanGroup(
     await drain();
     await out.sync();
   } catch (err) {
+    // A pass that failed (a damaged segment, a full disk) must not keep the space its partial
+    // output took.
     await out.close().catch(() => undefined);
     await log.fs.unlink(cleanedPath).catch(() => false);
     throw err;

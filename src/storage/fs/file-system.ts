@@ -64,12 +64,16 @@ export function joinPath(...parts: string[]): string {
 export async function writeFileAtomic(fs: FileSystem, path: string, data: Buffer): Promise<void> {
   const tmp = `${path}.tmp`;
   const handle = await fs.open(tmp, { create: true });
+  let written = false;
   try {
     await handle.truncate(0);
     await handle.writev([data], 0);
     await handle.sync();
+    written = true;
   } finally {
     await handle.close();
+    // A full disk: give back what the partial file took; the old file stays in place.
+    if (!written) await fs.unlink(tmp).catch(() => false);
   }
   await fs.rename(tmp, path);
   await fs.syncDir(dirName(path));

@@ -57,6 +57,15 @@ function ioError(op: string, path: string): Error {
   return Object.assign(new Error(`injected I/O error: ${op} ${path}`), { code: 'EIO' });
 }
 
+/** What a full disk answers: Node's system error shape, with the failed call named. */
+function noSpace(path: string): Error {
+  return Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), {
+    code: 'ENOSPC',
+    errno: -28,
+    syscall: 'write',
+  });
+}
+
 function notFound(path: string): Error {
   return Object.assign(new Error(`ENOENT: no such file or directory, '${path}'`), {
     code: 'ENOENT',
@@ -105,13 +114,19 @@ class MemHandle implements FileHandle {
   writevSync(buffers: readonly Buffer[], position: number): void {
     this.check('writev');
     if (this.readOnly) throw Object.assign(new Error('read-only handle'), { code: 'EBADF' });
-    const bytes = buffers.length === 1 ? Buffer.from(buffers[0]!) : Buffer.concat(buffers);
+    const whole = buffers.length === 1 ? Buffer.from(buffers[0]!) : Buffer.concat(buffers);
+    // A full disk writes what fits (as a real one does: a short write, then ENOSPC).
+    const room = this.fs.roomFor(this.file, position, whole.length);
+    const bytes = whole.subarray(0, room);
     const allowed = this.fs.consumeWriteBudget(bytes.length);
     const written = bytes.subarray(0, allowed);
-    this.file.write(written, position);
-    this.file.pending.push({ kind: 'write', position, bytes: written });
+    if (written.length > 0) {
+      this.file.write(written, position);
+      this.file.pending.push({ kind: 'write', position, bytes: written });
+    }
     this.fs.bytesWritten += written.length;
     if (allowed < bytes.length) throw new CrashedError();
+    if (room < whole.length) throw noSpace(this.path);
   }
 
   async sync(): Promise<void> {
@@ -151,6 +166,7 @@ export class MemoryFileSystem implements FileSystem {
   private readonly dirs = new Set<string>(['/']);
   private readonly failures: { op: MemoryFsOp; match: (path: string) => boolean }[] = [];
   private writeBudget = Infinity;
+  private capacityBytes = Infinity;
   private crashed = false;
   /** Counters for tests and benchmarks. */
   syncCount = 0;
@@ -169,6 +185,32 @@ export class MemoryFileSystem implements FileSystem {
    */
   crashAfterBytes(bytes: number): void {
     this.writeBudget = bytes;
+  }
+
+  /**
+   * Makes the disk hold at most `bytes` bytes of file contents in all (Infinity: no limit).
+   * A write that would pass it writes the part that fits and fails with ENOSPC, as a full disk
+   * does; truncating or removing files makes room again. Growing a file with `truncate` is
+   * not limited (a sparse file on a real disk takes no space either).
+   */
+  setCapacity(bytes: number): void {
+    this.capacityBytes = bytes;
+  }
+
+  /** Bytes of file contents held now. */
+  get usedBytes(): number {
+    let total = 0;
+    for (const file of this.files.values()) total += file.length;
+    return total;
+  }
+
+  /** @internal Bytes of a write of `n` bytes at `position` of `file` that fit the capacity. */
+  roomFor(file: MemFile, position: number, n: number): number {
+    if (this.capacityBytes === Infinity) return n;
+    const growth = Math.max(0, position + n - file.length);
+    const free = Math.max(0, this.capacityBytes - this.usedBytes);
+    if (growth <= free) return n;
+    return Math.max(0, file.length + free - position);
   }
 
   get isCrashed(): boolean {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, type OffsetCommitRequest } from '../../../src/protocol/index.js';
 import { parseCoordinatorRecord } from '../../../src/broker/group/index.js';
+import { LogStorageError } from '../../../src/storage/index.js';
 import { harness, stableGroup } from './support.js';
 
 function commitRequest(
@@ -109,6 +110,15 @@ test('oversized metadata is refused per partition; a failed write is retriable',
   ]);
   const f = h.coordinator.fetchOffsets('g', [{ name: 't', partitionIndexes: [1] }]);
   assert.equal(f.topics[0]!.partitions[0]!.committedOffset, 43n, 'a failed write changes nothing');
+});
+
+test('a write refused by a failing disk is NOT_COORDINATOR, as Kafka answers KAFKA_STORAGE_ERROR there', async () => {
+  const h = await harness();
+  h.log.append = () => Promise.reject(new LogStorageError('append failed: ENOSPC'));
+  const failed = await h.coordinator.commitOffsets(commitRequest('g', {}, 7n), 8);
+  assert.deepEqual(errorsOf(failed), [ErrorCode.NOT_COORDINATOR, ErrorCode.NOT_COORDINATOR]);
+  const f = h.coordinator.fetchOffsets('g', [{ name: 't', partitionIndexes: [1] }]);
+  assert.equal(f.topics[0]!.partitions[0]!.committedOffset, -1n, 'nothing was committed');
 });
 
 test('deleting a group writes tombstones for its offsets and itself; members block deletion', async () => {

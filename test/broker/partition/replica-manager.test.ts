@@ -230,6 +230,47 @@ test('a failed disk write is KAFKA_STORAGE_ERROR for that batch; the next append
   await logs.close();
 });
 
+test('acks=all whose fsync fails is KAFKA_STORAGE_ERROR; acks=1 in the same write is answered', async () => {
+  const fs = new MemoryFileSystem();
+  const { rm, logs } = await setup(fs, new Map([['flush.messages', '1']]));
+  // flush.messages starts a background flush, then acks=all waits for one: both fail.
+  fs.failNext('sync', (p) => p.endsWith('.log'));
+  fs.failNext('sync', (p) => p.endsWith('.log'));
+  const [all, one] = await Promise.all([
+    append(rm, batch(['a']), 0, -1),
+    append(rm, batch(['b']), 0, 1),
+  ]);
+  assert.equal(all.error, 'KAFKA_STORAGE_ERROR');
+  assert.equal(one.error, null);
+  const next = await append(rm, batch(['c']), 0, -1);
+  assert.deepEqual([next.error, next.baseOffset], [null, 2]);
+  await rm.close();
+  await logs.close();
+});
+
+test('a partition opens on a full disk: reads work, writes are KAFKA_STORAGE_ERROR until there is room', async () => {
+  const fs = new MemoryFileSystem();
+  const first = await setup(fs);
+  await append(first.rm, batch(['a']));
+  await first.rm.close();
+  fs.setCapacity(fs.usedBytes);
+  // A new leader epoch must be written to leader-epoch-checkpoint, which cannot grow now.
+  const rm = new ReplicaManager({ logs: first.logs, broker, nowMs: () => 1_000_000 });
+  await rm.ensurePartition({ topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 1 });
+  const [read] = await rm.fetch(
+    [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: 1 }],
+    fetchOpts,
+  );
+  assert.equal(read!.error, null);
+  assert.equal([...splitRecordBatches(read!.records)].length, 1);
+  assert.equal((await append(rm, batch(['b']))).error, 'KAFKA_STORAGE_ERROR');
+  fs.setCapacity(Infinity);
+  const next = await append(rm, batch(['c']));
+  assert.deepEqual([next.error, next.baseOffset], [null, 1]);
+  await rm.close();
+  await first.logs.close();
+});
+
 test('LogAppendTime topics stamp the append time and skip the timestamp window', async () => {
   const overrides = new Map([['message.timestamp.type', 'LogAppendTime']]);
   const { rm, logs } = await setup(new MemoryFileSystem(), overrides);

@@ -11,7 +11,7 @@ import {
   type TxnMetadata,
   type TxnStateLog,
 } from '../../../src/broker/txn/index.js';
-import { LogManager, MemoryFileSystem } from '../../../src/storage/index.js';
+import { LogManager, LogStorageError, MemoryFileSystem } from '../../../src/storage/index.js';
 
 type Rec = { transactionalId: string; metadata: TxnMetadata | null };
 
@@ -223,4 +223,18 @@ test('transactional ids unused for the expiration time are deleted; open ones ar
   // The id starts afresh (a known one would get its epoch bumped to 1).
   const again = await init(reloaded.c);
   assert.deepEqual([again.error, again.producerEpoch], [null, 0]);
+});
+
+test('a state write refused by a failing disk is NOT_COORDINATOR, other failures COORDINATOR_NOT_AVAILABLE', async () => {
+  const { c, log } = coordinator();
+  assert.equal((await init(c)).error, null);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  const append = log.append.bind(log);
+  log.append = () => Promise.reject(new LogStorageError('append failed: ENOSPC'));
+  const add = () => c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  assert.equal(await add(), 'NOT_COORDINATOR');
+  log.append = () => Promise.reject(new Error('something else'));
+  assert.equal(await add(), 'COORDINATOR_NOT_AVAILABLE');
+  log.append = append;
+  assert.equal(await add(), null, 'the failed writes changed nothing; the next one succeeds');
 });

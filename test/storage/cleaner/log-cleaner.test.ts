@@ -260,6 +260,31 @@ test('a small key map cleans in several passes and the checkpoint advances', asy
   await manager.close();
 });
 
+test('a pass that runs out of disk removes its partial output and loses nothing', async () => {
+  const { log, clock, fs } = await setup();
+  for (let i = 0; i < 30; i++)
+    await log.append(batchOf([{ key: `k${i % 3}`, value: `v${i}` }], clock));
+  await log.flush();
+  const before = await allRecords(log);
+  fs.setCapacity(fs.usedBytes);
+  await assert.rejects(
+    cleanLog(log, protocolCleanerCodec(), {
+      checkpoint: 0,
+      nowMs: clock.now,
+      dedupeBufferBytes: 1 << 20,
+    }),
+    /ENOSPC/,
+  );
+  assert.ok(!(await fs.readdir('/data/c-0')).some((n) => n.endsWith('.cleaned')));
+  // Groups cleaned before the disk ran out stay cleaned; nothing newest is lost.
+  const after = await allRecords(log);
+  for (const k of ['k0', 'k1', 'k2']) {
+    const newest = before.records.filter((r) => r.key === k).at(-1)!;
+    assert.ok(after.records.some((r) => r.offset === newest.offset && r.value === newest.value));
+  }
+  assert.equal(log.logEndOffset, 30);
+});
+
 test('a crash in the middle of a swap is finished at the next start', async () => {
   const { log, clock, fs } = await setup();
   for (let i = 0; i < 30; i++)

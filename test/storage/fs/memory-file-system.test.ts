@@ -74,3 +74,27 @@ test('directories: readdir, rename of files and folders, rmdir, missing paths', 
   await fs.rmdir('/r/b');
   assert.deepEqual(await fs.readdir('/r'), []);
 });
+
+test('setCapacity: a write past it is short and fails with ENOSPC; freed room is usable', async () => {
+  const fs = new MemoryFileSystem();
+  await fs.mkdir('/d');
+  fs.setCapacity(10);
+  const f = await fs.open('/d/x', { create: true });
+  await f.writev([Buffer.from('abcdef')], 0);
+  await assert.rejects(
+    f.writev([Buffer.from('ghij'), Buffer.from('klmn')], 6),
+    (err: NodeJS.ErrnoException) => err.code === 'ENOSPC' && err.syscall === 'write',
+  );
+  // What fitted was written, as a real disk's short write does.
+  assert.equal(fs.peek('/d/x')!.toString(), 'abcdefghij');
+  assert.equal(fs.usedBytes, 10);
+  // Overwriting in place needs no room.
+  await f.writev([Buffer.from('AB')], 0);
+  assert.throws(() => f.writevSync([Buffer.from('z')], 10), /ENOSPC/);
+  await f.truncate(6);
+  await f.writev([Buffer.from('1234')], 6);
+  assert.equal(fs.peek('/d/x')!.toString(), 'ABcdef1234');
+  fs.setCapacity(Infinity);
+  await f.writev([Buffer.from('more')], 10);
+  assert.equal(fs.usedBytes, 14);
+});

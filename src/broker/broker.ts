@@ -1,6 +1,6 @@
-// Starting and stopping one broker: resolve the configuration, prepare the data directory,
-// bind the listeners with the handler registry behind them.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// Starting and stopping one broker: resolve the configuration, bind the listeners, lock and
+// open the data directories, then let requests through to the handler registry.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -9,6 +9,7 @@ import {
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
+import { createDataDir, lockDataDirs, type DataDirLock } from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
@@ -26,7 +27,7 @@ import {
   formatHostPort,
   startServer,
   type ListenerAddress,
-  type NetworkServer,
+  type RequestContext,
   type RequestHandler,
 } from './server/index.js';
 
@@ -38,6 +39,8 @@ export interface StartBrokerOptions {
   /** Broker configuration by Kafka name, e.g. `{ 'num.partitions': 3 }`. */
   config?: Readonly<Record<string, string | number | boolean>> | ReadonlyMap<string, string>;
   logger?: Logger;
+  /** Reject unknown configuration keys instead of warning about them. Default false. */
+  strict?: boolean;
   /** Replaces the API handlers (the network benchmark uses the null handler). */
   handler?: RequestHandler;
   /** Handlers to register instead of the built-in list (tests). */
@@ -52,6 +55,8 @@ export interface Broker {
   /** `host:port` of the first advertised listener, for a client's bootstrap.servers. */
   bootstrap: string;
   port: number;
+  /** Every listener as bound (name, host, port), in the order of `listeners`. */
+  listeners: readonly ListenerAddress[];
   nodeId: number;
   dataDir: string;
   config: BrokerConfig;
@@ -63,22 +68,50 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const logger = options.logger ?? silentLogger;
   const props = toProperties(options);
   const resolved = resolveBrokerConfig(props);
+  if (options.strict === true && resolved.unknown.length > 0) {
+    resolved.errors.push(...resolved.unknown.map((k) => `${k}: unknown configuration key`));
+    resolved.config = null;
+  }
   for (const warning of resolved.warnings) logger.warn(warning);
   if (resolved.config === null) {
     throw new Error(`invalid broker configuration:\n  ${resolved.errors.join('\n  ')}`);
   }
   const config = resolved.config;
   const ownsDataDir = options.dataDir === undefined && !props.has('log.dirs');
-  const dataDir = ownsDataDir ? await mkdtemp(join(tmpdir(), 'rivulet-')) : config.logDirs[0]!;
-  if (!ownsDataDir) await Promise.all(config.logDirs.map((d) => mkdir(d, { recursive: true })));
-  const logDirs = (ownsDataDir ? [dataDir] : config.logDirs).map((d) => resolve(d));
+  // Requests that arrive before the broker is ready wait for it (the listeners are bound first,
+  // so that a port in use fails the start before any data directory is touched).
+  let dispatch: RequestHandler | null = null;
+  let ready!: (handler: RequestHandler) => void;
+  let failed!: (err: unknown) => void;
+  const whenReady = new Promise<RequestHandler>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  whenReady.catch(() => {});
+  const gate: RequestHandler = Object.assign(
+    (ctx: RequestContext, frame: Buffer) =>
+      dispatch !== null ? dispatch(ctx, frame) : whenReady.then((h) => h(ctx, frame)),
+    { recyclesFrame: (apiKey: number) => dispatch?.recyclesFrame?.(apiKey) ?? false },
+  );
+  const server = await startServer(gate, {
+    listeners: config.listeners,
+    limits: limitsOf(config),
+    logger,
+  });
+  let dataDir = config.logDirs[0]!;
+  let logDirs: string[] = [];
+  let lock: DataDirLock | undefined;
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
   let data: DataPlane | undefined;
   let groups: GroupCoordinator | undefined;
   let txn: OpenedTransactionCoordinator | undefined;
-  let server: NetworkServer;
   try {
+    if (ownsDataDir) dataDir = await mkdtemp(join(tmpdir(), 'rivulet-'));
+    logDirs = ownsDataDir ? [resolve(dataDir)] : [];
+    for (const dir of ownsDataDir ? [] : config.logDirs) logDirs.push(await createDataDir(dir));
+    // Nothing in a data directory is read or written before its lock is held.
+    lock = await lockDataDirs(logDirs);
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
     metadata = await ClusterMetadata.open({
       store: await openMetadataStore(options, logDirs),
@@ -88,15 +121,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     });
     // The coordinator is opened after the logs (it replays __transaction_state from them), but
     // the partitions ask it about transactional batches: until it is there, nothing verifies.
-    const ready: { transactions?: TransactionCoordinator } = {};
+    const opening: { transactions?: TransactionCoordinator } = {};
     data = await openDataPlane(config, {
       logDirs,
       metadata,
       logger,
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>
-        ready.transactions === undefined
+        opening.transactions === undefined
           ? 'INVALID_TXN_STATE'
-          : ready.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
+          : opening.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
     groups = await openGroupCoordinator({
@@ -114,7 +147,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       logger,
       markers: txnMarkers,
     });
-    const transactions = (ready.transactions = txn.coordinator);
+    const transactions = (opening.transactions = txn.coordinator);
+    advertised = advertisedAddresses(config, server.boundListeners);
     const context: BrokerContext = {
       config,
       logger,
@@ -128,22 +162,21 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       txnMarkers,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
-    server = await startServer(handler, {
-      listeners: config.listeners,
-      limits: limitsOf(config),
-      logger,
-    });
-    advertised = config.advertisedListeners ?? server.boundListeners.map(advertise);
     // Queued before any request can reach the metadata, so requests see this broker live.
     await metadata.registerBroker(
       advertised,
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
+    dispatch = handler;
+    ready(handler);
   } catch (err) {
+    failed(err);
+    await server.stop({ timeoutMs: 0 });
     await txn?.close();
     groups?.close();
     await data?.close();
     await metadata?.close();
+    await lock?.release();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -152,10 +185,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const openedData = data;
   const openedGroups = groups;
   const openedTxn = txn;
+  const openedLock = lock;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
     port: server.boundListeners[0]!.port,
+    listeners: server.boundListeners,
     nodeId: config.nodeId,
     dataDir,
     config,
@@ -167,6 +202,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         openedGroups.close();
         await openedData.close();
         await openedMetadata.close();
+        await openedLock.release();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
@@ -205,6 +241,20 @@ function limitsOf(config: BrokerConfig) {
     maxConnections: v['max.connections'],
     maxConnectionsPerIp: v['max.connections.per.ip'],
   };
+}
+
+/**
+ * advertised.listeners, else the listeners as bound. An advertised port 0 means the port its
+ * listener of the same name was bound to (`rivulet start --port 0` on a file that advertises).
+ */
+function advertisedAddresses(
+  config: BrokerConfig,
+  bound: readonly ListenerAddress[],
+): ListenerAddress[] {
+  if (config.advertisedListeners === null) return bound.map(advertise);
+  return config.advertisedListeners.map((a) =>
+    a.port !== 0 ? a : { ...a, port: bound.find((b) => b.name === a.name)?.port ?? 0 },
+  );
 }
 
 /** A listener bound to all interfaces is advertised under this machine's host name. */

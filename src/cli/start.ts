@@ -73,7 +73,14 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
     if (!/^\d+$/.test(flags.port) || port > 65535) {
       return usageError(`--port '${flags.port}' is not a port number`);
     }
-    props.set('listeners', withPort(props.get('listeners'), port));
+    const listeners = props.get('listeners') ?? defaultOf('listeners');
+    props.set('listeners', withPort(listeners, port));
+    // The advertised address of that listener follows (0: whatever port was bound).
+    const name = /^\s*([A-Za-z0-9_]+):\/\//.exec(listeners)?.[1]?.toUpperCase();
+    const advertised = props.get('advertised.listeners');
+    if (advertised !== undefined && name !== undefined) {
+      props.set('advertised.listeners', withPortOf(advertised, name, port));
+    }
   }
   if (flags['data-dir'] !== undefined) props.set('log.dirs', flags['data-dir']);
   // The CLI keeps Kafka's fixed defaults; the embedded API prefers a free port and a temp dir.
@@ -103,11 +110,22 @@ async function run(props: Map<string, string>): Promise<number> {
   return 0;
 }
 
-/** Replaces the port of the first listener, or makes the default listener use `port`. */
-function withPort(listeners: string | undefined, port: number): string {
-  const list = (listeners ?? defaultOf('listeners')).split(',');
+/** Replaces the port of the first listener. */
+function withPort(listeners: string, port: number): string {
+  const list = listeners.split(',');
   list[0] = list[0]!.trim().replace(/:\d+$/, `:${port}`);
   return list.join(',');
+}
+
+/** Replaces the port of the listener named `name`, if the list has one. */
+function withPortOf(listeners: string, name: string, port: number): string {
+  return listeners
+    .split(',')
+    .map((l) => {
+      const item = l.trim();
+      return item.toUpperCase().startsWith(`${name}://`) ? item.replace(/:\d+$/, `:${port}`) : item;
+    })
+    .join(',');
 }
 
 function defaultOf(name: string): string {

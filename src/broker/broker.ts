@@ -16,7 +16,7 @@ import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
 import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
-import { silentLogger, type Logger } from './logger.js';
+import { namedLogger, silentLogger, type Logger } from './logger.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
@@ -65,7 +65,9 @@ export interface Broker {
 }
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<Broker> {
-  const logger = options.logger ?? silentLogger;
+  const root = options.logger ?? silentLogger;
+  // Kafka's log4j logger names, so an operator's filters and habits carry over.
+  const logger = namedLogger(root, 'kafka.server');
   const props = toProperties(options);
   const resolved = resolveBrokerConfig(props);
   if (options.strict === true && resolved.unknown.length > 0) {
@@ -96,7 +98,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const server = await startServer(gate, {
     listeners: config.listeners,
     limits: limitsOf(config),
-    logger,
+    logger: namedLogger(root, 'kafka.network'),
   });
   let dataDir = config.logDirs[0]!;
   let logDirs: string[] = [];
@@ -117,8 +119,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       store: await openMetadataStore(options, logDirs),
       nodeId: config.nodeId,
       onListenerError: (err, change) =>
-        logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
+        logger.error(`applying metadata change ${change.type} failed`, { err }),
     });
+    logMetadataChanges(metadata, namedLogger(root, 'kafka.controller'));
     // The coordinator is opened after the logs (it replays __transaction_state from them), but
     // the partitions ask it about transactional batches: until it is there, nothing verifies.
     const opening: { transactions?: TransactionCoordinator } = {};
@@ -132,11 +135,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           : opening.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
+    const groupLogger = namedLogger(root, 'kafka.coordinator.group');
+    const txnLogger = namedLogger(root, 'kafka.coordinator.transaction');
     groups = await openGroupCoordinator({
       config,
       metadata,
       logs: data.logs,
-      logger,
+      logger: groupLogger,
       replicas: data.replicas,
       txnMarkers,
     });
@@ -144,7 +149,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       config,
       metadata,
       logs: data.logs,
-      logger,
+      logger: txnLogger,
       markers: txnMarkers,
     });
     const transactions = (opening.transactions = txn.coordinator);
@@ -169,6 +174,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     );
     dispatch = handler;
     ready(handler);
+    logger.info(`[KafkaServer id=${config.nodeId}] started`, {
+      listeners: advertised.map((a) => `${a.name}://${formatHostPort(a.host, a.port)}`),
+      logDirs,
+    });
   } catch (err) {
     failed(err);
     await server.stop({ timeoutMs: 0 });
@@ -203,9 +212,41 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         await openedData.close();
         await openedMetadata.close();
         await openedLock.release();
+        logger.info(`[KafkaServer id=${config.nodeId}] shut down completed`);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/** Topics created, deleted and changed, as Kafka's controller reports them. */
+function logMetadataChanges(metadata: ClusterMetadata, logger: Logger): void {
+  metadata.subscribe((change) => {
+    switch (change.type) {
+      case 'topic-created': {
+        const { name, topicId, partitions } = change.topic;
+        logger.info(`Created topic ${name} with topic ID ${topicId}`, {
+          partitions: partitions.length,
+          replicationFactor: partitions[0]?.replicas.length ?? 0,
+          configs: Object.fromEntries(change.topic.configs),
+        });
+        break;
+      }
+      case 'topic-deleted':
+        logger.info(`Deleted topic ${change.topic.name} with topic ID ${change.topic.topicId}`);
+        break;
+      case 'partitions-added':
+        logger.info(`Added partitions to topic ${change.topic.name}`, {
+          partitions: change.partitionIds,
+        });
+        break;
+      case 'topic-config-changed':
+        logger.info(`Changed configs of topic ${change.topic.name}`, { names: change.names });
+        break;
+      case 'broker-config-changed':
+        logger.info(`Changed broker configs`, { broker: change.brokerId, names: change.names });
+        break;
+    }
+  });
 }
 
 /** Where the metadata log lives. */

@@ -1,7 +1,7 @@
 // `rivulet start`: runs one broker in the foreground until SIGTERM or SIGINT.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { consoleLogger, startBroker } from '../broker/index.js';
+import { createLogger, parseLogLevel, startBroker, type Logger } from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
 
 const HELP = `Usage: rivulet start [options]
@@ -13,6 +13,9 @@ Options:
   --override KEY=VALUE  Set one configuration key; repeatable, applied after --config.
   --port N              Port of the first listener (default 9092).
   --data-dir DIR        Where partition data lives (log.dirs; default ./rivulet-data).
+  --log-level LEVEL     error, warn, info (default) or debug; or RIVULET_LOG_LEVEL.
+  --log-format FORMAT   text (default, Kafka's log4j layout) or json (one object per
+                        line); or RIVULET_LOG_FORMAT. Logs go to stderr.
   -h, --help            Show this help.
 
 Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
@@ -20,7 +23,14 @@ Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;
 
-type Parsed = { config?: string; override?: string[]; port?: string; 'data-dir'?: string };
+type Parsed = {
+  config?: string;
+  override?: string[];
+  port?: string;
+  'data-dir'?: string;
+  'log-level'?: string;
+  'log-format'?: string;
+};
 
 export async function runStart(args: string[]): Promise<number> {
   let flags: Parsed & { help?: boolean };
@@ -32,6 +42,8 @@ export async function runStart(args: string[]): Promise<number> {
         override: { type: 'string', multiple: true },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -44,9 +56,25 @@ export async function runStart(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const logger = loggerOf(flags);
+  if (typeof logger === 'string') return usageError(logger);
   const props = await gatherProperties(flags);
   if (typeof props === 'number') return props;
-  return run(props);
+  return run(props, logger);
+}
+
+/** The logger asked for by --log-level/--log-format, else RIVULET_LOG_LEVEL/_FORMAT. */
+function loggerOf(flags: Parsed): Logger | string {
+  const levelText = flags['log-level'] ?? process.env['RIVULET_LOG_LEVEL'] ?? 'info';
+  const from = flags['log-level'] !== undefined ? '--log-level' : 'RIVULET_LOG_LEVEL';
+  const level = parseLogLevel(levelText);
+  if (level === null) return `${from} '${levelText}' is not one of error, warn, info, debug`;
+  const format = flags['log-format'] ?? process.env['RIVULET_LOG_FORMAT'] ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    const source = flags['log-format'] !== undefined ? '--log-format' : 'RIVULET_LOG_FORMAT';
+    return `${source} '${format}' is not text or json`;
+  }
+  return createLogger({ level, format });
 }
 
 async function gatherProperties(flags: Parsed): Promise<Map<string, string> | number> {
@@ -89,8 +117,7 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
   return props;
 }
 
-async function run(props: Map<string, string>): Promise<number> {
-  const logger = consoleLogger();
+async function run(props: Map<string, string>, logger: Logger): Promise<number> {
   // Listen for signals before announcing readiness, so a stop request is never missed.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

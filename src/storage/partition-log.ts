@@ -331,6 +331,7 @@ export class PartitionLog {
     }
     segments.push(next);
     this.segments = segments;
+    this.logger.debug('rolled segment', { log: this.name, baseOffset });
     if (!old.isEmpty) await old.persistIndexes({ final: true });
   }
 
@@ -487,7 +488,7 @@ export class PartitionLog {
     this.segments = segments.slice(n);
     this._logStartOffset = Math.max(this._logStartOffset, this.segments[0]!.baseOffset);
     await this.deleteSegmentFiles(drop);
-    this.logger.info('deleted segments', {
+    this.logger.debug('deleted segments', {
       log: this.name,
       reason,
       segments: n,

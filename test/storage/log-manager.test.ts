@@ -77,7 +77,7 @@ test('after a crash the manager recovers logs from their recovery point', async 
   const m2 = await LogManager.open(
     options(disk, {
       logDirs: ['/a'],
-      logger: { info() {}, error() {}, warn: (msg) => warnings.push(msg) },
+      logger: { info() {}, error() {}, debug() {}, warn: (msg) => warnings.push(msg) },
     }),
   );
   assert.equal(

@@ -384,7 +384,7 @@ test('unclean shutdown: a torn last write is cut off and the log continues', asy
     topic: 't',
     partition: 0,
     config: DEFAULT_LOG_CONFIG,
-    logger: { info() {}, error() {}, warn: (m) => warnings.push(m) },
+    logger: { info() {}, error() {}, debug() {}, warn: (m) => warnings.push(m) },
   });
   assert.equal(reopened.logEndOffset, 6, 'the first whole batch of the torn write survives');
   assert.deepEqual(warnings, ['recovery truncated log']);

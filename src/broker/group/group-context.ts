@@ -7,6 +7,7 @@ import type { GroupTimer } from './group-timer.js';
 import type { TxnProducer } from './coordinator-log.js';
 import type { OffsetStore } from './offset-store.js';
 import type { PendingTxnOffsets } from './pending-txn-offsets.js';
+import type { Logger } from '../logger.js';
 
 export interface GroupContext {
   readonly timer: GroupTimer;
@@ -37,6 +38,8 @@ export interface GroupContext {
   checkGroup(groupId: string): number;
   /** A fresh member id for a client: `<client.id>-<uuid>`, as Kafka makes them. */
   newMemberId(clientId: string): string;
+  /** kafka.coordinator.group: rebalances. */
+  readonly logger: Logger;
 }
 
 /** What the coordinator needs to know about topics (from the metadata image). */

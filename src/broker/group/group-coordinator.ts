@@ -97,6 +97,7 @@ export class GroupCoordinator {
         this.writeTransactional(groupId, records, producer),
       checkGroup: (groupId) => this.checkGroup(groupId),
       newMemberId: (clientId) => `${clientId}-${this.uuid()}`,
+      logger: this.logger,
     };
     this.membership = new ClassicMembership(ctx);
     this.consumerMembership = new ConsumerMembership(ctx);

@@ -288,10 +288,9 @@ test('ListTransactions filters by state, producer id, duration and pattern', asy
     (await list({ transactionalIdPattern: '(l)\\1' })).errorCode,
     ErrorCode.INVALID_REGULAR_EXPRESSION,
   );
-  await init(c, `${'a'.repeat(27)}!`);
-  const started = performance.now();
+  // With backtracking, 200 letters would never finish; answering at all is the check.
+  await init(c, `${'a'.repeat(200)}!`);
   assert.deepEqual((await list({ transactionalIdPattern: '(a+)+' })).ids, []);
-  assert.ok(performance.now() - started < 2000, 'a linear-time match');
 });
 
 test('the coordinator state survives a restart', async () => {

@@ -279,7 +279,7 @@ export class GroupCoordinator {
     try {
       baseOffset = await this.log.append(this.partitionFor(groupId), records);
     } catch (error) {
-      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
+      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed`, { err: error });
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
     records.forEach((record, i) => this.replay(record, baseOffset + i, -1n, false));
@@ -295,7 +295,7 @@ export class GroupCoordinator {
     try {
       result = await this.log.appendTransactional(this.partitionFor(groupId), records, producer);
     } catch (error) {
-      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
+      this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed`, { err: error });
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
     if (result.error !== null) return coordinatorWriteError(result.error);
@@ -342,7 +342,7 @@ export class GroupCoordinator {
     try {
       parsed = parseCoordinatorRecord(record);
     } catch (error) {
-      this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+      this.logger.warn('__consumer_offsets: skipping an unreadable record', { err: error });
       return;
     }
     const nowMs = this.timer.now();
@@ -370,7 +370,7 @@ export class GroupCoordinator {
         try {
           replayConsumerGroupRecord(this.consumerGroups, record);
         } catch (error) {
-          this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+          this.logger.warn('__consumer_offsets: skipping an unreadable record', { err: error });
         }
       }
       return;

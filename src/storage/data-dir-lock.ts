@@ -6,7 +6,7 @@
 // Why this and not an OS lock: docs/decisions/0002-data-dir-lock.md.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, open, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export const LOCK_FILE_NAME = '.lock';
@@ -66,9 +66,12 @@ interface DirLock {
 }
 
 async function lockOne(dir: string): Promise<DirLock> {
-  // Reserved synchronously, so two startBroker calls racing in one process cannot both pass.
-  if (heldInProcess.has(dir)) throw new DataDirLockError(dir, process.pid);
-  heldInProcess.add(dir);
+  // Keyed by the real path: two spellings of one directory (a symlink) are one directory.
+  const key = await realpath(dir);
+  // Checked and reserved in one step, so two startBroker calls racing in one process cannot
+  // both pass.
+  if (heldInProcess.has(key)) throw new DataDirLockError(dir, process.pid);
+  heldInProcess.add(key);
   try {
     const owner: LockOwner = {
       pid: process.pid,
@@ -89,16 +92,16 @@ async function lockOne(dir: string): Promise<DirLock> {
     return {
       dir,
       release: async () => {
-        if (!heldInProcess.has(dir)) return;
+        if (!heldInProcess.has(key)) return;
         const current = await readOwner(path);
         if (current !== null && current !== 'gone' && current.token === owner.token) {
           await unlink(path).catch(() => {});
         }
-        heldInProcess.delete(dir);
+        heldInProcess.delete(key);
       },
     };
   } catch (err) {
-    heldInProcess.delete(dir);
+    heldInProcess.delete(key);
     throw err;
   }
 }

@@ -9,6 +9,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,20 @@ test('a second startBroker on the same data dir in one process is refused', asyn
     const again = await startBroker({ dataDir: dir });
     await again.close();
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('one data dir reached through a symlink is still one directory', async () => {
+  const dir = tempDir();
+  const link = `${dir}-link`;
+  symlinkSync(dir, link);
+  try {
+    const first = await startBroker({ dataDir: dir });
+    await assert.rejects(startBroker({ dataDir: link }), LOCKED);
+    await first.close();
+  } finally {
+    rmSync(link, { force: true });
     rmSync(dir, { recursive: true, force: true });
   }
 });

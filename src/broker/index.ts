@@ -4,6 +4,7 @@ export type { BrokerContext } from './broker-context.js';
 export {
   consoleLogger,
   createLogger,
+  describeError,
   memoryLogger,
   namedLogger,
   parseLogLevel,

@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '../util/index.js';
 
 export {
   createLogger,
+  describeError,
   memoryLogger,
   namedLogger,
   parseLogLevel,

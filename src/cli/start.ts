@@ -1,7 +1,13 @@
 // `rivulet start`: runs one broker in the foreground until SIGTERM or SIGINT.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createLogger, parseLogLevel, startBroker, type Logger } from '../broker/index.js';
+import {
+  createLogger,
+  describeError,
+  parseLogLevel,
+  startBroker,
+  type Logger,
+} from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
 
 const HELP = `Usage: rivulet start [options]
@@ -127,7 +133,7 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   try {
     broker = await startBroker({ config: props, logger });
   } catch (err) {
-    console.error(`rivulet start: ${(err as Error).message}`);
+    console.error(`rivulet start: ${describeError(err)}`);
     return 1;
   }
   const dirs = broker.config.logDirs.join(',');

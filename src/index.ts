@@ -1,3 +1,10 @@
 // The package's public face: `import { … } from 'rivulet'`.
 export { VERSION } from './cli/main.js';
 export { startBroker, type Broker, type StartBrokerOptions } from './broker/index.js';
+export {
+  createLogger,
+  memoryLogger,
+  type LogLevel,
+  type LogRecord,
+  type Logger,
+} from './broker/index.js';

@@ -1,6 +1,6 @@
-// Starting and stopping one broker: resolve the configuration, prepare the data directory,
-// bind the listeners with the handler registry behind them.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// Starting and stopping one broker: resolve the configuration, bind the listeners, lock and
+// open the data directories, then let requests through to the handler registry.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -9,7 +9,12 @@ import {
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
-import { describeStorageFailure } from '../storage/index.js';
+import {
+  createDataDir,
+  describeStorageFailure,
+  lockDataDirs,
+  type DataDirLock,
+} from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
 import {
@@ -20,7 +25,7 @@ import {
 import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
-import { silentLogger, type Logger } from './logger.js';
+import { namedLogger, silentLogger, type Logger } from './logger.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
@@ -31,7 +36,7 @@ import {
   formatHostPort,
   startServer,
   type ListenerAddress,
-  type NetworkServer,
+  type RequestContext,
   type RequestHandler,
 } from './server/index.js';
 
@@ -43,6 +48,8 @@ export interface StartBrokerOptions {
   /** Broker configuration by Kafka name, e.g. `{ 'num.partitions': 3 }`. */
   config?: Readonly<Record<string, string | number | boolean>> | ReadonlyMap<string, string>;
   logger?: Logger;
+  /** Reject unknown configuration keys instead of warning about them. Default false. */
+  strict?: boolean;
   /** Replaces the API handlers (the network benchmark uses the null handler). */
   handler?: RequestHandler;
   /** Handlers to register instead of the built-in list (tests). */
@@ -57,6 +64,8 @@ export interface Broker {
   /** `host:port` of the first advertised listener, for a client's bootstrap.servers. */
   bootstrap: string;
   port: number;
+  /** Every listener as bound (name, host, port), in the order of `listeners`. */
+  listeners: readonly ListenerAddress[];
   nodeId: number;
   dataDir: string;
   config: BrokerConfig;
@@ -79,55 +88,88 @@ export interface NetworkStats {
 }
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<Broker> {
-  const logger = options.logger ?? silentLogger;
+  const root = options.logger ?? silentLogger;
+  // Kafka's log4j logger names, so an operator's filters and habits carry over.
+  const logger = namedLogger(root, 'kafka.server');
   const props = toProperties(options);
   const resolved = resolveBrokerConfig(props);
+  if (options.strict === true && resolved.unknown.length > 0) {
+    resolved.errors.push(...resolved.unknown.map((k) => `${k}: unknown configuration key`));
+    resolved.config = null;
+  }
   for (const warning of resolved.warnings) logger.warn(warning);
   if (resolved.config === null) {
     throw new Error(`invalid broker configuration:\n  ${resolved.errors.join('\n  ')}`);
   }
   const config = resolved.config;
   const ownsDataDir = options.dataDir === undefined && !props.has('log.dirs');
-  const dataDir = ownsDataDir ? await mkdtemp(join(tmpdir(), 'rivulet-')) : config.logDirs[0]!;
-  if (!ownsDataDir) await Promise.all(config.logDirs.map((d) => mkdir(d, { recursive: true })));
-  const logDirs = (ownsDataDir ? [dataDir] : config.logDirs).map((d) => resolve(d));
+  // Requests that arrive before the broker is ready wait for it (the listeners are bound first,
+  // so that a port in use fails the start before any data directory is touched).
+  let dispatch: RequestHandler | null = null;
+  let ready!: (handler: RequestHandler) => void;
+  let failed!: (err: unknown) => void;
+  const whenReady = new Promise<RequestHandler>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  whenReady.catch(() => {});
+  const gate: RequestHandler = Object.assign(
+    (ctx: RequestContext, frame: Buffer) =>
+      dispatch !== null ? dispatch(ctx, frame) : whenReady.then((h) => h(ctx, frame)),
+    { recyclesFrame: (apiKey: number) => dispatch?.recyclesFrame?.(apiKey) ?? false },
+  );
+  const server = await startServer(gate, {
+    listeners: config.listeners,
+    limits: limitsOf(config),
+    logger: namedLogger(root, 'kafka.network'),
+  });
+  let dataDir = config.logDirs[0]!;
+  let logDirs: string[] = [];
+  let lock: DataDirLock | undefined;
   let advertised: ListenerAddress[] = [];
   let metadata: ClusterMetadata | undefined;
   let data: DataPlane | undefined;
   let groups: GroupCoordinator | undefined;
   let txn: OpenedTransactionCoordinator | undefined;
-  let server: NetworkServer;
   try {
+    if (ownsDataDir) dataDir = await mkdtemp(join(tmpdir(), 'rivulet-'));
+    logDirs = ownsDataDir ? [resolve(dataDir)] : [];
+    for (const dir of ownsDataDir ? [] : config.logDirs) logDirs.push(await createDataDir(dir));
+    // Nothing in a data directory is read or written before its lock is held.
+    lock = await lockDataDirs(logDirs);
     const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
     metadata = await ClusterMetadata.open({
       store: await openMetadataStore(options, logDirs),
       nodeId: config.nodeId,
       onListenerError: (err, change) =>
-        logger.error(`applying metadata change ${change.type} failed: ${String(err)}`),
+        logger.error(`applying metadata change ${change.type} failed`, { err }),
       onVolatileRegistration: (err) =>
         logger.error(
           `cannot write the metadata log (${describeStorageFailure(err)}): this start's ` +
             'broker registration is kept in memory only',
         ),
     });
+    logMetadataChanges(metadata, namedLogger(root, 'kafka.controller'));
     // The coordinator is opened after the logs (it replays __transaction_state from them), but
     // the partitions ask it about transactional batches: until it is there, nothing verifies.
-    const ready: { transactions?: TransactionCoordinator } = {};
+    const opening: { transactions?: TransactionCoordinator } = {};
     data = await openDataPlane(config, {
       logDirs,
       metadata,
       logger,
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>
-        ready.transactions === undefined
+        opening.transactions === undefined
           ? 'INVALID_TXN_STATE'
-          : ready.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
+          : opening.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
+    const groupLogger = namedLogger(root, 'kafka.coordinator.group');
+    const txnLogger = namedLogger(root, 'kafka.coordinator.transaction');
     groups = await openGroupCoordinator({
       config,
       metadata,
       logs: data.logs,
-      logger,
+      logger: groupLogger,
       replicas: data.replicas,
       txnMarkers,
     });
@@ -135,10 +177,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       config,
       metadata,
       logs: data.logs,
-      logger,
+      logger: txnLogger,
       markers: txnMarkers,
     });
-    const transactions = (ready.transactions = txn.coordinator);
+    const transactions = (opening.transactions = txn.coordinator);
+    advertised = advertisedAddresses(config, server.boundListeners);
     const context: BrokerContext = {
       config,
       logger,
@@ -152,22 +195,25 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       txnMarkers,
     };
     const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
-    server = await startServer(handler, {
-      listeners: config.listeners,
-      limits: limitsOf(config),
-      logger,
-    });
-    advertised = config.advertisedListeners ?? server.boundListeners.map(advertise);
     // Queued before any request can reach the metadata, so requests see this broker live.
     await metadata.registerBroker(
       advertised,
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
+    dispatch = handler;
+    ready(handler);
+    logger.info(`[KafkaServer id=${config.nodeId}] started`, {
+      listeners: advertised.map((a) => `${a.name}://${formatHostPort(a.host, a.port)}`),
+      logDirs,
+    });
   } catch (err) {
+    failed(err);
+    await server.stop({ timeoutMs: 0 });
     await txn?.close();
     groups?.close();
     await data?.close();
     await metadata?.close();
+    await lock?.release();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -176,10 +222,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const openedData = data;
   const openedGroups = groups;
   const openedTxn = txn;
+  const openedLock = lock;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
     port: server.boundListeners[0]!.port,
+    listeners: server.boundListeners,
     nodeId: config.nodeId,
     dataDir,
     config,
@@ -198,9 +246,42 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         openedGroups.close();
         await openedData.close();
         await openedMetadata.close();
+        await openedLock.release();
+        logger.info(`[KafkaServer id=${config.nodeId}] shut down completed`);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/** Topics created, deleted and changed, as Kafka's controller reports them. */
+function logMetadataChanges(metadata: ClusterMetadata, logger: Logger): void {
+  metadata.subscribe((change) => {
+    switch (change.type) {
+      case 'topic-created': {
+        const { name, topicId, partitions } = change.topic;
+        logger.info(`Created topic ${name} with topic ID ${topicId}`, {
+          partitions: partitions.length,
+          replicationFactor: partitions[0]?.replicas.length ?? 0,
+          configs: Object.fromEntries(change.topic.configs),
+        });
+        break;
+      }
+      case 'topic-deleted':
+        logger.info(`Deleted topic ${change.topic.name} with topic ID ${change.topic.topicId}`);
+        break;
+      case 'partitions-added':
+        logger.info(`Added partitions to topic ${change.topic.name}`, {
+          partitions: change.partitionIds,
+        });
+        break;
+      case 'topic-config-changed':
+        logger.info(`Changed configs of topic ${change.topic.name}`, { names: change.names });
+        break;
+      case 'broker-config-changed':
+        logger.info(`Changed broker configs`, { broker: change.brokerId, names: change.names });
+        break;
+    }
+  });
 }
 
 /** Where the metadata log lives. */
@@ -245,6 +326,20 @@ function limitsOf(config: BrokerConfig) {
         ? Math.max(v['queued.max.request.bytes'], v['socket.request.max.bytes'])
         : 0,
   };
+}
+
+/**
+ * advertised.listeners, else the listeners as bound. An advertised port 0 means the port its
+ * listener of the same name was bound to (`rivulet start --port 0` on a file that advertises).
+ */
+function advertisedAddresses(
+  config: BrokerConfig,
+  bound: readonly ListenerAddress[],
+): ListenerAddress[] {
+  if (config.advertisedListeners === null) return bound.map(advertise);
+  return config.advertisedListeners.map((a) =>
+    a.port !== 0 ? a : { ...a, port: bound.find((b) => b.name === a.name)?.port ?? 0 },
+  );
 }
 
 /** A listener bound to all interfaces is advertised under this machine's host name. */

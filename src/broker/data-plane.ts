@@ -5,7 +5,7 @@
 import { METADATA_LOG_DIR_NAME, type ClusterMetadata } from '../metadata/index.js';
 import { LogManager } from '../storage/index.js';
 import type { BrokerConfig } from './config/index.js';
-import type { Logger } from './logger.js';
+import { namedLogger, type Logger } from './logger.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
 
@@ -36,11 +36,7 @@ export async function openDataPlane(
     logDirs: options.logDirs,
     // The metadata log has its own owner (src/metadata), as KRaft's has in Kafka.
     excludeDirs: [METADATA_LOG_DIR_NAME],
-    logger: {
-      info: (m) => options.logger.debug(m),
-      warn: (m) => options.logger.warn(m),
-      error: (m) => options.logger.error(m),
-    },
+    logger: namedLogger(options.logger, 'kafka.log'),
     manager: {
       retentionCheckIntervalMs: safe(Number(v['log.retention.check.interval.ms'])),
       flushOffsetCheckpointIntervalMs: safe(Number(v['log.flush.offset.checkpoint.interval.ms'])),

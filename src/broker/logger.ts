@@ -1,29 +1,19 @@
-// The broker reports through an injected logger so that tests stay quiet and several brokers
-// in one process can log to different places.
+// The broker reports through the project's one Logger type (src/util/logger.ts).
+import { createLogger, type Logger } from '../util/index.js';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-  debug(message: string): void;
-}
+export {
+  createLogger,
+  describeError,
+  memoryLogger,
+  namedLogger,
+  parseLogLevel,
+  silentLogger,
+  type LogLevel,
+  type LogRecord,
+  type Logger,
+} from '../util/index.js';
 
-/** Writes warnings and errors to stderr and information to stdout; debug only when asked. */
+/** Writes to stderr at info (or debug when asked), in Kafka's text layout. */
 export function consoleLogger(options: { debug?: boolean } = {}): Logger {
-  return {
-    info: (message) => console.log(message),
-    warn: (message) => console.error(`WARN ${message}`),
-    error: (message) => console.error(`ERROR ${message}`),
-    debug: (message) => {
-      if (options.debug === true) console.error(`DEBUG ${message}`);
-    },
-  };
+  return createLogger({ level: options.debug === true ? 'debug' : 'info' });
 }
-
-/** Discards everything: for tests and embedded use. */
-export const silentLogger: Logger = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  debug: () => {},
-};

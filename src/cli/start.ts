@@ -1,7 +1,13 @@
 // `rivulet start`: runs one broker in the foreground until SIGTERM or SIGINT.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { consoleLogger, startBroker } from '../broker/index.js';
+import {
+  createLogger,
+  describeError,
+  parseLogLevel,
+  startBroker,
+  type Logger,
+} from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
 
 const HELP = `Usage: rivulet start [options]
@@ -13,6 +19,9 @@ Options:
   --override KEY=VALUE  Set one configuration key; repeatable, applied after --config.
   --port N              Port of the first listener (default 9092).
   --data-dir DIR        Where partition data lives (log.dirs; default ./rivulet-data).
+  --log-level LEVEL     error, warn, info (default) or debug; or RIVULET_LOG_LEVEL.
+  --log-format FORMAT   text (default, Kafka's log4j layout) or json (one object per
+                        line); or RIVULET_LOG_FORMAT. Logs go to stderr.
   -h, --help            Show this help.
 
 Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
@@ -20,7 +29,14 @@ Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;
 
-type Parsed = { config?: string; override?: string[]; port?: string; 'data-dir'?: string };
+type Parsed = {
+  config?: string;
+  override?: string[];
+  port?: string;
+  'data-dir'?: string;
+  'log-level'?: string;
+  'log-format'?: string;
+};
 
 export async function runStart(args: string[]): Promise<number> {
   let flags: Parsed & { help?: boolean };
@@ -32,6 +48,8 @@ export async function runStart(args: string[]): Promise<number> {
         override: { type: 'string', multiple: true },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -44,9 +62,25 @@ export async function runStart(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const logger = loggerOf(flags);
+  if (typeof logger === 'string') return usageError(logger);
   const props = await gatherProperties(flags);
   if (typeof props === 'number') return props;
-  return run(props);
+  return run(props, logger);
+}
+
+/** The logger asked for by --log-level/--log-format, else RIVULET_LOG_LEVEL/_FORMAT. */
+function loggerOf(flags: Parsed): Logger | string {
+  const levelText = flags['log-level'] ?? process.env['RIVULET_LOG_LEVEL'] ?? 'info';
+  const from = flags['log-level'] !== undefined ? '--log-level' : 'RIVULET_LOG_LEVEL';
+  const level = parseLogLevel(levelText);
+  if (level === null) return `${from} '${levelText}' is not one of error, warn, info, debug`;
+  const format = flags['log-format'] ?? process.env['RIVULET_LOG_FORMAT'] ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    const source = flags['log-format'] !== undefined ? '--log-format' : 'RIVULET_LOG_FORMAT';
+    return `${source} '${format}' is not text or json`;
+  }
+  return createLogger({ level, format });
 }
 
 async function gatherProperties(flags: Parsed): Promise<Map<string, string> | number> {
@@ -73,7 +107,14 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
     if (!/^\d+$/.test(flags.port) || port > 65535) {
       return usageError(`--port '${flags.port}' is not a port number`);
     }
-    props.set('listeners', withPort(props.get('listeners'), port));
+    const listeners = props.get('listeners') ?? defaultOf('listeners');
+    props.set('listeners', withPort(listeners, port));
+    // The advertised address of that listener follows (0: whatever port was bound).
+    const name = /^\s*([A-Za-z0-9_]+):\/\//.exec(listeners)?.[1]?.toUpperCase();
+    const advertised = props.get('advertised.listeners');
+    if (advertised !== undefined && name !== undefined) {
+      props.set('advertised.listeners', withPortOf(advertised, name, port));
+    }
   }
   if (flags['data-dir'] !== undefined) props.set('log.dirs', flags['data-dir']);
   // The CLI keeps Kafka's fixed defaults; the embedded API prefers a free port and a temp dir.
@@ -82,8 +123,7 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
   return props;
 }
 
-async function run(props: Map<string, string>): Promise<number> {
-  const logger = consoleLogger();
+async function run(props: Map<string, string>, logger: Logger): Promise<number> {
   // Listen for signals before announcing readiness, so a stop request is never missed.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -93,7 +133,7 @@ async function run(props: Map<string, string>): Promise<number> {
   try {
     broker = await startBroker({ config: props, logger });
   } catch (err) {
-    console.error(`rivulet start: ${(err as Error).message}`);
+    console.error(`rivulet start: ${describeError(err)}`);
     return 1;
   }
   const dirs = broker.config.logDirs.join(',');
@@ -103,11 +143,22 @@ async function run(props: Map<string, string>): Promise<number> {
   return 0;
 }
 
-/** Replaces the port of the first listener, or makes the default listener use `port`. */
-function withPort(listeners: string | undefined, port: number): string {
-  const list = (listeners ?? defaultOf('listeners')).split(',');
+/** Replaces the port of the first listener. */
+function withPort(listeners: string, port: number): string {
+  const list = listeners.split(',');
   list[0] = list[0]!.trim().replace(/:\d+$/, `:${port}`);
   return list.join(',');
+}
+
+/** Replaces the port of the listener named `name`, if the list has one. */
+function withPortOf(listeners: string, name: string, port: number): string {
+  return listeners
+    .split(',')
+    .map((l) => {
+      const item = l.trim();
+      return item.toUpperCase().startsWith(`${name}://`) ? item.replace(/:\d+$/, `:${port}`) : item;
+    })
+    .join(',');
 }
 
 function defaultOf(name: string): string {

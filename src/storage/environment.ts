@@ -1,4 +1,5 @@
 // What storage needs from the world, injected so tests control time, randomness and output.
+import { silentLogger, type Logger } from '../util/index.js';
 
 export interface Clock {
   /** Wall-clock milliseconds since the epoch (timestamps, retention, segment.ms). */
@@ -7,13 +8,9 @@ export interface Clock {
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
-export interface StorageLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
+/** Storage reports through the project's one Logger type. */
+export type StorageLogger = Logger;
+export { silentLogger };
 
 /** Timers for background jobs; tests pass a fake that they drive by hand. */
 export interface Scheduler {

@@ -97,3 +97,10 @@ export {
   type RecoveredProducerState,
 } from './producer-state-recovery.js';
 export { LeaderEpochCache, type EpochEntry } from './leader-epoch-cache.js';
+export {
+  DataDirLockError,
+  LOCK_FILE_NAME,
+  lockDataDirs,
+  type DataDirLock,
+} from './data-dir-lock.js';
+export { DataDirError, createDataDir } from './data-dir.js';

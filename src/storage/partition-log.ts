@@ -358,6 +358,7 @@ export class PartitionLog {
     }
     segments.push(next);
     this.segments = segments;
+    this.logger.debug('rolled segment', { log: this.name, baseOffset });
     if (old.isEmpty) return;
     // The index files are an optimisation (a load checks them and rebuilds what is missing or
     // wrong), so failing to write them must not fail the append that rolled: close retries.
@@ -564,7 +565,7 @@ export class PartitionLog {
     this.segments = segments.slice(n);
     this._logStartOffset = Math.max(this._logStartOffset, this.segments[0]!.baseOffset);
     await this.deleteSegmentFiles(drop);
-    this.logger.info('deleted segments', {
+    this.logger.debug('deleted segments', {
       log: this.name,
       reason,
       segments: n,

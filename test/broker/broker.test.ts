@@ -32,15 +32,16 @@ const whoAmI: HandlerFactory = (broker) => ({
   },
 });
 
-test('startBroker on port 0 is ready quickly and reports its bootstrap address', async () => {
-  const t0 = performance.now();
+// How fast it is ready is measured by `npm run bench footprint`, not asserted here.
+test('startBroker on port 0 reports its bootstrap address and answers at once', async () => {
   const broker = await startBroker({ port: 0, handlers: [whoAmI] });
-  const readyMs = performance.now() - t0;
   assert.ok(broker.port > 0);
   assert.equal(broker.bootstrap, `127.0.0.1:${broker.port}`);
   assert.ok(existsSync(broker.dataDir));
-  // Generous for a loaded CI machine; typically a few milliseconds.
-  assert.ok(readyMs < 500, `ready after ${readyMs} ms`);
+  const client = await rawClient(broker.port);
+  client.send(18, 7);
+  assert.equal((await client.waitFrames(1))[0]!.readInt32BE(0), 7);
+  client.socket.destroy();
   await broker.close();
   assert.ok(!existsSync(broker.dataDir), 'a temporary data dir is removed on close');
 });

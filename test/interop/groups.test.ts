@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startBroker, type Broker, type StartBrokerOptions } from '../../src/index.js';
+import {
+  memoryLogger,
+  startBroker,
+  type Broker,
+  type LogRecord,
+  type StartBrokerOptions,
+} from '../../src/index.js';
 import {
   kafkajsMember,
   kcatMember,
@@ -40,9 +46,35 @@ async function broker(options: StartBrokerOptions = {}): Promise<Broker> {
     'offsets.topic.num.partitions': 5,
     ...options.config,
   };
-  const b = await startBroker({ port: 0, ...options, config });
+  const logger = memoryLogger('info');
+  const b = await startBroker({ port: 0, ...options, config, logger });
   brokers.push(b);
+  logs.set(b, logger.records);
   return b;
+}
+
+/** What each broker logged, to follow its groups' rebalances. */
+const logs = new Map<Broker, LogRecord[]>();
+
+/** The group coordinator's records about `group` on broker `b`. */
+function groupEvents(b: Broker, group: string): LogRecord[] {
+  return logs
+    .get(b)!
+    .filter((r) => r.logger === 'kafka.coordinator.group' && r.fields['group'] === group);
+}
+
+/**
+ * The broker's last word on `group` is a finished assignment for exactly `members` members:
+ * `Stabilized group …` (classic) or `Computed a new target assignment …` (KIP-848), with no
+ * `Preparing to rebalance` after it.
+ */
+function settled(b: Broker, group: string, members: number): boolean {
+  const last = groupEvents(b, group).at(-1);
+  if (last === undefined) return false;
+  const done =
+    last.message.startsWith('Stabilized group') ||
+    last.message.startsWith('Computed a new target assignment');
+  return done && (last.fields['members'] as string[]).length === members;
 }
 
 async function produce(
@@ -87,12 +119,19 @@ function balanced(members: GroupMember[], partitions: number): boolean {
   );
 }
 
-async function waitBalanced(members: GroupMember[], partitions: number): Promise<void> {
+async function waitBalanced(
+  b: Broker,
+  group: string,
+  members: GroupMember[],
+  partitions: number,
+): Promise<void> {
   const describe = () => members.map((m) => `${m.name}=${JSON.stringify(m.assigned)}`).join(' ');
-  // Balanced twice, a second apart: a rebalance in progress does not count.
-  await waitFor(`a balanced group (${describe()})`, () => balanced(members, partitions));
-  await sleep(1500);
-  await waitFor(`a balanced group (${describe()})`, () => balanced(members, partitions));
+  // The broker has finished rebalancing for these members and each of them owns its share:
+  // a rebalance in progress does not count.
+  await waitFor(
+    `a balanced group (${describe()})`,
+    () => settled(b, group, members.length) && balanced(members, partitions),
+  );
 }
 
 function readAll(members: GroupMember[], partitions: number, perPartition: number): boolean {
@@ -120,7 +159,7 @@ test('a mixed group of five clients shares a topic: each partition has one owner
     const m = await start();
     members.push(m);
     running.push(m);
-    await waitBalanced(members, 10);
+    await waitBalanced(b, o.group, members, 10);
   }
   await waitFor('every record read', () => readAll(members, 10, 20));
 });
@@ -137,10 +176,10 @@ test('a member killed with kill -9 loses its partitions after the session timeou
   };
   const survivor = pythonMember('kafka-python', o);
   running.push(survivor);
-  await waitBalanced([survivor], 6);
+  await waitBalanced(b, o.group, [survivor], 6);
   const victim = pythonMember('confluent', o);
   running.push(victim);
-  await waitBalanced([survivor, victim], 6);
+  await waitBalanced(b, o.group, [survivor, victim], 6);
   const killedAt = Date.now();
   victim.kill();
   await waitFor('the survivor to own every partition', () => survivor.assigned.length === 6);
@@ -195,15 +234,23 @@ test('a static member restarting inside the session timeout gets its partitions 
   running.push(other);
   const first = pythonMember('confluent', { ...o, instanceId: 'restarting' });
   running.push(first);
-  await waitBalanced([other, first], 4);
+  await waitBalanced(b, o.group, [other, first], 4);
   const mine = first.assigned;
   const otherAssignments = other.assignments;
+  const eventsBefore = groupEvents(b, o.group).length;
   first.kill();
   const again = pythonMember('confluent', { ...o, instanceId: 'restarting' });
   running.push(again);
   await waitFor('the restarted member assigned', () => again.assigned.length > 0);
   assert.deepEqual(again.assigned, mine);
-  await sleep(1500);
+  // A rebalance caused by the rejoin would have begun before the rejoin was answered.
+  assert.deepEqual(
+    groupEvents(b, o.group)
+      .slice(eventsBefore)
+      .map((r) => r.message),
+    [],
+    'the broker started no rebalance',
+  );
   assert.equal(other.assignments, otherAssignments, 'the other member saw no rebalance');
 });
 
@@ -221,10 +268,10 @@ test('KIP-848: @platformatic/kafka consumers with group.protocol=consumer share 
   };
   const first = platformaticProcessMember(o);
   running.push(first);
-  await waitBalanced([first], 4);
+  await waitBalanced(b, o.group, [first], 4);
   const second = platformaticProcessMember(o);
   running.push(second);
-  await waitBalanced([first, second], 4);
+  await waitBalanced(b, o.group, [first, second], 4);
   await waitFor('every record read', () => readAll([first, second], 4, 5));
   // They really use the KIP-848 protocol: the broker knows the group as a consumer group.
   const c = await requestClient(b.port);

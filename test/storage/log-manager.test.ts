@@ -77,7 +77,7 @@ test('after a crash the manager recovers logs from their recovery point', async 
   const m2 = await LogManager.open(
     options(disk, {
       logDirs: ['/a'],
-      logger: { info() {}, error() {}, warn: (msg) => warnings.push(msg) },
+      logger: { info() {}, error() {}, debug() {}, warn: (msg) => warnings.push(msg) },
     }),
   );
   assert.equal(
@@ -115,7 +115,7 @@ test('the checkpoint job records recovery points moved by rolls; a crash keeps l
     logDirs: ['/a'],
     fs: fs.crash(),
     topicConfigs: new Map([['t', { segmentBytes: 500 }]]),
-    logger: { info() {}, error() {}, warn: (msg) => warnings.push(msg) },
+    logger: { debug() {}, info() {}, error() {}, warn: (msg) => warnings.push(msg) },
   });
   const again = m2.getLog('t', 0)!;
   assert.deepEqual(again.segmentBaseOffsets, [0, 5, 10, 15]);

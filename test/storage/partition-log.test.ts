@@ -384,7 +384,7 @@ test('unclean shutdown: a torn last write is cut off and the log continues', asy
     topic: 't',
     partition: 0,
     config: DEFAULT_LOG_CONFIG,
-    logger: { info() {}, error() {}, warn: (m) => warnings.push(m) },
+    logger: { info() {}, error() {}, debug() {}, warn: (m) => warnings.push(m) },
   });
   assert.equal(reopened.logEndOffset, 6, 'the first whole batch of the torn write survives');
   assert.deepEqual(warnings, ['recovery truncated log']);
@@ -426,7 +426,7 @@ test('a roll moves the recovery point to the new segment, without a flush', asyn
     config: resolveLogConfig(DEFAULT_LOG_CONFIG, { segmentBytes: 500 }),
     recoveryPoint: log.recoveryPoint,
     cleanShutdown: false,
-    logger: { info() {}, error() {}, warn: (m) => warnings.push(m) },
+    logger: { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) },
   });
   assert.deepEqual(reopened.segmentBaseOffsets, [0, 5, 10]);
   assert.equal(reopened.logEndOffset, 10, 'the unflushed appends to the active segment are lost');

@@ -25,6 +25,7 @@ function recordingLogger(): StorageLogger & { lines: Line[]; errors(): string[] 
   const lines: Line[] = [];
   return {
     lines,
+    debug: () => {},
     info: (message) => lines.push({ level: 'info', message }),
     warn: (message) => lines.push({ level: 'warn', message }),
     error: (message) => lines.push({ level: 'error', message }),

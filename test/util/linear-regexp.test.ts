@@ -17,12 +17,12 @@ test('invalid patterns, backreferences and lookarounds are refused', () => {
   }
 });
 
-test('a pattern that makes a backtracking engine take seconds runs in linear time', () => {
-  // With backtracking, each extra "a" doubles the time: 28 of them take ~10 s.
+test('a pattern that would make a backtracking engine run for ages completes', () => {
+  // With backtracking, each extra "a" doubles the time: 28 of them take ~10 s, 200 of them
+  // longer than the universe has existed. Completing at all is the check (the test runner's
+  // timeout catches a hang); how the time grows is `npm run bench linear-regexp`.
   const re = compileLinearRegExp('(a+)+');
   assert.ok(re);
-  const started = performance.now();
-  assert.equal(re.test(`${'a'.repeat(28)}!`), false);
-  assert.equal(re.test('a'.repeat(28)), true);
-  assert.ok(performance.now() - started < 1000, `took ${performance.now() - started} ms`);
+  assert.equal(re.test(`${'a'.repeat(200)}!`), false);
+  assert.equal(re.test('a'.repeat(200)), true);
 });

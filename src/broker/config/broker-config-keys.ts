@@ -17,18 +17,18 @@ export const BROKER_CONFIG_KEYS = [
   // Kafka listens on PLAINTEXT://:9092 (all interfaces); Rivulet binds loopback by default.
   key.list('listeners', 'PLAINTEXT://127.0.0.1:9092', 'Addresses to listen on: NAME://host:port.'),
   key.list('advertised.listeners', null, 'Addresses given to clients; default: as bound.'),
-  key.string('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT', 'Listener name → protocol.', {
-    supported: false,
-  }),
+  key.string(
+    'listener.security.protocol.map',
+    'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'Listener name → security protocol; Rivulet serves the PLAINTEXT ones.',
+  ),
   key.string('inter.broker.listener.name', null, 'Listener used between brokers.', {
     supported: false,
   }),
   key.list('process.roles', null, 'KRaft roles; a Rivulet node is always broker and controller.', {
     supported: false,
   }),
-  key.list('controller.listener.names', null, 'Controller listeners (KRaft).', {
-    supported: false,
-  }),
+  key.list('controller.listener.names', null, 'KRaft controller listeners; not served by Rivulet.'),
   key.list('controller.quorum.voters', null, 'KRaft voters; clusters use etcd.', {
     supported: false,
   }),

@@ -1,6 +1,10 @@
 // Resolves raw broker properties (file + overrides) into a typed configuration, reporting
 // unknown keys, recognised-but-unsupported keys and invalid values by name.
-import { parseListeners, type ListenerAddress } from '../server/listener.js';
+import {
+  SUPPORTED_SECURITY_PROTOCOLS,
+  parseListeners,
+  type ListenerAddress,
+} from '../server/listener.js';
 import {
   defaultOf,
   parseValue,
@@ -51,6 +55,8 @@ export interface ResolvedBrokerConfig {
   warnings: string[];
   /** Invalid values, each naming its key. */
   errors: string[];
+  /** Keys Rivulet does not know at all (each also has a warning). */
+  unknown: string[];
 }
 
 const BY_NAME: ReadonlyMap<string, ConfigKey> = new Map(BROKER_CONFIG_KEYS.map((k) => [k.name, k]));
@@ -64,51 +70,73 @@ export function brokerConfigKey(name: string): ConfigKey | undefined {
 export function resolveBrokerConfig(props: ReadonlyMap<string, string>): ResolvedBrokerConfig {
   const warnings: string[] = [];
   const errors: string[] = [];
+  // Keys Rivulet knows but does not act on are named together in one warning, so a stock
+  // Kafka server.properties gives one line rather than a dozen.
+  const ignored: string[] = [];
+  const unknown: string[] = [];
   const values: Record<string, ConfigValue | null> = {};
   for (const k of BROKER_CONFIG_KEYS) values[k.name] = defaultOf(k);
   for (const [name, raw] of props) {
     const k = BY_NAME.get(name);
     if (k === undefined) {
-      warnings.push(unknownKeyWarning(name));
+      if (UNSUPPORTED_PREFIXES.some((p) => name.startsWith(p))) ignored.push(name);
+      else {
+        unknown.push(name);
+        warnings.push(`${name}: unknown configuration key; ignored`);
+      }
       continue;
     }
-    if (!k.supported) warnings.push(`${name}: recognised but not supported by Rivulet; ignored`);
+    if (!k.supported) ignored.push(name);
     const parsed = parseValue(k, raw);
     if ('problem' in parsed) errors.push(`${name}=${raw}: ${parsed.problem}`);
     else values[name] = parsed.value;
   }
   const typed = values as BrokerConfigValues;
-  const derived = derive(typed, props, errors);
-  if (errors.length > 0 || derived === null) return { config: null, warnings, errors };
-  const config = { values: typed, explicit: new Map(props), dynamic: NO_DYNAMIC_CONFIGS };
-  return { config: { ...config, ...derived }, warnings, errors };
-}
-
-function unknownKeyWarning(name: string): string {
-  if (UNSUPPORTED_PREFIXES.some((p) => name.startsWith(p))) {
-    return `${name}: recognised but not supported by Rivulet; ignored`;
+  const derived = derive(typed, props, errors, ignored);
+  if (ignored.length > 0) {
+    warnings.push(`recognised but not supported by Rivulet; ignored: ${ignored.join(', ')}`);
   }
-  return `${name}: unknown configuration key; ignored`;
+  if (errors.length > 0 || derived === null) return { config: null, warnings, errors, unknown };
+  const config = { values: typed, explicit: new Map(props), dynamic: NO_DYNAMIC_CONFIGS };
+  return { config: { ...config, ...derived }, warnings, errors, unknown };
 }
 
 function derive(
   v: BrokerConfigValues,
   explicit: ReadonlyMap<string, string>,
   errors: string[],
+  ignored: string[],
 ): Omit<BrokerConfig, 'values' | 'explicit' | 'dynamic'> | null {
   const brokerId = v['broker.id'];
   if (brokerId >= 0 && brokerId !== v['node.id']) {
     errors.push(`broker.id=${brokerId}: must equal node.id (${v['node.id']})`);
   }
-  const listeners = parseListeners(v['listeners'].join(','));
-  if (typeof listeners === 'string') errors.push(`listeners: ${listeners}`);
+  const all = parseListeners(v['listeners'].join(','));
+  if (typeof all === 'string') errors.push(`listeners: ${all}`);
+  const protocols = parseProtocolMap(v['listener.security.protocol.map'], errors);
+  const controllers = new Set((v['controller.listener.names'] ?? []).map((n) => n.toUpperCase()));
+  const listeners: ListenerAddress[] = [];
+  for (const l of Array.isArray(all) ? all : []) {
+    // KRaft controller listeners: Rivulet's metadata quorum is local (or etcd), never served.
+    if (controllers.has(l.name)) {
+      ignored.push(`listener ${l.name} (controller.listener.names)`);
+      continue;
+    }
+    const protocol = protocols.get(l.name);
+    if (protocol === undefined) {
+      errors.push(`listeners: ${l.name} has no entry in listener.security.protocol.map`);
+    } else if (!SUPPORTED_SECURITY_PROTOCOLS.includes(protocol)) {
+      errors.push(`listeners: ${l.name} uses ${protocol}, which is not supported yet`);
+    } else listeners.push(l);
+  }
+  if (Array.isArray(all) && listeners.length === 0 && errors.length === 0) {
+    errors.push('listeners: no PLAINTEXT listener left to serve clients');
+  }
   let advertised: ListenerAddress[] | string | null = null;
   if (v['advertised.listeners'] !== null) {
     advertised = parseListeners(v['advertised.listeners'].join(','));
     if (typeof advertised === 'string') errors.push(`advertised.listeners: ${advertised}`);
-  }
-  for (const l of Array.isArray(listeners) ? listeners : []) {
-    if (l.name !== 'PLAINTEXT') errors.push(`listeners: ${l.name} is not supported yet`);
+    else advertised = advertised.filter((a) => !controllers.has(a.name));
   }
   const logDirs = v['log.dirs'] ?? [v['log.dir']];
   if (logDirs.length === 0) errors.push('log.dirs: no directory given');
@@ -125,6 +153,25 @@ function derive(
       `queued.max.request.bytes=${queuedBytes}: must be at least socket.request.max.bytes (${maxRequestBytes})`,
     );
   }
-  if (typeof listeners === 'string' || typeof advertised === 'string') return null;
+  if (typeof all === 'string' || typeof advertised === 'string') return null;
   return { nodeId: v['node.id'], listeners, advertisedListeners: advertised, logDirs };
+}
+
+const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+
+/**
+ * listener.security.protocol.map (`NAME:PROTOCOL,...`). Kafka's default maps each security
+ * protocol's name to itself; an explicit map replaces it, as in Kafka.
+ */
+function parseProtocolMap(value: string, errors: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const raw of value.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const parts = item.split(':').map((p) => p.trim().toUpperCase());
+    if (parts.length !== 2 || parts[0] === '' || !SECURITY_PROTOCOLS.includes(parts[1]!)) {
+      errors.push(`listener.security.protocol.map: '${item}' is not of the form NAME:PROTOCOL`);
+    } else map.set(parts[0]!, parts[1]!);
+  }
+  return map;
 }

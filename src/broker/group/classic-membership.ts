@@ -305,6 +305,11 @@ export class ClassicMembership {
     group.cancelSyncTimer = null;
     group.cancelJoinTimer?.();
     const initial = group.state === 'Empty' && config.groupInitialRebalanceDelayMs > 0;
+    this.ctx.logger.info(
+      `Preparing to rebalance group ${group.groupId} in state PreparingRebalance ` +
+        `with old generation ${group.generationId}`,
+      { group: group.groupId, generation: group.generationId, members: group.members.size },
+    );
     group.transitionTo('PreparingRebalance', timer.now());
     if (initial) {
       group.inInitialDelay = true;
@@ -361,6 +366,13 @@ export class ClassicMembership {
     group.generationId += 1;
     if (group.members.size === 0) {
       group.protocolName = null;
+      this.ctx.logger.info(
+        `Group ${group.groupId} with generation ${group.generationId} is now empty`,
+        {
+          group: group.groupId,
+          generation: group.generationId,
+        },
+      );
       group.transitionTo('Empty', timer.now());
       void this.persist(group);
       return;
@@ -447,6 +459,16 @@ export class ClassicMembership {
       group.cancelSyncTimer?.();
       group.cancelSyncTimer = null;
       group.transitionTo('Stable', this.ctx.timer.now());
+      this.ctx.logger.info(
+        `Stabilized group ${group.groupId} generation ${group.generationId} ` +
+          `with ${group.members.size} members`,
+        {
+          group: group.groupId,
+          generation: group.generationId,
+          members: [...group.members.keys()],
+          protocol: group.protocolName,
+        },
+      );
       for (const m of group.members.values()) {
         const resolve = m.syncWaiter;
         m.syncWaiter = null;

@@ -312,6 +312,16 @@ export class ConsumerMembership {
     }));
     group.targets = assignor(members, (topicId) => topics.byId(topicId)?.partitionCount ?? 0);
     group.assignmentEpoch = group.groupEpoch;
+    this.ctx.logger.info(
+      `Computed a new target assignment for group ${group.groupId} at epoch ${group.groupEpoch} ` +
+        `with ${members.length} members`,
+      {
+        group: group.groupId,
+        epoch: group.groupEpoch,
+        members: members.map((m) => m.memberId),
+        assignor: group.assignorName,
+      },
+    );
   }
 
   /** The assignor most members ask for (the default when none does). */

@@ -7,6 +7,7 @@ import type { GroupTimer } from './group-timer.js';
 import type { TxnProducer } from './coordinator-log.js';
 import type { OffsetStore } from './offset-store.js';
 import type { PendingTxnOffsets } from './pending-txn-offsets.js';
+import type { Logger } from '../logger.js';
 
 export interface GroupContext {
   readonly timer: GroupTimer;
@@ -39,6 +40,8 @@ export interface GroupContext {
   newMemberId(clientId: string): string;
   /** A consumer group's session timeout and heartbeat interval: its own configs, else the broker's. */
   consumerTimeouts(groupId: string): ConsumerGroupTimeouts;
+  /** kafka.coordinator.group: rebalances. */
+  readonly logger: Logger;
 }
 
 /** What the coordinator needs to know about topics (from the metadata image). */

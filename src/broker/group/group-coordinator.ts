@@ -102,6 +102,7 @@ export class GroupCoordinator {
       newMemberId: (clientId) => `${clientId}-${this.uuid()}`,
       consumerTimeouts: (groupId) =>
         consumerGroupTimeouts(this.config, options.groupConfigs?.(groupId) ?? new Map()),
+      logger: this.logger,
     };
     this.membership = new ClassicMembership(ctx);
     this.consumerMembership = new ConsumerMembership(ctx);
@@ -297,7 +298,7 @@ export class GroupCoordinator {
    */
   private writeFailed(groupId: string, error: unknown): number {
     if (isStorageFailure(error)) return coordinatorWriteError('KAFKA_STORAGE_ERROR');
-    this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed: ${String(error)}`);
+    this.logger.warn(`group ${groupId}: writing to __consumer_offsets failed`, { err: error });
     return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   }
 
@@ -356,7 +357,7 @@ export class GroupCoordinator {
     try {
       parsed = parseCoordinatorRecord(record);
     } catch (error) {
-      this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+      this.logger.warn('__consumer_offsets: skipping an unreadable record', { err: error });
       return;
     }
     const nowMs = this.timer.now();
@@ -384,7 +385,7 @@ export class GroupCoordinator {
         try {
           replayConsumerGroupRecord(this.consumerGroups, record);
         } catch (error) {
-          this.logger.warn(`__consumer_offsets: skipping an unreadable record: ${String(error)}`);
+          this.logger.warn('__consumer_offsets: skipping an unreadable record', { err: error });
         }
       }
       return;

@@ -131,7 +131,7 @@ export class NetworkServer implements ConnectionHost {
       const host = listener.host === '' ? undefined : listener.host;
       server.listen({ host, port: listener.port }, () => {
         server.off('error', reject);
-        server.on('error', (err) => this.logger.error(`listener ${listener.name}: ${err.message}`));
+        server.on('error', (err) => this.logger.error(`listener ${listener.name} failed`, { err }));
         const address = server.address();
         const port = typeof address === 'object' && address !== null ? address.port : 0;
         const bound = { ...listener, port };

@@ -76,6 +76,7 @@ export async function openTransactionCoordinator(
       metadata.image.topic(TRANSACTION_STATE_TOPIC)?.partitions.length ??
       v['transaction.state.log.num.partitions'],
     maxTimeoutMs: v['transaction.max.timeout.ms'],
+    logger,
   });
   await coordinator.load();
   const every = options.every ?? timerScheduler;

@@ -7,6 +7,7 @@
 // commit or abort is finished by writing its markers and then the Complete state; after a
 // restart, load() finds prepared transactions and finishes them, so a crash mid-commit ends
 // fully committed.
+import type { Logger } from '../logger.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import { isStorageFailure } from '../../storage/index.js';
 import {
@@ -59,6 +60,8 @@ export interface TransactionCoordinatorOptions {
   numPartitions: number;
   /** transaction.max.timeout.ms */
   maxTimeoutMs: number;
+  /** kafka.coordinator.transaction: producer fencing. */
+  logger?: Logger;
 }
 
 export interface InitProducerIdAnswer {
@@ -229,6 +232,7 @@ export class TransactionCoordinator {
     request: { transactionTimeoutMs: number; producerId: bigint; producerEpoch: number },
   ): Promise<InitProducerIdAnswer> {
     return this.serial(transactionalId, async () => {
+      const before = this.state.get(transactionalId);
       const fresh = this.state.needsProducerId(transactionalId)
         ? await this.o.newProducerId()
         : -1n;
@@ -240,6 +244,14 @@ export class TransactionCoordinator {
       });
       const error = await this.commitTransition(t);
       if (error !== null) return { error, producerId: -1n, producerEpoch: -1 };
+      if (before !== undefined && t.error === null && t.next !== null) {
+        // A new producer instance took the id over: the old one is fenced.
+        this.o.logger?.info(
+          `Fencing producer of transactional id ${transactionalId}: ` +
+            `epoch ${before.producerEpoch} of producer id ${before.producerId} is no longer valid`,
+          { transactionalId, newProducerId: t.next.producerId, newEpoch: t.next.producerEpoch },
+        );
+      }
       if (t.error !== null || t.producerId === undefined) {
         // An open transaction was aborted first: the client retries and gets its epoch.
         return { error: 'CONCURRENT_TRANSACTIONS', producerId: -1n, producerEpoch: -1 };

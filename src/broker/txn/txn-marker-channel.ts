@@ -68,9 +68,7 @@ export class TxnMarkerChannel implements TxnMarkerWriter {
       try {
         await listener(written);
       } catch (err) {
-        this.logger.error(
-          `a transaction marker listener failed on ${topic}-${partition}: ${String(err)}`,
-        );
+        this.logger.error(`a transaction marker listener failed on ${topic}-${partition}`, { err });
       }
     }
     return result;

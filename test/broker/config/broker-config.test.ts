@@ -1,10 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   BROKER_CONFIG_KEYS,
   defaultOf,
+  parseProperties,
   resolveBrokerConfig,
 } from '../../../src/broker/config/index.js';
+
+// Fixtures are read from the source tree (dist/test/broker/config → test/fixtures/config).
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/config');
 
 const resolve = (entries: Record<string, string>) =>
   resolveBrokerConfig(new Map(Object.entries(entries)));
@@ -57,17 +64,61 @@ test('values are parsed by type, log.dirs wins over log.dir', () => {
   assert.equal(config!.explicit.get('num.partitions'), '3');
 });
 
-test('unknown and unsupported keys are warnings that name each key', () => {
-  const { config, warnings } = resolve({
+test('unknown keys are a warning each; unsupported keys are named in one warning', () => {
+  const { config, warnings, unknown } = resolve({
     'no.such.key': '1',
     'num.network.threads': '8',
     'ssl.keystore.location': '/x',
   });
   assert.ok(config !== null);
-  assert.equal(warnings.length, 3);
-  assert.match(warnings[0]!, /^no\.such\.key: unknown configuration key/);
-  assert.match(warnings[1]!, /^num\.network\.threads: recognised but not supported/);
-  assert.match(warnings[2]!, /^ssl\.keystore\.location: recognised but not supported/);
+  assert.deepEqual(unknown, ['no.such.key']);
+  assert.deepEqual(warnings, [
+    'no.such.key: unknown configuration key; ignored',
+    'recognised but not supported by Rivulet; ignored: num.network.threads, ssl.keystore.location',
+  ]);
+});
+
+test('a stock KRaft server.properties resolves with one warning', () => {
+  const text = readFileSync(join(FIXTURES, 'kraft-server.properties'), 'utf8');
+  const { config, warnings, errors } = resolveBrokerConfig(parseProperties(text));
+  assert.deepEqual(errors, []);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  for (const name of ['process.roles', 'controller.quorum.voters', 'listener CONTROLLER']) {
+    assert.ok(warnings[0]!.includes(name), name);
+  }
+  // The controller listener is neither bound nor advertised.
+  assert.deepEqual(config!.listeners, [{ name: 'PLAINTEXT', host: '', port: 9092 }]);
+  assert.deepEqual(config!.advertisedListeners, [
+    { name: 'PLAINTEXT', host: 'localhost', port: 9092 },
+  ]);
+  assert.deepEqual(config!.logDirs, ['/tmp/kraft-combined-logs']);
+});
+
+test('named listeners mapped to PLAINTEXT are served; other protocols are refused', () => {
+  const text = readFileSync(join(FIXTURES, 'docker-listeners.properties'), 'utf8');
+  const { config, errors } = resolveBrokerConfig(parseProperties(text));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    config!.listeners.map((l) => `${l.name}:${l.port}`),
+    ['INTERNAL:29092', 'EXTERNAL:9094'],
+  );
+  const refused = resolve({
+    listeners: 'PLAINTEXT://:9092,SECURE://:9093,OTHER://:9095',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SECURE:SSL',
+  });
+  assert.equal(refused.config, null);
+  assert.deepEqual(refused.errors, [
+    'listeners: SECURE uses SSL, which is not supported yet',
+    'listeners: OTHER has no entry in listener.security.protocol.map',
+  ]);
+  const onlyController = resolve({
+    listeners: 'CONTROLLER://:9093',
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT',
+  });
+  assert.deepEqual(onlyController.errors, [
+    'listeners: no PLAINTEXT listener left to serve clients',
+  ]);
 });
 
 test('invalid values are errors naming the key', () => {

@@ -189,7 +189,7 @@ test('after a restart: committed offsets are back and the open transaction still
   // A new instance of the producer aborts the open transaction (the client retries
   // CONCURRENT_TRANSACTIONS until the abort is done).
   let res;
-  for (let i = 0; i < 50; i++) {
+  for (;;) {
     res = await c.request(22, 4, initBody('tx-offsets'));
     if (res.errorCode !== ErrorCode.CONCURRENT_TRANSACTIONS) break;
     await new Promise((r) => setTimeout(r, 20));

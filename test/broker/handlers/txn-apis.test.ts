@@ -288,10 +288,9 @@ test('ListTransactions filters by state, producer id, duration and pattern', asy
     (await list({ transactionalIdPattern: '(l)\\1' })).errorCode,
     ErrorCode.INVALID_REGULAR_EXPRESSION,
   );
-  await init(c, `${'a'.repeat(27)}!`);
-  const started = performance.now();
+  // With backtracking, 200 letters would never finish; answering at all is the check.
+  await init(c, `${'a'.repeat(200)}!`);
   assert.deepEqual((await list({ transactionalIdPattern: '(a+)+' })).ids, []);
-  assert.ok(performance.now() - started < 2000, 'a linear-time match');
 });
 
 test('the coordinator state survives a restart', async () => {
@@ -344,8 +343,8 @@ test('a transaction past its timeout is aborted by the expiry job and its produc
   await c.request(0, 9, produceBody('t7', [{ index: 0, records: txnBatch(['late'], pid, epoch) }]));
   const describe = async () =>
     (await c.request(65, 0, { transactionalIds: ['tx-expire'] })).transactionStates[0];
-  const deadline = Date.now() + 5000;
-  while ((await describe()).transactionState !== 'CompleteAbort' && Date.now() < deadline) {
+  // Until the coordinator's timeout job has aborted it (the test's timeout bounds a hang).
+  while ((await describe()).transactionState !== 'CompleteAbort') {
     await new Promise((r) => setTimeout(r, 25));
   }
   const d = await describe();

@@ -394,8 +394,8 @@ test(
       }
       assert.deepEqual(unseeded, []);
       if (process.env.FUZZ_ROUNDS !== undefined) console.log(decoded, [...perApi]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.ok(problems.length > 0, 'no waiting request answered');
+      // Some of the requests that may wait have been answered (the test's timeout bounds it).
+      while (problems.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       for (const problem of problems) assert.equal(problem, undefined);
       assert.ok(decoded > 500, `only ${decoded} mutated requests decoded`);
       for (const key of Object.keys(seeds(open, broker.topicId))) {

@@ -54,8 +54,7 @@ test('latest starts at the end; seek moves back; a batch starting earlier is tri
   consumer.assign([{ topic: 't', partition: 0 }]);
   const iter = consumer.records();
   // The position is known once the ListOffsets for 'latest' has been answered.
-  const deadline = Date.now() + 5000;
-  while (consumer.position({ topic: 't', partition: 0 }) === null && Date.now() < deadline)
+  while (consumer.position({ topic: 't', partition: 0 }) === null)
     await new Promise((r) => setTimeout(r, 10));
   assert.equal(consumer.position({ topic: 't', partition: 0 }), 20n);
   consumer.seek({ topic: 't', partition: 0 }, 13n);

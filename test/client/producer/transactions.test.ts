@@ -55,8 +55,10 @@ async function readAll(
   ]);
   const out: ConsumerRecord[] = [];
   const iter = consumer.records();
-  const deadline = Date.now() + 3000;
-  while (out.length < count && Date.now() < deadline) {
+  // Until `count` records are in; the bound only turns a hang into a failure.
+  const hang = Date.now() + 60_000;
+  while (out.length < count) {
+    if (Date.now() > hang) throw new Error(`only ${out.length} of ${count} records arrived`);
     const next = await Promise.race([
       iter.next(),
       new Promise<null>((r) => setTimeout(() => r(null), 200)),

@@ -31,7 +31,7 @@ async function setup() {
     clock,
     scheduler,
     manager: { cleanerBackoffMs: 1_000 },
-    logger: { info() {}, warn() {}, error: (m) => errors.push(m) },
+    logger: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) },
   });
   return { fs, clock, scheduler, manager, errors };
 }
@@ -165,7 +165,7 @@ test('a full disk fails the pass for that log without marking it; the next pass 
     fs,
     clock,
     scheduler: new ManualScheduler(clock),
-    logger: { info() {}, warn() {}, error: (m) => errors.push(m) },
+    logger: { debug() {}, info() {}, warn() {}, error: (m) => errors.push(m) },
     cleanerCodec: {
       records: (batch) => codec.records(batch),
       rebuild: (batch, keep) => {

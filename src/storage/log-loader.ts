@@ -33,7 +33,8 @@ const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 export async function loadSegments(
   o: LoadOptions,
 ): Promise<{ segments: LogSegment[]; recoveryPoint: number }> {
-  const names = await o.fs.readdir(o.dir);
+  let names = await o.fs.readdir(o.dir);
+  let changed = false;
   for (const name of names) {
     if (
       name.endsWith(DELETED_FILE_SUFFIX) ||
@@ -41,18 +42,20 @@ export async function loadSegments(
       name.endsWith('.tmp')
     ) {
       await o.fs.unlink(joinPath(o.dir, name));
+      changed = true;
     }
   }
-  await completeSwaps(
-    o,
-    names.filter((n) => n.endsWith(SWAP_FILE_SUFFIX)),
-  );
-  const bases = (await o.fs.readdir(o.dir))
+  const swaps = names.filter((n) => n.endsWith(SWAP_FILE_SUFFIX));
+  await completeSwaps(o, swaps);
+  // Listing the folder again only when something was removed or renamed: with thousands of
+  // partitions, every system call per log shows in the start-up time.
+  if (changed || swaps.length > 0) names = await o.fs.readdir(o.dir);
+  const bases = names
     .map((n) => SEGMENT_FILE.exec(n))
     .filter((m): m is RegExpExecArray => m !== null && m[2] === LOG_FILE_SUFFIX)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
-  await removeOrphanIndexes(o, new Set(bases));
+  await removeOrphanIndexes(o, names, new Set(bases));
   if (bases.length === 0) {
     const start = Math.max(0, o.logStartOffset);
     const segment = await LogSegment.create(o.fs, o.dir, {
@@ -131,8 +134,12 @@ async function deleteSegmentFilesByName(o: LoadOptions, base: number): Promise<v
   }
 }
 
-async function removeOrphanIndexes(o: LoadOptions, bases: Set<number>): Promise<void> {
-  for (const name of await o.fs.readdir(o.dir)) {
+async function removeOrphanIndexes(
+  o: LoadOptions,
+  names: readonly string[],
+  bases: Set<number>,
+): Promise<void> {
+  for (const name of names) {
     const m = SEGMENT_FILE.exec(name);
     if (m && m[2] !== LOG_FILE_SUFFIX && !bases.has(Number(m[1])))
       await o.fs.unlink(joinPath(o.dir, name));

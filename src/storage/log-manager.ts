@@ -27,7 +27,7 @@ import {
   type Scheduler,
   type StorageLogger,
 } from './environment.js';
-import { joinPath, writeFileAtomic, type FileSystem } from './fs/file-system.js';
+import { joinPath, writeFileAtomic, writeNewFile, type FileSystem } from './fs/file-system.js';
 import { NodeFileSystem } from './fs/node-file-system.js';
 import {
   DEFAULT_LOG_CONFIG,
@@ -37,6 +37,7 @@ import {
   type LogManagerConfig,
 } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 
 export interface LogManagerOptions {
   /** log.dirs */
@@ -63,6 +64,10 @@ interface Entry {
 }
 
 const PARTITION_DIR = /^(.+)-(\d+)$/;
+/** Logs loaded at once after a clean shutdown (no recovery scan). */
+const CLEAN_LOAD_CONCURRENCY = 32;
+/** Logs closed at once at shutdown. */
+const CLOSE_CONCURRENCY = 32;
 const DELETE_DIR_SUFFIX = '-delete';
 
 export class LogManager {
@@ -78,6 +83,10 @@ export class LogManager {
   readonly managerConfig: LogManagerConfig;
   private readonly stopJobs: (() => void)[] = [];
   private readonly running = new Set<Promise<unknown>>();
+  private readonly dirSyncs = new Map<
+    string,
+    { running: Promise<void> | null; next: Promise<void> | null }
+  >();
   private closed = false;
 
   private constructor(
@@ -146,7 +155,6 @@ export class LogManager {
     if (!cleanShutdown && toLoad.length > 0) {
       this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     }
-    // num.recovery.threads.per.data.dir: logs of one dir load (and recover) this many at a time.
     const load = async ({ name, topic, partition }: (typeof toLoad)[number]): Promise<void> => {
       const log = await PartitionLog.open({
         fs,
@@ -164,13 +172,13 @@ export class LogManager {
       });
       this.entries.set(name, { log, logDir });
     };
-    const workers = Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(workers, toLoad.length) }, async () => {
-        while (next < toLoad.length) await load(toLoad[next++]!);
-      }),
-    );
+    // num.recovery.threads.per.data.dir: logs of one dir recover this many at a time. After a
+    // clean shutdown nothing is scanned, and loading is a few small reads per log that are
+    // worth overlapping much more (the thread pool and the disk queue do the rest).
+    const workers = cleanShutdown
+      ? Math.max(CLEAN_LOAD_CONCURRENCY, this.managerConfig.recoveryThreadsPerDataDir)
+      : Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
+    await forEachConcurrently(toLoad, workers, load);
     // From now on a crash must be noticed at the next start.
     if (cleanShutdown) {
       await fs.unlink(marker);
@@ -233,9 +241,17 @@ export class LogManager {
     const logDir = this.leastLoadedDir();
     const dir = joinPath(logDir, key);
     await this.fs.mkdir(dir);
+    // A folder left by an interrupted creation (or a log dir that lost track of it) is loaded
+    // like any other; a new, empty one needs no loading at all.
+    const fresh = (await this.fs.readdir(dir)).length === 0;
+    // No fsync per file: the metadata log is what says the partition exists, and a restart
+    // recreates whatever of a new, empty log a crash lost (see docs/storage.md, "Creating
+    // logs"). The folder's own entries are fsynced by the log's first flush.
     if (options.topicId !== undefined) {
-      const text = `version: 0\ntopic_id: ${options.topicId}\n`;
-      await writeFileAtomic(this.fs, joinPath(dir, PARTITION_METADATA_FILE), Buffer.from(text));
+      const path = joinPath(dir, PARTITION_METADATA_FILE);
+      const text = Buffer.from(`version: 0\ntopic_id: ${options.topicId}\n`);
+      if (fresh) await writeNewFile(this.fs, path, text);
+      else await writeFileAtomic(this.fs, path, text, { sync: false });
     }
     const log = await PartitionLog.open({
       fs: this.fs,
@@ -248,15 +264,46 @@ export class LogManager {
       scheduler: this.scheduler,
       random: this.random,
       cleanShutdown: true,
+      unsyncedDir: true,
+      fresh,
     });
     try {
-      await this.fs.syncDir(logDir);
+      await this.syncLogDir(logDir);
     } catch (err) {
       await log.abandon().catch(() => undefined);
       throw err;
     }
     this.entries.set(key, { log, logDir });
     return log;
+  }
+
+  /**
+   * Makes a log dir's entries durable. A group commit: while one fsync of the folder runs,
+   * every caller that arrives waits for the single next one, so creating thousands of
+   * partitions at once costs a handful of fsyncs instead of one each.
+   */
+  private syncLogDir(logDir: string): Promise<void> {
+    let state = this.dirSyncs.get(logDir);
+    if (state === undefined) {
+      state = { running: null, next: null };
+      this.dirSyncs.set(logDir, state);
+    }
+    const s = state;
+    const start = (): Promise<void> => {
+      const run = this.fs.syncDir(logDir).finally(() => {
+        if (s.running === run) s.running = null;
+      });
+      s.running = run;
+      return run;
+    };
+    if (s.running === null) return start();
+    s.next ??= s.running
+      .catch(() => undefined)
+      .then(() => {
+        s.next = null;
+        return start();
+      });
+    return s.next;
   }
 
   /** The topic id stored in a partition's `partition.metadata`, if any. */
@@ -269,6 +316,7 @@ export class LogManager {
   }
 
   private leastLoadedDir(): string {
+    if (this.logDirs.length === 1) return this.logDirs[0]!;
     const counts = new Map(this.logDirs.map((d) => [d, 0]));
     for (const e of this.entries.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
     let best = this.logDirs[0]!;
@@ -303,10 +351,22 @@ export class LogManager {
     return true;
   }
 
-  /** Changes a topic's overrides (replacing the previous ones) for all its partitions. */
-  updateConfig(topic: string, config: Partial<LogConfig>): void {
+  /**
+   * Changes a topic's overrides (replacing the previous ones) for all its partitions, or with
+   * `partition` for that one's log only (a partition being opened: looking at every log of
+   * the broker for each one would make opening n partitions cost n² steps).
+   */
+  updateConfig(
+    topic: string,
+    config: Partial<LogConfig>,
+    options: { partition?: number } = {},
+  ): void {
     this.topicOverrides.set(topic, { ...config });
     const effective = this.configFor(topic);
+    if (options.partition !== undefined) {
+      this.getLog(topic, options.partition)?.updateConfig(effective);
+      return;
+    }
     for (const e of this.entries.values()) if (e.log.topic === topic) e.log.updateConfig(effective);
   }
 
@@ -443,7 +503,8 @@ export class LogManager {
     await this.stopBackgroundJobs();
     // A log still being created is closed with the others.
     await Promise.allSettled([...this.creating.values()]);
-    for (const { log } of this.entries.values()) await log.close();
+    const logs = [...this.entries.values()].map((e) => e.log);
+    await forEachConcurrently(logs, CLOSE_CONCURRENCY, (log) => log.close());
     await this.checkpoint();
     for (const logDir of this.logDirs) {
       await writeFileAtomic(this.fs, joinPath(logDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0));

@@ -118,11 +118,18 @@ export class LogSegment {
   static async create(
     fs: FileSystem,
     dir: string,
-    options: { baseOffset: number; settings: SegmentSettings; nowMs: number; rollJitterMs: number },
+    options: {
+      baseOffset: number;
+      settings: SegmentSettings;
+      nowMs: number;
+      rollJitterMs: number;
+      /** The folder is new: no old file can be there to empty. */
+      fresh?: boolean;
+    },
   ): Promise<LogSegment> {
     const path = joinPath(dir, offsetFileName(options.baseOffset, LOG_FILE_SUFFIX));
     const log = await fs.open(path, { create: true });
-    await log.truncate(0);
+    if (options.fresh !== true) await log.truncate(0);
     return new LogSegment(
       fs,
       dir,
@@ -503,6 +510,9 @@ export class LogSegment {
    * (as Kafka does when a segment is rolled) and fsyncs the index files.
    */
   async persistIndexes(options: { final?: boolean } = {}): Promise<void> {
+    // An empty segment needs no index files: a missing one is rebuilt from zero bytes, and
+    // stale entries in an old file point past the end of the log, so loading rejects them.
+    if (this.size === 0 && this.offsetIndex.entries === 0 && this.timeIndex.entries === 0) return;
     if (
       options.final &&
       this.maxTimestamp > this.timeIndex.lastTimestamp &&

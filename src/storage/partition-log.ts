@@ -58,6 +58,10 @@ export interface PartitionLogOptions {
   recoveryPoint?: number;
   /** Whether the log dir had a clean-shutdown marker (skips the recovery scan). */
   cleanShutdown?: boolean;
+  /** The folder's entries were never fsynced (a new log): the first flush does it. */
+  unsyncedDir?: boolean;
+  /** The folder was just made and is empty: create the first segment without loading. */
+  fresh?: boolean;
 }
 
 interface PreparedAppend {
@@ -86,6 +90,8 @@ export class PartitionLog {
   private readonly pendingDeletes = new Set<{ run: () => Promise<void>; cancel: () => void }>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
+  /** Created in a new, empty folder by this process (nothing on disk to load for it). */
+  readonly fresh: boolean;
   config: LogConfig;
   readonly fs: FileSystem;
   readonly dir: string;
@@ -119,12 +125,25 @@ export class PartitionLog {
     );
     this._recoveryPoint = Math.min(recoveryPoint, this._logEndOffset);
     this.lastFlushMs = this.clock.nowMs();
+    this.dirDirty = options.unsyncedDir === true;
+    this.fresh = options.fresh === true;
   }
 
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
     const clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
+    if (options.fresh === true) {
+      const start = Math.max(0, options.logStartOffset ?? 0);
+      const segment = await LogSegment.create(options.fs, options.dir, {
+        baseOffset: start,
+        settings: segmentSettings(options.config),
+        nowMs: clock.nowMs(),
+        rollJitterMs: jitter(options.config, random),
+        fresh: true,
+      });
+      return new PartitionLog(options, [segment], start, start);
+    }
     await options.fs.mkdir(options.dir);
     const loaded = await loadSegments({
       fs: options.fs,
@@ -629,7 +648,9 @@ export class PartitionLog {
     await this.queue;
     this.closed = true;
     await Promise.all([...this.background]);
-    await this.flush();
+    // A log that holds no bytes has nothing to make durable: a crash that loses its new
+    // folder's entries loses nothing a restart does not recreate.
+    if (this.size > 0) await this.flush();
     for (const s of this.segments) await s.persistIndexes({ final: true });
     for (const s of this.segments) await s.close();
     for (const task of [...this.pendingDeletes]) {

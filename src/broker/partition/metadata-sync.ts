@@ -3,17 +3,24 @@
 // partitions. Listeners run before the metadata operation resolves, so a topic's logs exist by
 // the time CreateTopics answers.
 import type { ClusterMetadata, TopicImage } from '../../metadata/index.js';
+import { forEachConcurrently } from '../../util/index.js';
 import type { ReplicaManager } from './replica-manager.js';
 
-async function openLedPartitions(
+/** Partitions opened (or created) at once: their file system calls overlap. */
+const OPEN_CONCURRENCY = 32;
+
+export async function openLedPartitions(
   replicas: ReplicaManager,
   topic: TopicImage,
   nodeId: number,
   partitionIds?: readonly number[],
 ): Promise<void> {
-  for (const p of topic.partitions) {
-    if (p === undefined || p.leader !== nodeId) continue;
-    if (partitionIds !== undefined && !partitionIds.includes(p.partitionId)) continue;
+  const wanted = partitionIds === undefined ? null : new Set(partitionIds);
+  const led = topic.partitions.filter(
+    (p): p is NonNullable<typeof p> =>
+      p !== undefined && p.leader === nodeId && (wanted === null || wanted.has(p.partitionId)),
+  );
+  await forEachConcurrently(led, OPEN_CONCURRENCY, async (p) => {
     await replicas.ensurePartition(
       {
         topic: topic.name,
@@ -23,7 +30,7 @@ async function openLedPartitions(
       },
       topic.configs,
     );
-  }
+  });
 }
 
 /** Opens the partitions of the current image and follows its changes; returns the unsubscribe. */

@@ -21,7 +21,7 @@ import {
   snapshotProducerState,
   type LogConfig,
   type PartitionLog,
-  type ProducerStateManager,
+  ProducerStateManager,
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
@@ -104,6 +104,22 @@ export class Partition {
       defer?: (fn: () => void) => void;
     },
   ): Promise<Partition> {
+    if (log.fresh) {
+      // A log this process has just created: its folder holds nothing to recover or load.
+      const epochs = LeaderEpochCache.empty(log.fs, log.dir);
+      await epochs.assign(options.leaderEpoch, log.logEndOffset, { newFile: true });
+      return new Partition(
+        log.topic,
+        log.partition,
+        log,
+        new ProducerStateManager(),
+        epochs,
+        new AbortedTxnIndex(log.fs, log.dir),
+        options.topicId,
+        options.leaderEpoch,
+        options.defer ?? setImmediate,
+      );
+    }
     const { state, abortedTxns } = await recoverProducerState(log);
     const index = await AbortedTxnIndex.load(log.fs, log.dir, {
       segmentBaseOffsets: log.segmentBaseOffsets,
@@ -117,7 +133,10 @@ export class Partition {
     }
     index.trimBefore(log.logStartOffset);
     const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
-    await epochs.assign(options.leaderEpoch, log.logEndOffset);
+    // An empty log needs no fsync here: no record carries the epoch yet, and a partition
+    // opened after a crash assigns its epoch again.
+    const empty = log.logEndOffset === log.logStartOffset;
+    await epochs.assign(options.leaderEpoch, log.logEndOffset, { sync: !empty });
     return new Partition(
       log.topic,
       log.partition,

@@ -145,7 +145,7 @@ export class ReplicaManager {
       topicId: spec.topicId,
     });
     // A log loaded at start carries the storage defaults until it learns its topic's config.
-    this.options.logs.updateConfig(spec.topic, topic.settings.log);
+    this.options.logs.updateConfig(spec.topic, topic.settings.log, { partition: spec.partition });
     const created = await Partition.open(log, {
       topicId: spec.topicId,
       leaderEpoch: spec.leaderEpoch,

@@ -60,19 +60,41 @@ export function joinPath(...parts: string[]): string {
 /**
  * Replaces the file at `path` atomically: write a temporary file, fsync it, rename it over the
  * old one and fsync the directory, so a crash leaves either the old or the new contents.
+ * With `sync: false` both fsyncs are left out: readers never see a half-written file, but a
+ * crash may lose the new contents (for files a restart can rebuild or does not need).
  */
-export async function writeFileAtomic(fs: FileSystem, path: string, data: Buffer): Promise<void> {
+export async function writeFileAtomic(
+  fs: FileSystem,
+  path: string,
+  data: Buffer,
+  options: { sync?: boolean } = {},
+): Promise<void> {
+  const sync = options.sync ?? true;
   const tmp = `${path}.tmp`;
   const handle = await fs.open(tmp, { create: true });
   try {
     await handle.truncate(0);
     await handle.writev([data], 0);
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }
   await fs.rename(tmp, path);
-  await fs.syncDir(dirName(path));
+  if (sync) await fs.syncDir(dirName(path));
+}
+
+/**
+ * Writes a file into a folder this process has just made (nobody reads it yet), without the
+ * temporary file, rename or fsyncs of {@link writeFileAtomic}: for the small files of a new,
+ * empty partition log, which a restart rewrites if a crash tore them.
+ */
+export async function writeNewFile(fs: FileSystem, path: string, data: Buffer): Promise<void> {
+  const handle = await fs.open(path, { create: true });
+  try {
+    await handle.writev([data], 0);
+  } finally {
+    await handle.close();
+  }
 }
 
 export function dirName(path: string): string {

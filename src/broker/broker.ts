@@ -9,6 +9,7 @@ import {
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
+import type { FileSystem } from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
 import { resolveBrokerConfig, type BrokerConfig } from './config/index.js';
@@ -46,6 +47,8 @@ export interface StartBrokerOptions {
   metadataStore?: MetadataLogStore;
   /** How long close() waits for requests in flight. Default 5000 ms. */
   shutdownTimeoutMs?: number;
+  /** The file system of the partition logs (tests inject failures through it). */
+  fs?: FileSystem;
 }
 
 export interface Broker {
@@ -91,6 +94,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     const ready: { transactions?: TransactionCoordinator } = {};
     data = await openDataPlane(config, {
       logDirs,
+      fs: options.fs,
       metadata,
       logger,
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>

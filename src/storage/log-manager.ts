@@ -244,6 +244,24 @@ export class LogManager {
     // A folder left by an interrupted creation (or a log dir that lost track of it) is loaded
     // like any other; a new, empty one needs no loading at all.
     const fresh = (await this.fs.readdir(dir)).length === 0;
+    try {
+      return await this.makeLog(topic, partition, { ...options, logDir, dir, fresh });
+    } catch (err) {
+      // A half-made new folder (out of space or file descriptors) is removed, so it neither
+      // lingers nor loads as a log at the next start. Should that fail too, the next start
+      // finds it as a stray log and deletes it.
+      if (fresh) await this.fs.rmdir(dir).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async makeLog(
+    topic: string,
+    partition: number,
+    options: { topicId?: string; logDir: string; dir: string; fresh: boolean },
+  ): Promise<PartitionLog> {
+    const { logDir, dir, fresh } = options;
+    const key = partitionKey(topic, partition);
     // No fsync per file: the metadata log is what says the partition exists, and a restart
     // recreates whatever of a new, empty log a crash lost (see docs/storage.md, "Creating
     // logs"). The folder's own entries are fsynced by the log's first flush.

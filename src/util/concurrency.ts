@@ -3,8 +3,8 @@
 // operations (and file descriptors) at once.
 
 /**
- * Runs `fn` over `items` with at most `limit` calls in flight; resolves when all have settled.
- * Every item is attempted; the first failure (in item order) is thrown after all finished.
+ * Runs `fn` over `items` with at most `limit` calls in flight. After a call fails no new one
+ * starts; the calls in flight finish and the first failure is thrown.
  */
 export async function forEachConcurrently<T>(
   items: readonly T[],
@@ -12,21 +12,18 @@ export async function forEachConcurrently<T>(
   fn: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  const failures: { index: number; err: unknown }[] = [];
+  let failure: { err: unknown } | null = null;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && failure === null) {
       const index = next++;
       try {
         await fn(items[index]!, index);
       } catch (err) {
-        failures.push({ index, err });
+        failure ??= { err };
       }
     }
   };
   const workers = Math.max(1, Math.min(limit, items.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  if (failures.length > 0) {
-    failures.sort((a, b) => a.index - b.index);
-    throw failures[0]!.err;
-  }
+  if (failure !== null) throw (failure as { err: unknown }).err;
 }

@@ -1,10 +1,12 @@
 // Keeps the replica manager in step with the metadata image: at start every partition this
 // node leads is opened, then each committed change creates, extends, reconfigures or deletes
-// partitions. Listeners run before the metadata operation resolves, so a topic's logs exist by
-// the time CreateTopics answers.
-import type { ClusterMetadata, TopicImage } from '../../metadata/index.js';
+// partitions. New partitions' logs are made before their records commit (the preparer), so a
+// creation that cannot get its logs fails instead of committing a topic with no logs.
+import type { ClusterMetadata, PartitionPreparer, TopicImage } from '../../metadata/index.js';
+import { ErrorCode } from '../../protocol/index.js';
 import { forEachConcurrently } from '../../util/index.js';
 import type { ReplicaManager } from './replica-manager.js';
+import { isStorageFailure } from './storage-failure.js';
 
 /** Partitions opened (or created) at once: their file system calls overlap. */
 const OPEN_CONCURRENCY = 32;
@@ -33,14 +35,50 @@ export async function openLedPartitions(
   });
 }
 
+/**
+ * Makes the logs of partitions about to be created, before their records commit: a log that
+ * cannot be made (KAFKA_STORAGE_ERROR: no space, too many open files, an I/O error) fails the
+ * creation instead of leaving the metadata naming a partition that has no log.
+ */
+export function partitionPreparer(
+  replicas: ReplicaManager,
+  nodeId: number,
+  logger?: { error(message: string): void },
+): PartitionPreparer {
+  const discard = (topic: TopicImage, ids: readonly number[]): Promise<void> =>
+    replicas.discardPartitions(topic.name, ids, {
+      forgetTopic: ids.length === topic.partitions.length,
+    });
+  return {
+    prepare: async (topic, ids) => {
+      try {
+        await openLedPartitions(replicas, topic, nodeId, ids);
+        return null;
+      } catch (err) {
+        await discard(topic, ids);
+        if (!isStorageFailure(err)) throw err;
+        const why = err instanceof Error ? err.message : String(err);
+        logger?.error(`cannot create the logs of ${topic.name}: ${why}`);
+        return {
+          errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+          errorMessage: `Cannot create the logs of ${topic.name}: ${why}`,
+        };
+      }
+    },
+    discard,
+  };
+}
+
 /** Opens the partitions of the current image and follows its changes; returns the unsubscribe. */
 export async function syncWithMetadata(
   replicas: ReplicaManager,
   metadata: ClusterMetadata,
+  logger?: { error(message: string): void },
 ): Promise<() => void> {
   const nodeId = metadata.nodeId;
   for (const topic of metadata.image.topics()) await openLedPartitions(replicas, topic, nodeId);
-  return metadata.subscribe(async (change) => {
+  const unprepare = metadata.prepareWith(partitionPreparer(replicas, nodeId, logger));
+  const unsubscribe = metadata.subscribe(async (change) => {
     switch (change.type) {
       case 'topic-created':
         return openLedPartitions(replicas, change.topic, nodeId);
@@ -54,4 +92,8 @@ export async function syncWithMetadata(
         return;
     }
   });
+  return () => {
+    unprepare();
+    unsubscribe();
+  };
 }

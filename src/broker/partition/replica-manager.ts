@@ -193,6 +193,31 @@ export class ReplicaManager {
   }
 
   /**
+   * Removes partitions whose creation did not commit: each open partition is closed and every
+   * log made for them is deleted. With `forgetTopic` (a topic that never existed) the topic's
+   * state goes too. Best effort: what cannot be removed now is a stray log at the next start.
+   */
+  async discardPartitions(
+    topic: string,
+    partitionIds: readonly number[],
+    options: { forgetTopic: boolean },
+  ): Promise<void> {
+    for (const id of partitionIds) {
+      const p = this.partitions.get(`${topic}-${id}`);
+      if (p !== undefined) {
+        this.partitions.delete(`${topic}-${id}`);
+        await p.close().catch(() => undefined);
+      }
+      await this.options.logs.deleteLog(topic, id).catch(() => false);
+    }
+    if (options.forgetTopic) {
+      const state = this.topics.get(topic);
+      this.topics.delete(topic);
+      if (state !== undefined) this.namesById.delete(state.topicId);
+    }
+  }
+
+  /**
    * Deletes the logs of partitions this node does not lead: strays of topics deleted while it
    * was down. Called once the partitions of the metadata image are open.
    */

@@ -3,7 +3,7 @@
 // and closes it all in the order a clean shutdown needs (producer snapshots, then logs with
 // their checkpoints and clean-shutdown markers).
 import { METADATA_LOG_DIR_NAME, type ClusterMetadata } from '../metadata/index.js';
-import { LogManager, type FileSystem } from '../storage/index.js';
+import { LogManager, NodeFileSystem, type FileSystem } from '../storage/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { Logger } from './logger.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
@@ -36,7 +36,7 @@ export async function openDataPlane(
   const v = config.values;
   const logs = await LogManager.open({
     logDirs: options.logDirs,
-    fs: options.fs,
+    fs: options.fs ?? new NodeFileSystem({ maxOpenFiles: Number(v['log.max.open.files']) }),
     // The metadata log has its own owner (src/metadata), as KRaft's has in Kafka.
     excludeDirs: [METADATA_LOG_DIR_NAME],
     logger: {

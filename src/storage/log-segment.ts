@@ -162,7 +162,11 @@ export class LogSegment {
     },
   ): Promise<{ segment: LogSegment; recovery: SegmentRecovery | null }> {
     const path = joinPath(dir, offsetFileName(options.baseOffset, LOG_FILE_SUFFIX));
-    const log = await fs.open(path, { create: true });
+    // The file was listed by the loader: its size comes from a stat, and its descriptor is
+    // taken when the segment is first read or written (most segments of a big broker never are
+    // between two restarts).
+    const stat = await fs.stat(path);
+    const log = await fs.open(path, stat === null ? { create: true } : { lazy: true });
     const segment = new LogSegment(
       fs,
       dir,
@@ -172,7 +176,7 @@ export class LogSegment {
       options.nowMs,
       options.rollJitterMs,
     );
-    segment.size = await log.size();
+    segment.size = stat === null ? await log.size() : stat.size;
     if (options.recover) {
       const limit = options.maxOffset ?? Number.MAX_SAFE_INTEGER;
       return { segment, recovery: await segment.recover(options.minOffset, limit) };

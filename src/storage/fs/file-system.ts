@@ -36,8 +36,14 @@ export interface FileStat {
  * unlink of a missing file) return null/false rather than throwing; real I/O errors throw.
  */
 export interface FileSystem {
-  /** Opens a file for reading and writing, creating it when `create` is set. */
-  open(path: string, options?: { create?: boolean; readOnly?: boolean }): Promise<FileHandle>;
+  /**
+   * Opens a file for reading and writing, creating it when `create` is set. With `lazy` (an
+   * existing file) a file system may wait for the first operation to take a descriptor.
+   */
+  open(
+    path: string,
+    options?: { create?: boolean; readOnly?: boolean; lazy?: boolean },
+  ): Promise<FileHandle>;
   /** Whole file contents, or null when the file does not exist. */
   readFile(path: string): Promise<Buffer | null>;
   stat(path: string): Promise<FileStat | null>;

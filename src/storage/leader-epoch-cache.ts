@@ -26,9 +26,16 @@ export class LeaderEpochCache {
   }
 
   /** Loads the partition's checkpoint, dropping epochs that start past the log end. */
-  static async load(fs: FileSystem, dir: string, logEndOffset: number): Promise<LeaderEpochCache> {
+  static async load(
+    fs: FileSystem,
+    dir: string,
+    logEndOffset: number,
+    /** The folder's file names when known: no checkpoint among them means none to read. */
+    files?: ReadonlySet<string> | null,
+  ): Promise<LeaderEpochCache> {
     const path = joinPath(dir, LEADER_EPOCH_CHECKPOINT_FILE);
-    const buf = await fs.readFile(path);
+    const absent = files != null && !files.has(LEADER_EPOCH_CHECKPOINT_FILE);
+    const buf = absent ? null : await fs.readFile(path);
     const parsed = buf === null ? [] : parse(buf.toString('utf8'));
     return new LeaderEpochCache(
       fs,

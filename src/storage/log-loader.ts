@@ -30,9 +30,17 @@ export interface LoadOptions {
 
 const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 
-export async function loadSegments(
-  o: LoadOptions,
-): Promise<{ segments: LogSegment[]; recoveryPoint: number }> {
+export interface LoadedSegments {
+  segments: LogSegment[];
+  recoveryPoint: number;
+  /**
+   * The folder's file names once loaded, so later loaders need not list or probe it; null
+   * after a recovery, which may have deleted or rewritten files.
+   */
+  files: ReadonlySet<string> | null;
+}
+
+export async function loadSegments(o: LoadOptions): Promise<LoadedSegments> {
   let names = await o.fs.readdir(o.dir);
   let changed = false;
   for (const name of names) {
@@ -64,15 +72,19 @@ export async function loadSegments(
       nowMs: o.nowMs,
       rollJitterMs: o.rollJitterMs(),
     });
-    return { segments: [segment], recoveryPoint: start };
+    const files = new Set([...names, offsetFileName(start, LOG_FILE_SUFFIX)]);
+    return { segments: [segment], recoveryPoint: start, files };
   }
-  return loadExisting(o, bases);
+  const loaded = await loadExisting(o, bases, new Set(names));
+  // A recovery may delete or rewrite files: then nothing is known about the folder.
+  return { ...loaded, files: loaded.recovered ? null : new Set(names) };
 }
 
 async function loadExisting(
   o: LoadOptions,
   bases: number[],
-): Promise<{ segments: LogSegment[]; recoveryPoint: number }> {
+  files: ReadonlySet<string>,
+): Promise<{ segments: LogSegment[]; recoveryPoint: number; recovered: boolean }> {
   const segments: LogSegment[] = [];
   let recovered = false;
   let truncatedBytes = 0;
@@ -89,6 +101,7 @@ async function loadExisting(
       recover,
       minOffset: previous ? previous.nextOffset : 0,
       maxOffset: nextBase,
+      files,
     });
     segments.push(segment);
     if (!recovery) continue;
@@ -125,6 +138,7 @@ async function loadExisting(
   return {
     segments,
     recoveryPoint: o.cleanShutdown || recovered ? logEnd : Math.min(o.recoveryPoint, logEnd),
+    recovered,
   };
 }
 

@@ -169,6 +169,7 @@ export class LogManager {
         logStartOffset: logStartOffsets.get(name) ?? 0,
         recoveryPoint: recoveryPoints.get(name) ?? 0,
         cleanShutdown,
+        dirExists: true,
       });
       this.entries.set(name, { log, logDir });
     };
@@ -284,6 +285,7 @@ export class LogManager {
       cleanShutdown: true,
       unsyncedDir: true,
       fresh,
+      dirExists: true,
     });
     try {
       await this.syncLogDir(logDir);

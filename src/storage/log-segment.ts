@@ -5,7 +5,7 @@
 // rebuilt from the log on load, so the files are an optimisation, never a source of truth.
 import { LOG_OVERHEAD_BYTES, type BatchHeader } from '../protocol/records/batch-header.js';
 import { scanBatches, type BatchInfo, type ScanProblem } from './batch-scan.js';
-import { joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
+import { baseName, joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
 import type { BufferPool } from '../util/buffer-pool.js';
 import { TIME_INDEX_ENTRY_BYTES, TimeIndex } from './time-index.js';
@@ -159,6 +159,8 @@ export class LogSegment {
       minOffset: number;
       /** Exclusive bound on offsets: the next segment's base offset. */
       maxOffset?: number;
+      /** The folder's file names, when known: index files not among them are not read. */
+      files?: ReadonlySet<string>;
     },
   ): Promise<{ segment: LogSegment; recovery: SegmentRecovery | null }> {
     const path = joinPath(dir, offsetFileName(options.baseOffset, LOG_FILE_SUFFIX));
@@ -181,7 +183,7 @@ export class LogSegment {
       const limit = options.maxOffset ?? Number.MAX_SAFE_INTEGER;
       return { segment, recovery: await segment.recover(options.minOffset, limit) };
     }
-    if (!(await segment.loadIndexes())) await segment.rebuildIndexes();
+    if (!(await segment.loadIndexes(options.files))) await segment.rebuildIndexes();
     await segment.loadFirstBatchTimestamp();
     return { segment, recovery: null };
   }
@@ -442,7 +444,9 @@ export class LogSegment {
   }
 
   /** Reads and checks the index files; false when they must be rebuilt. */
-  private async loadIndexes(): Promise<boolean> {
+  private async loadIndexes(files?: ReadonlySet<string>): Promise<boolean> {
+    const known = (path: string): boolean => files === undefined || files.has(baseName(path));
+    if (!known(this.indexPath) || !known(this.timeIndexPath)) return false;
     const [indexBuf, timeBuf] = await Promise.all([
       this.fs.readFile(this.indexPath),
       this.fs.readFile(this.timeIndexPath),

@@ -62,6 +62,8 @@ export interface PartitionLogOptions {
   unsyncedDir?: boolean;
   /** The folder was just made and is empty: create the first segment without loading. */
   fresh?: boolean;
+  /** The folder is known to exist (listed or just made): no need to make it. */
+  dirExists?: boolean;
 }
 
 interface PreparedAppend {
@@ -92,6 +94,7 @@ export class PartitionLog {
   private closed = false;
   /** Created in a new, empty folder by this process (nothing on disk to load for it). */
   readonly fresh: boolean;
+  private filesAtOpen: ReadonlySet<string> | null = null;
   config: LogConfig;
   readonly fs: FileSystem;
   readonly dir: string;
@@ -142,9 +145,10 @@ export class PartitionLog {
         rollJitterMs: jitter(options.config, random),
         fresh: true,
       });
-      return new PartitionLog(options, [segment], start, start);
+      const log = new PartitionLog(options, [segment], start, start);
+      return log;
     }
-    await options.fs.mkdir(options.dir);
+    if (options.dirExists !== true) await options.fs.mkdir(options.dir);
     const loaded = await loadSegments({
       fs: options.fs,
       dir: options.dir,
@@ -157,12 +161,24 @@ export class PartitionLog {
       logger: options.logger ?? silentLogger,
       name: `${options.topic}-${options.partition}`,
     });
-    return new PartitionLog(
+    const log = new PartitionLog(
       options,
       loaded.segments,
       options.logStartOffset ?? 0,
       loaded.recoveryPoint,
     );
+    log.filesAtOpen = loaded.files;
+    return log;
+  }
+
+  /**
+   * The folder's file names as the log was opened (null when unknown), once: the partition
+   * opened over the log right after uses it to skip reading files that are not there.
+   */
+  takeFilesAtOpen(): ReadonlySet<string> | null {
+    const files = this.filesAtOpen;
+    this.filesAtOpen = null;
+    return files;
   }
 
   get logStartOffset(): number {

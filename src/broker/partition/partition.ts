@@ -120,10 +120,13 @@ export class Partition {
         options.defer ?? setImmediate,
       );
     }
-    const { state, abortedTxns } = await recoverProducerState(log);
+    // The folder's listing from the log's own loading, so absent files are not probed.
+    const files = log.takeFilesAtOpen();
+    const { state, abortedTxns } = await recoverProducerState(log, { files });
     const index = await AbortedTxnIndex.load(log.fs, log.dir, {
       segmentBaseOffsets: log.segmentBaseOffsets,
       endOffset: log.logEndOffset,
+      files,
     });
     // A crash between an ABORT marker's append and its index write: replay found the marker.
     for (const txn of abortedTxns) {
@@ -132,7 +135,7 @@ export class Partition {
       await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset));
     }
     index.trimBefore(log.logStartOffset);
-    const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
+    const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset, files);
     // An empty log needs no fsync here: no record carries the epoch yet, and a partition
     // opened after a crash assigns its epoch again.
     const empty = log.logEndOffset === log.logStartOffset;

@@ -70,6 +70,11 @@ export class LogSegment {
   private persistedOffsetEntries = 0;
   private persistedTimeEntries = 0;
   private rewriteIndexes = true;
+  /**
+   * Whether index files of this segment may exist with entries in them (found at load, or
+   * written with entries). Until then a segment without entries writes no index files.
+   */
+  private indexFilesMayHoldEntries = false;
   /** Whether this process has appended to the segment (its recent bytes are likely cached). */
   private appended = false;
 
@@ -406,6 +411,8 @@ export class LogSegment {
   /** The recovery scan: see {@link LogSegment.load}. */
   private async recover(minOffset: number, maxOffset: number): Promise<SegmentRecovery> {
     this.resetState();
+    // The files were not read: whatever they hold is rewritten after the scan.
+    this.indexFilesMayHoldEntries = true;
     let previousLast = minOffset - 1;
     let batches = 0;
     let orderBroken = false;
@@ -446,11 +453,13 @@ export class LogSegment {
   /** Reads and checks the index files; false when they must be rebuilt. */
   private async loadIndexes(files?: ReadonlySet<string>): Promise<boolean> {
     const known = (path: string): boolean => files === undefined || files.has(baseName(path));
-    if (!known(this.indexPath) || !known(this.timeIndexPath)) return false;
     const [indexBuf, timeBuf] = await Promise.all([
-      this.fs.readFile(this.indexPath),
-      this.fs.readFile(this.timeIndexPath),
+      known(this.indexPath) ? this.fs.readFile(this.indexPath) : null,
+      known(this.timeIndexPath) ? this.fs.readFile(this.timeIndexPath) : null,
     ]);
+    if ((indexBuf?.length ?? 0) > 0 || (timeBuf?.length ?? 0) > 0) {
+      this.indexFilesMayHoldEntries = true;
+    }
     if (!indexBuf || !timeBuf) return false;
     const offsets = OffsetIndex.decode(indexBuf, {
       baseOffset: this.baseOffset,
@@ -518,9 +527,16 @@ export class LogSegment {
    * (as Kafka does when a segment is rolled) and fsyncs the index files.
    */
   async persistIndexes(options: { final?: boolean } = {}): Promise<void> {
-    // An empty segment needs no index files: a missing one is rebuilt from zero bytes, and
-    // stale entries in an old file point past the end of the log, so loading rejects them.
-    if (this.size === 0 && this.offsetIndex.entries === 0 && this.timeIndex.entries === 0) return;
+    // A segment without index entries (empty, or under index.interval.bytes of batches, as
+    // most partitions of a big broker are) needs no index files: loading rebuilds them from
+    // those few bytes. Files that may hold older entries are still emptied.
+    if (
+      this.offsetIndex.entries === 0 &&
+      this.timeIndex.entries === 0 &&
+      !this.indexFilesMayHoldEntries
+    ) {
+      return;
+    }
     if (
       options.final &&
       this.maxTimestamp > this.timeIndex.lastTimestamp &&
@@ -546,6 +562,7 @@ export class LogSegment {
       timeFrom * TIME_INDEX_ENTRY_BYTES,
       sync,
     );
+    this.indexFilesMayHoldEntries = this.offsetIndex.entries > 0 || this.timeIndex.entries > 0;
     this.persistedOffsetEntries = this.offsetIndex.entries;
     this.persistedTimeEntries = this.timeIndex.entries;
     this.rewriteIndexes = false;

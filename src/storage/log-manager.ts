@@ -179,7 +179,18 @@ export class LogManager {
     const workers = cleanShutdown
       ? Math.max(CLEAN_LOAD_CONCURRENCY, this.managerConfig.recoveryThreadsPerDataDir)
       : Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
-    await forEachConcurrently(toLoad, workers, load);
+    // A log whose files cannot be read (a system error: EMFILE, EIO, EACCES, ...) does not stop
+    // the others from loading or the broker from starting: it is left out and logged, and
+    // whoever opens its partition meets the same error and keeps that partition offline.
+    const loadOrSkip = async (entry: (typeof toLoad)[number]): Promise<void> => {
+      try {
+        await load(entry);
+      } catch (err) {
+        if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err;
+        this.logger.error('cannot load log', { log: entry.name, err });
+      }
+    };
+    await forEachConcurrently(toLoad, workers, loadOrSkip);
     // From now on a crash must be noticed at the next start.
     if (cleanShutdown) {
       await fs.unlink(marker);

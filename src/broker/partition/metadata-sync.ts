@@ -16,6 +16,8 @@ export async function openLedPartitions(
   topic: TopicImage,
   nodeId: number,
   partitionIds?: readonly number[],
+  /** At start: a partition whose storage fails is logged and left offline, not fatal. */
+  offlineOnFailure?: { error(message: string): void },
 ): Promise<void> {
   const wanted = partitionIds === undefined ? null : new Set(partitionIds);
   const led = topic.partitions.filter(
@@ -23,15 +25,22 @@ export async function openLedPartitions(
       p !== undefined && p.leader === nodeId && (wanted === null || wanted.has(p.partitionId)),
   );
   await forEachConcurrently(led, OPEN_CONCURRENCY, async (p) => {
-    await replicas.ensurePartition(
-      {
-        topic: topic.name,
-        partition: p.partitionId,
-        topicId: topic.topicId,
-        leaderEpoch: p.leaderEpoch,
-      },
-      topic.configs,
-    );
+    const spec = {
+      topic: topic.name,
+      partition: p.partitionId,
+      topicId: topic.topicId,
+      leaderEpoch: p.leaderEpoch,
+    };
+    try {
+      await replicas.ensurePartition(spec, topic.configs);
+    } catch (err) {
+      if (offlineOnFailure === undefined || !isStorageFailure(err)) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      replicas.markOffline(topic.name, p.partitionId, why);
+      offlineOnFailure.error(
+        `partition ${topic.name}-${p.partitionId} is offline (KAFKA_STORAGE_ERROR until a restart opens it): ${why}`,
+      );
+    }
   });
 }
 
@@ -76,7 +85,12 @@ export async function syncWithMetadata(
   logger?: { error(message: string): void },
 ): Promise<() => void> {
   const nodeId = metadata.nodeId;
-  for (const topic of metadata.image.topics()) await openLedPartitions(replicas, topic, nodeId);
+  // A partition whose storage cannot be opened must not keep the broker from starting (a
+  // restart would fail the same way, over and over): it stays offline and says why.
+  const offline = logger ?? { error: () => undefined };
+  for (const topic of metadata.image.topics()) {
+    await openLedPartitions(replicas, topic, nodeId, undefined, offline);
+  }
   const unprepare = metadata.prepareWith(partitionPreparer(replicas, nodeId, logger));
   const unsubscribe = metadata.subscribe(async (change) => {
     switch (change.type) {

@@ -100,6 +100,8 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly topics = new Map<string, TopicState>();
   private readonly namesById = new Map<string, string>();
+  /** Partitions whose storage could not be opened at start, with why: KAFKA_STORAGE_ERROR. */
+  private readonly offline = new Map<string, string>();
   private readonly nowMs: () => number;
   private readonly readBuffers: BufferPool;
 
@@ -153,6 +155,7 @@ export class ReplicaManager {
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);
     if (raced !== undefined) return raced;
+    this.offline.delete(key);
     this.partitions.set(key, created);
     return created;
   }
@@ -181,6 +184,9 @@ export class ReplicaManager {
   }
 
   async deleteTopic(topic: string): Promise<void> {
+    for (const key of [...this.offline.keys()]) {
+      if (key.slice(0, key.lastIndexOf('-')) === topic) this.offline.delete(key);
+    }
     const state = this.topics.get(topic);
     this.topics.delete(topic);
     if (state !== undefined) this.namesById.delete(state.topicId);
@@ -225,10 +231,32 @@ export class ReplicaManager {
     const removed: string[] = [];
     for (const log of this.options.logs.allLogs()) {
       if (this.getPartition(log.topic, log.partition) !== undefined) continue;
+      // Its topic exists; only its storage failed to open. Its records stay for a later start.
+      if (this.offlineReason(log.topic, log.partition) !== undefined) continue;
       await this.options.logs.deleteLog(log.topic, log.partition);
       removed.push(`${log.topic}-${log.partition}`);
     }
     return removed;
+  }
+
+  /**
+   * Records that a partition's storage could not be opened (at start): it answers
+   * KAFKA_STORAGE_ERROR instead of UNKNOWN_TOPIC_OR_PARTITION, and its log is not a stray.
+   */
+  markOffline(topic: string, partition: number, reason: string): void {
+    this.offline.set(`${topic}-${partition}`, reason);
+  }
+
+  /** Why a partition is offline, or undefined. */
+  offlineReason(topic: string, partition: number): string | undefined {
+    return this.offline.get(`${topic}-${partition}`);
+  }
+
+  /** The error for a partition this node has no open Partition for. */
+  private missing(topic: string, partition: number): ErrorName {
+    return this.offline.has(`${topic}-${partition}`)
+      ? 'KAFKA_STORAGE_ERROR'
+      : 'UNKNOWN_TOPIC_OR_PARTITION';
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -271,7 +299,7 @@ export class ReplicaManager {
     const p = this.getPartition(topic, partition);
     const settings = this.topics.get(topic)?.settings;
     if (p === undefined || settings === undefined) {
-      sink.done(slot, failedAppend('UNKNOWN_TOPIC_OR_PARTITION'));
+      sink.done(slot, failedAppend(this.missing(topic, partition)));
       return;
     }
     const refused = this.verifyIfTransactional(records, topic, partition);
@@ -359,7 +387,7 @@ export class ReplicaManager {
     options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number },
   ): Promise<ReadAnswer> {
     const p = this.getPartition(r.topic, r.partition);
-    if (p === undefined) return failedRead('UNKNOWN_TOPIC_OR_PARTITION');
+    if (p === undefined) return failedRead(this.missing(r.topic, r.partition));
     const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
     if (epochError !== null) return { ...answerOf(p), error: epochError };
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
@@ -385,7 +413,7 @@ export class ReplicaManager {
     marker: TxnMarker,
   ): Promise<{ error: ErrorName | null }> {
     const p = this.getPartition(topic, partition);
-    if (p === undefined) return { error: 'UNKNOWN_TOPIC_OR_PARTITION' };
+    if (p === undefined) return { error: this.missing(topic, partition) };
     return p.writeTxnMarker(marker, { nowMs: this.nowMs() });
   }
 

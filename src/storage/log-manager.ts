@@ -140,6 +140,7 @@ export class LogManager {
     );
     for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
     const toLoad: { name: string; topic: string; partition: number }[] = [];
+    const candidates: (typeof toLoad)[number][] = [];
     for (const name of await fs.readdir(logDir)) {
       const path = joinPath(logDir, name);
       if (name.endsWith(DELETE_DIR_SUFFIX)) {
@@ -148,9 +149,14 @@ export class LogManager {
       }
       const m = PARTITION_DIR.exec(name);
       if (this.excludeDirs.has(name)) continue;
-      if (m && (await fs.stat(path))?.isDirectory)
-        toLoad.push({ name, topic: m[1]!, partition: Number(m[2]) });
+      if (m) candidates.push({ name, topic: m[1]!, partition: Number(m[2]) });
     }
+    // Only folders are logs; thousands of stats overlap rather than run one after another.
+    const isDir = new Array<boolean>(candidates.length);
+    await forEachConcurrently(candidates, CLEAN_LOAD_CONCURRENCY, async (c, i) => {
+      isDir[i] = (await fs.stat(joinPath(logDir, c.name)))?.isDirectory === true;
+    });
+    toLoad.push(...candidates.filter((_, i) => isDir[i]));
     // A new, empty log dir has no marker either; only logs to recover are worth a warning.
     if (!cleanShutdown && toLoad.length > 0) {
       this.logger.warn('no clean shutdown marker: recovering logs', { logDir });

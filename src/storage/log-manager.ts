@@ -352,6 +352,17 @@ export class LogManager {
     return m ? m[1] : undefined;
   }
 
+  /**
+   * Writes a partition's `partition.metadata` again (a machine crash right after the log was
+   * created may have lost or torn it; the metadata log still knows the topic id).
+   */
+  async writeTopicId(topic: string, partition: number, topicId: string): Promise<void> {
+    const entry = this.entries.get(partitionKey(topic, partition));
+    if (!entry) return;
+    const text = Buffer.from(`version: 0\ntopic_id: ${topicId}\n`);
+    await writeFileAtomic(this.fs, joinPath(entry.log.dir, PARTITION_METADATA_FILE), text);
+  }
+
   private leastLoadedDir(): string {
     if (this.logDirs.length === 1) return this.logDirs[0]!;
     const counts = new Map(this.logDirs.map((d) => [d, 0]));

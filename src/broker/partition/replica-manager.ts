@@ -146,6 +146,11 @@ export class ReplicaManager {
     const log = await this.options.logs.createLog(spec.topic, spec.partition, topic.settings.log, {
       topicId: spec.topicId,
     });
+    // An existing log without a readable topic id (written without fsync when the log was
+    // created, then lost to a machine crash) learns it again.
+    if (storedId === undefined && !log.fresh) {
+      await this.options.logs.writeTopicId(spec.topic, spec.partition, spec.topicId);
+    }
     // A log loaded at start carries the storage defaults until it learns its topic's config.
     this.options.logs.updateConfig(spec.topic, topic.settings.log, { partition: spec.partition });
     const created = await Partition.open(log, {

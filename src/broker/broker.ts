@@ -14,6 +14,7 @@ import {
   describeStorageFailure,
   lockDataDirs,
   type DataDirLock,
+  type FileSystem,
 } from '../storage/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
@@ -58,6 +59,8 @@ export interface StartBrokerOptions {
   metadataStore?: MetadataLogStore;
   /** How long close() waits for requests in flight. Default 5000 ms. */
   shutdownTimeoutMs?: number;
+  /** The file system of the partition logs (tests inject failures through it). */
+  fs?: FileSystem;
 }
 
 export interface Broker {
@@ -155,6 +158,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     const opening: { transactions?: TransactionCoordinator } = {};
     data = await openDataPlane(config, {
       logDirs,
+      fs: options.fs,
       metadata,
       logger,
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>

@@ -40,6 +40,21 @@ export interface ClusterMetadataOptions {
   onVolatileRegistration?: (err: unknown) => void;
 }
 
+/**
+ * Makes the storage of new partitions before the records that announce them are committed,
+ * so the metadata never names a partition whose log could not be made (a full disk, too many
+ * open files). The broker's replica manager is the one preparer.
+ */
+export interface PartitionPreparer {
+  /**
+   * Creates the partitions' logs; resolves null when done, or the failure to answer (after
+   * removing whatever it made). Throws only for bugs.
+   */
+  prepare(topic: TopicImage, partitionIds: readonly number[]): Promise<OperationResult | null>;
+  /** Removes what `prepare` made: the records that would have announced it did not commit. */
+  discard(topic: TopicImage, partitionIds: readonly number[]): Promise<void>;
+}
+
 export interface NewTopic {
   name: string;
   /** Already resolved from the broker defaults when the request said -1. */
@@ -90,6 +105,7 @@ export class ClusterMetadata {
   readonly image = new MetadataImage();
   private readonly listeners = new Set<MetadataListener>();
   private tail: Promise<unknown> = Promise.resolve();
+  private preparer: PartitionPreparer | null = null;
   private readonly clock: () => number;
   private readonly randomUuid: () => string;
 
@@ -117,6 +133,14 @@ export class ClusterMetadata {
   subscribe(listener: MetadataListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Sets who makes the storage of new partitions before they commit; returns the unset. */
+  prepareWith(preparer: PartitionPreparer): () => void {
+    this.preparer = preparer;
+    return () => {
+      if (this.preparer === preparer) this.preparer = null;
+    };
   }
 
   /** Node ids of the live (registered, unfenced) brokers. */
@@ -168,8 +192,8 @@ export class ClusterMetadata {
     topics: readonly NewTopic[],
     options: { validateOnly?: boolean } = {},
   ): Promise<CreateTopicResult[]> {
-    return this.run(() => {
-      const records: MetadataRecord[] = [];
+    return this.run(async () => {
+      const planned: { records: MetadataRecord[]; preview: TopicImage; index: number }[] = [];
       const results: CreateTopicResult[] = [];
       const taken = new Set(this.image.topics().map((t) => collisionKey(t.name)));
       const pending = new Set<string>();
@@ -184,10 +208,28 @@ export class ClusterMetadata {
         taken.add(collisionKey(spec.name));
         pending.add(spec.name);
         const topicRecords = this.newTopicRecords(spec);
-        results.push({ ...OK, topic: previewTopic(topicRecords) });
-        if (!options.validateOnly) records.push(...topicRecords);
+        const preview = previewTopic(topicRecords);
+        planned.push({ records: topicRecords, preview, index: results.length });
+        results.push({ ...OK, topic: preview });
       }
-      return { records, result: results };
+      if (options.validateOnly) return { records: [], result: results };
+      // The logs first: a topic whose logs cannot be made is answered with the failure and
+      // never committed.
+      const prepared: TopicImage[] = [];
+      const records: MetadataRecord[] = [];
+      for (const plan of planned) {
+        const failure = await this.prepare(plan.preview, allPartitionIds(plan.preview));
+        if (failure !== null) {
+          results[plan.index] = failure;
+          continue;
+        }
+        prepared.push(plan.preview);
+        records.push(...plan.records);
+      }
+      const abort = async (): Promise<void> => {
+        for (const t of prepared) await this.preparer?.discard(t, allPartitionIds(t));
+      };
+      return { records, result: results, abort };
     }).then((results) =>
       // Hand out the committed images, which the subscribers have seen too.
       results.map((r) =>
@@ -196,6 +238,15 @@ export class ClusterMetadata {
           : { ...r, topic: this.image.topicById(r.topic.topicId) ?? r.topic },
       ),
     );
+  }
+
+  /** Asks the preparer (if any) to make the partitions' storage; null when it is done. */
+  private async prepare(
+    topic: TopicImage,
+    partitionIds: readonly number[],
+  ): Promise<OperationResult | null> {
+    if (this.preparer === null || partitionIds.length === 0) return null;
+    return this.preparer.prepare(topic, partitionIds);
   }
 
   private checkNewTopic(
@@ -266,7 +317,7 @@ export class ClusterMetadata {
     totalCount: number,
     options: { assignments?: readonly (readonly number[])[] | null; validateOnly?: boolean } = {},
   ): Promise<OperationResult> {
-    return this.run(() => {
+    return this.run(async () => {
       const topic = this.image.topic(name);
       const none = { records: [] as MetadataRecord[] };
       if (topic === undefined) {
@@ -306,7 +357,25 @@ export class ClusterMetadata {
       }
       if (options.validateOnly) return { ...none, result: OK };
       const records = partitionRecords(topic.topicId, assignments, { firstPartition: current });
-      return { records, result: OK };
+      // The topic as it will be once the records commit, for the preparer.
+      const scratch = new MetadataImage();
+      const topicRecord: MetadataRecord = {
+        type: MetadataRecordType.Topic,
+        value: { name, topicId: topic.topicId },
+      };
+      scratch.replay([topicRecord, ...records]);
+      const newPartitions = scratch.topics()[0]!.partitions;
+      const preview: TopicImage = {
+        ...topic,
+        partitions: Array.from({ length: totalCount }, (_, i) =>
+          i < current ? topic.partitions[i]! : newPartitions[i]!,
+        ),
+      };
+      const added = assignments.map((_, i) => current + i);
+      const failure = await this.prepare(preview, added);
+      if (failure !== null) return { ...none, result: failure };
+      const abort = () => this.preparer?.discard(preview, added) ?? Promise.resolve();
+      return { records, result: OK, abort };
     });
   }
 
@@ -358,14 +427,20 @@ export class ClusterMetadata {
 
   /**
    * Runs one operation after the previous ones: `build` reads the image and returns the
-   * records to commit with the result to hand back once they are durable and applied.
+   * records to commit with the result to hand back once they are durable and applied. When
+   * the commit fails, `abort` undoes what `build` prepared outside the metadata.
    */
-  private run<T>(
-    build: () => { records: MetadataRecord[]; result: T; volatileIfStoreFails?: boolean },
-  ): Promise<T> {
+  private run<T>(build: () => BuildResult<T> | Promise<BuildResult<T>>): Promise<T> {
     const next = this.tail.then(async () => {
-      const { records, result, volatileIfStoreFails } = build();
-      if (records.length > 0) await this.commit(records, volatileIfStoreFails === true);
+      const { records, result, abort, volatileIfStoreFails } = await build();
+      if (records.length > 0) {
+        try {
+          await this.commit(records, volatileIfStoreFails === true);
+        } catch (err) {
+          await abort?.();
+          throw err;
+        }
+      }
       return result;
     });
     this.tail = next.catch(() => undefined);
@@ -395,6 +470,18 @@ export class ClusterMetadata {
       }
     }
   }
+}
+
+interface BuildResult<T> {
+  records: MetadataRecord[];
+  result: T;
+  abort?: () => Promise<void>;
+  /** A broker registration that may stay in memory when the store cannot take it (full disk). */
+  volatileIfStoreFails?: boolean;
+}
+
+function allPartitionIds(topic: TopicImage): number[] {
+  return topic.partitions.map((_, i) => i);
 }
 
 function tooMany(spec: NewTopic, budget: number): OperationResult | null {

@@ -10,6 +10,7 @@ export {
   type MetadataListener,
   type NewTopic,
   type OperationResult,
+  type PartitionPreparer,
   type ProducerIdBlock,
 } from './cluster-metadata.js';
 export {

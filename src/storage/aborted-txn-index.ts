@@ -58,11 +58,18 @@ export class AbortedTxnIndex {
   static async load(
     fs: FileSystem,
     dir: string,
-    options: { segmentBaseOffsets: readonly number[]; endOffset: number },
+    options: {
+      segmentBaseOffsets: readonly number[];
+      endOffset: number;
+      /** The folder's file names when known: segments without a `.txnindex` are not read. */
+      files?: ReadonlySet<string> | null;
+    },
   ): Promise<AbortedTxnIndex> {
     const index = new AbortedTxnIndex(fs, dir);
     for (const base of options.segmentBaseOffsets) {
-      const buf = await fs.readFile(joinPath(dir, offsetFileName(base, TXN_INDEX_FILE_SUFFIX)));
+      const name = offsetFileName(base, TXN_INDEX_FILE_SUFFIX);
+      if (options.files != null && !options.files.has(name)) continue;
+      const buf = await fs.readFile(joinPath(dir, name));
       if (buf === null) continue;
       for (const e of decodeTxnIndex(buf)) {
         if (e.lastOffset < options.endOffset) index.entries.push(e);

@@ -1,7 +1,7 @@
 // A partition's leader epochs and the offset each began at, kept in `leader-epoch-checkpoint`
 // in Kafka's text format (a version line `0`, a count, then `epoch startOffset` lines). It
 // answers OffsetForLeaderEpoch: where did epoch E end?
-import { joinPath, writeFileAtomic, type FileSystem } from './fs/file-system.js';
+import { joinPath, writeFileAtomic, writeNewFile, type FileSystem } from './fs/file-system.js';
 import { LEADER_EPOCH_CHECKPOINT_FILE } from './checkpoint-file.js';
 
 export interface EpochEntry {
@@ -20,10 +20,22 @@ export class LeaderEpochCache {
     this.entries = entries;
   }
 
+  /** The cache of a new log, whose folder holds no checkpoint yet (nothing to read). */
+  static empty(fs: FileSystem, dir: string): LeaderEpochCache {
+    return new LeaderEpochCache(fs, joinPath(dir, LEADER_EPOCH_CHECKPOINT_FILE), []);
+  }
+
   /** Loads the partition's checkpoint, dropping epochs that start past the log end. */
-  static async load(fs: FileSystem, dir: string, logEndOffset: number): Promise<LeaderEpochCache> {
+  static async load(
+    fs: FileSystem,
+    dir: string,
+    logEndOffset: number,
+    /** The folder's file names when known: no checkpoint among them means none to read. */
+    files?: ReadonlySet<string> | null,
+  ): Promise<LeaderEpochCache> {
     const path = joinPath(dir, LEADER_EPOCH_CHECKPOINT_FILE);
-    const buf = await fs.readFile(path);
+    const absent = files != null && !files.has(LEADER_EPOCH_CHECKPOINT_FILE);
+    const buf = absent ? null : await fs.readFile(path);
     const parsed = buf === null ? [] : parse(buf.toString('utf8'));
     return new LeaderEpochCache(
       fs,
@@ -40,11 +52,22 @@ export class LeaderEpochCache {
     return this.entries;
   }
 
-  /** Records that `epoch` starts at `startOffset` if it is newer than the latest one. */
-  async assign(epoch: number, startOffset: number): Promise<void> {
+  /**
+   * Records that `epoch` starts at `startOffset` if it is newer than the latest one. With
+   * `sync: false` the checkpoint is replaced without fsync: for the first epoch of an empty
+   * log, which the partition assigns again when it is opened after a crash. `newFile` says the
+   * file does not exist yet (a new log's folder), so it is written in place.
+   */
+  async assign(
+    epoch: number,
+    startOffset: number,
+    options: { sync?: boolean; newFile?: boolean } = {},
+  ): Promise<void> {
     if (epoch <= this.latestEpoch) return;
     this.entries = [...this.entries, { epoch, startOffset }];
-    await this.write();
+    const data = this.encode();
+    if (options.newFile === true) await writeNewFile(this.fs, this.path, data);
+    else await writeFileAtomic(this.fs, this.path, data, { sync: options.sync ?? true });
   }
 
   /**
@@ -63,10 +86,10 @@ export class LeaderEpochCache {
     return { epoch: this.entries[higher - 1]!.epoch, endOffset: start };
   }
 
-  private write(): Promise<void> {
+  private encode(): Buffer {
     const lines = ['0', String(this.entries.length)];
     for (const e of this.entries) lines.push(`${e.epoch} ${e.startOffset}`);
-    return writeFileAtomic(this.fs, this.path, Buffer.from(lines.join('\n') + '\n'));
+    return Buffer.from(lines.join('\n') + '\n');
   }
 }
 

@@ -32,10 +32,19 @@ export interface LoadOptions {
 
 const SEGMENT_FILE = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 
-export async function loadSegments(
-  o: LoadOptions,
-): Promise<{ segments: LogSegment[]; recoveryPoint: number }> {
-  const names = await o.fs.readdir(o.dir);
+export interface LoadedSegments {
+  segments: LogSegment[];
+  recoveryPoint: number;
+  /**
+   * The folder's file names once loaded, so later loaders need not list or probe it; null
+   * after a recovery, which may have deleted or rewritten files.
+   */
+  files: ReadonlySet<string> | null;
+}
+
+export async function loadSegments(o: LoadOptions): Promise<LoadedSegments> {
+  let names = await o.fs.readdir(o.dir);
+  let changed = false;
   for (const name of names) {
     if (
       name.endsWith(DELETED_FILE_SUFFIX) ||
@@ -43,18 +52,20 @@ export async function loadSegments(
       name.endsWith('.tmp')
     ) {
       await o.fs.unlink(joinPath(o.dir, name));
+      changed = true;
     }
   }
-  await completeSwaps(
-    o,
-    names.filter((n) => n.endsWith(SWAP_FILE_SUFFIX)),
-  );
-  const bases = (await o.fs.readdir(o.dir))
+  const swaps = names.filter((n) => n.endsWith(SWAP_FILE_SUFFIX));
+  await completeSwaps(o, swaps);
+  // Listing the folder again only when something was removed or renamed: with thousands of
+  // partitions, every system call per log shows in the start-up time.
+  if (changed || swaps.length > 0) names = await o.fs.readdir(o.dir);
+  const bases = names
     .map((n) => SEGMENT_FILE.exec(n))
     .filter((m): m is RegExpExecArray => m !== null && m[2] === LOG_FILE_SUFFIX)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
-  await removeOrphanIndexes(o, new Set(bases));
+  await removeOrphanIndexes(o, names, new Set(bases));
   if (bases.length === 0) {
     const start = Math.max(0, o.logStartOffset);
     const segment = await LogSegment.create(o.fs, o.dir, {
@@ -63,15 +74,19 @@ export async function loadSegments(
       nowMs: o.nowMs,
       rollJitterMs: o.rollJitterMs(),
     });
-    return { segments: [segment], recoveryPoint: start };
+    const files = new Set([...names, offsetFileName(start, LOG_FILE_SUFFIX)]);
+    return { segments: [segment], recoveryPoint: start, files };
   }
-  return loadExisting(o, bases);
+  const loaded = await loadExisting(o, bases, new Set(names));
+  // A recovery may delete or rewrite files: then nothing is known about the folder.
+  return { ...loaded, files: loaded.recovered ? null : new Set(names) };
 }
 
 async function loadExisting(
   o: LoadOptions,
   bases: number[],
-): Promise<{ segments: LogSegment[]; recoveryPoint: number }> {
+  files: ReadonlySet<string>,
+): Promise<{ segments: LogSegment[]; recoveryPoint: number; recovered: boolean }> {
   const segments: LogSegment[] = [];
   let recovered = false;
   let truncatedBytes = 0;
@@ -88,6 +103,7 @@ async function loadExisting(
       recover,
       minOffset: previous ? previous.nextOffset : 0,
       maxOffset: nextBase,
+      files,
     });
     segments.push(segment);
     if (!recovery) continue;
@@ -128,6 +144,7 @@ async function loadExisting(
   return {
     segments,
     recoveryPoint: o.cleanShutdown || recovered ? logEnd : Math.min(o.recoveryPoint, logEnd),
+    recovered,
   };
 }
 
@@ -137,8 +154,12 @@ async function deleteSegmentFilesByName(o: LoadOptions, base: number): Promise<v
   }
 }
 
-async function removeOrphanIndexes(o: LoadOptions, bases: Set<number>): Promise<void> {
-  for (const name of await o.fs.readdir(o.dir)) {
+async function removeOrphanIndexes(
+  o: LoadOptions,
+  names: readonly string[],
+  bases: Set<number>,
+): Promise<void> {
+  for (const name of names) {
     const m = SEGMENT_FILE.exec(name);
     if (m && m[2] !== LOG_FILE_SUFFIX && !bases.has(Number(m[1])))
       await o.fs.unlink(joinPath(o.dir, name));

@@ -23,7 +23,7 @@ import {
   type Scheduler,
   type StorageLogger,
 } from './environment.js';
-import { joinPath, writeFileAtomic, type FileSystem } from './fs/file-system.js';
+import { joinPath, writeFileAtomic, writeNewFile, type FileSystem } from './fs/file-system.js';
 import { NodeFileSystem } from './fs/node-file-system.js';
 import {
   DEFAULT_LOG_CONFIG,
@@ -34,6 +34,7 @@ import {
 } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
 import { StorageHealth, isStorageFailure } from './storage-health.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 
 export interface LogManagerOptions {
   /** log.dirs */
@@ -60,6 +61,10 @@ interface Entry {
 }
 
 const PARTITION_DIR = /^(.+)-(\d+)$/;
+/** Logs loaded at once after a clean shutdown (no recovery scan). */
+const CLEAN_LOAD_CONCURRENCY = 32;
+/** Logs closed at once at shutdown. */
+const CLOSE_CONCURRENCY = 32;
 const DELETE_DIR_SUFFIX = '-delete';
 
 export class LogManager {
@@ -77,6 +82,10 @@ export class LogManager {
   readonly managerConfig: LogManagerConfig;
   private readonly stopJobs: (() => void)[] = [];
   private readonly running = new Set<Promise<unknown>>();
+  private readonly dirSyncs = new Map<
+    string,
+    { running: Promise<void> | null; next: Promise<void> | null }
+  >();
   private closed = false;
   /** Which log dirs' writes fail (a full disk), reported once per episode. */
   readonly health: StorageHealth;
@@ -134,6 +143,7 @@ export class LogManager {
     );
     for (const [key, offset] of cleanerOffsets) this.cleanerCheckpoints.set(key, offset);
     const toLoad: { name: string; topic: string; partition: number }[] = [];
+    const candidates: (typeof toLoad)[number][] = [];
     for (const name of await fs.readdir(logDir)) {
       const path = joinPath(logDir, name);
       if (name.endsWith(DELETE_DIR_SUFFIX)) {
@@ -142,14 +152,18 @@ export class LogManager {
       }
       const m = PARTITION_DIR.exec(name);
       if (this.excludeDirs.has(name)) continue;
-      if (m && (await fs.stat(path))?.isDirectory)
-        toLoad.push({ name, topic: m[1]!, partition: Number(m[2]) });
+      if (m) candidates.push({ name, topic: m[1]!, partition: Number(m[2]) });
     }
+    // Only folders are logs; thousands of stats overlap rather than run one after another.
+    const isDir = new Array<boolean>(candidates.length);
+    await forEachConcurrently(candidates, CLEAN_LOAD_CONCURRENCY, async (c, i) => {
+      isDir[i] = (await fs.stat(joinPath(logDir, c.name)))?.isDirectory === true;
+    });
+    toLoad.push(...candidates.filter((_, i) => isDir[i]));
     // A new, empty log dir has no marker either; only logs to recover are worth a warning.
     if (!cleanShutdown && toLoad.length > 0) {
       this.logger.warn('no clean shutdown marker: recovering logs', { logDir });
     }
-    // num.recovery.threads.per.data.dir: logs of one dir load (and recover) this many at a time.
     const load = async ({ name, topic, partition }: (typeof toLoad)[number]): Promise<void> => {
       const log = await PartitionLog.open({
         fs,
@@ -165,16 +179,28 @@ export class LogManager {
         recoveryPoint: recoveryPoints.get(name) ?? 0,
         cleanShutdown,
         health: this.health.forDir(logDir),
+        dirExists: true,
       });
       this.entries.set(name, { log, logDir });
     };
-    const workers = Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(workers, toLoad.length) }, async () => {
-        while (next < toLoad.length) await load(toLoad[next++]!);
-      }),
-    );
+    // num.recovery.threads.per.data.dir: logs of one dir recover this many at a time. After a
+    // clean shutdown nothing is scanned, and loading is a few small reads per log that are
+    // worth overlapping much more (the thread pool and the disk queue do the rest).
+    const workers = cleanShutdown
+      ? Math.max(CLEAN_LOAD_CONCURRENCY, this.managerConfig.recoveryThreadsPerDataDir)
+      : Math.max(1, this.managerConfig.recoveryThreadsPerDataDir);
+    // A log whose files cannot be read (a system error: EMFILE, EIO, EACCES, ...) does not stop
+    // the others from loading or the broker from starting: it is left out and logged, and
+    // whoever opens its partition meets the same error and keeps that partition offline.
+    const loadOrSkip = async (entry: (typeof toLoad)[number]): Promise<void> => {
+      try {
+        await load(entry);
+      } catch (err) {
+        if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err;
+        this.logger.error('cannot load log', { log: entry.name, err });
+      }
+    };
+    await forEachConcurrently(toLoad, workers, loadOrSkip);
     // From now on a crash must be noticed at the next start.
     if (cleanShutdown) {
       await fs.unlink(marker);
@@ -237,9 +263,35 @@ export class LogManager {
     const logDir = this.leastLoadedDir();
     const dir = joinPath(logDir, key);
     await this.fs.mkdir(dir);
+    // A folder left by an interrupted creation (or a log dir that lost track of it) is loaded
+    // like any other; a new, empty one needs no loading at all.
+    const fresh = (await this.fs.readdir(dir)).length === 0;
+    try {
+      return await this.makeLog(topic, partition, { ...options, logDir, dir, fresh });
+    } catch (err) {
+      // A half-made new folder (out of space or file descriptors) is removed, so it neither
+      // lingers nor loads as a log at the next start. Should that fail too, the next start
+      // finds it as a stray log and deletes it.
+      if (fresh) await this.fs.rmdir(dir).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async makeLog(
+    topic: string,
+    partition: number,
+    options: { topicId?: string; logDir: string; dir: string; fresh: boolean },
+  ): Promise<PartitionLog> {
+    const { logDir, dir, fresh } = options;
+    const key = partitionKey(topic, partition);
+    // No fsync per file: the metadata log is what says the partition exists, and a restart
+    // recreates whatever of a new, empty log a crash lost (see docs/storage.md, "Creating
+    // logs"). The folder's own entries are fsynced by the log's first flush.
     if (options.topicId !== undefined) {
-      const text = `version: 0\ntopic_id: ${options.topicId}\n`;
-      await writeFileAtomic(this.fs, joinPath(dir, PARTITION_METADATA_FILE), Buffer.from(text));
+      const path = joinPath(dir, PARTITION_METADATA_FILE);
+      const text = Buffer.from(`version: 0\ntopic_id: ${options.topicId}\n`);
+      if (fresh) await writeNewFile(this.fs, path, text);
+      else await writeFileAtomic(this.fs, path, text, { sync: false });
     }
     const log = await PartitionLog.open({
       fs: this.fs,
@@ -253,15 +305,47 @@ export class LogManager {
       random: this.random,
       cleanShutdown: true,
       health: this.health.forDir(logDir),
+      unsyncedDir: true,
+      fresh,
+      dirExists: true,
     });
     try {
-      await this.fs.syncDir(logDir);
+      await this.syncLogDir(logDir);
     } catch (err) {
       await log.abandon().catch(() => undefined);
       throw err;
     }
     this.entries.set(key, { log, logDir });
     return log;
+  }
+
+  /**
+   * Makes a log dir's entries durable. A group commit: while one fsync of the folder runs,
+   * every caller that arrives waits for the single next one, so creating thousands of
+   * partitions at once costs a handful of fsyncs instead of one each.
+   */
+  private syncLogDir(logDir: string): Promise<void> {
+    let state = this.dirSyncs.get(logDir);
+    if (state === undefined) {
+      state = { running: null, next: null };
+      this.dirSyncs.set(logDir, state);
+    }
+    const s = state;
+    const start = (): Promise<void> => {
+      const run = this.fs.syncDir(logDir).finally(() => {
+        if (s.running === run) s.running = null;
+      });
+      s.running = run;
+      return run;
+    };
+    if (s.running === null) return start();
+    s.next ??= s.running
+      .catch(() => undefined)
+      .then(() => {
+        s.next = null;
+        return start();
+      });
+    return s.next;
   }
 
   /** The topic id stored in a partition's `partition.metadata`, if any. */
@@ -273,7 +357,19 @@ export class LogManager {
     return m ? m[1] : undefined;
   }
 
+  /**
+   * Writes a partition's `partition.metadata` again (a machine crash right after the log was
+   * created may have lost or torn it; the metadata log still knows the topic id).
+   */
+  async writeTopicId(topic: string, partition: number, topicId: string): Promise<void> {
+    const entry = this.entries.get(partitionKey(topic, partition));
+    if (!entry) return;
+    const text = Buffer.from(`version: 0\ntopic_id: ${topicId}\n`);
+    await writeFileAtomic(this.fs, joinPath(entry.log.dir, PARTITION_METADATA_FILE), text);
+  }
+
   private leastLoadedDir(): string {
+    if (this.logDirs.length === 1) return this.logDirs[0]!;
     const counts = new Map(this.logDirs.map((d) => [d, 0]));
     for (const e of this.entries.values()) counts.set(e.logDir, (counts.get(e.logDir) ?? 0) + 1);
     let best = this.logDirs[0]!;
@@ -308,10 +404,22 @@ export class LogManager {
     return true;
   }
 
-  /** Changes a topic's overrides (replacing the previous ones) for all its partitions. */
-  updateConfig(topic: string, config: Partial<LogConfig>): void {
+  /**
+   * Changes a topic's overrides (replacing the previous ones) for all its partitions, or with
+   * `partition` for that one's log only (a partition being opened: looking at every log of
+   * the broker for each one would make opening n partitions cost n² steps).
+   */
+  updateConfig(
+    topic: string,
+    config: Partial<LogConfig>,
+    options: { partition?: number } = {},
+  ): void {
     this.topicOverrides.set(topic, { ...config });
     const effective = this.configFor(topic);
+    if (options.partition !== undefined) {
+      this.getLog(topic, options.partition)?.updateConfig(effective);
+      return;
+    }
     for (const e of this.entries.values()) if (e.log.topic === topic) e.log.updateConfig(effective);
   }
 
@@ -474,12 +582,13 @@ export class LogManager {
     // A log still being created is closed with the others.
     await Promise.allSettled([...this.creating.values()]);
     const unclean = new Set<string>();
-    for (const { log, logDir } of this.entries.values()) {
-      await log.close().catch((err: unknown) => {
+    const entries = [...this.entries.values()];
+    await forEachConcurrently(entries, CLOSE_CONCURRENCY, ({ log, logDir }) =>
+      log.close().catch((err: unknown) => {
         if (!isStorageFailure(err)) throw err;
         unclean.add(logDir);
-      });
-    }
+      }),
+    );
     for (const logDir of this.logDirs) {
       if (!(await this.checkpointDir(logDir))) unclean.add(logDir);
       if (!unclean.has(logDir)) {

@@ -5,7 +5,7 @@
 // rebuilt from the log on load, so the files are an optimisation, never a source of truth.
 import { LOG_OVERHEAD_BYTES, type BatchHeader } from '../protocol/records/batch-header.js';
 import { scanBatches, type BatchInfo, type ScanProblem, type ScanResult } from './batch-scan.js';
-import { joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
+import { baseName, joinPath, type FileHandle, type FileSystem } from './fs/file-system.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
 import type { BufferPool } from '../util/buffer-pool.js';
 import { TIME_INDEX_ENTRY_BYTES, TimeIndex } from './time-index.js';
@@ -70,6 +70,11 @@ export class LogSegment {
   private persistedOffsetEntries = 0;
   private persistedTimeEntries = 0;
   private rewriteIndexes = true;
+  /**
+   * Whether index files of this segment may exist with entries in them (found at load, or
+   * written with entries). Until then a segment without entries writes no index files.
+   */
+  private indexFilesMayHoldEntries = false;
   /** Whether this process has appended to the segment (its recent bytes are likely cached). */
   private appended = false;
 
@@ -118,11 +123,18 @@ export class LogSegment {
   static async create(
     fs: FileSystem,
     dir: string,
-    options: { baseOffset: number; settings: SegmentSettings; nowMs: number; rollJitterMs: number },
+    options: {
+      baseOffset: number;
+      settings: SegmentSettings;
+      nowMs: number;
+      rollJitterMs: number;
+      /** The folder is new: no old file can be there to empty. */
+      fresh?: boolean;
+    },
   ): Promise<LogSegment> {
     const path = joinPath(dir, offsetFileName(options.baseOffset, LOG_FILE_SUFFIX));
     const log = await fs.open(path, { create: true });
-    await log.truncate(0);
+    if (options.fresh !== true) await log.truncate(0);
     return new LogSegment(
       fs,
       dir,
@@ -152,10 +164,16 @@ export class LogSegment {
       minOffset: number;
       /** Exclusive bound on offsets: the next segment's base offset. */
       maxOffset?: number;
+      /** The folder's file names, when known: index files not among them are not read. */
+      files?: ReadonlySet<string>;
     },
   ): Promise<{ segment: LogSegment; recovery: SegmentRecovery | null }> {
     const path = joinPath(dir, offsetFileName(options.baseOffset, LOG_FILE_SUFFIX));
-    const log = await fs.open(path, { create: true });
+    // The file was listed by the loader: its size comes from a stat, and its descriptor is
+    // taken when the segment is first read or written (most segments of a big broker never are
+    // between two restarts).
+    const stat = await fs.stat(path);
+    const log = await fs.open(path, stat === null ? { create: true } : { lazy: true });
     const segment = new LogSegment(
       fs,
       dir,
@@ -165,12 +183,12 @@ export class LogSegment {
       options.nowMs,
       options.rollJitterMs,
     );
-    segment.size = await log.size();
+    segment.size = stat === null ? await log.size() : stat.size;
     if (options.recover) {
       const limit = options.maxOffset ?? Number.MAX_SAFE_INTEGER;
       return { segment, recovery: await segment.recover(options.minOffset, limit) };
     }
-    if (!(await segment.loadIndexes())) await segment.rebuildIndexes();
+    if (!(await segment.loadIndexes(options.files))) await segment.rebuildIndexes();
     await segment.loadFirstBatchTimestamp();
     return { segment, recovery: null };
   }
@@ -394,6 +412,8 @@ export class LogSegment {
   /** The recovery scan: see {@link LogSegment.load}. */
   private async recover(minOffset: number, maxOffset: number): Promise<SegmentRecovery> {
     this.resetState();
+    // The files were not read: whatever they hold is rewritten after the scan.
+    this.indexFilesMayHoldEntries = true;
     let previousLast = minOffset - 1;
     let batches = 0;
     let orderBroken = false;
@@ -432,11 +452,15 @@ export class LogSegment {
   }
 
   /** Reads and checks the index files; false when they must be rebuilt. */
-  private async loadIndexes(): Promise<boolean> {
+  private async loadIndexes(files?: ReadonlySet<string>): Promise<boolean> {
+    const known = (path: string): boolean => files === undefined || files.has(baseName(path));
     const [indexBuf, timeBuf] = await Promise.all([
-      this.fs.readFile(this.indexPath),
-      this.fs.readFile(this.timeIndexPath),
+      known(this.indexPath) ? this.fs.readFile(this.indexPath) : null,
+      known(this.timeIndexPath) ? this.fs.readFile(this.timeIndexPath) : null,
     ]);
+    if ((indexBuf?.length ?? 0) > 0 || (timeBuf?.length ?? 0) > 0) {
+      this.indexFilesMayHoldEntries = true;
+    }
     if (!indexBuf || !timeBuf) return false;
     const offsets = OffsetIndex.decode(indexBuf, {
       baseOffset: this.baseOffset,
@@ -504,6 +528,16 @@ export class LogSegment {
    * (as Kafka does when a segment is rolled) and fsyncs the index files.
    */
   async persistIndexes(options: { final?: boolean } = {}): Promise<void> {
+    // A segment without index entries (empty, or under index.interval.bytes of batches, as
+    // most partitions of a big broker are) needs no index files: loading rebuilds them from
+    // those few bytes. Files that may hold older entries are still emptied.
+    if (
+      this.offsetIndex.entries === 0 &&
+      this.timeIndex.entries === 0 &&
+      !this.indexFilesMayHoldEntries
+    ) {
+      return;
+    }
     if (
       options.final &&
       this.maxTimestamp > this.timeIndex.lastTimestamp &&
@@ -529,6 +563,7 @@ export class LogSegment {
       timeFrom * TIME_INDEX_ENTRY_BYTES,
       sync,
     );
+    this.indexFilesMayHoldEntries = this.offsetIndex.entries > 0 || this.timeIndex.entries > 0;
     this.persistedOffsetEntries = this.offsetIndex.entries;
     this.persistedTimeEntries = this.timeIndex.entries;
     this.rewriteIndexes = false;

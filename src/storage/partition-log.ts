@@ -61,6 +61,12 @@ export interface PartitionLogOptions {
   cleanShutdown?: boolean;
   /** Told of every failed and successful write, to log a failing disk once (see StorageHealth). */
   health?: DirHealth;
+  /** The folder's entries were never fsynced (a new log): the first flush does it. */
+  unsyncedDir?: boolean;
+  /** The folder was just made and is empty: create the first segment without loading. */
+  fresh?: boolean;
+  /** The folder is known to exist (listed or just made): no need to make it. */
+  dirExists?: boolean;
 }
 
 interface PreparedAppend {
@@ -90,6 +96,9 @@ export class PartitionLog {
   private readonly pendingDeletes = new Set<{ run: () => Promise<void>; cancel: () => void }>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
+  /** Created in a new, empty folder by this process (nothing on disk to load for it). */
+  readonly fresh: boolean;
+  private filesAtOpen: ReadonlySet<string> | null = null;
   config: LogConfig;
   readonly fs: FileSystem;
   readonly dir: string;
@@ -127,13 +136,27 @@ export class PartitionLog {
     );
     this._recoveryPoint = Math.min(recoveryPoint, this._logEndOffset);
     this.lastFlushMs = this.clock.nowMs();
+    this.dirDirty = options.unsyncedDir === true;
+    this.fresh = options.fresh === true;
   }
 
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
     const clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
-    await options.fs.mkdir(options.dir);
+    if (options.fresh === true) {
+      const start = Math.max(0, options.logStartOffset ?? 0);
+      const segment = await LogSegment.create(options.fs, options.dir, {
+        baseOffset: start,
+        settings: segmentSettings(options.config),
+        nowMs: clock.nowMs(),
+        rollJitterMs: jitter(options.config, random),
+        fresh: true,
+      });
+      const log = new PartitionLog(options, [segment], start, start);
+      return log;
+    }
+    if (options.dirExists !== true) await options.fs.mkdir(options.dir);
     const loaded = await loadSegments({
       fs: options.fs,
       dir: options.dir,
@@ -147,12 +170,24 @@ export class PartitionLog {
       name: `${options.topic}-${options.partition}`,
       health: options.health ?? untrackedHealth,
     });
-    return new PartitionLog(
+    const log = new PartitionLog(
       options,
       loaded.segments,
       options.logStartOffset ?? 0,
       loaded.recoveryPoint,
     );
+    log.filesAtOpen = loaded.files;
+    return log;
+  }
+
+  /**
+   * The folder's file names as the log was opened (null when unknown), once: the partition
+   * opened over the log right after uses it to skip reading files that are not there.
+   */
+  takeFilesAtOpen(): ReadonlySet<string> | null {
+    const files = this.filesAtOpen;
+    this.filesAtOpen = null;
+    return files;
   }
 
   get logStartOffset(): number {
@@ -728,7 +763,9 @@ export class PartitionLog {
       failure ??= err;
     };
     await this.cutFailedWrite().catch(note);
-    await this.flush().catch(note);
+    // A log that holds no bytes has nothing to make durable: a crash that loses its new
+    // folder's entries loses nothing a restart does not recreate.
+    if (this.size > 0) await this.flush().catch(note);
     for (const s of this.segments) {
       await s.persistIndexes({ final: true }).catch((err: unknown) => {
         note(err);

@@ -72,7 +72,10 @@ export function decodeProducerSnapshotFile(buf: Buffer): ProducerEntry[] | null 
 
 /** Offsets of the snapshot files in `dir`, ascending. */
 export async function listSnapshotOffsets(fs: FileSystem, dir: string): Promise<number[]> {
-  const names = await fs.readdir(dir);
+  return snapshotOffsets(await fs.readdir(dir));
+}
+
+function snapshotOffsets(names: Iterable<string>): number[] {
   const offsets: number[] = [];
   for (const name of names) {
     if (!name.endsWith(SNAPSHOT_FILE_SUFFIX)) continue;
@@ -111,8 +114,10 @@ export async function readLatestProducerSnapshot(
   fs: FileSystem,
   dir: string,
   maxOffset: number,
+  /** The folder's file names when already known (saves listing it). */
+  files?: ReadonlySet<string> | null,
 ): Promise<{ offset: number; entries: ProducerEntry[] } | null> {
-  const offsets = await listSnapshotOffsets(fs, dir);
+  const offsets = snapshotOffsets(files ?? (await fs.readdir(dir)));
   for (let i = offsets.length - 1; i >= 0; i--) {
     const offset = offsets[i]!;
     const path = snapshotPath(dir, offset);

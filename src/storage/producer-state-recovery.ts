@@ -20,9 +20,17 @@ export interface RecoveredProducerState {
   abortedTxns: CompletedTxn[];
 }
 
-export async function recoverProducerState(log: PartitionLog): Promise<RecoveredProducerState> {
+export async function recoverProducerState(
+  log: PartitionLog,
+  options: { files?: ReadonlySet<string> | null } = {},
+): Promise<RecoveredProducerState> {
   const state = new ProducerStateManager();
-  const snapshot = await readLatestProducerSnapshot(log.fs, log.dir, log.logEndOffset);
+  const snapshot = await readLatestProducerSnapshot(
+    log.fs,
+    log.dir,
+    log.logEndOffset,
+    options.files,
+  );
   if (snapshot !== null) state.load(snapshot.entries);
   const start = Math.max(snapshot?.offset ?? 0, log.logStartOffset);
   const abortedTxns: CompletedTxn[] = [];

@@ -17,3 +17,4 @@ export {
   type Logger,
   type TextLoggerOptions,
 } from './logger.js';
+export { forEachConcurrently } from './concurrency.js';

@@ -98,6 +98,11 @@ export const BROKER_CONFIG_KEYS = [
     validate: atLeast(4),
   }),
   key.long('log.segment.delete.delay.ms', 60000, 'Delay before deleting a removed segment.'),
+  // Rivulet's own (Kafka keeps every segment open): segment files are opened on use and the
+  // least recently used idle one is closed beyond this many; at most half of `ulimit -n`.
+  key.int('log.max.open.files', 1000, 'Most log file descriptors held open at once.', {
+    validate: atLeast(1),
+  }),
   key.boolean('log.preallocate', false, 'Preallocate segment files.'),
   key.string('log.message.timestamp.type', 'CreateTime', 'CreateTime or LogAppendTime.', {
     validate: oneOf(TIMESTAMP_TYPES),

@@ -1,30 +1,82 @@
 // Keeps the replica manager in step with the metadata image: at start every partition this
 // node leads is opened, then each committed change creates, extends, reconfigures or deletes
-// partitions. Listeners run before the metadata operation resolves, so a topic's logs exist by
-// the time CreateTopics answers.
-import type { ClusterMetadata, TopicImage } from '../../metadata/index.js';
+// partitions. New partitions' logs are made before their records commit (the preparer), so a
+// creation that cannot get its logs fails instead of committing a topic with no logs.
+import type { ClusterMetadata, PartitionPreparer, TopicImage } from '../../metadata/index.js';
+import { ErrorCode } from '../../protocol/index.js';
+import { forEachConcurrently } from '../../util/index.js';
 import { applyDynamicBrokerConfigs, type BrokerConfig } from '../config/index.js';
 import type { ReplicaManager } from './replica-manager.js';
+import { isStorageFailure } from './storage-failure.js';
 
-async function openLedPartitions(
+/** Partitions opened (or created) at once: their file system calls overlap. */
+const OPEN_CONCURRENCY = 32;
+
+export async function openLedPartitions(
   replicas: ReplicaManager,
   topic: TopicImage,
   nodeId: number,
   partitionIds?: readonly number[],
+  /** At start: a partition whose storage fails is logged and left offline, not fatal. */
+  offlineOnFailure?: { error(message: string): void },
 ): Promise<void> {
-  for (const p of topic.partitions) {
-    if (p === undefined || p.leader !== nodeId) continue;
-    if (partitionIds !== undefined && !partitionIds.includes(p.partitionId)) continue;
-    await replicas.ensurePartition(
-      {
-        topic: topic.name,
-        partition: p.partitionId,
-        topicId: topic.topicId,
-        leaderEpoch: p.leaderEpoch,
-      },
-      topic.configs,
-    );
-  }
+  const wanted = partitionIds === undefined ? null : new Set(partitionIds);
+  const led = topic.partitions.filter(
+    (p): p is NonNullable<typeof p> =>
+      p !== undefined && p.leader === nodeId && (wanted === null || wanted.has(p.partitionId)),
+  );
+  await forEachConcurrently(led, OPEN_CONCURRENCY, async (p) => {
+    const spec = {
+      topic: topic.name,
+      partition: p.partitionId,
+      topicId: topic.topicId,
+      leaderEpoch: p.leaderEpoch,
+    };
+    try {
+      await replicas.ensurePartition(spec, topic.configs);
+    } catch (err) {
+      if (offlineOnFailure === undefined || !isStorageFailure(err)) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      replicas.markOffline(topic.name, p.partitionId, why);
+      offlineOnFailure.error(
+        `partition ${topic.name}-${p.partitionId} is offline (KAFKA_STORAGE_ERROR until a restart opens it): ${why}`,
+      );
+    }
+  });
+}
+
+/**
+ * Makes the logs of partitions about to be created, before their records commit: a log that
+ * cannot be made (KAFKA_STORAGE_ERROR: no space, too many open files, an I/O error) fails the
+ * creation instead of leaving the metadata naming a partition that has no log.
+ */
+export function partitionPreparer(
+  replicas: ReplicaManager,
+  nodeId: number,
+  logger?: { error(message: string): void },
+): PartitionPreparer {
+  const discard = (topic: TopicImage, ids: readonly number[]): Promise<void> =>
+    replicas.discardPartitions(topic.name, ids, {
+      forgetTopic: ids.length === topic.partitions.length,
+    });
+  return {
+    prepare: async (topic, ids) => {
+      try {
+        await openLedPartitions(replicas, topic, nodeId, ids);
+        return null;
+      } catch (err) {
+        await discard(topic, ids);
+        if (!isStorageFailure(err)) throw err;
+        const why = err instanceof Error ? err.message : String(err);
+        logger?.error(`cannot create the logs of ${topic.name}: ${why}`);
+        return {
+          errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+          errorMessage: `Cannot create the logs of ${topic.name}: ${why}`,
+        };
+      }
+    },
+    discard,
+  };
 }
 
 /** Sets the broker's dynamic config layers from the image (this node's and the default). */
@@ -43,11 +95,18 @@ export async function syncWithMetadata(
   replicas: ReplicaManager,
   metadata: ClusterMetadata,
   config: BrokerConfig,
+  logger?: { error(message: string): void },
 ): Promise<() => void> {
   const nodeId = metadata.nodeId;
   applyBrokerConfigs(config, metadata);
-  for (const topic of metadata.image.topics()) await openLedPartitions(replicas, topic, nodeId);
-  return metadata.subscribe(async (change) => {
+  // A partition whose storage cannot be opened must not keep the broker from starting (a
+  // restart would fail the same way, over and over): it stays offline and says why.
+  const offline = logger ?? { error: () => undefined };
+  for (const topic of metadata.image.topics()) {
+    await openLedPartitions(replicas, topic, nodeId, undefined, offline);
+  }
+  const unprepare = metadata.prepareWith(partitionPreparer(replicas, nodeId, logger));
+  const unsubscribe = metadata.subscribe(async (change) => {
     switch (change.type) {
       case 'topic-created':
         return openLedPartitions(replicas, change.topic, nodeId);
@@ -63,4 +122,8 @@ export async function syncWithMetadata(
         return replicas.refreshTopicSettings();
     }
   });
+  return () => {
+    unprepare();
+    unsubscribe();
+  };
 }

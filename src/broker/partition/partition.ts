@@ -22,7 +22,7 @@ import {
   snapshotProducerState,
   type LogConfig,
   type PartitionLog,
-  type ProducerStateManager,
+  ProducerStateManager,
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
@@ -111,10 +111,29 @@ export class Partition {
       defer?: (fn: () => void) => void;
     },
   ): Promise<Partition> {
-    const { state, abortedTxns } = await recoverProducerState(log);
+    if (log.fresh) {
+      // A log this process has just created: its folder holds nothing to recover or load.
+      const epochs = LeaderEpochCache.empty(log.fs, log.dir);
+      await epochs.assign(options.leaderEpoch, log.logEndOffset, { newFile: true });
+      return new Partition(
+        log.topic,
+        log.partition,
+        log,
+        new ProducerStateManager(),
+        epochs,
+        new AbortedTxnIndex(log.fs, log.dir),
+        options.topicId,
+        options.leaderEpoch,
+        options.defer ?? setImmediate,
+      );
+    }
+    // The folder's listing from the log's own loading, so absent files are not probed.
+    const files = log.takeFilesAtOpen();
+    const { state, abortedTxns } = await recoverProducerState(log, { files });
     const index = await AbortedTxnIndex.load(log.fs, log.dir, {
       segmentBaseOffsets: log.segmentBaseOffsets,
       endOffset: log.logEndOffset,
+      files,
     });
     // Both files below take their entries in memory before writing them. On a full disk the
     // partition opens all the same (and serves reads): the next start finds the marker again
@@ -129,8 +148,11 @@ export class Partition {
       await index.add(entry, segmentBaseFor(log.segmentBaseOffsets, txn.lastOffset)).catch(survive);
     }
     index.trimBefore(log.logStartOffset);
-    const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset);
-    await epochs.assign(options.leaderEpoch, log.logEndOffset).catch(survive);
+    const epochs = await LeaderEpochCache.load(log.fs, log.dir, log.logEndOffset, files);
+    // An empty log needs no fsync here: no record carries the epoch yet, and a partition
+    // opened after a crash assigns its epoch again.
+    const empty = log.logEndOffset === log.logStartOffset;
+    await epochs.assign(options.leaderEpoch, log.logEndOffset, { sync: !empty }).catch(survive);
     return new Partition(
       log.topic,
       log.partition,

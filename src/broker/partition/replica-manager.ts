@@ -100,6 +100,8 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly topics = new Map<string, TopicState>();
   private readonly namesById = new Map<string, string>();
+  /** Partitions whose storage could not be opened at start, with why: KAFKA_STORAGE_ERROR. */
+  private readonly offline = new Map<string, string>();
   private readonly nowMs: () => number;
   private readonly readBuffers: BufferPool;
 
@@ -144,8 +146,13 @@ export class ReplicaManager {
     const log = await this.options.logs.createLog(spec.topic, spec.partition, topic.settings.log, {
       topicId: spec.topicId,
     });
+    // An existing log without a readable topic id (written without fsync when the log was
+    // created, then lost to a machine crash) learns it again.
+    if (storedId === undefined && !log.fresh) {
+      await this.options.logs.writeTopicId(spec.topic, spec.partition, spec.topicId);
+    }
     // A log loaded at start carries the storage defaults until it learns its topic's config.
-    this.options.logs.updateConfig(spec.topic, topic.settings.log);
+    this.options.logs.updateConfig(spec.topic, topic.settings.log, { partition: spec.partition });
     const created = await Partition.open(log, {
       topicId: spec.topicId,
       leaderEpoch: spec.leaderEpoch,
@@ -153,6 +160,7 @@ export class ReplicaManager {
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);
     if (raced !== undefined) return raced;
+    this.offline.delete(key);
     this.partitions.set(key, created);
     return created;
   }
@@ -189,6 +197,9 @@ export class ReplicaManager {
   }
 
   async deleteTopic(topic: string): Promise<void> {
+    for (const key of [...this.offline.keys()]) {
+      if (key.slice(0, key.lastIndexOf('-')) === topic) this.offline.delete(key);
+    }
     const state = this.topics.get(topic);
     this.topics.delete(topic);
     if (state !== undefined) this.namesById.delete(state.topicId);
@@ -201,6 +212,31 @@ export class ReplicaManager {
   }
 
   /**
+   * Removes partitions whose creation did not commit: each open partition is closed and every
+   * log made for them is deleted. With `forgetTopic` (a topic that never existed) the topic's
+   * state goes too. Best effort: what cannot be removed now is a stray log at the next start.
+   */
+  async discardPartitions(
+    topic: string,
+    partitionIds: readonly number[],
+    options: { forgetTopic: boolean },
+  ): Promise<void> {
+    for (const id of partitionIds) {
+      const p = this.partitions.get(`${topic}-${id}`);
+      if (p !== undefined) {
+        this.partitions.delete(`${topic}-${id}`);
+        await p.close().catch(() => undefined);
+      }
+      await this.options.logs.deleteLog(topic, id).catch(() => false);
+    }
+    if (options.forgetTopic) {
+      const state = this.topics.get(topic);
+      this.topics.delete(topic);
+      if (state !== undefined) this.namesById.delete(state.topicId);
+    }
+  }
+
+  /**
    * Deletes the logs of partitions this node does not lead: strays of topics deleted while it
    * was down. Called once the partitions of the metadata image are open.
    */
@@ -208,10 +244,32 @@ export class ReplicaManager {
     const removed: string[] = [];
     for (const log of this.options.logs.allLogs()) {
       if (this.getPartition(log.topic, log.partition) !== undefined) continue;
+      // Its topic exists; only its storage failed to open. Its records stay for a later start.
+      if (this.offlineReason(log.topic, log.partition) !== undefined) continue;
       await this.options.logs.deleteLog(log.topic, log.partition);
       removed.push(`${log.topic}-${log.partition}`);
     }
     return removed;
+  }
+
+  /**
+   * Records that a partition's storage could not be opened (at start): it answers
+   * KAFKA_STORAGE_ERROR instead of UNKNOWN_TOPIC_OR_PARTITION, and its log is not a stray.
+   */
+  markOffline(topic: string, partition: number, reason: string): void {
+    this.offline.set(`${topic}-${partition}`, reason);
+  }
+
+  /** Why a partition is offline, or undefined. */
+  offlineReason(topic: string, partition: number): string | undefined {
+    return this.offline.get(`${topic}-${partition}`);
+  }
+
+  /** The error for a partition this node has no open Partition for. */
+  private missing(topic: string, partition: number): ErrorName {
+    return this.offline.has(`${topic}-${partition}`)
+      ? 'KAFKA_STORAGE_ERROR'
+      : 'UNKNOWN_TOPIC_OR_PARTITION';
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -254,7 +312,7 @@ export class ReplicaManager {
     const p = this.getPartition(topic, partition);
     const settings = this.topics.get(topic)?.settings;
     if (p === undefined || settings === undefined) {
-      sink.done(slot, failedAppend('UNKNOWN_TOPIC_OR_PARTITION'));
+      sink.done(slot, failedAppend(this.missing(topic, partition)));
       return;
     }
     const refused = this.verifyIfTransactional(records, topic, partition);
@@ -342,7 +400,7 @@ export class ReplicaManager {
     options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number },
   ): Promise<ReadAnswer> {
     const p = this.getPartition(r.topic, r.partition);
-    if (p === undefined) return failedRead('UNKNOWN_TOPIC_OR_PARTITION');
+    if (p === undefined) return failedRead(this.missing(r.topic, r.partition));
     const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
     if (epochError !== null) return { ...answerOf(p), error: epochError };
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
@@ -368,7 +426,7 @@ export class ReplicaManager {
     marker: TxnMarker,
   ): Promise<{ error: ErrorName | null }> {
     const p = this.getPartition(topic, partition);
-    if (p === undefined) return { error: 'UNKNOWN_TOPIC_OR_PARTITION' };
+    if (p === undefined) return { error: this.missing(topic, partition) };
     return p.writeTxnMarker(marker, { nowMs: this.nowMs() });
   }
 

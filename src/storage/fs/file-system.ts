@@ -36,8 +36,14 @@ export interface FileStat {
  * unlink of a missing file) return null/false rather than throwing; real I/O errors throw.
  */
 export interface FileSystem {
-  /** Opens a file for reading and writing, creating it when `create` is set. */
-  open(path: string, options?: { create?: boolean; readOnly?: boolean }): Promise<FileHandle>;
+  /**
+   * Opens a file for reading and writing, creating it when `create` is set. With `lazy` (an
+   * existing file) a file system may wait for the first operation to take a descriptor.
+   */
+  open(
+    path: string,
+    options?: { create?: boolean; readOnly?: boolean; lazy?: boolean },
+  ): Promise<FileHandle>;
   /** Whole file contents, or null when the file does not exist. */
   readFile(path: string): Promise<Buffer | null>;
   stat(path: string): Promise<FileStat | null>;
@@ -60,15 +66,23 @@ export function joinPath(...parts: string[]): string {
 /**
  * Replaces the file at `path` atomically: write a temporary file, fsync it, rename it over the
  * old one and fsync the directory, so a crash leaves either the old or the new contents.
+ * With `sync: false` both fsyncs are left out: readers never see a half-written file, but a
+ * crash may lose the new contents (for files a restart can rebuild or does not need).
  */
-export async function writeFileAtomic(fs: FileSystem, path: string, data: Buffer): Promise<void> {
+export async function writeFileAtomic(
+  fs: FileSystem,
+  path: string,
+  data: Buffer,
+  options: { sync?: boolean } = {},
+): Promise<void> {
+  const sync = options.sync ?? true;
   const tmp = `${path}.tmp`;
   const handle = await fs.open(tmp, { create: true });
   let written = false;
   try {
     await handle.truncate(0);
     await handle.writev([data], 0);
-    await handle.sync();
+    if (sync) await handle.sync();
     written = true;
   } finally {
     await handle.close();
@@ -76,7 +90,21 @@ export async function writeFileAtomic(fs: FileSystem, path: string, data: Buffer
     if (!written) await fs.unlink(tmp).catch(() => false);
   }
   await fs.rename(tmp, path);
-  await fs.syncDir(dirName(path));
+  if (sync) await fs.syncDir(dirName(path));
+}
+
+/**
+ * Writes a file into a folder this process has just made (nobody reads it yet), without the
+ * temporary file, rename or fsyncs of {@link writeFileAtomic}: for the small files of a new,
+ * empty partition log, which a restart rewrites if a crash tore them.
+ */
+export async function writeNewFile(fs: FileSystem, path: string, data: Buffer): Promise<void> {
+  const handle = await fs.open(path, { create: true });
+  try {
+    await handle.writev([data], 0);
+  } finally {
+    await handle.close();
+  }
 }
 
 export function dirName(path: string): string {

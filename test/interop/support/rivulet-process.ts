@@ -21,15 +21,28 @@ export interface RivuletProcess {
 export function startRivulet(
   dataDir: string,
   args: string[] = [],
-  options: { timeoutMs?: number; maxHeapMb?: number } = {},
+  options: {
+    timeoutMs?: number;
+    maxHeapMb?: number;
+    /** A command that runs node, e.g. `['prlimit', '--nofile=256:256']`. */
+    wrapper?: readonly string[];
+  } = {},
 ): Promise<RivuletProcess> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const node = options.maxHeapMb === undefined ? [] : [`--max-old-space-size=${options.maxHeapMb}`];
-  const child = spawn(
+  const command = [
+    ...(options.wrapper ?? []),
     process.execPath,
-    [...node, RIVULET, 'start', '--port', '0', '--data-dir', dataDir, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    ...node,
+    RIVULET,
+    'start',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...args,
+  ];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));

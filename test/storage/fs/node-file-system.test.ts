@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFileSystem, PartitionLog, DEFAULT_LOG_CONFIG } from '../../../src/storage/index.js';
+import { openFilesLimit } from '../../../src/storage/fs/node-file-system.js';
 import { makeBatch, baseOffsetsOf } from '../helpers.js';
 
 test('NodeFileSystem: positional vectored writes, reads, rename, missing files', async () => {
@@ -62,4 +63,52 @@ test('NodeFileSystem: writevSync writes every buffer at the position, on the cal
   await f.close();
   assert.throws(() => f.writevSync([Buffer.from('a')], 0), /EBADF/);
   await fs.rmdir(root);
+});
+
+test('NodeFileSystem: at most maxOpenFiles descriptors, files reopen on use and follow renames', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'rivulet-fs-lru-'));
+  const fs = new NodeFileSystem({ maxOpenFiles: 4 });
+  assert.equal(fs.maxOpenFiles, 4);
+  await fs.mkdir(`${root}/d`);
+  const files = [];
+  for (let i = 0; i < 20; i++) {
+    const f = await fs.open(`${root}/d/f${i}`, { create: true });
+    f.writevSync([Buffer.from(`file ${i}.`)], 0);
+    files.push(f);
+    assert.ok(fs.openDescriptors <= 4, `${fs.openDescriptors} open`);
+  }
+  // Every file, its descriptor long closed, reads and grows through a new one.
+  await fs.rename(`${root}/d/f0`, `${root}/d/renamed`);
+  await fs.rename(`${root}/d`, `${root}/e`);
+  for (const [i, f] of files.entries()) {
+    await f.writev([Buffer.from('more')], `file ${i}.`.length);
+    await f.sync();
+    const buf = Buffer.alloc(64);
+    const n = f.readSync(buf, 0, 64, 0);
+    assert.equal(buf.subarray(0, n).toString(), `file ${i}.more`);
+    assert.equal(await f.size(), n);
+    assert.ok(fs.openDescriptors <= 4);
+  }
+  assert.equal((await fs.readFile(`${root}/e/renamed`))?.toString(), 'file 0.more');
+  // Operations in flight on more files than the cap all complete.
+  const bufs = files.map(() => Buffer.alloc(16));
+  const reads = await Promise.all(files.map((f, i) => f.read(bufs[i]!, 0, 16, 0)));
+  assert.ok(reads.every((n) => n > 0));
+  for (const f of files) await f.close();
+  assert.equal(fs.openDescriptors, 0);
+  await assert.rejects(files[1]!.read(Buffer.alloc(1), 0, 1, 0), /EBADF/);
+  // A lazily opened file takes no descriptor until used.
+  const lazy = await fs.open(`${root}/e/f3`, { lazy: true });
+  assert.equal(fs.openDescriptors, 0);
+  assert.equal(await lazy.size(), 'file 3.more'.length);
+  assert.equal(fs.openDescriptors, 1);
+  await lazy.close();
+  await fs.rmdir(root);
+});
+
+test('NodeFileSystem: the cap never exceeds half the process limit on open files', () => {
+  const limit = openFilesLimit();
+  const fs = new NodeFileSystem({ maxOpenFiles: 10_000_000 });
+  if (limit === null) assert.equal(fs.maxOpenFiles, 10_000_000);
+  else assert.equal(fs.maxOpenFiles, Math.floor(limit / 2));
 });

@@ -220,8 +220,15 @@ test('dump-log decodes offsets and cluster metadata records, and lists index fil
   const broker = await startBroker({ dataDir, config: { 'offsets.topic.num.partitions': 1 } });
   const bs = ['--bootstrap-server', broker.bootstrap];
   try {
-    await runCli(['topics', ...bs, '--create', '--topic', 'events', '--partitions', '1']);
-    await runCli(['console-producer', ...bs, '--topic', 'events'], { input: 'a\nb\nc\n' });
+    // An index entry for every batch, so the segment has index files to list (a segment with
+    // fewer than index.interval.bytes writes none).
+    await runCli([
+      ...['topics', ...bs, '--create', '--topic', 'events', '--partitions', '1'],
+      ...['--config', 'index.interval.bytes=1'],
+    ]);
+    // Three runs, three batches: the ones after the first get index entries.
+    for (const value of ['a', 'b', 'c'])
+      await runCli(['console-producer', ...bs, '--topic', 'events'], { input: `${value}\n` });
     const c = await runCli([
       ...['console-consumer', ...bs, '--topic', 'events', '--group', 'dumpers'],
       ...['--from-beginning', '--max-messages', '3'],

@@ -7,8 +7,8 @@
 //   at fault, e.g. keyless records on a compacted topic) and an error message; v10+ current leader on
 //   NOT_LEADER_OR_FOLLOWER; v13 names topics by id only (unknown id: UNKNOWN_TOPIC_ID).
 // - A produce never creates a topic; an unknown one is UNKNOWN_TOPIC_OR_PARTITION.
-// - Authorization as Kafka's: transactional batches need WRITE on the transactional id (else
-//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition); then each topic needs WRITE
+// - Authorization as Kafka's: transactional batches with a transactional id need WRITE on it
+//   (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition); then each topic needs WRITE
 //   (else TOPIC_AUTHORIZATION_FAILED for its partitions), checked before whether it exists so
 //   a refused principal learns nothing about it. Only an unknown topic id (v13) comes first.
 // - Internal topics (__consumer_offsets, __transaction_state) are written by their
@@ -120,17 +120,19 @@ function authorizationRefusal(
 ): { transactionalId: boolean; writable: Set<string> } {
   const authorizer = ctx.authorizer;
   const txnId = request.transactionalId;
+  // Kafka also refuses transactional batches that come without a transactional id; here they
+  // go on to the partition, which checks the producer's transaction state.
   const transactionalId =
+    txnId !== null &&
     hasTransactionalBatch(request) &&
-    (txnId === null ||
-      authorizer.authorize(ctx, [
-        {
-          operation: 'WRITE',
-          resourceType: 'TRANSACTIONAL_ID',
-          resourceName: txnId,
-          patternType: 'LITERAL',
-        },
-      ])[0] !== 'ALLOWED');
+    authorizer.authorize(ctx, [
+      {
+        operation: 'WRITE',
+        resourceType: 'TRANSACTIONAL_ID',
+        resourceName: txnId,
+        patternType: 'LITERAL',
+      },
+    ])[0] !== 'ALLOWED';
   const known = names.filter((n): n is string => n !== undefined);
   const writable = filterAuthorized(authorizer, ctx, {
     operation: 'WRITE',

@@ -204,7 +204,8 @@ export class Connection implements MemoryWaiter {
    * in flight; the server calls this every idle-check interval (`intervalMs`).
    */
   checkIdle(intervalMs: number): void {
-    if (this.inFlight.length > 0 || this.closing || this.closed) {
+    // A throttled client's silence is the broker's doing, not idleness.
+    if (this.inFlight.length > 0 || this.muteTimer !== null || this.closing || this.closed) {
       this.activeTick = this.host.tick;
       return;
     }

@@ -145,9 +145,10 @@ export class NetworkServer implements ConnectionHost {
   /**
    * Serves an accepted connection of listener `listenerName`. A plain TCP socket must come
    * paused (`pauseOnConnect`) so that it can read into the shared buffer; any other socket (a
-   * TLS socket) is read the ordinary way.
+   * TLS socket) is read the ordinary way. Only PLAINTEXT listeners exist so far (the
+   * configuration refuses listeners mapped to another security protocol).
    */
-  adopt(socket: Socket, listenerName: string): void {
+  adopt(socket: Socket, listenerName: string, securityProtocol = 'PLAINTEXT'): void {
     const ip = clientAddress(socket.remoteAddress);
     const fromIp = this.perIp.get(ip) ?? 0;
     const perIpLimit =
@@ -162,11 +163,10 @@ export class NetworkServer implements ConnectionHost {
       return;
     }
     this.perIp.set(ip, fromIp + 1);
-    // Without listener.security.protocol.map, a listener's name is its security protocol.
     const meta = {
       id: this.nextConnectionId++,
       listenerName,
-      securityProtocol: listenerName,
+      securityProtocol,
       clientHost: ip,
     };
     const conn = new Connection(socket, this, meta);

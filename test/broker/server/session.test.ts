@@ -49,9 +49,15 @@ function sessionRecorder(seen: Seen[]): QuotaManager {
   };
 }
 
-test('the session keeps the listener and learns the client software from ApiVersions v3+', async () => {
+test('the session keeps its listener and learns the client software from ApiVersions v3+', async () => {
   const seen: Seen[] = [];
-  const b = await startBroker({ port: 0, quotas: sessionRecorder(seen) });
+  const b = await startBroker({
+    quotas: sessionRecorder(seen),
+    config: {
+      listeners: 'INTERNAL://127.0.0.1:0',
+      'listener.security.protocol.map': 'INTERNAL:PLAINTEXT',
+    },
+  });
   brokers.push(b);
   const client = await requestClient(b.port, 'app-1');
   await client.request(3, 12, metadataBody);
@@ -72,7 +78,7 @@ test('the session keeps the listener and learns the client software from ApiVers
   );
   assert.equal(good.errorCode, ErrorCode.NONE);
   await client.request(3, 12, metadataBody);
-  const connection = ['PLAINTEXT', 'PLAINTEXT', 'User:ANONYMOUS', 'app-1'] as const;
+  const connection = ['INTERNAL', 'PLAINTEXT', 'User:ANONYMOUS', 'app-1'] as const;
   assert.deepEqual(seen, [
     [3, ...connection, 'unknown', 'unknown'],
     [18, ...connection, 'unknown', 'unknown'],
@@ -86,7 +92,7 @@ test('the session keeps the listener and learns the client software from ApiVers
   await other.request(3, 12, metadataBody);
   assert.deepEqual(seen.at(-1), [
     3,
-    'PLAINTEXT',
+    'INTERNAL',
     'PLAINTEXT',
     'User:ANONYMOUS',
     'app-2',

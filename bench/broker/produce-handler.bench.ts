@@ -15,7 +15,7 @@ import {
   type HandlerFactory,
   type HandlerRegistry,
 } from '../../src/broker/index.js';
-import type { RequestContext } from '../../src/broker/server/index.js';
+import { Session, type RequestContext } from '../../src/broker/server/index.js';
 import type { PartitionLog } from '../../src/storage/index.js';
 import { Reader } from '../../src/protocol/index.js';
 import { PRODUCE_VERSION, produceLoadRequest } from './support/produce-load.js';
@@ -140,14 +140,19 @@ async function viaDispatch(): Promise<Timing> {
   const copyOf = frameCopies(frame);
   const dispatch = registry!.dispatch;
   let errors = 0;
+  const session = new Session({
+    connectionId: 1,
+    listenerName: 'PLAINTEXT',
+    securityProtocol: 'PLAINTEXT',
+    clientHost: '127.0.0.1',
+    clientPort: 50000,
+  });
   const ctx = (correlationId: number): RequestContext => ({
     apiKey: 0,
     apiVersion: VERSION,
     correlationId,
-    connectionId: 1,
-    listenerName: 'PLAINTEXT',
-    clientHost: '127.0.0.1',
-    clientPort: 50000,
+    session,
+    throttleTimeMs: 0,
   });
   const us = await timeRequests(async (i) => {
     const parts = await dispatch(ctx(i), copyOf(i));

@@ -34,9 +34,13 @@ import {
   type TransactionCoordinator,
 } from './txn/index.js';
 import {
+  RequestPipeline,
   formatHostPort,
   startServer,
+  type Authorizer,
   type ListenerAddress,
+  type QuotaManager,
+  type RequestMetrics,
   type RequestContext,
   type RequestHandler,
 } from './server/index.js';
@@ -61,6 +65,12 @@ export interface StartBrokerOptions {
   shutdownTimeoutMs?: number;
   /** The file system of the partition logs (tests inject failures through it). */
   fs?: FileSystem;
+  /** Decides per resource what each principal may do. Default: everything is allowed. */
+  authorizer?: Authorizer;
+  /** Throttle times per principal and client id. Default: nothing is throttled. */
+  quotas?: QuotaManager;
+  /** Receives each request's count, error codes and stage times. Default: nowhere. */
+  requestMetrics?: RequestMetrics;
 }
 
 export interface Broker {
@@ -198,7 +208,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       transactions,
       txnMarkers,
     };
-    const handler = options.handler ?? createHandlerRegistry(context, options.handlers).dispatch;
+    const pipeline = new RequestPipeline({
+      authorizer: options.authorizer,
+      quotas: options.quotas,
+      metrics: options.requestMetrics,
+    });
+    const handler =
+      options.handler ?? createHandlerRegistry(context, options.handlers, pipeline).dispatch;
     // Queued before any request can reach the metadata, so requests see this broker live.
     await metadata.registerBroker(
       advertised,

@@ -7,6 +7,10 @@
 //   at fault, e.g. keyless records on a compacted topic) and an error message; v10+ current leader on
 //   NOT_LEADER_OR_FOLLOWER; v13 names topics by id only (unknown id: UNKNOWN_TOPIC_ID).
 // - A produce never creates a topic; an unknown one is UNKNOWN_TOPIC_OR_PARTITION.
+// - Authorization as Kafka's: transactional batches with a transactional id need WRITE on it
+//   (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition); then each topic needs WRITE
+//   (else TOPIC_AUTHORIZATION_FAILED for its partitions), checked before whether it exists so
+//   a refused principal learns nothing about it. Only an unknown topic id (v13) comes first.
 // - Internal topics (__consumer_offsets, __transaction_state) are written by their
 //   coordinators only: a client's batch there could forge a group's offsets or a
 //   transaction's state. INVALID_TOPIC_EXCEPTION, as Kafka answers, except for the client id
@@ -22,6 +26,8 @@ import {
 } from '../../protocol/index.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import { isInternalTopic } from '../../metadata/index.js';
+import { BatchAttribute, BatchField } from '../../protocol/records/batch-header.js';
+import { filterAuthorized, type ApiRequestContext } from '../server/index.js';
 import type { BrokerContext } from '../broker-context.js';
 import { AppendResults, failedAppend, type PartitionAppendResult } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
@@ -54,6 +60,10 @@ export const produceHandler: HandlerFactory = (broker) =>
       for (const t of request.topicData) count += t.partitionData.length;
       const results = new AppendResults(count);
       const internalAllowed = ctx.clientId === ADMIN_CLIENT_ID;
+      const names = request.topicData.map((t) =>
+        version >= 13 ? broker.replicas.topicName(t.topicId) : t.name,
+      );
+      const refusal = authorizationRefusal(request, ctx, names);
       let slot = 0;
       try {
         queueAppends();
@@ -66,16 +76,21 @@ export const produceHandler: HandlerFactory = (broker) =>
       );
 
       function queueAppends(): void {
-        for (const t of request.topicData) {
-          const name = version >= 13 ? broker.replicas.topicName(t.topicId) : t.name;
+        for (let i = 0; i < request.topicData.length; i++) {
+          const t = request.topicData[i]!;
+          const name = names[i];
           const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
           const error: ErrorName | null = !validAcks
             ? 'INVALID_REQUIRED_ACKS'
-            : name === undefined
-              ? 'UNKNOWN_TOPIC_ID'
-              : refused
-                ? 'INVALID_TOPIC_EXCEPTION'
-                : null;
+            : refusal.transactionalId
+              ? 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+              : name === undefined
+                ? 'UNKNOWN_TOPIC_ID'
+                : !refusal.writable.has(name)
+                  ? 'TOPIC_AUTHORIZATION_FAILED'
+                  : refused
+                    ? 'INVALID_TOPIC_EXCEPTION'
+                    : null;
           for (const p of t.partitionData) {
             if (error !== null) results.done(slot, failedAppend(error));
             else {
@@ -93,6 +108,51 @@ export const produceHandler: HandlerFactory = (broker) =>
       }
     },
   });
+
+/**
+ * What the authorizer refuses: the transactional id (when a batch is transactional), and which
+ * of the named topics may be written.
+ */
+function authorizationRefusal(
+  request: ProduceRequest,
+  ctx: ApiRequestContext,
+  names: readonly (string | undefined)[],
+): { transactionalId: boolean; writable: Set<string> } {
+  const authorizer = ctx.authorizer;
+  const txnId = request.transactionalId;
+  // Kafka also refuses transactional batches that come without a transactional id; here they
+  // go on to the partition, which checks the producer's transaction state.
+  const transactionalId =
+    txnId !== null &&
+    hasTransactionalBatch(request) &&
+    authorizer.authorize(ctx, [
+      {
+        operation: 'WRITE',
+        resourceType: 'TRANSACTIONAL_ID',
+        resourceName: txnId,
+        patternType: 'LITERAL',
+      },
+    ])[0] !== 'ALLOWED';
+  const known = names.filter((n): n is string => n !== undefined);
+  const writable = filterAuthorized(authorizer, ctx, {
+    operation: 'WRITE',
+    resourceType: 'TOPIC',
+    names: known,
+  });
+  return { transactionalId, writable };
+}
+
+/** Whether the first batch of some partition has the transactional attribute. */
+function hasTransactionalBatch(request: ProduceRequest): boolean {
+  for (const t of request.topicData) {
+    for (const p of t.partitionData) {
+      const records = p.records;
+      if (records === null || records.length < BatchField.Attributes + 2) continue;
+      if (records.readInt16BE(BatchField.Attributes) & BatchAttribute.Transactional) return true;
+    }
+  }
+  return false;
+}
 
 function produceResponse(
   broker: BrokerContext,

@@ -39,7 +39,7 @@ export const metadataHandler: HandlerFactory = (broker) =>
       const topics = wantAll
         ? broker.metadata.image.topics().map((t) => describeTopic(t, request, version))
         : await describeRequested(broker, request, ctx);
-      const address = advertisedFor(broker, ctx.listenerName);
+      const address = advertisedFor(broker, ctx.session.listenerName);
       return {
         throttleTimeMs: 0,
         brokers:

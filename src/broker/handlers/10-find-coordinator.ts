@@ -34,7 +34,7 @@ export const findCoordinatorHandler: HandlerFactory = (broker) =>
     handle: async (request, ctx) => {
       if (request.keyType === GROUP_KEY_TYPE) await ensureConsumerOffsetsTopic(broker);
       if (request.keyType === TRANSACTION_KEY_TYPE) await ensureTransactionStateTopic(broker);
-      const address = advertisedFor(broker, ctx.listenerName);
+      const address = advertisedFor(broker, ctx.session.listenerName);
       const answer = (key: string): FindCoordinatorResponseCoordinator => {
         const fail = (errorCode: number, errorMessage: string) => ({
           key,

@@ -21,7 +21,7 @@ export const joinGroupHandler: HandlerFactory = (broker) =>
       if (version === 0) request.rebalanceTimeoutMs = request.sessionTimeoutMs;
       const response = await broker.groups.joinGroup(request, {
         clientId: ctx.clientId ?? '',
-        clientHost: `/${ctx.clientHost}`,
+        clientHost: `/${ctx.session.clientHost}`,
         apiVersion: version,
       });
       // Before v7 the protocol name is a plain string and the protocol type is not sent.

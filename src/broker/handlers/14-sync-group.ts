@@ -14,7 +14,7 @@ export const syncGroupHandler: HandlerFactory = (broker) =>
     handle: (request, ctx) =>
       broker.groups.syncGroup(request, {
         clientId: ctx.clientId ?? '',
-        clientHost: `/${ctx.clientHost}`,
+        clientHost: `/${ctx.session.clientHost}`,
         apiVersion: ctx.apiVersion,
       }),
   });

@@ -45,7 +45,7 @@ export const describeClusterHandler: HandlerFactory = (broker) =>
           : `Unsupported endpoint type ${request.endpointType}`;
         return Promise.resolve(response);
       }
-      const address = advertisedFor(broker, ctx.listenerName);
+      const address = advertisedFor(broker, ctx.session.listenerName);
       if (address !== undefined) {
         response.brokers.push({
           brokerId: broker.config.nodeId,

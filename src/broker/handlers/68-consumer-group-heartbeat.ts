@@ -21,7 +21,7 @@ export const consumerGroupHeartbeatHandler: HandlerFactory = (broker) =>
     handle: (request, ctx) =>
       broker.groups.consumerGroupHeartbeat(request, {
         clientId: ctx.clientId ?? '',
-        clientHost: `/${ctx.clientHost}`,
+        clientHost: `/${ctx.session.clientHost}`,
         apiVersion: ctx.apiVersion,
       }),
   });

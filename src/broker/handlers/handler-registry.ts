@@ -1,32 +1,31 @@
 // Maps API keys to handlers and turns request frames into handler calls. One handler per API
 // key lives in its own file named in key order (`18-api-versions.ts`) and is listed in
-// `./index.ts`. The registry decodes the request header and body with the generated codecs,
-// runs the handler and encodes its response at the request's version with the matching
-// response header. It also answers which versions each API supports (ApiVersions).
+// `./index.ts`. The registry checks the API key and version, then runs the request through
+// the broker's request pipeline (server/request-pipeline.ts: authenticate, authorize, quota,
+// the handler, metrics); the handler stage it gives the pipeline decodes the body with the
+// generated codecs, runs the handler and encodes its response at the request's version with
+// the matching response header. It also answers which versions each API supports
+// (ApiVersions).
 import {
   API_VERSIONS_API_KEY,
-  Reader,
   Writer,
   apiByKey,
   encodeApiVersionsFallback,
-  readRequestHeader,
   writeResponseHeader,
   type ApiSpec,
 } from '../../protocol/index.js';
 import {
+  RequestPipeline,
   takeWrittenCallback,
   whenWritten,
+  type ApiRequestContext,
+  type ApiStage,
   type RequestContext,
   type RequestHandler,
 } from '../server/index.js';
 
-/** Everything a handler learns about one request besides its body. */
-export interface ApiContext extends RequestContext {
-  /** The request header's client id (null if the client sent none). */
-  clientId: string | null;
-  /** The authenticated principal; always `User:ANONYMOUS` until SASL exists. */
-  principal: string;
-}
+/** Everything a handler learns about one request besides its body (see ApiRequestContext). */
+export type ApiContext = ApiRequestContext;
 
 export interface ApiHandler {
   apiKey: number;
@@ -71,11 +70,14 @@ export interface ApiVersionRange {
   maxVersion: number;
 }
 
-/** The principal every connection has until authentication exists. */
-export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
+export { ANONYMOUS_PRINCIPAL } from '../server/index.js';
 
 export class HandlerRegistry {
   private readonly byKey = new Map<number, ApiHandler>();
+  /** The handler stage of each API, made once at registration. */
+  private readonly stages = new Map<number, ApiStage>();
+
+  constructor(readonly pipeline: RequestPipeline = new RequestPipeline()) {}
 
   register(handler: ApiHandler): void {
     if (this.byKey.has(handler.apiKey)) {
@@ -86,6 +88,8 @@ export class HandlerRegistry {
       throw new Error(`api key ${handler.apiKey} has no generated codecs`);
     }
     this.byKey.set(handler.apiKey, handler);
+    if (spec?.decodeRequest !== undefined)
+      this.stages.set(handler.apiKey, handlerStage(handler, spec));
   }
 
   get(apiKey: number): ApiHandler | undefined {
@@ -127,39 +131,24 @@ export class HandlerRegistry {
       return Promise.reject(new Error(unsupported(handler, version)));
     }
     if (handler.handleFrame !== undefined) return handler.handleFrame(ctx, frame);
-    return this.run(handler, apiByKey(ctx.apiKey)!, ctx, frame);
+    return this.pipeline.run(ctx, frame, this.stages.get(ctx.apiKey)!);
   }
+}
 
-  private async run(
-    handler: ApiHandler,
-    spec: ApiSpec,
-    ctx: RequestContext,
-    frame: Buffer,
-  ): Promise<Buffer[] | null> {
-    const r = new Reader(frame);
-    const header = readRequestHeader(r);
-    const request = spec.decodeRequest!(r, ctx.apiVersion);
-    // Spelled out rather than spread: one hidden class for every request's context.
-    const apiCtx: ApiContext = {
-      apiKey: ctx.apiKey,
-      apiVersion: ctx.apiVersion,
-      correlationId: ctx.correlationId,
-      connectionId: ctx.connectionId,
-      listenerName: ctx.listenerName,
-      clientHost: ctx.clientHost,
-      clientPort: ctx.clientPort,
-      clientId: header.clientId,
-      principal: ANONYMOUS_PRINCIPAL,
-    };
-    const response = await handler.handle(request, apiCtx);
-    if (response === null) return null;
-    const w = new Writer();
-    writeResponseHeader(w, ctx);
-    spec.encodeResponse!(w, ctx.apiVersion, response);
-    const parts = w.toBuffers();
-    const written = takeWrittenCallback(response as object);
-    return written === undefined ? parts : whenWritten(parts, written);
-  }
+/** Decode, handle, encode: the handler stage of the request pipeline for one API. */
+function handlerStage(handler: ApiHandler, spec: ApiSpec): ApiStage {
+  return {
+    decode: spec.decodeRequest!,
+    handle: handler.handle as ApiStage['handle'],
+    encode: (ctx: RequestContext, response: object) => {
+      const w = new Writer();
+      writeResponseHeader(w, ctx);
+      spec.encodeResponse!(w, ctx.apiVersion, response);
+      const parts = w.toBuffers();
+      const written = takeWrittenCallback(response);
+      return written === undefined ? parts : whenWritten(parts, written);
+    },
+  };
 }
 
 function unsupported(handler: ApiHandler, version: number): string {

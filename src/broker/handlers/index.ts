@@ -46,6 +46,7 @@ import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js'
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js';
 import { HandlerRegistry } from './handler-registry.js';
+import type { RequestPipeline } from '../server/index.js';
 import type { HandlerFactory } from './handler-types.js';
 
 export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
@@ -95,12 +96,13 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   describeTopicPartitionsHandler,
 ];
 
-/** A registry holding one handler per API for `broker`. */
+/** A registry holding one handler per API for `broker`, run through `pipeline`. */
 export function createHandlerRegistry(
   broker: BrokerContext,
   factories: readonly HandlerFactory[] = HANDLER_FACTORIES,
+  pipeline?: RequestPipeline,
 ): HandlerRegistry {
-  const registry = new HandlerRegistry();
+  const registry = new HandlerRegistry(pipeline);
   for (const factory of factories) registry.register(factory(broker, registry));
   return registry;
 }

@@ -2,7 +2,9 @@
 // Reading stops (socket paused) whenever this connection has too many requests in flight,
 // the server-wide request budget is spent, unsent responses exceed the high-water mark, or
 // request memory (queued.max.request.bytes) is short; frames already read wait in the
-// assembler, and nothing more is read, so memory per connection stays bounded.
+// assembler, and nothing more is read, so memory per connection stays bounded. A request the
+// quota stage throttled mutes the connection once its response is written: nothing is read
+// or started for the throttle time (KIP-219). The connection's Session is made here, once.
 import type { Socket } from 'node:net';
 import { FRAME_PREFIX_BYTES, framePrefix } from '../../protocol/framing.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +12,7 @@ import type { FrameArena } from './frame-arena.js';
 import { FrameAssembler, type AssembledFrame } from './frame-assembler.js';
 import type { ServerLimits } from './limits.js';
 import type { MemoryWaiter, RequestMemory } from './request-memory.js';
+import { Session } from './session.js';
 import { adoptWithSharedReads } from './shared-reads.js';
 import { takeWrittenCallback } from './written-callbacks.js';
 import {
@@ -40,6 +43,15 @@ export interface ConnectionHost {
 interface InFlight {
   done: boolean;
   response: Buffer[] | null;
+  ctx: RequestContext;
+}
+
+/** Where a connection comes from, as its server knows it. */
+export interface ConnectionMeta {
+  id: number;
+  listenerName: string;
+  securityProtocol: string;
+  clientHost: string;
 }
 
 const neverRecycles = (): boolean => false;
@@ -63,12 +75,14 @@ function coalesce(responses: readonly Buffer[][], totalBytes: number): Buffer {
 export class Connection implements MemoryWaiter {
   readonly id: number;
   readonly clientHost: string;
-  private readonly clientPort: number;
+  readonly session: Session;
   private readonly socket: Socket;
   private readonly assembler: FrameAssembler;
   private readonly inFlight: InFlight[] = [];
   private heldFrame: AssembledFrame | null = null;
   private paused = false;
+  /** Throttled by the quota stage: nothing is read or started until the timer fires. */
+  private muteTimer: NodeJS.Timeout | null = null;
   /** Registered with host.memory as waiting for admission or for the limit to clear. */
   private memoryWait = false;
   private flushScheduled = false;
@@ -83,7 +97,7 @@ export class Connection implements MemoryWaiter {
   constructor(
     accepted: Socket,
     private readonly host: ConnectionHost,
-    private readonly meta: { id: number; listenerName: string; clientHost: string },
+    meta: ConnectionMeta,
   ) {
     this.id = meta.id;
     this.clientHost = meta.clientHost;
@@ -100,6 +114,7 @@ export class Connection implements MemoryWaiter {
         release: (bytes) => memory.release(bytes),
       },
     });
+    // A socket whose handle cannot read into the shared buffer (TLS) is read the ordinary way.
     const socket = adoptWithSharedReads(accepted, host.readBuffer, {
       allowHalfOpen: true,
       onRead: (length, bytes) => this.onBytes(bytes, length),
@@ -109,7 +124,13 @@ export class Connection implements MemoryWaiter {
       accepted.resume();
     }
     this.socket = socket ?? accepted;
-    this.clientPort = this.socket.remotePort ?? 0;
+    this.session = new Session({
+      connectionId: meta.id,
+      listenerName: meta.listenerName,
+      securityProtocol: meta.securityProtocol,
+      clientHost: meta.clientHost,
+      clientPort: this.socket.remotePort ?? 0,
+    });
     this.socket.setNoDelay(true);
     this.socket.on('drain', () => this.pump());
     this.socket.on('end', () => this.onEnd());
@@ -183,7 +204,8 @@ export class Connection implements MemoryWaiter {
    * in flight; the server calls this every idle-check interval (`intervalMs`).
    */
   checkIdle(intervalMs: number): void {
-    if (this.inFlight.length > 0 || this.closing || this.closed) {
+    // A throttled client's silence is the broker's doing, not idleness.
+    if (this.inFlight.length > 0 || this.muteTimer !== null || this.closing || this.closed) {
       this.activeTick = this.host.tick;
       return;
     }
@@ -198,6 +220,7 @@ export class Connection implements MemoryWaiter {
 
   private pump(): void {
     while (!this.closing && !this.socket.destroyed) {
+      if (this.muteTimer !== null) return this.pause();
       if (this.inFlight.length >= this.host.limits.maxInFlightPerConnection) return this.pause();
       if (this.socket.writableNeedDrain) return this.pause();
       const frame = this.heldFrame ?? this.assembler.next();
@@ -257,12 +280,10 @@ export class Connection implements MemoryWaiter {
       apiKey: frame.readInt16BE(0),
       apiVersion: frame.readInt16BE(2),
       correlationId: frame.readInt32BE(4),
-      connectionId: this.id,
-      listenerName: this.meta.listenerName,
-      clientHost: this.clientHost,
-      clientPort: this.clientPort,
+      session: this.session,
+      throttleTimeMs: 0,
     };
-    const slot: InFlight = { done: false, response: null };
+    const slot: InFlight = { done: false, response: null, ctx };
     this.inFlight.push(slot);
     let result: Promise<Buffer[] | null>;
     try {
@@ -311,8 +332,10 @@ export class Connection implements MemoryWaiter {
     let smallBytes = 0;
     let corked = false;
     while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
-      const { response } = this.inFlight.shift()!;
+      const { response, ctx } = this.inFlight.shift()!;
       this.host.releaseRequestSlot();
+      // Muted once the response is on its way (or at once for a request without one).
+      if (ctx.throttleTimeMs > 0) this.mute(ctx.throttleTimeMs);
       if (response === null) continue;
       let sizeBytes = 0;
       for (const part of response) sizeBytes += part.length;
@@ -343,6 +366,21 @@ export class Connection implements MemoryWaiter {
     else this.pump();
   }
 
+  /** Reads and starts nothing for `throttleTimeMs` (a later throttle replaces an earlier one). */
+  private mute(throttleTimeMs: number): void {
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+    this.host.logger.debug(`connection ${this.id}: throttled, muted for ${throttleTimeMs} ms`);
+    this.pause();
+    this.muteTimer = setTimeout(this.unmute, throttleTimeMs);
+  }
+
+  private readonly unmute = (): void => {
+    this.muteTimer = null;
+    if (this.closed) return;
+    this.host.logger.debug(`connection ${this.id}: unmuted`);
+    this.pump();
+  };
+
   private pause(): void {
     if (this.paused) return;
     this.paused = true;
@@ -369,6 +407,8 @@ export class Connection implements MemoryWaiter {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+    this.muteTimer = null;
     // Requests still running will finish, but their slots are returned now.
     for (let i = 0; i < this.inFlight.length; i++) this.host.releaseRequestSlot();
     this.inFlight.length = 0;

@@ -11,3 +11,31 @@ export {
 export { NetworkServer, startServer, type ServerOptions, type StopOptions } from './server.js';
 export { nullHandler } from './null-handler.js';
 export { whenWritten, takeWrittenCallback } from './written-callbacks.js';
+export { ANONYMOUS_PRINCIPAL, Session, type SaslState, type SessionOrigin } from './session.js';
+export { authenticate } from './authenticate.js';
+export {
+  allowAllAuthorizer,
+  filterAuthorized,
+  type AclOperation,
+  type Action,
+  type AuthorizableRequest,
+  type AuthorizationResult,
+  type Authorizer,
+  type PatternType,
+  type ResourceType,
+} from './authorizer.js';
+export { noQuotas, type QuotaManager, type QuotaRequest } from './quota.js';
+export {
+  InMemoryRequestMetrics,
+  collectErrorCodes,
+  noRequestMetrics,
+  type ApiRequestFigures,
+  type RequestMetrics,
+  type StageTimings,
+} from './request-metrics.js';
+export {
+  RequestPipeline,
+  type ApiRequestContext,
+  type ApiStage,
+  type PipelineOptions,
+} from './request-pipeline.js';

@@ -1,17 +1,22 @@
 // The contract between the network layer and the API handlers. The server owns sockets,
 // framing, ordering and limits; a handler sees one request frame and returns its response.
+import type { Session } from './session.js';
 
-/** What the server knows about a request before any API-specific decoding. */
+/**
+ * What the server knows about a request before any API-specific decoding: the connection's
+ * session (made once per connection) and the small per-request part.
+ */
 export interface RequestContext {
   /** Read from the first bytes of the request header (int16, int16, int32). */
   apiKey: number;
   apiVersion: number;
   correlationId: number;
-  /** Unique per server, for logs and per-connection state such as SASL or fetch sessions. */
-  connectionId: number;
-  listenerName: string;
-  clientHost: string;
-  clientPort: number;
+  session: Session;
+  /**
+   * Set by the quota stage: after sending this request's response the connection reads
+   * nothing for this long (KIP-219). 0: not throttled.
+   */
+  throttleTimeMs: number;
 }
 
 /**

@@ -124,7 +124,7 @@ export class NetworkServer implements ConnectionHost {
       pauseOnConnect: true,
       highWaterMark: this.limits.writeHighWaterBytes,
     });
-    server.on('connection', (socket) => this.accept(socket, listener.name));
+    server.on('connection', (socket) => this.adopt(socket, listener.name));
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -142,7 +142,13 @@ export class NetworkServer implements ConnectionHost {
     });
   }
 
-  private accept(socket: Socket, listenerName: string): void {
+  /**
+   * Serves an accepted connection of listener `listenerName`. A plain TCP socket must come
+   * paused (`pauseOnConnect`) so that it can read into the shared buffer; any other socket (a
+   * TLS socket) is read the ordinary way. Only PLAINTEXT listeners exist so far (the
+   * configuration refuses listeners mapped to another security protocol).
+   */
+  adopt(socket: Socket, listenerName: string, securityProtocol = 'PLAINTEXT'): void {
     const ip = clientAddress(socket.remoteAddress);
     const fromIp = this.perIp.get(ip) ?? 0;
     const perIpLimit =
@@ -157,7 +163,12 @@ export class NetworkServer implements ConnectionHost {
       return;
     }
     this.perIp.set(ip, fromIp + 1);
-    const meta = { id: this.nextConnectionId++, listenerName, clientHost: ip };
+    const meta = {
+      id: this.nextConnectionId++,
+      listenerName,
+      securityProtocol,
+      clientHost: ip,
+    };
     const conn = new Connection(socket, this, meta);
     this.connections.add(conn);
   }

@@ -8,16 +8,9 @@ import {
   encodeProduceRequest,
   writeRequestHeader,
 } from '../../../src/protocol/index.js';
+import { dispatchContext } from './in-process-broker.js';
 
-const ctx = (apiKey: number, apiVersion: number) => ({
-  apiKey,
-  apiVersion,
-  correlationId: 1,
-  connectionId: 0,
-  listenerName: 'PLAINTEXT',
-  clientHost: '127.0.0.1',
-  clientPort: 1,
-});
+const ctx = (apiKey: number, apiVersion: number) => dispatchContext(apiKey, apiVersion);
 
 const handler = (apiKey: number, maxVersion: number): ApiHandler => ({
   apiKey,

@@ -8,6 +8,11 @@ import {
 } from '../../../src/broker/index.js';
 import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { silentLogger } from '../../../src/broker/logger.js';
+import {
+  Session,
+  type RequestContext,
+  type RequestPipeline,
+} from '../../../src/broker/server/index.js';
 import { openDataPlane, type DataPlane } from '../../../src/broker/data-plane.js';
 import { openGroupCoordinator } from '../../../src/broker/group/index.js';
 import {
@@ -36,6 +41,8 @@ export async function openInProcessBroker(
     store?: MemoryMetadataLogStore;
     /** A fault for markers to some partitions: the error their append gets instead. */
     markerFault?: (topic: string, partition: number) => ErrorName | null;
+    /** The request pipeline (authorizer, quotas, metrics); default: allow all, no quotas. */
+    pipeline?: RequestPipeline;
   } = {},
 ): Promise<InProcessBroker> {
   const props = new Map([['log.dirs', dir], ...Object.entries(options.config ?? {})]);
@@ -101,7 +108,7 @@ export async function openInProcessBroker(
     txnMarkers,
   };
   return {
-    registry: createHandlerRegistry(context),
+    registry: createHandlerRegistry(context, undefined, options.pipeline),
     data,
     transactions,
     topicId: created!.topic!.topicId,
@@ -114,17 +121,24 @@ export async function openInProcessBroker(
   };
 }
 
-/** The request context of a frame fed to `registry.dispatch`. */
-export function dispatchContext(apiKey: number, apiVersion: number) {
-  return {
-    apiKey,
-    apiVersion,
-    correlationId: 7,
+/** The session of the connection frames fed to `registry.dispatch` pretend to come from. */
+export function testSession(): Session {
+  return new Session({
     connectionId: 1,
     listenerName: 'PLAINTEXT',
+    securityProtocol: 'PLAINTEXT',
     clientHost: '127.0.0.1',
     clientPort: 1,
-  };
+  });
+}
+
+/** The request context of a frame fed to `registry.dispatch`. */
+export function dispatchContext(
+  apiKey: number,
+  apiVersion: number,
+  session: Session = testSession(),
+): RequestContext {
+  return { apiKey, apiVersion, correlationId: 7, session, throttleTimeMs: 0 };
 }
 
 /** A small seeded generator, so fuzz runs repeat exactly. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nullHandler } from '../../../src/broker/server/index.js';
+import { Session, nullHandler } from '../../../src/broker/server/index.js';
 
 test('the null handler echoes the correlation id followed by its fixed body', async () => {
   const body = Buffer.from([1, 2, 3]);
@@ -8,10 +8,14 @@ test('the null handler echoes the correlation id followed by its fixed body', as
     apiKey: 0,
     apiVersion: 9,
     correlationId: 0x01020304,
-    connectionId: 0,
-    listenerName: 'PLAINTEXT',
-    clientHost: '127.0.0.1',
-    clientPort: 1,
+    session: new Session({
+      connectionId: 0,
+      listenerName: 'PLAINTEXT',
+      securityProtocol: 'PLAINTEXT',
+      clientHost: '127.0.0.1',
+      clientPort: 1,
+    }),
+    throttleTimeMs: 0,
   };
   const parts = await nullHandler(body)(ctx, Buffer.alloc(8));
   assert.deepEqual(Buffer.concat(parts!), Buffer.from([1, 2, 3, 4, 1, 2, 3]));

@@ -1,0 +1,26 @@
+// The quota stage: a QuotaManager decides how long a request's principal and client id are
+// throttled. As in Kafka since KIP-219, the broker answers at once with that time in the
+// response's throttle_time_ms, then reads nothing more from the connection for that long, so a
+// client that ignores the field is held back all the same. Without configured quotas nothing
+// is throttled, as in Kafka.
+import type { Session } from './session.js';
+
+/** What a quota manager learns about one request. */
+export interface QuotaRequest {
+  apiKey: number;
+  apiVersion: number;
+  /** The request header's client id (null if none). */
+  clientId: string | null;
+  /** Bytes of the request frame (header and body). */
+  sizeBytes: number;
+}
+
+export interface QuotaManager {
+  /** Milliseconds to throttle this request by (0: none); the manager records the request. */
+  throttleTimeMs(session: Session, request: QuotaRequest): number;
+}
+
+/** Throttles nothing. */
+export const noQuotas: QuotaManager = {
+  throttleTimeMs: () => 0,
+};

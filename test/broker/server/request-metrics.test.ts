@@ -1,0 +1,80 @@
+import { after, test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBroker, type Broker } from '../../../src/index.js';
+import { InMemoryRequestMetrics, collectErrorCodes } from '../../../src/broker/server/index.js';
+import { ErrorCode, createApiVersionsRequest } from '../../../src/protocol/index.js';
+import { requestClient } from '../handlers/request-client.js';
+import { batch, createTopic, produceBody } from '../handlers/data-helpers.js';
+
+const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
+const brokers: Broker[] = [];
+after(() => Promise.all(brokers.map((b) => b.close())));
+
+test('the metrics stage counts requests, versions and error codes per API', async () => {
+  const metrics = new InMemoryRequestMetrics();
+  const b = await startBroker({ port: 0, requestMetrics: metrics });
+  brokers.push(b);
+  const client = await requestClient(b.port);
+  await client.request(
+    18,
+    3,
+    createApiVersionsRequest({ clientSoftwareName: 'x', clientSoftwareVersion: '1' }),
+  );
+  await client.request(18, 0, createApiVersionsRequest());
+  await createTopic(client, 'm');
+  // One partition appended, one unknown, one with no records.
+  await client.request(
+    0,
+    9,
+    produceBody('m', [
+      { index: 0, records: batch(['a']) },
+      { index: 9, records: batch(['b']) },
+      { index: 0, records: null },
+    ]),
+  );
+  const apiVersions = metrics.api(18)!;
+  assert.equal(apiVersions.requests, 2);
+  assert.deepEqual(
+    [...apiVersions.versions],
+    [
+      [3, 1],
+      [0, 1],
+    ],
+  );
+  assert.deepEqual([...apiVersions.errors], [[ErrorCode.NONE, 2]]);
+  const produce = metrics.api(0)!;
+  assert.equal(produce.requests, 1);
+  assert.deepEqual(
+    new Map(produce.errors),
+    new Map([
+      [ErrorCode.NONE, 1],
+      [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 1],
+      [ErrorCode.INVALID_RECORD, 1],
+    ]),
+  );
+  assert.equal(metrics.api(3)!.requests, 1);
+  assert.deepEqual(metrics.apiKeys(), [0, 3, 18]);
+  // Every stage's time is measured; the handler's is part of the total.
+  const t = produce.timeMs;
+  for (const ms of [t.authenticateMs, t.authorizeMs, t.quotaMs, t.handlerMs]) assert.ok(ms >= 0);
+  assert.ok(t.totalMs >= t.handlerMs);
+  client.close();
+});
+
+nodeTest('collectErrorCodes gathers the top-level code and those in arrays at any depth', () => {
+  const out: number[] = [];
+  collectErrorCodes(
+    {
+      errorCode: 0,
+      throttleTimeMs: 0,
+      topics: [
+        { name: 't', errorCode: 3, partitions: [{ errorCode: 6 }, { errorCode: 0 }] },
+        { name: 'u', records: Buffer.from([1]), partitions: [] },
+      ],
+      // A byte array is data, not a list of objects to look into.
+      records: new Uint8Array([1, 2]),
+    },
+    out,
+  );
+  assert.deepEqual(out, [0, 3, 6, 0]);
+});

@@ -1,35 +1,196 @@
-// Where the metadata records are kept. The broker keeps them in `__cluster_metadata-0`, a
-// partition log in the first log dir; tests may keep them in memory. Either way a batch
-// counts as committed only once `append` has resolved, which means it is durable.
+// Where the metadata records are kept, and how a broker follows them. The store is an ordered
+// log of record batches with two operations beyond reading: a compare-and-swap append (it
+// lands only if the log's next offset is still the one the writer built its batch against,
+// as an etcd transaction on the next sequence number does) and a watch that delivers every
+// committed batch from an offset on, in order, live. A single node keeps the log in
+// `__cluster_metadata-0` (PartitionLogMetadataStore); simulation tests keep it in memory
+// (MemoryMetadataLogStore); a cluster will keep it in etcd. A batch counts as committed once
+// `append` has resolved `appended`, which means it is durable.
 import { BatchField } from '../protocol/index.js';
+
+/** What a compare-and-swap append did. */
+export type MetadataAppendResult =
+  | { type: 'appended'; baseOffset: number }
+  /** Another writer got there first: the log's next offset is `nextOffset`, not the expected. */
+  | { type: 'conflict'; nextOffset: number };
+
+export interface MetadataAppendOptions {
+  /** Append only if the log's next offset is this one; otherwise answer a conflict. */
+  expectedOffset?: number;
+}
+
+/** Called with each committed batch (its base offset already set), in offset order. */
+export type MetadataBatchListener = (batch: Buffer) => void;
+
+export interface MetadataWatchOptions {
+  /** Told when the batches cannot be read; the watch delivers nothing after it. */
+  onError?: (err: unknown) => void;
+}
 
 export interface MetadataLogStore {
   /** Every stored batch, oldest first, for replay at startup. */
   readAll(): Promise<Buffer[]>;
-  /** Stores one batch durably (fsync'd before resolving); resolves to its base offset. */
-  append(batch: Buffer): Promise<number>;
+  /**
+   * Stores one batch durably (fsync'd before resolving) unless `expectedOffset` is given and
+   * the log's next offset differs. Storage failures reject.
+   */
+  append(batch: Buffer, options?: MetadataAppendOptions): Promise<MetadataAppendResult>;
+  /**
+   * Delivers every committed batch from the one holding `fromOffset` on: first those already
+   * stored, then each new one as it commits, in order, each once. Delivery is asynchronous
+   * (never inside this call). Returns the unsubscribe function.
+   */
+  watch(
+    fromOffset: number,
+    listener: MetadataBatchListener,
+    options?: MetadataWatchOptions,
+  ): () => void;
+  /** Stops every watch and releases the store. Idempotent. */
   close(): Promise<void>;
 }
 
-/** A store that keeps batches in memory (tests, and brokers that need nothing to persist). */
+/** The offset after a batch's last record. */
+export function batchEndOffset(batch: Buffer): number {
+  return Number(batch.readBigInt64BE(0)) + batch.readInt32BE(BatchField.LastOffsetDelta) + 1;
+}
+
+interface Watcher {
+  /** The next offset this watcher has not been given. */
+  next: number;
+  listener: MetadataBatchListener;
+  onError: ((err: unknown) => void) | undefined;
+  stopped: boolean;
+  pumping: boolean;
+  again: boolean;
+}
+
+/**
+ * The watch half of a store, shared by the implementations: each watcher remembers the next
+ * offset it is owed and, whenever the log may have grown, reads from there to the end. Because
+ * a watcher only ever asks for what it has not had, a catch-up read and live appends cannot
+ * reorder or repeat a batch.
+ */
+export class MetadataWatchers {
+  private readonly watchers = new Set<Watcher>();
+
+  /** `readFrom(offset)`: the committed batches from the one holding `offset` to the end. */
+  constructor(private readonly readFrom: (offset: number) => Promise<Buffer[]>) {}
+
+  add(
+    fromOffset: number,
+    listener: MetadataBatchListener,
+    options: MetadataWatchOptions = {},
+  ): () => void {
+    const watcher: Watcher = {
+      next: fromOffset,
+      listener,
+      onError: options.onError,
+      stopped: false,
+      pumping: false,
+      again: false,
+    };
+    this.watchers.add(watcher);
+    queueMicrotask(() => void this.pump(watcher));
+    return () => this.stop(watcher);
+  }
+
+  /** The log grew (or may have): every watcher reads what it is owed. */
+  notify(): void {
+    for (const watcher of this.watchers) void this.pump(watcher);
+  }
+
+  close(): void {
+    for (const watcher of this.watchers) this.stop(watcher);
+  }
+
+  private stop(watcher: Watcher): void {
+    watcher.stopped = true;
+    this.watchers.delete(watcher);
+  }
+
+  /** One read loop per watcher at a time; a notify during it makes it read once more. */
+  private async pump(watcher: Watcher): Promise<void> {
+    if (watcher.pumping) {
+      watcher.again = true;
+      return;
+    }
+    watcher.pumping = true;
+    try {
+      do {
+        watcher.again = false;
+        const batches = await this.readFrom(watcher.next);
+        for (const batch of batches) {
+          if (watcher.stopped) return;
+          const end = batchEndOffset(batch);
+          if (end <= watcher.next) continue;
+          watcher.next = end;
+          watcher.listener(batch);
+        }
+      } while (watcher.again && !watcher.stopped);
+    } catch (err) {
+      this.stop(watcher);
+      watcher.onError?.(err);
+    } finally {
+      watcher.pumping = false;
+    }
+  }
+}
+
+/**
+ * A store that keeps batches in memory, with the same compare-and-swap and watch semantics as
+ * the others: for simulation tests (several brokers sharing one) and brokers that need
+ * nothing to persist.
+ */
 export class MemoryMetadataLogStore implements MetadataLogStore {
   readonly batches: Buffer[] = [];
   private nextOffset = 0;
+  private readonly watchers = new MetadataWatchers((offset) => Promise.resolve(this.from(offset)));
+
+  /** The offset the next appended record gets. */
+  get logEndOffset(): number {
+    return this.nextOffset;
+  }
 
   readAll(): Promise<Buffer[]> {
     return Promise.resolve([...this.batches]);
   }
 
-  append(batch: Buffer): Promise<number> {
+  append(batch: Buffer, options: MetadataAppendOptions = {}): Promise<MetadataAppendResult> {
+    const { expectedOffset } = options;
+    if (expectedOffset !== undefined && expectedOffset !== this.nextOffset) {
+      return Promise.resolve({ type: 'conflict', nextOffset: this.nextOffset });
+    }
     const offset = this.nextOffset;
     const copy = Buffer.from(batch);
     copy.writeBigInt64BE(BigInt(offset), 0);
-    this.nextOffset += copy.readInt32BE(BatchField.LastOffsetDelta) + 1;
+    this.nextOffset = batchEndOffset(copy);
     this.batches.push(copy);
-    return Promise.resolve(offset);
+    this.watchers.notify();
+    return Promise.resolve({ type: 'appended', baseOffset: offset });
+  }
+
+  watch(
+    fromOffset: number,
+    listener: MetadataBatchListener,
+    options?: MetadataWatchOptions,
+  ): () => void {
+    return this.watchers.add(fromOffset, listener, options);
   }
 
   close(): Promise<void> {
+    this.watchers.close();
     return Promise.resolve();
+  }
+
+  /** The batches from the one holding `offset` on (binary search: they are contiguous). */
+  private from(offset: number): Buffer[] {
+    let lo = 0;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (batchEndOffset(this.batches[mid]!) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.batches.slice(lo);
   }
 }

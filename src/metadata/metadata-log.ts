@@ -136,36 +136,59 @@ export class MetadataWatchers {
   }
 }
 
+/** The log behind one or more in-memory store connections. */
+interface MemoryLog {
+  readonly batches: Buffer[];
+  nextOffset: number;
+  /** Every connection, each with its own watchers. */
+  readonly connections: Set<MemoryMetadataLogStore>;
+}
+
 /**
  * A store that keeps batches in memory, with the same compare-and-swap and watch semantics as
- * the others: for simulation tests (several brokers sharing one) and brokers that need
- * nothing to persist.
+ * the others: for simulation tests and brokers that need nothing to persist. Several brokers
+ * of a simulated cluster share one log through `connect()`, each with its own connection as
+ * each would have its own etcd client: closing one stops only its watches. The log outlives
+ * `close`, so a broker can be opened on it again (a restart).
  */
 export class MemoryMetadataLogStore implements MetadataLogStore {
-  readonly batches: Buffer[] = [];
-  private nextOffset = 0;
   private readonly watchers = new MetadataWatchers((offset) => Promise.resolve(this.from(offset)));
+
+  constructor(
+    private readonly log: MemoryLog = { batches: [], nextOffset: 0, connections: new Set() },
+  ) {}
+
+  /** Another connection to the same log. */
+  connect(): MemoryMetadataLogStore {
+    return new MemoryMetadataLogStore(this.log);
+  }
+
+  /** Every committed batch, oldest first. */
+  get batches(): readonly Buffer[] {
+    return this.log.batches;
+  }
 
   /** The offset the next appended record gets. */
   get logEndOffset(): number {
-    return this.nextOffset;
+    return this.log.nextOffset;
   }
 
   readAll(): Promise<Buffer[]> {
-    return Promise.resolve([...this.batches]);
+    return Promise.resolve([...this.log.batches]);
   }
 
   append(batch: Buffer, options: MetadataAppendOptions = {}): Promise<MetadataAppendResult> {
     const { expectedOffset } = options;
-    if (expectedOffset !== undefined && expectedOffset !== this.nextOffset) {
-      return Promise.resolve({ type: 'conflict', nextOffset: this.nextOffset });
+    const log = this.log;
+    if (expectedOffset !== undefined && expectedOffset !== log.nextOffset) {
+      return Promise.resolve({ type: 'conflict', nextOffset: log.nextOffset });
     }
-    const offset = this.nextOffset;
+    const offset = log.nextOffset;
     const copy = Buffer.from(batch);
     copy.writeBigInt64BE(BigInt(offset), 0);
-    this.nextOffset = batchEndOffset(copy);
-    this.batches.push(copy);
-    this.watchers.notify();
+    log.nextOffset = batchEndOffset(copy);
+    log.batches.push(copy);
+    for (const connection of log.connections) connection.watchers.notify();
     return Promise.resolve({ type: 'appended', baseOffset: offset });
   }
 
@@ -174,23 +197,26 @@ export class MemoryMetadataLogStore implements MetadataLogStore {
     listener: MetadataBatchListener,
     options?: MetadataWatchOptions,
   ): () => void {
+    this.log.connections.add(this);
     return this.watchers.add(fromOffset, listener, options);
   }
 
   close(): Promise<void> {
     this.watchers.close();
+    this.log.connections.delete(this);
     return Promise.resolve();
   }
 
   /** The batches from the one holding `offset` on (binary search: they are contiguous). */
   private from(offset: number): Buffer[] {
+    const batches = this.log.batches;
     let lo = 0;
-    let hi = this.batches.length;
+    let hi = batches.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (batchEndOffset(this.batches[mid]!) <= offset) lo = mid + 1;
+      if (batchEndOffset(batches[mid]!) <= offset) lo = mid + 1;
       else hi = mid;
     }
-    return this.batches.slice(lo);
+    return batches.slice(lo);
   }
 }

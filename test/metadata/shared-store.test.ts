@@ -1,5 +1,5 @@
-// Two controllers, each with its own follower, sharing one in-memory metadata store: what a
-// cluster on etcd will be, simulated. Each image changes only through the watch, conflicting
+// Two controllers, each with its own follower and its own connection to one in-memory metadata
+// log: what a cluster on etcd will be, simulated. Each image changes only through the watch, conflicting
 // appends are built again against the newer image, and nothing is lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,7 +69,7 @@ async function caughtUp(metadata: ClusterMetadata, store: MemoryMetadataLogStore
 test("an operation on one controller reaches the other's image and subscribers through the watch", async () => {
   const store = new MemoryMetadataLogStore();
   const a = await node(store, 1);
-  const b = await node(store, 2);
+  const b = await node(store.connect(), 2);
   const heard = new Promise<MetadataChange>((resolve) => b.subscribe(resolve));
   const [created] = await a.createTopics([
     { name: 'orders', numPartitions: 3, replicationFactor: 2 },
@@ -87,9 +87,10 @@ test("an operation on one controller reaches the other's image and subscribers t
 
 test('concurrent operations on two controllers all commit once, and both images end the same', async () => {
   const store = new MemoryMetadataLogStore();
+  const other = store.connect();
   const a = await node(store, 1);
-  const b = await node(store, 2);
-  const conflicts = countConflicts(store);
+  const b = await node(other, 2);
+  const conflicts = [countConflicts(store), countConflicts(other)];
   const work: Promise<unknown>[] = [];
   const blocks: Promise<{ firstProducerId: bigint }>[] = [];
   for (let i = 0; i < 10; i++) {
@@ -108,7 +109,9 @@ test('concurrent operations on two controllers all commit once, and both images 
   assert.deepEqual(sameCodes, [ErrorCode.NONE, ErrorCode.TOPIC_ALREADY_EXISTS]);
   const firstIds = (await Promise.all(blocks)).map((block) => block.firstProducerId);
   assert.equal(new Set(firstIds).size, firstIds.length, 'no producer id block handed out twice');
-  assert.ok(conflicts.count > 0, 'the two controllers raced for the same offsets');
+  for (const [i, c] of conflicts.entries()) {
+    assert.ok(c.count > 0, `controller ${i + 1} lost a race for an offset and retried`);
+  }
 
   await caughtUp(a, store);
   await caughtUp(b, store);
@@ -118,10 +121,27 @@ test('concurrent operations on two controllers all commit once, and both images 
   assert.equal(a.image.lastOffset, b.image.lastOffset);
   assert.equal(a.image.nextProducerId, b.image.nextProducerId);
   // A third node replaying the log from scratch builds the same image.
-  const c = await ClusterMetadata.open({ store, nodeId: 3 });
+  const c = await ClusterMetadata.open({ store: store.connect(), nodeId: 3 });
   assert.deepEqual(c.image.topics(), a.image.topics());
   assert.equal(c.image.lastOffset, a.image.lastOffset);
   await Promise.all([a.close(), b.close(), c.close()]);
+});
+
+test('a node that closes leaves the others following; opened again it replays what it missed', async () => {
+  const store = new MemoryMetadataLogStore();
+  const a = await node(store, 1);
+  const connection = store.connect();
+  const b = await node(connection, 2);
+  await b.close();
+  await a.createTopics([{ name: 'while-away', numPartitions: 1, replicationFactor: 1 }]);
+  assert.ok(a.image.topic('while-away'));
+  const restarted = await ClusterMetadata.open({ store: connection, nodeId: 2 });
+  assert.deepEqual(restarted.image.topics(), a.image.topics());
+  const heard = new Promise<MetadataChange>((resolve) => restarted.subscribe(resolve));
+  await a.deleteTopics([a.image.topic('while-away')!.topicId]);
+  assert.equal((await heard).type, 'topic-deleted');
+  assert.equal(restarted.image.topic('while-away'), undefined);
+  await Promise.all([a.close(), restarted.close()]);
 });
 
 test('a conflict discards the prepared logs and prepares them again for the retry', async () => {

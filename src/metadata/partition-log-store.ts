@@ -33,7 +33,7 @@ export class PartitionLogMetadataStore implements MetadataLogStore {
   private readonly watchers = new MetadataWatchers((offset) => this.readFrom(offset));
   /** Appends one at a time, so the end compared is the end appended at. */
   private appending: Promise<unknown> = Promise.resolve();
-  /** The end of what has been fsync'd: watchers see no batch before its fsync returned. */
+  /** The end of what is fsync'd: watchers never see a batch before it is durable. */
   private durableEnd: number;
 
   private constructor(readonly log: PartitionLog) {
@@ -78,21 +78,26 @@ export class PartitionLogMetadataStore implements MetadataLogStore {
     batch: Buffer,
     expectedOffset: number | undefined,
   ): Promise<MetadataAppendResult> {
-    const nextOffset = this.log.logEndOffset;
+    if (this.log.logEndOffset > this.durableEnd) await this.settle();
+    const nextOffset = this.durableEnd;
     if (expectedOffset !== undefined && expectedOffset !== nextOffset) {
       return { type: 'conflict', nextOffset };
     }
     const result = await this.log.append(batch);
-    try {
-      await this.log.flush();
-    } finally {
-      // A batch written but not fsync'd is in the log all the same (the next start replays
-      // it), so followers get it even then: an ambiguous commit, as a lost etcd answer is.
-      // Holding it back would leave every later compare-and-swap waiting for it forever.
-      this.durableEnd = this.log.logEndOffset;
-      this.watchers.notify();
-    }
+    await this.settle();
     return { type: 'appended', baseOffset: result.baseOffset };
+  }
+
+  /**
+   * Fsyncs what is appended and hands it to the watchers. When the fsync fails the append
+   * rejects and its batch stays in doubt, in the log but not committed: the next append tries
+   * the fsync again first and, once it succeeds, the batch commits after all (the writer
+   * that lost sees a conflict and catches up). A restart would replay it too.
+   */
+  private async settle(): Promise<void> {
+    await this.log.flush();
+    this.durableEnd = this.log.logEndOffset;
+    this.watchers.notify();
   }
 
   /** The batches from the one holding `offset` to the log end, CRC-checked by the log. */

@@ -24,7 +24,6 @@ export {
 export { MetadataFollower, type MetadataFollowerOptions } from './metadata-follower.js';
 export {
   MemoryMetadataLogStore,
-  MetadataWatchers,
   batchEndOffset,
   type MetadataAppendOptions,
   type MetadataAppendResult,

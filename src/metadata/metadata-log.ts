@@ -19,7 +19,10 @@ export interface MetadataAppendOptions {
   expectedOffset?: number;
 }
 
-/** Called with each committed batch (its base offset already set), in offset order. */
+/**
+ * Called with each committed batch (its base offset already set), in offset order. The buffer
+ * may be the store's own: read it, never change it.
+ */
 export type MetadataBatchListener = (batch: Buffer) => void;
 
 export interface MetadataWatchOptions {
@@ -45,7 +48,7 @@ export interface MetadataLogStore {
     listener: MetadataBatchListener,
     options?: MetadataWatchOptions,
   ): () => void;
-  /** Stops every watch and releases the store. Idempotent. */
+  /** Stops the watches made through this store (connection) and releases it. Idempotent. */
   close(): Promise<void>;
 }
 

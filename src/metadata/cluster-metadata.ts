@@ -1,18 +1,22 @@
-// The single writer of the cluster metadata (the controller's role in KRaft, on one node).
-// Every change is a batch of metadata records: validated against the current image, appended
-// durably to the metadata log, then replayed into the image, and only then acknowledged.
-// Changes run one at a time, so each sees the image the previous one left. Subscribers hear
-// about each change (topic created, partitions added, topic deleted, configs changed) before
-// the operation that caused it resolves, so a topic's logs exist when CreateTopics answers.
+// The controller's side of the cluster metadata: the one writer (the controller's role in
+// KRaft; on one node it runs in the broker process). Every change is a batch of metadata
+// records, validated against the image and appended to the metadata log with compare-and-swap
+// on the log's next offset. The image itself changes only when the follower (metadata-
+// follower.ts) replays the committed batch from the store's watch, exactly as it replays a
+// batch another node wrote; an operation resolves once its batch is replayed and the
+// subscribers have heard it, so a topic's logs exist when CreateTopics answers. When another
+// writer got there first, the operation waits for the follower to catch up and is built again
+// against the newer image. Operations run one at a time, so each sees the image the previous
+// one left.
 import { randomUUID } from 'node:crypto';
-import { BatchField, ErrorCode, ZERO_UUID } from '../protocol/index.js';
+import { ErrorCode, ZERO_UUID } from '../protocol/index.js';
 import { isStorageFailure } from '../storage/index.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
+import { MetadataFollower, type MetadataListener } from './metadata-follower.js';
 import {
   ConfigResourceType,
   MetadataRecordType,
-  decodeMetadataBatch,
   encodeMetadataBatch,
   type MetadataRecord,
 } from './records.js';
@@ -25,7 +29,7 @@ import {
   replicationFactorProblem,
 } from './topic-placement.js';
 
-export type MetadataListener = (change: MetadataChange) => void | Promise<void>;
+export type { MetadataListener } from './metadata-follower.js';
 
 export interface ClusterMetadataOptions {
   store: MetadataLogStore;
@@ -99,40 +103,48 @@ export const MAX_PARTITIONS_PER_OPERATION = 10_000;
 /** Producer ids handed out per ProducerIdsRecord, as Kafka's controller does. */
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
 
+/**
+ * How many times an operation is built again after another writer appended first. Only the
+ * active controller writes, so a conflict means a handover is under way; an operation that
+ * keeps losing fails rather than spinning.
+ */
+export const MAX_COMMIT_ATTEMPTS = 10;
+
 const OK: OperationResult = { errorCode: ErrorCode.NONE, errorMessage: null };
 
 export class ClusterMetadata {
-  readonly image = new MetadataImage();
-  private readonly listeners = new Set<MetadataListener>();
   private tail: Promise<unknown> = Promise.resolve();
   private preparer: PartitionPreparer | null = null;
   private readonly clock: () => number;
   private readonly randomUuid: () => string;
 
-  private constructor(private readonly options: ClusterMetadataOptions) {
+  private constructor(
+    private readonly options: ClusterMetadataOptions,
+    readonly follower: MetadataFollower,
+  ) {
     this.clock = options.clock ?? Date.now;
     this.randomUuid = options.randomUuid ?? randomUUID;
   }
 
-  /** Replays the stored log into a new image. */
+  /** Replays the stored log into a new image and follows the log from there. */
   static async open(options: ClusterMetadataOptions): Promise<ClusterMetadata> {
-    const metadata = new ClusterMetadata(options);
-    for (const batch of await options.store.readAll()) {
-      metadata.image.replay(decodeMetadataBatch(batch));
-      metadata.image.lastOffset =
-        Number(batch.readBigInt64BE(0)) + batch.readInt32BE(BatchField.LastOffsetDelta);
-    }
-    return metadata;
+    const { store, onListenerError } = options;
+    const follower = await MetadataFollower.open({ store, onListenerError });
+    return new ClusterMetadata(options, follower);
+  }
+
+  /** The image the follower keeps: read it, never write it. */
+  get image(): MetadataImage {
+    return this.follower.image;
   }
 
   get nodeId(): number {
     return this.options.nodeId;
   }
 
-  /** Calls `listener` after each committed change; returns the unsubscribe function. */
+  /** Calls `listener` after each applied change, whoever made it; returns the unsubscribe. */
   subscribe(listener: MetadataListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.follower.subscribe(listener);
   }
 
   /** Sets who makes the storage of new partitions before they commit; returns the unset. */
@@ -422,6 +434,7 @@ export class ClusterMetadata {
 
   async close(): Promise<void> {
     await this.idle();
+    await this.follower.close();
     await this.options.store.close();
   }
 
@@ -431,44 +444,64 @@ export class ClusterMetadata {
    * the commit fails, `abort` undoes what `build` prepared outside the metadata.
    */
   private run<T>(build: () => BuildResult<T> | Promise<BuildResult<T>>): Promise<T> {
-    const next = this.tail.then(async () => {
-      const { records, result, abort, volatileIfStoreFails } = await build();
-      if (records.length > 0) {
-        try {
-          await this.commit(records, volatileIfStoreFails === true);
-        } catch (err) {
-          await abort?.();
-          throw err;
-        }
-      }
-      return result;
-    });
+    const next = this.tail.then(() => this.commitBuilt(build));
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  private async commit(records: MetadataRecord[], volatileIfStoreFails: boolean): Promise<void> {
-    const batch = encodeMetadataBatch(records, this.clock());
-    let offset: number | null;
-    try {
-      offset = await this.options.store.append(batch);
-    } catch (err) {
-      if (!volatileIfStoreFails || !isStorageFailure(err)) throw err;
-      this.options.onVolatileRegistration?.(err);
-      offset = null;
-    }
-    const changes = this.image.replay(records);
-    // Records kept in memory only take no offset: the log's next record gets the next one.
-    if (offset !== null) this.image.lastOffset = offset + records.length - 1;
-    for (const change of changes) {
-      for (const listener of this.listeners) {
-        try {
-          await listener(change);
-        } catch (err) {
-          this.options.onListenerError?.(err, change);
-        }
+  /**
+   * Builds the operation against the image and commits it; when another writer appended
+   * first, waits until the image has their batches and builds it again.
+   */
+  private async commitBuilt<T>(build: () => BuildResult<T> | Promise<BuildResult<T>>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      // Taken before building: the batch is valid only on top of the image it was built on.
+      const expectedOffset = this.follower.nextOffset;
+      const { records, result, abort, volatileIfStoreFails } = await build();
+      if (records.length === 0) return result;
+      let committed: boolean;
+      try {
+        committed = await this.commit(records, { expectedOffset, volatileIfStoreFails });
+      } catch (err) {
+        await abort?.();
+        throw err;
+      }
+      if (committed) return result;
+      await abort?.();
+      if (attempt === MAX_COMMIT_ATTEMPTS) {
+        throw new Error(
+          `the metadata log kept moving: another writer appended first ${attempt} times`,
+        );
       }
     }
+  }
+
+  /**
+   * Appends the records if the log still ends where the image does, and waits until the
+   * follower has applied them (subscribers included). False on a conflict, once the image has
+   * caught up with the batches that won.
+   */
+  private async commit(
+    records: MetadataRecord[],
+    options: { expectedOffset: number; volatileIfStoreFails?: boolean },
+  ): Promise<boolean> {
+    const batch = encodeMetadataBatch(records, this.clock());
+    const { expectedOffset } = options;
+    let appended;
+    try {
+      appended = await this.options.store.append(batch, { expectedOffset });
+    } catch (err) {
+      if (options.volatileIfStoreFails !== true || !isStorageFailure(err)) throw err;
+      this.options.onVolatileRegistration?.(err);
+      await this.follower.applyVolatile(records);
+      return true;
+    }
+    if (appended.type === 'conflict') {
+      await this.follower.waitFor(appended.nextOffset - 1);
+      return false;
+    }
+    await this.follower.waitFor(appended.baseOffset + records.length - 1);
+    return true;
   }
 }
 

@@ -1,7 +1,8 @@
-// The metadata layer's public face: the cluster metadata image, its log and the operations
-// that change it.
+// The metadata layer's public face: the cluster metadata image, the stores of its log, the
+// follower that replays the log into the image and the controller operations that append to it.
 export {
   ClusterMetadata,
+  MAX_COMMIT_ATTEMPTS,
   MAX_PARTITIONS_PER_OPERATION,
   PRODUCER_ID_BLOCK_SIZE,
   type ClusterMetadataOptions,
@@ -20,7 +21,16 @@ export {
   type PartitionImage,
   type TopicImage,
 } from './image.js';
-export { MemoryMetadataLogStore, type MetadataLogStore } from './metadata-log.js';
+export { MetadataFollower, type MetadataFollowerOptions } from './metadata-follower.js';
+export {
+  MemoryMetadataLogStore,
+  batchEndOffset,
+  type MetadataAppendOptions,
+  type MetadataAppendResult,
+  type MetadataBatchListener,
+  type MetadataLogStore,
+  type MetadataWatchOptions,
+} from './metadata-log.js';
 export {
   ConfigResourceType,
   MetadataRecordType,

@@ -5,10 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ClusterMetadata,
+  ConfigResourceType,
   METADATA_LOG_DIR_NAME,
+  MetadataRecordType,
   PartitionLogMetadataStore,
+  encodeMetadataBatch,
+  type MetadataRecord,
 } from '../../src/metadata/index.js';
 import { ErrorCode } from '../../src/protocol/index.js';
+import { MemoryFileSystem } from '../../src/storage/index.js';
 
 async function open(logDir: string) {
   const store = await PartitionLogMetadataStore.open({ logDir });
@@ -42,4 +47,38 @@ test('the metadata log replays after a restart and drops a torn tail', async () 
   } finally {
     rmSync(logDir, { recursive: true, force: true });
   }
+});
+
+test('a batch whose fsync failed stays in doubt: no watcher sees it until a later fsync succeeds', async () => {
+  const fs = new MemoryFileSystem();
+  const store = await PartitionLogMetadataStore.open({ logDir: '/data', fs });
+  const seen: number[] = [];
+  let wake: (() => void) | null = null;
+  store.watch(0, (b) => {
+    seen.push(Number(b.readBigInt64BE(0)));
+    wake?.();
+  });
+  const record = (name: string): MetadataRecord => ({
+    type: MetadataRecordType.Config,
+    value: { resourceType: ConfigResourceType.Topic, resourceName: 't', name, value: null },
+  });
+  assert.deepEqual(await store.append(encodeMetadataBatch([record('a')], 0)), {
+    type: 'appended',
+    baseOffset: 0,
+  });
+  fs.failNext('sync');
+  await assert.rejects(store.append(encodeMetadataBatch([record('b')], 0), { expectedOffset: 1 }));
+  assert.equal((await store.readAll()).length, 1, 'the doubtful batch is not committed');
+  // The writer that built on offset 1 learns that the doubtful batch committed after all.
+  assert.deepEqual(
+    await store.append(encodeMetadataBatch([record('c')], 0), { expectedOffset: 1 }),
+    { type: 'conflict', nextOffset: 2 },
+  );
+  while (seen.length < 2) await new Promise<void>((resolve) => (wake = resolve));
+  assert.deepEqual(seen, [0, 1]);
+  assert.deepEqual(
+    await store.append(encodeMetadataBatch([record('c')], 0), { expectedOffset: 2 }),
+    { type: 'appended', baseOffset: 2 },
+  );
+  await store.close();
 });

@@ -53,11 +53,19 @@ for (const groupProtocol of ['classic', 'consumer'] as const) {
       );
       await admin.createTopics([{ name: 'orders-us', numPartitions: 2 }]);
       await producer.send({ topic: 'orders-us', partition: 1, value: 'us' });
-      const second = await take(iter, 1);
-      assert.deepEqual(
-        second.map((r) => [r.topic, r.value?.toString()]),
-        [['orders-us', 'us']],
-      );
+      // Delivery is at least once: the rebalance that adds orders-us may come before the record
+      // above counts as processed (it does when the next one is asked for), and orders-eu is
+      // then read again from its committed offset. Read until the new topic's record arrives.
+      const after: [string, string | undefined][] = [];
+      while (!after.some(([topic]) => topic === 'orders-us')) {
+        const [r] = await take(iter, 1);
+        assert.ok(r !== undefined, 'the iterator ended');
+        after.push([r.topic, r.value?.toString()]);
+        assert.ok(after.length <= 2, `more than one redelivery: ${JSON.stringify(after)}`);
+      }
+      assert.deepEqual(after.at(-1), ['orders-us', 'us']);
+      for (const [topic, value] of after.slice(0, -1))
+        assert.deepEqual([topic, value], ['orders-eu', 'eu']);
       assert.deepEqual(
         consumer
           .assignment()

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../src/protocol/index.js';
 import { ProtocolClient } from '../support/protocol-client.js';
 import { batch, createTopic, fetchBody, produceBody, valuesOf } from './handlers/data-helpers.js';
+import { within } from '../support/wait.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 30000 }, fn);
 const dirs: string[] = [];
@@ -29,7 +30,7 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; port: numb
   );
   children.add(child);
   child.on('exit', () => children.delete(child));
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -38,6 +39,7 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; port: numb
     });
     child.on('exit', (code) => reject(new Error(`broker exited ${code} before listening: ${out}`)));
   });
+  const port = await within('the broker to print its listening line', listening);
   return { child, port };
 }
 

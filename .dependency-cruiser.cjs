@@ -1,8 +1,8 @@
 // The layer rules of DESIGN.md: imports point down the list
 //   util <- protocol <- storage <- metadata <- broker <- cli,   protocol <- client <- cli
 //   util <- http <- (broker, services),   client + http <- services <- cli
-// where the services are registry, rest, connect, streams and console; and no module may take
-// part in an import cycle.
+// where the services are registry, rest, connect, streams and console; no module may take
+// part in an import cycle; and no broker handler imports another handler.
 const layer = (name) => `^src/${name}/`;
 
 /** For each layer, the layers it must never import. */
@@ -39,6 +39,14 @@ module.exports = {
       from: { path: layer(from) },
       to: { path: `^src/(${targets.join('|')})/` },
     })),
+    {
+      name: 'handler-to-handler',
+      severity: 'error',
+      comment:
+        'A handler (handlers/NN-name.ts) never imports another; shared code goes to handlers/support/.',
+      from: { path: '^src/broker/handlers/[0-9]{2}-' },
+      to: { path: '^src/broker/handlers/[0-9]{2}-' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

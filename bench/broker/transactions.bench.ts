@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker } from '../../src/index.js';
 import { encodeRecordBatchSync, type ProduceResponse } from '../../src/protocol/index.js';
-import { RawConnection } from '../../test/interop/support/raw-connection.js';
+import { ProtocolClient } from '../../test/support/protocol-client.js';
 import { createTopic, fmt } from './support/servers.js';
 
 const TOPIC = 'bench-txn';
@@ -22,14 +22,14 @@ const SIZES = [1, 100, 10_000];
 const CONCURRENT_PRODUCERS = 8;
 
 interface Producer {
-  conn: RawConnection;
+  conn: ProtocolClient;
   producerId: bigint;
   producerEpoch: number;
   sequence: number;
 }
 
 async function initProducer(port: number, transactionalId: string | null): Promise<Producer> {
-  const conn = await RawConnection.open(port);
+  const conn = await ProtocolClient.connect(port);
   const res = await conn.request<{ errorCode: number; producerId: bigint; producerEpoch: number }>(
     22,
     4,
@@ -127,14 +127,14 @@ async function compare(port: number, size: number, producers: number): Promise<s
     size,
     plain.map((p) => () => sendRecords(p, size, false)),
   );
-  await Promise.all(plain.map((p) => p.conn.close()));
+  await Promise.all(plain.map((p) => p.conn.end()));
   const ids = range.map((i) => `bench-${size}-${producers}-${i}`);
   const txns = await Promise.all(ids.map((id) => initProducer(port, id)));
   const rate = await measure(
     size,
     txns.map((p, i) => () => transaction(p, ids[i]!, size)),
   );
-  await Promise.all(txns.map((p) => p.conn.close()));
+  await Promise.all(txns.map((p) => p.conn.end()));
   const perTxn = `${fmt(rate / size, 1)} txn/s`;
   return `${String(size).padStart(6)} records/txn x ${producers}  idempotent ${fmt(baseline, 0).padStart(8)} rec/s  transactional ${fmt(rate, 0).padStart(8)} rec/s (${perTxn})  ${fmt(rate / baseline, 2)}x`;
 }

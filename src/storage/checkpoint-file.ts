@@ -10,7 +10,7 @@ export const REPLICATION_OFFSET_CHECKPOINT_FILE = 'replication-offset-checkpoint
 export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 /** Kafka's clean-shutdown marker in each log dir. */
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
-/** Per-partition files reserved for later issues (leader epochs, topic id). */
+/** Per-partition files: leader epochs (leader-epoch-cache.ts) and the topic id (log-manager.ts). */
 export const LEADER_EPOCH_CHECKPOINT_FILE = 'leader-epoch-checkpoint';
 export const PARTITION_METADATA_FILE = 'partition.metadata';
 

@@ -13,7 +13,7 @@ import { TIME_INDEX_ENTRY_BYTES, TimeIndex } from './time-index.js';
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
-/** Reserved for the aborted-transaction index and producer-state snapshots of later issues. */
+/** The aborted-transaction index (aborted-txn-index.ts) and producer-state snapshots (producer-snapshot-file.ts). */
 export const TXN_INDEX_FILE_SUFFIX = '.txnindex';
 export const SNAPSHOT_FILE_SUFFIX = '.snapshot';
 export const DELETED_FILE_SUFFIX = '.deleted';

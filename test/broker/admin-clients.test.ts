@@ -9,7 +9,7 @@ import kafkajs from 'kafkajs';
 import { Admin } from '@platformatic/kafka';
 import { startBroker, type Broker, type StartBrokerOptions } from '../../src/index.js';
 import { kcat, run } from '../interop/support/clients.js';
-import { requestClient } from './handlers/request-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 60000 }, fn);
 const brokers: Broker[] = [];
@@ -197,7 +197,7 @@ test('topics and their configs survive a restart', async () => {
     await admin.disconnect();
     await first.close();
     const second = await startBroker({ port: 0, dataDir });
-    const client = await requestClient(second.port);
+    const client = await ProtocolClient.connect(second.port);
     const res = await client.request(32, 4, {
       resources: [
         { resourceType: 2, resourceName: 'durable', configurationKeys: ['retention.ms'] },

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
 import { memoryLogger, startBroker, type LogRecord } from '../../src/index.js';
 import { run } from '../interop/support/clients.js';
+import { within } from '../support/wait.js';
 
 const RIVULET = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -148,12 +149,15 @@ async function startAndStop(args: string[], env: Record<string, string>): Promis
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        if (d.includes('listening on')) resolve();
-      });
-      void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
+    await within(
+      'the listening line',
+      new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          if (d.includes('listening on')) resolve();
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      }),
+    );
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
     return stderr;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker as start, type Broker, type StartBrokerOptions } from '../../src/index.js';
 import type { HandlerFactory } from '../../src/broker/index.js';
-import { rawClient } from './server/test-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 
 // A failing test must fail, not hang: bound each test and close every broker afterwards.
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -38,7 +38,7 @@ test('startBroker on port 0 reports its bootstrap address and answers at once', 
   assert.ok(broker.port > 0);
   assert.equal(broker.bootstrap, `127.0.0.1:${broker.port}`);
   assert.ok(existsSync(broker.dataDir));
-  const client = await rawClient(broker.port);
+  const client = await ProtocolClient.connect(broker.port);
   client.send(18, 7);
   assert.equal((await client.waitFrames(1))[0]!.readInt32BE(0), 7);
   client.socket.destroy();
@@ -54,7 +54,7 @@ test('two brokers in one process keep separate configs and ports', async () => {
     [a, 1],
     [b, 2],
   ] as const) {
-    const client = await rawClient(broker.port);
+    const client = await ProtocolClient.connect(broker.port);
     client.send(18, 5);
     const [frame] = await client.waitFrames(1);
     assert.equal(frame!.readInt32BE(4), id);
@@ -66,10 +66,10 @@ test('two brokers in one process keep separate configs and ports', async () => {
 
 test('requests for unknown APIs or unsupported versions close the connection', async () => {
   const broker = await startBroker({ handlers: [whoAmI] });
-  const unknown = await rawClient(broker.port);
+  const unknown = await ProtocolClient.connect(broker.port);
   unknown.send(1000, 1);
-  await unknown.closed;
-  const tooNew = await rawClient(broker.port);
+  await unknown.waitClosed();
+  const tooNew = await ProtocolClient.connect(broker.port);
   const header = Buffer.alloc(12);
   header.writeInt32BE(8, 0);
   header.writeInt16BE(18, 4);

@@ -8,8 +8,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../src/protocol/index.js';
-import { requestClient, type RequestClient } from './handlers/request-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import { batch, createTopic, fetchBody, produceBody, valuesOf } from './handlers/data-helpers.js';
+import { within } from '../support/wait.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 30000 }, fn);
 const dirs: string[] = [];
@@ -29,7 +30,7 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; port: numb
   );
   children.add(child);
   child.on('exit', () => children.delete(child));
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -38,6 +39,7 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; port: numb
     });
     child.on('exit', (code) => reject(new Error(`broker exited ${code} before listening: ${out}`)));
   });
+  const port = await within('the broker to print its listening line', listening);
   return { child, port };
 }
 
@@ -48,7 +50,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-async function initProducer(client: RequestClient): Promise<bigint> {
+async function initProducer(client: ProtocolClient): Promise<bigint> {
   const res = await client.request(22, 4, {
     transactionalId: null,
     transactionTimeoutMs: 60000,
@@ -60,7 +62,7 @@ async function initProducer(client: RequestClient): Promise<bigint> {
   return res.producerId as bigint;
 }
 
-const send = (client: RequestClient, pid: bigint, seq: number, values: string[]) =>
+const send = (client: ProtocolClient, pid: bigint, seq: number, values: string[]) =>
   client
     .request(
       0,
@@ -76,7 +78,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-restart-'));
     dirs.push(dataDir);
     const first = await start(dataDir);
-    const client = await requestClient(first.port);
+    const client = await ProtocolClient.connect(first.port);
     await createTopic(client, 'r');
     const pid = await initProducer(client);
     assert.equal((await send(client, pid, 0, ['a', 'b'])).baseOffset, 0n);
@@ -92,7 +94,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     } else assert.deepEqual(snapshots, []);
 
     const second = await start(dataDir);
-    const again = await requestClient(second.port);
+    const again = await ProtocolClient.connect(second.port);
     const retry = await send(again, pid, 2, ['c']);
     assert.deepEqual([retry.errorCode, retry.baseOffset], [ErrorCode.NONE, 2n]);
     const gap = await send(again, pid, 9, ['z']);

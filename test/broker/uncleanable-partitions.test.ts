@@ -7,12 +7,13 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBroker, silentLogger } from '../../src/broker/index.js';
 import { encodeRecordBatchSync } from '../../src/protocol/index.js';
-import { requestClient, type RequestClient } from './handlers/request-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
+import { waitFor } from '../support/wait.js';
 
 const TOPIC_RESOURCE = 2;
 const SET = 0;
 
-async function createCompacted(client: RequestClient, name: string, lagMs: number): Promise<void> {
+async function createCompacted(client: ProtocolClient, name: string, lagMs: number): Promise<void> {
   const res = await client.request(19, 7, {
     topics: [
       {
@@ -41,7 +42,7 @@ function record(i: number): Buffer {
 }
 const BATCH_BYTES = record(100).length;
 
-async function produce(client: RequestClient, topic: string, from: number, count: number) {
+async function produce(client: ProtocolClient, topic: string, from: number, count: number) {
   for (let i = from; i < from + count; i++) {
     const records = record(i);
     const res = await client.request(0, 9, {
@@ -66,10 +67,6 @@ async function logBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function until(condition: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 test(
   'the cleaner marks a damaged compacted partition uncleanable and keeps compacting the others',
   {
@@ -81,7 +78,7 @@ test(
       config: { 'log.cleaner.backoff.ms': 50 },
       logger: { ...silentLogger, error: (m) => errors.push(m) },
     });
-    const client = await requestClient(broker.port);
+    const client = await ProtocolClient.connect(broker.port);
     try {
       // The damaged topic waits for its damage: min.compaction.lag.ms holds the cleaner back.
       await createCompacted(client, 'damaged', 3_600_000);
@@ -111,7 +108,9 @@ test(
       });
       assert.equal(alter.responses[0].errorCode, 0);
 
-      await until(() => errors.some((e) => e.includes('damaged-0')));
+      await waitFor('the damaged partition reported', () =>
+        errors.some((e) => e.includes('damaged-0')),
+      );
       const reported = errors.filter((e) => e.includes('damaged-0'));
       assert.equal(reported.length, 1);
       assert.match(reported[0]!, /uncleanable/);
@@ -120,10 +119,16 @@ test(
 
       // The healthy topic is compacted (it holds far less than was written to it), and again
       // after more writes: the cleaner keeps running.
-      await until(async () => (await logBytes(healthyDir)) < 60 * BATCH_BYTES * 0.5);
+      await waitFor(
+        'the healthy partition compacted',
+        async () => (await logBytes(healthyDir)) < 60 * BATCH_BYTES * 0.5,
+      );
       const compacted = await logBytes(healthyDir);
       await produce(client, 'healthy', 60, 60);
-      await until(async () => (await logBytes(healthyDir)) < compacted + 60 * BATCH_BYTES * 0.5);
+      await waitFor(
+        'the healthy partition compacted again',
+        async () => (await logBytes(healthyDir)) < compacted + 60 * BATCH_BYTES * 0.5,
+      );
       assert.equal(errors.filter((e) => e.includes('damaged-0')).length, 1, 'not retried');
       assert.deepEqual(
         errors.filter((e) => !e.includes('damaged-0')),

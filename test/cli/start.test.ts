@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { within } from '../support/wait.js';
 
 function startProcess(args: string[]) {
   const child = spawn(process.execPath, ['bin/rivulet.js', 'start', ...args], {
@@ -15,12 +16,15 @@ function startProcess(args: string[]) {
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
-    });
-    void exited.then(() => reject(new Error(`exited early: ${stderr}`)));
-  });
+  const listening = within(
+    'the listening line',
+    new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+      });
+      void exited.then(() => reject(new Error(`exited early: ${stderr}`)));
+    }),
+  );
   return { child, listening, exited, output: () => ({ stdout, stderr }) };
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startBroker } from '../../src/index.js';
 import { Admin, Consumer, GroupConsumer, KafkaError, Producer } from '../../src/client/index.js';
 import { take } from './support/take.js';
+import { waitFor } from '../support/wait.js';
 
 test('admin, producer and consumer against the broker', { timeout: 60_000 }, async (t) => {
   const broker = await startBroker();
@@ -134,10 +135,10 @@ test(
     const b = new GroupConsumer({ ...options, assignors: ['cooperative-sticky'] });
     await b.connect();
     b.subscribe(['events']);
-    const deadline = Date.now() + 20_000;
-    while ((a.assignment().length !== 2 || b.assignment().length !== 2) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      'two partitions each',
+      () => a.assignment().length === 2 && b.assignment().length === 2,
+    );
     assert.equal(a.assignment().length, 2);
     assert.equal(b.assignment().length, 2);
     const [described] = await admin.describeGroups(['g1']);

@@ -19,7 +19,7 @@ import {
   type OffsetCommitResponse,
 } from '../../src/protocol/index.js';
 import { confluent, kcat } from './support/clients.js';
-import { RawConnection } from './support/raw-connection.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import { startRivulet, type RivuletProcess } from './support/rivulet-process.js';
 
 const TOPIC = 'disk-full';
@@ -122,7 +122,7 @@ async function assertAcknowledged(bootstrap: string, acked: Map<number, string>)
 
 /** OffsetCommit v8 of a standalone consumer (no member); metadata larger than a page. */
 async function commitOffset(port: number, offset: bigint): Promise<number> {
-  const conn = await RawConnection.open(port);
+  const conn = await ProtocolClient.connect(port);
   try {
     await conn.request<FindCoordinatorResponse>(
       10,
@@ -152,7 +152,7 @@ async function commitOffset(port: number, offset: bigint): Promise<number> {
     );
     return response.topics[0]!.partitions[0]!.errorCode;
   } finally {
-    await conn.close();
+    await conn.end();
   }
 }
 

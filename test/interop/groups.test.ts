@@ -23,7 +23,8 @@ import {
   type GroupMember,
   type MemberOptions,
 } from './support/group-members.js';
-import { requestClient } from '../broker/handlers/request-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
+import { waitFor as waitUntil } from '../support/wait.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 120_000 }, fn);
 const running: GroupMember[] = [];
@@ -102,13 +103,9 @@ async function produce(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 40_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** Rebalances of real clients take seconds: a longer bound and a slower check than usual. */
+const waitFor = (what: string, check: () => boolean) =>
+  waitUntil(what, check, { timeoutMs: 40_000, intervalMs: 100 });
 
 /** Every partition owned by exactly one member, every member owning some, for a while. */
 function balanced(members: GroupMember[], partitions: number): boolean {
@@ -274,7 +271,7 @@ test('KIP-848: @platformatic/kafka consumers with group.protocol=consumer share 
   await waitBalanced(b, o.group, [first, second], 4);
   await waitFor('every record read', () => readAll([first, second], 4, 5));
   // They really use the KIP-848 protocol: the broker knows the group as a consumer group.
-  const c = await requestClient(b.port);
+  const c = await ProtocolClient.connect(b.port);
   const described = await c.request(69, 0, {
     groupIds: [o.group],
     includeAuthorizedOperations: false,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreatePartitionsResponse, CreateTopicsResponse } from '../../src/protocol/index.js';
 import { advertisedApis } from './support/broker-apis.js';
-import { RawConnection } from './support/raw-connection.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import { startRivulet, type RivuletProcess } from './support/rivulet-process.js';
 
 const HUGE = 16_777_217;
@@ -28,7 +28,7 @@ async function withBroker(use: (broker: RivuletProcess) => Promise<void>): Promi
 
 test('CreateTopics with 16,777,217 partitions is refused, not attempted', () =>
   withBroker(async (broker) => {
-    const conn = await RawConnection.open(broker.port);
+    const conn = await ProtocolClient.connect(broker.port);
     const response = await conn.request<CreateTopicsResponse>(19, 7, {
       topics: [
         { name: 'huge', numPartitions: HUGE, replicationFactor: 1, assignments: [], configs: [] },
@@ -42,7 +42,7 @@ test('CreateTopics with 16,777,217 partitions is refused, not attempted', () =>
 
 test('CreatePartitions to 16,777,217 partitions is refused, not attempted', () =>
   withBroker(async (broker) => {
-    const conn = await RawConnection.open(broker.port);
+    const conn = await ProtocolClient.connect(broker.port);
     const created = await conn.request<CreateTopicsResponse>(19, 7, {
       topics: [
         { name: 'grow', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },

@@ -8,7 +8,7 @@ import { Producer as PlatformaticProducer, stringSerializers } from '@platformat
 import { startBroker, type Broker } from '../../src/index.js';
 import { ErrorCode } from '../../src/protocol/index.js';
 import { encodeRecordBatchSync } from '../../src/protocol/records/index.js';
-import { requestClient, type RequestClient } from '../broker/handlers/request-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import {
   batch,
   createTopic,
@@ -20,10 +20,10 @@ import {
 import { confluent } from './support/clients.js';
 
 let broker: Broker;
-let client: RequestClient;
+let client: ProtocolClient;
 before(async () => {
   broker = await startBroker({ port: 0 });
-  client = await requestClient(broker.port);
+  client = await ProtocolClient.connect(broker.port);
 });
 after(async () => {
   client.close();

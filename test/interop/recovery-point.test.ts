@@ -12,7 +12,7 @@ import {
   type ProduceResponse,
 } from '../../src/protocol/index.js';
 import { kcat } from './support/clients.js';
-import { RawConnection } from './support/raw-connection.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import { startRivulet } from './support/rivulet-process.js';
 
 const TOPIC = 'recovery-point';
@@ -47,7 +47,7 @@ test('kill -9 after rolls: the recovery point was checkpointed, and bit rot belo
   const args = ['--override', 'log.flush.offset.checkpoint.interval.ms=100'];
   let broker = await startRivulet(dataDir, args);
   try {
-    const conn = await RawConnection.open(broker.port);
+    const conn = await ProtocolClient.connect(broker.port);
     const created = await conn.request<CreateTopicsResponse>(19, 7, {
       topics: [
         {
@@ -89,7 +89,7 @@ test('kill -9 after rolls: the recovery point was checkpointed, and bit rot belo
       assert.equal(p.errorCode, 0);
       acked.set(Number(p.baseOffset), values);
     }
-    await conn.close();
+    await conn.end();
     const logs = await segments();
     const activeBase = Number(logs[logs.length - 1]!.slice(0, 20));
     // The checkpoint job runs every 100 ms: after two more runs, the file holds what the log

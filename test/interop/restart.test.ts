@@ -13,8 +13,9 @@ import {
 } from '../../src/protocol/index.js';
 import { confluent, kcat } from './support/clients.js';
 import { checkLogs } from './support/log-check.js';
-import { RawConnection } from './support/raw-connection.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import { startRivulet } from './support/rivulet-process.js';
+import { waitFor } from '../support/wait.js';
 
 interface Report {
   error: string | null;
@@ -131,7 +132,7 @@ interface Acked {
 async function produceUntilBroken(port: number, topic: string, partitions: number) {
   const BATCH = 20;
   const WINDOW = 4;
-  const conn = await RawConnection.open(port);
+  const conn = await ProtocolClient.connect(port);
   const acked: Acked[] = [];
   const sent = new Set<string>();
   const errors: number[] = [];
@@ -168,7 +169,7 @@ test('kill -9 while producing with acks=all: everything acknowledged survives', 
     const partitions = 2;
     let broker = await startRivulet(dataDir);
     try {
-      const conn = await RawConnection.open(broker.port);
+      const conn = await ProtocolClient.connect(broker.port);
       const created = await conn.request<CreateTopicsResponse>(19, 7, {
         topics: [
           {
@@ -183,11 +184,11 @@ test('kill -9 while producing with acks=all: everything acknowledged survives', 
         validateOnly: false,
       });
       assert.equal(created.topics[0]?.errorCode, 0);
-      await conn.close();
+      await conn.end();
 
       const load = await produceUntilBroken(broker.port, topic, partitions);
       // Let acknowledgements accumulate, then crash with requests in flight.
-      while (load.acked.length < 50) await new Promise((resolve) => setTimeout(resolve, 10));
+      await waitFor('50 acknowledged batches', () => load.acked.length >= 50);
       assert.equal(await broker.stop('SIGKILL'), null);
       await load.done;
       assert.deepEqual(load.errors, [], 'produce error codes before the crash');
@@ -210,9 +211,10 @@ test('kill -9 while producing with acks=all: everything acknowledged survives', 
       }
       // The recovered log takes new appends at its end.
       const after = await produceUntilBroken(broker.port, topic, partitions);
-      while (after.acked.length < 4 && after.errors.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitFor(
+        '4 acknowledged batches after the restart',
+        () => after.acked.length >= 4 || after.errors.length > 0,
+      );
       assert.deepEqual(after.errors, []);
     } finally {
       await broker.stop('SIGTERM');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, encodeRecordBatchSync } from '../../src/protocol/index.js';
 import { createTopic, fetchBody, produceBody } from '../broker/handlers/data-helpers.js';
-import { requestClient, type RequestClient } from '../broker/handlers/request-client.js';
+import { ProtocolClient } from '../support/protocol-client.js';
 import { startRivulet } from './support/rivulet-process.js';
 import { readAll } from './support/txn-clients.js';
 
@@ -30,7 +30,7 @@ interface Producer {
   epoch: number;
 }
 
-async function begin(c: RequestClient, id: string, values: [number, string][]): Promise<Producer> {
+async function begin(c: ProtocolClient, id: string, values: [number, string][]): Promise<Producer> {
   const init = await c.request(22, 4, {
     transactionalId: id,
     transactionTimeoutMs: TIMEOUT_MS,
@@ -79,7 +79,7 @@ const endBody = (p: Producer, committed: boolean) => ({
 });
 
 /** Waits until both partitions' last stable offset reaches the high watermark. */
-async function waitStable(c: RequestClient, deadlineMs: number): Promise<void> {
+async function waitStable(c: ProtocolClient, deadlineMs: number): Promise<void> {
   for (;;) {
     const res = await c.request(
       1,
@@ -109,7 +109,7 @@ test('kill -9 in each phase of a transaction: after restart each is committed or
   const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-txn-crash-'));
   let broker = await startRivulet(dataDir, OVERRIDES);
   try {
-    let c = await requestClient(broker.port);
+    let c = await ProtocolClient.connect(broker.port);
     await createTopic(c, TOPIC);
     const ongoing = await begin(c, 'crash-ongoing', [
       [0, 'ongoing-1'],
@@ -133,7 +133,7 @@ test('kill -9 in each phase of a transaction: after restart each is committed or
     c.close();
 
     broker = await startRivulet(dataDir, OVERRIDES);
-    c = await requestClient(broker.port);
+    c = await ProtocolClient.connect(broker.port);
     await waitStable(c, Date.now() + 10_000);
     const described = await c.request(65, 0, {
       transactionalIds: ['crash-ongoing', 'crash-commit', 'crash-abort'],

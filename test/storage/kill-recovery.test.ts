@@ -9,13 +9,14 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOG_CONFIG, NodeFileSystem, PartitionLog } from '../../src/storage/index.js';
 import { batchesOf } from './helpers.js';
+import { within } from '../support/wait.js';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'append-until-killed.js');
 
 async function runUntilFlushed(dir: string, minFlushed: number): Promise<number> {
   const proc = spawn(process.execPath, [child, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let flushed = 0;
-  await new Promise<void>((resolve, reject) => {
+  const reached = new Promise<void>((resolve, reject) => {
     proc.on('error', reject);
     proc.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -23,6 +24,7 @@ async function runUntilFlushed(dir: string, minFlushed: number): Promise<number>
       if (flushed >= minFlushed) resolve();
     });
   });
+  await within(`the child to report ${minFlushed} flushed`, reached);
   proc.removeAllListeners('exit');
   const exited = new Promise((r) => proc.on('exit', r));
   proc.kill('SIGKILL');

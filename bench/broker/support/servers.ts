@@ -5,7 +5,7 @@
 import { startBroker, type Broker } from '../../../src/index.js';
 import { nullHandler } from '../../../src/broker/server/index.js';
 import { stubHandler } from '../../../test/interop/support/stub-handler.js';
-import { RawConnection } from '../../../test/interop/support/raw-connection.js';
+import { ProtocolClient } from '../../../test/support/protocol-client.js';
 import type { CreateTopicsResponse } from '../../../src/protocol/index.js';
 
 export function startNullServer(body: Buffer): Promise<Broker> {
@@ -26,9 +26,9 @@ export async function createTopic(
   topic: string,
   partitions: number,
 ): Promise<string | null> {
-  let conn: RawConnection | null = null;
+  let conn: ProtocolClient | null = null;
   try {
-    conn = await RawConnection.open(port);
+    conn = await ProtocolClient.connect(port);
     const response = await conn.request<CreateTopicsResponse>(19, 7, {
       topics: [
         {

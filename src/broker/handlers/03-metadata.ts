@@ -22,10 +22,11 @@ import {
   AUTHORIZED_OPERATIONS_OMITTED,
   CLUSTER_OPERATIONS,
   TOPIC_OPERATIONS,
-} from './authorized-operations.js';
+} from './support/authorized-operations.js';
+import { advertisedFor } from './support/advertised-listener.js';
 import { defineHandler, type ApiContext } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { createTopicsWithDefaults } from './topic-defaults.js';
+import { createTopicsWithDefaults } from './support/topic-defaults.js';
 
 export const metadataHandler: HandlerFactory = (broker) =>
   defineHandler<MetadataRequest, MetadataResponse>({
@@ -155,14 +156,4 @@ function topicError(errorCode: number, name: string | null, topicId: string): Re
     partitions: [],
     topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   };
-}
-
-/** This broker's address on `listenerName` (the first advertised one if it has none). */
-export function advertisedFor(
-  broker: BrokerContext,
-  listenerName: string,
-): { host: string; port: number } | undefined {
-  const all = broker.advertisedListeners();
-  const match = all.find((l) => l.name === listenerName) ?? all[0];
-  return match === undefined ? undefined : { host: match.host, port: match.port };
 }

@@ -8,7 +8,7 @@
 import { type OffsetCommitRequest, type OffsetCommitResponse } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { knownPartitions, partitionErrors } from './offset-commit-partitions.js';
+import { knownPartitions, partitionErrors } from './support/offset-commit-partitions.js';
 
 export const offsetCommitHandler: HandlerFactory = (broker) =>
   defineHandler<OffsetCommitRequest, OffsetCommitResponse>({

@@ -18,8 +18,8 @@ import {
 } from '../../protocol/index.js';
 import { ensureConsumerOffsetsTopic } from '../group/index.js';
 import { ensureTransactionStateTopic } from '../txn/index.js';
-import { advertisedFor } from './03-metadata.js';
 import { defineHandler } from './handler-registry.js';
+import { advertisedFor } from './support/advertised-listener.js';
 import type { HandlerFactory } from './handler-types.js';
 
 const GROUP_KEY_TYPE = 0;

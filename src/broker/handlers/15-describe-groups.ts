@@ -2,7 +2,7 @@
 // A group that does not exist is described with state "Dead"; v6+ (KIP-1043) also set
 // GROUP_ID_NOT_FOUND. v3+ may ask for authorized operations (all allowed: no ACLs yet).
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protocol/index.js';
-import { AUTHORIZED_OPERATIONS_OMITTED } from './authorized-operations.js';
+import { AUTHORIZED_OPERATIONS_OMITTED } from './support/authorized-operations.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

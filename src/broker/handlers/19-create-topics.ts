@@ -16,10 +16,10 @@ import {
 } from '../../protocol/index.js';
 import type { NewTopic } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import { checkTopicOverrides, describeTopicConfigs } from './config-resources.js';
+import { checkTopicOverrides, describeTopicConfigs } from './support/config-resources.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { TIMED_OUT, withTimeout } from './timeout.js';
+import { TIMED_OUT, withTimeout } from './support/timeout.js';
 
 export const createTopicsHandler: HandlerFactory = (broker) =>
   defineHandler<CreateTopicsRequest, CreateTopicsResponse>({

@@ -18,7 +18,7 @@ import type { ErrorName } from '../../protocol/errors.js';
 import type { BrokerContext } from '../broker-context.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { coordinatorLoading, txnErrorCode } from './txn-errors.js';
+import { coordinatorLoading, txnErrorCode } from './support/txn-errors.js';
 
 const FENCED_SINCE_VERSION = 2;
 const BATCHED_SINCE_VERSION = 4;

@@ -12,7 +12,7 @@ import {
 import { CONSUMER_OFFSETS_TOPIC, ensureConsumerOffsetsTopic } from '../group/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { coordinatorLoading, txnErrorCode } from './txn-errors.js';
+import { coordinatorLoading, txnErrorCode } from './support/txn-errors.js';
 
 const FENCED_SINCE_VERSION = 2;
 

@@ -14,7 +14,7 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { coordinatorLoading, txnErrorCode } from './txn-errors.js';
+import { coordinatorLoading, txnErrorCode } from './support/txn-errors.js';
 
 const FENCED_SINCE_VERSION = 2;
 

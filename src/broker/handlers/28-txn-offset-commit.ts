@@ -15,7 +15,7 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { knownPartitions, partitionErrors } from './offset-commit-partitions.js';
+import { knownPartitions, partitionErrors } from './support/offset-commit-partitions.js';
 
 export const txnOffsetCommitHandler: HandlerFactory = (broker) =>
   defineHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse>({

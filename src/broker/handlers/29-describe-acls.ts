@@ -6,7 +6,7 @@ import {
   type DescribeAclsRequest,
   type DescribeAclsResponse,
 } from '../../protocol/index.js';
-import { NO_AUTHORIZER_DESCRIBE_MESSAGE } from './acl-apis.js';
+import { NO_AUTHORIZER_DESCRIBE_MESSAGE } from './support/acl-apis.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

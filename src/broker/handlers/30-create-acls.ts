@@ -5,7 +5,7 @@ import {
   type CreateAclsRequest,
   type CreateAclsResponse,
 } from '../../protocol/index.js';
-import { NO_AUTHORIZER_MESSAGE } from './acl-apis.js';
+import { NO_AUTHORIZER_MESSAGE } from './support/acl-apis.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

@@ -25,7 +25,7 @@ import {
   describeTopicConfigs,
   isThisBroker,
   type DescribedConfig,
-} from './config-resources.js';
+} from './support/config-resources.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

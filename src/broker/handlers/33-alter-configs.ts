@@ -11,9 +11,9 @@ import {
   type AlterConfigsRequest,
   type AlterConfigsResponse,
 } from '../../protocol/index.js';
-import { replaceBrokerConfigs } from './alter-broker-configs.js';
-import { replaceGroupConfigs } from './alter-group-configs.js';
-import { replaceTopicOverrides, resolveAlterTarget } from './alter-topic-configs.js';
+import { replaceBrokerConfigs } from './support/alter-broker-configs.js';
+import { replaceGroupConfigs } from './support/alter-group-configs.js';
+import { replaceTopicOverrides, resolveAlterTarget } from './support/alter-topic-configs.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

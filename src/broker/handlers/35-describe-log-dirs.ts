@@ -12,7 +12,7 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { logDirUsage } from './log-dir-usage.js';
+import { logDirUsage } from './support/log-dir-usage.js';
 
 export const describeLogDirsHandler: HandlerFactory = (broker) =>
   defineHandler<DescribeLogDirsRequest, DescribeLogDirsResponse>({

@@ -11,7 +11,7 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { TIMED_OUT, withTimeout } from './timeout.js';
+import { TIMED_OUT, withTimeout } from './support/timeout.js';
 
 export const createPartitionsHandler: HandlerFactory = (broker) =>
   defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>({

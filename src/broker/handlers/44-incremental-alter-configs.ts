@@ -13,14 +13,14 @@ import {
   type IncrementalAlterConfigsResponse,
 } from '../../protocol/index.js';
 import { brokerConfigKey, describeTopicConfig } from '../config/index.js';
-import { replaceBrokerConfigs } from './alter-broker-configs.js';
-import { replaceGroupConfigs } from './alter-group-configs.js';
+import { replaceBrokerConfigs } from './support/alter-broker-configs.js';
+import { replaceGroupConfigs } from './support/alter-group-configs.js';
 import {
   replaceTopicOverrides,
   resolveAlterTarget,
   type AlterOutcome,
-} from './alter-topic-configs.js';
-import { invalidConfig, isListConfig } from './config-resources.js';
+} from './support/alter-topic-configs.js';
+import { invalidConfig, isListConfig } from './support/config-resources.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

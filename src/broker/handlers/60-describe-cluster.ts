@@ -8,9 +8,12 @@ import {
   type DescribeClusterRequest,
   type DescribeClusterResponse,
 } from '../../protocol/index.js';
-import { advertisedFor } from './03-metadata.js';
-import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS } from './authorized-operations.js';
+import {
+  AUTHORIZED_OPERATIONS_OMITTED,
+  CLUSTER_OPERATIONS,
+} from './support/authorized-operations.js';
 import { defineHandler } from './handler-registry.js';
+import { advertisedFor } from './support/advertised-listener.js';
 import type { HandlerFactory } from './handler-types.js';
 
 const BROKER_ENDPOINT = 1;

@@ -11,7 +11,7 @@ import {
 import { TXN_STATE_NAMES } from '../txn/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { coordinatorLoading } from './txn-errors.js';
+import { coordinatorLoading } from './support/txn-errors.js';
 
 export const describeTransactionsHandler: HandlerFactory = (broker) =>
   defineHandler<DescribeTransactionsRequest, DescribeTransactionsResponse>({

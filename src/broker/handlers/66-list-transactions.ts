@@ -14,7 +14,7 @@ import { compileLinearRegExp } from '../../util/index.js';
 import { TXN_STATE_NAMES, type TxnMetadata } from '../txn/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
-import { coordinatorLoading } from './txn-errors.js';
+import { coordinatorLoading } from './support/txn-errors.js';
 
 const STATE_NAMES = new Set(Object.values(TXN_STATE_NAMES));
 

@@ -14,7 +14,10 @@ import {
   type DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic as ResultTopic,
 } from '../../protocol/index.js';
 import { isInternalTopic, topicNameProblem, type TopicImage } from '../../metadata/index.js';
-import { AUTHORIZED_OPERATIONS_OMITTED, TOPIC_OPERATIONS } from './authorized-operations.js';
+import {
+  AUTHORIZED_OPERATIONS_OMITTED,
+  TOPIC_OPERATIONS,
+} from './support/authorized-operations.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 

@@ -1,22 +1,11 @@
-// A consumer in a classic consumer group (JoinGroup/SyncGroup/Heartbeat, KIP-62 timeouts).
-// The member joins with its subscription, the leader computes the assignment with the
-// assignor the group agreed on, and every member fetches its partitions from their committed
-// offsets (or auto.offset.reset). Eager assignors give up all partitions before rejoining;
-// cooperative-sticky gives up only those that move and rejoins at once so their new owners
-// get them (KIP-429). Offsets of records the application has taken from the iterator are
-// committed automatically (auto.commit.interval.ms), before partitions are given up, and on
-// close; `commit()` commits on demand.
-import {
-  createHeartbeatRequest,
-  createJoinGroupRequest,
-  createLeaveGroupRequest,
-  createSyncGroupRequest,
-  type HeartbeatResponse,
-  type JoinGroupResponse,
-  type LeaveGroupResponse,
-  type SyncGroupResponse,
-} from '../../protocol/index.js';
-import { ApiKey } from '../api-versions.js';
+// A consumer in a consumer group. Membership is classic (JoinGroup/SyncGroup/Heartbeat, the
+// group leader assigns; classic-membership.ts) or, with groupProtocol 'consumer', KIP-848's
+// (ConsumerGroupHeartbeat, the broker assigns; consumer-protocol-membership.ts); both sit
+// behind GroupMembership, and this class runs their rounds and keeps the partitions. Every
+// member fetches its partitions from their committed offsets (or auto.offset.reset). Offsets
+// of records the application has taken from the iterator are committed automatically
+// (auto.commit.interval.ms), before partitions are given up, and on close; `commit()`
+// commits on demand.
 import { Consumer } from '../consumer/consumer.js';
 import type {
   ConsumerBatch,
@@ -24,17 +13,17 @@ import type {
   ConsumerRecord,
   TopicPartition,
 } from '../consumer/types.js';
-import {
-  decodeAssignment,
-  decodeSubscription,
-  encodeAssignment,
-  encodeSubscription,
-} from '../consumer-protocol.js';
 import { ClientError, KafkaError } from '../errors.js';
-import { commitOffsets, fetchCommittedOffsets, findGroupCoordinator } from '../group-requests.js';
+import { commitOffsets, fetchCommittedOffsets } from '../group-requests.js';
 import { sleep } from '../retry.js';
-import { ASSIGNORS, type Assignor, type MemberSubscription } from './assignors.js';
-import { ConsumerGroupMembership, type Subscription } from './consumer-group-membership.js';
+import { ASSIGNORS, type Assignor } from './assignors.js';
+import { ClassicMembership } from './classic-membership.js';
+import { ConsumerProtocolMembership } from './consumer-protocol-membership.js';
+import {
+  samePartition as same,
+  type GroupMembership,
+  type MembershipHost,
+} from './group-membership.js';
 
 export interface RebalanceListener {
   /** Partitions about to be given up; their offsets are committed right after. */
@@ -70,54 +59,56 @@ export interface GroupConsumerOptions extends ConsumerOptions {
   serverAssignor?: string;
 }
 
-const REBALANCE_IN_PROGRESS = 27;
-const UNKNOWN_MEMBER_ID = 25;
-const ILLEGAL_GENERATION = 22;
-const MEMBER_ID_REQUIRED = 79;
-const FENCED_INSTANCE_ID = 82;
-
 export class GroupConsumer {
   readonly groupId: string;
   private readonly consumer: Consumer;
   private readonly o: GroupConsumerOptions;
-  private readonly assignors: Assignor[];
   private topics: string[] = [];
-  /** A pattern subscription, and when the classic protocol last matched it. */
+  /** A pattern subscription, and when it was last matched here. */
   private pattern: { source: string; matcher: RegExp } | null = null;
   private patternCheckedMs = -Infinity;
-  private memberId = '';
-  private generationId = -1;
-  private protocol: Assignor | null = null;
   private owned: TopicPartition[] = [];
   /** Offsets (next to read) of records the application has taken, not yet committed. */
   private readonly processed = new Map<string, { tp: TopicPartition; offset: bigint }>();
   private running = false;
-  private rejoin = true;
-  private joining = false;
   private loop: Promise<void> | null = null;
   private wakeLoop: (() => void) | null = null;
   private lastCommitMs = 0;
   private failure: Error | null = null;
-  /** Set with the 'consumer' group protocol (KIP-848). */
-  private readonly membership: ConsumerGroupMembership | null;
-  /** The owned partitions changed since the last KIP-848 heartbeat. */
-  private ownedChanged = true;
+  private readonly membership: GroupMembership;
 
   constructor(options: GroupConsumerOptions) {
     this.o = options;
     this.groupId = options.groupId;
     this.consumer = new Consumer(options);
-    this.assignors = (options.assignors ?? ['range', 'cooperative-sticky']).map((a) =>
-      typeof a === 'string' ? ASSIGNORS[a]! : a,
-    );
+    const host: MembershipHost = {
+      topics: () => this.topics,
+      pattern: () => this.pattern?.source ?? null,
+      matchPattern: () => this.matchPattern(),
+      owned: () => this.owned,
+      assigned: (partitions) => this.apply(partitions),
+      revoke: (partitions) => this.revoke(partitions),
+      lost: () => this.lose(),
+    };
+    const groupInstanceId = options.groupInstanceId ?? null;
     this.membership =
       options.groupProtocol === 'consumer'
-        ? new ConsumerGroupMembership(this.consumer.cluster, options.groupId, {
-            groupInstanceId: options.groupInstanceId ?? null,
+        ? new ConsumerProtocolMembership(this.consumer.cluster, host, {
+            groupId: options.groupId,
+            groupInstanceId,
             rebalanceTimeoutMs: options.rebalanceTimeoutMs,
             serverAssignor: options.serverAssignor ?? null,
           })
-        : null;
+        : new ClassicMembership(this.consumer.cluster, host, {
+            groupId: options.groupId,
+            groupInstanceId,
+            sessionTimeoutMs: options.sessionTimeoutMs ?? 45_000,
+            rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 300_000,
+            heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
+            assignors: (options.assignors ?? ['range', 'cooperative-sticky']).map((a) =>
+              typeof a === 'string' ? ASSIGNORS[a]! : a,
+            ),
+          });
   }
 
   get cluster() {
@@ -141,7 +132,7 @@ export class GroupConsumer {
       const { pattern } = subscription;
       const source = typeof pattern === 'string' ? pattern : pattern.source;
       const flags = typeof pattern === 'string' ? '' : pattern.flags.replace(/[gy]/g, '');
-      if (flags !== '' && this.membership !== null) {
+      if (flags !== '' && this.membership.brokerMatchesPatterns) {
         throw new ClientError(
           'ERR_INVALID_ARGUMENT',
           `the broker matches the pattern of a consumer-protocol group: flags (${flags}) cannot be sent`,
@@ -155,8 +146,7 @@ export class GroupConsumer {
       this.topics = [...new Set(subscription)].sort();
       this.cluster.addTopics(this.topics);
     }
-    this.rejoin = true;
-    this.ownedChanged = true;
+    this.membership.subscriptionChanged();
     if (!this.running) {
       this.running = true;
       this.loop = this.run();
@@ -180,15 +170,15 @@ export class GroupConsumer {
   } {
     return {
       groupId: this.groupId,
-      generationId: this.generationId,
-      memberId: this.memberId,
+      generationId: this.membership.generationId,
+      memberId: this.membership.memberId,
       groupInstanceId: this.o.groupInstanceId ?? null,
     };
   }
 
   /** The member id the coordinator gave this member ('' before joining). */
   get member(): { memberId: string; generationId: number } {
-    return { memberId: this.memberId, generationId: this.generationId };
+    return { memberId: this.membership.memberId, generationId: this.membership.generationId };
   }
 
   pause(partitions: readonly TopicPartition[]): void {
@@ -248,8 +238,8 @@ export class GroupConsumer {
       offsets ?? [...this.processed.values()].map(({ tp, offset }) => ({ ...tp, offset }));
     if (list.length === 0) return;
     await commitOffsets(this.cluster, this.groupId, list, {
-      generationId: this.generationId,
-      memberId: this.memberId,
+      generationId: this.membership.generationId,
+      memberId: this.membership.memberId,
       groupInstanceId: this.o.groupInstanceId ?? null,
     });
     if (offsets === undefined) {
@@ -278,16 +268,16 @@ export class GroupConsumer {
       ]);
     this.running = false;
     this.wakeLoop?.();
-    if (this.joining) {
+    if (this.membership.joining) {
       // The coordinator holds a JoinGroup until the rebalance ends, and a broker answers one
       // request per connection at a time: drop the connection so LeaveGroup gets through. No
       // commit is possible while the group rebalances.
       this.cluster.disconnect();
-    } else if (this.autoCommit && this.generationId >= 0) {
+    } else if (this.autoCommit && this.membership.generationId >= 0) {
       await bounded(this.commit());
     }
     await bounded(this.loop ?? undefined);
-    await bounded(this.leaveGroup());
+    await bounded(this.membership.leave());
     this.consumer.close();
   }
 
@@ -296,14 +286,9 @@ export class GroupConsumer {
   }
 
   private async run(): Promise<void> {
-    const heartbeatMs = this.o.heartbeatIntervalMs ?? 3000;
     while (this.running) {
       try {
-        if (this.membership !== null) await this.consumerProtocolHeartbeat(this.membership);
-        else if ((await this.matchPattern()) || this.rejoin) {
-          this.joining = true;
-          await this.joinAndSync().finally(() => (this.joining = false));
-        } else await this.heartbeat();
+        await this.membership.round();
         await this.maybeAutoCommit();
       } catch (err) {
         if (!this.running) return;
@@ -315,10 +300,9 @@ export class GroupConsumer {
         await sleep(this.o.retryBackoffMs ?? 100);
         continue;
       }
-      if (!this.rejoin) {
-        const waitMs = this.membership?.heartbeatIntervalMs ?? heartbeatMs;
+      if (!this.membership.pending) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
+          const timer = setTimeout(resolve, this.membership.heartbeatIntervalMs);
           this.wakeLoop = () => {
             clearTimeout(timer);
             resolve();
@@ -330,40 +314,8 @@ export class GroupConsumer {
   }
 
   /**
-   * One KIP-848 heartbeat: reports what this member owns when that changed, and moves to a
-   * new assignment the broker sends (revoking first; the next heartbeat, sent at once,
-   * reports the result).
-   */
-  private async consumerProtocolHeartbeat(membership: ConsumerGroupMembership): Promise<void> {
-    const owned = this.ownedChanged ? this.owned : null;
-    this.ownedChanged = false;
-    let subscription: Subscription = { topics: this.topics };
-    if (this.pattern !== null) {
-      // ConsumerGroupHeartbeat v0 has no regex field: match here, as the classic protocol does.
-      if (await membership.supportsRegex()) subscription = { regex: this.pattern.source };
-      else await this.matchPattern();
-    }
-    const result = await membership.heartbeat(subscription, owned).catch((err: unknown) => {
-      this.ownedChanged = true;
-      throw err;
-    });
-    if (result.kind === 'fenced') {
-      await this.lose();
-      this.ownedChanged = true;
-      return;
-    }
-    this.generationId = membership.memberEpoch;
-    this.memberId = membership.memberId;
-    if (result.assignment !== null) {
-      await this.apply(result.assignment);
-      this.ownedChanged = true;
-    }
-    this.rejoin = this.ownedChanged;
-  }
-
-  /**
-   * Classic protocol: matches the pattern against the cluster's topics when metadataMaxAgeMs
-   * has passed; true when the matched topics changed (the member must rejoin).
+   * Matches the pattern against the cluster's topics when metadataMaxAgeMs has passed; true
+   * when the matched topics changed (the member must rejoin).
    */
   private async matchPattern(): Promise<boolean> {
     if (this.pattern === null) return false;
@@ -380,112 +332,7 @@ export class GroupConsumer {
       return false;
     this.topics = matched;
     this.cluster.addTopics(matched);
-    this.rejoin = true;
     return true;
-  }
-
-  private async coordinatorConnection() {
-    const nodeId = await findGroupCoordinator(this.cluster, this.groupId);
-    return this.cluster.connection(nodeId);
-  }
-
-  private async joinAndSync(): Promise<void> {
-    if (this.protocol?.protocol !== 'cooperative' && this.owned.length > 0) {
-      await this.revoke(this.owned);
-    }
-    const connection = await this.coordinatorConnection();
-    const version = connection.versionFor(ApiKey.JoinGroup);
-    const rebalanceTimeoutMs = this.o.rebalanceTimeoutMs ?? 300_000;
-    const subscription = encodeSubscription({
-      topics: this.topics,
-      ownedPartitions: groupByTopic(this.owned),
-      generationId: this.generationId,
-    });
-    const join = await connection.send<JoinGroupResponse>(
-      ApiKey.JoinGroup,
-      createJoinGroupRequest({
-        groupId: this.groupId,
-        sessionTimeoutMs: this.o.sessionTimeoutMs ?? 45_000,
-        rebalanceTimeoutMs,
-        memberId: this.memberId,
-        groupInstanceId: version >= 5 ? (this.o.groupInstanceId ?? null) : null,
-        protocolType: 'consumer',
-        protocols: this.assignors.map((a) => ({ name: a.name, metadata: subscription })),
-      }),
-      { timeoutMs: rebalanceTimeoutMs + 5000 },
-    );
-    if (join.errorCode === MEMBER_ID_REQUIRED) {
-      // KIP-394: the coordinator hands out the member id; join again with it.
-      this.memberId = join.memberId;
-      return;
-    }
-    if (join.errorCode === UNKNOWN_MEMBER_ID || join.errorCode === ILLEGAL_GENERATION) {
-      await this.lose();
-      this.memberId = '';
-      return;
-    }
-    if (join.errorCode === REBALANCE_IN_PROGRESS) return;
-    if (join.errorCode !== 0) throw new KafkaError(join.errorCode);
-    this.memberId = join.memberId;
-    this.generationId = join.generationId;
-    this.protocol = this.assignors.find((a) => a.name === join.protocolName) ?? this.assignors[0]!;
-    const assignments =
-      join.leader === join.memberId && !join.skipAssignment
-        ? await this.computeAssignment(join)
-        : [];
-    const syncVersion = connection.versionFor(ApiKey.SyncGroup);
-    const sync = await connection.send<SyncGroupResponse>(
-      ApiKey.SyncGroup,
-      createSyncGroupRequest({
-        groupId: this.groupId,
-        generationId: this.generationId,
-        memberId: this.memberId,
-        groupInstanceId: syncVersion >= 3 ? (this.o.groupInstanceId ?? null) : null,
-        protocolType: syncVersion >= 5 ? 'consumer' : null,
-        protocolName: syncVersion >= 5 ? this.protocol.name : null,
-        assignments,
-      }),
-      { timeoutMs: rebalanceTimeoutMs + 5000 },
-    );
-    if (sync.errorCode === REBALANCE_IN_PROGRESS) return;
-    if (sync.errorCode === UNKNOWN_MEMBER_ID || sync.errorCode === ILLEGAL_GENERATION) {
-      await this.lose();
-      if (sync.errorCode === UNKNOWN_MEMBER_ID) this.memberId = '';
-      return;
-    }
-    if (sync.errorCode !== 0) throw new KafkaError(sync.errorCode);
-    await this.apply(flatten(decodeAssignment(sync.assignment).partitions));
-  }
-
-  private async computeAssignment(join: JoinGroupResponse) {
-    const members: MemberSubscription[] = join.members.map((m) => {
-      const s = decodeSubscription(m.metadata);
-      return {
-        memberId: m.memberId,
-        topics: s.topics,
-        ownedPartitions: s.ownedPartitions ?? [],
-        generationId: s.generationId ?? -1,
-      };
-    });
-    const topics = [...new Set(members.flatMap((m) => m.topics))];
-    await this.cluster.refreshMetadata(topics);
-    const counts = new Map<string, number>();
-    for (const t of topics) {
-      const meta = this.cluster.topics.get(t);
-      if (meta !== undefined && meta.errorCode === 0) counts.set(t, meta.partitions.length);
-    }
-    const result = this.protocol!.assign(members, counts);
-    return members.map((m) => ({
-      memberId: m.memberId,
-      assignment: encodeAssignment({
-        partitions: [...(result.get(m.memberId) ?? new Map<string, number[]>())].map(
-          ([topic, partitions]) => ({
-            topic,
-            partitions: partitions.sort((a, b) => a - b),
-          }),
-        ),
-      }),
-    }));
   }
 
   /** Takes on a new assignment: revokes what moved away, starts what is new. */
@@ -510,7 +357,6 @@ export class GroupConsumer {
         return c !== undefined && c.offset >= 0n ? { ...tp, offset: c.offset } : tp;
       }),
     ]);
-    this.rejoin = this.protocol?.protocol === 'cooperative' && revoked.length > 0;
     if (added.length > 0) await this.o.rebalanceListener?.onPartitionsAssigned?.(added);
   }
 
@@ -534,68 +380,17 @@ export class GroupConsumer {
   private async lose(): Promise<void> {
     const lost = this.owned;
     this.owned = [];
-    this.generationId = -1;
     this.processed.clear();
     this.consumer.assign([]);
-    this.rejoin = true;
     if (lost.length > 0) await this.o.rebalanceListener?.onPartitionsLost?.(lost);
   }
 
-  private async heartbeat(): Promise<void> {
-    const connection = await this.coordinatorConnection();
-    const version = connection.versionFor(ApiKey.Heartbeat);
-    const r = await connection.send<HeartbeatResponse>(
-      ApiKey.Heartbeat,
-      createHeartbeatRequest({
-        groupId: this.groupId,
-        generationId: this.generationId,
-        memberId: this.memberId,
-        groupInstanceId: version >= 3 ? (this.o.groupInstanceId ?? null) : null,
-      }),
-    );
-    if (r.errorCode === 0) return;
-    if (r.errorCode === REBALANCE_IN_PROGRESS) {
-      this.rejoin = true;
-      return;
-    }
-    if (
-      r.errorCode === UNKNOWN_MEMBER_ID ||
-      r.errorCode === ILLEGAL_GENERATION ||
-      r.errorCode === FENCED_INSTANCE_ID
-    ) {
-      await this.lose();
-      if (r.errorCode === UNKNOWN_MEMBER_ID) this.memberId = '';
-      if (r.errorCode === FENCED_INSTANCE_ID) throw new KafkaError(r.errorCode);
-      return;
-    }
-    throw new KafkaError(r.errorCode);
-  }
-
   private async maybeAutoCommit(): Promise<void> {
-    if (!this.autoCommit || this.generationId < 0) return;
+    if (!this.autoCommit || this.membership.generationId < 0) return;
     const now = Date.now();
     if (now - this.lastCommitMs < (this.o.autoCommitIntervalMs ?? 5000)) return;
     this.lastCommitMs = now;
     await this.commit().catch(() => {});
-  }
-
-  private async leaveGroup(): Promise<void> {
-    if (this.membership !== null) return this.membership.leave();
-    if (this.memberId === '' || (this.o.groupInstanceId ?? null) !== null) return;
-    const connection = await this.coordinatorConnection();
-    const version = connection.versionFor(ApiKey.LeaveGroup);
-    const r = await connection.send<LeaveGroupResponse>(
-      ApiKey.LeaveGroup,
-      version >= 3
-        ? createLeaveGroupRequest({
-            groupId: this.groupId,
-            members: [
-              { memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is closing' },
-            ],
-          })
-        : createLeaveGroupRequest({ groupId: this.groupId, memberId: this.memberId }),
-    );
-    if (r.errorCode !== 0 && r.errorCode !== UNKNOWN_MEMBER_ID) throw new KafkaError(r.errorCode);
   }
 }
 
@@ -614,20 +409,4 @@ function wholeNameMatcher(source: string, flags = ''): RegExp {
       cause: err,
     });
   }
-}
-
-function same(a: TopicPartition, b: TopicPartition): boolean {
-  return a.topic === b.topic && a.partition === b.partition;
-}
-
-function flatten(partitions: { topic: string; partitions: number[] }[]): TopicPartition[] {
-  return partitions.flatMap((t) =>
-    t.partitions.map((partition) => ({ topic: t.topic, partition })),
-  );
-}
-
-function groupByTopic(tps: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
-  const m = new Map<string, number[]>();
-  for (const tp of tps) m.set(tp.topic, [...(m.get(tp.topic) ?? []), tp.partition]);
-  return [...m].map(([topic, partitions]) => ({ topic, partitions }));
 }

@@ -1,6 +1,7 @@
 // A cheap view of a record batch (magic 2) header: reads the fixed 61-byte header fields in
 // place, without decoding records. This is what the broker's produce path, the log's recovery
-// scan and fetch trimming use. Layout: shared/kafka-protocol/README.md section 6.1.
+// scan and fetch trimming use. Layout: Kafka's protocol guide, "Record Batch"
+// (https://kafka.apache.org/documentation/#recordbatch).
 import { crc32c } from '../../util/crc32c.js';
 
 /** Bytes before the records of a magic-2 batch. */

@@ -1,4 +1,5 @@
-// Control records (shared/kafka-protocol/README.md §6.4): the records of a control batch.
+// Control records: the records of a control batch (Kafka's "Control Batches",
+// https://kafka.apache.org/documentation/#controlbatch).
 // The key is int16 version (0) + int16 type. Transaction markers (ABORT, COMMIT) carry an
 // EndTxnMarker value: int16 version (0) + int32 coordinator epoch. The other types belong to
 // KRaft (__cluster_metadata) and carry their own message schemas, which callers decode.

@@ -1,4 +1,5 @@
-// Encoding and decoding whole magic-2 record batches (shared/kafka-protocol/README.md §6.1).
+// Encoding and decoding whole magic-2 record batches (Kafka's "Record Batch",
+// https://kafka.apache.org/documentation/#recordbatch).
 // The broker's hot path never decodes records (it uses BatchHeader); this is for clients,
 // tests, compaction and anything else that needs the records themselves.
 //

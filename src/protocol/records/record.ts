@@ -1,7 +1,8 @@
-// The records inside a magic-2 batch (shared/kafka-protocol/README.md §6.2): each one is a
-// zig-zag varint length, an unused attributes byte, timestamp and offset deltas against the
-// batch's base values, key, value and headers. Keys, values and header values may be null
-// (-1 length); a null value is a tombstone on compacted topics.
+// The records inside a magic-2 batch (Kafka's "Record",
+// https://kafka.apache.org/documentation/#record): each one is a zig-zag varint length, an
+// unused attributes byte, timestamp and offset deltas against the batch's base values, key,
+// value and headers. Keys, values and header values may be null (-1 length); a null value is
+// a tombstone on compacted topics.
 import { RecordDecodeError } from './record-decode-error.js';
 import { RecordCursor, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';
 

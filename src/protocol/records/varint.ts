@@ -1,6 +1,7 @@
 // Zig-zag signed varints and varlongs, the integer encoding inside record batches
-// (shared/kafka-protocol/README.md §6.2): zig-zag maps small negative and positive numbers to
-// small unsigned ones, then 7 bits per byte, least significant group first.
+// (Kafka's "Record", https://kafka.apache.org/documentation/#record): zig-zag maps small
+// negative and positive numbers to small unsigned ones, then 7 bits per byte, least
+// significant group first.
 //
 // Varlongs are JS numbers: record timestamps and their deltas are safe integers (2^53 ms is
 // ~285,000 years), and staying off bigint keeps per-record decoding cheap. A varlong whose

@@ -334,7 +334,8 @@ async function filterBatch(
   state: PassState,
 ): Promise<Buffer | null> {
   const batch = h.buf.subarray(h.pos, h.pos + h.totalSize);
-  // Transaction markers are kept: the transaction index of a later issue decides their fate.
+  // Transaction markers are kept. Kafka's cleaner drops them after delete.retention.ms, once
+  // the transaction's records are gone; this cleaner keeps aborted records too (storage.md).
   if (h.isControl || h.recordCount === 0) return Buffer.from(batch);
   const records = await codec.records(batch);
   const keep: number[] = [];

@@ -2,7 +2,7 @@ import { after, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { requestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import {
   batch,
   createTopic,
@@ -18,7 +18,7 @@ after(() => Promise.all(brokers.map((b) => b.close())));
 async function setup() {
   const b = await startBroker({ port: 0 });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   return { b, client };
 }
 
@@ -79,7 +79,7 @@ test('Produce errors are per partition: unknown partition, bad acks, corrupt bat
 test('acks=0 sends no response but appends, in order with later requests', async () => {
   const { client } = await setup();
   await createTopic(client, 'p3');
-  const before = client.raw.frames.length;
+  const before = client.framesReceived;
   sendWithoutResponse(client, {
     apiKey: 0,
     apiVersion: 9,
@@ -91,7 +91,7 @@ test('acks=0 sends no response but appends, in order with later requests', async
     fetchBody('p3', [{ partition: 0, fetchOffset: 0 }], { maxWaitMs: 2000 }),
   );
   assert.deepEqual(valuesOf(res.responses[0].partitions[0].records), ['q']);
-  assert.equal(client.raw.frames.length, before + 1);
+  assert.equal(client.framesReceived, before + 1);
   client.close();
 });
 
@@ -191,7 +191,7 @@ test('Produce to an internal topic is INVALID_TOPIC_EXCEPTION; other __ names ar
   );
   assert.equal(mine.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
   // Kafka's own admin tools may write there.
-  const admin = await requestClient(b.port, '__admin_client');
+  const admin = await ProtocolClient.connect(b.port, { clientId: '__admin_client' });
   const allowed = await admin.request(
     0,
     9,

@@ -2,7 +2,7 @@ import { after, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { requestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, createTopic, fetchBody, produceBody, valuesOf } from './data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -11,16 +11,12 @@ after(() => Promise.all(brokers.map((b) => b.close())));
 async function setup(config: Record<string, string | number> = {}) {
   const b = await startBroker({ port: 0, config: { 'num.partitions': 2, ...config } });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   return { b, client };
 }
 
-const produce = (
-  client: Awaited<ReturnType<typeof requestClient>>,
-  topic: string,
-  index: number,
-  values: string[],
-) => client.request(0, 9, produceBody(topic, [{ index, records: batch(values) }]));
+const produce = (client: ProtocolClient, topic: string, index: number, values: string[]) =>
+  client.request(0, 9, produceBody(topic, [{ index, records: batch(values) }]));
 
 test('Fetch v4 and v12 read from an offset; past the end is OFFSET_OUT_OF_RANGE', async () => {
   const { client } = await setup();
@@ -74,7 +70,7 @@ test('Fetch v13 names topics by id; unknown ids are UNKNOWN_TOPIC_ID', async () 
 test('long poll: a fetch waits for min.bytes until a produce arrives', async () => {
   const { b, client } = await setup();
   await createTopic(client, 'f3');
-  const producer = await requestClient(b.port);
+  const producer = await ProtocolClient.connect(b.port);
   // maxWaitMs far beyond the test's timeout: only the produce can answer this fetch.
   const waiting = client.request(
     1,

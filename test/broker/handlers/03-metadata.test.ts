@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker, type StartBrokerOptions } from '../../../src/index.js';
 import { ErrorCode, ZERO_UUID } from '../../../src/protocol/index.js';
-import { requestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
 const brokers: Broker[] = [];
@@ -26,7 +26,7 @@ const request = (topics: unknown, allow = true) => ({
 
 test('Metadata auto-creates a topic with num.partitions and answers it at once', async () => {
   const b = await broker({ config: { 'num.partitions': 3 } });
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   const res = await client.request(3, 12, request([topic('orders'), topic('orders')]));
   assert.equal(res.topics.length, 1);
   assert.equal(res.clusterId.length, 22);
@@ -64,7 +64,7 @@ test('Metadata auto-creates a topic with num.partitions and answers it at once',
 
 test('Metadata errors: invalid names, unknown ids, auto-creation off or not allowed', async () => {
   const b = await broker({ config: { 'auto.create.topics.enable': false } });
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   const res = await client.request(
     3,
     12,
@@ -83,7 +83,7 @@ test('Metadata errors: invalid names, unknown ids, auto-creation off or not allo
     ],
   );
   const b2 = await broker();
-  const client2 = await requestClient(b2.port);
+  const client2 = await ProtocolClient.connect(b2.port);
   const notAllowed = await client2.request(3, 4, request([topic('x')], false));
   assert.equal(notAllowed.topics[0].errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const empty = await client2.request(3, 4, request([]));
@@ -94,7 +94,7 @@ test('Metadata errors: invalid names, unknown ids, auto-creation off or not allo
 
 test('Metadata reports authorized operations when asked (v8+)', async () => {
   const b = await broker();
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   const res = await client.request(3, 10, {
     ...request([topic('__internal_x')]),
     includeClusterAuthorizedOperations: true,
@@ -111,12 +111,12 @@ test('topics, their ids and the cluster id survive a restart', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rivulet-meta-'));
   try {
     const first = await startBroker({ port: 0, dataDir });
-    let client = await requestClient(first.port);
+    let client = await ProtocolClient.connect(first.port);
     const before = await client.request(3, 12, request([topic('kept'), topic('also.kept')]));
     client.close();
     await first.close();
     const second = await startBroker({ port: 0, dataDir });
-    client = await requestClient(second.port);
+    client = await ProtocolClient.connect(second.port);
     const after = await client.request(3, 12, request(null));
     client.close();
     await second.close();
@@ -133,7 +133,7 @@ test('auto-created coordinator topics get their own partition counts and configs
   const b = await broker({
     config: { 'offsets.topic.num.partitions': 4, 'transaction.state.log.num.partitions': 2 },
   });
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   const res = await client.request(
     3,
     12,

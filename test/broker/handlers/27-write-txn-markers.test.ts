@@ -2,7 +2,7 @@ import { after, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { ErrorCode, encodeRecordBatchSync } from '../../../src/protocol/index.js';
-import { requestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { createTopic, fetchBody, produceBody } from './data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -37,7 +37,7 @@ const markers = (commit: boolean, producerEpoch = 0) => ({
 test('transactional produce without a coordinator is refused; markers, DescribeProducers and fencing work over the wire', async () => {
   const b = await startBroker({ port: 0 });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   await createTopic(client, 'wm');
   const produced = await client.request(
     0,

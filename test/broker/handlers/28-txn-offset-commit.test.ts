@@ -13,12 +13,12 @@ import {
   createOffsetFetchRequest,
   ZERO_UUID,
 } from '../../../src/protocol/index.js';
-import { requestClient, type RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { createTopic } from './data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 15000 }, fn);
 const dir = mkdtempSync(join(tmpdir(), 'rivulet-txn-offsets-'));
-const open: { b: Broker; c: RequestClient }[] = [];
+const open: { b: Broker; c: ProtocolClient }[] = [];
 after(async () => {
   for (const { b, c } of open) {
     c.close();
@@ -27,7 +27,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(): Promise<{ b: Broker; c: RequestClient }> {
+async function start(): Promise<{ b: Broker; c: ProtocolClient }> {
   const b = await startBroker({
     port: 0,
     dataDir: dir,
@@ -37,7 +37,7 @@ async function start(): Promise<{ b: Broker; c: RequestClient }> {
       'num.partitions': 2,
     },
   });
-  const c = await requestClient(b.port);
+  const c = await ProtocolClient.connect(b.port);
   open.push({ b, c });
   return { b, c };
 }
@@ -51,13 +51,13 @@ interface Producer {
   epoch: number;
 }
 
-async function initProducer(c: RequestClient, id: string): Promise<Producer> {
+async function initProducer(c: ProtocolClient, id: string): Promise<Producer> {
   const res = await c.request(22, 4, initBody(id));
   assert.equal(res.errorCode, ErrorCode.NONE);
   return { id, pid: res.producerId as bigint, epoch: res.producerEpoch as number };
 }
 
-async function addOffsets(c: RequestClient, p: Producer, groupId: string): Promise<void> {
+async function addOffsets(c: ProtocolClient, p: Producer, groupId: string): Promise<void> {
   const res = await c.request(25, 3, {
     transactionalId: p.id,
     producerId: p.pid,
@@ -67,7 +67,7 @@ async function addOffsets(c: RequestClient, p: Producer, groupId: string): Promi
   assert.equal(res.errorCode, ErrorCode.NONE);
 }
 
-async function endTxn(c: RequestClient, p: Producer, committed: boolean): Promise<void> {
+async function endTxn(c: ProtocolClient, p: Producer, committed: boolean): Promise<void> {
   const res = await c.request(26, 3, {
     transactionalId: p.id,
     producerId: p.pid,
@@ -79,7 +79,7 @@ async function endTxn(c: RequestClient, p: Producer, committed: boolean): Promis
 
 /** Error codes per partition of a TxnOffsetCommit of `offsets` ([topic, partition, offset]). */
 async function txnCommit(
-  c: RequestClient,
+  c: ProtocolClient,
   p: Producer,
   groupId: string,
   offsets: [string, number, bigint][],
@@ -113,7 +113,7 @@ async function txnCommit(
 
 /** [offset, error, metadata] of `topic`-0 for the group, with OffsetFetch v7 or v8. */
 async function fetchOffset(
-  c: RequestClient,
+  c: ProtocolClient,
   groupId: string,
   requireStable: boolean,
   version = 7,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import type { RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { createTopics, setup, test } from './harness.js';
 
 const TOPIC = 2;
 const BROKER = 4;
 
-async function overrides(client: RequestClient, topic: string): Promise<Record<string, string>> {
+async function overrides(client: ProtocolClient, topic: string): Promise<Record<string, string>> {
   const res = await client.request(32, 4, {
     resources: [{ resourceType: TOPIC, resourceName: topic, configurationKeys: null }],
     includeSynonyms: false,

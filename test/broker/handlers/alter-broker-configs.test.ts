@@ -9,7 +9,8 @@ import { startBroker } from '../../../src/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
 import { batch, produceBody } from './data-helpers.js';
 import { createTopics, setup, test } from './harness.js';
-import { requestClient, type RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
+import { waitFor } from '../../support/wait.js';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -28,7 +29,7 @@ const op = (name: string, configOperation: number, value: string | null = null) 
 });
 
 function alterBroker(
-  client: RequestClient,
+  client: ProtocolClient,
   resourceName: string,
   configs: unknown[],
   validateOnly = false,
@@ -47,7 +48,7 @@ interface Entry {
 }
 
 async function describe(
-  client: RequestClient,
+  client: ProtocolClient,
   resourceType: number,
   resourceName: string,
   keys: string[] | null = null,
@@ -61,7 +62,7 @@ async function describe(
   return new Map(res.results[0].configs.map((c: Entry) => [c.name, c]));
 }
 
-async function produceError(client: RequestClient, topic: string, size: number): Promise<number> {
+async function produceError(client: ProtocolClient, topic: string, size: number): Promise<number> {
   const res = await client.request(
     0,
     9,
@@ -175,14 +176,14 @@ test('dynamic broker configs are replayed when the broker starts again', async (
   const dataDir = await mkdtemp(join(tmpdir(), 'rivulet-dyn-'));
   dirs.push(dataDir);
   let broker = await startBroker({ port: 0, dataDir });
-  let client = await requestClient(broker.port);
+  let client = await ProtocolClient.connect(broker.port);
   await createTopics(client, [{ name: 't' }]);
   const r = await alterBroker(client, '', [op('log.retention.ms', SET, '120000')]);
   assert.equal(r.errorCode, ErrorCode.NONE);
   client.close();
   await broker.close();
   broker = await startBroker({ port: 0, dataDir });
-  client = await requestClient(broker.port);
+  client = await ProtocolClient.connect(broker.port);
   try {
     const entry = (await describe(client, TOPIC, 't', ['retention.ms'])).get('retention.ms')!;
     assert.deepEqual([entry.value, entry.configSource], ['120000', DYNAMIC_DEFAULT_BROKER_CONFIG]);
@@ -225,7 +226,7 @@ test('a topic without its own retention follows a new cluster-wide log.retention
   const r = await alterBroker(client, '', [op('log.retention.ms', SET, '60000')]);
   assert.equal(r.errorCode, ErrorCode.NONE, r.errorMessage ?? '');
   // Retention runs every 20 ms; wait for it to act on the new default.
-  while ((await earliest('aged')) === 0n) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor('retention to apply the new default', async () => (await earliest('aged')) > 0n);
   assert.ok((await earliest('aged')) > 0n);
   assert.equal(await earliest('kept'), 0n, 'its own retention.ms=-1 wins');
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../../src/protocol/index.js';
 import { setup, test } from './harness.js';
-import type { RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 const GROUP = 32;
 const [SET, DELETE, APPEND] = [0, 1, 2];
@@ -16,7 +16,7 @@ const op = (name: string, configOperation: number, value: string | null = null) 
   value,
 });
 
-function alterGroup(client: RequestClient, groupId: string, configs: unknown[]) {
+function alterGroup(client: ProtocolClient, groupId: string, configs: unknown[]) {
   return client
     .request(44, 1, {
       resources: [{ resourceType: GROUP, resourceName: groupId, configs }],
@@ -25,7 +25,7 @@ function alterGroup(client: RequestClient, groupId: string, configs: unknown[]) 
     .then((r) => r.responses[0] as { errorCode: number; errorMessage: string | null });
 }
 
-async function describeGroup(client: RequestClient, groupId: string) {
+async function describeGroup(client: ProtocolClient, groupId: string) {
   const res = await client.request(32, 4, {
     resources: [{ resourceType: GROUP, resourceName: groupId, configurationKeys: null }],
     includeSynonyms: true,

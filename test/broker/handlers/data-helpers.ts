@@ -1,19 +1,15 @@
 // Shared steps of the data-path handler tests: create a topic through Metadata auto-creation,
 // build batches, produce and fetch with the generated codecs over a real socket.
 import {
-  Writer,
-  apiByKey,
-  createRequestHeader,
-  writeRequestHeader,
   encodeRecordBatchSync,
   splitRecordBatches,
   decodeRecordBatchSync,
 } from '../../../src/protocol/index.js';
 import { crc32c } from '../../../src/util/crc32c.js';
-import type { RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 /** Creates `name` (auto-creation) and returns its topic id. */
-export async function createTopic(client: RequestClient, name: string): Promise<string> {
+export async function createTopic(client: ProtocolClient, name: string): Promise<string> {
   const res = await client.request(3, 12, {
     topics: [{ name, topicId: '00000000-0000-0000-0000-000000000000' }],
     allowAutoTopicCreation: true,
@@ -125,23 +121,10 @@ export function valuesOf(records: Buffer | null): string[] {
 
 /** Writes a request that gets no response (Produce with acks=0) past the client's counters. */
 export function sendWithoutResponse(
-  client: RequestClient,
+  client: ProtocolClient,
   request: { apiKey: number; apiVersion: number; body: unknown },
 ): void {
-  const w = new Writer();
-  const size = w.reserveInt32();
-  writeRequestHeader(
-    w,
-    createRequestHeader({
-      requestApiKey: request.apiKey,
-      requestApiVersion: request.apiVersion,
-      correlationId: 999_999,
-      clientId: 'test',
-    }),
-  );
-  apiByKey(request.apiKey)!.encodeRequest!(w, request.apiVersion, request.body);
-  w.patchInt32(size, w.length - 4);
-  client.raw.socket.write(w.toBuffer());
+  client.sendOnly(request.apiKey, request.apiVersion, request.body);
 }
 
 /**

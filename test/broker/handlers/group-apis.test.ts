@@ -13,11 +13,11 @@ import {
   createOffsetCommitRequest,
   createSyncGroupRequest,
 } from '../../../src/protocol/index.js';
-import { requestClient, type RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
 const brokers: Broker[] = [];
-const clients: RequestClient[] = [];
+const clients: ProtocolClient[] = [];
 after(async () => {
   for (const c of clients) c.close();
   await Promise.all(brokers.map((b) => b.close()));
@@ -28,8 +28,8 @@ async function broker(options: StartBrokerOptions = {}): Promise<Broker> {
   brokers.push(b);
   return b;
 }
-async function client(b: Broker): Promise<RequestClient> {
-  const c = await requestClient(b.port);
+async function client(b: Broker): Promise<ProtocolClient> {
+  const c = await ProtocolClient.connect(b.port);
   clients.push(c);
   return c;
 }

@@ -2,7 +2,7 @@
 import { after, test as nodeTest } from 'node:test';
 import { startBroker, type Broker, type StartBrokerOptions } from '../../../src/index.js';
 import { ZERO_UUID } from '../../../src/protocol/index.js';
-import { requestClient, type RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 /** A test bounded in time, so a failure fails rather than hangs. */
 export const test = (name: string, fn: () => Promise<void>) =>
@@ -15,17 +15,17 @@ after(async () => {
 
 export async function setup(
   options: StartBrokerOptions = {},
-): Promise<{ broker: Broker; client: RequestClient }> {
+): Promise<{ broker: Broker; client: ProtocolClient }> {
   const broker = await startBroker({ port: 0, ...options });
   open.push(broker);
-  const client = await requestClient(broker.port);
+  const client = await ProtocolClient.connect(broker.port);
   open.push(client);
   return { broker, client };
 }
 
 /** Creates topics through CreateTopics v7, resolving with their ids by name. */
 export async function createTopics(
-  client: RequestClient,
+  client: ProtocolClient,
   topics: { name: string; partitions?: number; configs?: Record<string, string> }[],
 ): Promise<Map<string, string>> {
   const res = await client.request(19, 7, {
@@ -48,7 +48,7 @@ export async function createTopics(
 }
 
 /** Topic names and partition counts from Metadata v12. */
-export async function listTopics(client: RequestClient): Promise<Record<string, number>> {
+export async function listTopics(client: ProtocolClient): Promise<Record<string, number>> {
   const res = await client.request(3, 12, {
     topics: null,
     allowAutoTopicCreation: false,

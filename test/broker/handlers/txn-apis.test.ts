@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, type Broker, type StartBrokerOptions } from '../../../src/index.js';
 import { ErrorCode, encodeRecordBatchSync } from '../../../src/protocol/index.js';
-import { requestClient, type RequestClient } from './request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { createTopic, fetchBody, produceBody, valuesOf } from './data-helpers.js';
+import { waitFor } from '../../support/wait.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 15000 }, fn);
 const brokers: Broker[] = [];
-const clients: RequestClient[] = [];
+const clients: ProtocolClient[] = [];
 const dirs: string[] = [];
 after(async () => {
   for (const c of clients) c.close();
@@ -22,7 +23,7 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function open(options: StartBrokerOptions = {}): Promise<{ b: Broker; c: RequestClient }> {
+async function open(options: StartBrokerOptions = {}): Promise<{ b: Broker; c: ProtocolClient }> {
   const config = {
     'transaction.state.log.num.partitions': 3,
     'offsets.topic.num.partitions': 3,
@@ -31,7 +32,7 @@ async function open(options: StartBrokerOptions = {}): Promise<{ b: Broker; c: R
   };
   const b = await startBroker({ port: 0, ...options, config });
   brokers.push(b);
-  const c = await requestClient(b.port);
+  const c = await ProtocolClient.connect(b.port);
   clients.push(c);
   return { b, c };
 }
@@ -70,7 +71,7 @@ type PartitionCodes = { resultsByPartition: { partitionErrorCode: number }[] }[]
 const codesOf = (topics: PartitionCodes) =>
   topics.flatMap((t) => t.resultsByPartition.map((p) => p.partitionErrorCode));
 
-async function init(c: RequestClient, id: string, version = 4) {
+async function init(c: ProtocolClient, id: string, version = 4) {
   const res = await c.request(22, version, initBody(id));
   assert.equal(res.errorCode, ErrorCode.NONE);
   return { pid: res.producerId as bigint, epoch: res.producerEpoch as number };
@@ -343,10 +344,10 @@ test('a transaction past its timeout is aborted by the expiry job and its produc
   await c.request(0, 9, produceBody('t7', [{ index: 0, records: txnBatch(['late'], pid, epoch) }]));
   const describe = async () =>
     (await c.request(65, 0, { transactionalIds: ['tx-expire'] })).transactionStates[0];
-  // Until the coordinator's timeout job has aborted it (the test's timeout bounds a hang).
-  while ((await describe()).transactionState !== 'CompleteAbort') {
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitFor(
+    "the coordinator's timeout job to abort the transaction",
+    async () => (await describe()).transactionState === 'CompleteAbort',
+  );
   const d = await describe();
   assert.deepEqual([d.transactionState, d.producerEpoch], ['CompleteAbort', epoch + 1]);
   const rc = (

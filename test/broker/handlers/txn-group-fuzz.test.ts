@@ -25,6 +25,7 @@ import {
 import { MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 import { fetchBody, produceBody, valuesOf } from './data-helpers.js';
 import { call, frameFor } from './frame-call.js';
+import { waitFor } from '../../support/wait.js';
 
 const CONFIG = {
   'group.initial.rebalance.delay.ms': '0',
@@ -394,8 +395,8 @@ test(
       }
       assert.deepEqual(unseeded, []);
       if (process.env.FUZZ_ROUNDS !== undefined) console.log(decoded, [...perApi]);
-      // Some of the requests that may wait have been answered (the test's timeout bounds it).
-      while (problems.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Some of the requests that may wait have been answered.
+      await waitFor('an answer to a request that may wait', () => problems.length > 0);
       for (const problem of problems) assert.equal(problem, undefined);
       assert.ok(decoded > 500, `only ${decoded} mutated requests decoded`);
       for (const key of Object.keys(seeds(open, broker.topicId))) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { requestClient } from '../handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, createTopic, produceBody } from '../handlers/data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -18,7 +18,7 @@ after(() => Promise.all(brokers.map((b) => b.close())));
 test('altered configs, added partitions and deleted topics reach the partitions', async () => {
   const b = await startBroker({ port: 0 });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   await createTopic(client, 'm');
   const produce = async (index: number, size: number) => {
     const res = await client.request(

@@ -8,6 +8,7 @@ import {
   splitRecordBatches,
   BatchHeader,
 } from '../../../src/protocol/records/index.js';
+import { waitFor } from '../../support/wait.js';
 
 const broker = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
 const TOPIC_ID = '00000000-0000-0000-0000-000000000001';
@@ -187,7 +188,9 @@ test('a fetch below min.bytes waits until an append arrives, or its max wait pas
   };
   // maxWaitMs far beyond the test's timeout: only the append can answer this fetch.
   const waiting = rm.fetch([read], { ...fetchOpts, maxWaitMs: 600_000 });
-  while (rm.purgatory.size === 0) await new Promise((r) => setTimeout(r, 1));
+  await waitFor('the fetch to wait in the purgatory', () => rm.purgatory.size > 0, {
+    intervalMs: 1,
+  });
   assert.equal(rm.purgatory.size, 1);
   await append(rm, batch(['late']), 1);
   const [answer] = await waiting;

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import kafkajs from 'kafkajs';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { RequestMemory } from '../../../src/broker/server/request-memory.js';
+import { waitFor } from '../../support/wait.js';
 
 const { Kafka, logLevel } = kafkajs;
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 60_000 }, fn);
@@ -17,14 +18,6 @@ after(() => Promise.all(brokers.map((b) => b.close())));
 
 /** The most one read of one connection adds beyond the bound (the shared read buffer). */
 const READ_BYTES = 256 * 1024;
-
-/** Resolves once `check` holds, re-checking on a short timer (the broker has no event for it). */
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; !check(); i++) {
-    if (i > 2000) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A raw connection that announces a frame of `frameBytes` and sends `sentBytes` of it. */
 async function halfSend(port: number, frameBytes: number, sentBytes: number): Promise<Socket> {
@@ -66,7 +59,7 @@ test('half-sent large frames stay within queued.max.request.bytes; a client wait
   for (let i = 0; i < 10; i++) {
     attackers.push(await halfSend(broker.port, frameBytes, Math.floor(frameBytes * 0.9)));
   }
-  await until('the bound to be reached', () => {
+  await waitFor('the bound to be reached', () => {
     const n = broker.network();
     return n.requestBytes >= limit && n.waitingForMemory >= 8;
   });
@@ -100,7 +93,7 @@ test('half-sent large frames stay within queued.max.request.bytes; a client wait
   await consumer.disconnect();
   await producer.disconnect();
 
-  await until('every connection to close', () => broker.network().connections === 0);
+  await waitFor('every connection to close', () => broker.network().connections === 0);
   const after = broker.network();
   assert.equal(after.requestBytes, 0);
   assert.equal(after.waitingForMemory, 0);

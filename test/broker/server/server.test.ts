@@ -10,18 +10,14 @@ import {
   type ServerLimits,
   whenWritten,
 } from '../../../src/broker/server/index.js';
-import { rawClient, requestFrame, sleep } from './test-client.js';
+import { ProtocolClient, requestFrame, sleep } from '../../support/protocol-client.js';
+import { waitFor } from '../../support/wait.js';
 
 /** A promise with its resolve function, for handlers that wait for the test. */
 function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-/** Waits (a turn of the event loop at a time) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 1));
 }
 
 const LISTENER = [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }];
@@ -64,9 +60,9 @@ test('pipelined responses keep request order when handlers finish out of order',
     return [out];
   };
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.socket.write(Buffer.concat([0, 1, 2, 3, 4].map((id) => requestFrame(18, id))));
-  await until(() => started.length === 5);
+  await waitFor('5 requests started', () => started.length === 5);
   // Finish them last to first.
   for (const gate of [...gates].reverse()) {
     gate.resolve();
@@ -92,7 +88,7 @@ test('a response marked whenWritten calls back once its bytes are written, after
     });
   };
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.send(18, 1);
   client.send(18, 2);
   const frames = await client.waitFrames(2);
@@ -108,7 +104,7 @@ test('a null response sends nothing and keeps the order of the others', async ()
   const handler: RequestHandler = async (ctx) =>
     ctx.apiKey === 0 ? null : nullHandler()(ctx, Buffer.alloc(0));
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.send(0, 1);
   client.send(3, 2);
   client.send(0, 3);
@@ -127,9 +123,9 @@ test('a client that half-closes after sending gets every answer, then the connec
     return nullHandler()(ctx, Buffer.alloc(0));
   };
   const { server, port } = await serve(handler, { maxInFlightPerConnection: 1 });
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.socket.end(Buffer.concat([1, 2, 3].map((id) => requestFrame(18, id))));
-  await client.closed;
+  await client.waitClosed();
   assert.deepEqual(correlationIds(client.frames), [1, 2, 3]);
   await server.stop();
 });
@@ -138,10 +134,10 @@ test('an oversize frame closes only that connection', async () => {
   const warnings: string[] = [];
   const logger = { ...silentLogger, warn: (m: string) => warnings.push(m) };
   const { server, port } = await serve(nullHandler(), { maxRequestBytes: 100 }, logger);
-  const bad = await rawClient(port);
-  const good = await rawClient(port);
+  const bad = await ProtocolClient.connect(port);
+  const good = await ProtocolClient.connect(port);
   bad.send(18, 1, Buffer.alloc(200));
-  await bad.closed;
+  await bad.waitClosed();
   good.send(18, 7, Buffer.alloc(92));
   assert.deepEqual(correlationIds(await good.waitFrames(1)), [7]);
   assert.match(warnings.join('\n'), /socket.request.max.bytes/);
@@ -155,10 +151,10 @@ test('a rejected handler closes only that connection', async () => {
     return nullHandler()(ctx, Buffer.alloc(0));
   };
   const { server, port } = await serve(handler);
-  const bad = await rawClient(port);
-  const good = await rawClient(port);
+  const bad = await ProtocolClient.connect(port);
+  const good = await ProtocolClient.connect(port);
   bad.send(99, 1);
-  await bad.closed;
+  await bad.waitClosed();
   good.send(18, 2);
   assert.deepEqual(correlationIds(await good.waitFrames(1)), [2]);
   good.socket.destroy();
@@ -171,9 +167,9 @@ test('a frame too short for a request header closes the connection, ignoring wha
     handled++;
     return nullHandler()(ctx, Buffer.alloc(0));
   });
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.socket.write(Buffer.concat([Buffer.from([0, 0, 0, 2, 0, 18]), requestFrame(18, 1)]));
-  await client.closed;
+  await client.waitClosed();
   assert.equal(handled, 0);
   await server.stop();
 });
@@ -188,7 +184,7 @@ test('frames of recycling APIs share memory once settled; others keep their own'
   };
   handler.recyclesFrame = (apiKey) => apiKey === 0;
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   const body = (fill: number) => Buffer.alloc(20_000, fill);
   for (let i = 0; i < 20; i++) {
     // One at a time, so each recycled frame is released before the next arrives.
@@ -218,28 +214,28 @@ test('the arena lets its free slabs go once the last connection closes', async (
   };
   handler.recyclesFrame = (apiKey) => apiKey === 0;
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   for (let i = 0; i < 5; i++) client.send(0, i, Buffer.alloc(1_000_000, i));
   await client.waitFrames(5);
   assert.equal(server.arena.freeSlabs, 1, 'the full slab is kept for reuse');
   assert.equal(server.memory.usedBytes, 0);
   client.socket.destroy();
-  await client.closed;
-  while (server.connectionCount > 0) await sleep(5);
+  await client.waitClosed();
+  await waitFor('the connection gone', () => server.connectionCount === 0);
   assert.equal(server.arena.freeSlabs, 0);
   await server.stop();
 });
 
 test('idle connections are closed after connections.max.idle.ms', async () => {
   const { server, port } = await serve(nullHandler(), { idleTimeoutMs: 80 });
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.send(18, 1);
   await client.waitFrames(1);
   const t0 = Date.now();
-  await client.closed;
+  await client.waitClosed();
   // A lower bound only (Kafka's semantics: not before the setting); load can only lengthen it.
   assert.ok(Date.now() - t0 >= 60, 'closed too early');
-  await until(() => server.connectionCount === 0);
+  await waitFor('no connection left', () => server.connectionCount === 0);
   await server.stop();
 });
 
@@ -249,23 +245,23 @@ test('a connection with a request in flight is not idle', async () => {
     return nullHandler()(ctx, Buffer.alloc(0));
   };
   const { server, port } = await serve(handler, { idleTimeoutMs: 50 });
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.send(18, 5);
   assert.deepEqual(correlationIds(await client.waitFrames(1)), [5]);
-  await client.closed;
+  await client.waitClosed();
   await server.stop();
 });
 
 test('max.connections refuses connections beyond the limit', async () => {
   const { server, port } = await serve(nullHandler(), { maxConnections: 2 });
-  const a = await rawClient(port);
-  const b = await rawClient(port);
-  const c = await rawClient(port);
-  await c.closed;
+  const a = await ProtocolClient.connect(port);
+  const b = await ProtocolClient.connect(port);
+  const c = await ProtocolClient.connect(port);
+  await c.waitClosed();
   a.socket.destroy();
-  await a.closed;
-  await until(() => server.connectionCount === 1);
-  const d = await rawClient(port);
+  await a.waitClosed();
+  await waitFor('one connection left', () => server.connectionCount === 1);
+  const d = await ProtocolClient.connect(port);
   d.send(18, 3);
   assert.deepEqual(correlationIds(await d.waitFrames(1)), [3]);
   b.socket.destroy();
@@ -275,9 +271,9 @@ test('max.connections refuses connections beyond the limit', async () => {
 
 test('max.connections.per.ip refuses a second connection from one address', async () => {
   const { server, port } = await serve(nullHandler(), { maxConnectionsPerIp: 1 });
-  const a = await rawClient(port);
-  const b = await rawClient(port);
-  await b.closed;
+  const a = await ProtocolClient.connect(port);
+  const b = await ProtocolClient.connect(port);
+  await b.waitClosed();
   a.send(18, 1);
   await a.waitFrames(1);
   a.socket.destroy();
@@ -295,7 +291,7 @@ test('queued.max.requests bounds requests in flight across connections', async (
     return nullHandler()(ctx, Buffer.alloc(0));
   };
   const { server, port } = await serve(handler, { maxQueuedRequests: 3 });
-  const clients = await Promise.all([rawClient(port), rawClient(port)]);
+  const clients = await Promise.all([ProtocolClient.connect(port), ProtocolClient.connect(port)]);
   for (const client of clients) {
     client.socket.write(Buffer.concat([1, 2, 3, 4, 5].map((id) => requestFrame(18, id))));
   }
@@ -318,7 +314,7 @@ test('the per-connection in-flight limit holds further requests back', async () 
     return nullHandler()(ctx, Buffer.alloc(0));
   };
   const { server, port } = await serve(handler, { maxInFlightPerConnection: 2 });
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   const ids = Array.from({ length: 10 }, (_, i) => i);
   client.socket.write(Buffer.concat(ids.map((id) => requestFrame(18, id))));
   assert.deepEqual(correlationIds(await client.waitFrames(10)), ids);
@@ -356,7 +352,7 @@ test('a client that never reads cannot make the server buffer without bound', as
   socket.on('data', (chunk: Buffer) => (received += chunk.length));
   socket.resume();
   const expected = requests * (4 + 4 + responseBytes);
-  await until(() => received >= expected);
+  await waitFor('every response read', () => received >= expected);
   assert.equal(handled, requests);
   socket.destroy();
   await server.stop();
@@ -371,13 +367,13 @@ test('graceful stop answers requests in flight, then closes and refuses new conn
     return nullHandler()(ctx, Buffer.alloc(0));
   };
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.send(18, 9);
   await inHandler.promise;
   const stopped = server.stop();
   release.resolve();
   assert.deepEqual(correlationIds(await client.waitFrames(1)), [9]);
-  await client.closed;
+  await client.waitClosed();
   await stopped;
   const refused = await new Promise<boolean>((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
@@ -397,12 +393,12 @@ test('graceful stop gives up on slow handlers after its timeout', async () => {
     return new Promise(() => {});
   };
   const { server, port } = await serve(handler);
-  const client = await rawClient(port);
+  const client = await ProtocolClient.connect(port);
   client.send(18, 1);
   await inHandler.promise;
   // A handler that never answers: stop() resolves anyway (the test's own timeout would catch
   // a stop that waited for it) and the connection is closed without an answer.
   await server.stop({ timeoutMs: 50 });
-  await client.closed;
+  await client.waitClosed();
   assert.equal(client.frames.length, 0);
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../../src/index.js';
-import { requestClient } from '../../broker/handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { runCli } from './run-cli.js';
 
 test(
@@ -180,7 +180,7 @@ test(
 test('topics --delete of __consumer_offsets is refused: the error is printed, exit code 1', async (t) => {
   const broker = await startBroker({});
   t.after(() => broker.close());
-  const client = await requestClient(broker.port);
+  const client = await ProtocolClient.connect(broker.port);
   t.after(() => client.close());
   // FindCoordinator creates __consumer_offsets.
   await client.request(10, 3, { key: 'g', keyType: 0, coordinatorKeys: [] });

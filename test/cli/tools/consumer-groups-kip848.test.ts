@@ -6,14 +6,7 @@ import { startBroker } from '../../../src/index.js';
 import { Admin, GroupConsumer, Producer } from '../../../src/client/index.js';
 import { platformaticProcessMember } from '../../interop/support/group-members.js';
 import { runCli } from './run-cli.js';
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { waitFor } from '../../support/wait.js';
 
 test(
   'consumer-groups describes a KIP-848 group of a Rivulet and a @platformatic/kafka member',

@@ -9,6 +9,7 @@ import { FakeBroker } from '../../client/support/fake-broker.js';
 import { startBroker } from '../../../src/index.js';
 import { take } from '../../client/support/take.js';
 import { runCli } from './run-cli.js';
+import { waitFor } from '../../support/wait.js';
 
 async function brokerWithSmallTopic(t: { after(fn: () => unknown): void }) {
   const broker = await startBroker();
@@ -101,10 +102,10 @@ test('console-producer on SIGINT sends the lines it has read and says how many',
         r.apiKey === ApiKey.Metadata &&
         (r.body as { topics: { name: string }[] | null }).topics?.some((x) => x.name === 't'),
     );
-  while (!asked()) {
+  await waitFor('console-producer to ask for the metadata of t', () => {
     assert.equal(child.exitCode, null, `console-producer exited early; stderr: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return asked();
+  });
   assert.equal(
     broker.received.filter((r) => r.apiKey === ApiKey.Produce).length,
     0,

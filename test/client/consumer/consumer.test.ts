@@ -5,6 +5,7 @@ import { encodeRecordBatch } from '../../../src/protocol/index.js';
 import { gzipFlagged } from '../support/corrupt-batch.js';
 import { FakeBroker } from '../support/fake-broker.js';
 import { take } from '../support/take.js';
+import { waitFor } from '../../support/wait.js';
 
 async function setup(t: { after(fn: () => unknown): void }, count: number, partitions = 1) {
   const broker = new FakeBroker();
@@ -54,8 +55,10 @@ test('latest starts at the end; seek moves back; a batch starting earlier is tri
   consumer.assign([{ topic: 't', partition: 0 }]);
   const iter = consumer.records();
   // The position is known once the ListOffsets for 'latest' has been answered.
-  while (consumer.position({ topic: 't', partition: 0 }) === null)
-    await new Promise((r) => setTimeout(r, 10));
+  await waitFor(
+    'the position from ListOffsets',
+    () => consumer.position({ topic: 't', partition: 0 }) !== null,
+  );
   assert.equal(consumer.position({ topic: 't', partition: 0 }), 20n);
   consumer.seek({ topic: 't', partition: 0 }, 13n);
   const records = await take(iter, 7);

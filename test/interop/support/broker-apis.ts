@@ -1,13 +1,13 @@
 // Which APIs a running broker serves, read from its ApiVersions answer: the fault tests use it
 // to check that a broker still answers after hostile input.
 import type { ApiVersionsResponse } from '../../../src/protocol/index.js';
-import { RawConnection } from './raw-connection.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 export type ApiRanges = Map<number, { minVersion: number; maxVersion: number }>;
 
 /** The broker's advertised API ranges; empty when it does not answer ApiVersions. */
 export async function advertisedApis(port: number): Promise<ApiRanges> {
-  const conn = await RawConnection.open(port);
+  const conn = await ProtocolClient.connect(port);
   try {
     const response = await conn.request<ApiVersionsResponse>(18, 3, {
       clientSoftwareName: 'rivulet-test',

@@ -1,7 +1,7 @@
 // Shared by CreateTopics, DescribeConfigs, AlterConfigs and IncrementalAlterConfigs: Kafka's
 // config resource types, sources and value types on the wire; describing topic and broker
 // configs; validating topic overrides.
-import { ErrorCode } from '../../protocol/index.js';
+import { ErrorCode } from '../../../protocol/index.js';
 import {
   BROKER_CONFIG_KEYS,
   brokerConfigLayers,
@@ -17,7 +17,7 @@ import {
   type ConfigKey,
   type ConfigType,
   type TopicConfigSource,
-} from '../config/index.js';
+} from '../../config/index.js';
 
 /** ConfigResource.Type codes. */
 export const ResourceType = Object.freeze({

@@ -1,8 +1,8 @@
 // What OffsetCommit and TxnOffsetCommit share: partitions of topics the metadata does not know
 // never reach the group coordinator (nothing is written for them), and the answer lists every
 // partition the request named, those left out with UNKNOWN_TOPIC_OR_PARTITION.
-import { ErrorCode } from '../../protocol/index.js';
-import type { MetadataImage } from '../../metadata/index.js';
+import { ErrorCode } from '../../../protocol/index.js';
+import type { MetadataImage } from '../../../metadata/index.js';
 
 interface CommitTopics<P extends { partitionIndex: number }> {
   topics: { name: string; partitions: P[] }[];

@@ -1,7 +1,7 @@
 // Error codes shared by the transaction coordinator's APIs.
-import { ErrorCode } from '../../protocol/index.js';
-import type { ErrorName } from '../../protocol/errors.js';
-import type { BrokerContext } from '../broker-context.js';
+import { ErrorCode } from '../../../protocol/index.js';
+import type { ErrorName } from '../../../protocol/errors.js';
+import type { BrokerContext } from '../../broker-context.js';
 
 /**
  * The code of a coordinator answer for a request of `apiVersion`. PRODUCER_FENCED (KIP-588)

@@ -3,9 +3,9 @@
 // default); keys that cannot change at run time, and bad values, give INVALID_REQUEST
 // (KAFKA-13609 keeps that code for compatibility). Accepted changes become ConfigRecords for
 // the BROKER resource; replaying them applies the new values (see metadata-sync.ts).
-import { ErrorCode } from '../../protocol/index.js';
-import type { BrokerContext } from '../broker-context.js';
-import { dynamicChangeProblem } from '../config/index.js';
+import { ErrorCode } from '../../../protocol/index.js';
+import type { BrokerContext } from '../../broker-context.js';
+import { dynamicChangeProblem } from '../../config/index.js';
 import { ResourceType } from './config-resources.js';
 
 interface AlterOutcome {

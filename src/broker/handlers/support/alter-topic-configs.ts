@@ -1,9 +1,9 @@
 // Shared by AlterConfigs and IncrementalAlterConfigs: checking the resource, validating the
 // topic's whole new set of overrides, and committing the difference to the metadata log.
 // Each resource succeeds or fails on its own, as in Kafka.
-import { ErrorCode } from '../../protocol/index.js';
-import { topicNameProblem, type TopicImage } from '../../metadata/index.js';
-import type { BrokerContext } from '../broker-context.js';
+import { ErrorCode } from '../../../protocol/index.js';
+import { topicNameProblem, type TopicImage } from '../../../metadata/index.js';
+import type { BrokerContext } from '../../broker-context.js';
 import { resolveBrokerTarget, type BrokerTarget } from './alter-broker-configs.js';
 import { resolveGroupTarget, type GroupTarget } from './alter-group-configs.js';
 import { ResourceType, checkTopicOverrides, isThisBroker } from './config-resources.js';

@@ -2,9 +2,9 @@
 // checked as Kafka's controller checks them: no default ('') group, no null values, then
 // GroupConfig's validation of the group's complete new set (INVALID_CONFIG). Accepted changes
 // become ConfigRecords for the GROUP resource; the coordinator reads them from the image.
-import { ErrorCode } from '../../protocol/index.js';
-import type { BrokerContext } from '../broker-context.js';
-import { groupConfigProblem } from '../config/index.js';
+import { ErrorCode } from '../../../protocol/index.js';
+import type { BrokerContext } from '../../broker-context.js';
+import { groupConfigProblem } from '../../config/index.js';
 import { ResourceType } from './config-resources.js';
 
 interface AlterOutcome {

@@ -2,8 +2,8 @@
 // with -1 partitions or replication factor). As in Kafka, the coordinator topics get their
 // own partition counts and configs when auto-created; their replication factor is capped at
 // the live brokers so a single node can create them with Kafka's default of 3.
-import type { CreateTopicResult, NewTopic } from '../../metadata/index.js';
-import type { BrokerContext } from '../broker-context.js';
+import type { CreateTopicResult, NewTopic } from '../../../metadata/index.js';
+import type { BrokerContext } from '../../broker-context.js';
 
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';

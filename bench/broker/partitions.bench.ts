@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, type Broker } from '../../src/index.js';
-import { requestClient } from '../../test/broker/handlers/request-client.js';
+import { ProtocolClient } from '../../test/support/protocol-client.js';
 import { batch, produceBody } from '../../test/broker/handlers/data-helpers.js';
 
 const PARTITIONS = Number(process.env['PARTITIONS'] ?? 10_000);
@@ -35,7 +35,7 @@ async function fsFloor(root: string): Promise<number> {
 
 /** One small record on every partition, 1,000 partitions per Produce request. */
 async function produceToAll(port: number): Promise<void> {
-  const client = await requestClient(port);
+  const client = await ProtocolClient.connect(port);
   try {
     for (let first = 0; first < PARTITIONS; first += 1000) {
       const count = Math.min(1000, PARTITIONS - first);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     let broker = await start(dataDir);
     // One CreateTopics request, not retried (an admin client would retry one that outlives its
     // request timeout and report TOPIC_ALREADY_EXISTS).
-    const client = await requestClient(broker.port);
+    const client = await ProtocolClient.connect(broker.port);
     let t0 = performance.now();
     const res = await client.request(19, 7, {
       topics: [

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../../src/protocol/index.js';
 import { startRivulet, type RivuletProcess } from '../../interop/support/rivulet-process.js';
-import { requestClient } from '../handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, fetchBody, produceBody, valuesOf } from '../handlers/data-helpers.js';
 
 const PARTITIONS = 1500;
@@ -17,7 +17,7 @@ const LIMIT = ['prlimit', '--nofile=256:256'];
 const ids = Array.from({ length: PARTITIONS }, (_, i) => i);
 
 async function produceAll(port: number, round: string): Promise<void> {
-  const client = await requestClient(port);
+  const client = await ProtocolClient.connect(port);
   try {
     const body = produceBody(
       'wide',
@@ -35,7 +35,7 @@ async function produceAll(port: number, round: string): Promise<void> {
 }
 
 async function fetchAll(port: number): Promise<string[][]> {
-  const client = await requestClient(port);
+  const client = await ProtocolClient.connect(port);
   try {
     const res = await client.request(
       1,
@@ -65,7 +65,7 @@ test(
     let broker: RivuletProcess | null = null;
     try {
       broker = await startRivulet(dataDir, [], { wrapper: LIMIT, timeoutMs: 60_000 });
-      const client = await requestClient(broker.port);
+      const client = await ProtocolClient.connect(broker.port);
       const created = await client.request(19, 7, {
         topics: [
           {

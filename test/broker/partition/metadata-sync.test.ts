@@ -65,7 +65,7 @@ test("another writer's topics reach the partitions through the watch, as the bro
   // A second controller on its own connection to the same log: a writer the broker never hears
   // from except through the store.
   const other = await ClusterMetadata.open({ store: store.connect(), nodeId: b.nodeId });
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   const produce = async (topic: string, index: number) => {
     const res = await client.request(0, 9, produceBody(topic, [{ index, records: batch(['x']) }]));
     return res.responses[0].partitionResponses[0].errorCode as number;

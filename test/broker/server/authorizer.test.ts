@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../../src/index.js';
 import type { Action, AuthorizableRequest, Authorizer } from '../../../src/broker/server/index.js';
 import { ErrorCode, encodeRecordBatchSync } from '../../../src/protocol/index.js';
-import { requestClient } from '../handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, createTopic, fetchBody } from '../handlers/data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -47,7 +47,7 @@ test('Produce answers TOPIC_AUTHORIZATION_FAILED for a denied topic, before exis
   const asked: { principal: string; action: Action }[] = [];
   const b = await startBroker({ port: 0, authorizer: denyingAuthorizer(asked) });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   await createTopic(client, 'open');
   await createTopic(client, 'secret');
   const res = await client.request(
@@ -88,7 +88,7 @@ test('Produce of transactional batches needs WRITE on the transactional id', asy
   const asked: { principal: string; action: Action }[] = [];
   const b = await startBroker({ port: 0, authorizer: denyingAuthorizer(asked) });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   await createTopic(client, 'open');
   const txnBatch = encodeRecordBatchSync([{ key: null, value: Buffer.from('t') }], {
     producerId: 1n,

@@ -4,7 +4,7 @@ import { startBroker, type Broker } from '../../../src/index.js';
 import type { QuotaManager, Session } from '../../../src/broker/server/index.js';
 import type { Logger } from '../../../src/broker/index.js';
 import { createMetadataRequest } from '../../../src/protocol/index.js';
-import { requestClient } from '../handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
 const brokers: Broker[] = [];
@@ -45,7 +45,7 @@ test('a throttled request carries throttle_time_ms and mutes its connection unti
   };
   const b = await startBroker({ port: 0, quotas, logger: eventLogger(events) });
   brokers.push(b);
-  const client = await requestClient(b.port, 'greedy');
+  const client = await ProtocolClient.connect(b.port, { clientId: 'greedy' });
   const first = await client.request(3, 12, metadataBody);
   events.push(`response 1 throttle ${first.throttleTimeMs}`);
   // Sent at once; the broker must not read it before the mute ends.
@@ -70,7 +70,7 @@ test('throttle_time_ms is left out where the response version has no such field'
   const quotas: QuotaManager = { throttleTimeMs: () => 5 };
   const b = await startBroker({ port: 0, quotas });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   // Metadata v0 has no throttle_time_ms; v3 does.
   const v0 = await client.request(3, 0, createMetadataRequest({ topics: [] }));
   assert.equal(v0.throttleTimeMs, 0);

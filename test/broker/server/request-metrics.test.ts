@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { InMemoryRequestMetrics, collectErrorCodes } from '../../../src/broker/server/index.js';
 import { ErrorCode, createApiVersionsRequest } from '../../../src/protocol/index.js';
-import { requestClient } from '../handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, createTopic, produceBody } from '../handlers/data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -14,7 +14,7 @@ test('the metrics stage counts requests, versions and error codes per API', asyn
   const metrics = new InMemoryRequestMetrics();
   const b = await startBroker({ port: 0, requestMetrics: metrics });
   brokers.push(b);
-  const client = await requestClient(b.port);
+  const client = await ProtocolClient.connect(b.port);
   await client.request(
     18,
     3,

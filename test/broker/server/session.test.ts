@@ -14,7 +14,7 @@ import {
   type Session,
 } from '../../../src/broker/server/index.js';
 import { ErrorCode, createApiVersionsRequest } from '../../../src/protocol/index.js';
-import { requestClient } from '../handlers/request-client.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, fetchBody, produceBody, valuesOf } from '../handlers/data-helpers.js';
 import { openInProcessBroker } from '../handlers/in-process-broker.js';
 
@@ -59,7 +59,7 @@ test('the session keeps its listener and learns the client software from ApiVers
     },
   });
   brokers.push(b);
-  const client = await requestClient(b.port, 'app-1');
+  const client = await ProtocolClient.connect(b.port, { clientId: 'app-1' });
   await client.request(3, 12, metadataBody);
   const bad = await client.request(
     18,
@@ -88,7 +88,7 @@ test('the session keeps its listener and learns the client software from ApiVers
     [3, ...connection, 'rivulet-test', '1.2.3'],
   ]);
   // Another connection has its own session.
-  const other = await requestClient(b.port, 'app-2');
+  const other = await ProtocolClient.connect(b.port, { clientId: 'app-2' });
   await other.request(3, 12, metadataBody);
   assert.deepEqual(seen.at(-1), [
     3,
@@ -124,7 +124,7 @@ test('a socket that cannot read into the shared buffer is served through the who
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const port = (front.address() as { port: number }).port;
   try {
-    const client = await requestClient(port, 'fallback');
+    const client = await ProtocolClient.connect(port, { clientId: 'fallback' });
     const versions = await client.request(
       18,
       3,

@@ -70,7 +70,6 @@ export async function openInProcessBroker(
   const groups = await openGroupCoordinator({
     config,
     metadata,
-    logs: data.logs,
     logger: silentLogger,
     replicas: data.replicas,
     txnMarkers,
@@ -78,7 +77,7 @@ export async function openInProcessBroker(
   const txn = await openTransactionCoordinator({
     config,
     metadata,
-    logs: data.logs,
+    replicas: data.replicas,
     logger: silentLogger,
     markers: txnMarkers,
   });

@@ -9,7 +9,7 @@ import {
 import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { silentLogger } from '../../../src/broker/logger.js';
 import { openDataPlane, type DataPlane } from '../../../src/broker/data-plane.js';
-import { openGroupCoordinator } from '../../../src/broker/group/index.js';
+import { openGroupCoordinator, type GroupCoordinator } from '../../../src/broker/group/index.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
@@ -22,6 +22,7 @@ import type { ErrorName } from '../../../src/protocol/errors.js';
 export interface InProcessBroker {
   registry: HandlerRegistry;
   data: DataPlane;
+  groups: GroupCoordinator;
   transactions: TransactionCoordinator;
   /** Topic id of `a`. */
   topicId: string;
@@ -102,6 +103,7 @@ export async function openInProcessBroker(
   return {
     registry: createHandlerRegistry(context),
     data,
+    groups,
     transactions,
     topicId: created!.topic!.topicId,
     close: async () => {

@@ -192,11 +192,6 @@ export class GroupCoordinator {
     return this.transitions;
   }
 
-  /** Whether the coordinator holds the partition (loading or loaded). */
-  holds(partition: number): boolean {
-    return this.partitions.has(partition);
-  }
-
   private enqueue(step: () => Promise<void>): Promise<void> {
     const run = this.transitions.then(step);
     this.transitions = run.catch(() => undefined);

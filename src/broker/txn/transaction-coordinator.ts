@@ -203,11 +203,13 @@ export class TransactionCoordinator {
     return this.loading;
   }
 
-  /** Runs `step` after every load, unload and operation queued so far; operations wait for it. */
+  /**
+   * Runs `step` after the loads and unloads asked for before it; operations queued from now on
+   * wait for it. It does not wait for operations or periodic jobs in flight (one may queue
+   * behind it, which would never end): their writes check that the partition is still held.
+   */
   private transition(step: () => Promise<void>): Promise<void> {
-    // After what is queued now (taken before this.loading changes, so nothing waits on itself).
-    const previous = Promise.all([...this.jobs, this.loading, ...this.queues.values()]);
-    const run = previous.then(step);
+    const run = this.loading.then(step);
     this.loading = run.catch(() => undefined);
     return run;
   }

@@ -256,3 +256,34 @@ test('a state write refused by a failing disk is NOT_COORDINATOR, other failures
   log.append = append;
   assert.equal(await add(), null, 'the failed writes changed nothing; the next one succeeds');
 });
+
+test('a partition unloaded or loaded while the expiry job runs does not hold the job up', async () => {
+  const { c, markers, tick } = coordinator();
+  await init(c, 5_000);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  tick(6_000);
+  const other = (partitionForTxn('tx', 50) + 1) % 50;
+  // The job queues behind the unload, which must not wait for the job in turn.
+  const job = c.abortExpired();
+  const unloaded = c.unload([other]);
+  const loaded = c.load([other]);
+  assert.equal(await job, 1);
+  await Promise.all([unloaded, loaded]);
+  assert.equal(c.state.get('tx')!.state, TxnState.CompleteAbort);
+  assert.deepEqual(markers.written, [{ commit: false, producerEpoch: 1, partitions: ['a-0'] }]);
+});
+
+test('ids of an unloaded partition answer NOT_COORDINATOR; a load brings them back', async () => {
+  const { c } = coordinator();
+  assert.equal((await init(c)).error, null);
+  const partition = partitionForTxn('tx', 50);
+  await c.unload([partition]);
+  assert.equal(c.state.get('tx'), undefined);
+  assert.equal((await init(c)).error, 'NOT_COORDINATOR');
+  const loading = c.load([partition], 1);
+  assert.equal(c.coordinatorError('tx'), 'COORDINATOR_LOAD_IN_PROGRESS');
+  await loading;
+  assert.equal(c.state.get('tx')!.producerEpoch, 0);
+  assert.deepEqual(await init(c), { error: null, producerId: 7n, producerEpoch: 1 });
+});

@@ -429,6 +429,8 @@ export class TransactionCoordinator {
         ids.map((id) =>
           this.serial(id, async () => {
             if (!this.state.isIdle(id, this.o.nowMs(), expirationMs)) return false;
+            // Its partition went meanwhile: the id is the next leader's to expire.
+            if (this.coordinatorError(id) !== null) return false;
             const partition = partitionForTxn(id, this.o.numPartitions);
             try {
               // Not fsynced: a lost tombstone only brings the idle id back.

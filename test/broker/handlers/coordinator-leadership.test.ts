@@ -164,7 +164,7 @@ test('a __transaction_state partition led elsewhere and back: NOT_COORDINATOR, t
   assert.deepEqual(await add(b, p, [1]), [ErrorCode.NOT_COORDINATOR]);
   assert.equal(await end(b, p, true), ErrorCode.NOT_COORDINATOR);
   const described = await call(b, 65, 0, { transactionalIds: ['tx'] });
-  assert.notEqual(described.transactionStates[0].errorCode, ErrorCode.NONE);
+  assert.equal(described.transactionStates[0].errorCode, ErrorCode.NOT_COORDINATOR);
 
   const loading = leadership(b, TRANSACTION_STATE_TOPIC, partition, true);
   assert.equal(b.transactions.coordinatorError('tx'), 'COORDINATOR_LOAD_IN_PROGRESS');

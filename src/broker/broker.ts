@@ -182,7 +182,6 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     groups = await openGroupCoordinator({
       config,
       metadata,
-      logs: data.logs,
       logger: groupLogger,
       replicas: data.replicas,
       txnMarkers,
@@ -190,7 +189,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     txn = await openTransactionCoordinator({
       config,
       metadata,
-      logs: data.logs,
+      replicas: data.replicas,
       logger: txnLogger,
       markers: txnMarkers,
     });

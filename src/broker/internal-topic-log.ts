@@ -1,6 +1,10 @@
-// Reading and writing the keyed records of an internal topic partition (__consumer_offsets,
-// __transaction_state): each write is one uncompressed record batch, with keys and values
-// exactly as Kafka writes them; loading reads a partition from its log start to its end.
+// Writing and reading the keyed records of an internal topic partition (__consumer_offsets,
+// __transaction_state) through the replica manager, as Kafka's coordinator runtime does: each
+// write is one uncompressed record batch, with keys and values exactly as Kafka writes them,
+// appended through the produce path with acks=all (so it waits for the in-sync replicas, and
+// for an fsync when the topic's flush settings ask for one); loading reads a partition through
+// the fetch path, from its log start to its high watermark. The coordinators never touch a
+// partition's log themselves.
 import {
   ControlRecordType,
   decodeControlRecord,
@@ -10,7 +14,9 @@ import {
   splitRecordBatches,
   type DecodedRecord,
 } from '../protocol/index.js';
-import type { PartitionLog } from '../storage/index.js';
+import type { ErrorName } from '../protocol/errors.js';
+import type { ClusterMetadata } from '../metadata/index.js';
+import type { ReplicaManager } from './partition/index.js';
 
 export interface KeyedRecord {
   key: Buffer;
@@ -49,67 +55,133 @@ export function encodeKeyedBatch(
   );
 }
 
-/** Appends `records` as one batch stamped `timestampMs`; resolves with its base offset. */
-export async function appendKeyedRecords(
-  log: PartitionLog,
-  records: readonly KeyedRecord[],
-  timestampMs: number,
-): Promise<number> {
-  const result = await log.append(encodeKeyedBatch(records, { timestampMs }));
-  return result.baseOffset;
+/** The replica manager's produce and fetch paths, which the coordinators write and load through. */
+export type InternalTopicReplicas = Pick<ReplicaManager, 'append' | 'fetch'>;
+
+/** A write to an internal topic the partition refused (NOT_LEADER_OR_FOLLOWER, …). */
+export class InternalTopicWriteError extends Error {
+  constructor(
+    readonly where: { topic: string; partition: number },
+    readonly error: ErrorName,
+  ) {
+    super(`writing to ${where.topic}-${where.partition} failed: ${error}`);
+  }
 }
 
-/** Calls `onRecord` for every keyed record of `log`, in offset order; control batches skipped. */
-export async function replayKeyedRecords(
-  log: PartitionLog,
-  onRecord: (record: KeyedRecord) => void,
-): Promise<void> {
-  await replayInternalLog(log, (entry) => {
-    if (entry.type === 'record') onRecord(entry.record);
+/** Produce v9: the version the coordinators' own batches are checked as. */
+const PRODUCE_VERSION = 9;
+/** acks=all: the coordinator answers only once the records are committed. */
+const ACKS_ALL = -1;
+const READ_UNCOMMITTED = 0;
+
+/**
+ * Appends one batch to `topic`-`partition` through the produce path. Resolves with the
+ * partition's error (NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR, …) or the batch's base offset.
+ */
+export async function appendInternalBatch(
+  replicas: InternalTopicReplicas,
+  where: { topic: string; partition: number },
+  batch: Buffer,
+): Promise<{ error: ErrorName | null; baseOffset: number }> {
+  const result = await replicas.append(where.topic, where.partition, {
+    records: batch,
+    acks: ACKS_ALL,
+    apiVersion: PRODUCE_VERSION,
   });
+  return { error: result.error, baseOffset: result.baseOffset };
+}
+
+/** Appends `records` as one plain batch stamped `timestampMs`. */
+export function appendKeyedRecords(
+  replicas: InternalTopicReplicas,
+  where: { topic: string; partition: number },
+  options: { records: readonly KeyedRecord[]; timestampMs: number },
+): Promise<{ error: ErrorName | null; baseOffset: number }> {
+  const batch = encodeKeyedBatch(options.records, { timestampMs: options.timestampMs });
+  return appendInternalBatch(replicas, where, batch);
 }
 
 /**
  * Calls `onEntry` for every keyed record (with its offset and, in a transactional batch, its
- * producer) and every COMMIT/ABORT marker of `log`, in offset order. Other control records
- * are skipped.
+ * producer) and every COMMIT/ABORT marker of `topic`-`partition`, in offset order, read
+ * through the fetch path up to the high watermark. Other control records are skipped.
+ * Resolves with the partition's error when it cannot be read (nothing after it was replayed).
  */
 export async function replayInternalLog(
-  log: PartitionLog,
+  replicas: InternalTopicReplicas,
+  where: { topic: string; partition: number },
   onEntry: (entry: InternalLogEntry) => void,
-): Promise<void> {
-  let offset = log.logStartOffset;
-  while (offset < log.logEndOffset) {
-    const read = await log.read(offset, { maxBytes: LOAD_READ_BYTES });
-    if (read.error !== null || read.records.length === 0) break;
-    for (const bytes of splitRecordBatches(read.records)) {
-      const batch = decodeRecordBatchSync(bytes);
-      offset = Number(batch.baseOffset) + batch.lastOffsetDelta + 1;
-      if (batch.isControl) {
-        for (const r of batch.records) {
-          const control = controlTypeOf(r);
-          if (control !== ControlRecordType.Commit && control !== ControlRecordType.Abort) continue;
-          onEntry({
-            type: 'marker',
-            producerId: batch.producerId,
-            commit: control === ControlRecordType.Commit,
-            offset: Number(r.offset),
-          });
-        }
-        continue;
-      }
-      const producerId = batch.isTransactional ? batch.producerId : -1n;
+): Promise<ErrorName | null> {
+  let offset = 0;
+  for (;;) {
+    const [answer] = await replicas.fetch(
+      [{ ...where, fetchOffset: offset, maxBytes: LOAD_READ_BYTES, currentLeaderEpoch: -1 }],
+      { maxBytes: LOAD_READ_BYTES, minBytes: 0, maxWaitMs: 0, isolationLevel: READ_UNCOMMITTED },
+    );
+    if (answer === undefined) return 'UNKNOWN_SERVER_ERROR';
+    // Retention or compaction moved the log start past where loading began.
+    if (answer.error === 'OFFSET_OUT_OF_RANGE' && offset < answer.logStartOffset) {
+      offset = answer.logStartOffset;
+      continue;
+    }
+    if (answer.error !== null) return answer.error;
+    if (answer.records.length === 0) return null;
+    offset = replayBatches(answer.records, onEntry);
+    if (offset >= answer.highWatermark) return null;
+  }
+}
+
+/** Replays the batches of one read; returns the offset after the last. */
+function replayBatches(records: Buffer, onEntry: (entry: InternalLogEntry) => void): number {
+  let next = 0;
+  for (const bytes of splitRecordBatches(records)) {
+    const batch = decodeRecordBatchSync(bytes);
+    next = Number(batch.baseOffset) + batch.lastOffsetDelta + 1;
+    if (batch.isControl) {
       for (const r of batch.records) {
-        if (r.key === null) continue;
+        const control = controlTypeOf(r);
+        if (control !== ControlRecordType.Commit && control !== ControlRecordType.Abort) continue;
         onEntry({
-          type: 'record',
-          record: { key: r.key, value: r.value },
+          type: 'marker',
+          producerId: batch.producerId,
+          commit: control === ControlRecordType.Commit,
           offset: Number(r.offset),
-          producerId,
         });
       }
+      continue;
+    }
+    const producerId = batch.isTransactional ? batch.producerId : -1n;
+    for (const r of batch.records) {
+      if (r.key === null) continue;
+      onEntry({
+        type: 'record',
+        record: { key: r.key, value: r.value },
+        offset: Number(r.offset),
+        producerId,
+      });
     }
   }
+  return next;
+}
+
+/**
+ * The partitions of an internal topic this node leads and has open now: those whose
+ * leadership arrived before the coordinator subscribed (at start, every one on a single node).
+ */
+export function ledPartitions(
+  metadata: ClusterMetadata,
+  replicas: Pick<ReplicaManager, 'getPartition'>,
+  topic: string,
+): { partition: number; leaderEpoch: number }[] {
+  const image = metadata.image.topic(topic);
+  if (image === undefined) return [];
+  return image.partitions.flatMap((p) =>
+    p !== undefined &&
+    p.leader === metadata.nodeId &&
+    replicas.getPartition(topic, p.partitionId) !== undefined
+      ? [{ partition: p.partitionId, leaderEpoch: p.leaderEpoch }]
+      : [],
+  );
 }
 
 /** The type of a control record; null when it cannot be read (such a record is skipped). */

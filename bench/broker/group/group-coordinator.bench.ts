@@ -6,7 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
+import { ReplicaManager } from '../../../src/broker/partition/index.js';
 import {
+  CONSUMER_OFFSETS_TOPIC,
   ConsumerOffsetsLog,
   GroupCoordinator,
   ManualGroupTimer,
@@ -19,6 +22,8 @@ import { createJoinGroupRequest, createOffsetCommitRequest } from '../../../src/
 
 const client = { clientId: 'bench', clientHost: '/127.0.0.1', apiVersion: 9 };
 const TOPIC = 'orders';
+const BROKER = resolveBrokerConfig(new Map([['log.dirs', tmpdir()]])).config!;
+const TOPIC_ID = '00000000-0000-0000-0000-0000000000c0';
 
 async function coordinator(log: CoordinatorLog, partitions = 50): Promise<GroupCoordinator> {
   const c = new GroupCoordinator({
@@ -143,14 +148,19 @@ async function withLogs<T>(
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'rivulet-bench-groups-'));
   const logs = await LogManager.open({ logDirs: [dir] });
-  const topic = '__consumer_offsets';
-  const log = new ConsumerOffsetsLog({
-    get: (p) => logs.getLog(topic, p),
-    create: (p) => logs.createLog(topic, p, { cleanupPolicy: 'compact' }),
-  });
+  // The coordinator writes and loads through the replica manager, as in a broker.
+  const replicas = new ReplicaManager({ logs, broker: BROKER });
+  for (let p = 0; p < 50; p++) {
+    await replicas.ensurePartition(
+      { topic: CONSUMER_OFFSETS_TOPIC, partition: p, topicId: TOPIC_ID, leaderEpoch: 0 },
+      new Map([['cleanup.policy', 'compact']]),
+    );
+  }
+  const log = new ConsumerOffsetsLog(replicas);
   try {
     return await fn(logs, log);
   } finally {
+    await replicas.close();
     await logs.close();
     rmSync(dir, { recursive: true, force: true });
   }

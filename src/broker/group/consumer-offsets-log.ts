@@ -1,26 +1,38 @@
-// CoordinatorLog over the partition logs of __consumer_offsets: each append is one
-// uncompressed record batch (key and value exactly as Kafka writes them), and loading reads a
-// partition from its log start to its end, batch by batch, markers included. Transactional
-// offset commits go through the partition's produce path as a transactional batch of their
-// producer, so the partition checks the transaction (the coordinator's verification), tracks
-// it in its producer state and holds its last stable offset until the marker.
+// CoordinatorLog over the __consumer_offsets partitions, through the replica manager (as
+// Kafka's coordinator runtime writes through ReplicaManager.appendRecords): each append is one
+// uncompressed record batch (key and value exactly as Kafka writes them) produced with
+// acks=all, and loading reads a partition through the fetch path from its log start to its
+// high watermark, markers included. Transactional offset commits are produced as a
+// transactional batch of their producer, so the partition checks the transaction (the
+// coordinator's verification), tracks it in its producer state and holds its last stable
+// offset until the marker.
 import type { ErrorName } from '../../protocol/errors.js';
-import type { PartitionLog } from '../../storage/index.js';
-import { appendKeyedRecords, encodeKeyedBatch, replayInternalLog } from '../internal-topic-log.js';
+import {
+  appendInternalBatch,
+  appendKeyedRecords,
+  encodeKeyedBatch,
+  replayInternalLog,
+  type InternalTopicReplicas,
+} from '../internal-topic-log.js';
+import type { ReplicaManager } from '../partition/index.js';
 import type { CoordinatorLog, CoordinatorLogEntry, TxnProducer } from './coordinator-log.js';
 import type { CoordinatorRecord } from './group-records.js';
 
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 
-/** The produce path of the __consumer_offsets partitions (the ReplicaManager's, in a broker). */
-export interface TransactionalAppender {
-  /** The sequence the producer's next batch in the partition must start at. */
-  nextSequence(partition: number, producer: TxnProducer): number;
-  /** Appends one transactional batch, verified against the producer's transaction. */
-  append(
-    partition: number,
-    batch: Buffer,
-  ): Promise<{ error: ErrorName | null; baseOffset: number }>;
+const INT32_MAX = 2 ** 31 - 1;
+
+/** What the log needs of the replica manager: produce, fetch, and producers' sequences. */
+export type ConsumerOffsetsReplicas = InternalTopicReplicas & Pick<ReplicaManager, 'getPartition'>;
+
+/** A partition could not be read while loading. */
+export class CoordinatorLoadError extends Error {
+  constructor(
+    readonly partition: number,
+    readonly error: ErrorName,
+  ) {
+    super(`${CONSUMER_OFFSETS_TOPIC}-${partition} could not be read: ${error}`);
+  }
 }
 
 export class ConsumerOffsetsLog implements CoordinatorLog {
@@ -28,20 +40,19 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
   private readonly txnQueues = new Map<number, Promise<unknown>>();
 
   constructor(
-    private readonly logs: {
-      /** The log of one partition, if it exists. */
-      get(partition: number): PartitionLog | undefined;
-      /** The log of one partition, created when missing (on the first write). */
-      create(partition: number): Promise<PartitionLog>;
-      /** Without it no transaction can write here (INVALID_TXN_STATE). */
-      transactional?: TransactionalAppender;
-    },
+    private readonly replicas: ConsumerOffsetsReplicas,
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  async append(partition: number, records: readonly CoordinatorRecord[]): Promise<number> {
-    const log = await this.logs.create(partition);
-    return appendKeyedRecords(log, records, this.nowMs());
+  append(
+    partition: number,
+    records: readonly CoordinatorRecord[],
+  ): Promise<{ error: ErrorName | null; baseOffset: number }> {
+    return appendKeyedRecords(
+      this.replicas,
+      { topic: CONSUMER_OFFSETS_TOPIC, partition },
+      { records, timestampMs: this.nowMs() },
+    );
   }
 
   appendTransactional(
@@ -49,19 +60,17 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
     records: readonly CoordinatorRecord[],
     producer: TxnProducer,
   ): Promise<{ error: ErrorName | null; baseOffset: number }> {
-    const appender = this.logs.transactional;
-    if (appender === undefined) {
-      return Promise.resolve({ error: 'INVALID_TXN_STATE', baseOffset: -1 });
-    }
     const previous = this.txnQueues.get(partition) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      // The partition must exist before its produce path can take a batch.
-      await this.logs.create(partition);
+    const run = previous.then(() => {
       const batch = encodeKeyedBatch(records, {
         timestampMs: this.nowMs(),
-        transactional: { ...producer, baseSequence: appender.nextSequence(partition, producer) },
+        transactional: { ...producer, baseSequence: this.nextSequence(partition, producer) },
       });
-      return appender.append(partition, batch);
+      return appendInternalBatch(
+        this.replicas,
+        { topic: CONSUMER_OFFSETS_TOPIC, partition },
+        batch,
+      );
     });
     const settled = run.catch(() => undefined);
     this.txnQueues.set(partition, settled);
@@ -71,10 +80,22 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
     return run;
   }
 
+  /** The sequence the producer's next batch in the partition must start at. */
+  private nextSequence(partition: number, producer: TxnProducer): number {
+    const p = this.replicas.getPartition(CONSUMER_OFFSETS_TOPIC, partition);
+    const entry = p?.producers.entry(producer.producerId);
+    // A new producer or epoch starts at 0; an older epoch is refused by the partition.
+    if (entry === undefined || entry.epoch !== producer.producerEpoch) return 0;
+    const last = entry.batches[entry.batches.length - 1]?.lastSequence;
+    return last === undefined || last === INT32_MAX ? 0 : last + 1;
+  }
+
   async replay(partition: number, onEntry: (entry: CoordinatorLogEntry) => void): Promise<void> {
-    // A partition never written to has no log yet: nothing to load.
-    const log = this.logs.get(partition);
-    if (log === undefined) return;
-    await replayInternalLog(log, onEntry);
+    const error = await replayInternalLog(
+      this.replicas,
+      { topic: CONSUMER_OFFSETS_TOPIC, partition },
+      onEntry,
+    );
+    if (error !== null) throw new CoordinatorLoadError(partition, error);
   }
 }

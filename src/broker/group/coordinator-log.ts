@@ -1,5 +1,5 @@
 // The seam between the group coordinator and where its records live. In a broker this is the
-// __consumer_offsets topic (one partition log per coordinator partition); in tests it is
+// __consumer_offsets topic, written and read through the replica manager; in tests it is
 // memory. The coordinator appends each operation's records before answering, and replays a
 // partition's records in order when it takes the partition over. Transactional offset commits
 // are written as a transactional batch of their producer, and the transaction's COMMIT or
@@ -28,10 +28,13 @@ export type CoordinatorLogEntry =
 export interface CoordinatorLog {
   /**
    * Appends records to one partition, in call order per partition. Resolves with the offset
-   * of the first record once they are written; rejects when the write failed (nothing the
-   * caller sees was applied).
+   * of the first record once they are committed, or with the partition's error (nothing was
+   * written); rejects on an unexpected failure.
    */
-  append(partition: number, records: readonly CoordinatorRecord[]): Promise<number>;
+  append(
+    partition: number,
+    records: readonly CoordinatorRecord[],
+  ): Promise<{ error: ErrorName | null; baseOffset: number }>;
   /**
    * Appends records as one transactional batch of `producer`: only when the partition is in
    * the producer's ongoing transaction with that epoch (else INVALID_TXN_STATE). Resolves
@@ -42,7 +45,10 @@ export interface CoordinatorLog {
     records: readonly CoordinatorRecord[],
     producer: TxnProducer,
   ): Promise<{ error: ErrorName | null; baseOffset: number }>;
-  /** Calls `onEntry` for every record and transaction marker of the partition, oldest first. */
+  /**
+   * Calls `onEntry` for every record and transaction marker of the partition, oldest first;
+   * rejects when the partition cannot be read.
+   */
   replay(partition: number, onEntry: (entry: CoordinatorLogEntry) => void): Promise<void>;
 }
 
@@ -57,9 +63,12 @@ export class MemoryCoordinatorLog implements CoordinatorLog {
   verifyTransaction: (producer: TxnProducer, partition: number) => boolean = () => true;
   private readonly nextOffsets = new Map<number, number>();
 
-  append(partition: number, records: readonly CoordinatorRecord[]): Promise<number> {
+  append(
+    partition: number,
+    records: readonly CoordinatorRecord[],
+  ): Promise<{ error: ErrorName | null; baseOffset: number }> {
     if (this.failAppends) return Promise.reject(new Error('append failed (injected)'));
-    return Promise.resolve(this.push(partition, records, -1n));
+    return Promise.resolve({ error: null, baseOffset: this.push(partition, records, -1n) });
   }
 
   appendTransactional(

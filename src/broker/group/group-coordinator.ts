@@ -2,6 +2,8 @@
 // __consumer_offsets this broker leads. Operations turn into records; records are appended
 // to the group's partition through the CoordinatorLog and then replayed, and loading a
 // partition replays everything in it, so startup and live updates change state the same way.
+// A partition is loaded when its leadership arrives and unloaded (its groups and offsets
+// dropped) when it leaves: COORDINATOR_LOAD_IN_PROGRESS in between, NOT_COORDINATOR after.
 // Classic membership in flight (parked joins, timers) lives in memory only, as in Kafka: a
 // GroupMetadata record captures it at each generation's assignment and when a group empties.
 import { randomUUID } from 'node:crypto';
@@ -57,9 +59,18 @@ export interface GroupCoordinatorOptions {
   topics?: TopicLookup;
   /** A group's config overrides (GROUP config resources), read when they are needed. */
   groupConfigs?: (groupId: string) => ReadonlyMap<string, string>;
+  /**
+   * Creates __consumer_offsets when it does not exist yet, so that the first use of a group
+   * (an OffsetCommit may come before any FindCoordinator) finds its partition led and loaded.
+   */
+  ensurePartitions?: () => Promise<void>;
 }
 
-type PartitionState = 'loading' | 'loaded';
+/** A partition this coordinator holds, with the leader epoch it was taken over at. */
+interface PartitionState {
+  state: 'loading' | 'loaded';
+  leaderEpoch: number;
+}
 
 export class GroupCoordinator {
   readonly config: GroupConfig;
@@ -79,6 +90,9 @@ export class GroupCoordinator {
   private readonly admin: GroupAdmin;
   private cancelExpiry: CancelTimer | null = null;
   private closed = false;
+  /** Loads and unloads, one after the other: each waits for the ones asked for before it. */
+  private transitions: Promise<void> = Promise.resolve();
+  private readonly ensurePartitions: () => Promise<void>;
 
   constructor(options: GroupCoordinatorOptions) {
     this.config = { ...DEFAULT_GROUP_CONFIG, ...options.config };
@@ -87,6 +101,7 @@ export class GroupCoordinator {
     this.logger = options.logger ?? silentLogger;
     this.uuid = options.randomUUID ?? randomUUID;
     this.topics = options.topics ?? NO_TOPICS;
+    this.ensurePartitions = options.ensurePartitions ?? (() => Promise.resolve());
     const ctx: GroupContext = {
       consumerGroups: this.consumerGroups,
       topics: this.topics,
@@ -119,24 +134,102 @@ export class GroupCoordinator {
    * Takes over partitions (all of them by default) by replaying their records. Requests for
    * their groups get COORDINATOR_LOAD_IN_PROGRESS until then, NOT_COORDINATOR before.
    */
-  async load(partitions?: Iterable<number>): Promise<void> {
+  load(partitions?: Iterable<number>, leaderEpoch = 0): Promise<void> {
     const list = [...(partitions ?? range(this.config.offsetsTopicNumPartitions))];
-    for (const p of list) this.partitions.set(p, 'loading');
-    for (const p of list) {
-      await this.log.replay(p, (entry) => this.replayEntry(p, entry));
-      this.partitions.set(p, 'loaded');
-    }
+    const taken = list.map((p) => {
+      const state: PartitionState = { state: 'loading', leaderEpoch };
+      this.partitions.set(p, state);
+      return [p, state] as const;
+    });
+    return this.enqueue(async () => {
+      for (const [p, state] of taken) {
+        if (this.partitions.get(p) !== state) continue;
+        try {
+          await this.log.replay(p, (entry) => this.replayEntry(p, entry));
+        } catch (error) {
+          this.logger.error(`loading __consumer_offsets-${p} failed`, { err: error });
+          if (this.partitions.get(p) === state) this.partitions.delete(p);
+          this.dropPartition(p);
+          continue;
+        }
+        // Unloaded while it loaded: the unload queued after this drops what was replayed.
+        if (this.partitions.get(p) === state) state.state = 'loaded';
+      }
+      this.onLoaded(
+        new Set(taken.filter(([p, s]) => this.partitions.get(p) === s).map(([p]) => p)),
+      );
+    });
+  }
+
+  /**
+   * Gives partitions up: their groups and offsets are dropped (parked requests and later
+   * ones get NOT_COORDINATOR) until a load takes them over again.
+   */
+  unload(partitions: Iterable<number>): Promise<void> {
+    const list = [...partitions];
+    for (const p of list) this.partitions.delete(p);
+    return this.enqueue(() => {
+      for (const p of list) if (!this.partitions.has(p)) this.dropPartition(p);
+      return Promise.resolve();
+    });
+  }
+
+  /**
+   * Follows the leadership of a __consumer_offsets partition: loads it when this node becomes
+   * its leader (at a newer epoch than the one held), unloads it when this node stops leading it.
+   */
+  onLeadershipChange(change: {
+    partition: number;
+    isLeader: boolean;
+    leaderEpoch: number;
+  }): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const held = this.partitions.get(change.partition);
+    if (!change.isLeader)
+      return held === undefined ? this.transitions : this.unload([change.partition]);
+    if (held === undefined) return this.load([change.partition], change.leaderEpoch);
+    held.leaderEpoch = Math.max(held.leaderEpoch, change.leaderEpoch);
+    return this.transitions;
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.transitions.then(step);
+    this.transitions = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the timers of the groups of partitions just loaded. */
+  private onLoaded(loaded: ReadonlySet<number>): void {
     for (const group of this.groups.values()) {
-      if (!list.includes(this.partitionFor(group.groupId))) continue;
+      if (!loaded.has(this.partitionFor(group.groupId))) continue;
       for (const m of group.members.values()) this.membership.scheduleHeartbeat(group, m);
     }
     for (const group of this.consumerGroups.values()) {
-      if (!list.includes(this.partitionFor(group.groupId))) continue;
+      if (!loaded.has(this.partitionFor(group.groupId))) continue;
       // Offsets replayed before the group's records may have made a "simple" group of it.
       this.groups.delete(group.groupId);
       this.consumerMembership.onLoaded(group);
     }
     this.scheduleExpiry();
+  }
+
+  /** Forgets every group and offset of a partition; parked requests get NOT_COORDINATOR. */
+  private dropPartition(partition: number): void {
+    const inPartition = (groupId: string) => this.partitionFor(groupId) === partition;
+    for (const [groupId, group] of [...this.groups]) {
+      if (!inPartition(groupId)) continue;
+      this.membership.shutdownGroup(group, ErrorCode.NOT_COORDINATOR);
+      this.groups.delete(groupId);
+    }
+    for (const [groupId, group] of [...this.consumerGroups]) {
+      if (!inPartition(groupId)) continue;
+      this.consumerMembership.shutdown(group);
+      this.consumerGroups.delete(groupId);
+    }
+    for (const groupId of [...this.offsets.groupIds()]) {
+      if (inPartition(groupId)) this.offsets.deleteGroup(groupId);
+    }
+    this.pending.deleteGroups(inPartition);
   }
 
   /** Stops all timers and answers parked requests with NOT_COORDINATOR. */
@@ -152,13 +245,15 @@ export class GroupCoordinator {
   }
 
   joinGroup(req: JoinGroupRequest, client: ClientInfo): Promise<JoinGroupResponse> {
-    const consumer = this.consumerGroups.get(req.groupId);
-    if (consumer && consumer.members.size > 0) {
-      // Mixed-protocol groups are refused: a classic member cannot join a KIP-848 group.
-      return Promise.resolve(joinResponse(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
-    }
-    if (consumer) this.consumerGroups.delete(req.groupId);
-    return this.membership.join(req, client);
+    return this.placed(req.groupId, () => {
+      const consumer = this.consumerGroups.get(req.groupId);
+      if (consumer && consumer.members.size > 0) {
+        // Mixed-protocol groups are refused: a classic member cannot join a KIP-848 group.
+        return Promise.resolve(joinResponse(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+      }
+      if (consumer) this.consumerGroups.delete(req.groupId);
+      return this.membership.join(req, client);
+    });
   }
 
   /** ConsumerGroupHeartbeat (KIP-848). */
@@ -166,7 +261,7 @@ export class GroupCoordinator {
     req: ConsumerGroupHeartbeatRequest,
     client: ClientInfo,
   ): Promise<ConsumerGroupHeartbeatResponse> {
-    return this.consumerMembership.heartbeat(req, client);
+    return this.placed(req.groupId, () => this.consumerMembership.heartbeat(req, client));
   }
 
   /** ConsumerGroupDescribe (KIP-848) for one group. */
@@ -205,12 +300,12 @@ export class GroupCoordinator {
   }
 
   commitOffsets(req: OffsetCommitRequest, apiVersion: number): Promise<OffsetCommitResponse> {
-    return this.offsetManager.commit(req, apiVersion);
+    return this.placed(req.groupId, () => this.offsetManager.commit(req, apiVersion));
   }
 
   /** TxnOffsetCommit: offsets that become visible when the producer's transaction commits. */
   commitTransactionalOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
-    return this.offsetManager.commitTransactional(req);
+    return this.placed(req.groupId, () => this.offsetManager.commitTransactional(req));
   }
 
   /**
@@ -237,7 +332,7 @@ export class GroupCoordinator {
   }
 
   deleteOffsets(req: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {
-    return this.offsetManager.deleteOffsets(req);
+    return this.placed(req.groupId, () => this.offsetManager.deleteOffsets(req));
   }
 
   describeGroup(
@@ -256,7 +351,7 @@ export class GroupCoordinator {
 
   /** Returns DeleteGroups' error code for one group. */
   deleteGroup(groupId: string): Promise<number> {
-    return this.admin.delete(groupId);
+    return this.placed(groupId, () => this.admin.delete(groupId));
   }
 
   /** Runs offset expiry now; returns how many offsets expired. */
@@ -273,19 +368,39 @@ export class GroupCoordinator {
     };
   }
 
+  /**
+   * Runs `operation` on a group; first, when no one has the group's partition yet, makes
+   * __consumer_offsets exist, whose partitions then arrive (and load) through leadership
+   * changes. A partition held runs it at once, so requests keep their order.
+   */
+  private placed<T>(groupId: string, operation: () => Promise<T>): Promise<T> {
+    if (this.partitions.has(this.partitionFor(groupId))) return operation();
+    return this.ensurePartitions().then(operation);
+  }
+
   private checkGroup(groupId: string): number {
-    const state = this.partitions.get(this.partitionFor(groupId));
-    if (state === 'loaded') return ErrorCode.NONE;
-    return state === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NOT_COORDINATOR;
+    const held = this.partitions.get(this.partitionFor(groupId));
+    if (held?.state === 'loaded') return ErrorCode.NONE;
+    return held?.state === 'loading'
+      ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+      : ErrorCode.NOT_COORDINATOR;
   }
 
   private async write(groupId: string, records: CoordinatorRecord[]): Promise<number> {
-    let baseOffset: number;
+    const partition = this.partitionFor(groupId);
+    const held = this.partitions.get(partition);
+    let result;
     try {
-      baseOffset = await this.log.append(this.partitionFor(groupId), records);
+      result = await this.log.append(partition, records);
     } catch (error) {
       return this.writeFailed(groupId, error);
     }
+    if (result.error !== null) return coordinatorWriteError(result.error);
+    // Unloaded while the records were written: they are the next leader's to replay.
+    if (held === undefined || this.partitions.get(partition) !== held) {
+      return ErrorCode.NOT_COORDINATOR;
+    }
+    const { baseOffset } = result;
     records.forEach((record, i) => this.replay(record, baseOffset + i, -1n, false));
     return ErrorCode.NONE;
   }
@@ -307,13 +422,18 @@ export class GroupCoordinator {
     records: CoordinatorRecord[],
     producer: TxnProducer,
   ): Promise<number> {
+    const partition = this.partitionFor(groupId);
+    const held = this.partitions.get(partition);
     let result;
     try {
-      result = await this.log.appendTransactional(this.partitionFor(groupId), records, producer);
+      result = await this.log.appendTransactional(partition, records, producer);
     } catch (error) {
       return this.writeFailed(groupId, error);
     }
     if (result.error !== null) return coordinatorWriteError(result.error);
+    if (held === undefined || this.partitions.get(partition) !== held) {
+      return ErrorCode.NOT_COORDINATOR;
+    }
     const { baseOffset } = result;
     records.forEach((record, i) => this.replay(record, baseOffset + i, producer.producerId, false));
     return ErrorCode.NONE;

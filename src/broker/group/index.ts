@@ -30,12 +30,12 @@ export { javaStringHashCode, partitionForGroup } from './partition-for-group.js'
 export {
   CONSUMER_OFFSETS_TOPIC,
   ConsumerOffsetsLog,
-  type TransactionalAppender,
+  CoordinatorLoadError,
+  type ConsumerOffsetsReplicas,
 } from './consumer-offsets-log.js';
 export {
   ensureConsumerOffsetsTopic,
   openGroupCoordinator,
-  replicaAppender,
   type OpenGroupCoordinatorOptions,
   type TxnMarkerSource,
   type WrittenMarker,

@@ -33,6 +33,11 @@ export class OffsetStore {
     if (topics.size === 0) this.byGroup.delete(groupId);
   }
 
+  /** Forgets every offset of a group (its partition was unloaded). */
+  deleteGroup(groupId: string): void {
+    this.byGroup.delete(groupId);
+  }
+
   hasOffsets(groupId: string): boolean {
     return this.byGroup.has(groupId);
   }

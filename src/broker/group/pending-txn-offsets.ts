@@ -30,6 +30,22 @@ export class PendingTxnOffsets {
     }
   }
 
+  /** Forgets the pending offsets of every group `dropped` accepts (their partition was unloaded). */
+  deleteGroups(dropped: (groupId: string) => boolean): void {
+    for (const [groupId, open] of [...this.openByGroup]) {
+      if (!dropped(groupId)) continue;
+      for (const producerId of open) {
+        const offsets = this.byProducer.get(producerId);
+        if (offsets === undefined) continue;
+        for (const [topic, parts] of [...offsets.topicsOf(groupId)]) {
+          for (const partition of [...parts.keys()]) offsets.delete(groupId, topic, partition);
+        }
+        if (offsets.size === 0) this.byProducer.delete(producerId);
+      }
+      this.openByGroup.delete(groupId);
+    }
+  }
+
   /** Whether an ongoing transaction holds an offset for this partition of the group. */
   has(groupId: string, topic: string, partition: number): boolean {
     for (const producerId of this.openByGroup.get(groupId) ?? []) {

@@ -1,14 +1,15 @@
 // DescribeTransactions v0 (flexible): the coordinator's view of each transactional id — state
 // (Kafka's names: Empty, Ongoing, PrepareCommit, …), timeout, start time, producer id and
 // epoch, and the partitions of the current transaction. An unknown id gets
-// TRANSACTIONAL_ID_NOT_FOUND; every id gets COORDINATOR_LOAD_IN_PROGRESS while loading.
+// TRANSACTIONAL_ID_NOT_FOUND; every id gets COORDINATOR_LOAD_IN_PROGRESS while loading, and
+// an id of a __transaction_state partition this node does not hold NOT_COORDINATOR.
 import {
   ErrorCode,
   type DescribeTransactionsRequest,
   type DescribeTransactionsResponse,
   type DescribeTransactionsResponseTransactionState,
 } from '../../protocol/index.js';
-import { TXN_STATE_NAMES } from '../txn/index.js';
+import { TRANSACTION_STATE_TOPIC, TXN_STATE_NAMES } from '../txn/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { coordinatorLoading } from './support/txn-errors.js';
@@ -33,6 +34,10 @@ export const describeTransactionsHandler: HandlerFactory = (broker) =>
           topics: [],
         });
         if (loading !== null) return fail(ErrorCode[loading]);
+        // An id of a partition this node does not hold (once the topic exists to hold it).
+        const placed = broker.metadata.image.topic(TRANSACTION_STATE_TOPIC) !== undefined;
+        const refused = placed ? broker.transactions.coordinatorError(transactionalId) : null;
+        if (refused !== null) return fail(ErrorCode[refused]);
         const m = broker.transactions.state.get(transactionalId);
         if (m === undefined) return fail(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
         return {

@@ -4,6 +4,8 @@ export {
   checkLeaderEpoch,
   type AppendRequest,
   type FetchOptions,
+  type LeadershipChange,
+  type LeadershipListener,
   type PartitionSpec,
   type ReadAnswer,
   type ReadRequest,

@@ -2,6 +2,8 @@
 // node leads is opened, then each committed change creates, extends, reconfigures or deletes
 // partitions. New partitions' logs are made before their records commit (the preparer), so a
 // creation that cannot get its logs fails instead of committing a topic with no logs.
+// Each partition opened here is announced as led (notifyLeadershipChange), and each one
+// removed as no longer led, so the coordinators load and unload their internal topics.
 import type { ClusterMetadata, PartitionPreparer, TopicImage } from '../../metadata/index.js';
 import { ErrorCode } from '../../protocol/index.js';
 import { forEachConcurrently } from '../../util/index.js';
@@ -41,8 +43,33 @@ export async function openLedPartitions(
       offlineOnFailure.error(
         `partition ${topic.name}-${p.partitionId} is offline (KAFKA_STORAGE_ERROR until a restart opens it): ${why}`,
       );
+      return;
     }
+    await replicas.notifyLeadershipChange({
+      topic: topic.name,
+      partition: p.partitionId,
+      isLeader: true,
+      leaderEpoch: p.leaderEpoch,
+    });
   });
+}
+
+/** Announces that this node no longer leads the partitions of `topic` it has open. */
+async function closeLedPartitions(
+  replicas: ReplicaManager,
+  topic: TopicImage,
+  partitionIds: readonly number[],
+): Promise<void> {
+  for (const id of partitionIds) {
+    if (replicas.getPartition(topic.name, id) === undefined) continue;
+    const leaderEpoch = topic.partitions[id]?.leaderEpoch ?? 0;
+    await replicas.notifyLeadershipChange({
+      topic: topic.name,
+      partition: id,
+      isLeader: false,
+      leaderEpoch,
+    });
+  }
 }
 
 /**
@@ -55,10 +82,12 @@ export function partitionPreparer(
   nodeId: number,
   logger?: { error(message: string): void },
 ): PartitionPreparer {
-  const discard = (topic: TopicImage, ids: readonly number[]): Promise<void> =>
-    replicas.discardPartitions(topic.name, ids, {
+  const discard = async (topic: TopicImage, ids: readonly number[]): Promise<void> => {
+    await closeLedPartitions(replicas, topic, ids);
+    await replicas.discardPartitions(topic.name, ids, {
       forgetTopic: ids.length === topic.partitions.length,
     });
+  };
   return {
     prepare: async (topic, ids) => {
       try {
@@ -113,6 +142,11 @@ export async function syncWithMetadata(
       case 'partitions-added':
         return openLedPartitions(replicas, change.topic, nodeId, change.partitionIds);
       case 'topic-deleted':
+        await closeLedPartitions(
+          replicas,
+          change.topic,
+          change.topic.partitions.map((_, i) => i),
+        );
         return replicas.deleteTopic(change.topic.name);
       case 'topic-config-changed':
         return replicas.setTopicConfig(change.topic.name, change.topic.configs);

@@ -92,6 +92,17 @@ interface TopicState {
   settings: TopicSettings;
 }
 
+/** This node became the leader of a partition, or stopped being it. */
+export interface LeadershipChange {
+  topic: string;
+  partition: number;
+  isLeader: boolean;
+  leaderEpoch: number;
+}
+
+/** Told of each change; the change's caller waits for a returned promise. */
+export type LeadershipListener = (change: LeadershipChange) => void | Promise<void>;
+
 const EMPTY = Buffer.alloc(0);
 
 export class ReplicaManager {
@@ -104,6 +115,7 @@ export class ReplicaManager {
   private readonly offline = new Map<string, string>();
   private readonly nowMs: () => number;
   private readonly readBuffers: BufferPool;
+  private readonly leadershipListeners = new Set<LeadershipListener>();
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -119,6 +131,20 @@ export class ReplicaManager {
       random: options.random,
       nowMs: this.nowMs,
     });
+  }
+
+  /**
+   * Registers a listener for leadership changes of partitions (the coordinators load and
+   * unload their internal-topic partitions with them); returns its removal.
+   */
+  onLeadershipChange(listener: LeadershipListener): () => void {
+    this.leadershipListeners.add(listener);
+    return () => this.leadershipListeners.delete(listener);
+  }
+
+  /** Tells the listeners of a leadership change; resolves once every listener has. */
+  async notifyLeadershipChange(change: LeadershipChange): Promise<void> {
+    await Promise.all([...this.leadershipListeners].map((listener) => listener(change)));
   }
 
   get logs(): LogManager {

@@ -1,13 +1,16 @@
 // Starting the transaction coordinator inside a broker: its state lives in the compacted
 // internal topic `__transaction_state` (transaction.state.log.num.partitions partitions, made
-// in the metadata on first use, as Kafka does), every partition is replayed at start (a
-// single node coordinates every transactional id), markers go to this node's partitions, and
-// a periodic job aborts transactions past their timeout and retries markers that failed;
-// another deletes transactional ids unused for transactional.id.expiration.ms.
+// in the metadata on first use, as Kafka does), written and read through the replica manager.
+// The partitions this node leads are loaded before the coordinator is handed out (on a
+// single node, all of them) and each later leadership change loads or unloads one. Markers go
+// to this node's partitions, a periodic job aborts transactions past their timeout and
+// retries markers that failed; another deletes transactional ids unused for
+// transactional.id.expiration.ms.
 import type { ClusterMetadata } from '../../metadata/index.js';
-import type { LogConfig, LogManager } from '../../storage/index.js';
 import type { BrokerConfig } from '../config/index.js';
+import { ledPartitions } from '../internal-topic-log.js';
 import type { Logger } from '../logger.js';
+import type { ReplicaManager } from '../partition/index.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 import { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-state-log.js';
@@ -19,7 +22,8 @@ export type RepeatScheduler = (intervalMs: number, job: () => Promise<unknown>) 
 export interface OpenTransactionCoordinatorOptions {
   config: BrokerConfig;
   metadata: ClusterMetadata;
-  logs: LogManager;
+  /** Where the coordinator's records are produced and fetched, and leadership announced. */
+  replicas: ReplicaManager;
   logger: Logger;
   /** Where markers go (over the ReplicaManager). */
   markers: TxnMarkerChannel;
@@ -37,33 +41,10 @@ export interface OpenedTransactionCoordinator {
 export async function openTransactionCoordinator(
   options: OpenTransactionCoordinatorOptions,
 ): Promise<OpenedTransactionCoordinator> {
-  const { config, metadata, logs, logger } = options;
+  const { config, metadata, replicas, logger } = options;
   const v = config.values;
-  const logConfig: Partial<LogConfig> = {
-    cleanupPolicy: 'compact',
-    segmentBytes: v['transaction.state.log.segment.bytes'],
-  };
-  const log = new TransactionStateLog(
-    {
-      get: (p) => logs.getLog(TRANSACTION_STATE_TOPIC, p),
-      create: async (p) => {
-        // As for __consumer_offsets: the topic must be in the metadata before its first log,
-        // or the log would be a stray one, deleted at the next start.
-        await ensureTransactionStateTopic({ config, metadata, logger });
-        const existing = logs.getLog(TRANSACTION_STATE_TOPIC, p);
-        if (existing !== undefined) return existing;
-        const topicId = metadata.image.topic(TRANSACTION_STATE_TOPIC)?.topicId;
-        return logs.createLog(
-          TRANSACTION_STATE_TOPIC,
-          p,
-          logConfig,
-          topicId === undefined ? {} : { topicId },
-        );
-      },
-    },
-    options.nowMs,
-    (partition) =>
-      logger.warn(`${TRANSACTION_STATE_TOPIC}-${partition}: a record that does not decode skipped`),
+  const log = new TransactionStateLog(replicas, options.nowMs, (partition) =>
+    logger.warn(`${TRANSACTION_STATE_TOPIC}-${partition}: a record that does not decode skipped`),
   );
   const ids = new ProducerIdManager(() => metadata.allocateProducerIdBlock());
   const coordinator = new TransactionCoordinator({
@@ -77,8 +58,16 @@ export async function openTransactionCoordinator(
       v['transaction.state.log.num.partitions'],
     maxTimeoutMs: v['transaction.max.timeout.ms'],
     logger,
+    ensurePartitions: () => ensureTransactionStateTopic({ config, metadata, logger }),
   });
-  await coordinator.load();
+  const unsubscribe = replicas.onLeadershipChange((change) =>
+    change.topic === TRANSACTION_STATE_TOPIC ? coordinator.onLeadershipChange(change) : undefined,
+  );
+  await Promise.all(
+    ledPartitions(metadata, replicas, TRANSACTION_STATE_TOPIC).map((led) =>
+      coordinator.onLeadershipChange({ ...led, isLeader: true }),
+    ),
+  );
   const every = options.every ?? timerScheduler;
   const stop = every(v['transaction.abort.timed.out.transaction.cleanup.interval.ms'], () =>
     coordinator.abortExpired().then((n) => {
@@ -96,6 +85,8 @@ export async function openTransactionCoordinator(
     close: async () => {
       stop();
       stopRemoval();
+      unsubscribe();
+      coordinator.close();
       await coordinator.idle();
     },
   };

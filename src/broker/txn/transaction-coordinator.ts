@@ -6,10 +6,13 @@
 // shared); each persists its new metadata before applying it and answering. A prepared
 // commit or abort is finished by writing its markers and then the Complete state; after a
 // restart, load() finds prepared transactions and finishes them, so a crash mid-commit ends
-// fully committed.
+// fully committed. The coordinator serves the ids of the __transaction_state partitions it
+// holds: a partition is loaded when its leadership arrives (COORDINATOR_LOAD_IN_PROGRESS
+// until it is) and unloaded when it leaves (its ids dropped; NOT_COORDINATOR after).
 import type { Logger } from '../logger.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import { isStorageFailure } from '../../storage/index.js';
+import { InternalTopicWriteError } from '../internal-topic-log.js';
 import {
   partitionRefs,
   TxnState,
@@ -62,6 +65,17 @@ export interface TransactionCoordinatorOptions {
   maxTimeoutMs: number;
   /** kafka.coordinator.transaction: producer fencing. */
   logger?: Logger;
+  /**
+   * Creates __transaction_state when it does not exist yet, so that the first use of a
+   * transactional id finds its partition led and loaded.
+   */
+  ensurePartitions?: () => Promise<void>;
+}
+
+/** A partition this coordinator holds, with the leader epoch it was taken over at. */
+interface PartitionState {
+  state: 'loading' | 'loaded';
+  leaderEpoch: number;
 }
 
 export interface InitProducerIdAnswer {
@@ -91,7 +105,8 @@ export class TransactionCoordinator {
   private loading: Promise<void> = Promise.resolve();
   /** Periodic jobs in progress, which idle() waits for. */
   private readonly jobs = new Set<Promise<unknown>>();
-  private loadedFlag = false;
+  private readonly partitions = new Map<number, PartitionState>();
+  private closed = false;
   /**
    * Per transactional id with a prepared transaction: the partitions (`topic\0partition`)
    * that have its marker, so a retry skips them. In memory only: after a restart every
@@ -125,26 +140,121 @@ export class TransactionCoordinator {
     return run;
   }
 
-  /** Replays every partition of the log, then finishes prepared transactions. */
-  load(): Promise<void> {
-    // After what is queued now (taken before this.loading changes, so nothing waits on itself).
-    const previous = Promise.all([...this.jobs, this.loading, ...this.queues.values()]);
-    this.loading = previous.then(async () => {
-      for (let p = 0; p < this.o.numPartitions; p++) {
-        await this.o.log.replay(p, ({ transactionalId, metadata }) => {
-          if (metadata === null) this.state.remove(transactionalId);
-          else this.state.apply(metadata);
-        });
-      }
-      this.loadedFlag = true;
-      await Promise.all(this.state.pendingMarkers().map((m) => this.finish(m)));
+  /**
+   * Takes over partitions (all of them by default): replays their records, then finishes
+   * their prepared transactions. Operations wait for it.
+   */
+  load(partitions?: Iterable<number>, leaderEpoch = 0): Promise<void> {
+    const list = [...(partitions ?? range(this.o.numPartitions))];
+    const taken = list.map((p) => {
+      const state: PartitionState = { state: 'loading', leaderEpoch };
+      this.partitions.set(p, state);
+      return [p, state] as const;
     });
+    const held = (p: number, state: PartitionState) => this.partitions.get(p) === state;
+    return this.transition(async () => {
+      for (const [p, state] of taken) {
+        if (!held(p, state)) continue;
+        try {
+          await this.o.log.replay(p, ({ transactionalId, metadata }) => {
+            if (metadata === null) this.state.remove(transactionalId);
+            else this.state.apply(metadata);
+          });
+        } catch (err) {
+          this.o.logger?.error(`loading __transaction_state-${p} failed`, { err });
+          if (held(p, state)) this.partitions.delete(p);
+          this.dropPartition(p);
+          continue;
+        }
+        if (held(p, state)) state.state = 'loaded';
+      }
+      const loaded = new Set(taken.filter(([p, state]) => held(p, state)).map(([p]) => p));
+      const prepared = this.state.pendingMarkers().filter((m) => loaded.has(this.partitionOf(m)));
+      await Promise.all(prepared.map((m) => this.finish(m)));
+    });
+  }
+
+  /** Gives partitions up: their transactional ids are dropped until a load takes them over. */
+  unload(partitions: Iterable<number>): Promise<void> {
+    const list = [...partitions];
+    for (const p of list) this.partitions.delete(p);
+    return this.transition(() => {
+      for (const p of list) if (!this.partitions.has(p)) this.dropPartition(p);
+      return Promise.resolve();
+    });
+  }
+
+  /**
+   * Follows the leadership of a __transaction_state partition: loads it when this node
+   * becomes its leader, unloads it when this node stops leading it.
+   */
+  onLeadershipChange(change: {
+    partition: number;
+    isLeader: boolean;
+    leaderEpoch: number;
+  }): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const held = this.partitions.get(change.partition);
+    if (!change.isLeader) {
+      return held === undefined ? this.loading : this.unload([change.partition]);
+    }
+    if (held === undefined) return this.load([change.partition], change.leaderEpoch);
+    held.leaderEpoch = Math.max(held.leaderEpoch, change.leaderEpoch);
     return this.loading;
   }
 
-  /** False until load() has replayed the log: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
+  /**
+   * Runs `step` after the loads and unloads asked for before it; operations queued from now on
+   * wait for it. It does not wait for operations or periodic jobs in flight (one may queue
+   * behind it, which would never end): their writes check that the partition is still held.
+   */
+  private transition(step: () => Promise<void>): Promise<void> {
+    const run = this.loading.then(step);
+    this.loading = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Forgets the transactional ids of a partition. */
+  private dropPartition(partition: number): void {
+    for (const m of [...this.state.all()]) {
+      if (this.partitionOf(m) !== partition) continue;
+      this.state.remove(m.transactionalId);
+      this.markersDone.delete(m.transactionalId);
+    }
+  }
+
+  private partitionOf(m: { transactionalId: string }): number {
+    return partitionForTxn(m.transactionalId, this.o.numPartitions);
+  }
+
+  /**
+   * NOT_COORDINATOR for an id of a partition this coordinator does not hold,
+   * COORDINATOR_LOAD_IN_PROGRESS while it loads, null when it serves the id.
+   */
+  coordinatorError(transactionalId: string): ErrorName | null {
+    const held = this.partitions.get(partitionForTxn(transactionalId, this.o.numPartitions));
+    if (held === undefined) return 'NOT_COORDINATOR';
+    return held.state === 'loading' ? 'COORDINATOR_LOAD_IN_PROGRESS' : null;
+  }
+
+  /** False while a partition loads: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
   get loaded(): boolean {
-    return this.loadedFlag;
+    for (const held of this.partitions.values()) if (held.state === 'loading') return false;
+    return true;
+  }
+
+  /** Stops following leadership changes (a shutdown). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /**
+   * Before an operation on an id whose partition no one has yet: makes __transaction_state
+   * exist, whose partitions then arrive (and load) through leadership changes.
+   */
+  private async place(transactionalId: string): Promise<void> {
+    if (this.partitions.has(partitionForTxn(transactionalId, this.o.numPartitions))) return;
+    await this.o.ensurePartitions?.();
   }
 
   /** __transaction_state partitions, as the coordinator places ids with partitionForTxn. */
@@ -171,6 +281,8 @@ export class TransactionCoordinator {
    */
   private async write(m: TxnMetadata): Promise<ErrorName | null> {
     const partition = partitionForTxn(m.transactionalId, this.o.numPartitions);
+    const held = this.partitions.get(partition);
+    if (held === undefined) return 'NOT_COORDINATOR';
     try {
       // A Complete state need not be fsynced: if a power loss took it, load() finds the
       // prepared state and writes the markers again (they end nothing twice). Every later
@@ -182,8 +294,10 @@ export class TransactionCoordinator {
         { durable },
       );
     } catch (err) {
-      return isStorageFailure(err) ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE';
+      return writeError(err);
     }
+    // Unloaded while the record was written: it is the next leader's to replay.
+    if (this.partitions.get(partition) !== held) return 'NOT_COORDINATOR';
     this.state.apply(m);
     return null;
   }
@@ -216,6 +330,22 @@ export class TransactionCoordinator {
     if (complete !== null) await this.persist(complete);
   }
 
+  /**
+   * Runs an operation on `transactionalId` after the earlier ones, once its partition exists;
+   * an id this coordinator does not serve gets NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS.
+   */
+  private async placed<T>(
+    transactionalId: string,
+    refuse: (error: ErrorName) => T,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    await this.place(transactionalId);
+    return this.serial(transactionalId, () => {
+      const error = this.coordinatorError(transactionalId);
+      return error === null ? fn() : Promise.resolve(refuse(error));
+    });
+  }
+
   private async commitTransition(t: Transition): Promise<ErrorName | null> {
     if (t.error !== null) return t.error;
     if (t.next === null) return null;
@@ -231,7 +361,8 @@ export class TransactionCoordinator {
     transactionalId: string,
     request: { transactionTimeoutMs: number; producerId: bigint; producerEpoch: number },
   ): Promise<InitProducerIdAnswer> {
-    return this.serial(transactionalId, async () => {
+    const refuse = (error: ErrorName) => ({ error, producerId: -1n, producerEpoch: -1 });
+    return this.placed(transactionalId, refuse, async () => {
       const before = this.state.get(transactionalId);
       const fresh = this.state.needsProducerId(transactionalId)
         ? await this.o.newProducerId()
@@ -268,7 +399,7 @@ export class TransactionCoordinator {
       partitions: readonly TopicPartitionRef[];
     },
   ): Promise<ErrorName | null> {
-    return this.serial(transactionalId, () =>
+    return this.placed(transactionalId, refuseWith, () =>
       this.commitTransition(
         this.state.addPartitions(transactionalId, { ...request, nowMs: this.o.nowMs() }),
       ),
@@ -279,7 +410,7 @@ export class TransactionCoordinator {
     transactionalId: string,
     request: { producerId: bigint; producerEpoch: number; commit: boolean },
   ): Promise<ErrorName | null> {
-    return this.serial(transactionalId, () =>
+    return this.placed(transactionalId, refuseWith, () =>
       this.commitTransition(
         this.state.endTxn(transactionalId, { ...request, nowMs: this.o.nowMs() }),
       ),
@@ -298,6 +429,8 @@ export class TransactionCoordinator {
         ids.map((id) =>
           this.serial(id, async () => {
             if (!this.state.isIdle(id, this.o.nowMs(), expirationMs)) return false;
+            // Its partition went meanwhile: the id is the next leader's to expire.
+            if (this.coordinatorError(id) !== null) return false;
             const partition = partitionForTxn(id, this.o.numPartitions);
             try {
               // Not fsynced: a lost tombstone only brings the idle id back.
@@ -353,4 +486,24 @@ export class TransactionCoordinator {
     });
     return this.track(run);
   }
+}
+
+/**
+ * A failed write to __transaction_state, as Kafka's coordinator maps it: a disk failure or
+ * a lost leadership is NOT_COORDINATOR (the producer looks the coordinator up again and
+ * retries), anything else COORDINATOR_NOT_AVAILABLE.
+ */
+function writeError(err: unknown): ErrorName {
+  if (isStorageFailure(err)) return 'NOT_COORDINATOR';
+  if (err instanceof InternalTopicWriteError) {
+    const lost = err.error === 'KAFKA_STORAGE_ERROR' || err.error === 'NOT_LEADER_OR_FOLLOWER';
+    return lost ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE';
+  }
+  return 'COORDINATOR_NOT_AVAILABLE';
+}
+
+const refuseWith = (error: ErrorName): ErrorName | null => error;
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
 }

@@ -1,5 +1,5 @@
-// Transactional offset commits over real __consumer_offsets partition logs: the batch goes
-// through the partition's produce path (verification, producer state, last stable offset),
+// Offset commits over real __consumer_offsets partitions, through the replica manager: the
+// batch goes through the partition's produce path (verification, producer state, last stable offset),
 // markers through the replica manager, and a restart replays both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,6 @@ import {
   CONSUMER_OFFSETS_TOPIC,
   ConsumerOffsetsLog,
   GroupCoordinator,
-  replicaAppender,
 } from '../../../src/broker/group/index.js';
 import {
   ErrorCode,
@@ -35,14 +34,7 @@ async function open(fs: MemoryFileSystem, inTxn: { ok: boolean }) {
     { topic: CONSUMER_OFFSETS_TOPIC, partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 },
     new Map([['cleanup.policy', 'compact']]),
   );
-  const log = new ConsumerOffsetsLog(
-    {
-      get: () => partition.log,
-      create: () => Promise.resolve(partition.log),
-      transactional: replicaAppender(rm),
-    },
-    () => 1_000_000,
-  );
+  const log = new ConsumerOffsetsLog(rm, () => 1_000_000);
   const coordinator = new GroupCoordinator({ log, config: { offsetsTopicNumPartitions: 1 } });
   await coordinator.load();
   const close = async () => {

@@ -14,7 +14,7 @@ import {
   type RequestPipeline,
 } from '../../../src/broker/server/index.js';
 import { openDataPlane, type DataPlane } from '../../../src/broker/data-plane.js';
-import { openGroupCoordinator } from '../../../src/broker/group/index.js';
+import { openGroupCoordinator, type GroupCoordinator } from '../../../src/broker/group/index.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
@@ -27,6 +27,7 @@ import type { ErrorName } from '../../../src/protocol/errors.js';
 export interface InProcessBroker {
   registry: HandlerRegistry;
   data: DataPlane;
+  groups: GroupCoordinator;
   transactions: TransactionCoordinator;
   /** Topic id of `a`. */
   topicId: string;
@@ -77,7 +78,6 @@ export async function openInProcessBroker(
   const groups = await openGroupCoordinator({
     config,
     metadata,
-    logs: data.logs,
     logger: silentLogger,
     replicas: data.replicas,
     txnMarkers,
@@ -85,7 +85,7 @@ export async function openInProcessBroker(
   const txn = await openTransactionCoordinator({
     config,
     metadata,
-    logs: data.logs,
+    replicas: data.replicas,
     logger: silentLogger,
     markers: txnMarkers,
   });
@@ -110,6 +110,7 @@ export async function openInProcessBroker(
   return {
     registry: createHandlerRegistry(context, undefined, options.pipeline),
     data,
+    groups,
     transactions,
     topicId: created!.topic!.topicId,
     close: async () => {

@@ -12,6 +12,23 @@ import {
   type TxnStateLog,
 } from '../../../src/broker/txn/index.js';
 import { LogManager, LogStorageError, MemoryFileSystem } from '../../../src/storage/index.js';
+import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
+import { ReplicaManager } from '../../../src/broker/partition/index.js';
+
+const BROKER = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
+
+/** A replica manager leading the 50 partitions of __transaction_state over `logs`. */
+async function txnStateReplicas(logs: LogManager): Promise<ReplicaManager> {
+  const replicas = new ReplicaManager({ logs, broker: BROKER });
+  for (let partition = 0; partition < 50; partition++) {
+    const topicId = '00000000-0000-0000-0000-0000000000d0';
+    await replicas.ensurePartition(
+      { topic: TRANSACTION_STATE_TOPIC, partition, topicId, leaderEpoch: 0 },
+      new Map([['cleanup.policy', 'compact']]),
+    );
+  }
+  return replicas;
+}
 
 type Rec = { transactionalId: string; metadata: TxnMetadata | null };
 
@@ -42,9 +59,11 @@ class MemoryMarkers implements TxnMarkerWriter {
   }
 }
 
+/** A coordinator over `log`; it takes every partition over unless `load` is false. */
 function coordinator<L extends TxnStateLog = MemoryTxnLog>(
   log: L = new MemoryTxnLog() as TxnStateLog as L,
   markers = new MemoryMarkers(),
+  options: { load: boolean } = { load: true },
 ) {
   let nowMs = 0;
   let nextId = 7n;
@@ -56,6 +75,8 @@ function coordinator<L extends TxnStateLog = MemoryTxnLog>(
     numPartitions: 50,
     maxTimeoutMs: 900_000,
   });
+  // Operations queue behind the load.
+  if (options.load) void c.load();
   return { c, log, markers, tick: (ms: number) => (nowMs += ms) };
 }
 
@@ -102,7 +123,7 @@ test('a restart mid-commit finishes the commit from the log', async () => {
   );
   assert.equal(first.c.state.get('tx')!.state, TxnState.PrepareCommit);
 
-  const second = coordinator(first.log);
+  const second = coordinator(first.log, undefined, { load: false });
   await second.c.load();
   assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
   assert.deepEqual(second.markers.written, [
@@ -140,10 +161,7 @@ test('over __transaction_state logs: a prepared commit survives a crash and is f
   const fs = new MemoryFileSystem();
   const openLogs = async () => {
     const logs = await LogManager.open({ logDirs: ['/data'], fs });
-    return new TransactionStateLog({
-      get: (p) => logs.getLog(TRANSACTION_STATE_TOPIC, p),
-      create: (p) => logs.createLog(TRANSACTION_STATE_TOPIC, p),
-    });
+    return new TransactionStateLog(await txnStateReplicas(logs));
   };
   const first = coordinator(await openLogs());
   first.markers.fail = true;
@@ -152,7 +170,7 @@ test('over __transaction_state logs: a prepared commit survives a crash and is f
   await first.c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
   await first.c.endTxn('tx', { producerId: 7n, producerEpoch: 0, commit: true });
   // No close: reopen the same files as after kill -9.
-  const second = coordinator(await openLogs());
+  const second = coordinator(await openLogs(), undefined, { load: false });
   await second.c.load();
   assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
   assert.deepEqual(second.markers.written, [
@@ -217,7 +235,7 @@ test('transactional ids unused for the expiration time are deleted; open ones ar
   const records = log.records.get(partitionForTxn('tx', 50))!;
   assert.deepEqual(records.at(-1), { transactionalId: 'tx', metadata: null });
 
-  const reloaded = coordinator(log);
+  const reloaded = coordinator(log, undefined, { load: false });
   await reloaded.c.load();
   assert.equal(reloaded.c.state.get('tx'), undefined);
   // The id starts afresh (a known one would get its epoch bumped to 1).
@@ -237,4 +255,35 @@ test('a state write refused by a failing disk is NOT_COORDINATOR, other failures
   assert.equal(await add(), 'COORDINATOR_NOT_AVAILABLE');
   log.append = append;
   assert.equal(await add(), null, 'the failed writes changed nothing; the next one succeeds');
+});
+
+test('a partition unloaded or loaded while the expiry job runs does not hold the job up', async () => {
+  const { c, markers, tick } = coordinator();
+  await init(c, 5_000);
+  const partitions = [{ topic: 'a', partition: 0 }];
+  await c.addPartitions('tx', { producerId: 7n, producerEpoch: 0, partitions });
+  tick(6_000);
+  const other = (partitionForTxn('tx', 50) + 1) % 50;
+  // The job queues behind the unload, which must not wait for the job in turn.
+  const job = c.abortExpired();
+  const unloaded = c.unload([other]);
+  const loaded = c.load([other]);
+  assert.equal(await job, 1);
+  await Promise.all([unloaded, loaded]);
+  assert.equal(c.state.get('tx')!.state, TxnState.CompleteAbort);
+  assert.deepEqual(markers.written, [{ commit: false, producerEpoch: 1, partitions: ['a-0'] }]);
+});
+
+test('ids of an unloaded partition answer NOT_COORDINATOR; a load brings them back', async () => {
+  const { c } = coordinator();
+  assert.equal((await init(c)).error, null);
+  const partition = partitionForTxn('tx', 50);
+  await c.unload([partition]);
+  assert.equal(c.state.get('tx'), undefined);
+  assert.equal((await init(c)).error, 'NOT_COORDINATOR');
+  const loading = c.load([partition], 1);
+  assert.equal(c.coordinatorError('tx'), 'COORDINATOR_LOAD_IN_PROGRESS');
+  await loading;
+  assert.equal(c.state.get('tx')!.producerEpoch, 0);
+  assert.deepEqual(await init(c), { error: null, producerId: 7n, producerEpoch: 1 });
 });

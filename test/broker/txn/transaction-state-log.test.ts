@@ -13,6 +13,11 @@ import {
 } from '../../../src/broker/txn/index.js';
 import { LogManager, MemoryFileSystem } from '../../../src/storage/index.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/index.js';
+import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
+import { ReplicaManager } from '../../../src/broker/partition/index.js';
+
+const BROKER = resolveBrokerConfig(new Map([['log.dirs', '/data']])).config!;
+const TOPIC_ID = '00000000-0000-0000-0000-0000000000d0';
 
 const metadata = (id: string, state: TxnState): TxnMetadata => ({
   transactionalId: id,
@@ -29,12 +34,14 @@ const metadata = (id: string, state: TxnState): TxnMetadata => ({
 
 test('records that do not decode are skipped at load; the others load', async () => {
   const logs = await LogManager.open({ logDirs: ['/data'], fs: new MemoryFileSystem() });
+  const replicas = new ReplicaManager({ logs, broker: BROKER });
+  await replicas.ensurePartition(
+    { topic: TRANSACTION_STATE_TOPIC, partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 },
+    new Map([['cleanup.policy', 'compact']]),
+  );
   const skipped: number[] = [];
   const log = new TransactionStateLog(
-    {
-      get: (p) => logs.getLog(TRANSACTION_STATE_TOPIC, p),
-      create: (p) => logs.createLog(TRANSACTION_STATE_TOPIC, p),
-    },
+    replicas,
     () => 1,
     (partition) => skipped.push(partition),
   );
@@ -64,5 +71,6 @@ test('records that do not decode are skipped at load; the others load', async ()
     { transactionalId: 'after', state: TxnState.Ongoing },
   ]);
   assert.deepEqual(skipped, [0, 0, 0, 0, 0, 0]);
+  await replicas.close();
   await logs.close();
 });

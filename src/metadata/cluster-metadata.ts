@@ -4,9 +4,9 @@
 // Changes run one at a time, so each sees the image the previous one left. Subscribers hear
 // about each change (topic created, partitions added, topic deleted, configs changed) before
 // the operation that caused it resolves, so a topic's logs exist when CreateTopics answers.
-import { randomUUID } from 'node:crypto';
 import { BatchField, ErrorCode, ZERO_UUID } from '../protocol/index.js';
 import { isStorageFailure } from '../storage/index.js';
+import { systemClock, systemRandom } from '../util/index.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
 import {
@@ -110,8 +110,8 @@ export class ClusterMetadata {
   private readonly randomUuid: () => string;
 
   private constructor(private readonly options: ClusterMetadataOptions) {
-    this.clock = options.clock ?? Date.now;
-    this.randomUuid = options.randomUuid ?? randomUUID;
+    this.clock = options.clock ?? systemClock.nowMs;
+    this.randomUuid = options.randomUuid ?? systemRandom.uuid;
   }
 
   /** Replays the stored log into a new image. */

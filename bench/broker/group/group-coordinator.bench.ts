@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import {
   ConsumerOffsetsLog,
   GroupCoordinator,
-  ManualGroupTimer,
   MemoryCoordinatorLog,
   offsetCommitRecord,
   type CoordinatorLog,
 } from '../../../src/broker/group/index.js';
+import { SimulatedEnvironment } from '../../../src/util/index.js';
 import { LogManager } from '../../../src/storage/index.js';
 import { createJoinGroupRequest, createOffsetCommitRequest } from '../../../src/protocol/index.js';
 
@@ -23,7 +23,7 @@ const TOPIC = 'orders';
 async function coordinator(log: CoordinatorLog, partitions = 50): Promise<GroupCoordinator> {
   const c = new GroupCoordinator({
     log,
-    timer: new ManualGroupTimer(),
+    environment: new SimulatedEnvironment(),
     config: { groupInitialRebalanceDelayMs: 0, offsetsTopicNumPartitions: partitions },
   });
   await c.load();

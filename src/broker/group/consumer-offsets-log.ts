@@ -9,6 +9,7 @@ import type { PartitionLog } from '../../storage/index.js';
 import { appendKeyedRecords, encodeKeyedBatch, replayInternalLog } from '../internal-topic-log.js';
 import type { CoordinatorLog, CoordinatorLogEntry, TxnProducer } from './coordinator-log.js';
 import type { CoordinatorRecord } from './group-records.js';
+import { systemClock } from '../../util/index.js';
 
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -36,7 +37,7 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
       /** Without it no transaction can write here (INVALID_TXN_STATE). */
       transactional?: TransactionalAppender;
     },
-    private readonly nowMs: () => number = Date.now,
+    private readonly nowMs: () => number = systemClock.nowMs,
   ) {}
 
   async append(partition: number, records: readonly CoordinatorRecord[]): Promise<number> {

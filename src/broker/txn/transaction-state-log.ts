@@ -8,6 +8,7 @@ import { appendKeyedRecords, replayKeyedRecords } from '../internal-topic-log.js
 import { encodeTxnLogKey, encodeTxnLogValue, readTxnLogRecord } from './transaction-metadata.js';
 import type { TxnMetadata } from './transaction-metadata.js';
 import type { TxnStateLog } from './transaction-coordinator.js';
+import { systemClock } from '../../util/index.js';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
 
@@ -19,7 +20,7 @@ export class TransactionStateLog implements TxnStateLog {
       /** The log of one partition, created when missing (on the first write). */
       create(partition: number): Promise<PartitionLog>;
     },
-    private readonly nowMs: () => number = Date.now,
+    private readonly nowMs: () => number = systemClock.nowMs,
     /** Told of each record skipped at load because it does not decode. */
     private readonly onSkipped: (partition: number) => void = () => undefined,
   ) {}

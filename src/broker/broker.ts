@@ -154,7 +154,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     for (const dir of ownsDataDir ? [] : config.logDirs) logDirs.push(await createDataDir(dir));
     // Nothing in a data directory is read or written before its lock is held.
     lock = await lockDataDirs(logDirs);
-    const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
+    const clusterId = await ensureMetaProperties(logDirs, config.nodeId, (n) =>
+      environment.random.bytes(n),
+    );
     metadata = await ClusterMetadata.open({
       store: await openMetadataStore(options, logDirs, environment),
       nodeId: config.nodeId,

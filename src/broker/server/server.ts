@@ -1,5 +1,6 @@
-// The broker's network server: one node:net listener per configured listener, connection
-// limits, server-wide budgets for requests in flight and request memory, and graceful stop.
+// The broker's network server: one listener per configured listener (through the
+// environment's Network, node:net by default), connection limits, server-wide budgets for
+// requests in flight and request memory, and graceful stop.
 import type { Socket } from 'node:net';
 import {
   nodeNetwork,

@@ -27,6 +27,7 @@ export interface TransactionalAppender {
 export class ConsumerOffsetsLog implements CoordinatorLog {
   /** Transactional appends per partition, one at a time: each needs the sequence after the last. */
   private readonly txnQueues = new Map<number, Promise<unknown>>();
+  private readonly nowMs: () => number;
 
   constructor(
     private readonly logs: {
@@ -36,9 +37,12 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
       create(partition: number): Promise<PartitionLog>;
       /** Without it no transaction can write here (INVALID_TXN_STATE). */
       transactional?: TransactionalAppender;
+      /** The time of appended batches. Default: the system clock. */
+      nowMs?: () => number;
     },
-    private readonly nowMs: () => number = systemClock.nowMs,
-  ) {}
+  ) {
+    this.nowMs = logs.nowMs ?? systemClock.nowMs;
+  }
 
   async append(partition: number, records: readonly CoordinatorRecord[]): Promise<number> {
     const log = await this.logs.create(partition);

@@ -75,29 +75,27 @@ export async function openGroupCoordinator(
   const groupConfig = groupConfigFrom(config);
   const segmentBytes = config.values['offsets.topic.segment.bytes'];
   const logConfig: Partial<LogConfig> = { cleanupPolicy: 'compact', segmentBytes };
-  const log = new ConsumerOffsetsLog(
-    {
-      get: (p) => logs.getLog(CONSUMER_OFFSETS_TOPIC, p),
-      create: async (p) => {
-        // The first write to a partition (an OffsetCommit may come before any FindCoordinator)
-        // makes sure the topic exists in the metadata: a log the image does not know is a stray
-        // log, deleted at the next start. Creating the topic opens its logs through the replica
-        // manager; the log is created here only if that did not happen.
-        await ensureConsumerOffsetsTopic({ config, metadata, logger });
-        const existing = logs.getLog(CONSUMER_OFFSETS_TOPIC, p);
-        if (existing !== undefined) return existing;
-        const topicId = metadata.image.topic(CONSUMER_OFFSETS_TOPIC)?.topicId;
-        return logs.createLog(
-          CONSUMER_OFFSETS_TOPIC,
-          p,
-          logConfig,
-          topicId === undefined ? {} : { topicId },
-        );
-      },
-      transactional: options.replicas && replicaAppender(options.replicas),
+  const log = new ConsumerOffsetsLog({
+    get: (p) => logs.getLog(CONSUMER_OFFSETS_TOPIC, p),
+    create: async (p) => {
+      // The first write to a partition (an OffsetCommit may come before any FindCoordinator)
+      // makes sure the topic exists in the metadata: a log the image does not know is a stray
+      // log, deleted at the next start. Creating the topic opens its logs through the replica
+      // manager; the log is created here only if that did not happen.
+      await ensureConsumerOffsetsTopic({ config, metadata, logger });
+      const existing = logs.getLog(CONSUMER_OFFSETS_TOPIC, p);
+      if (existing !== undefined) return existing;
+      const topicId = metadata.image.topic(CONSUMER_OFFSETS_TOPIC)?.topicId;
+      return logs.createLog(
+        CONSUMER_OFFSETS_TOPIC,
+        p,
+        logConfig,
+        topicId === undefined ? {} : { topicId },
+      );
     },
-    () => options.environment.clock.nowMs(),
-  );
+    transactional: options.replicas && replicaAppender(options.replicas),
+    nowMs: () => options.environment.clock.nowMs(),
+  });
   const coordinator = new GroupCoordinator({
     log,
     config: groupConfig,

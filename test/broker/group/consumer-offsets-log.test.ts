@@ -35,14 +35,12 @@ async function open(fs: MemoryFileSystem, inTxn: { ok: boolean }) {
     { topic: CONSUMER_OFFSETS_TOPIC, partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 },
     new Map([['cleanup.policy', 'compact']]),
   );
-  const log = new ConsumerOffsetsLog(
-    {
-      get: () => partition.log,
-      create: () => Promise.resolve(partition.log),
-      transactional: replicaAppender(rm),
-    },
-    () => 1_000_000,
-  );
+  const log = new ConsumerOffsetsLog({
+    get: () => partition.log,
+    create: () => Promise.resolve(partition.log),
+    transactional: replicaAppender(rm),
+    nowMs: () => 1_000_000,
+  });
   const coordinator = new GroupCoordinator({ log, config: { offsetsTopicNumPartitions: 1 } });
   await coordinator.load();
   const close = async () => {

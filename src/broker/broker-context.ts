@@ -3,6 +3,7 @@
 import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
 import type { GroupCoordinator } from './group/index.js';
+import type { Environment } from '../util/index.js';
 import type { Logger } from './logger.js';
 import type { ReplicaManager } from './partition/index.js';
 import type { ListenerAddress } from './server/index.js';
@@ -11,6 +12,8 @@ import type { TransactionCoordinator, TxnMarkerChannel } from './txn/index.js';
 export interface BrokerContext {
   config: BrokerConfig;
   logger: Logger;
+  /** Clock, timers, randomness, metrics, file system and network of this broker. */
+  environment: Environment;
   /** Addresses given to clients (advertised.listeners, else as bound); empty until bound. */
   advertisedListeners(): readonly ListenerAddress[];
   /** The log dirs in use, as absolute paths (a temporary one when startBroker made it). */

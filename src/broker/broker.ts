@@ -14,8 +14,13 @@ import {
   describeStorageFailure,
   lockDataDirs,
   type DataDirLock,
-  type FileSystem,
 } from '../storage/index.js';
+import {
+  NodeFileSystem,
+  systemEnvironment,
+  type Environment,
+  type FileSystem,
+} from '../util/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
 import {
@@ -71,6 +76,12 @@ export interface StartBrokerOptions {
   quotas?: QuotaManager;
   /** Receives each request's count, error codes and stage times. Default: nowhere. */
   requestMetrics?: RequestMetrics;
+  /**
+   * Clock, timers, randomness, logger, metrics, file system and network of this broker.
+   * Default: the real ones (the disk with log.max.open.files, node:net). Tests pass a
+   * SimulatedEnvironment to move time by hand. `logger` and `fs`, when given, win over it.
+   */
+  environment?: Environment;
 }
 
 export interface Broker {
@@ -101,7 +112,7 @@ export interface NetworkStats {
 }
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<Broker> {
-  const root = options.logger ?? silentLogger;
+  const root = options.logger ?? options.environment?.logger ?? silentLogger;
   // Kafka's log4j logger names, so an operator's filters and habits carry over.
   const logger = namedLogger(root, 'kafka.server');
   const props = toProperties(options);
@@ -115,6 +126,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     throw new Error(`invalid broker configuration:\n  ${resolved.errors.join('\n  ')}`);
   }
   const config = resolved.config;
+  const environment = environmentOf(options, config, root);
   const ownsDataDir = options.dataDir === undefined && !props.has('log.dirs');
   // Requests that arrive before the broker is ready wait for it (the listeners are bound first,
   // so that a port in use fails the start before any data directory is touched).
@@ -135,6 +147,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     listeners: config.listeners,
     limits: limitsOf(config),
     logger: namedLogger(root, 'kafka.network'),
+    timers: environment.timers,
+    network: environment.network,
   });
   let dataDir = config.logDirs[0]!;
   let logDirs: string[] = [];
@@ -150,10 +164,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     for (const dir of ownsDataDir ? [] : config.logDirs) logDirs.push(await createDataDir(dir));
     // Nothing in a data directory is read or written before its lock is held.
     lock = await lockDataDirs(logDirs);
-    const clusterId = await ensureMetaProperties(logDirs, config.nodeId);
+    const clusterId = await ensureMetaProperties(logDirs, config.nodeId, (n) =>
+      environment.random.bytes(n),
+    );
     metadata = await ClusterMetadata.open({
-      store: await openMetadataStore(options, logDirs),
+      store: await openMetadataStore(options, logDirs, environment),
       nodeId: config.nodeId,
+      clock: () => environment.clock.nowMs(),
+      randomUuid: () => environment.random.uuid(),
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed`, { err }),
       onVolatileRegistration: (err) =>
@@ -168,7 +186,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     const opening: { transactions?: TransactionCoordinator } = {};
     data = await openDataPlane(config, {
       logDirs,
-      fs: options.fs,
+      environment,
       metadata,
       logger,
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>
@@ -185,6 +203,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       logger: groupLogger,
       replicas: data.replicas,
       txnMarkers,
+      environment,
     });
     txn = await openTransactionCoordinator({
       config,
@@ -192,12 +211,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       replicas: data.replicas,
       logger: txnLogger,
       markers: txnMarkers,
+      environment,
     });
     const transactions = (opening.transactions = txn.coordinator);
     advertised = advertisedAddresses(config, server.boundListeners);
     const context: BrokerContext = {
       config,
       logger,
+      environment,
       advertisedListeners: () => advertised,
       logDirs,
       clusterId,
@@ -307,9 +328,33 @@ function logMetadataChanges(metadata: ClusterMetadata, logger: Logger): void {
 function openMetadataStore(
   options: StartBrokerOptions,
   logDirs: readonly string[],
+  environment: Environment,
 ): Promise<MetadataLogStore> {
   if (options.metadataStore !== undefined) return Promise.resolve(options.metadataStore);
-  return PartitionLogMetadataStore.open({ logDir: logDirs[0]! });
+  return PartitionLogMetadataStore.open({ logDir: logDirs[0]!, fs: environment.fs });
+}
+
+/** The given environment (with `logger` and `fs` of the options, when given), else the real one. */
+function environmentOf(
+  options: StartBrokerOptions,
+  config: BrokerConfig,
+  logger: Logger,
+): Environment {
+  const fs = options.fs;
+  if (options.environment !== undefined) {
+    const env = options.environment;
+    return {
+      clock: env.clock,
+      timers: env.timers,
+      random: env.random,
+      metrics: env.metrics,
+      network: env.network,
+      logger,
+      fs: fs ?? env.fs,
+    };
+  }
+  const maxOpenFiles = Number(config.values['log.max.open.files']);
+  return systemEnvironment({ logger, fs: fs ?? new NodeFileSystem({ maxOpenFiles }) });
 }
 
 /** Merges the options into Kafka-named properties; `port` and `dataDir` win over `config`. */

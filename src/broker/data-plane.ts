@@ -3,7 +3,8 @@
 // and closes it all in the order a clean shutdown needs (producer snapshots, then logs with
 // their checkpoints and clean-shutdown markers).
 import { METADATA_LOG_DIR_NAME, type ClusterMetadata } from '../metadata/index.js';
-import { LogManager, NodeFileSystem, type FileSystem } from '../storage/index.js';
+import { LogManager } from '../storage/index.js';
+import type { Environment } from '../util/index.js';
 import type { BrokerConfig } from './config/index.js';
 import { namedLogger, type Logger } from './logger.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
@@ -25,8 +26,8 @@ export async function openDataPlane(
   config: BrokerConfig,
   options: {
     logDirs: readonly string[];
-    /** The partition logs' file system (default: the disk, with log.max.open.files). */
-    fs?: FileSystem | undefined;
+    /** Clock, timers, randomness and the partition logs' file system. */
+    environment: Environment;
     metadata: ClusterMetadata;
     logger: Logger;
     /** The transaction coordinator's verification (see ReplicaManagerOptions). */
@@ -34,9 +35,13 @@ export async function openDataPlane(
   },
 ): Promise<DataPlane> {
   const v = config.values;
+  const env = options.environment;
   const logs = await LogManager.open({
     logDirs: options.logDirs,
-    fs: options.fs ?? new NodeFileSystem({ maxOpenFiles: Number(v['log.max.open.files']) }),
+    fs: env.fs,
+    clock: env.clock,
+    scheduler: env.timers,
+    random: () => env.random.next(),
     // The metadata log has its own owner (src/metadata), as KRaft's has in Kafka.
     excludeDirs: [METADATA_LOG_DIR_NAME],
     logger: namedLogger(options.logger, 'kafka.log'),
@@ -53,6 +58,9 @@ export async function openDataPlane(
     broker: config,
     fetchSessionSlots: Number(v['max.incremental.fetch.session.cache.slots']),
     verifyTransaction: options.verifyTransaction,
+    nowMs: () => env.clock.nowMs(),
+    timers: env.timers,
+    random: () => env.random.next(),
   });
   const unsubscribe = await syncWithMetadata(replicas, options.metadata, config, options.logger);
   const strays = await replicas.deleteStrayLogs();

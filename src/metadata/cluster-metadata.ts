@@ -8,9 +8,9 @@
 // writer got there first, the operation waits for the follower to catch up and is built again
 // against the newer image. Operations run one at a time, so each sees the image the previous
 // one left.
-import { randomUUID } from 'node:crypto';
 import { ErrorCode, ZERO_UUID } from '../protocol/index.js';
 import { isStorageFailure } from '../storage/index.js';
+import { systemClock, systemRandom } from '../util/index.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
 import { MetadataFollower, type MetadataListener } from './metadata-follower.js';
@@ -122,8 +122,8 @@ export class ClusterMetadata {
     private readonly options: ClusterMetadataOptions,
     readonly follower: MetadataFollower,
   ) {
-    this.clock = options.clock ?? Date.now;
-    this.randomUuid = options.randomUuid ?? randomUUID;
+    this.clock = options.clock ?? systemClock.nowMs;
+    this.randomUuid = options.randomUuid ?? systemRandom.uuid;
   }
 
   /** Replays the stored log into a new image and follows the log from there. */

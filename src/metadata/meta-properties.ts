@@ -25,6 +25,8 @@ export function newKafkaId(random: (n: number) => Buffer = randomBytes): string 
 export async function ensureMetaProperties(
   logDirs: readonly string[],
   nodeId: number,
+  /** The source of new cluster and directory ids (the environment's). */
+  random: (n: number) => Buffer = randomBytes,
 ): Promise<string> {
   const found = await Promise.all(logDirs.map((dir) => readMetaProperties(dir)));
   let clusterId: string | undefined;
@@ -40,10 +42,10 @@ export async function ensureMetaProperties(
     }
     clusterId = props.clusterId;
   }
-  clusterId ??= newKafkaId();
+  clusterId ??= newKafkaId(random);
   for (const [i, props] of found.entries()) {
     if (props !== undefined) continue;
-    await writeMetaProperties(logDirs[i]!, { clusterId, nodeId, directoryId: newKafkaId() });
+    await writeMetaProperties(logDirs[i]!, { clusterId, nodeId, directoryId: newKafkaId(random) });
   }
   return clusterId;
 }

@@ -4,6 +4,8 @@
 // holder: pid, the process's start time (Linux) and a random token. A lock whose holder is no
 // longer alive is stale and taken over, so a kill -9'd broker never blocks the next start.
 // Why this and not an OS lock: docs/decisions/0002-data-dir-lock.md.
+// Real randomness on purpose: the lock is shared with other processes on the same disk, so its
+// token and temporary names must differ from theirs whatever a simulated environment draws.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, open, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';

@@ -1,12 +1,12 @@
 // The storage layer's public face: durable partition logs, their manager and the file system seam.
 export type { FileHandle, FileStat, FileSystem } from './fs/file-system.js';
-export { NodeFileSystem } from './fs/node-file-system.js';
+export { NodeFileSystem } from '../util/fs/node-file-system.js';
 export {
   MemoryFileSystem,
   CrashedError,
   type CrashOptions,
   type MemoryFsOp,
-} from './fs/memory-file-system.js';
+} from '../util/fs/memory-file-system.js';
 export {
   DEFAULT_LOG_CONFIG,
   DEFAULT_LOG_MANAGER_CONFIG,
@@ -21,9 +21,9 @@ export {
 export {
   systemClock,
   silentLogger,
-  systemScheduler,
+  systemTimers,
   type Clock,
-  type Scheduler,
+  type Timers,
   type StorageLogger,
 } from './environment.js';
 export { PartitionLog, type AppendOptions, type PartitionLogOptions } from './partition-log.js';

@@ -18,13 +18,14 @@ import {
 import {
   silentLogger,
   systemClock,
-  systemScheduler,
+  systemRandom,
+  systemTimers,
   type Clock,
-  type Scheduler,
+  type Timers,
   type StorageLogger,
 } from './environment.js';
 import { joinPath, writeFileAtomic, writeNewFile, type FileSystem } from './fs/file-system.js';
-import { NodeFileSystem } from './fs/node-file-system.js';
+import { NodeFileSystem } from '../util/fs/node-file-system.js';
 import {
   DEFAULT_LOG_CONFIG,
   DEFAULT_LOG_MANAGER_CONFIG,
@@ -47,7 +48,7 @@ export interface LogManagerOptions {
   topicConfigs?: ReadonlyMap<string, Partial<LogConfig>>;
   manager?: Partial<LogManagerConfig>;
   logger?: StorageLogger;
-  scheduler?: Scheduler;
+  scheduler?: Timers;
   random?: () => number;
   /** How the cleaner reads and rebuilds batches (default: the protocol's record codec). */
   cleanerCodec?: CleanerCodec;
@@ -95,7 +96,7 @@ export class LogManager {
     readonly fs: FileSystem,
     private readonly clock: Clock,
     private readonly logger: StorageLogger,
-    private readonly scheduler: Scheduler,
+    private readonly scheduler: Timers,
     private readonly random: () => number,
     options: LogManagerOptions,
   ) {
@@ -115,8 +116,8 @@ export class LogManager {
       options.fs ?? new NodeFileSystem(),
       options.clock ?? systemClock,
       options.logger ?? silentLogger,
-      options.scheduler ?? systemScheduler,
-      options.random ?? Math.random,
+      options.scheduler ?? systemTimers,
+      options.random ?? systemRandom.next,
       options,
     );
     for (const dir of options.logDirs) await manager.loadDir(dir);
@@ -549,11 +550,11 @@ export class LogManager {
           },
         )
         .finally(() => {
-          if (!stopped) cancel = this.scheduler.schedule(tick, intervalMs);
+          if (!stopped) cancel = this.scheduler.schedule(intervalMs, tick);
         });
       this.track(run);
     };
-    cancel = this.scheduler.schedule(tick, intervalMs);
+    cancel = this.scheduler.schedule(intervalMs, tick);
     this.stopJobs.push(() => {
       stopped = true;
       cancel();

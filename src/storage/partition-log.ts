@@ -8,10 +8,11 @@ import { batchInfo, type BatchInfo } from './batch-scan.js';
 import {
   silentLogger,
   systemClock,
+  systemRandom,
   type Clock,
   type StorageLogger,
-  type Scheduler,
-  systemScheduler,
+  type Timers,
+  systemTimers,
 } from './environment.js';
 import { joinPath, type FileSystem } from './fs/file-system.js';
 import type { LogConfig } from './log-config.js';
@@ -51,7 +52,7 @@ export interface PartitionLogOptions {
   config: LogConfig;
   clock?: Clock;
   logger?: StorageLogger;
-  scheduler?: Scheduler;
+  scheduler?: Timers;
   random?: () => number;
   /** From the log-start-offset checkpoint. */
   logStartOffset?: number;
@@ -106,7 +107,7 @@ export class PartitionLog {
   readonly partition: number;
   private readonly clock: Clock;
   private readonly logger: StorageLogger;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: Timers;
   private readonly random: () => number;
   private readonly health: DirHealth;
   /** A segment whose file still holds bytes of a failed write past its committed size. */
@@ -125,8 +126,8 @@ export class PartitionLog {
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.scheduler = options.scheduler ?? systemScheduler;
-    this.random = options.random ?? Math.random;
+    this.scheduler = options.scheduler ?? systemTimers;
+    this.random = options.random ?? systemRandom.next;
     this.health = options.health ?? untrackedHealth;
     this.segments = segments;
     this._logEndOffset = segments[segments.length - 1]!.nextOffset;
@@ -143,7 +144,7 @@ export class PartitionLog {
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
     const clock = options.clock ?? systemClock;
-    const random = options.random ?? Math.random;
+    const random = options.random ?? systemRandom.next;
     if (options.fresh === true) {
       const start = Math.max(0, options.logStartOffset ?? 0);
       const segment = await LogSegment.create(options.fs, options.dir, {
@@ -621,9 +622,8 @@ export class PartitionLog {
         },
         cancel: () => {},
       };
-      task.cancel = this.scheduler.schedule(
-        () => this.inBackground(task.run()),
-        this.config.fileDeleteDelayMs,
+      task.cancel = this.scheduler.schedule(this.config.fileDeleteDelayMs, () =>
+        this.inBackground(task.run()),
       );
       this.pendingDeletes.add(task);
     }

@@ -18,3 +18,39 @@ export {
   type TextLoggerOptions,
 } from './logger.js';
 export { forEachConcurrently } from './concurrency.js';
+export {
+  scheduleRepeating,
+  systemClock,
+  systemEnvironment,
+  systemTimers,
+  type CancelTimer,
+  type Clock,
+  type Environment,
+  type SystemEnvironmentOptions,
+  type Timers,
+} from './environment.js';
+export { SimulatedEnvironment, type SimulatedEnvironmentOptions } from './simulated-environment.js';
+export { SeededRandom, systemRandom, type Random } from './random.js';
+export {
+  DEFAULT_BUCKETS,
+  MemoryMetricsRegistry,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type HistogramOptions,
+  type Labels,
+  type MetricFamily,
+  type MetricOptions,
+  type MetricSample,
+  type MetricType,
+  type MetricsRegistry,
+} from './metrics.js';
+export { nodeNetwork, type ListenOptions, type Network, type NetworkListener } from './network.js';
+export type { FileHandle, FileStat, FileSystem } from './fs/file-system.js';
+export { NodeFileSystem } from './fs/node-file-system.js';
+export {
+  CrashedError,
+  MemoryFileSystem,
+  type CrashOptions,
+  type MemoryFsOp,
+} from './fs/memory-file-system.js';

@@ -2,7 +2,7 @@
 // record bytes are an opaque payload here), a manual clock and a manual scheduler.
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../src/protocol/records/batch-header.js';
 import { crc32c } from '../../src/util/crc32c.js';
-import type { Clock, Scheduler } from '../../src/storage/index.js';
+import type { Clock, Timers } from '../../src/storage/index.js';
 
 export interface TestBatch {
   records?: number;
@@ -56,17 +56,23 @@ export class ManualClock implements Clock {
   nowMs(): number {
     return this.now;
   }
+  monotonicMs(): number {
+    return this.now;
+  }
   advance(ms: number): void {
     this.now += ms;
   }
 }
 
-/** Runs scheduled functions only when told to. */
-export class ManualScheduler implements Scheduler {
+/**
+ * Runs scheduled functions only when told to (runDue), unlike SimulatedEnvironment, whose
+ * advance runs them: storage tests move the clock and run the due jobs as separate steps.
+ */
+export class ManualScheduler implements Timers {
   private tasks: { at: number; fn: () => void; id: number }[] = [];
   private nextId = 0;
   constructor(private readonly clock: ManualClock) {}
-  schedule(fn: () => void, delayMs: number): () => void {
+  schedule(delayMs: number, fn: () => void): () => void {
     const id = this.nextId++;
     this.tasks.push({ at: this.clock.now + delayMs, fn, id });
     return () => {

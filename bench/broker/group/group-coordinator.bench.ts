@@ -12,11 +12,11 @@ import {
   CONSUMER_OFFSETS_TOPIC,
   ConsumerOffsetsLog,
   GroupCoordinator,
-  ManualGroupTimer,
   MemoryCoordinatorLog,
   offsetCommitRecord,
   type CoordinatorLog,
 } from '../../../src/broker/group/index.js';
+import { SimulatedEnvironment } from '../../../src/util/index.js';
 import { LogManager } from '../../../src/storage/index.js';
 import { createJoinGroupRequest, createOffsetCommitRequest } from '../../../src/protocol/index.js';
 
@@ -28,7 +28,7 @@ const TOPIC_ID = '00000000-0000-0000-0000-0000000000c0';
 async function coordinator(log: CoordinatorLog, partitions = 50): Promise<GroupCoordinator> {
   const c = new GroupCoordinator({
     log,
-    timer: new ManualGroupTimer(),
+    environment: new SimulatedEnvironment(),
     config: { groupInitialRebalanceDelayMs: 0, offsetsTopicNumPartitions: partitions },
   });
   await c.load();

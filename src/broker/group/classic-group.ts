@@ -7,7 +7,7 @@ import {
   type JoinGroupResponse,
   type SyncGroupResponse,
 } from '../../protocol/index.js';
-import type { CancelTimer } from './group-timer.js';
+import type { CancelTimer } from '../../util/index.js';
 
 /**
  * Kafka's classic group states. Empty: no members (offsets may remain). PreparingRebalance:

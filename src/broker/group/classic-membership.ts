@@ -61,7 +61,7 @@ export class ClassicMembership {
     let group = ctx.groups.get(req.groupId);
     if (!group) {
       if (req.memberId !== '') return Promise.resolve(joinResponse(ErrorCode.UNKNOWN_MEMBER_ID));
-      group = new ClassicGroup(req.groupId, ctx.timer.now());
+      group = new ClassicGroup(req.groupId, ctx.clock.nowMs());
     }
     const names = req.protocols.map((p) => p.name);
     if (group.state === 'Dead') {
@@ -98,7 +98,7 @@ export class ClassicMembership {
     if (instanceId === null && client.apiVersion >= 4) {
       // KIP-394: a dynamic member first learns its id, and only counts once it rejoins with
       // it. A client that never does is forgotten after its session timeout.
-      const cancel = this.ctx.timer.schedule(req.sessionTimeoutMs, () => {
+      const cancel = this.ctx.timers.schedule(req.sessionTimeoutMs, () => {
         group.pendingMembers.delete(memberId);
         this.maybeCompleteJoin(group);
       });
@@ -293,7 +293,7 @@ export class ClassicMembership {
 
   /** Starts a rebalance: every member must rejoin. */
   prepareRebalance(group: ClassicGroup): void {
-    const { timer, config } = this.ctx;
+    const { clock, timers, config } = this.ctx;
     if (group.state === 'CompletingRebalance') {
       for (const m of group.members.values()) {
         m.assignment = EMPTY;
@@ -310,7 +310,7 @@ export class ClassicMembership {
         `with old generation ${group.generationId}`,
       { group: group.groupId, generation: group.generationId, members: group.members.size },
     );
-    group.transitionTo('PreparingRebalance', timer.now());
+    group.transitionTo('PreparingRebalance', clock.nowMs());
     if (initial) {
       group.inInitialDelay = true;
       group.newMemberAdded = false;
@@ -322,7 +322,7 @@ export class ClassicMembership {
       );
       return;
     }
-    group.cancelJoinTimer = timer.schedule(group.maxRebalanceTimeoutMs(), () => {
+    group.cancelJoinTimer = timers.schedule(group.maxRebalanceTimeoutMs(), () => {
       group.cancelJoinTimer = null;
       this.completeJoin(group);
     });
@@ -335,7 +335,7 @@ export class ClassicMembership {
    * once rebalances once rather than once per consumer.
    */
   private scheduleInitialDelay(group: ClassicGroup, delayMs: number, remainingMs: number): void {
-    group.cancelJoinTimer = this.ctx.timer.schedule(delayMs, () => {
+    group.cancelJoinTimer = this.ctx.timers.schedule(delayMs, () => {
       group.cancelJoinTimer = null;
       if (group.newMemberAdded && remainingMs > 0) {
         group.newMemberAdded = false;
@@ -355,7 +355,7 @@ export class ClassicMembership {
 
   private completeJoin(group: ClassicGroup): void {
     if (group.state !== 'PreparingRebalance') return;
-    const { timer } = this.ctx;
+    const { clock, timers } = this.ctx;
     group.cancelJoinTimer?.();
     group.cancelJoinTimer = null;
     group.inInitialDelay = false;
@@ -373,12 +373,12 @@ export class ClassicMembership {
           generation: group.generationId,
         },
       );
-      group.transitionTo('Empty', timer.now());
+      group.transitionTo('Empty', clock.nowMs());
       void this.persist(group);
       return;
     }
     group.protocolName = group.selectProtocol();
-    group.transitionTo('CompletingRebalance', timer.now());
+    group.transitionTo('CompletingRebalance', clock.nowMs());
     for (const m of group.members.values()) {
       const resolve = m.joinWaiter!;
       m.joinWaiter = null;
@@ -386,7 +386,7 @@ export class ClassicMembership {
       this.scheduleHeartbeat(group, m);
     }
     const generation = group.generationId;
-    group.cancelSyncTimer = timer.schedule(group.maxRebalanceTimeoutMs(), () => {
+    group.cancelSyncTimer = timers.schedule(group.maxRebalanceTimeoutMs(), () => {
       group.cancelSyncTimer = null;
       if (group.state !== 'CompletingRebalance' || group.generationId !== generation) return;
       // Members that never sent SyncGroup cannot hold the group: drop them and start again.
@@ -458,7 +458,7 @@ export class ClassicMembership {
       }
       group.cancelSyncTimer?.();
       group.cancelSyncTimer = null;
-      group.transitionTo('Stable', this.ctx.timer.now());
+      group.transitionTo('Stable', this.ctx.clock.nowMs());
       this.ctx.logger.info(
         `Stabilized group ${group.groupId} generation ${group.generationId} ` +
           `with ${group.members.size} members`,
@@ -583,7 +583,7 @@ export class ClassicMembership {
   /** (Re)arms the member's session timer. Members parked in JoinGroup/SyncGroup stay alive. */
   scheduleHeartbeat(group: ClassicGroup, member: ClassicMember): void {
     member.cancelHeartbeat?.();
-    member.cancelHeartbeat = this.ctx.timer.schedule(member.sessionTimeoutMs, () => {
+    member.cancelHeartbeat = this.ctx.timers.schedule(member.sessionTimeoutMs, () => {
       member.cancelHeartbeat = null;
       if (group.members.get(member.memberId) !== member) return;
       if (member.joinWaiter !== null || member.syncWaiter !== null) {

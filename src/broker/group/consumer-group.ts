@@ -5,7 +5,7 @@
 // member has released them. This file holds the data; consumer-membership.ts the protocol.
 import { isInternalTopic } from '../../metadata/index.js';
 import { compileLinearRegExp } from '../../util/index.js';
-import type { CancelTimer } from './group-timer.js';
+import type { CancelTimer } from '../../util/index.js';
 import type { Assignment } from './server-assignors.js';
 
 /** Kafka's consumer group states, as ConsumerGroupDescribe and ListGroups report them. */

@@ -398,7 +398,7 @@ export class ConsumerMembership {
 
   private scheduleSession(group: ConsumerGroup, member: ConsumerMember): void {
     member.cancelSession?.();
-    member.cancelSession = this.ctx.timer.schedule(
+    member.cancelSession = this.ctx.timers.schedule(
       this.ctx.consumerTimeouts(group.groupId).sessionTimeoutMs,
       () => {
         member.cancelSession = null;
@@ -410,7 +410,7 @@ export class ConsumerMembership {
   /** A member that does not give up its partitions within its rebalance timeout is fenced. */
   private scheduleRevocationTimeout(group: ConsumerGroup, member: ConsumerMember): void {
     member.cancelRevocation?.();
-    member.cancelRevocation = this.ctx.timer.schedule(member.rebalanceTimeoutMs, () => {
+    member.cancelRevocation = this.ctx.timers.schedule(member.rebalanceTimeoutMs, () => {
       member.cancelRevocation = null;
       if (group.members.get(member.memberId) === member && member.pendingRevocation.size > 0) {
         this.expire(group, member);

@@ -17,6 +17,7 @@ import {
 import type { ReplicaManager } from '../partition/index.js';
 import type { CoordinatorLog, CoordinatorLogEntry, TxnProducer } from './coordinator-log.js';
 import type { CoordinatorRecord } from './group-records.js';
+import { systemClock } from '../../util/index.js';
 
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -38,11 +39,14 @@ export class CoordinatorLoadError extends Error {
 export class ConsumerOffsetsLog implements CoordinatorLog {
   /** Transactional appends per partition, one at a time: each needs the sequence after the last. */
   private readonly txnQueues = new Map<number, Promise<unknown>>();
+  private readonly nowMs: () => number;
 
   constructor(
     private readonly replicas: ConsumerOffsetsReplicas,
-    private readonly nowMs: () => number = Date.now,
-  ) {}
+    nowMs: () => number = systemClock.nowMs,
+  ) {
+    this.nowMs = nowMs;
+  }
 
   append(
     partition: number,

@@ -3,14 +3,15 @@ import type { ClassicGroup } from './classic-group.js';
 import type { ConsumerGroup } from './consumer-group.js';
 import type { ConsumerGroupTimeouts, GroupConfig } from './group-config.js';
 import type { CoordinatorRecord } from './group-records.js';
-import type { GroupTimer } from './group-timer.js';
 import type { TxnProducer } from './coordinator-log.js';
 import type { OffsetStore } from './offset-store.js';
 import type { PendingTxnOffsets } from './pending-txn-offsets.js';
 import type { Logger } from '../logger.js';
+import type { Clock, Timers } from '../../util/index.js';
 
 export interface GroupContext {
-  readonly timer: GroupTimer;
+  readonly clock: Clock;
+  readonly timers: Timers;
   readonly config: GroupConfig;
   readonly groups: Map<string, ClassicGroup>;
   readonly offsets: OffsetStore;

@@ -6,7 +6,6 @@
 // dropped) when it leaves: COORDINATOR_LOAD_IN_PROGRESS in between, NOT_COORDINATOR after.
 // Classic membership in flight (parked joins, timers) lives in memory only, as in Kafka: a
 // GroupMetadata record captures it at each generation's assignment and when a group empties.
-import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   type HeartbeatRequest,
@@ -40,19 +39,20 @@ import { GroupAdmin } from './group-admin.js';
 import { DEFAULT_GROUP_CONFIG, consumerGroupTimeouts, type GroupConfig } from './group-config.js';
 import { NO_TOPICS, type GroupContext, type TopicLookup } from './group-context.js';
 import { parseCoordinatorRecord, type CoordinatorRecord } from './group-records.js';
-import { systemGroupTimer, type CancelTimer, type GroupTimer } from './group-timer.js';
 import { OffsetManager, type FetchedGroupOffsets } from './offset-manager.js';
 import { OffsetStore } from './offset-store.js';
 import { partitionForGroup } from './partition-for-group.js';
 import { PendingTxnOffsets } from './pending-txn-offsets.js';
 import { isStorageFailure } from '../../storage/index.js';
+import { systemEnvironment, type CancelTimer, type Environment } from '../../util/index.js';
 import { coordinatorWriteError } from './write-errors.js';
 
 export interface GroupCoordinatorOptions {
   log: CoordinatorLog;
   config?: Partial<GroupConfig>;
-  timer?: GroupTimer;
-  /** Randomness for member ids; inject for reproducible tests. */
+  /** Clock, timers and randomness (member ids). Default: the real ones. */
+  environment?: Environment;
+  /** Member ids' uuids instead of the environment's (tests that want readable ids). */
   randomUUID?: () => string;
   logger?: Logger;
   /** Topic names, ids and partition counts, for KIP-848 server-side assignment. */
@@ -75,7 +75,7 @@ interface PartitionState {
 export class GroupCoordinator {
   readonly config: GroupConfig;
   private readonly log: CoordinatorLog;
-  private readonly timer: GroupTimer;
+  private readonly env: Environment;
   private readonly logger: Logger;
   private readonly uuid: () => string;
   private readonly groups = new Map<string, ClassicGroup>();
@@ -97,15 +97,16 @@ export class GroupCoordinator {
   constructor(options: GroupCoordinatorOptions) {
     this.config = { ...DEFAULT_GROUP_CONFIG, ...options.config };
     this.log = options.log;
-    this.timer = options.timer ?? systemGroupTimer;
+    this.env = options.environment ?? systemEnvironment();
     this.logger = options.logger ?? silentLogger;
-    this.uuid = options.randomUUID ?? randomUUID;
+    this.uuid = options.randomUUID ?? (() => this.env.random.uuid());
     this.topics = options.topics ?? NO_TOPICS;
     this.ensurePartitions = options.ensurePartitions ?? (() => Promise.resolve());
     const ctx: GroupContext = {
       consumerGroups: this.consumerGroups,
       topics: this.topics,
-      timer: this.timer,
+      clock: this.env.clock,
+      timers: this.env.timers,
       config: this.config,
       groups: this.groups,
       offsets: this.offsets,
@@ -480,7 +481,7 @@ export class GroupCoordinator {
       this.logger.warn('__consumer_offsets: skipping an unreadable record', { err: error });
       return;
     }
-    const nowMs = this.timer.now();
+    const nowMs = this.env.clock.nowMs();
     if (parsed.type === 'offset') {
       const { groupId, topic, partition, value } = parsed;
       if (value === null) {
@@ -529,11 +530,14 @@ export class GroupCoordinator {
 
   private scheduleExpiry(): void {
     if (this.closed || this.cancelExpiry) return;
-    this.cancelExpiry = this.timer.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
-      this.cancelExpiry = null;
-      this.scheduleExpiry();
-      void this.expireOffsets();
-    });
+    this.cancelExpiry = this.env.timers.schedule(
+      this.config.offsetsRetentionCheckIntervalMs,
+      () => {
+        this.cancelExpiry = null;
+        this.scheduleExpiry();
+        void this.expireOffsets();
+      },
+    );
   }
 }
 

@@ -19,12 +19,6 @@ export {
   type OffsetAndMetadata,
   type ParsedCoordinatorRecord,
 } from './group-records.js';
-export {
-  ManualGroupTimer,
-  systemGroupTimer,
-  type CancelTimer,
-  type GroupTimer,
-} from './group-timer.js';
 export type { FetchedGroupOffsets, FetchedOffset, FetchedTopic } from './offset-manager.js';
 export { javaStringHashCode, partitionForGroup } from './partition-for-group.js';
 export {

@@ -51,7 +51,7 @@ export class OffsetManager {
   async commit(req: OffsetCommitRequest, apiVersion: number): Promise<OffsetCommitResponse> {
     const error = this.validateCommit(req, apiVersion);
     if (error !== ErrorCode.NONE) return commitResponse(req, () => error);
-    const nowMs = this.ctx.timer.now();
+    const nowMs = this.ctx.clock.nowMs();
     const retention = Number(req.retentionTimeMs);
     // A retention near Long.MAX_VALUE means "never": capped so the record encodes.
     const expireTimestampMs =
@@ -140,7 +140,7 @@ export class OffsetManager {
   async commitTransactional(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
     const error = this.validateTxnCommit(req);
     if (error !== ErrorCode.NONE) return txnCommitResponse(req, () => error);
-    const nowMs = this.ctx.timer.now();
+    const nowMs = this.ctx.clock.nowMs();
     // Transactional offsets never expire on their own (Kafka writes no expire timestamp).
     const { records, tooLarge } = this.commitRecords(req, { nowMs, expireTimestampMs: null });
     const producer = { producerId: req.producerId, producerEpoch: req.producerEpoch };
@@ -263,7 +263,7 @@ export class OffsetManager {
    * subscribes to, counted from the commit. An Empty group left with no offsets is deleted.
    */
   async expire(): Promise<number> {
-    const nowMs = this.ctx.timer.now();
+    const nowMs = this.ctx.clock.nowMs();
     const { offsetsRetentionMs } = this.ctx.config;
     let expired = 0;
     const writes: Promise<number>[] = [];

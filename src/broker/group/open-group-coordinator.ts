@@ -12,13 +12,13 @@ import { ledPartitions } from '../internal-topic-log.js';
 import { CONSUMER_OFFSETS_TOPIC, ConsumerOffsetsLog } from './consumer-offsets-log.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { groupConfigFrom } from './group-config.js';
-import type { GroupTimer } from './group-timer.js';
+import type { Environment } from '../../util/index.js';
 
 export interface OpenGroupCoordinatorOptions {
   config: BrokerConfig;
   metadata: ClusterMetadata;
   logger: Logger;
-  timer?: GroupTimer;
+  environment: Environment;
   /** Where the coordinator's records are produced and fetched, and leadership announced. */
   replicas: ReplicaManager;
   /** Where the coordinator learns of markers written to partitions (the transaction side). */
@@ -42,9 +42,9 @@ export async function openGroupCoordinator(
 ): Promise<GroupCoordinator> {
   const { config, metadata, logger, replicas } = options;
   const coordinator = new GroupCoordinator({
-    log: new ConsumerOffsetsLog(replicas),
+    log: new ConsumerOffsetsLog(replicas, () => options.environment.clock.nowMs()),
     config: groupConfigFrom(config),
-    timer: options.timer,
+    environment: options.environment,
     logger,
     topics: {
       byName: (name) => {

@@ -45,7 +45,7 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
         else specs.push(spec);
       }
       const work = broker.metadata.createTopics(specs, { validateOnly: request.validateOnly });
-      const created = await withTimeout(work, request.timeoutMs);
+      const created = await withTimeout(work, request.timeoutMs, broker.environment.timers);
       for (const [i, spec] of specs.entries()) {
         if (created === TIMED_OUT) {
           const why = `Timed out waiting for the creation of ${spec.name}.`;

@@ -81,7 +81,7 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
         toDelete.push({ index: results.length - 1, topicId: topic.topicId });
       }
       const work = broker.metadata.deleteTopics(toDelete.map((d) => d.topicId));
-      const deleted = await withTimeout(work, request.timeoutMs);
+      const deleted = await withTimeout(work, request.timeoutMs, broker.environment.timers);
       for (const [i, { index }] of toDelete.entries()) {
         const result = results[index]!;
         const outcome =

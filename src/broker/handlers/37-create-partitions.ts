@@ -38,7 +38,7 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
           validateOnly: request.validateOnly,
         });
         work.push(
-          withTimeout(op, request.timeoutMs).then((outcome) => {
+          withTimeout(op, request.timeoutMs, broker.environment.timers).then((outcome) => {
             const r =
               outcome === TIMED_OUT
                 ? { errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: 'Timed out.' }

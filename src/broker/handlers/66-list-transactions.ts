@@ -38,7 +38,7 @@ export const listTransactionsHandler: HandlerFactory = (broker) =>
       const states = new Set(request.stateFilters);
       const unknownStateFilters = request.stateFilters.filter((s) => !STATE_NAMES.has(s));
       const producerIds = new Set(request.producerIdFilters);
-      const now = Date.now();
+      const now = broker.environment.clock.nowMs();
       const durationMs = Number(request.durationFilter);
       const keep = (m: TxnMetadata): boolean =>
         (states.size === 0 || states.has(TXN_STATE_NAMES[m.state])) &&

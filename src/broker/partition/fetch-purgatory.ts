@@ -2,30 +2,20 @@
 // appends of its partitions and is released once enough bytes arrived or its max.wait.ms
 // passed. Woken by appends, never by polling. The number of waiters is bounded; past the
 // bound a fetch is answered at once with what it has, which is always a valid answer.
+import { systemTimers, type Timers } from '../../util/index.js';
 import type { Partition } from './partition.js';
-
-export interface TimerScheduler {
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
-}
-
-export const systemTimers: TimerScheduler = {
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
-};
 
 export interface FetchPurgatoryOptions {
   /** The most fetches that may wait at once. */
   maxWaiters: number;
-  timers?: TimerScheduler;
+  timers?: Timers;
 }
 
 export type WaitOutcome = 'satisfied' | 'timeout' | 'full' | 'closed';
 
 export class FetchPurgatory {
   private readonly waiters = new Set<() => void>();
-  private readonly timers: TimerScheduler;
+  private readonly timers: Timers;
   private closed = false;
 
   constructor(private readonly options: FetchPurgatoryOptions) {
@@ -55,13 +45,13 @@ export class FetchPurgatory {
       const unsubscribe: (() => void)[] = [];
       const finish = (outcome: WaitOutcome): void => {
         if (!this.waiters.delete(release)) return;
-        timer.cancel();
+        cancelTimer();
         for (const u of unsubscribe) u();
         resolve(outcome);
       };
       const release = (): void => finish('closed');
       this.waiters.add(release);
-      const timer = this.timers.setTimeout(() => finish('timeout'), options.maxWaitMs);
+      const cancelTimer = this.timers.schedule(options.maxWaitMs, () => finish('timeout'));
       for (const p of partitions) {
         unsubscribe.push(
           p.onAppend((bytes) => {

@@ -6,6 +6,8 @@
 //   id N, epoch -1   close N, sessionless full     id N, epoch k>0 incremental on session N
 // The cache holds max.incremental.fetch.session.cache.slots sessions; when full, a session
 // idle for longer than the eviction time makes room, else the new fetch runs sessionless.
+import { systemClock, systemRandom } from '../../util/index.js';
+
 export const INITIAL_EPOCH = 0;
 export const FINAL_EPOCH = -1;
 /** Kafka's min.incremental.fetch.session.eviction.ms (not configurable there either). */
@@ -155,7 +157,7 @@ export class FetchSessionCache {
 
   private create(req: FetchSessionRequest, nowMs: number): Session | null {
     if (this.sessions.size >= this.options.maxSessions && !this.evictIdle(nowMs)) return null;
-    const random = this.options.random ?? Math.random;
+    const random = this.options.random ?? systemRandom.next;
     let id = 0;
     while (id === 0 || this.sessions.has(id)) id = 1 + Math.floor(random() * 0x7ffffffe);
     const partitions = new Map<string, CachedPartition>();
@@ -185,7 +187,7 @@ export class FetchSessionCache {
   }
 
   private now(): number {
-    return (this.options.nowMs ?? Date.now)();
+    return (this.options.nowMs ?? systemClock.nowMs)();
   }
 }
 

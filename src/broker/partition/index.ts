@@ -31,12 +31,7 @@ export {
   type RecordsValidation,
   type BatchValidationOptions,
 } from './batch-validator.js';
-export {
-  FetchPurgatory,
-  systemTimers,
-  type TimerScheduler,
-  type WaitOutcome,
-} from './fetch-purgatory.js';
+export { FetchPurgatory, type WaitOutcome } from './fetch-purgatory.js';
 export {
   FetchSessionCache,
   FINAL_EPOCH,

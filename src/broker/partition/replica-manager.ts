@@ -4,10 +4,10 @@
 import type { ErrorName } from '../../protocol/errors.js';
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
 import type { AbortedTxn, LogManager } from '../../storage/index.js';
-import { BufferPool } from '../../util/index.js';
+import { BufferPool, systemClock, type Timers } from '../../util/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
-import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
+import { FetchPurgatory } from './fetch-purgatory.js';
 import { FetchSessionCache } from './fetch-session-cache.js';
 import { Partition, type TxnMarker } from './partition.js';
 import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
@@ -16,8 +16,9 @@ import { topicSettings, type TopicSettings } from './topic-settings.js';
 export interface ReplicaManagerOptions {
   logs: LogManager;
   broker: BrokerConfig;
+  /** The environment's clock, timers and random numbers (fetch session ids). */
   nowMs?: () => number;
-  timers?: TimerScheduler;
+  timers?: Timers;
   random?: () => number;
   /** Fetches that may wait in the purgatory at once. */
   maxWaitingFetches?: number;
@@ -118,7 +119,7 @@ export class ReplicaManager {
   private readonly leadershipListeners = new Set<LeadershipListener>();
 
   constructor(private readonly options: ReplicaManagerOptions) {
-    this.nowMs = options.nowMs ?? Date.now;
+    this.nowMs = options.nowMs ?? systemClock.nowMs;
     this.readBuffers = new BufferPool({
       maxPooledBytes: options.readBufferPoolBytes ?? 64 * 1024 * 1024,
     });

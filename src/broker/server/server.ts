@@ -1,6 +1,16 @@
-// The broker's network server: one node:net listener per configured listener, connection
-// limits, server-wide budgets for requests in flight and request memory, and graceful stop.
-import { createServer, type Server, type Socket } from 'node:net';
+// The broker's network server: one listener per configured listener (through the
+// environment's Network, node:net by default), connection limits, server-wide budgets for
+// requests in flight and request memory, and graceful stop.
+import type { Socket } from 'node:net';
+import {
+  nodeNetwork,
+  scheduleRepeating,
+  systemTimers,
+  type CancelTimer,
+  type Network,
+  type NetworkListener,
+  type Timers,
+} from '../../util/index.js';
 import type { Logger } from '../logger.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { FrameArena } from './frame-arena.js';
@@ -13,6 +23,10 @@ export interface ServerOptions {
   listeners: readonly ListenerAddress[];
   limits?: Partial<ServerLimits>;
   logger: Logger;
+  /** The idle-connection check runs on these timers. Default: the real ones. */
+  timers?: Timers;
+  /** Where the listeners listen. Default: node:net. */
+  network?: Network;
 }
 
 export interface StopOptions {
@@ -32,10 +46,10 @@ export class NetworkServer implements ConnectionHost {
   /** Advanced every idleCheckMs; connections note it when bytes move (connections.max.idle.ms). */
   tick = 0;
   private readonly idleCheckMs: number;
-  private idleTimer: NodeJS.Timeout | null = null;
+  private cancelIdleCheck: CancelTimer | null = null;
   /** Listeners as bound: port 0 is replaced by the port the system chose. */
   readonly boundListeners: ListenerAddress[] = [];
-  private readonly servers: Server[] = [];
+  private readonly servers: NetworkListener[] = [];
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
   private readonly waiting = new Set<Connection>();
@@ -65,7 +79,11 @@ export class NetworkServer implements ConnectionHost {
 
   /** Binds every listener; rejects (after closing what was bound) if one cannot be bound. */
   async start(): Promise<void> {
-    this.idleTimer = setInterval(() => this.checkIdle(), this.idleCheckMs).unref();
+    this.cancelIdleCheck = scheduleRepeating(
+      this.options.timers ?? systemTimers,
+      this.idleCheckMs,
+      () => this.checkIdle(),
+    );
     try {
       for (const listener of this.options.listeners) await this.bind(listener);
     } catch (err) {
@@ -117,29 +135,24 @@ export class NetworkServer implements ConnectionHost {
     }
   }
 
-  private bind(listener: ListenerAddress): Promise<void> {
-    const server = createServer({
-      allowHalfOpen: true,
-      // Connections read into the shared buffer from their first byte (see shared-reads.ts).
-      pauseOnConnect: true,
-      highWaterMark: this.limits.writeHighWaterBytes,
-    });
-    server.on('connection', (socket) => this.adopt(socket, listener.name));
+  private async bind(listener: ListenerAddress): Promise<void> {
+    const network = this.options.network ?? nodeNetwork;
+    const server = await network.listen(
+      {
+        host: listener.host === '' ? undefined : listener.host,
+        port: listener.port,
+        allowHalfOpen: true,
+        // Connections read into the shared buffer from their first byte (see shared-reads.ts).
+        pauseOnConnect: true,
+        highWaterMark: this.limits.writeHighWaterBytes,
+      },
+      (socket) => this.adopt(socket, listener.name),
+    );
     this.servers.push(server);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      const host = listener.host === '' ? undefined : listener.host;
-      server.listen({ host, port: listener.port }, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.logger.error(`listener ${listener.name} failed`, { err }));
-        const address = server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : 0;
-        const bound = { ...listener, port };
-        this.boundListeners.push(bound);
-        this.logger.debug(`listening on ${formatListener(bound)}`);
-        resolve();
-      });
-    });
+    server.onError((err) => this.logger.error(`listener ${listener.name} failed`, { err }));
+    const bound = { ...listener, port: server.port };
+    this.boundListeners.push(bound);
+    this.logger.debug(`listening on ${formatListener(bound)}`);
   }
 
   /**
@@ -174,13 +187,13 @@ export class NetworkServer implements ConnectionHost {
   }
 
   private async doStop(timeoutMs: number): Promise<void> {
-    if (this.idleTimer !== null) clearInterval(this.idleTimer);
-    const closed = this.servers.map(
-      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
-    );
+    this.cancelIdleCheck?.();
+    const closed = this.servers.map((server) => server.close());
     if (this.connections.size > 0) {
       const drained = new Promise<void>((resolve) => (this.allClosed = resolve));
       for (const conn of this.connections) conn.shutdown();
+      // Real time on purpose: close() bounds how long the process waits to stop, which a
+      // simulated clock that nobody advances would never end.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), timeoutMs);

@@ -11,6 +11,7 @@ import type { BrokerConfig } from '../config/index.js';
 import { ledPartitions } from '../internal-topic-log.js';
 import type { Logger } from '../logger.js';
 import type { ReplicaManager } from '../partition/index.js';
+import type { Environment, Timers } from '../../util/index.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 import { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-state-log.js';
@@ -27,9 +28,8 @@ export interface OpenTransactionCoordinatorOptions {
   logger: Logger;
   /** Where markers go (over the ReplicaManager). */
   markers: TxnMarkerChannel;
-  nowMs?: () => number;
-  /** Default: timers that never overlap a run and do not keep the process alive. */
-  every?: RepeatScheduler;
+  /** The clock of transaction timeouts and the timers of the periodic jobs. */
+  environment: Environment;
 }
 
 export interface OpenedTransactionCoordinator {
@@ -43,14 +43,17 @@ export async function openTransactionCoordinator(
 ): Promise<OpenedTransactionCoordinator> {
   const { config, metadata, replicas, logger } = options;
   const v = config.values;
-  const log = new TransactionStateLog(replicas, options.nowMs, (partition) =>
-    logger.warn(`${TRANSACTION_STATE_TOPIC}-${partition}: a record that does not decode skipped`),
+  const log = new TransactionStateLog(
+    replicas,
+    () => options.environment.clock.nowMs(),
+    (partition) =>
+      logger.warn(`${TRANSACTION_STATE_TOPIC}-${partition}: a record that does not decode skipped`),
   );
   const ids = new ProducerIdManager(() => metadata.allocateProducerIdBlock());
   const coordinator = new TransactionCoordinator({
     log,
     markers: options.markers,
-    nowMs: options.nowMs ?? Date.now,
+    nowMs: () => options.environment.clock.nowMs(),
     newProducerId: () => ids.generate(),
     // An existing topic keeps its partition count: the ids were placed by it.
     numPartitions:
@@ -68,7 +71,7 @@ export async function openTransactionCoordinator(
       coordinator.onLeadershipChange({ ...led, isLeader: true }),
     ),
   );
-  const every = options.every ?? timerScheduler;
+  const every = repeatEvery(options.environment.timers);
   const stop = every(v['transaction.abort.timed.out.transaction.cleanup.interval.ms'], () =>
     coordinator.abortExpired().then((n) => {
       if (n > 0) logger.info(`aborted ${n} timed out transaction(s)`);
@@ -126,22 +129,24 @@ export async function ensureTransactionStateTopic(
   }
 }
 
-const timerScheduler: RepeatScheduler = (intervalMs, job) => {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    timer = setTimeout(() => {
-      void job()
-        .catch(() => undefined)
-        .finally(() => {
-          if (!stopped) schedule();
-        });
-    }, intervalMs);
-    timer.unref();
+/** Runs `job` every `intervalMs` on `timers`, never two runs at once. */
+function repeatEvery(timers: Timers): RepeatScheduler {
+  return (intervalMs, job) => {
+    let stopped = false;
+    let cancel = (): void => {};
+    const schedule = (): void => {
+      cancel = timers.schedule(intervalMs, () => {
+        void job()
+          .catch(() => undefined)
+          .finally(() => {
+            if (!stopped) schedule();
+          });
+      });
+    };
+    schedule();
+    return () => {
+      stopped = true;
+      cancel();
+    };
   };
-  schedule();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
-};
+}

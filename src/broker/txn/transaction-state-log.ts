@@ -16,6 +16,7 @@ import type { ReplicaManager } from '../partition/index.js';
 import { encodeTxnLogKey, encodeTxnLogValue, readTxnLogRecord } from './transaction-metadata.js';
 import type { TxnMetadata } from './transaction-metadata.js';
 import type { TxnStateLog } from './transaction-coordinator.js';
+import { systemClock } from '../../util/index.js';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
 
@@ -25,7 +26,7 @@ export type TxnStateReplicas = InternalTopicReplicas & Pick<ReplicaManager, 'get
 export class TransactionStateLog implements TxnStateLog {
   constructor(
     private readonly replicas: TxnStateReplicas,
-    private readonly nowMs: () => number = Date.now,
+    private readonly nowMs: () => number = systemClock.nowMs,
     /** Told of each record skipped at load because it does not decode. */
     private readonly onSkipped: (partition: number) => void = () => undefined,
   ) {}

@@ -8,10 +8,10 @@ import {
 } from '../../../src/protocol/index.js';
 import {
   GroupCoordinator,
-  ManualGroupTimer,
   MemoryCoordinatorLog,
   type TopicLookup,
 } from '../../../src/broker/group/index.js';
+import { SimulatedEnvironment } from '../../../src/util/index.js';
 import { join } from './support.js';
 
 const T = '11111111-1111-1111-1111-111111111111';
@@ -32,12 +32,12 @@ const topics: TopicLookup = {
   names: () => ['t', 'u', '__consumer_offsets'],
 };
 
-async function setup(shared?: { log: MemoryCoordinatorLog; timer: ManualGroupTimer }) {
-  const timer = shared?.timer ?? new ManualGroupTimer();
+async function setup(shared?: { log: MemoryCoordinatorLog; timer: SimulatedEnvironment }) {
+  const timer = shared?.timer ?? new SimulatedEnvironment();
   const log = shared?.log ?? new MemoryCoordinatorLog();
   const coordinator = new GroupCoordinator({
     log,
-    timer,
+    environment: timer,
     topics,
     config: { offsetsTopicNumPartitions: 3, groupInitialRebalanceDelayMs: 0 },
   });

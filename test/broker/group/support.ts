@@ -1,4 +1,4 @@
-// Helpers for driving a GroupCoordinator with a manual clock.
+// Helpers for driving a GroupCoordinator on simulated time (`timer` is its environment).
 import {
   createJoinGroupRequest,
   createSyncGroupRequest,
@@ -7,27 +7,27 @@ import {
 } from '../../../src/protocol/index.js';
 import {
   GroupCoordinator,
-  ManualGroupTimer,
   MemoryCoordinatorLog,
   type GroupConfig,
 } from '../../../src/broker/group/index.js';
+import { SimulatedEnvironment } from '../../../src/util/index.js';
 
 export interface Harness {
   coordinator: GroupCoordinator;
-  timer: ManualGroupTimer;
+  timer: SimulatedEnvironment;
   log: MemoryCoordinatorLog;
 }
 
 export async function harness(
   config: Partial<GroupConfig> = {},
-  shared?: { log: MemoryCoordinatorLog; timer: ManualGroupTimer },
+  shared?: { log: MemoryCoordinatorLog; timer: SimulatedEnvironment },
 ): Promise<Harness> {
-  const timer = shared?.timer ?? new ManualGroupTimer();
+  const timer = shared?.timer ?? new SimulatedEnvironment();
   const log = shared?.log ?? new MemoryCoordinatorLog();
   let n = 0;
   const coordinator = new GroupCoordinator({
     log,
-    timer,
+    environment: timer,
     config: { groupInitialRebalanceDelayMs: 3000, offsetsTopicNumPartitions: 4, ...config },
     randomUUID: () => `id${++n}`,
   });

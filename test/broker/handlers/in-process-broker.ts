@@ -23,6 +23,7 @@ import {
 } from '../../../src/broker/txn/index.js';
 import { ClusterMetadata, MemoryMetadataLogStore } from '../../../src/metadata/index.js';
 import type { ErrorName } from '../../../src/protocol/errors.js';
+import { systemEnvironment } from '../../../src/util/index.js';
 
 export interface InProcessBroker {
   registry: HandlerRegistry;
@@ -52,9 +53,11 @@ export async function openInProcessBroker(
   const metadata = await ClusterMetadata.open({ store, nodeId: 1 });
   const listener = { name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 };
   await metadata.registerBroker([listener], new Map());
+  const environment = systemEnvironment();
   const ready: { transactions?: TransactionCoordinator } = {};
   const data = await openDataPlane(config, {
     logDirs: [dir],
+    environment,
     metadata,
     logger: silentLogger,
     verifyTransaction: (id, epoch, topic, partition) =>
@@ -81,6 +84,7 @@ export async function openInProcessBroker(
     logger: silentLogger,
     replicas: data.replicas,
     txnMarkers,
+    environment,
   });
   const txn = await openTransactionCoordinator({
     config,
@@ -88,6 +92,7 @@ export async function openInProcessBroker(
     replicas: data.replicas,
     logger: silentLogger,
     markers: txnMarkers,
+    environment,
   });
   const transactions = (ready.transactions = txn.coordinator);
   const existing = metadata.image.topic('a');
@@ -98,6 +103,7 @@ export async function openInProcessBroker(
   const context: BrokerContext = {
     config,
     logger: silentLogger,
+    environment,
     advertisedListeners: () => [listener],
     logDirs: [dir],
     clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',

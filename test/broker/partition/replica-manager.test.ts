@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { LogManager, MemoryFileSystem } from '../../../src/storage/index.js';
 import { resolveBrokerConfig } from '../../../src/broker/config/index.js';
 import { ReplicaManager } from '../../../src/broker/partition/index.js';
+import { SimulatedEnvironment } from '../../../src/util/index.js';
 import {
   encodeRecordBatchSync,
   splitRecordBatches,
@@ -15,13 +16,15 @@ const TOPIC_ID = '00000000-0000-0000-0000-000000000001';
 
 async function setup(fs = new MemoryFileSystem(), overrides?: Map<string, string>) {
   const logs = await LogManager.open({ logDirs: ['/data'], fs });
-  const rm = new ReplicaManager({ logs, broker, nowMs: () => 1_000_000 });
+  // The clock stands still; fetch waits time out when the test advances it.
+  const env = new SimulatedEnvironment({ startMs: 1_000_000 });
+  const rm = new ReplicaManager({ logs, broker, nowMs: () => 1_000_000, timers: env });
   await rm.ensurePartition(
     { topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 0 },
     overrides,
   );
   await rm.ensurePartition({ topic: 't', partition: 1, topicId: TOPIC_ID, leaderEpoch: 0 });
-  return { rm, logs, fs };
+  return { rm, logs, fs, env };
 }
 
 function batch(
@@ -178,7 +181,7 @@ test('producer state survives a clean restart and a crash', async () => {
 });
 
 test('a fetch below min.bytes waits until an append arrives, or its max wait passes', async () => {
-  const { rm, logs } = await setup();
+  const { rm, logs, env } = await setup();
   const read = {
     topic: 't',
     partition: 1,
@@ -196,7 +199,10 @@ test('a fetch below min.bytes waits until an append arrives, or its max wait pas
   const [answer] = await waiting;
   assert.ok(answer!.records.length > 0);
   assert.equal(rm.purgatory.size, 0);
-  const [timedOut] = await rm.fetch([{ ...read, fetchOffset: 1 }], { ...fetchOpts, maxWaitMs: 30 });
+  const timing = rm.fetch([{ ...read, fetchOffset: 1 }], { ...fetchOpts, maxWaitMs: 30 });
+  while (rm.purgatory.size === 0) await new Promise((r) => setTimeout(r, 1));
+  env.advance(30);
+  const [timedOut] = await timing;
   assert.equal(timedOut!.records.length, 0);
   await rm.close();
   await logs.close();

@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFileSystem, PartitionLog, DEFAULT_LOG_CONFIG } from '../../../src/storage/index.js';
-import { openFilesLimit } from '../../../src/storage/fs/node-file-system.js';
-import { makeBatch, baseOffsetsOf } from '../helpers.js';
+import { openFilesLimit } from '../../../src/util/fs/node-file-system.js';
+import { makeBatch, baseOffsetsOf } from '../../storage/helpers.js';
 
 test('NodeFileSystem: positional vectored writes, reads, rename, missing files', async () => {
   const root = mkdtempSync(join(tmpdir(), 'rivulet-fs-'));

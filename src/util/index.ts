@@ -18,3 +18,4 @@ export {
   type TextLoggerOptions,
 } from './logger.js';
 export { forEachConcurrently } from './concurrency.js';
+export { SerialQueue } from './serial-queue.js';

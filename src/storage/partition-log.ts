@@ -3,6 +3,7 @@
 // bytes below the committed log end offset. Segment lists are replaced, never mutated, so a
 // reader keeps a consistent snapshot while an append rolls or retention deletes.
 import assert from 'node:assert/strict';
+import { SerialQueue } from '../util/serial-queue.js';
 import { BatchAttribute, BatchField, BatchHeader } from '../protocol/records/batch-header.js';
 import { batchInfo, type BatchInfo } from './batch-scan.js';
 import {
@@ -84,8 +85,7 @@ export class PartitionLog {
   private _logStartOffset: number;
   private _logEndOffset: number;
   private _recoveryPoint: number;
-  private queue: Promise<unknown> = Promise.resolve();
-  private queued = 0;
+  private readonly queue = new SerialQueue();
   private flushing: Promise<void> | null = null;
   private nextFlush: Promise<void> | null = null;
   private appendedMessages = 0;
@@ -227,18 +227,10 @@ export class PartitionLog {
 
   /** Runs `fn` after every earlier queued operation (appends, truncations, rolls). */
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    // When nothing is queued, start at once: it saves a turn of the event loop on every append.
-    const start = (): Promise<T> => {
+    return this.queue.run(() => {
       if (this.closed) return Promise.reject(new LogStorageError(`log ${this.name} is closed`));
       return fn();
-    };
-    const run = this.queued === 0 ? start() : this.queue.then(start);
-    this.queued++;
-    const done = (): void => {
-      this.queued--;
-    };
-    this.queue = run.then(done, done);
-    return run;
+    });
   }
 
   /**
@@ -754,7 +746,7 @@ export class PartitionLog {
    * LogStorageError, and the caller must not call the log cleanly shut down.
    */
   async close(): Promise<void> {
-    await this.queue;
+    await this.queue.idle();
     this.closed = true;
     await Promise.all([...this.background]);
     let failure: unknown = null;
@@ -784,7 +776,7 @@ export class PartitionLog {
 
   /** Closes without flushing or deleting (the log dir is being removed). */
   async abandon(): Promise<void> {
-    await this.queue;
+    await this.queue.idle();
     this.closed = true;
     await Promise.all([...this.background]);
     for (const task of [...this.pendingDeletes]) task.cancel();

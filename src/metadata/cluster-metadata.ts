@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchField, ErrorCode, ZERO_UUID } from '../protocol/index.js';
 import { isStorageFailure } from '../storage/index.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
 import {
@@ -104,7 +105,7 @@ const OK: OperationResult = { errorCode: ErrorCode.NONE, errorMessage: null };
 export class ClusterMetadata {
   readonly image = new MetadataImage();
   private readonly listeners = new Set<MetadataListener>();
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private preparer: PartitionPreparer | null = null;
   private readonly clock: () => number;
   private readonly randomUuid: () => string;
@@ -417,7 +418,7 @@ export class ClusterMetadata {
 
   /** Waits for the operations already queued (tests, shutdown). */
   async idle(): Promise<void> {
-    await this.tail.catch(() => undefined);
+    await this.queue.idle();
   }
 
   async close(): Promise<void> {
@@ -431,7 +432,7 @@ export class ClusterMetadata {
    * the commit fails, `abort` undoes what `build` prepared outside the metadata.
    */
   private run<T>(build: () => BuildResult<T> | Promise<BuildResult<T>>): Promise<T> {
-    const next = this.tail.then(async () => {
+    return this.queue.run(async () => {
       const { records, result, abort, volatileIfStoreFails } = await build();
       if (records.length > 0) {
         try {
@@ -443,8 +444,6 @@ export class ClusterMetadata {
       }
       return result;
     });
-    this.tail = next.catch(() => undefined);
-    return next;
   }
 
   private async commit(records: MetadataRecord[], volatileIfStoreFails: boolean): Promise<void> {

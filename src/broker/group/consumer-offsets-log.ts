@@ -6,6 +6,7 @@
 // it in its producer state and holds its last stable offset until the marker.
 import type { ErrorName } from '../../protocol/errors.js';
 import type { PartitionLog } from '../../storage/index.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import { appendKeyedRecords, encodeKeyedBatch, replayInternalLog } from '../internal-topic-log.js';
 import type { CoordinatorLog, CoordinatorLogEntry, TxnProducer } from './coordinator-log.js';
 import type { CoordinatorRecord } from './group-records.js';
@@ -24,8 +25,11 @@ export interface TransactionalAppender {
 }
 
 export class ConsumerOffsetsLog implements CoordinatorLog {
-  /** Transactional appends per partition, one at a time: each needs the sequence after the last. */
-  private readonly txnQueues = new Map<number, Promise<unknown>>();
+  /**
+   * Transactional appends per partition, one at a time: each needs the sequence after the last.
+   * At most one queue per partition of __consumer_offsets, kept for the coordinator's life.
+   */
+  private readonly txnQueues = new Map<number, SerialQueue>();
 
   constructor(
     private readonly logs: {
@@ -53,8 +57,12 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
     if (appender === undefined) {
       return Promise.resolve({ error: 'INVALID_TXN_STATE', baseOffset: -1 });
     }
-    const previous = this.txnQueues.get(partition) ?? Promise.resolve();
-    const run = previous.then(async () => {
+    let queue = this.txnQueues.get(partition);
+    if (queue === undefined) {
+      queue = new SerialQueue();
+      this.txnQueues.set(partition, queue);
+    }
+    return queue.run(async () => {
       // The partition must exist before its produce path can take a batch.
       await this.logs.create(partition);
       const batch = encodeKeyedBatch(records, {
@@ -63,12 +71,6 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
       });
       return appender.append(partition, batch);
     });
-    const settled = run.catch(() => undefined);
-    this.txnQueues.set(partition, settled);
-    void settled.then(() => {
-      if (this.txnQueues.get(partition) === settled) this.txnQueues.delete(partition);
-    });
-    return run;
   }
 
   async replay(partition: number, onEntry: (entry: CoordinatorLogEntry) => void): Promise<void> {

@@ -23,6 +23,7 @@ import {
   offsetFileName,
   type SegmentSettings,
 } from './log-segment.js';
+import { flushAfterAppend } from './log-flusher.js';
 import { loadSegments } from './log-loader.js';
 import { offsetForTimestamp, readLog, type LogSnapshot, type ReadOptions } from './log-read.js';
 import { isStorageFailure, untrackedHealth, type DirHealth } from './storage-health.js';
@@ -74,7 +75,6 @@ interface PreparedAppend {
   infos: BatchInfo[];
   lastOffset: number;
   maxTimestamp: number;
-  messages: number;
   appendTimeMs: number;
   /** Bytes of all the buffers. */
   bytes: number;
@@ -88,8 +88,6 @@ export class PartitionLog {
   private readonly queue = new SerialQueue();
   private flushing: Promise<void> | null = null;
   private nextFlush: Promise<void> | null = null;
-  private appendedMessages = 0;
-  private flushedMessages = 0;
   private lastFlushMs: number;
   private dirDirty = false;
   private _truncations = 0;
@@ -285,7 +283,6 @@ export class PartitionLog {
         : -1;
     const infos: BatchInfo[] = [];
     let next = this._logEndOffset;
-    let messages = 0;
     let maxTimestamp = -1;
     // Positions in infos are relative to the concatenation of `bufs`.
     let bytes = 0;
@@ -308,7 +305,6 @@ export class PartitionLog {
         if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
         const info = batchInfo(h, bytes + pos);
         infos.push(info);
-        messages += info.lastOffset - info.baseOffset + 1;
         maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
         next = info.lastOffset + 1;
         pos += info.size;
@@ -316,7 +312,7 @@ export class PartitionLog {
       bytes += batches.length;
     }
     const lastOffset = infos.length > 0 ? infos[infos.length - 1]!.lastOffset : -1;
-    return { infos, lastOffset, maxTimestamp, messages, appendTimeMs, bytes };
+    return { infos, lastOffset, maxTimestamp, appendTimeMs, bytes };
   }
 
   private emptyAppend(appendTimeMs: number): AppendResult {
@@ -332,9 +328,7 @@ export class PartitionLog {
   /** After the write: the log end offset advances, and a flush starts if flush.messages says so. */
   private committed(prepared: PreparedAppend): AppendResult {
     this._logEndOffset = prepared.lastOffset + 1;
-    this.appendedMessages += prepared.messages;
-    if (this.appendedMessages - this.flushedMessages >= this.config.flushMessages)
-      this.inBackground(this.flush());
+    if (flushAfterAppend(this, this.config)) this.inBackground(this.flush());
     return {
       baseOffset: prepared.infos[0]!.baseOffset,
       lastOffset: prepared.lastOffset,
@@ -693,7 +687,6 @@ export class PartitionLog {
 
   private async doFlush(): Promise<void> {
     const target = this._logEndOffset;
-    const messages = this.appendedMessages;
     const dirty = this.segments.filter(
       (s) => s.nextOffset > this._recoveryPoint || s === this.active,
     );
@@ -712,14 +705,13 @@ export class PartitionLog {
       throw new LogStorageError(`flushing ${this.name} failed`, { cause: err });
     }
     this._recoveryPoint = Math.max(this._recoveryPoint, target);
-    this.flushedMessages = Math.max(this.flushedMessages, messages);
     this.lastFlushMs = this.clock.nowMs();
   }
 
   /** flush.ms: flushes when unflushed data has waited that long. Called by the scheduler. */
   flushIfDue(): Promise<void> {
     const due = this.clock.nowMs() - this.lastFlushMs >= this.config.flushMs;
-    return due && this.appendedMessages > this.flushedMessages ? this.flush() : Promise.resolve();
+    return due && this._logEndOffset > this._recoveryPoint ? this.flush() : Promise.resolve();
   }
 
   private inBackground(p: Promise<unknown>): void {

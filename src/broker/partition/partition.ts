@@ -26,6 +26,7 @@ import {
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
+import { flushAfterAppend } from '../../storage/index.js';
 import type { BufferPool } from '../../util/index.js';
 import { SerialQueue } from '../../util/serial-queue.js';
 import { isStorageFailure } from './storage-failure.js';
@@ -349,7 +350,7 @@ export class Partition {
     }
     if (!flush) return;
     let flushFailed: PartitionAppendResult | null = null;
-    if (this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages) {
+    if (flushAfterAppend(this.log, this.config)) {
       try {
         await this.log.flush();
       } catch (err) {

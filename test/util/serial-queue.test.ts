@@ -91,10 +91,12 @@ test('idle settles after everything queued so far, never rejects, and sees a clo
   const gate = deferred();
   const events: string[] = [];
   void queue.run(() => gate.promise).catch(() => undefined);
-  void queue.run(async () => {
-    events.push('second');
-    throw new Error('second fails');
-  }).catch(() => undefined);
+  void queue
+    .run(async () => {
+      events.push('second');
+      throw new Error('second fails');
+    })
+    .catch(() => undefined);
   let closed = false;
   const closing = (async () => {
     await queue.idle();

@@ -220,9 +220,11 @@ export class Partition {
     const group = this.pending;
     this.pending = [];
     // An unexpected failure (a bug, not a disk error) fails the appends not yet answered.
-    this.queue.run(() => this.appendGroup(group)).catch((err: unknown) => {
-      for (const item of group) item.sink.fail(item.slot, err);
-    });
+    this.queue
+      .run(() => this.appendGroup(group))
+      .catch((err: unknown) => {
+        for (const item of group) item.sink.fail(item.slot, err);
+      });
   }
 
   /**

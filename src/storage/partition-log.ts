@@ -1,7 +1,9 @@
 // A partition's log: an ordered list of segments, the last one active. Appends are serialised
 // through one queue (one vectored write per call); reads run concurrently and only ever see
 // bytes below the committed log end offset. Segment lists are replaced, never mutated, so a
-// reader keeps a consistent snapshot while an append rolls or retention deletes.
+// reader keeps a consistent snapshot while an append rolls or retention deletes. Flushing and
+// the recovery point are LogFlusher's (log-flusher.ts); which segments retention deletes, and
+// the delayed removal of their files, are log-retention.ts's.
 import assert from 'node:assert/strict';
 import { SerialQueue } from '../util/serial-queue.js';
 import { BatchAttribute, BatchField, BatchHeader } from '../protocol/records/batch-header.js';

@@ -11,6 +11,7 @@
 import { ErrorCode, ZERO_UUID } from '../protocol/index.js';
 import { isStorageFailure } from '../storage/index.js';
 import { systemClock, systemRandom } from '../util/index.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { MetadataImage, type MetadataChange, type TopicImage } from './image.js';
 import type { MetadataLogStore } from './metadata-log.js';
 import { MetadataFollower, type MetadataListener } from './metadata-follower.js';
@@ -113,7 +114,7 @@ export const MAX_COMMIT_ATTEMPTS = 10;
 const OK: OperationResult = { errorCode: ErrorCode.NONE, errorMessage: null };
 
 export class ClusterMetadata {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private preparer: PartitionPreparer | null = null;
   private readonly clock: () => number;
   private readonly randomUuid: () => string;
@@ -429,7 +430,7 @@ export class ClusterMetadata {
 
   /** Waits for the operations already queued (tests, shutdown). */
   async idle(): Promise<void> {
-    await this.tail.catch(() => undefined);
+    await this.queue.idle();
   }
 
   async close(): Promise<void> {
@@ -444,9 +445,7 @@ export class ClusterMetadata {
    * the commit fails, `abort` undoes what `build` prepared outside the metadata.
    */
   private run<T>(build: () => BuildResult<T> | Promise<BuildResult<T>>): Promise<T> {
-    const next = this.tail.then(() => this.commitBuilt(build));
-    this.tail = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.commitBuilt(build));
   }
 
   /**

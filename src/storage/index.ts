@@ -26,6 +26,7 @@ export {
   type Timers,
   type StorageLogger,
 } from './environment.js';
+export { flushAfterAppend } from './log-flusher.js';
 export { PartitionLog, type AppendOptions, type PartitionLogOptions } from './partition-log.js';
 export type { ReadOptions, LogSnapshot } from './log-read.js';
 export { LogManager, type LogManagerOptions } from './log-manager.js';

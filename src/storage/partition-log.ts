@@ -1,8 +1,11 @@
 // A partition's log: an ordered list of segments, the last one active. Appends are serialised
 // through one queue (one vectored write per call); reads run concurrently and only ever see
 // bytes below the committed log end offset. Segment lists are replaced, never mutated, so a
-// reader keeps a consistent snapshot while an append rolls or retention deletes.
+// reader keeps a consistent snapshot while an append rolls or retention deletes. Flushing and
+// the recovery point are LogFlusher's (log-flusher.ts); which segments retention deletes, and
+// the delayed removal of their files, are log-retention.ts's.
 import assert from 'node:assert/strict';
+import { SerialQueue } from '../util/serial-queue.js';
 import { BatchAttribute, BatchField, BatchHeader } from '../protocol/records/batch-header.js';
 import { batchInfo, type BatchInfo } from './batch-scan.js';
 import {
@@ -23,6 +26,13 @@ import {
   offsetFileName,
   type SegmentSettings,
 } from './log-segment.js';
+import { LogFlusher, flushAfterAppend } from './log-flusher.js';
+import {
+  SegmentDeleter,
+  retentionSteps,
+  segmentsBelowLogStart,
+  type RetentionReason,
+} from './log-retention.js';
 import { loadSegments } from './log-loader.js';
 import { offsetForTimestamp, readLog, type LogSnapshot, type ReadOptions } from './log-read.js';
 import { isStorageFailure, untrackedHealth, type DirHealth } from './storage-health.js';
@@ -74,7 +84,6 @@ interface PreparedAppend {
   infos: BatchInfo[];
   lastOffset: number;
   maxTimestamp: number;
-  messages: number;
   appendTimeMs: number;
   /** Bytes of all the buffers. */
   bytes: number;
@@ -84,17 +93,8 @@ export class PartitionLog {
   private segments: readonly LogSegment[];
   private _logStartOffset: number;
   private _logEndOffset: number;
-  private _recoveryPoint: number;
-  private queue: Promise<unknown> = Promise.resolve();
-  private queued = 0;
-  private flushing: Promise<void> | null = null;
-  private nextFlush: Promise<void> | null = null;
-  private appendedMessages = 0;
-  private flushedMessages = 0;
-  private lastFlushMs: number;
-  private dirDirty = false;
+  private readonly queue = new SerialQueue();
   private _truncations = 0;
-  private readonly pendingDeletes = new Set<{ run: () => Promise<void>; cancel: () => void }>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
   /** Created in a new, empty folder by this process (nothing on disk to load for it). */
@@ -110,6 +110,10 @@ export class PartitionLog {
   private readonly scheduler: Timers;
   private readonly random: () => number;
   private readonly health: DirHealth;
+  /** flush.messages, flush.ms, group commits and the recovery point. */
+  private readonly flusher: LogFlusher;
+  /** Removes deleted segments' files after file.delete.delay.ms. */
+  private readonly deleter: SegmentDeleter;
   /** A segment whose file still holds bytes of a failed write past its committed size. */
   private uncut: LogSegment | null = null;
 
@@ -135,9 +139,20 @@ export class PartitionLog {
       Math.max(logStartOffset, segments[0]!.baseOffset),
       this._logEndOffset,
     );
-    this._recoveryPoint = Math.min(recoveryPoint, this._logEndOffset);
-    this.lastFlushMs = this.clock.nowMs();
-    this.dirDirty = options.unsyncedDir === true;
+    this.flusher = new LogFlusher(this, {
+      fs: this.fs,
+      dir: this.dir,
+      clock: this.clock,
+      logger: this.logger,
+      health: this.health,
+      recoveryPoint: Math.min(recoveryPoint, this._logEndOffset),
+      unsyncedDir: options.unsyncedDir === true,
+    });
+    this.deleter = new SegmentDeleter({
+      fs: this.fs,
+      scheduler: this.scheduler,
+      inBackground: (task) => this.inBackground(task),
+    });
     this.fresh = options.fresh === true;
   }
 
@@ -199,7 +214,7 @@ export class PartitionLog {
   }
   /** Offsets below this are durable (fsynced). */
   get recoveryPoint(): number {
-    return this._recoveryPoint;
+    return this.flusher.recoveryPoint;
   }
   /** Bytes of all segments. */
   get size(): number {
@@ -228,18 +243,10 @@ export class PartitionLog {
 
   /** Runs `fn` after every earlier queued operation (appends, truncations, rolls). */
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    // When nothing is queued, start at once: it saves a turn of the event loop on every append.
-    const start = (): Promise<T> => {
+    return this.queue.run(() => {
       if (this.closed) return Promise.reject(new LogStorageError(`log ${this.name} is closed`));
       return fn();
-    };
-    const run = this.queued === 0 ? start() : this.queue.then(start);
-    this.queued++;
-    const done = (): void => {
-      this.queued--;
-    };
-    this.queue = run.then(done, done);
-    return run;
+    });
   }
 
   /**
@@ -294,7 +301,6 @@ export class PartitionLog {
         : -1;
     const infos: BatchInfo[] = [];
     let next = this._logEndOffset;
-    let messages = 0;
     let maxTimestamp = -1;
     // Positions in infos are relative to the concatenation of `bufs`.
     let bytes = 0;
@@ -317,7 +323,6 @@ export class PartitionLog {
         if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
         const info = batchInfo(h, bytes + pos);
         infos.push(info);
-        messages += info.lastOffset - info.baseOffset + 1;
         maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
         next = info.lastOffset + 1;
         pos += info.size;
@@ -325,7 +330,7 @@ export class PartitionLog {
       bytes += batches.length;
     }
     const lastOffset = infos.length > 0 ? infos[infos.length - 1]!.lastOffset : -1;
-    return { infos, lastOffset, maxTimestamp, messages, appendTimeMs, bytes };
+    return { infos, lastOffset, maxTimestamp, appendTimeMs, bytes };
   }
 
   private emptyAppend(appendTimeMs: number): AppendResult {
@@ -341,9 +346,7 @@ export class PartitionLog {
   /** After the write: the log end offset advances, and a flush starts if flush.messages says so. */
   private committed(prepared: PreparedAppend): AppendResult {
     this._logEndOffset = prepared.lastOffset + 1;
-    this.appendedMessages += prepared.messages;
-    if (this.appendedMessages - this.flushedMessages >= this.config.flushMessages)
-      this.inBackground(this.flush());
+    if (flushAfterAppend(this, this.config)) this.inBackground(this.flush());
     return {
       baseOffset: prepared.infos[0]!.baseOffset,
       lastOffset: prepared.lastOffset,
@@ -385,7 +388,7 @@ export class PartitionLog {
       nowMs: this.clock.nowMs(),
       rollJitterMs: jitter(this.config, this.random),
     });
-    this.dirDirty = true;
+    this.flusher.folderChanged();
     const segments = [...this.segments];
     if (old.isEmpty) {
       // An empty active segment below the new base is useless; drop it instead of keeping it.
@@ -399,24 +402,8 @@ export class PartitionLog {
     // The index files are an optimisation (a load checks them and rebuilds what is missing or
     // wrong), so failing to write them must not fail the append that rolled: close retries.
     await old.persistIndexes({ final: true }).catch(this.survive('index write'));
-    // Every closed segment has been fsynced at its roll (or by recovery, a truncation or the
-    // cleaner's swap), so once the folder's entries are durable too, every offset below the new
-    // segment's base is: the recovery point moves there, as Kafka's does after the flush it schedules
-    // on roll. The next checkpoint records it, and a restart after a crash then scans only the
-    // segments from here on. One folder fsync per segment.bytes.
-    // The batches themselves are written, so a failure here only leaves the recovery point
-    // where it was; the next flush tries the folder again.
-    if (this.dirDirty) {
-      this.dirDirty = false;
-      try {
-        await this.fs.syncDir(this.dir);
-      } catch (err) {
-        this.dirDirty = true;
-        this.logger.warn('fsync of the log folder after a roll failed', { log: this.name, err });
-        return;
-      }
-    }
-    this._recoveryPoint = Math.max(this._recoveryPoint, baseOffset);
+    // Every offset below the new segment is durable once the folder's entries are.
+    await this.flusher.rolled(baseOffset);
   }
 
   /** Cuts the file of a failed write back to its committed size (see doAppend). */
@@ -513,7 +500,7 @@ export class PartitionLog {
     // different batches at the same offsets.
     await last.sync();
     this._logEndOffset = offset;
-    this._recoveryPoint = Math.min(this._recoveryPoint, offset);
+    this.flusher.truncatedTo(offset);
     this.logger.info('truncated log', {
       log: this.name,
       offset,
@@ -534,10 +521,9 @@ export class PartitionLog {
     });
     this.segments = [fresh];
     await this.deleteSegmentFiles(old.filter((s) => s !== fresh && s.baseOffset !== offset));
-    this.dirDirty = true;
     this._logStartOffset = offset;
     this._logEndOffset = offset;
-    this._recoveryPoint = offset;
+    this.flusher.restartedAt(offset);
   }
 
   /** DeleteRecords: raises the log start offset; whole segments below it go at once. */
@@ -547,56 +533,34 @@ export class PartitionLog {
         return { error: 'OFFSET_OUT_OF_RANGE' as const, logStartOffset: this._logStartOffset };
       }
       if (offset > this._logStartOffset) this._logStartOffset = offset;
-      await this.deleteSegmentsWhile(
-        (_s, next) => next !== null && next.baseOffset <= this._logStartOffset,
-        'log-start-offset',
-      );
+      const below = segmentsBelowLogStart(this.segments, this._logStartOffset);
+      await this.deleteOldest(below, 'log-start-offset');
       return { error: null, logStartOffset: this._logStartOffset };
     });
   }
 
   /**
    * Applies retention.ms, retention.bytes and the log start offset by deleting whole closed
-   * segments, oldest first. Returns the number of segments deleted.
+   * segments, oldest first (see retentionSteps). Returns the number of segments deleted.
    */
   deleteOldSegments(): Promise<number> {
     return this.enqueue(async () => {
-      let deleted = await this.deleteSegmentsWhile(
-        (_s, next) => next !== null && next.baseOffset <= this._logStartOffset,
-        'log-start-offset',
-      );
-      if (!this.config.cleanupPolicy.includes('delete')) return deleted;
-      const { retentionMs, retentionBytes } = this.config;
-      if (retentionMs >= 0) {
-        const nowMs = this.clock.nowMs();
-        deleted += await this.deleteSegmentsWhile(
-          // Without timestamps, the segment's age counts from when it was created or loaded
-          // (Kafka falls back to the file's modification time).
-          (s) => nowMs - (s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs) > retentionMs,
-          'retention.ms',
-        );
-      }
-      if (retentionBytes >= 0) {
-        let excess = this.size - retentionBytes;
-        deleted += await this.deleteSegmentsWhile((s) => {
-          if (excess - s.size < 0) return false;
-          excess -= s.size;
-          return true;
-        }, 'retention.bytes');
-      }
+      const steps = retentionSteps(this.segments, {
+        config: this.config,
+        logStartOffset: this._logStartOffset,
+        nowMs: this.clock.nowMs(),
+      });
+      let deleted = 0;
+      for (const { count, reason } of steps) deleted += await this.deleteOldest(count, reason);
       return deleted;
     });
   }
 
-  /** Deletes segments from the oldest while `predicate` holds, never the active one. */
-  private async deleteSegmentsWhile(
-    predicate: (segment: LogSegment, next: LogSegment | null) => boolean,
-    reason: string,
-  ): Promise<number> {
-    const segments = this.segments;
-    let n = 0;
-    while (n < segments.length - 1 && predicate(segments[n]!, segments[n + 1] ?? null)) n++;
+  /** Deletes the `n` oldest segments (never the active one); the log start offset follows. */
+  private async deleteOldest(n: number, reason: RetentionReason): Promise<number> {
     if (n === 0) return 0;
+    const segments = this.segments;
+    assert(n < segments.length, 'the active segment is never deleted');
     const drop = segments.slice(0, n);
     this.segments = segments.slice(n);
     this._logStartOffset = Math.max(this._logStartOffset, this.segments[0]!.baseOffset);
@@ -610,24 +574,10 @@ export class PartitionLog {
     return n;
   }
 
-  /** Kafka's asynchronous delete: rename to `.deleted` now, unlink after file.delete.delay.ms. */
+  /** Renames the segments' files to `.deleted` now; they are unlinked after file.delete.delay.ms. */
   private async deleteSegmentFiles(segments: readonly LogSegment[]): Promise<void> {
-    for (const segment of segments) {
-      const renamed = await segment.markDeleted();
-      const task = {
-        run: async () => {
-          this.pendingDeletes.delete(task);
-          await segment.close().catch(() => undefined);
-          for (const path of renamed) await this.fs.unlink(path).catch(() => false);
-        },
-        cancel: () => {},
-      };
-      task.cancel = this.scheduler.schedule(this.config.fileDeleteDelayMs, () =>
-        this.inBackground(task.run()),
-      );
-      this.pendingDeletes.add(task);
-    }
-    if (segments.length > 0) this.dirDirty = true;
+    await this.deleter.delete(segments, this.config.fileDeleteDelayMs);
+    if (segments.length > 0) this.flusher.folderChanged();
   }
 
   /**
@@ -679,55 +629,12 @@ export class PartitionLog {
    * while one flush runs, later callers wait for the single next one.
    */
   flush(): Promise<void> {
-    if (this._recoveryPoint >= this._logEndOffset && !this.dirDirty) return Promise.resolve();
-    if (!this.flushing) {
-      this.flushing = this.doFlush().finally(() => {
-        this.flushing = null;
-      });
-      return this.flushing;
-    }
-    this.nextFlush ??= this.flushing.then(
-      () => {
-        this.nextFlush = null;
-        return this.flush();
-      },
-      () => {
-        this.nextFlush = null;
-        return this.flush();
-      },
-    );
-    return this.nextFlush;
-  }
-
-  private async doFlush(): Promise<void> {
-    const target = this._logEndOffset;
-    const messages = this.appendedMessages;
-    const dirty = this.segments.filter(
-      (s) => s.nextOffset > this._recoveryPoint || s === this.active,
-    );
-    try {
-      await Promise.all(dirty.map((s) => s.sync()));
-      if (this.dirDirty) {
-        // Cleared before the fsync, so a roll during it marks the folder dirty again.
-        this.dirDirty = false;
-        await this.fs.syncDir(this.dir).catch((err: unknown) => {
-          this.dirDirty = true;
-          throw err;
-        });
-      }
-    } catch (err) {
-      this.health.failed('flush', err);
-      throw new LogStorageError(`flushing ${this.name} failed`, { cause: err });
-    }
-    this._recoveryPoint = Math.max(this._recoveryPoint, target);
-    this.flushedMessages = Math.max(this.flushedMessages, messages);
-    this.lastFlushMs = this.clock.nowMs();
+    return this.flusher.flush();
   }
 
   /** flush.ms: flushes when unflushed data has waited that long. Called by the scheduler. */
   flushIfDue(): Promise<void> {
-    const due = this.clock.nowMs() - this.lastFlushMs >= this.config.flushMs;
-    return due && this.appendedMessages > this.flushedMessages ? this.flush() : Promise.resolve();
+    return this.flusher.flushIfDue();
   }
 
   private inBackground(p: Promise<unknown>): void {
@@ -754,7 +661,7 @@ export class PartitionLog {
    * LogStorageError, and the caller must not call the log cleanly shut down.
    */
   async close(): Promise<void> {
-    await this.queue;
+    await this.queue.idle();
     this.closed = true;
     await Promise.all([...this.background]);
     let failure: unknown = null;
@@ -773,10 +680,7 @@ export class PartitionLog {
       });
     }
     for (const s of this.segments) await s.close();
-    for (const task of [...this.pendingDeletes]) {
-      task.cancel();
-      await task.run();
-    }
+    await this.deleter.finishAll();
     if (failure !== null) {
       throw new LogStorageError(`closing ${this.name} failed`, { cause: failure });
     }
@@ -784,10 +688,10 @@ export class PartitionLog {
 
   /** Closes without flushing or deleting (the log dir is being removed). */
   async abandon(): Promise<void> {
-    await this.queue;
+    await this.queue.idle();
     this.closed = true;
     await Promise.all([...this.background]);
-    for (const task of [...this.pendingDeletes]) task.cancel();
+    this.deleter.cancelAll();
     for (const s of this.segments) await s.close().catch(() => undefined);
   }
 }

@@ -54,3 +54,4 @@ export {
   type CrashOptions,
   type MemoryFsOp,
 } from './fs/memory-file-system.js';
+export { SerialQueue } from './serial-queue.js';

@@ -304,6 +304,25 @@ test('flush.messages makes appends durable by a group commit off the append path
   assert.ok(fs.syncCount - syncs <= 3, `${fs.syncCount - syncs} fsyncs`);
 });
 
+test('flush.messages counts only offsets a roll has not already made durable', async () => {
+  const fs = new MemoryFileSystem();
+  // One batch per segment: every append after the first rolls, which fsyncs the closed
+  // segment and the folder and moves the recovery point to the new segment.
+  const { log } = await openLog({ flushMessages: 3, segmentBytes: makeBatch().length }, fs);
+  await log.append(makeBatch());
+  await log.append(makeBatch());
+  const perRoll: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const before = fs.syncCount;
+    await log.append(makeBatch());
+    await settle();
+    perRoll.push(fs.syncCount - before);
+    assert.equal(log.recoveryPoint, log.logEndOffset - 1);
+  }
+  // Never 3 unflushed offsets, so no append adds a flush's fsync to its roll's.
+  assert.deepEqual(new Set(perRoll).size, 1, `fsyncs per append: ${perRoll.join(',')}`);
+});
+
 test('a failed write leaves the log as it was and the next append succeeds', async () => {
   const fs = new MemoryFileSystem();
   const { log } = await openLog({}, fs);

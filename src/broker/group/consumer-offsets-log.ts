@@ -15,6 +15,7 @@ import {
   type InternalTopicReplicas,
 } from '../internal-topic-log.js';
 import type { ReplicaManager } from '../partition/index.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import type { CoordinatorLog, CoordinatorLogEntry, TxnProducer } from './coordinator-log.js';
 import type { CoordinatorRecord } from './group-records.js';
 import { systemClock } from '../../util/index.js';
@@ -37,8 +38,11 @@ export class CoordinatorLoadError extends Error {
 }
 
 export class ConsumerOffsetsLog implements CoordinatorLog {
-  /** Transactional appends per partition, one at a time: each needs the sequence after the last. */
-  private readonly txnQueues = new Map<number, Promise<unknown>>();
+  /**
+   * Transactional appends per partition, one at a time: each needs the sequence after the last.
+   * At most one queue per partition of __consumer_offsets, kept for the coordinator's life.
+   */
+  private readonly txnQueues = new Map<number, SerialQueue>();
   private readonly nowMs: () => number;
 
   constructor(
@@ -64,8 +68,12 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
     records: readonly CoordinatorRecord[],
     producer: TxnProducer,
   ): Promise<{ error: ErrorName | null; baseOffset: number }> {
-    const previous = this.txnQueues.get(partition) ?? Promise.resolve();
-    const run = previous.then(() => {
+    let queue = this.txnQueues.get(partition);
+    if (queue === undefined) {
+      queue = new SerialQueue();
+      this.txnQueues.set(partition, queue);
+    }
+    return queue.run(() => {
       const batch = encodeKeyedBatch(records, {
         timestampMs: this.nowMs(),
         transactional: { ...producer, baseSequence: this.nextSequence(partition, producer) },
@@ -76,12 +84,6 @@ export class ConsumerOffsetsLog implements CoordinatorLog {
         batch,
       );
     });
-    const settled = run.catch(() => undefined);
-    this.txnQueues.set(partition, settled);
-    void settled.then(() => {
-      if (this.txnQueues.get(partition) === settled) this.txnQueues.delete(partition);
-    });
-    return run;
   }
 
   /** The sequence the producer's next batch in the partition must start at. */

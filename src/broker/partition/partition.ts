@@ -26,7 +26,9 @@ import {
   type ReadResult,
   type TimestampOffset,
 } from '../../storage/index.js';
+import { flushAfterAppend } from '../../storage/index.js';
 import type { BufferPool } from '../../util/index.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import { isStorageFailure } from './storage-failure.js';
 import {
   needsRecordValidation,
@@ -83,8 +85,8 @@ interface AcceptedAppend {
 }
 
 export class Partition {
-  private queue: Promise<unknown> = Promise.resolve();
-  private queued = 0;
+  /** Appends and markers, one at a time in call order. */
+  private readonly queue = new SerialQueue();
   /** Appends of this turn, not yet queued (see append). */
   private pending: PartitionAppend[] = [];
   private readonly appendListeners = new Set<(bytes: number) => void>();
@@ -218,24 +220,11 @@ export class Partition {
     const group = this.pending;
     this.pending = [];
     // An unexpected failure (a bug, not a disk error) fails the appends not yet answered.
-    this.enqueue(() => this.appendGroup(group)).catch((err: unknown) => {
-      for (const item of group) item.sink.fail(item.slot, err);
-    });
-  }
-
-  /**
-   * Runs `fn` after every append and marker queued before it. With nothing queued it starts at
-   * once, which saves a turn of the microtask queue per append.
-   */
-  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    const idle = this.queued === 0;
-    this.queued++;
-    const run = idle ? fn() : this.queue.then(fn);
-    const done = (): void => {
-      this.queued--;
-    };
-    this.queue = run.then(done, done);
-    return run;
+    this.queue
+      .run(() => this.appendGroup(group))
+      .catch((err: unknown) => {
+        for (const item of group) item.sink.fail(item.slot, err);
+      });
   }
 
   /**
@@ -363,7 +352,7 @@ export class Partition {
     }
     if (!flush) return;
     let flushFailed: PartitionAppendResult | null = null;
-    if (this.log.logEndOffset - this.log.recoveryPoint >= this.config.flushMessages) {
+    if (flushAfterAppend(this.log, this.config)) {
       try {
         await this.log.flush();
       } catch (err) {
@@ -389,7 +378,7 @@ export class Partition {
   ): Promise<{ error: ErrorName | null }> {
     // Batches appended before the marker go to the log before it.
     this.startGroup();
-    return this.enqueue(() => this.doWriteTxnMarker(marker, options.nowMs));
+    return this.queue.run(() => this.doWriteTxnMarker(marker, options.nowMs));
   }
 
   private async doWriteTxnMarker(
@@ -512,7 +501,7 @@ export class Partition {
   /** Clean shutdown: waits for queued appends, then snapshots producer state at the log end. */
   async close(): Promise<void> {
     this.startGroup();
-    await this.queue;
+    await this.queue.idle();
     if (this.producers.size === 0) return;
     // Without the snapshot (a full disk), the next start replays producer state from the log's
     // batch headers instead: slower, never wrong.

@@ -1,6 +1,8 @@
 // Keeps the replica manager in step with the metadata image: at start every partition this
-// node leads is opened, then each committed change creates, extends, reconfigures or deletes
-// partitions. New partitions' logs are made before their records commit (the preparer), so a
+// node holds a replica of is opened as leader or follower (the image's leader, leader epoch,
+// replicas and ISR), then each committed change creates, extends, reconfigures or deletes
+// partitions, and a PartitionChangeRecord moves a partition between becomeLeader and
+// becomeFollower. New partitions' logs are made before their records commit (the preparer), so a
 // creation that cannot get its logs fails instead of committing a topic with no logs.
 import type { ClusterMetadata, PartitionPreparer, TopicImage } from '../../metadata/index.js';
 import { ErrorCode } from '../../protocol/index.js';
@@ -12,6 +14,7 @@ import { isStorageFailure } from './storage-failure.js';
 /** Partitions opened (or created) at once: their file system calls overlap. */
 const OPEN_CONCURRENCY = 32;
 
+/** Opens (or applies the new assignment of) the partitions this node is a replica of. */
 export async function openLedPartitions(
   replicas: ReplicaManager,
   topic: TopicImage,
@@ -21,16 +24,21 @@ export async function openLedPartitions(
   offlineOnFailure?: { error(message: string): void },
 ): Promise<void> {
   const wanted = partitionIds === undefined ? null : new Set(partitionIds);
-  const led = topic.partitions.filter(
+  const held = topic.partitions.filter(
     (p): p is NonNullable<typeof p> =>
-      p !== undefined && p.leader === nodeId && (wanted === null || wanted.has(p.partitionId)),
+      p !== undefined &&
+      (p.leader === nodeId || p.replicas.includes(nodeId)) &&
+      (wanted === null || wanted.has(p.partitionId)),
   );
-  await forEachConcurrently(led, OPEN_CONCURRENCY, async (p) => {
+  await forEachConcurrently(held, OPEN_CONCURRENCY, async (p) => {
     const spec = {
       topic: topic.name,
       partition: p.partitionId,
       topicId: topic.topicId,
       leaderEpoch: p.leaderEpoch,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
     };
     try {
       await replicas.ensurePartition(spec, topic.configs);
@@ -111,6 +119,7 @@ export async function syncWithMetadata(
       case 'topic-created':
         return openLedPartitions(replicas, change.topic, nodeId);
       case 'partitions-added':
+      case 'partitions-changed':
         return openLedPartitions(replicas, change.topic, nodeId, change.partitionIds);
       case 'topic-deleted':
         return replicas.deleteTopic(change.topic.name);

@@ -1,6 +1,10 @@
-// The partitions this node leads (on a single node: all of them), created and removed as the
-// metadata image changes, and the data path over them: produce appends, fetch reads with the
-// KIP-74 byte limits and the long-poll purgatory.
+// The partitions this node holds a replica of, leader or follower (on a single node it leads
+// them all), created, moved between roles and removed as the metadata image changes, and the
+// data path over them: produce appends (leaders only), fetch reads with the KIP-74 byte
+// limits and the long-poll purgatory (consumers read from leaders up to the high watermark; a
+// follower's fetch, with its replica id, reads up to the log end and moves the high
+// watermark). Listeners hear every change of leadership (the coordinators load and unload
+// their state on it).
 import type { ErrorName } from '../../protocol/errors.js';
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
 import type { AbortedTxn, LogManager } from '../../storage/index.js';
@@ -10,6 +14,7 @@ import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
 import { FetchSessionCache } from './fetch-session-cache.js';
 import { Partition, type TxnMarker } from './partition.js';
+import type { ReplicaAssignment } from './replica-state.js';
 import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
 import { topicSettings, type TopicSettings } from './topic-settings.js';
 
@@ -49,12 +54,26 @@ export interface AppendRequest {
   acks: number;
   /** The produce request's version (zstd needs v7+). */
   apiVersion: number;
+  /** The produce request's timeout.ms (acks=all waits at most this for the ISR). */
+  timeoutMs?: number;
 }
 
 export interface PartitionSpec {
   topic: string;
   partition: number;
   topicId: string;
+  leaderEpoch: number;
+  /** From the metadata image; without them this node leads alone. */
+  leader?: number;
+  replicas?: readonly number[];
+  isr?: readonly number[];
+}
+
+/** Heard after a partition opens on this node or changes role or leader epoch. */
+export interface LeadershipChange {
+  topic: string;
+  partition: number;
+  isLeader: boolean;
   leaderEpoch: number;
 }
 
@@ -84,6 +103,8 @@ export interface FetchOptions {
   minBytes: number;
   maxWaitMs: number;
   isolationLevel: number;
+  /** A follower broker's id (its fetch moves the high watermark); -1 for a consumer. */
+  replicaId?: number;
 }
 
 interface TopicState {
@@ -104,6 +125,7 @@ export class ReplicaManager {
   private readonly offline = new Map<string, string>();
   private readonly nowMs: () => number;
   private readonly readBuffers: BufferPool;
+  private readonly leadershipListeners = new Set<(change: LeadershipChange) => void>();
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -125,7 +147,34 @@ export class ReplicaManager {
     return this.options.logs;
   }
 
-  /** Creates (or updates the epoch of) a partition this node leads. */
+  /** This broker's id. */
+  get localId(): number {
+    return this.options.broker.nodeId;
+  }
+
+  /**
+   * Calls `listener` after every becomeLeader/becomeFollower (and when a partition opens here);
+   * returns the unsubscribe. A listener must not throw.
+   */
+  onLeadershipChange(listener: (change: LeadershipChange) => void): () => void {
+    this.leadershipListeners.add(listener);
+    return () => this.leadershipListeners.delete(listener);
+  }
+
+  private assignmentOf(spec: PartitionSpec): ReplicaAssignment {
+    const self = this.localId;
+    return {
+      leader: spec.leader ?? self,
+      leaderEpoch: spec.leaderEpoch,
+      replicas: spec.replicas ?? [self],
+      isr: spec.isr ?? [self],
+    };
+  }
+
+  /**
+   * Creates a partition this node holds a replica of, or applies its new assignment (a
+   * becomeLeader or becomeFollower transition when the leader or leader epoch changed).
+   */
   async ensurePartition(
     spec: PartitionSpec,
     overrides?: ReadonlyMap<string, string>,
@@ -134,7 +183,7 @@ export class ReplicaManager {
     const key = `${spec.topic}-${spec.partition}`;
     const existing = this.partitions.get(key);
     if (existing !== undefined) {
-      if (spec.leaderEpoch > existing.leaderEpoch) await existing.becomeLeader(spec.leaderEpoch);
+      await this.applyAssignment(existing, this.assignmentOf(spec));
       return existing;
     }
     // A log left by an earlier topic of the same name (deleted while this node was down)
@@ -156,13 +205,42 @@ export class ReplicaManager {
     const created = await Partition.open(log, {
       topicId: spec.topicId,
       leaderEpoch: spec.leaderEpoch,
+      localId: this.localId,
+      assignment: this.assignmentOf(spec),
+      timers: this.options.timers,
     });
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);
     if (raced !== undefined) return raced;
     this.offline.delete(key);
     this.partitions.set(key, created);
+    this.announce(created);
     return created;
+  }
+
+  /** The transition an image change asks for; nothing when role and epoch are as they were. */
+  private async applyAssignment(p: Partition, assignment: ReplicaAssignment): Promise<void> {
+    const leads = assignment.leader === this.localId;
+    const newEpoch = assignment.leaderEpoch > p.leaderEpoch;
+    if (leads) {
+      const changed = newEpoch || !p.isLeader;
+      // Also run at the same epoch: the ISR may have changed.
+      await p.becomeLeader(assignment);
+      if (changed) this.announce(p);
+    } else if (newEpoch || p.isLeader || p.leaderId !== assignment.leader) {
+      p.becomeFollower(assignment);
+      this.announce(p);
+    }
+  }
+
+  private announce(p: Partition): void {
+    const change = {
+      topic: p.topic,
+      partition: p.partition,
+      isLeader: p.isLeader,
+      leaderEpoch: p.leaderEpoch,
+    };
+    for (const listener of this.leadershipListeners) listener(change);
   }
 
   private topicState(
@@ -237,8 +315,9 @@ export class ReplicaManager {
   }
 
   /**
-   * Deletes the logs of partitions this node does not lead: strays of topics deleted while it
-   * was down. Called once the partitions of the metadata image are open.
+   * Deletes the logs of partitions this node holds no replica of (neither leader nor
+   * follower): strays of topics deleted while it was down. Called once the partitions of the
+   * metadata image are open.
    */
   async deleteStrayLogs(): Promise<string[]> {
     const removed: string[] = [];
@@ -274,6 +353,23 @@ export class ReplicaManager {
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(`${topic}-${partition}`);
+  }
+
+  /**
+   * The partition when this node leads it and the requester's leader epoch (KIP-320; -1: not
+   * checked) matches, else the error, in Kafka's order: unknown partition, epoch, leadership.
+   */
+  leaderPartition(
+    topic: string,
+    partition: number,
+    currentLeaderEpoch = -1,
+  ): { partition: Partition; error: null } | { partition: null; error: ErrorName } {
+    const p = this.getPartition(topic, partition);
+    if (p === undefined) return { partition: null, error: this.missing(topic, partition) };
+    const epochError = checkLeaderEpoch(currentLeaderEpoch, p.leaderEpoch);
+    if (epochError !== null) return { partition: null, error: epochError };
+    if (!p.isLeader) return { partition: null, error: 'NOT_LEADER_OR_FOLLOWER' };
+    return { partition: p, error: null };
   }
 
   topicName(topicId: string): string | undefined {
@@ -327,6 +423,8 @@ export class ReplicaManager {
       nowMs: this.nowMs(),
       timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
       timestampAfterMaxMs: settings.timestampAfterMaxMs,
+      timeoutMs: request.timeoutMs ?? 30_000,
+      minInsyncReplicas: settings.minInsyncReplicas,
     };
     p.appendTo({ records, options, sink, slot });
   }
@@ -387,6 +485,7 @@ export class ReplicaManager {
         maxBytes: Math.max(0, Math.min(r.maxBytes, remaining)),
         minOneBatch,
         isolationLevel: options.isolationLevel,
+        replicaId: options.replicaId ?? -1,
       });
       remaining -= answer.records.length;
       if (answer.records.length > 0) minOneBatch = false;
@@ -397,16 +496,28 @@ export class ReplicaManager {
 
   private async readOne(
     r: ReadRequest,
-    options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number },
+    options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number; replicaId: number },
   ): Promise<ReadAnswer> {
     const p = this.getPartition(r.topic, r.partition);
     if (p === undefined) return failedRead(this.missing(r.topic, r.partition));
     const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
     if (epochError !== null) return { ...answerOf(p), error: epochError };
+    // Consumers and followers both read from the leader (no KIP-392 follower fetching).
+    if (!p.isLeader) return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+    const follower = options.replicaId >= 0;
+    if (follower && !p.updateFollowerFetchState(options.replicaId, r.fetchOffset, this.nowMs())) {
+      return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+    }
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
     if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
     try {
-      const read = await p.read(r.fetchOffset, { ...options, buffers: this.readBuffers });
+      const read = await p.read(r.fetchOffset, {
+        maxBytes: options.maxBytes,
+        minOneBatch: options.minOneBatch,
+        isolationLevel: options.isolationLevel,
+        buffers: this.readBuffers,
+        toLogEnd: follower,
+      });
       return {
         ...answerOf(p),
         error: read.error,
@@ -425,8 +536,8 @@ export class ReplicaManager {
     partition: number,
     marker: TxnMarker,
   ): Promise<{ error: ErrorName | null }> {
-    const p = this.getPartition(topic, partition);
-    if (p === undefined) return { error: this.missing(topic, partition) };
+    const { partition: p, error } = this.leaderPartition(topic, partition);
+    if (p === null) return { error };
     return p.writeTxnMarker(marker, { nowMs: this.nowMs() });
   }
 

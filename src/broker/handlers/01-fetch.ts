@@ -2,7 +2,10 @@
 // - v4+: isolation level (read_committed reads up to the last stable offset, the first offset
 //   of the oldest open transaction) and the aborted transactions the returned records may hold.
 // - v7+: fetch sessions (KIP-227), incremental fetches and forgotten topics; below v7 every
-//   fetch is sessionless. v9+: current leader epoch (KIP-320) -> FENCED/UNKNOWN_LEADER_EPOCH.
+//   fetch is sessionless. v9+: current leader epoch (KIP-320) -> FENCED/UNKNOWN_LEADER_EPOCH;
+//   v12+ answers those and NOT_LEADER_OR_FOLLOWER with the image's current leader.
+// - A fetch with a replica id (replica_id before v15, replica_state from v15) is a follower's:
+//   it reads up to the log end and its fetch offset moves the leader's high watermark.
 // - v11+: preferred read replica, always -1 (read from the leader).
 // - v12+ flexible; v13+ names topics by id (unknown id: UNKNOWN_TOPIC_ID); a session must not
 //   switch between names and ids (FETCH_SESSION_TOPIC_ID_ERROR).
@@ -54,6 +57,7 @@ export const fetchHandler: HandlerFactory = (broker) =>
           minBytes: request.minBytes,
           maxWaitMs: request.maxWaitMs,
           isolationLevel: request.isolationLevel,
+          replicaId: version >= 15 ? request.replicaState.replicaId : request.replicaId,
         },
       );
       const topics: TopicResponse[] = [];
@@ -130,8 +134,10 @@ function partitionData(
   { isolationLevel, version }: { isolationLevel: number; version: number },
 ): PartitionData {
   const error: ErrorName | null = answer.error;
-  const leaderChanged = error === 'FENCED_LEADER_EPOCH' || error === 'UNKNOWN_LEADER_EPOCH';
-  const partition = broker.replicas.getPartition(name, p.partition);
+  const leaderChanged =
+    error === 'FENCED_LEADER_EPOCH' ||
+    error === 'UNKNOWN_LEADER_EPOCH' ||
+    error === 'NOT_LEADER_OR_FOLLOWER';
   return {
     partitionIndex: p.partition,
     errorCode: error === null ? ErrorCode.NONE : ErrorCode[error],
@@ -141,8 +147,8 @@ function partitionData(
     divergingEpoch: { epoch: -1, endOffset: -1n },
     currentLeader:
       // A tagged field of v12+: older versions must leave it at its default.
-      leaderChanged && partition !== undefined && version >= 12
-        ? { leaderId: broker.config.nodeId, leaderEpoch: partition.leaderEpoch }
+      leaderChanged && version >= 12
+        ? broker.metadata.image.leaderOf(name, p.partition)
         : { leaderId: -1, leaderEpoch: -1 },
     snapshotId: { endOffset: -1n, epoch: -1 },
     abortedTransactions:

@@ -60,6 +60,8 @@ export interface PartitionAppendOptions extends Omit<BatchValidationOptions, 'co
 /** One batch to append, and where its result goes. */
 export interface PartitionAppend {
   records: Buffer | null;
+  /** The view of the batch header, made once on the produce path (null: none made yet). */
+  header?: BatchHeader | null;
   options: PartitionAppendOptions;
   sink: AppendSink;
   /** The slot of `sink` the result fills. */
@@ -348,13 +350,17 @@ export class Partition {
     }
     // A literal of one fixed shape, not a spread: spreading made a new hidden class per call
     // and turned every read of the options in the validator megamorphic.
-    const validated = validateBatch(item.records, {
-      config: this.config,
-      nowMs: o.nowMs,
-      timestampBeforeMaxMs: o.timestampBeforeMaxMs,
-      timestampAfterMaxMs: o.timestampAfterMaxMs,
-      apiVersion: o.apiVersion,
-    });
+    const validated = validateBatch(
+      item.records,
+      {
+        config: this.config,
+        nowMs: o.nowMs,
+        timestampBeforeMaxMs: o.timestampBeforeMaxMs,
+        timestampAfterMaxMs: o.timestampAfterMaxMs,
+        apiVersion: o.apiVersion,
+      },
+      item.header,
+    );
     if (validated.error !== null) {
       item.sink.done(item.slot, this.failed(validated.error, validated.message));
       return null;
@@ -413,10 +419,14 @@ export class Partition {
   private async write(chunk: AcceptedAppend[]): Promise<void> {
     const segmentsBefore = this.log.segmentCount;
     const batches: Buffer[] = [];
-    for (const a of chunk) batches.push(a.batch);
+    const headers: BatchHeader[] = [];
+    for (const a of chunk) {
+      batches.push(a.batch);
+      headers.push(a.header);
+    }
     let result: AppendResult;
     try {
-      result = await this.log.append(batches, { leaderEpoch: this.leaderEpoch });
+      result = await this.log.append(batches, { leaderEpoch: this.leaderEpoch, headers });
     } catch (err) {
       // The log cut the failed write off and stays usable; the producers may retry.
       if (!isStorageFailure(err)) throw err;

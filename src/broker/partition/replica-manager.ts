@@ -411,7 +411,10 @@ export class ReplicaManager {
       sink.done(slot, failedAppend(this.missing(topic, partition)));
       return;
     }
-    const refused = this.verifyIfTransactional(records, topic, partition);
+    // The one view of the batch header the whole produce path uses (validation, the log).
+    const header =
+      records !== null && records.length >= BATCH_HEADER_BYTES ? new BatchHeader(records, 0) : null;
+    const refused = this.verifyIfTransactional(header, topic, partition);
     if (refused !== null) {
       const message = 'the partition is not part of an ongoing transaction of this producer';
       sink.done(slot, failedAppend(refused, { message }));
@@ -426,16 +429,16 @@ export class ReplicaManager {
       timeoutMs: request.timeoutMs ?? 30_000,
       minInsyncReplicas: settings.minInsyncReplicas,
     };
-    p.appendTo({ records, options, sink, slot });
+    p.appendTo({ records, header, options, sink, slot });
   }
 
   /** Transaction verification of a transactional batch; null for anything else. */
   private verifyIfTransactional(
-    records: Buffer | null,
+    header: BatchHeader | null,
     topic: string,
     partition: number,
   ): ErrorName | null {
-    const txn = transactionalProducer(records);
+    const txn = transactionalProducer(header);
     if (txn === null) return null;
     const verify = this.options.verifyTransaction;
     if (verify === undefined) return 'INVALID_TXN_STATE';
@@ -581,10 +584,9 @@ function failedRead(error: ErrorName): ReadAnswer {
 
 /** Producer id and epoch of a transactional batch; null for anything else (validated later). */
 function transactionalProducer(
-  records: Buffer | null,
+  h: BatchHeader | null,
 ): { producerId: bigint; producerEpoch: number } | null {
-  if (records === null || records.length < BATCH_HEADER_BYTES) return null;
-  const h = new BatchHeader(records);
+  if (h === null) return null;
   if (h.magic !== 2 || !h.isTransactional || h.isControl) return null;
   return { producerId: h.producerId, producerEpoch: h.producerEpoch };
 }

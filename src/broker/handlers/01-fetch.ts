@@ -35,46 +35,21 @@ export const fetchHandler: HandlerFactory = (broker) =>
     maxVersion: 18,
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
-      const session = broker.replicas.fetchSessions.newContext(sessionRequest(request, version));
-      if (session.kind === 'error') {
-        return response(ErrorCode[session.error], 0, []);
-      }
       const usesTopicIds = version >= 13;
-      const partitions = session.partitions.map((p) => ({
-        p,
-        name: usesTopicIds ? (broker.replicas.topicName(p.topicId) ?? '') : p.topic,
-      }));
-      const answers = await broker.replicas.fetch(
-        partitions.map(({ p, name }) => ({
-          topic: name,
-          partition: p.partition,
-          fetchOffset: p.fetchOffset,
-          maxBytes: p.maxBytes,
-          currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1,
-        })),
-        {
-          maxBytes: request.maxBytes,
-          minBytes: request.minBytes,
-          maxWaitMs: request.maxWaitMs,
-          isolationLevel: request.isolationLevel,
-          replicaId: version >= 15 ? request.replicaState.replicaId : request.replicaId,
-        },
-      );
+      const fetched = await broker.replicas.fetch(sessionRequest(request, version), {
+        maxBytes: request.maxBytes,
+        minBytes: request.minBytes,
+        maxWaitMs: request.maxWaitMs,
+        isolationLevel: request.isolationLevel,
+        replicaId: version >= 15 ? request.replicaState.replicaId : request.replicaId,
+      });
+      if (fetched.error !== null) return response(ErrorCode[fetched.error], 0, []);
       const topics: TopicResponse[] = [];
-      partitions.forEach(({ p, name }, i) => {
-        let answer = answers[i]!;
-        if (usesTopicIds && name === '') answer = { ...answer, error: 'UNKNOWN_TOPIC_ID' };
+      for (const { request: p, topic: name, answer } of fetched.partitions) {
         const data = partitionData(broker, { p, name }, answer, {
           isolationLevel: request.isolationLevel,
           version,
         });
-        const send = broker.replicas.fetchSessions.answer(session, p, {
-          errorCode: data.errorCode,
-          highWatermark: answer.highWatermark,
-          logStartOffset: answer.logStartOffset,
-          recordBytes: answer.records.length,
-        });
-        if (!send) return;
         const last = topics[topics.length - 1];
         const sameTopic =
           last !== undefined && (usesTopicIds ? last.topicId === p.topicId : last.topic === name);
@@ -86,10 +61,10 @@ export const fetchHandler: HandlerFactory = (broker) =>
             partitions: [data],
           });
         }
-      });
+      }
       // The records are views of reusable read buffers: hand them back once sent.
-      return whenWritten(response(ErrorCode.NONE, session.sessionId, topics), () =>
-        broker.replicas.releaseReads(answers),
+      return whenWritten(response(ErrorCode.NONE, fetched.sessionId, topics), () =>
+        broker.replicas.releaseReads(fetched.reads),
       );
     },
   });
@@ -105,7 +80,7 @@ function sessionRequest(request: FetchRequest, version: number): FetchSessionReq
         fetchOffset: Number(p.fetchOffset),
         logStartOffset: Number(p.logStartOffset),
         maxBytes: p.partitionMaxBytes,
-        currentLeaderEpoch: p.currentLeaderEpoch,
+        currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1,
       });
     }
   }

@@ -5,14 +5,18 @@
 // follower's fetch, with its replica id, reads up to the log end and moves the high
 // watermark). Listeners hear every change of leadership (the coordinators load and unload
 // their state on it).
-import type { ErrorName } from '../../protocol/errors.js';
+import { ErrorCode, type ErrorName } from '../../protocol/errors.js';
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
 import type { AbortedTxn, LogManager } from '../../storage/index.js';
 import { BufferPool } from '../../util/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory, type TimerScheduler } from './fetch-purgatory.js';
-import { FetchSessionCache } from './fetch-session-cache.js';
+import {
+  FetchSessionCache,
+  type FetchPartition,
+  type FetchSessionRequest,
+} from './fetch-session-cache.js';
 import { Partition, type TxnMarker } from './partition.js';
 import type { ReplicaAssignment } from './replica-state.js';
 import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
@@ -105,6 +109,25 @@ export interface FetchOptions {
   isolationLevel: number;
   /** A follower broker's id (its fetch moves the high watermark); -1 for a consumer. */
   replicaId?: number;
+}
+
+/** One partition of a fetch response: what was asked, its topic's name, the answer. */
+export interface FetchedPartition {
+  request: FetchPartition;
+  /** '' for a topic id this node does not know (its answer is UNKNOWN_TOPIC_ID). */
+  topic: string;
+  answer: ReadAnswer;
+}
+
+/** A fetch through its session (KIP-227): the partitions the response carries. */
+export interface FetchResult {
+  /** A session error (FETCH_SESSION_ID_NOT_FOUND, …) answers the whole fetch. */
+  error: ErrorName | null;
+  sessionId: number;
+  /** In request (or session) order; an incremental fetch leaves out partitions with no news. */
+  partitions: FetchedPartition[];
+  /** Every read, sent or not: hand them to `releaseReads` once the response is written. */
+  reads: ReadAnswer[];
 }
 
 interface TopicState {
@@ -446,6 +469,46 @@ export class ReplicaManager {
   }
 
   /**
+   * A Fetch request: its fetch session (KIP-227) names the partitions to read (a full fetch:
+   * those of the request; an incremental one: the session's, updated by the request), they are
+   * read as `fetchPartitions` reads them, and the session keeps what was answered and leaves
+   * out of an incremental response the partitions with nothing new.
+   */
+  async fetch(request: FetchSessionRequest, options: FetchOptions): Promise<FetchResult> {
+    const session = this.fetchSessions.newContext(request);
+    if (session.kind === 'error') {
+      return { error: session.error, sessionId: 0, partitions: [], reads: [] };
+    }
+    const names = session.partitions.map((p) =>
+      request.usesTopicIds ? (this.topicName(p.topicId) ?? '') : p.topic,
+    );
+    const reads = await this.fetchPartitions(
+      session.partitions.map((p, i) => ({
+        topic: names[i]!,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.maxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      })),
+      options,
+    );
+    const partitions: FetchedPartition[] = [];
+    session.partitions.forEach((p, i) => {
+      let answer = reads[i]!;
+      if (request.usesTopicIds && names[i] === '')
+        answer = { ...answer, error: 'UNKNOWN_TOPIC_ID' };
+      const send = this.fetchSessions.answer(session, p, {
+        errorCode: answer.error === null ? 0 : ErrorCode[answer.error],
+        highWatermark: answer.highWatermark,
+        logStartOffset: answer.logStartOffset,
+        recordBytes: answer.records.length,
+      });
+      if (send) partitions.push({ request: p, topic: names[i]!, answer });
+    });
+    return { error: null, sessionId: session.sessionId, partitions, reads };
+  }
+
+  /**
    * Reads every partition within the byte limits (KIP-74: the first partition with data gets
    * at least one whole batch even past the limits); when fewer than minBytes come back, waits
    * in the purgatory for appends or maxWaitMs, then reads once more.
@@ -454,7 +517,10 @@ export class ReplicaManager {
    * `releaseReads(answers)` lets later fetches reuse that memory. Never releasing is safe (the
    * memory is garbage collected); releasing while the records are still in use is not.
    */
-  async fetch(reads: readonly ReadRequest[], options: FetchOptions): Promise<ReadAnswer[]> {
+  async fetchPartitions(
+    reads: readonly ReadRequest[],
+    options: FetchOptions,
+  ): Promise<ReadAnswer[]> {
     const first = await this.readAll(reads, options);
     const bytes = first.reduce((n, a) => n + a.records.length, 0);
     const failed = first.some((a) => a.error !== null);

@@ -66,7 +66,7 @@ const produce = (rm: ReplicaManager, acks: number, ...values: string[]) =>
 
 /** A consumer's fetch (replicaId -1) or a follower's (its broker id). */
 async function fetch(rm: ReplicaManager, fetchOffset: number, replicaId = -1) {
-  const [answer] = await rm.fetch(
+  const [answer] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
     { maxBytes: 1 << 20, minBytes: 0, maxWaitMs: 0, isolationLevel: 0, replicaId },
   );

@@ -22,7 +22,6 @@ import {
   type FetchResponsePartitionData as PartitionData,
 } from '../../protocol/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import { whenWritten } from '../server/index.js';
 import type { FetchPartition, FetchSessionRequest, ReadAnswer } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -62,10 +61,11 @@ export const fetchHandler: HandlerFactory = (broker) =>
           });
         }
       }
-      // The records are views of reusable read buffers: hand them back once sent.
-      return whenWritten(response(ErrorCode.NONE, fetched.sessionId, topics), () =>
-        broker.replicas.releaseReads(fetched.reads),
-      );
+      return {
+        ...response(ErrorCode.NONE, fetched.sessionId, topics),
+        // The records are views of reusable read buffers: hand them back once sent.
+        afterWrite: () => broker.replicas.releaseReads(fetched.reads),
+      };
     },
   });
 

@@ -13,12 +13,7 @@ import {
   writeResponseHeader,
   type ApiSpec,
 } from '../../protocol/index.js';
-import {
-  takeWrittenCallback,
-  whenWritten,
-  type RequestContext,
-  type RequestHandler,
-} from '../server/index.js';
+import type { RequestContext, RequestHandler, ResponseParts } from '../server/index.js';
 
 /** Everything a handler learns about one request besides its body. */
 export interface ApiContext extends RequestContext {
@@ -55,9 +50,15 @@ export interface ApiHandler {
   recyclesFrame?: boolean;
 }
 
+/**
+ * A handler's response body, with optional work for once its bytes are written: a Fetch
+ * response hands its read buffers back there. The encoder reads only the body's fields.
+ */
+export type HandlerResult<Res> = Res & { afterWrite?: () => void };
+
 /** A handler with typed request and response, for `defineHandler`. */
 export interface TypedApiHandler<Req, Res> extends Omit<ApiHandler, 'handle'> {
-  handle(request: Req, ctx: ApiContext): Promise<Res | null>;
+  handle(request: Req, ctx: ApiContext): Promise<HandlerResult<Res> | null>;
 }
 
 /** Declares a handler with its request and response types (the registry casts at the edge). */
@@ -110,7 +111,7 @@ export class HandlerRegistry {
     { recyclesFrame: (apiKey: number) => this.byKey.get(apiKey)?.recyclesFrame === true },
   );
 
-  private handle(ctx: RequestContext, frame: Buffer): Promise<Buffer[] | null> {
+  private handle(ctx: RequestContext, frame: Buffer): Promise<ResponseParts | null> {
     const handler = this.byKey.get(ctx.apiKey);
     if (handler === undefined) {
       return Promise.reject(new Error(`unsupported api key ${ctx.apiKey}`));
@@ -156,9 +157,10 @@ export class HandlerRegistry {
     const w = new Writer();
     writeResponseHeader(w, ctx);
     spec.encodeResponse!(w, ctx.apiVersion, response);
-    const parts = w.toBuffers();
-    const written = takeWrittenCallback(response as object);
-    return written === undefined ? parts : whenWritten(parts, written);
+    const parts: ResponseParts = w.toBuffers();
+    const { afterWrite } = response as HandlerResult<object>;
+    if (afterWrite !== undefined) parts.afterWrite = afterWrite;
+    return parts;
   }
 }
 

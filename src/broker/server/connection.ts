@@ -11,11 +11,11 @@ import { FrameAssembler, type AssembledFrame } from './frame-assembler.js';
 import type { ServerLimits } from './limits.js';
 import type { MemoryWaiter, RequestMemory } from './request-memory.js';
 import { adoptWithSharedReads } from './shared-reads.js';
-import { takeWrittenCallback } from './written-callbacks.js';
 import {
   REQUEST_HEADER_PREFIX_BYTES,
   type RequestContext,
   type RequestHandler,
+  type ResponseParts,
 } from './request-handler.js';
 
 /** What a connection needs from its server. */
@@ -39,7 +39,7 @@ export interface ConnectionHost {
 
 interface InFlight {
   done: boolean;
-  response: Buffer[] | null;
+  response: ResponseParts | null;
 }
 
 const neverRecycles = (): boolean => false;
@@ -264,7 +264,7 @@ export class Connection implements MemoryWaiter {
     };
     const slot: InFlight = { done: false, response: null };
     this.inFlight.push(slot);
-    let result: Promise<Buffer[] | null>;
+    let result: Promise<ResponseParts | null>;
     try {
       result = this.host.handler(ctx, frame);
     } catch (err) {
@@ -316,7 +316,7 @@ export class Connection implements MemoryWaiter {
       if (response === null) continue;
       let sizeBytes = 0;
       for (const part of response) sizeBytes += part.length;
-      const written = takeWrittenCallback(response);
+      const written = response.afterWrite;
       if (written === undefined && sizeBytes <= COALESCED_RESPONSE_MAX_BYTES) {
         small.push(response);
         smallBytes += FRAME_PREFIX_BYTES + sizeBytes;

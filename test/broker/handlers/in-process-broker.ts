@@ -23,6 +23,7 @@ export interface InProcessBroker {
   registry: HandlerRegistry;
   data: DataPlane;
   transactions: TransactionCoordinator;
+  metadata: ClusterMetadata;
   /** Topic id of `a`. */
   topicId: string;
   close(): Promise<void>;
@@ -104,6 +105,7 @@ export async function openInProcessBroker(
     registry: createHandlerRegistry(context),
     data,
     transactions,
+    metadata,
     topicId: created!.topic!.topicId,
     close: async () => {
       await txn.close();

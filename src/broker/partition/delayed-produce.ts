@@ -4,7 +4,7 @@
 // log). On a single node the high watermark has already moved by the time the append would
 // wait, so nothing waits and no timer is made.
 import type { ErrorName } from '../../protocol/errors.js';
-import type { TimerScheduler } from './fetch-purgatory.js';
+import type { TimerScheduler } from './timer-scheduler.js';
 
 interface Waiter {
   /** The high watermark that completes it: the append's last offset + 1. */

@@ -4,16 +4,9 @@
 // bound a fetch is answered at once with what it has, which is always a valid answer.
 import type { Partition } from './partition.js';
 
-export interface TimerScheduler {
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
-}
+import { systemTimers, type TimerScheduler } from './timer-scheduler.js';
 
-export const systemTimers: TimerScheduler = {
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
-};
+export { systemTimers, type TimerScheduler } from './timer-scheduler.js';
 
 export interface FetchPurgatoryOptions {
   /** The most fetches that may wait at once. */

@@ -33,7 +33,7 @@ import {
 import type { BufferPool } from '../../util/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { DelayedProduces } from './delayed-produce.js';
-import { systemTimers, type TimerScheduler } from './fetch-purgatory.js';
+import { systemTimers, type TimerScheduler } from './timer-scheduler.js';
 import { ReplicaState, type PartitionRole, type ReplicaAssignment } from './replica-state.js';
 import {
   needsRecordValidation,

@@ -14,7 +14,11 @@ import { isStorageFailure } from './storage-failure.js';
 /** Partitions opened (or created) at once: their file system calls overlap. */
 const OPEN_CONCURRENCY = 32;
 
-/** Opens (or applies the new assignment of) the partitions this node is a replica of. */
+/**
+ * Opens (or applies the new assignment of) the partitions this node is a replica of. A
+ * partition open here that the image no longer gives this node becomes a follower (its log
+ * stays until a reassignment removes replicas, which comes with cluster mode).
+ */
 export async function openLedPartitions(
   replicas: ReplicaManager,
   topic: TopicImage,
@@ -27,7 +31,9 @@ export async function openLedPartitions(
   const held = topic.partitions.filter(
     (p): p is NonNullable<typeof p> =>
       p !== undefined &&
-      (p.leader === nodeId || p.replicas.includes(nodeId)) &&
+      (p.leader === nodeId ||
+        p.replicas.includes(nodeId) ||
+        replicas.getPartition(topic.name, p.partitionId) !== undefined) &&
       (wanted === null || wanted.has(p.partitionId)),
   );
   await forEachConcurrently(held, OPEN_CONCURRENCY, async (p) => {

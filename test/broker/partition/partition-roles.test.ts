@@ -261,6 +261,30 @@ test('partitions this node follows open as followers from the image, and Partiti
   assert.equal(p1.role, 'leader');
   assert.equal(p1.leaderEpoch, 1);
   assert.deepEqual(p1.isr, [1]);
+
+  // Partition 0 moves to brokers 2 and 3: this node must stop leading it at once.
+  const [moved] = image.replay([
+    {
+      type: MetadataRecordType.PartitionChange,
+      value: {
+        partitionId: 0,
+        topicId: TOPIC_ID,
+        isr: [2, 3],
+        leader: 2,
+        replicas: [2, 3],
+        removingReplicas: null,
+        addingReplicas: null,
+        leaderRecoveryState: -1,
+        directories: null,
+        eligibleLeaderReplicas: null,
+        lastKnownElr: null,
+      },
+    },
+  ]);
+  if (moved?.type !== 'partitions-changed') return assert.fail('no partitions-changed');
+  await openLedPartitions(rm, moved.topic, 1, moved.partitionIds);
+  assert.equal(rm.getPartition('t', 0)!.role, 'follower');
+  assert.equal(rm.leaderPartition('t', 0).error, 'NOT_LEADER_OR_FOLLOWER');
   await rm.close();
   await logs.close();
 });

@@ -56,7 +56,7 @@ export function encodeKeyedBatch(
 }
 
 /** The replica manager's produce and fetch paths, which the coordinators write and load through. */
-export type InternalTopicReplicas = Pick<ReplicaManager, 'append' | 'fetch'>;
+export type InternalTopicReplicas = Pick<ReplicaManager, 'append' | 'fetchPartitions'>;
 
 /** A write to an internal topic the partition refused (NOT_LEADER_OR_FOLLOWER, …). */
 export class InternalTopicWriteError extends Error {
@@ -114,7 +114,7 @@ export async function replayInternalLog(
 ): Promise<ErrorName | null> {
   let offset = 0;
   for (;;) {
-    const [answer] = await replicas.fetch(
+    const [answer] = await replicas.fetchPartitions(
       [{ ...where, fetchOffset: offset, maxBytes: LOAD_READ_BYTES, currentLeaderEpoch: -1 }],
       { maxBytes: LOAD_READ_BYTES, minBytes: 0, maxWaitMs: 0, isolationLevel: READ_UNCOMMITTED },
     );

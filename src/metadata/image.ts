@@ -40,6 +40,8 @@ export interface BrokerRegistration {
 export type MetadataChange =
   | { type: 'topic-created'; topic: TopicImage }
   | { type: 'partitions-added'; topic: TopicImage; partitionIds: number[] }
+  /** PartitionChangeRecords: a new leader, leader epoch, replicas or ISR. */
+  | { type: 'partitions-changed'; topic: TopicImage; partitionIds: number[] }
   | { type: 'topic-deleted'; topic: TopicImage }
   | { type: 'topic-config-changed'; topic: TopicImage; names: string[] }
   | { type: 'broker-config-changed'; brokerId: number | null; names: string[] };
@@ -70,6 +72,14 @@ export class MetadataImage {
 
   topicById(topicId: string): TopicImage | undefined {
     return this.byId.get(topicId);
+  }
+
+  /** Who leads a partition and in which epoch; -1/-1 for an unknown partition. */
+  leaderOf(topic: string, partition: number): { leaderId: number; leaderEpoch: number } {
+    const p = this.byName.get(topic)?.partitions[partition];
+    return p === undefined
+      ? { leaderId: -1, leaderEpoch: -1 }
+      : { leaderId: p.leader, leaderEpoch: p.leaderEpoch };
   }
 
   /** Every topic, in name order. */
@@ -160,6 +170,12 @@ export class MetadataImage {
           leaderEpoch: leaderChanged ? old.leaderEpoch + 1 : old.leaderEpoch,
           partitionEpoch: old.partitionEpoch + 1,
         };
+        const changed = changes.find((x) => x.type === 'partitions-changed' && x.topic === topic);
+        if (changed?.type !== 'partitions-changed') {
+          changes.push({ type: 'partitions-changed', topic, partitionIds: [c.partitionId] });
+        } else if (!changed.partitionIds.includes(c.partitionId)) {
+          changed.partitionIds.push(c.partitionId);
+        }
         return;
       }
       case MetadataRecordType.RemoveTopic: {

@@ -51,6 +51,11 @@ export interface AppendOptions {
   logAppendTimeMs?: number;
   /** Patch base offsets from the log end offset (default true); false for follower appends. */
   assignOffsets?: boolean;
+  /**
+   * Header views the caller already holds: `headers[i]` views the batch at the start of
+   * `batches[i]` (the produce path parses each header once and passes it down).
+   */
+  headers?: readonly BatchHeader[];
 }
 
 export interface PartitionLogOptions {
@@ -304,9 +309,12 @@ export class PartitionLog {
     let maxTimestamp = -1;
     // Positions in infos are relative to the concatenation of `bufs`.
     let bytes = 0;
-    for (const batches of bufs) {
+    for (let i = 0; i < bufs.length; i++) {
+      const batches = bufs[i]!;
       for (let pos = 0; pos < batches.length;) {
-        const h = new BatchHeader(batches, pos);
+        const given = pos === 0 ? options.headers?.[i] : undefined;
+        const h =
+          given !== undefined && given.buf === batches ? given : new BatchHeader(batches, pos);
         if (batches.length - pos < 61 || h.totalSize > batches.length - pos || h.magic !== 2) {
           assert.fail('append takes whole, validated batches');
         }

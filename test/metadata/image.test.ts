@@ -51,7 +51,15 @@ test('replay: partition changes bump epochs; unknown record types are skipped', 
     created.map((c) => c.type),
     ['topic-created'],
   );
-  assert.deepEqual(image.replay([change(-2, [1]), { type: 99, value: undefined }]), []);
+  // A PartitionChangeRecord is announced, so the broker can move the partition between roles.
+  assert.deepEqual(
+    image
+      .replay([change(-2, [1]), { type: 99, value: undefined }])
+      .map((c) => (c.type === 'partitions-changed' ? [c.type, c.partitionIds] : [c.type])),
+    [['partitions-changed', [0]]],
+  );
+  assert.deepEqual(image.leaderOf('t', 0), { leaderId: 1, leaderEpoch: 0 });
+  assert.deepEqual(image.leaderOf('t', 5), { leaderId: -1, leaderEpoch: -1 });
   let p = image.topic('t')!.partitions[0]!;
   assert.deepEqual([p.leader, p.leaderEpoch, p.partitionEpoch, p.isr], [1, 0, 1, [1]]);
   image.replay([change(2, [2])]);

@@ -105,7 +105,7 @@ try {
       for (let i = 0; i < reads; i++) await log.read(0, { maxBytes: 1 << 20 });
     });
     const r = await mbPerSecond(reads * (1 << 20), async () => {
-      for (let i = 0; i < reads; i++) await replicas.fetch([read], fetchOpts);
+      for (let i = 0; i < reads; i++) await replicas.fetchPartitions([read], fetchOpts);
     });
     baseRead = Math.max(baseRead, b);
     rmRead = Math.max(rmRead, r);

@@ -5,7 +5,10 @@
 //   (plus an fsync when the topic's flush.messages asks for it).
 // - v7+ may carry zstd; v8+ per-record errors (KIP-467: which records of a refused batch were
 //   at fault, e.g. keyless records on a compacted topic) and an error message; v10+ current leader on
-//   NOT_LEADER_OR_FOLLOWER; v13 names topics by id only (unknown id: UNKNOWN_TOPIC_ID).
+//   NOT_LEADER_OR_FOLLOWER (the leader and epoch of the metadata image); v13 names topics by id
+//   only (unknown id: UNKNOWN_TOPIC_ID).
+// - acks=-1 waits for the high watermark (the ISR) up to the request's timeout_ms
+//   (REQUEST_TIMED_OUT); an ISR smaller than min.insync.replicas is NOT_ENOUGH_REPLICAS.
 // - A produce never creates a topic; an unknown one is UNKNOWN_TOPIC_OR_PARTITION.
 // - Authorization as Kafka's: transactional batches with a transactional id need WRITE on it
 //   (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition); then each topic needs WRITE
@@ -100,6 +103,7 @@ export const produceHandler: HandlerFactory = (broker) =>
                 records: p.records,
                 acks,
                 apiVersion: version,
+                timeoutMs: request.timeoutMs,
               });
             }
             slot++;
@@ -164,7 +168,11 @@ function produceResponse(
     name: version >= 13 ? '' : t.name,
     topicId: version >= 13 ? t.topicId : ZERO_UUID,
     partitionResponses: t.partitionData.map((p) =>
-      partitionResponse(broker, p.index, { result: appended[i++]!, version }),
+      partitionResponse(broker, version >= 13 ? broker.replicas.topicName(t.topicId) : t.name, {
+        index: p.index,
+        result: appended[i++]!,
+        version,
+      }),
     ),
   }));
   return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
@@ -172,8 +180,8 @@ function produceResponse(
 
 function partitionResponse(
   broker: BrokerContext,
-  index: number,
-  { result: r, version }: { result: PartitionAppendResult; version: number },
+  topic: string | undefined,
+  { index, result: r, version }: { index: number; result: PartitionAppendResult; version: number },
 ): PartitionResponse {
   const errorCode = r.error === null ? ErrorCode.NONE : ErrorCode[r.error];
   return {
@@ -193,8 +201,8 @@ function partitionResponse(
     errorMessage: r.message,
     currentLeader:
       // A tagged field of v10+: older versions must leave it at its default.
-      r.error === 'NOT_LEADER_OR_FOLLOWER' && version >= 10
-        ? { leaderId: broker.config.nodeId, leaderEpoch: 0 }
+      r.error === 'NOT_LEADER_OR_FOLLOWER' && version >= 10 && topic !== undefined
+        ? broker.metadata.image.leaderOf(topic, index)
         : NO_LEADER,
   };
 }

@@ -2,7 +2,10 @@
 // - v4+: isolation level (read_committed reads up to the last stable offset, the first offset
 //   of the oldest open transaction) and the aborted transactions the returned records may hold.
 // - v7+: fetch sessions (KIP-227), incremental fetches and forgotten topics; below v7 every
-//   fetch is sessionless. v9+: current leader epoch (KIP-320) -> FENCED/UNKNOWN_LEADER_EPOCH.
+//   fetch is sessionless. v9+: current leader epoch (KIP-320) -> FENCED/UNKNOWN_LEADER_EPOCH;
+//   v12+ answers those and NOT_LEADER_OR_FOLLOWER with the image's current leader.
+// - A fetch with a replica id (replica_id before v15, replica_state from v15) is a follower's:
+//   it reads up to the log end and its fetch offset moves the leader's high watermark.
 // - v11+: preferred read replica, always -1 (read from the leader).
 // - v12+ flexible; v13+ names topics by id (unknown id: UNKNOWN_TOPIC_ID); a session must not
 //   switch between names and ids (FETCH_SESSION_TOPIC_ID_ERROR).
@@ -19,7 +22,6 @@ import {
   type FetchResponsePartitionData as PartitionData,
 } from '../../protocol/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import { whenWritten } from '../server/index.js';
 import type { FetchPartition, FetchSessionRequest, ReadAnswer } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -32,45 +34,21 @@ export const fetchHandler: HandlerFactory = (broker) =>
     maxVersion: 18,
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
-      const session = broker.replicas.fetchSessions.newContext(sessionRequest(request, version));
-      if (session.kind === 'error') {
-        return response(ErrorCode[session.error], 0, []);
-      }
       const usesTopicIds = version >= 13;
-      const partitions = session.partitions.map((p) => ({
-        p,
-        name: usesTopicIds ? (broker.replicas.topicName(p.topicId) ?? '') : p.topic,
-      }));
-      const answers = await broker.replicas.fetch(
-        partitions.map(({ p, name }) => ({
-          topic: name,
-          partition: p.partition,
-          fetchOffset: p.fetchOffset,
-          maxBytes: p.maxBytes,
-          currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1,
-        })),
-        {
-          maxBytes: request.maxBytes,
-          minBytes: request.minBytes,
-          maxWaitMs: request.maxWaitMs,
-          isolationLevel: request.isolationLevel,
-        },
-      );
+      const fetched = await broker.replicas.fetch(sessionRequest(request, version), {
+        maxBytes: request.maxBytes,
+        minBytes: request.minBytes,
+        maxWaitMs: request.maxWaitMs,
+        isolationLevel: request.isolationLevel,
+        replicaId: version >= 15 ? request.replicaState.replicaId : request.replicaId,
+      });
+      if (fetched.error !== null) return response(ErrorCode[fetched.error], 0, []);
       const topics: TopicResponse[] = [];
-      partitions.forEach(({ p, name }, i) => {
-        let answer = answers[i]!;
-        if (usesTopicIds && name === '') answer = { ...answer, error: 'UNKNOWN_TOPIC_ID' };
+      for (const { request: p, topic: name, answer } of fetched.partitions) {
         const data = partitionData(broker, { p, name }, answer, {
           isolationLevel: request.isolationLevel,
           version,
         });
-        const send = broker.replicas.fetchSessions.answer(session, p, {
-          errorCode: data.errorCode,
-          highWatermark: answer.highWatermark,
-          logStartOffset: answer.logStartOffset,
-          recordBytes: answer.records.length,
-        });
-        if (!send) return;
         const last = topics[topics.length - 1];
         const sameTopic =
           last !== undefined && (usesTopicIds ? last.topicId === p.topicId : last.topic === name);
@@ -82,11 +60,12 @@ export const fetchHandler: HandlerFactory = (broker) =>
             partitions: [data],
           });
         }
-      });
-      // The records are views of reusable read buffers: hand them back once sent.
-      return whenWritten(response(ErrorCode.NONE, session.sessionId, topics), () =>
-        broker.replicas.releaseReads(answers),
-      );
+      }
+      return {
+        ...response(ErrorCode.NONE, fetched.sessionId, topics),
+        // The records are views of reusable read buffers: hand them back once sent.
+        afterWrite: () => broker.replicas.releaseReads(fetched.reads),
+      };
     },
   });
 
@@ -101,7 +80,7 @@ function sessionRequest(request: FetchRequest, version: number): FetchSessionReq
         fetchOffset: Number(p.fetchOffset),
         logStartOffset: Number(p.logStartOffset),
         maxBytes: p.partitionMaxBytes,
-        currentLeaderEpoch: p.currentLeaderEpoch,
+        currentLeaderEpoch: version >= 9 ? p.currentLeaderEpoch : -1,
       });
     }
   }
@@ -130,8 +109,10 @@ function partitionData(
   { isolationLevel, version }: { isolationLevel: number; version: number },
 ): PartitionData {
   const error: ErrorName | null = answer.error;
-  const leaderChanged = error === 'FENCED_LEADER_EPOCH' || error === 'UNKNOWN_LEADER_EPOCH';
-  const partition = broker.replicas.getPartition(name, p.partition);
+  const leaderChanged =
+    error === 'FENCED_LEADER_EPOCH' ||
+    error === 'UNKNOWN_LEADER_EPOCH' ||
+    error === 'NOT_LEADER_OR_FOLLOWER';
   return {
     partitionIndex: p.partition,
     errorCode: error === null ? ErrorCode.NONE : ErrorCode[error],
@@ -141,8 +122,8 @@ function partitionData(
     divergingEpoch: { epoch: -1, endOffset: -1n },
     currentLeader:
       // A tagged field of v12+: older versions must leave it at its default.
-      leaderChanged && partition !== undefined && version >= 12
-        ? { leaderId: broker.config.nodeId, leaderEpoch: partition.leaderEpoch }
+      leaderChanged && version >= 12
+        ? broker.metadata.image.leaderOf(name, p.partition)
         : { leaderId: -1, leaderEpoch: -1 },
     snapshotId: { endOffset: -1n, epoch: -1 },
     abortedTransactions:

@@ -12,7 +12,6 @@ import {
   type ListOffsetsResponseListOffsetsPartitionResponse as PartitionResponse,
 } from '../../protocol/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import { checkLeaderEpoch } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -57,10 +56,12 @@ async function listOffset(
     // v4+ carries the epoch; older versions must leave it at its default.
     leaderEpoch: version >= 4 ? leaderEpoch : -1,
   });
-  const p = broker.replicas.getPartition(topic, q.partition);
-  if (p === undefined) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  const epochError = checkLeaderEpoch(q.currentLeaderEpoch, p.leaderEpoch);
-  if (epochError !== null) return answer(ErrorCode[epochError]);
+  const { partition: p, error } = broker.replicas.leaderPartition(
+    topic,
+    q.partition,
+    q.currentLeaderEpoch,
+  );
+  if (p === null) return answer(ErrorCode[error]);
   if (q.timestamp < -4) return answer(ErrorCode.NONE);
   const found = await p.offsetForTimestamp(q.timestamp, q.isolation);
   if (found === null) return answer(ErrorCode.NONE);

@@ -21,9 +21,12 @@ export const deleteRecordsHandler: HandlerFactory = (broker) =>
           name: t.name,
           partitions: await Promise.all(
             t.partitions.map(async (p) => {
-              const partition = broker.replicas.getPartition(t.name, p.partitionIndex);
-              if (partition === undefined) {
-                const errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+              const { partition, error } = broker.replicas.leaderPartition(
+                t.name,
+                p.partitionIndex,
+              );
+              if (partition === null) {
+                const errorCode = ErrorCode[error];
                 return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode };
               }
               const r = await partition.deleteRecordsBefore(Number(p.offset));

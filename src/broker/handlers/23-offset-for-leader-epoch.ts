@@ -8,7 +8,6 @@ import {
   type OffsetForLeaderEpochRequest,
   type OffsetForLeaderEpochResponse,
 } from '../../protocol/index.js';
-import { checkLeaderEpoch } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -25,12 +24,12 @@ export const offsetForLeaderEpochHandler: HandlerFactory = (broker) =>
           topic: t.topic,
           partitions: t.partitions.map((q) => {
             const none = { partition: q.partition, leaderEpoch: -1, endOffset: -1n };
-            const p = broker.replicas.getPartition(t.topic, q.partition);
-            if (p === undefined) {
-              return { ...none, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-            }
-            const epochError = checkLeaderEpoch(q.currentLeaderEpoch, p.leaderEpoch);
-            if (epochError !== null) return { ...none, errorCode: ErrorCode[epochError] };
+            const { partition: p, error } = broker.replicas.leaderPartition(
+              t.topic,
+              q.partition,
+              q.currentLeaderEpoch,
+            );
+            if (p === null) return { ...none, errorCode: ErrorCode[error] };
             const end = p.endOffsetForEpoch(q.leaderEpoch);
             return {
               partition: q.partition,

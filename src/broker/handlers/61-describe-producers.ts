@@ -21,11 +21,11 @@ export const describeProducersHandler: HandlerFactory = (broker) =>
       const topics = request.topics.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((partitionIndex) => {
-          const p = broker.replicas.getPartition(t.name, partitionIndex);
-          if (p === undefined) {
+          const { partition: p, error } = broker.replicas.leaderPartition(t.name, partitionIndex);
+          if (p === null) {
             return {
               partitionIndex,
-              errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              errorCode: ErrorCode[error],
               errorMessage: null,
               activeProducers: [],
             };

@@ -16,12 +16,11 @@ import {
 } from '../../protocol/index.js';
 import {
   RequestPipeline,
-  takeWrittenCallback,
-  whenWritten,
   type ApiRequestContext,
   type ApiStage,
   type RequestContext,
   type RequestHandler,
+  type ResponseParts,
 } from '../server/index.js';
 
 /** Everything a handler learns about one request besides its body (see ApiRequestContext). */
@@ -54,9 +53,15 @@ export interface ApiHandler {
   recyclesFrame?: boolean;
 }
 
+/**
+ * A handler's response body, with optional work for once its bytes are written: a Fetch
+ * response hands its read buffers back there. The encoder reads only the body's fields.
+ */
+export type HandlerResult<Res> = Res & { afterWrite?: () => void };
+
 /** A handler with typed request and response, for `defineHandler`. */
 export interface TypedApiHandler<Req, Res> extends Omit<ApiHandler, 'handle'> {
-  handle(request: Req, ctx: ApiContext): Promise<Res | null>;
+  handle(request: Req, ctx: ApiContext): Promise<HandlerResult<Res> | null>;
 }
 
 /** Declares a handler with its request and response types (the registry casts at the edge). */
@@ -114,7 +119,7 @@ export class HandlerRegistry {
     { recyclesFrame: (apiKey: number) => this.byKey.get(apiKey)?.recyclesFrame === true },
   );
 
-  private handle(ctx: RequestContext, frame: Buffer): Promise<Buffer[] | null> {
+  private handle(ctx: RequestContext, frame: Buffer): Promise<ResponseParts | null> {
     const handler = this.byKey.get(ctx.apiKey);
     if (handler === undefined) {
       return Promise.reject(new Error(`unsupported api key ${ctx.apiKey}`));
@@ -144,9 +149,12 @@ function handlerStage(handler: ApiHandler, spec: ApiSpec): ApiStage {
       const w = new Writer();
       writeResponseHeader(w, ctx);
       spec.encodeResponse!(w, ctx.apiVersion, response);
-      const parts = w.toBuffers();
-      const written = takeWrittenCallback(response);
-      return written === undefined ? parts : whenWritten(parts, written);
+      const parts: ResponseParts = w.toBuffers();
+      // The handler's release of what the response points into (read buffers), run once the
+      // bytes are written.
+      const { afterWrite } = response as HandlerResult<object>;
+      if (afterWrite !== undefined) parts.afterWrite = afterWrite;
+      return parts;
     },
   };
 }

@@ -43,6 +43,8 @@ function fail(error: ErrorName, message: string): BatchValidation {
 export function validateBatch(
   records: Buffer | null,
   options: BatchValidationOptions,
+  /** The view of `records`' header the caller already made (parsed once per produce). */
+  header?: BatchHeader | null,
 ): BatchValidation {
   if (records === null || records.length === 0) {
     return fail('INVALID_RECORD', 'a produce request needs one record batch per partition');
@@ -63,7 +65,7 @@ export function validateBatch(
   if (size > options.config.segmentBytes) {
     return fail('RECORD_LIST_TOO_LARGE', `the batch is larger than segment.bytes`);
   }
-  const h = new BatchHeader(records, 0);
+  const h = header?.buf === records ? header : new BatchHeader(records, 0);
   return checkHeader(h, options) ?? { error: null, header: h };
 }
 

@@ -1,9 +1,12 @@
-// The replica manager: partitions this node leads and the produce/fetch data path over them.
+// The replica manager: partitions this node holds a replica of (leader or follower) and the
+// produce/fetch data path over them.
 export {
   ReplicaManager,
   checkLeaderEpoch,
   type AppendRequest,
+  type FetchedPartition,
   type FetchOptions,
+  type FetchResult,
   type LeadershipChange,
   type LeadershipListener,
   type PartitionSpec,
@@ -16,10 +19,18 @@ export {
   type PartitionAppend,
   type PartitionAppendOptions,
   type PartitionAppendResult,
+  type PartitionOpenOptions,
   type PartitionReadOptions,
   type PartitionReadResult,
   type TxnMarker,
 } from './partition.js';
+export {
+  ReplicaState,
+  type FollowerState,
+  type PartitionRole,
+  type ReplicaAssignment,
+} from './replica-state.js';
+export { DelayedProduces } from './delayed-produce.js';
 export { AppendResults, failedAppend, type AppendSink } from './append-results.js';
 export {
   compressedBatchChecks,

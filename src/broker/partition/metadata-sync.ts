@@ -1,9 +1,12 @@
 // Keeps the replica manager in step with the metadata image: at start every partition this
-// node leads is opened, then each committed change creates, extends, reconfigures or deletes
-// partitions. New partitions' logs are made before their records commit (the preparer), so a
+// node holds a replica of is opened as leader or follower (the image's leader, leader epoch,
+// replicas and ISR), then each committed change creates, extends, reconfigures or deletes
+// partitions, and a PartitionChangeRecord moves a partition between becomeLeader and
+// becomeFollower. New partitions' logs are made before their records commit (the preparer), so a
 // creation that cannot get its logs fails instead of committing a topic with no logs.
-// Each partition opened here is announced as led (notifyLeadershipChange), and each one
-// removed as no longer led, so the coordinators load and unload their internal topics.
+// The replica manager announces each partition it opens or moves between roles; each one about
+// to be removed is announced here as no longer led, so the coordinators load and unload their
+// internal topics.
 import type { ClusterMetadata, PartitionPreparer, TopicImage } from '../../metadata/index.js';
 import { ErrorCode } from '../../protocol/index.js';
 import { forEachConcurrently } from '../../util/index.js';
@@ -14,6 +17,11 @@ import { isStorageFailure } from './storage-failure.js';
 /** Partitions opened (or created) at once: their file system calls overlap. */
 const OPEN_CONCURRENCY = 32;
 
+/**
+ * Opens (or applies the new assignment of) the partitions this node is a replica of. A
+ * partition open here that the image no longer gives this node becomes a follower (its log
+ * stays until a reassignment removes replicas, which comes with cluster mode).
+ */
 export async function openLedPartitions(
   replicas: ReplicaManager,
   topic: TopicImage,
@@ -23,16 +31,23 @@ export async function openLedPartitions(
   offlineOnFailure?: { error(message: string): void },
 ): Promise<void> {
   const wanted = partitionIds === undefined ? null : new Set(partitionIds);
-  const led = topic.partitions.filter(
+  const held = topic.partitions.filter(
     (p): p is NonNullable<typeof p> =>
-      p !== undefined && p.leader === nodeId && (wanted === null || wanted.has(p.partitionId)),
+      p !== undefined &&
+      (p.leader === nodeId ||
+        p.replicas.includes(nodeId) ||
+        replicas.getPartition(topic.name, p.partitionId) !== undefined) &&
+      (wanted === null || wanted.has(p.partitionId)),
   );
-  await forEachConcurrently(led, OPEN_CONCURRENCY, async (p) => {
+  await forEachConcurrently(held, OPEN_CONCURRENCY, async (p) => {
     const spec = {
       topic: topic.name,
       partition: p.partitionId,
       topicId: topic.topicId,
       leaderEpoch: p.leaderEpoch,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
     };
     try {
       await replicas.ensurePartition(spec, topic.configs);
@@ -43,14 +58,7 @@ export async function openLedPartitions(
       offlineOnFailure.error(
         `partition ${topic.name}-${p.partitionId} is offline (KAFKA_STORAGE_ERROR until a restart opens it): ${why}`,
       );
-      return;
     }
-    await replicas.notifyLeadershipChange({
-      topic: topic.name,
-      partition: p.partitionId,
-      isLeader: true,
-      leaderEpoch: p.leaderEpoch,
-    });
   });
 }
 
@@ -140,6 +148,7 @@ export async function syncWithMetadata(
       case 'topic-created':
         return openLedPartitions(replicas, change.topic, nodeId);
       case 'partitions-added':
+      case 'partitions-changed':
         return openLedPartitions(replicas, change.topic, nodeId, change.partitionIds);
       case 'topic-deleted':
         await closeLedPartitions(

@@ -1,9 +1,13 @@
-// One partition this node leads: its log, producer state and leader epochs. Appends run one at
-// a time through the partition's queue, so the producer-state check, the write and the state
-// update of one batch are never interleaved with another's. On a single node the high
-// watermark is the log end offset; the last stable offset is the first offset of the oldest
-// open transaction, else the high watermark. Transaction markers (COMMIT/ABORT control
-// batches) go through the same queue; aborts are recorded in the aborted-transaction index.
+// One partition this node holds a replica of: its log, producer state, leader epochs and
+// replica state (role, replicas, ISR, followers' log end offsets, high watermark; see
+// replica-state.ts). As leader it takes appends; as follower it keeps its log and refuses them
+// (NOT_LEADER_OR_FOLLOWER). Appends run one at a time through the partition's queue, so the
+// producer-state check, the write and the state update of one batch are never interleaved with
+// another's. After each write the leader advances the high watermark by Kafka's rule (the
+// smallest log end offset of the ISR); acks=all appends wait for it in the delayed-produce
+// purgatory. The last stable offset is the first offset of the oldest open transaction, bounded
+// by the high watermark. Transaction markers (COMMIT/ABORT control batches) go through the same
+// queue; aborts are recorded in the aborted-transaction index.
 import type { ErrorName } from '../../protocol/errors.js';
 import {
   type BatchHeader,
@@ -30,6 +34,9 @@ import { flushAfterAppend } from '../../storage/index.js';
 import type { BufferPool } from '../../util/index.js';
 import { SerialQueue } from '../../util/serial-queue.js';
 import { isStorageFailure } from './storage-failure.js';
+import { DelayedProduces } from './delayed-produce.js';
+import { systemTimers, type Timers } from '../../util/index.js';
+import { ReplicaState, type PartitionRole, type ReplicaAssignment } from './replica-state.js';
 import {
   needsRecordValidation,
   validateBatch,
@@ -41,13 +48,22 @@ import type { AppendSink, PartitionAppendResult } from './append-results.js';
 export type { PartitionAppendResult } from './append-results.js';
 
 export interface PartitionAppendOptions extends Omit<BatchValidationOptions, 'config'> {
-  /** -1 waits for a flush when the topic's flush settings ask for one. */
+  /**
+   * -1 (acks=all) waits for a flush when the topic's flush settings ask for one, then for the
+   * high watermark to pass the batch (the delayed produce).
+   */
   acks: number;
+  /** The produce request's timeout.ms: how long an acks=all append waits for the ISR. */
+  timeoutMs?: number;
+  /** The topic's min.insync.replicas: acks=all with a smaller ISR is NOT_ENOUGH_REPLICAS. */
+  minInsyncReplicas?: number;
 }
 
 /** One batch to append, and where its result goes. */
 export interface PartitionAppend {
   records: Buffer | null;
+  /** The view of the batch header, made once on the produce path (null: none made yet). */
+  header?: BatchHeader | null;
   options: PartitionAppendOptions;
   sink: AppendSink;
   /** The slot of `sink` the result fills. */
@@ -61,6 +77,8 @@ export interface PartitionReadOptions {
   minOneBatch: boolean;
   /** Read into a buffer of this pool (see ReadOptions.buffers). */
   buffers?: BufferPool;
+  /** A follower's fetch reads up to the log end, not the high watermark. */
+  toLogEnd?: boolean;
 }
 
 export interface TxnMarker {
@@ -100,34 +118,49 @@ export class Partition {
     readonly abortedTxns: AbortedTxnIndex,
     public topicId: string,
     public leaderEpoch: number,
+    private readonly replica: ReplicaState,
+    private readonly delayed: DelayedProduces,
     private readonly defer: (fn: () => void) => void,
   ) {}
 
-  /** Wraps an opened log: recovers producer state, records the leader epoch. */
-  static async open(
-    log: PartitionLog,
-    options: {
-      topicId: string;
-      leaderEpoch: number;
-      /** Runs a callback at the end of this event-loop turn (default setImmediate). */
-      defer?: (fn: () => void) => void;
-    },
-  ): Promise<Partition> {
-    if (log.fresh) {
-      // A log this process has just created: its folder holds nothing to recover or load.
-      const epochs = LeaderEpochCache.empty(log.fs, log.dir);
-      await epochs.assign(options.leaderEpoch, log.logEndOffset, { newFile: true });
-      return new Partition(
+  /**
+   * Wraps an opened log: recovers producer state and takes its role. A leader records its
+   * leader epoch; a follower's epochs come from its leader's batches. Without an assignment
+   * this node (`localId`, default 0) leads alone.
+   */
+  static async open(log: PartitionLog, options: PartitionOpenOptions): Promise<Partition> {
+    const localId = options.localId ?? 0;
+    const assignment = options.assignment ?? {
+      leader: localId,
+      leaderEpoch: options.leaderEpoch,
+      replicas: [localId],
+      isr: [localId],
+    };
+    const leads = assignment.leader === localId;
+    const make = (
+      producers: ProducerStateManager,
+      epochs: LeaderEpochCache,
+      index: AbortedTxnIndex,
+    ): Partition =>
+      new Partition(
         log.topic,
         log.partition,
         log,
-        new ProducerStateManager(),
+        producers,
         epochs,
-        new AbortedTxnIndex(log.fs, log.dir),
+        index,
         options.topicId,
         options.leaderEpoch,
+        // No replication-offset-checkpoint yet: the high watermark starts at the log end.
+        new ReplicaState(localId, assignment, log.logEndOffset),
+        new DelayedProduces(options.timers ?? systemTimers),
         options.defer ?? setImmediate,
       );
+    if (log.fresh) {
+      // A log this process has just created: its folder holds nothing to recover or load.
+      const epochs = LeaderEpochCache.empty(log.fs, log.dir);
+      if (leads) await epochs.assign(options.leaderEpoch, log.logEndOffset, { newFile: true });
+      return make(new ProducerStateManager(), epochs, new AbortedTxnIndex(log.fs, log.dir));
     }
     // The folder's listing from the log's own loading, so absent files are not probed.
     const files = log.takeFilesAtOpen();
@@ -154,30 +187,63 @@ export class Partition {
     // An empty log needs no fsync here: no record carries the epoch yet, and a partition
     // opened after a crash assigns its epoch again.
     const empty = log.logEndOffset === log.logStartOffset;
-    await epochs.assign(options.leaderEpoch, log.logEndOffset, { sync: !empty }).catch(survive);
-    return new Partition(
-      log.topic,
-      log.partition,
-      log,
-      state,
-      epochs,
-      index,
-      options.topicId,
-      options.leaderEpoch,
-      options.defer ?? setImmediate,
-    );
+    if (leads) {
+      await epochs.assign(options.leaderEpoch, log.logEndOffset, { sync: !empty }).catch(survive);
+    }
+    return make(state, epochs, index);
   }
 
   get config(): LogConfig {
     return this.log.config;
   }
 
+  get role(): PartitionRole {
+    return this.replica.role;
+  }
+
+  get isLeader(): boolean {
+    return this.replica.isLeader;
+  }
+
+  /** The leader's broker id in this node's view (the metadata image). */
+  get leaderId(): number {
+    return this.replica.leader;
+  }
+
+  get replicas(): readonly number[] {
+    return this.replica.replicas;
+  }
+
+  get isr(): readonly number[] {
+    return this.replica.isr;
+  }
+
+  /** What the leader knows of a follower's replica (undefined on a follower). */
+  followerState(
+    replicaId: number,
+  ): { logEndOffset: number; lastCaughtUpTimeMs: number } | undefined {
+    const state = this.replica.follower(replicaId);
+    return state === undefined ? undefined : { ...state };
+  }
+
+  /** The offset below which every in-sync replica has the records; consumers read up to it. */
   get highWatermark(): number {
+    return this.replica.highWatermark;
+  }
+
+  get logEndOffset(): number {
     return this.log.logEndOffset;
   }
 
+  /** acks=all appends waiting for the high watermark. */
+  get delayedProduces(): number {
+    return this.delayed.size;
+  }
+
   get lastStableOffset(): number {
-    return this.producers.firstUnstableOffset() ?? this.highWatermark;
+    const unstable = this.producers.firstUnstableOffset();
+    const hw = this.highWatermark;
+    return unstable === null || unstable > hw ? hw : unstable;
   }
 
   get logStartOffset(): number {
@@ -266,15 +332,24 @@ export class Partition {
   /** The batch checks that need no producer state; answers a rejected batch at once. */
   private validate(item: PartitionAppend): AcceptedAppend | null {
     const o = item.options;
+    const refused = this.refusal(o);
+    if (refused !== null) {
+      item.sink.done(item.slot, this.failed(refused.error, refused.message));
+      return null;
+    }
     // A literal of one fixed shape, not a spread: spreading made a new hidden class per call
     // and turned every read of the options in the validator megamorphic.
-    const validated = validateBatch(item.records, {
-      config: this.config,
-      nowMs: o.nowMs,
-      timestampBeforeMaxMs: o.timestampBeforeMaxMs,
-      timestampAfterMaxMs: o.timestampAfterMaxMs,
-      apiVersion: o.apiVersion,
-    });
+    const validated = validateBatch(
+      item.records,
+      {
+        config: this.config,
+        nowMs: o.nowMs,
+        timestampBeforeMaxMs: o.timestampBeforeMaxMs,
+        timestampAfterMaxMs: o.timestampAfterMaxMs,
+        apiVersion: o.apiVersion,
+      },
+      item.header,
+    );
     if (validated.error !== null) {
       item.sink.done(item.slot, this.failed(validated.error, validated.message));
       return null;
@@ -282,6 +357,22 @@ export class Partition {
     const h = validated.header;
     const info = h.hasProducerId ? producerBatchInfo(h) : null;
     return { item, batch: item.records!, header: h, records: h.lastOffsetDelta + 1, info };
+  }
+
+  /** Why this partition takes no append now: it follows, or acks=all lacks in-sync replicas. */
+  private refusal(o: PartitionAppendOptions): { error: ErrorName; message: string } | null {
+    if (!this.replica.isLeader) {
+      const message = `this broker is not the leader of ${this.topic}-${this.partition}`;
+      return { error: 'NOT_LEADER_OR_FOLLOWER', message };
+    }
+    // Kafka refuses an acks=all append before writing it when the ISR is too small.
+    const minIsr = o.minInsyncReplicas ?? 1;
+    if (o.acks === -1 && this.replica.isr.length < minIsr) {
+      const isr = this.replica.isr.length;
+      const message = `the in-sync replicas (${isr}) are fewer than min.insync.replicas (${minIsr})`;
+      return { error: 'NOT_ENOUGH_REPLICAS', message };
+    }
+    return null;
   }
 
   /** The checks inside the records region; answers a rejected batch at once. */
@@ -317,10 +408,14 @@ export class Partition {
   private async write(chunk: AcceptedAppend[]): Promise<void> {
     const segmentsBefore = this.log.segmentCount;
     const batches: Buffer[] = [];
-    for (const a of chunk) batches.push(a.batch);
+    const headers: BatchHeader[] = [];
+    for (const a of chunk) {
+      batches.push(a.batch);
+      headers.push(a.header);
+    }
     let result: AppendResult;
     try {
-      result = await this.log.append(batches, { leaderEpoch: this.leaderEpoch });
+      result = await this.log.append(batches, { leaderEpoch: this.leaderEpoch, headers });
     } catch (err) {
       // The log cut the failed write off and stays usable; the producers may retry.
       if (!isStorageFailure(err)) throw err;
@@ -338,6 +433,7 @@ export class Partition {
       bytes += a.batch.length;
       baseOffset = lastOffset + 1;
     }
+    this.advanceHighWatermark();
     // Kafka snapshots producer state when a segment rolls, so replay after a crash is short.
     // A snapshot that cannot be written only makes that replay longer.
     if (this.log.segmentCount > segmentsBefore) {
@@ -361,10 +457,56 @@ export class Partition {
         flushFailed = this.failed('KAFKA_STORAGE_ERROR', String(err));
       }
     }
+    let next = result.baseOffset;
     for (let i = 0; i < chunk.length; i++) {
-      const { item } = chunk[i]!;
-      if (item.options.acks === -1) item.sink.done(item.slot, flushFailed ?? answers[i]!);
+      const { item, records } = chunk[i]!;
+      next += records;
+      if (item.options.acks !== -1) continue;
+      if (flushFailed !== null) item.sink.done(item.slot, flushFailed);
+      else this.completeWhenReplicated(item, { answer: answers[i]!, requiredOffset: next });
     }
+  }
+
+  /**
+   * acks=all: answers once the high watermark reaches `requiredOffset` (the batch's last offset
+   * + 1), at once when it already has (always, on a single node).
+   */
+  private completeWhenReplicated(
+    item: PartitionAppend,
+    { answer, requiredOffset }: { answer: PartitionAppendResult; requiredOffset: number },
+  ): void {
+    if (this.highWatermark >= requiredOffset) {
+      item.sink.done(item.slot, answer);
+      return;
+    }
+    this.delayed.wait(requiredOffset, item.options.timeoutMs ?? 30_000, (error) => {
+      const message =
+        error === 'REQUEST_TIMED_OUT'
+          ? 'the in-sync replicas did not all get the batch in time'
+          : 'this broker stopped leading the partition';
+      item.sink.done(item.slot, error === null ? answer : this.failed(error, message));
+    });
+  }
+
+  /** Kafka's rule, after every change of a log end offset in the ISR (see ReplicaState). */
+  private advanceHighWatermark(): void {
+    if (!this.replica.maybeIncrementHighWatermark(this.log.logEndOffset)) return;
+    if (this.delayed.size > 0) this.delayed.highWatermarkMoved(this.replica.highWatermark);
+  }
+
+  /**
+   * A follower's fetch (a Fetch with its replica id): its fetch offset is its log end offset.
+   * The leader records it and advances the high watermark. Returns false when `replicaId` is
+   * not a follower of this partition on this leader.
+   */
+  updateFollowerFetchState(replicaId: number, fetchOffset: number, nowMs: number): boolean {
+    const known = this.replica.updateFollower(replicaId, {
+      logEndOffset: fetchOffset,
+      leaderLogEndOffset: this.log.logEndOffset,
+      nowMs,
+    });
+    if (known) this.advanceHighWatermark();
+    return known;
   }
 
   /**
@@ -385,6 +527,7 @@ export class Partition {
     marker: TxnMarker,
     timestamp: number,
   ): Promise<{ error: ErrorName | null }> {
+    if (!this.replica.isLeader) return { error: 'NOT_LEADER_OR_FOLLOWER' };
     const fenced = this.producers.checkMarker(marker.producerId, marker);
     if (fenced !== null) return { error: fenced };
     const type = marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort;
@@ -419,6 +562,7 @@ export class Partition {
         if (!isStorageFailure(err)) throw err;
       }
     }
+    this.advanceHighWatermark();
     if (this.log.segmentCount > segmentsBefore) {
       await snapshotProducerState(this.log, this.producers).catch(() => undefined);
     }
@@ -448,7 +592,11 @@ export class Partition {
 
   async read(fetchOffset: number, options: PartitionReadOptions): Promise<PartitionReadResult> {
     const committed = options.isolationLevel === 1;
-    const maxOffset = committed ? this.lastStableOffset : this.highWatermark;
+    const maxOffset = options.toLogEnd
+      ? this.log.logEndOffset
+      : committed
+        ? this.lastStableOffset
+        : this.highWatermark;
     const read = await this.log.read(fetchOffset, {
       maxBytes: options.maxBytes,
       maxOffset,
@@ -492,16 +640,39 @@ export class Partition {
     return this.epochs.endOffsetFor(epoch, this.log.logEndOffset);
   }
 
-  /** A new leader epoch from the metadata image. */
-  async becomeLeader(leaderEpoch: number): Promise<void> {
-    this.leaderEpoch = leaderEpoch;
-    await this.epochs.assign(leaderEpoch, this.log.logEndOffset);
+  /**
+   * The metadata image names this node the leader (a new leader epoch, or a new ISR at the same
+   * epoch). A new epoch starts at the log end in the leader-epoch cache; followers start unknown
+   * until they fetch; the high watermark then follows the ISR.
+   */
+  async becomeLeader(assignment: ReplicaAssignment): Promise<void> {
+    const newEpoch = assignment.leaderEpoch > this.leaderEpoch || !this.replica.isLeader;
+    if (newEpoch) {
+      this.leaderEpoch = assignment.leaderEpoch;
+      this.replica.becomeLeader(assignment);
+      await this.epochs.assign(assignment.leaderEpoch, this.log.logEndOffset);
+    } else {
+      this.replica.updateIsr(assignment.isr);
+    }
+    this.advanceHighWatermark();
+  }
+
+  /**
+   * The metadata image names another broker the leader (or none, -1). The log stays; appends
+   * are refused from now on, and acks=all appends still waiting get NOT_LEADER_OR_FOLLOWER.
+   */
+  becomeFollower(assignment: ReplicaAssignment): void {
+    this.leaderEpoch = assignment.leaderEpoch;
+    this.replica.becomeFollower(assignment);
+    this.replica.setFollowerHighWatermark(this.highWatermark, this.log.logEndOffset);
+    this.delayed.abortAll('NOT_LEADER_OR_FOLLOWER');
   }
 
   /** Clean shutdown: waits for queued appends, then snapshots producer state at the log end. */
   async close(): Promise<void> {
     this.startGroup();
     await this.queue.idle();
+    this.delayed.abortAll('NOT_LEADER_OR_FOLLOWER');
     if (this.producers.size === 0) return;
     // Without the snapshot (a full disk), the next start replays producer state from the log's
     // batch headers instead: slower, never wrong.
@@ -509,6 +680,19 @@ export class Partition {
       if (!isStorageFailure(err)) throw err;
     });
   }
+}
+
+export interface PartitionOpenOptions {
+  topicId: string;
+  leaderEpoch: number;
+  /** This broker's id (node.id). */
+  localId?: number;
+  /** The partition's replicas, ISR and leader; by default this node leads alone. */
+  assignment?: ReplicaAssignment;
+  /** Timers of acks=all appends waiting for the ISR. */
+  timers?: Timers;
+  /** Runs a callback at the end of this event-loop turn (default setImmediate). */
+  defer?: (fn: () => void) => void;
 }
 
 /** The base offset of the segment holding `offset` (the last one starting at or below it). */

@@ -1,15 +1,24 @@
-// The partitions this node leads (on a single node: all of them), created and removed as the
-// metadata image changes, and the data path over them: produce appends, fetch reads with the
-// KIP-74 byte limits and the long-poll purgatory.
-import type { ErrorName } from '../../protocol/errors.js';
+// The partitions this node holds a replica of, leader or follower (on a single node it leads
+// them all), created, moved between roles and removed as the metadata image changes, and the
+// data path over them: produce appends (leaders only), fetch reads with the KIP-74 byte
+// limits and the long-poll purgatory (consumers read from leaders up to the high watermark; a
+// follower's fetch, with its replica id, reads up to the log end and moves the high
+// watermark). Listeners hear every change of leadership (the coordinators load and unload
+// their state on it).
+import { ErrorCode, type ErrorName } from '../../protocol/errors.js';
 import { BATCH_HEADER_BYTES, BatchHeader } from '../../protocol/records/batch-header.js';
 import type { AbortedTxn, LogManager } from '../../storage/index.js';
 import { BufferPool, systemClock, type Timers } from '../../util/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { isStorageFailure } from './storage-failure.js';
 import { FetchPurgatory } from './fetch-purgatory.js';
-import { FetchSessionCache } from './fetch-session-cache.js';
+import {
+  FetchSessionCache,
+  type FetchPartition,
+  type FetchSessionRequest,
+} from './fetch-session-cache.js';
 import { Partition, type TxnMarker } from './partition.js';
+import type { ReplicaAssignment } from './replica-state.js';
 import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
 import { topicSettings, type TopicSettings } from './topic-settings.js';
 
@@ -50,6 +59,8 @@ export interface AppendRequest {
   acks: number;
   /** The produce request's version (zstd needs v7+). */
   apiVersion: number;
+  /** The produce request's timeout.ms (acks=all waits at most this for the ISR). */
+  timeoutMs?: number;
 }
 
 export interface PartitionSpec {
@@ -57,6 +68,10 @@ export interface PartitionSpec {
   partition: number;
   topicId: string;
   leaderEpoch: number;
+  /** From the metadata image; without them this node leads alone. */
+  leader?: number;
+  replicas?: readonly number[];
+  isr?: readonly number[];
 }
 
 export interface ReadRequest {
@@ -85,6 +100,27 @@ export interface FetchOptions {
   minBytes: number;
   maxWaitMs: number;
   isolationLevel: number;
+  /** A follower broker's id (its fetch moves the high watermark); -1 for a consumer. */
+  replicaId?: number;
+}
+
+/** One partition of a fetch response: what was asked, its topic's name, the answer. */
+export interface FetchedPartition {
+  request: FetchPartition;
+  /** '' for a topic id this node does not know (its answer is UNKNOWN_TOPIC_ID). */
+  topic: string;
+  answer: ReadAnswer;
+}
+
+/** A fetch through its session (KIP-227): the partitions the response carries. */
+export interface FetchResult {
+  /** A session error (FETCH_SESSION_ID_NOT_FOUND, …) answers the whole fetch. */
+  error: ErrorName | null;
+  sessionId: number;
+  /** In request (or session) order; an incremental fetch leaves out partitions with no news. */
+  partitions: FetchedPartition[];
+  /** Every read, sent or not: hand them to `releaseReads` once the response is written. */
+  reads: ReadAnswer[];
 }
 
 interface TopicState {
@@ -93,7 +129,10 @@ interface TopicState {
   settings: TopicSettings;
 }
 
-/** This node became the leader of a partition, or stopped being it. */
+/**
+ * Heard when a partition opens on this node, changes role or leader epoch, or is about to be
+ * deleted (isLeader false): the coordinators load and unload their partitions with it.
+ */
 export interface LeadershipChange {
   topic: string;
   partition: number;
@@ -152,7 +191,25 @@ export class ReplicaManager {
     return this.options.logs;
   }
 
-  /** Creates (or updates the epoch of) a partition this node leads. */
+  /** This broker's id. */
+  get localId(): number {
+    return this.options.broker.nodeId;
+  }
+
+  private assignmentOf(spec: PartitionSpec): ReplicaAssignment {
+    const self = this.localId;
+    return {
+      leader: spec.leader ?? self,
+      leaderEpoch: spec.leaderEpoch,
+      replicas: spec.replicas ?? [self],
+      isr: spec.isr ?? [self],
+    };
+  }
+
+  /**
+   * Creates a partition this node holds a replica of, or applies its new assignment (a
+   * becomeLeader or becomeFollower transition when the leader or leader epoch changed).
+   */
   async ensurePartition(
     spec: PartitionSpec,
     overrides?: ReadonlyMap<string, string>,
@@ -161,7 +218,7 @@ export class ReplicaManager {
     const key = `${spec.topic}-${spec.partition}`;
     const existing = this.partitions.get(key);
     if (existing !== undefined) {
-      if (spec.leaderEpoch > existing.leaderEpoch) await existing.becomeLeader(spec.leaderEpoch);
+      await this.applyAssignment(existing, this.assignmentOf(spec));
       return existing;
     }
     // A log left by an earlier topic of the same name (deleted while this node was down)
@@ -183,13 +240,42 @@ export class ReplicaManager {
     const created = await Partition.open(log, {
       topicId: spec.topicId,
       leaderEpoch: spec.leaderEpoch,
+      localId: this.localId,
+      assignment: this.assignmentOf(spec),
+      timers: this.options.timers,
     });
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);
     if (raced !== undefined) return raced;
     this.offline.delete(key);
     this.partitions.set(key, created);
+    await this.announce(created);
     return created;
+  }
+
+  /** The transition an image change asks for; nothing when role and epoch are as they were. */
+  private async applyAssignment(p: Partition, assignment: ReplicaAssignment): Promise<void> {
+    const leads = assignment.leader === this.localId;
+    const newEpoch = assignment.leaderEpoch > p.leaderEpoch;
+    if (leads) {
+      const changed = newEpoch || !p.isLeader;
+      // Also run at the same epoch: the ISR may have changed.
+      await p.becomeLeader(assignment);
+      if (changed) await this.announce(p);
+    } else if (newEpoch || p.isLeader || p.leaderId !== assignment.leader) {
+      p.becomeFollower(assignment);
+      await this.announce(p);
+    }
+  }
+
+  /** Tells the leadership listeners of a partition's role, and waits for them. */
+  private announce(p: Partition): Promise<void> {
+    return this.notifyLeadershipChange({
+      topic: p.topic,
+      partition: p.partition,
+      isLeader: p.isLeader,
+      leaderEpoch: p.leaderEpoch,
+    });
   }
 
   private topicState(
@@ -264,8 +350,9 @@ export class ReplicaManager {
   }
 
   /**
-   * Deletes the logs of partitions this node does not lead: strays of topics deleted while it
-   * was down. Called once the partitions of the metadata image are open.
+   * Deletes the logs of partitions this node holds no replica of (neither leader nor
+   * follower): strays of topics deleted while it was down. Called once the partitions of the
+   * metadata image are open.
    */
   async deleteStrayLogs(): Promise<string[]> {
     const removed: string[] = [];
@@ -301,6 +388,23 @@ export class ReplicaManager {
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(`${topic}-${partition}`);
+  }
+
+  /**
+   * The partition when this node leads it and the requester's leader epoch (KIP-320; -1: not
+   * checked) matches, else the error, in Kafka's order: unknown partition, epoch, leadership.
+   */
+  leaderPartition(
+    topic: string,
+    partition: number,
+    currentLeaderEpoch = -1,
+  ): { partition: Partition; error: null } | { partition: null; error: ErrorName } {
+    const p = this.getPartition(topic, partition);
+    if (p === undefined) return { partition: null, error: this.missing(topic, partition) };
+    const epochError = checkLeaderEpoch(currentLeaderEpoch, p.leaderEpoch);
+    if (epochError !== null) return { partition: null, error: epochError };
+    if (!p.isLeader) return { partition: null, error: 'NOT_LEADER_OR_FOLLOWER' };
+    return { partition: p, error: null };
   }
 
   topicName(topicId: string): string | undefined {
@@ -342,7 +446,10 @@ export class ReplicaManager {
       sink.done(slot, failedAppend(this.missing(topic, partition)));
       return;
     }
-    const refused = this.verifyIfTransactional(records, topic, partition);
+    // The one view of the batch header the whole produce path uses (validation, the log).
+    const header =
+      records !== null && records.length >= BATCH_HEADER_BYTES ? new BatchHeader(records, 0) : null;
+    const refused = this.verifyIfTransactional(header, topic, partition);
     if (refused !== null) {
       const message = 'the partition is not part of an ongoing transaction of this producer';
       sink.done(slot, failedAppend(refused, { message }));
@@ -354,21 +461,63 @@ export class ReplicaManager {
       nowMs: this.nowMs(),
       timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
       timestampAfterMaxMs: settings.timestampAfterMaxMs,
+      timeoutMs: request.timeoutMs ?? 30_000,
+      minInsyncReplicas: settings.minInsyncReplicas,
     };
-    p.appendTo({ records, options, sink, slot });
+    p.appendTo({ records, header, options, sink, slot });
   }
 
   /** Transaction verification of a transactional batch; null for anything else. */
   private verifyIfTransactional(
-    records: Buffer | null,
+    header: BatchHeader | null,
     topic: string,
     partition: number,
   ): ErrorName | null {
-    const txn = transactionalProducer(records);
+    const txn = transactionalProducer(header);
     if (txn === null) return null;
     const verify = this.options.verifyTransaction;
     if (verify === undefined) return 'INVALID_TXN_STATE';
     return verify(txn.producerId, txn.producerEpoch, topic, partition);
+  }
+
+  /**
+   * A Fetch request: its fetch session (KIP-227) names the partitions to read (a full fetch:
+   * those of the request; an incremental one: the session's, updated by the request), they are
+   * read as `fetchPartitions` reads them, and the session keeps what was answered and leaves
+   * out of an incremental response the partitions with nothing new.
+   */
+  async fetch(request: FetchSessionRequest, options: FetchOptions): Promise<FetchResult> {
+    const session = this.fetchSessions.newContext(request);
+    if (session.kind === 'error') {
+      return { error: session.error, sessionId: 0, partitions: [], reads: [] };
+    }
+    const names = session.partitions.map((p) =>
+      request.usesTopicIds ? (this.topicName(p.topicId) ?? '') : p.topic,
+    );
+    const reads = await this.fetchPartitions(
+      session.partitions.map((p, i) => ({
+        topic: names[i]!,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.maxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      })),
+      options,
+    );
+    const partitions: FetchedPartition[] = [];
+    session.partitions.forEach((p, i) => {
+      let answer = reads[i]!;
+      if (request.usesTopicIds && names[i] === '')
+        answer = { ...answer, error: 'UNKNOWN_TOPIC_ID' };
+      const send = this.fetchSessions.answer(session, p, {
+        errorCode: answer.error === null ? 0 : ErrorCode[answer.error],
+        highWatermark: answer.highWatermark,
+        logStartOffset: answer.logStartOffset,
+        recordBytes: answer.records.length,
+      });
+      if (send) partitions.push({ request: p, topic: names[i]!, answer });
+    });
+    return { error: null, sessionId: session.sessionId, partitions, reads };
   }
 
   /**
@@ -380,7 +529,10 @@ export class ReplicaManager {
    * `releaseReads(answers)` lets later fetches reuse that memory. Never releasing is safe (the
    * memory is garbage collected); releasing while the records are still in use is not.
    */
-  async fetch(reads: readonly ReadRequest[], options: FetchOptions): Promise<ReadAnswer[]> {
+  async fetchPartitions(
+    reads: readonly ReadRequest[],
+    options: FetchOptions,
+  ): Promise<ReadAnswer[]> {
     const first = await this.readAll(reads, options);
     const bytes = first.reduce((n, a) => n + a.records.length, 0);
     const failed = first.some((a) => a.error !== null);
@@ -414,6 +566,7 @@ export class ReplicaManager {
         maxBytes: Math.max(0, Math.min(r.maxBytes, remaining)),
         minOneBatch,
         isolationLevel: options.isolationLevel,
+        replicaId: options.replicaId ?? -1,
       });
       remaining -= answer.records.length;
       if (answer.records.length > 0) minOneBatch = false;
@@ -424,16 +577,28 @@ export class ReplicaManager {
 
   private async readOne(
     r: ReadRequest,
-    options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number },
+    options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number; replicaId: number },
   ): Promise<ReadAnswer> {
     const p = this.getPartition(r.topic, r.partition);
     if (p === undefined) return failedRead(this.missing(r.topic, r.partition));
     const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
     if (epochError !== null) return { ...answerOf(p), error: epochError };
+    // Consumers and followers both read from the leader (no KIP-392 follower fetching).
+    if (!p.isLeader) return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+    const follower = options.replicaId >= 0;
+    if (follower && !p.updateFollowerFetchState(options.replicaId, r.fetchOffset, this.nowMs())) {
+      return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+    }
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
     if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
     try {
-      const read = await p.read(r.fetchOffset, { ...options, buffers: this.readBuffers });
+      const read = await p.read(r.fetchOffset, {
+        maxBytes: options.maxBytes,
+        minOneBatch: options.minOneBatch,
+        isolationLevel: options.isolationLevel,
+        buffers: this.readBuffers,
+        toLogEnd: follower,
+      });
       return {
         ...answerOf(p),
         error: read.error,
@@ -452,8 +617,8 @@ export class ReplicaManager {
     partition: number,
     marker: TxnMarker,
   ): Promise<{ error: ErrorName | null }> {
-    const p = this.getPartition(topic, partition);
-    if (p === undefined) return { error: this.missing(topic, partition) };
+    const { partition: p, error } = this.leaderPartition(topic, partition);
+    if (p === null) return { error };
     return p.writeTxnMarker(marker, { nowMs: this.nowMs() });
   }
 
@@ -497,10 +662,9 @@ function failedRead(error: ErrorName): ReadAnswer {
 
 /** Producer id and epoch of a transactional batch; null for anything else (validated later). */
 function transactionalProducer(
-  records: Buffer | null,
+  h: BatchHeader | null,
 ): { producerId: bigint; producerEpoch: number } | null {
-  if (records === null || records.length < BATCH_HEADER_BYTES) return null;
-  const h = new BatchHeader(records);
+  if (h === null) return null;
   if (h.magic !== 2 || !h.isTransactional || h.isControl) return null;
   return { producerId: h.producerId, producerEpoch: h.producerEpoch };
 }

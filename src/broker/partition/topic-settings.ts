@@ -9,6 +9,8 @@ export interface TopicSettings {
   timestampBeforeMaxMs: number;
   /** message.timestamp.after.max.ms */
   timestampAfterMaxMs: number;
+  /** min.insync.replicas: acks=all needs at least this many in-sync replicas. */
+  minInsyncReplicas: number;
 }
 
 /** Kafka's Long.MAX_VALUE ("never") does not fit a JS number; storage uses MAX_SAFE_INTEGER. */
@@ -57,5 +59,6 @@ export function topicSettings(
     log,
     timestampBeforeMaxMs: num(g('message.timestamp.before.max.ms'), Number.MAX_SAFE_INTEGER),
     timestampAfterMaxMs: num(g('message.timestamp.after.max.ms'), 3_600_000),
+    minInsyncReplicas: num(g('min.insync.replicas'), 1),
   };
 }

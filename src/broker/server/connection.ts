@@ -14,11 +14,11 @@ import type { ServerLimits } from './limits.js';
 import type { MemoryWaiter, RequestMemory } from './request-memory.js';
 import { Session } from './session.js';
 import { adoptWithSharedReads } from './shared-reads.js';
-import { takeWrittenCallback } from './written-callbacks.js';
 import {
   REQUEST_HEADER_PREFIX_BYTES,
   type RequestContext,
   type RequestHandler,
+  type ResponseParts,
 } from './request-handler.js';
 
 /** What a connection needs from its server. */
@@ -42,7 +42,7 @@ export interface ConnectionHost {
 
 interface InFlight {
   done: boolean;
-  response: Buffer[] | null;
+  response: ResponseParts | null;
   ctx: RequestContext;
 }
 
@@ -285,7 +285,7 @@ export class Connection implements MemoryWaiter {
     };
     const slot: InFlight = { done: false, response: null, ctx };
     this.inFlight.push(slot);
-    let result: Promise<Buffer[] | null>;
+    let result: Promise<ResponseParts | null>;
     try {
       result = this.host.handler(ctx, frame);
     } catch (err) {
@@ -339,7 +339,7 @@ export class Connection implements MemoryWaiter {
       if (response === null) continue;
       let sizeBytes = 0;
       for (const part of response) sizeBytes += part.length;
-      const written = takeWrittenCallback(response);
+      const written = response.afterWrite;
       if (written === undefined && sizeBytes <= COALESCED_RESPONSE_MAX_BYTES) {
         small.push(response);
         smallBytes += FRAME_PREFIX_BYTES + sizeBytes;

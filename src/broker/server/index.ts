@@ -1,4 +1,4 @@
-export type { RequestContext, RequestHandler } from './request-handler.js';
+export type { RequestContext, RequestHandler, ResponseParts } from './request-handler.js';
 export { REQUEST_HEADER_PREFIX_BYTES } from './request-handler.js';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 export {
@@ -10,7 +10,6 @@ export {
 } from './listener.js';
 export { NetworkServer, startServer, type ServerOptions, type StopOptions } from './server.js';
 export { nullHandler } from './null-handler.js';
-export { whenWritten, takeWrittenCallback } from './written-callbacks.js';
 export { ANONYMOUS_PRINCIPAL, Session, type SaslState, type SessionOrigin } from './session.js';
 export { authenticate } from './authenticate.js';
 export {

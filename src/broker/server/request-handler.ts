@@ -36,9 +36,20 @@ export interface RequestContext {
  * frames are copied into recycled memory, which spares the garbage collector most of a
  * produce load. Frames of other APIs get memory of their own.
  */
-export type RequestHandler = ((ctx: RequestContext, frame: Buffer) => Promise<Buffer[] | null>) & {
+export type RequestHandler = ((
+  ctx: RequestContext,
+  frame: Buffer,
+) => Promise<ResponseParts | null>) & {
   recyclesFrame?: (apiKey: number) => boolean;
 };
+
+/**
+ * A response's encoded parts. `afterWrite`, when set, runs once every part has been written
+ * (handed to the kernel) or the connection died: a handler that answers with reusable memory
+ * (fetch read buffers) takes it back there. A response never written (its connection closed
+ * first) never calls it, which only leaves that memory to the garbage collector.
+ */
+export type ResponseParts = Buffer[] & { afterWrite?: () => void };
 
 /** Bytes of apiKey + apiVersion + correlationId at the start of every request header. */
 export const REQUEST_HEADER_PREFIX_BYTES = 8;

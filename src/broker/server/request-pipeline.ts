@@ -10,7 +10,7 @@ import { Reader, readRequestHeader } from '../../protocol/index.js';
 import { authenticate } from './authenticate.js';
 import { allowAllAuthorizer, type AuthorizableRequest, type Authorizer } from './authorizer.js';
 import { noQuotas, type QuotaManager } from './quota.js';
-import type { RequestContext } from './request-handler.js';
+import type { RequestContext, ResponseParts } from './request-handler.js';
 import {
   collectErrorCodes,
   noRequestMetrics,
@@ -35,7 +35,7 @@ export interface ApiStage {
   /** The response body, or null to send nothing. Rejects to close the connection. */
   handle(request: unknown, ctx: ApiRequestContext): Promise<object | null>;
   /** The response header and body as parts for a vectored write. */
-  encode(ctx: RequestContext, response: object): Buffer[];
+  encode(ctx: RequestContext, response: object): ResponseParts;
 }
 
 export interface PipelineOptions {
@@ -59,7 +59,7 @@ export class RequestPipeline {
   }
 
   /** Runs `frame` (header and body) through every stage; rejects to close the connection. */
-  async run(ctx: RequestContext, frame: Buffer, api: ApiStage): Promise<Buffer[] | null> {
+  async run(ctx: RequestContext, frame: Buffer, api: ApiStage): Promise<ResponseParts | null> {
     const session = ctx.session;
     const started = performance.now();
     const r = new Reader(frame);

@@ -126,7 +126,7 @@ test(
       for (const problem of await Promise.all(waiting)) assert.equal(problem, undefined);
       // The logs are intact: everything below the high watermark reads back as whole batches.
       for (const partition of [0, 1]) {
-        const [answer] = await data.replicas.fetch(
+        const [answer] = await data.replicas.fetchPartitions(
           [
             {
               topic: 'a',

@@ -14,7 +14,6 @@ import {
   decodeFetchResponse,
   writeRequestHeader,
 } from '../../../src/protocol/index.js';
-import { takeWrittenCallback } from '../../../src/broker/server/index.js';
 import { batch, fetchBody, produceBody, valuesOf } from './data-helpers.js';
 
 function frame(apiKey: number, version: number, body: unknown): Buffer {
@@ -52,7 +51,7 @@ test('fetch read buffers are reused only once the response has been written', as
     const second = await fetch(1);
     assert.deepEqual(valuesIn(first), [big('a')], 'not overwritten before it is written');
     assert.deepEqual(valuesIn(second), [big('b')]);
-    const written = takeWrittenCallback(first);
+    const written = first.afterWrite;
     assert.ok(written, 'a fetch response asks to be told when it is written');
     written();
     const third = await fetch(1);

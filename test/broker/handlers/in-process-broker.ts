@@ -30,6 +30,7 @@ export interface InProcessBroker {
   data: DataPlane;
   groups: GroupCoordinator;
   transactions: TransactionCoordinator;
+  metadata: ClusterMetadata;
   /** Topic id of `a`. */
   topicId: string;
   close(): Promise<void>;
@@ -118,6 +119,7 @@ export async function openInProcessBroker(
     data,
     groups,
     transactions,
+    metadata,
     topicId: created!.topic!.topicId,
     close: async () => {
       await txn.close();

@@ -28,7 +28,7 @@ const append = (rm: ReplicaManager, records: Buffer) =>
   rm.append('t', 0, { records, acks: 1, apiVersion: 9 });
 
 async function logContents(rm: ReplicaManager): Promise<number[]> {
-  const [r] = await rm.fetch(
+  const [r] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
     { maxBytes: 1 << 20, minBytes: 0, maxWaitMs: 0, isolationLevel: 0 },
   );

@@ -57,7 +57,7 @@ test('released fetch reads are reused by later fetches, which still return their
   await append(rm, batch(['first']));
   await append(rm, batch(['other']), 1);
   const read = (partition: number) =>
-    rm.fetch(
+    rm.fetchPartitions(
       [{ topic: 't', partition, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
       fetchOpts,
     );
@@ -77,7 +77,7 @@ test('appends assign offsets and fetches return them up to the high watermark', 
   const { rm, logs } = await setup();
   assert.equal((await append(rm, batch(['a', 'b']))).baseOffset, 0);
   assert.equal((await append(rm, batch(['c']))).baseOffset, 2);
-  const [a] = await rm.fetch(
+  const [a] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
     fetchOpts,
   );
@@ -87,17 +87,17 @@ test('appends assign offsets and fetches return them up to the high watermark', 
     [...splitRecordBatches(a!.records)].map((b) => new BatchHeader(b, 0).baseOffsetNumber),
     [0, 2],
   );
-  const [out] = await rm.fetch(
+  const [out] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset: 9, maxBytes: 100, currentLeaderEpoch: -1 }],
     fetchOpts,
   );
   assert.equal(out!.error, 'OFFSET_OUT_OF_RANGE');
-  const [unknown] = await rm.fetch(
+  const [unknown] = await rm.fetchPartitions(
     [{ topic: 'x', partition: 0, fetchOffset: 0, maxBytes: 100, currentLeaderEpoch: -1 }],
     fetchOpts,
   );
   assert.equal(unknown!.error, 'UNKNOWN_TOPIC_OR_PARTITION');
-  const [fenced] = await rm.fetch(
+  const [fenced] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 100, currentLeaderEpoch: 5 }],
     fetchOpts,
   );
@@ -190,7 +190,7 @@ test('a fetch below min.bytes waits until an append arrives, or its max wait pas
     currentLeaderEpoch: -1,
   };
   // maxWaitMs far beyond the test's timeout: only the append can answer this fetch.
-  const waiting = rm.fetch([read], { ...fetchOpts, maxWaitMs: 600_000 });
+  const waiting = rm.fetchPartitions([read], { ...fetchOpts, maxWaitMs: 600_000 });
   await waitFor('the fetch to wait in the purgatory', () => rm.purgatory.size > 0, {
     intervalMs: 1,
   });
@@ -199,7 +199,7 @@ test('a fetch below min.bytes waits until an append arrives, or its max wait pas
   const [answer] = await waiting;
   assert.ok(answer!.records.length > 0);
   assert.equal(rm.purgatory.size, 0);
-  const timing = rm.fetch([{ ...read, fetchOffset: 1 }], { ...fetchOpts, maxWaitMs: 30 });
+  const timing = rm.fetchPartitions([{ ...read, fetchOffset: 1 }], { ...fetchOpts, maxWaitMs: 30 });
   while (rm.purgatory.size === 0) await new Promise((r) => setTimeout(r, 1));
   env.advance(30);
   const [timedOut] = await timing;
@@ -219,7 +219,7 @@ test('response byte limits: the first partition gets one whole batch, later ones
     maxBytes: 100,
     currentLeaderEpoch: -1,
   }));
-  const [a, b] = await rm.fetch(reads, { ...fetchOpts, maxBytes: 100 });
+  const [a, b] = await rm.fetchPartitions(reads, { ...fetchOpts, maxBytes: 100 });
   assert.ok(a!.records.length > 500);
   assert.equal(b!.records.length, 0);
   await rm.close();
@@ -265,7 +265,7 @@ test('a partition opens on a full disk: reads work, writes are KAFKA_STORAGE_ERR
   // A new leader epoch must be written to leader-epoch-checkpoint, which cannot grow now.
   const rm = new ReplicaManager({ logs: first.logs, broker, nowMs: () => 1_000_000 });
   await rm.ensurePartition({ topic: 't', partition: 0, topicId: TOPIC_ID, leaderEpoch: 1 });
-  const [read] = await rm.fetch(
+  const [read] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset: 0, maxBytes: 1 << 20, currentLeaderEpoch: 1 }],
     fetchOpts,
   );
@@ -293,7 +293,7 @@ test('LogAppendTime topics stamp the append time and skip the timestamp window',
     maxBytes: 1 << 20,
     currentLeaderEpoch: -1,
   };
-  const [a] = await rm.fetch([read], fetchOpts);
+  const [a] = await rm.fetchPartitions([read], fetchOpts);
   const h = new BatchHeader(a!.records, 0);
   assert.equal(Number(h.maxTimestamp), r.logAppendTimeMs);
   assert.equal(h.isLogAppendTime, true);
@@ -356,4 +356,55 @@ test('transactional batches that no coordinator verified get INVALID_TXN_STATE a
   const ok = await rm.append('t', 0, { records: batch(['a']), acks: 1, apiVersion: 9 });
   assert.equal(ok.error, null);
   assert.equal(p.lastStableOffset, 1);
+});
+
+test('fetch runs through its session: an incremental fetch carries only partitions with news', async () => {
+  const { rm, logs } = await setup();
+  await append(rm, batch(['a']));
+  const part = (partition: number, fetchOffset: number) => ({
+    topic: 't',
+    topicId: '00000000-0000-0000-0000-000000000000',
+    partition,
+    fetchOffset,
+    logStartOffset: 0,
+    maxBytes: 1 << 20,
+    currentLeaderEpoch: -1,
+  });
+  const request = (
+    sessionId: number,
+    sessionEpoch: number,
+    partitions: ReturnType<typeof part>[],
+  ) => ({
+    sessionId,
+    sessionEpoch,
+    partitions,
+    forgotten: [],
+    usesTopicIds: false,
+  });
+  const opts = { ...fetchOpts, minBytes: 0 };
+  const full = await rm.fetch(request(0, 0, [part(0, 0), part(1, 0)]), opts);
+  assert.equal(full.error, null);
+  assert.notEqual(full.sessionId, 0);
+  assert.deepEqual(
+    full.partitions.map((p) => [p.topic, p.request.partition, p.answer.records.length > 0]),
+    [
+      ['t', 0, true],
+      ['t', 1, false],
+    ],
+  );
+  rm.releaseReads(full.reads);
+  // Partition 0 moved past its records; nothing new anywhere: the response is empty.
+  const quiet = await rm.fetch(request(full.sessionId, 1, [part(0, 1)]), opts);
+  assert.equal(quiet.error, null);
+  assert.deepEqual(quiet.partitions, []);
+  await append(rm, batch(['b']), 1);
+  const news = await rm.fetch(request(full.sessionId, 2, []), opts);
+  assert.deepEqual(
+    news.partitions.map((p) => p.request.partition),
+    [1],
+  );
+  const lost = await rm.fetch(request(12345, 1, []), opts);
+  assert.equal(lost.error, 'FETCH_SESSION_ID_NOT_FOUND');
+  await rm.close();
+  await logs.close();
 });

@@ -48,7 +48,7 @@ async function produce(rm: ReplicaManager, records: Buffer) {
 }
 
 async function fetch(rm: ReplicaManager, isolationLevel: number, fetchOffset = 0) {
-  const [a] = await rm.fetch(
+  const [a] = await rm.fetchPartitions(
     [{ topic: 't', partition: 0, fetchOffset, maxBytes: 1 << 20, currentLeaderEpoch: -1 }],
     { maxBytes: 1 << 20, minBytes: 0, maxWaitMs: 0, isolationLevel },
   );

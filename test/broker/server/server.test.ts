@@ -8,7 +8,7 @@ import {
   type RequestHandler,
   type NetworkServer,
   type ServerLimits,
-  whenWritten,
+  type ResponseParts,
 } from '../../../src/broker/server/index.js';
 import { ProtocolClient, requestFrame, sleep } from '../../support/protocol-client.js';
 import { waitFor } from '../../support/wait.js';
@@ -75,17 +75,19 @@ test('pipelined responses keep request order when handlers finish out of order',
   await server.stop();
 });
 
-test('a response marked whenWritten calls back once its bytes are written, after it is sent', async () => {
+test("a response's afterWrite is called once its bytes are written, after it is sent", async () => {
   const calls: number[] = [];
   const bothCalled = deferred();
   const handler: RequestHandler = async (ctx) => {
     const body = Buffer.alloc(64 * 1024, ctx.correlationId);
     const header = Buffer.alloc(4);
     header.writeInt32BE(ctx.correlationId);
-    return whenWritten([header, body], () => {
+    const parts: ResponseParts = [header, body];
+    parts.afterWrite = () => {
       calls.push(ctx.correlationId);
       if (calls.length === 2) bothCalled.resolve();
-    });
+    };
+    return parts;
   };
   const { server, port } = await serve(handler);
   const client = await ProtocolClient.connect(port);

@@ -1,0 +1,126 @@
+// A partition's replica state, as Kafka's `Partition` keeps it: its role on this node (leader
+// or follower), the assigned replicas, the in-sync replicas (ISR), what the leader knows of each
+// follower (log end offset, last time it was caught up) and the high watermark.
+//
+// Kafka's rule for the high watermark: the leader advances it to the smallest log end offset
+// among the replicas of the ISR (its own included), and never moves it back. On a single node
+// the ISR is this broker alone, so the high watermark follows every local append. A follower
+// takes the leader's high watermark, bounded by its own log end (the replica fetcher's job;
+// there is none yet).
+export type PartitionRole = 'leader' | 'follower';
+
+/** The partition's assignment in the metadata image (PartitionRecord/PartitionChangeRecord). */
+export interface ReplicaAssignment {
+  leader: number;
+  leaderEpoch: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+}
+
+export interface FollowerState {
+  logEndOffset: number;
+  /** When the follower last fetched up to the leader's log end (-1: never). */
+  lastCaughtUpTimeMs: number;
+}
+
+export class ReplicaState {
+  role: PartitionRole;
+  leader: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+  private hw: number;
+  /** The other replicas of the assignment; kept only while this node leads. */
+  private readonly followers = new Map<number, FollowerState>();
+
+  constructor(
+    readonly localId: number,
+    assignment: ReplicaAssignment,
+    highWatermark: number,
+  ) {
+    this.role = assignment.leader === localId ? 'leader' : 'follower';
+    this.leader = assignment.leader;
+    this.replicas = assignment.replicas;
+    this.isr = assignment.isr;
+    this.hw = highWatermark;
+    if (this.role === 'leader') this.resetFollowers();
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  get isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
+  follower(replicaId: number): FollowerState | undefined {
+    return this.followers.get(replicaId);
+  }
+
+  /** Takes the leadership: followers start unknown, as in Kafka, until they fetch. */
+  becomeLeader(assignment: ReplicaAssignment): void {
+    this.role = 'leader';
+    this.leader = assignment.leader;
+    this.replicas = assignment.replicas;
+    this.isr = assignment.isr;
+    this.resetFollowers();
+  }
+
+  becomeFollower(assignment: ReplicaAssignment): void {
+    this.role = 'follower';
+    this.leader = assignment.leader;
+    this.replicas = assignment.replicas;
+    this.isr = assignment.isr;
+    this.followers.clear();
+  }
+
+  /** A new ISR from the metadata image while the leadership stays (an ISR shrink or expand). */
+  updateIsr(isr: readonly number[]): void {
+    this.isr = isr;
+  }
+
+  /**
+   * Records a follower's fetch (its fetch offset is its log end offset). Returns false for a
+   * replica that is not a follower of this partition (or when this node does not lead).
+   */
+  updateFollower(
+    replicaId: number,
+    fetch: { logEndOffset: number; leaderLogEndOffset: number; nowMs: number },
+  ): boolean {
+    const state = this.followers.get(replicaId);
+    if (state === undefined) return false;
+    state.logEndOffset = fetch.logEndOffset;
+    if (fetch.logEndOffset >= fetch.leaderLogEndOffset) state.lastCaughtUpTimeMs = fetch.nowMs;
+    return true;
+  }
+
+  /**
+   * Kafka's rule: the high watermark is the smallest log end offset of the ISR. Returns true
+   * when it moved (forward only). A follower's high watermark comes from its leader instead.
+   */
+  maybeIncrementHighWatermark(localLogEndOffset: number): boolean {
+    if (this.role !== 'leader') return false;
+    let minimum = localLogEndOffset;
+    for (const id of this.isr) {
+      if (id === this.localId) continue;
+      // An ISR member that has not fetched since this node took the leadership holds it back.
+      const leo = this.followers.get(id)?.logEndOffset ?? -1;
+      if (leo < minimum) minimum = leo;
+    }
+    if (minimum <= this.hw) return false;
+    this.hw = minimum;
+    return true;
+  }
+
+  /** A follower takes its leader's high watermark, never past its own log end. */
+  setFollowerHighWatermark(leaderHighWatermark: number, localLogEndOffset: number): void {
+    this.hw = Math.min(leaderHighWatermark, localLogEndOffset);
+  }
+
+  private resetFollowers(): void {
+    this.followers.clear();
+    for (const id of this.replicas) {
+      if (id !== this.localId) this.followers.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: -1 });
+    }
+  }
+}

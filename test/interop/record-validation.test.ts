@@ -127,13 +127,20 @@ test('KIP-467: librdkafka sees the batch with keyless records refused as INVALID
     },
   );
   assert.equal(produced.reports.length, 100);
-  assert.deepEqual(new Set(produced.reports.map((r) => r.error)), new Set(['INVALID_RECORD']));
+  // librdkafka usually sends the 100 records as one batch, refused whole; it may split them
+  // (a first batch sent before the linger), and a batch holding only keyed records is then
+  // stored. Either way every keyless record is refused as INVALID_RECORD and none is stored.
+  for (const r of produced.reports) {
+    if (r.key === null) assert.equal(r.error, 'INVALID_RECORD');
+    else assert.ok(r.error === null || r.error === 'INVALID_RECORD', String(r.error));
+  }
+  const stored = produced.reports.filter((r) => r.error === null).length;
   const f = await client.request(
     1,
     12,
     fetchBody('kip467-rdkafka', [{ partition: 0, fetchOffset: 0 }]),
   );
-  assert.equal(f.responses[0].partitions[0].highWatermark, 0n);
+  assert.equal(f.responses[0].partitions[0].highWatermark, BigInt(stored));
 });
 
 // @platformatic/kafka (Produce v11) reads record_errors: its error lists each refused record

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import { isStorageFailure } from '../../storage/index.js';
 import { InternalTopicWriteError } from '../internal-topic-log.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import {
   partitionRefs,
   TxnState,
@@ -100,8 +101,8 @@ const COORDINATOR_EPOCH = 0;
 
 export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
-  /** The last operation queued per transactional id, while one is queued. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** The operations of each transactional id, one at a time; forgotten once idle. */
+  private readonly queues = new Map<string, SerialQueue>();
   private loading: Promise<void> = Promise.resolve();
   /** Periodic jobs in progress, which idle() waits for. */
   private readonly jobs = new Set<Promise<unknown>>();
@@ -128,14 +129,19 @@ export class TransactionCoordinator {
 
   /** Runs `fn` after every earlier operation on `transactionalId` (and after load()). */
   private serial<T>(transactionalId: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(transactionalId) ?? this.loading).then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(transactionalId, tail);
-    void tail.then(() => {
-      if (this.queues.get(transactionalId) === tail) this.queues.delete(transactionalId);
+    let queue = this.queues.get(transactionalId);
+    // The first operation of an id waits for the load under way; later ones follow it.
+    const loading = queue === undefined ? this.loading : null;
+    if (queue === undefined) {
+      queue = new SerialQueue();
+      this.queues.set(transactionalId, queue);
+    }
+    const q = queue;
+    const run = q.run(loading === null ? fn : () => loading.then(fn));
+    // Every transactional id ever seen would otherwise keep a queue.
+    void q.idle().then(() => {
+      if (q.size === 0 && this.queues.get(transactionalId) === q)
+        this.queues.delete(transactionalId);
     });
     return run;
   }
@@ -266,7 +272,7 @@ export class TransactionCoordinator {
   async idle(): Promise<void> {
     await Promise.all(this.jobs);
     await this.loading.catch(() => undefined);
-    while (this.queues.size > 0) await Promise.all(this.queues.values());
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((q) => q.idle()));
   }
 
   private async persist(m: TxnMetadata): Promise<boolean> {

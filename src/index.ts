@@ -8,3 +8,9 @@ export {
   type LogRecord,
   type Logger,
 } from './broker/index.js';
+export {
+  SimulatedEnvironment,
+  systemEnvironment,
+  type Environment,
+  type SimulatedEnvironmentOptions,
+} from './util/index.js';

@@ -7,6 +7,7 @@ import { ErrorCode } from '../../../protocol/index.js';
 import type { BrokerContext } from '../../broker-context.js';
 import { dynamicChangeProblem } from '../../config/index.js';
 import { ResourceType } from './config-resources.js';
+import { configChanges } from './config-changes.js';
 
 interface AlterOutcome {
   errorCode: number;
@@ -58,13 +59,7 @@ export async function replaceBrokerConfigs(
   const problem = dynamicChangeProblem(values);
   if (problem !== null) return invalidRequest(problem);
   if (validateOnly) return OK;
-  const changes: { name: string; value: string | null }[] = [];
-  for (const [name, value] of values) {
-    if (target.configs.get(name) !== value) changes.push({ name, value });
-  }
-  for (const name of target.configs.keys()) {
-    if (!values.has(name)) changes.push({ name, value: null });
-  }
+  const changes = configChanges(target.configs, values);
   if (changes.length === 0) return OK;
   return broker.metadata.alterConfigs(
     changes.map((c) => ({

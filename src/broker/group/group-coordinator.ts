@@ -46,6 +46,7 @@ import { PendingTxnOffsets } from './pending-txn-offsets.js';
 import { isStorageFailure } from '../../storage/index.js';
 import { systemEnvironment, type CancelTimer, type Environment } from '../../util/index.js';
 import { coordinatorWriteError } from './write-errors.js';
+import { CoordinatorPartitions } from '../coordinator-partitions.js';
 
 export interface GroupCoordinatorOptions {
   log: CoordinatorLog;
@@ -67,11 +68,6 @@ export interface GroupCoordinatorOptions {
 }
 
 /** A partition this coordinator holds, with the leader epoch it was taken over at. */
-interface PartitionState {
-  state: 'loading' | 'loaded';
-  leaderEpoch: number;
-}
-
 export class GroupCoordinator {
   readonly config: GroupConfig;
   private readonly log: CoordinatorLog;
@@ -84,14 +80,13 @@ export class GroupCoordinator {
   private readonly consumerMembership: ConsumerMembership;
   private readonly offsets = new OffsetStore();
   private readonly pending = new PendingTxnOffsets();
-  private readonly partitions = new Map<number, PartitionState>();
+  private readonly partitions: CoordinatorPartitions;
   private readonly membership: ClassicMembership;
   private readonly offsetManager: OffsetManager;
   private readonly admin: GroupAdmin;
   private cancelExpiry: CancelTimer | null = null;
   private closed = false;
   /** Loads and unloads, one after the other: each waits for the ones asked for before it. */
-  private transitions: Promise<void> = Promise.resolve();
   private readonly ensurePartitions: () => Promise<void>;
 
   constructor(options: GroupCoordinatorOptions) {
@@ -102,6 +97,13 @@ export class GroupCoordinator {
     this.uuid = options.randomUUID ?? (() => this.env.random.uuid());
     this.topics = options.topics ?? NO_TOPICS;
     this.ensurePartitions = options.ensurePartitions ?? (() => Promise.resolve());
+    this.partitions = new CoordinatorPartitions({
+      topic: '__consumer_offsets',
+      replay: (p) => this.log.replay(p, (entry) => this.replayEntry(p, entry)),
+      drop: (p) => this.dropPartition(p),
+      loaded: (loaded) => this.onLoaded(loaded),
+      logger: this.logger,
+    });
     const ctx: GroupContext = {
       consumerGroups: this.consumerGroups,
       topics: this.topics,
@@ -136,30 +138,10 @@ export class GroupCoordinator {
    * their groups get COORDINATOR_LOAD_IN_PROGRESS until then, NOT_COORDINATOR before.
    */
   load(partitions?: Iterable<number>, leaderEpoch = 0): Promise<void> {
-    const list = [...(partitions ?? range(this.config.offsetsTopicNumPartitions))];
-    const taken = list.map((p) => {
-      const state: PartitionState = { state: 'loading', leaderEpoch };
-      this.partitions.set(p, state);
-      return [p, state] as const;
-    });
-    return this.enqueue(async () => {
-      for (const [p, state] of taken) {
-        if (this.partitions.get(p) !== state) continue;
-        try {
-          await this.log.replay(p, (entry) => this.replayEntry(p, entry));
-        } catch (error) {
-          this.logger.error(`loading __consumer_offsets-${p} failed`, { err: error });
-          if (this.partitions.get(p) === state) this.partitions.delete(p);
-          this.dropPartition(p);
-          continue;
-        }
-        // Unloaded while it loaded: the unload queued after this drops what was replayed.
-        if (this.partitions.get(p) === state) state.state = 'loaded';
-      }
-      this.onLoaded(
-        new Set(taken.filter(([p, s]) => this.partitions.get(p) === s).map(([p]) => p)),
-      );
-    });
+    return this.partitions.load(
+      partitions ?? range(this.config.offsetsTopicNumPartitions),
+      leaderEpoch,
+    );
   }
 
   /**
@@ -167,17 +149,12 @@ export class GroupCoordinator {
    * ones get NOT_COORDINATOR) until a load takes them over again.
    */
   unload(partitions: Iterable<number>): Promise<void> {
-    const list = [...partitions];
-    for (const p of list) this.partitions.delete(p);
-    return this.enqueue(() => {
-      for (const p of list) if (!this.partitions.has(p)) this.dropPartition(p);
-      return Promise.resolve();
-    });
+    return this.partitions.unload(partitions);
   }
 
   /**
    * Follows the leadership of a __consumer_offsets partition: loads it when this node becomes
-   * its leader (at a newer epoch than the one held), unloads it when this node stops leading it.
+   * its leader, unloads it when this node stops leading it.
    */
   onLeadershipChange(change: {
     partition: number;
@@ -185,18 +162,7 @@ export class GroupCoordinator {
     leaderEpoch: number;
   }): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const held = this.partitions.get(change.partition);
-    if (!change.isLeader)
-      return held === undefined ? this.transitions : this.unload([change.partition]);
-    if (held === undefined) return this.load([change.partition], change.leaderEpoch);
-    held.leaderEpoch = Math.max(held.leaderEpoch, change.leaderEpoch);
-    return this.transitions;
-  }
-
-  private enqueue(step: () => Promise<void>): Promise<void> {
-    const run = this.transitions.then(step);
-    this.transitions = run.catch(() => undefined);
-    return run;
+    return this.partitions.follow(change);
   }
 
   /** Starts the timers of the groups of partitions just loaded. */

@@ -21,6 +21,7 @@ import {
   type TxnMetadata,
 } from './transaction-metadata.js';
 import { TransactionStateMachine, type Transition } from './transaction-state-machine.js';
+import { CoordinatorPartitions } from '../coordinator-partitions.js';
 
 export interface TxnStateLog {
   /**
@@ -74,11 +75,6 @@ export interface TransactionCoordinatorOptions {
 }
 
 /** A partition this coordinator holds, with the leader epoch it was taken over at. */
-interface PartitionState {
-  state: 'loading' | 'loaded';
-  leaderEpoch: number;
-}
-
 export interface InitProducerIdAnswer {
   error: ErrorName | null;
   producerId: bigint;
@@ -103,10 +99,9 @@ export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
   /** The operations of each transactional id, one at a time; forgotten once idle. */
   private readonly queues = new Map<string, SerialQueue>();
-  private loading: Promise<void> = Promise.resolve();
   /** Periodic jobs in progress, which idle() waits for. */
   private readonly jobs = new Set<Promise<unknown>>();
-  private readonly partitions = new Map<number, PartitionState>();
+  private readonly partitions: CoordinatorPartitions;
   private closed = false;
   /**
    * Per transactional id with a prepared transaction: the partitions (`topic\0partition`)
@@ -115,7 +110,19 @@ export class TransactionCoordinator {
    */
   private readonly markersDone = new Map<string, { key: string; done: Set<string> }>();
 
-  constructor(private readonly o: TransactionCoordinatorOptions) {}
+  constructor(private readonly o: TransactionCoordinatorOptions) {
+    this.partitions = new CoordinatorPartitions({
+      topic: '__transaction_state',
+      replay: (p) =>
+        this.o.log.replay(p, ({ transactionalId, metadata }) => {
+          if (metadata === null) this.state.remove(transactionalId);
+          else this.state.apply(metadata);
+        }),
+      drop: (p) => this.dropPartition(p),
+      loaded: (loaded) => this.finishLoaded(loaded),
+      logger: this.o.logger,
+    });
+  }
 
   private track<T>(job: Promise<T>): Promise<T> {
     const settled = job.then(
@@ -131,7 +138,7 @@ export class TransactionCoordinator {
   private serial<T>(transactionalId: string, fn: () => Promise<T>): Promise<T> {
     let queue = this.queues.get(transactionalId);
     // The first operation of an id waits for the load under way; later ones follow it.
-    const loading = queue === undefined ? this.loading : null;
+    const loading = queue === undefined ? this.partitions.settled() : null;
     if (queue === undefined) {
       queue = new SerialQueue();
       this.queues.set(transactionalId, queue);
@@ -151,48 +158,19 @@ export class TransactionCoordinator {
    * their prepared transactions. Operations wait for it.
    */
   load(partitions?: Iterable<number>, leaderEpoch = 0): Promise<void> {
-    const list = [...(partitions ?? range(this.o.numPartitions))];
-    const taken = list.map((p) => {
-      const state: PartitionState = { state: 'loading', leaderEpoch };
-      this.partitions.set(p, state);
-      return [p, state] as const;
-    });
-    const held = (p: number, state: PartitionState) => this.partitions.get(p) === state;
-    return this.transition(async () => {
-      for (const [p, state] of taken) {
-        if (!held(p, state)) continue;
-        try {
-          await this.o.log.replay(p, ({ transactionalId, metadata }) => {
-            if (metadata === null) this.state.remove(transactionalId);
-            else this.state.apply(metadata);
-          });
-        } catch (err) {
-          this.o.logger?.error(`loading __transaction_state-${p} failed`, { err });
-          if (held(p, state)) this.partitions.delete(p);
-          this.dropPartition(p);
-          continue;
-        }
-        if (held(p, state)) state.state = 'loaded';
-      }
-      const loaded = new Set(taken.filter(([p, state]) => held(p, state)).map(([p]) => p));
-      const prepared = this.state.pendingMarkers().filter((m) => loaded.has(this.partitionOf(m)));
-      await Promise.all(prepared.map((m) => this.finish(m)));
-    });
+    return this.partitions.load(partitions ?? range(this.o.numPartitions), leaderEpoch);
   }
 
   /** Gives partitions up: their transactional ids are dropped until a load takes them over. */
   unload(partitions: Iterable<number>): Promise<void> {
-    const list = [...partitions];
-    for (const p of list) this.partitions.delete(p);
-    return this.transition(() => {
-      for (const p of list) if (!this.partitions.has(p)) this.dropPartition(p);
-      return Promise.resolve();
-    });
+    return this.partitions.unload(partitions);
   }
 
   /**
    * Follows the leadership of a __transaction_state partition: loads it when this node
-   * becomes its leader, unloads it when this node stops leading it.
+   * becomes its leader, unloads it when this node stops leading it. Loads and unloads do not
+   * wait for operations or periodic jobs in flight (one may queue behind them, which would
+   * never end): their writes check that the partition is still held.
    */
   onLeadershipChange(change: {
     partition: number;
@@ -200,24 +178,13 @@ export class TransactionCoordinator {
     leaderEpoch: number;
   }): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const held = this.partitions.get(change.partition);
-    if (!change.isLeader) {
-      return held === undefined ? this.loading : this.unload([change.partition]);
-    }
-    if (held === undefined) return this.load([change.partition], change.leaderEpoch);
-    held.leaderEpoch = Math.max(held.leaderEpoch, change.leaderEpoch);
-    return this.loading;
+    return this.partitions.follow(change);
   }
 
-  /**
-   * Runs `step` after the loads and unloads asked for before it; operations queued from now on
-   * wait for it. It does not wait for operations or periodic jobs in flight (one may queue
-   * behind it, which would never end): their writes check that the partition is still held.
-   */
-  private transition(step: () => Promise<void>): Promise<void> {
-    const run = this.loading.then(step);
-    this.loading = run.catch(() => undefined);
-    return run;
+  /** After a load: finishes the prepared transactions of the partitions taken over. */
+  private async finishLoaded(loaded: ReadonlySet<number>): Promise<void> {
+    const prepared = this.state.pendingMarkers().filter((m) => loaded.has(this.partitionOf(m)));
+    await Promise.all(prepared.map((m) => this.finish(m)));
   }
 
   /** Forgets the transactional ids of a partition. */
@@ -245,8 +212,7 @@ export class TransactionCoordinator {
 
   /** False while a partition loads: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
   get loaded(): boolean {
-    for (const held of this.partitions.values()) if (held.state === 'loading') return false;
-    return true;
+    return !this.partitions.loading;
   }
 
   /** Stops following leadership changes (a shutdown). */
@@ -271,7 +237,7 @@ export class TransactionCoordinator {
   /** Resolves once every operation queued so far has finished (a clean shutdown). */
   async idle(): Promise<void> {
     await Promise.all(this.jobs);
-    await this.loading.catch(() => undefined);
+    await this.partitions.settled();
     while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((q) => q.idle()));
   }
 
@@ -429,7 +395,7 @@ export class TransactionCoordinator {
    * Their next InitProducerId starts afresh with a new producer id. Returns how many went.
    */
   removeIdleIds(expirationMs: number): Promise<number> {
-    const run = this.loading.then(async () => {
+    const run = this.partitions.settled().then(async () => {
       const ids = this.state.idleIds(this.o.nowMs(), expirationMs);
       const removed = await Promise.all(
         ids.map((id) =>
@@ -460,7 +426,7 @@ export class TransactionCoordinator {
 
   /** The periodic job: aborts expired transactions, retries markers that failed. */
   abortExpired(): Promise<number> {
-    const run = this.loading.then(async () => {
+    const run = this.partitions.settled().then(async () => {
       const expired = this.state.expired(this.o.nowMs()).map((m) => m.transactionalId);
       const expiring = new Set(expired);
       const pending = this.state

@@ -5,6 +5,7 @@ import type { BrokerConfig } from './config/index.js';
 import type { GroupCoordinator } from './group/index.js';
 import type { Environment } from '../util/index.js';
 import type { Logger } from './logger.js';
+import type { BrokerTopicStats } from './metrics/broker-topic-stats.js';
 import type { ReplicaManager } from './partition/index.js';
 import type { ListenerAddress } from './server/index.js';
 import type { TransactionCoordinator, TxnMarkerChannel } from './txn/index.js';
@@ -33,4 +34,6 @@ export interface BrokerContext {
    * `txnMarkers.onTxnMarker(listener)` tells a listener of each one once it is in the log.
    */
   txnMarkers: TxnMarkerChannel;
+  /** Messages and bytes in and out per topic, when the metrics endpoint is on. */
+  topicStats?: BrokerTopicStats;
 }

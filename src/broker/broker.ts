@@ -33,6 +33,14 @@ import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js'
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { namedLogger, silentLogger, type Logger } from './logger.js';
 import {
+  BrokerTopicStats,
+  RequestStats,
+  createBrokerMetrics,
+  parseMetricsListener,
+  startMetricsServer,
+  type MetricsServer,
+} from './metrics/index.js';
+import {
   TxnMarkerChannel,
   openTransactionCoordinator,
   type OpenedTransactionCoordinator,
@@ -93,6 +101,8 @@ export interface Broker {
   nodeId: number;
   dataDir: string;
   config: BrokerConfig;
+  /** The Prometheus endpoint (metrics.listener) as bound, or null when it is off. */
+  metrics: { host: string; port: number; url: string } | null;
   /** The network server's figures now (connections, request memory). */
   network(): NetworkStats;
   /** Stops accepting, lets requests in flight finish, closes every connection. */
@@ -158,6 +168,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   let data: DataPlane | undefined;
   let groups: GroupCoordinator | undefined;
   let txn: OpenedTransactionCoordinator | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
     if (ownsDataDir) dataDir = await mkdtemp(join(tmpdir(), 'rivulet-'));
     logDirs = ownsDataDir ? [resolve(dataDir)] : [];
@@ -215,6 +226,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     });
     const transactions = (opening.transactions = txn.coordinator);
     advertised = advertisedAddresses(config, server.boundListeners);
+    // With the endpoint off, nothing on the hot path counts (the stats stay undefined).
+    const metricsOn = config.values['metrics.listener'] !== null;
+    const topicStats = metricsOn ? new BrokerTopicStats() : undefined;
+    const requestStats = metricsOn ? new RequestStats() : undefined;
     const context: BrokerContext = {
       config,
       logger,
@@ -227,11 +242,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       groups,
       transactions,
       txnMarkers,
+      topicStats,
     };
     const pipeline = new RequestPipeline({
       authorizer: options.authorizer,
       quotas: options.quotas,
-      metrics: options.requestMetrics,
+      metrics: bothRequestMetrics(options.requestMetrics, requestStats),
     });
     const handler =
       options.handler ?? createHandlerRegistry(context, options.handlers, pipeline).dispatch;
@@ -240,6 +256,29 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       advertised,
       new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
     );
+    if (topicStats !== undefined && requestStats !== undefined) {
+      const listener = parseMetricsListener(String(config.values['metrics.listener']));
+      if (typeof listener === 'string') throw new Error(`metrics.listener: ${listener}`);
+      const opened = { replicas: data.replicas, groups, metadata };
+      metricsServer = await startMetricsServer(
+        createBrokerMetrics({
+          nodeId: config.nodeId,
+          replicas: opened.replicas,
+          logs: data.logs,
+          groups: opened.groups,
+          metadata: opened.metadata,
+          topicStats,
+          requests: requestStats,
+          connectionsByListener: () => server.connectionsByListener(),
+        }),
+        { listener, logger },
+      );
+      // Kafka forgets a deleted topic's metrics.
+      metadata.subscribe((change) => {
+        if (change.type === 'topic-deleted') topicStats.removeTopic(change.topic.name);
+      });
+      logger.info(`Prometheus metrics on ${metricsServer.url}`);
+    }
     dispatch = handler;
     ready(handler);
     logger.info(`[KafkaServer id=${config.nodeId}] started`, {
@@ -248,6 +287,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     });
   } catch (err) {
     failed(err);
+    await metricsServer?.close();
     await server.stop({ timeoutMs: 0 });
     await txn?.close();
     groups?.close();
@@ -263,6 +303,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const openedGroups = groups;
   const openedTxn = txn;
   const openedLock = lock;
+  const openedMetrics = metricsServer;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
@@ -271,6 +312,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     nodeId: config.nodeId,
     dataDir,
     config,
+    metrics:
+      openedMetrics === undefined
+        ? null
+        : { host: openedMetrics.host, port: openedMetrics.port, url: openedMetrics.url },
     network: () => ({
       connections: server.connectionCount,
       requestBytes: server.memory.usedBytes,
@@ -281,6 +326,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     // Closing twice waits for the first close.
     close: () =>
       (closing ??= (async () => {
+        await openedMetrics?.close();
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
         await openedTxn.close();
         openedGroups.close();
@@ -290,6 +336,20 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         logger.info(`[KafkaServer id=${config.nodeId}] shut down completed`);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
+  };
+}
+
+/** The request metrics of the options and of the metrics endpoint; either may be absent. */
+function bothRequestMetrics(
+  given: RequestMetrics | undefined,
+  stats: RequestStats | undefined,
+): RequestMetrics | undefined {
+  if (given === undefined || stats === undefined) return given ?? stats;
+  return {
+    record: (apiKey, apiVersion, errorCodes, timings) => {
+      given.record(apiKey, apiVersion, errorCodes, timings);
+      stats.record(apiKey, apiVersion, errorCodes, timings);
+    },
   };
 }
 

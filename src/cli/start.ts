@@ -19,6 +19,8 @@ Options:
   --override KEY=VALUE  Set one configuration key; repeatable, applied after --config.
   --port N              Port of the first listener (default 9092).
   --data-dir DIR        Where partition data lives (log.dirs; default ./rivulet-data).
+  --metrics-port N      Serve Prometheus metrics on http://0.0.0.0:N/metrics
+                        (metrics.listener; off by default).
   --log-level LEVEL     error, warn, info (default) or debug; or RIVULET_LOG_LEVEL.
   --log-format FORMAT   text (default, Kafka's log4j layout) or json (one object per
                         line); or RIVULET_LOG_FORMAT. Logs go to stderr.
@@ -34,6 +36,7 @@ type Parsed = {
   override?: string[];
   port?: string;
   'data-dir'?: string;
+  'metrics-port'?: string;
   'log-level'?: string;
   'log-format'?: string;
 };
@@ -48,6 +51,7 @@ export async function runStart(args: string[]): Promise<number> {
         override: { type: 'string', multiple: true },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        'metrics-port': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -117,6 +121,13 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
     }
   }
   if (flags['data-dir'] !== undefined) props.set('log.dirs', flags['data-dir']);
+  if (flags['metrics-port'] !== undefined) {
+    const port = Number(flags['metrics-port']);
+    if (!/^\d+$/.test(flags['metrics-port']) || port > 65535) {
+      return usageError(`--metrics-port '${flags['metrics-port']}' is not a port number`);
+    }
+    props.set('metrics.listener', `http://0.0.0.0:${port}`);
+  }
   // The CLI keeps Kafka's fixed defaults; the embedded API prefers a free port and a temp dir.
   if (!props.has('listeners')) props.set('listeners', defaultOf('listeners'));
   if (!props.has('log.dirs') && !props.has('log.dir')) props.set('log.dirs', defaultOf('log.dir'));
@@ -138,6 +149,7 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   }
   const dirs = broker.config.logDirs.join(',');
   console.log(`Rivulet broker ${broker.nodeId} listening on ${broker.bootstrap} (data: ${dirs})`);
+  if (broker.metrics !== null) console.log(`Prometheus metrics on ${broker.metrics.url}`);
   logger.debug(`${await signal}: stopping`);
   await broker.close();
   return 0;

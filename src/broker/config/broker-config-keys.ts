@@ -2,6 +2,7 @@
 // Where Rivulet's default differs from Kafka's, the comment says so and why.
 import { INT_MAX, LONG_MAX, atLeast, between, key, oneOf } from './config-key.js';
 import { parseConnectionOverrides } from './connection-overrides.js';
+import { parseMetricsListener } from '../metrics/metrics-listener.js';
 
 const CLEANUP_POLICIES = ['delete', 'compact'];
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
@@ -202,6 +203,15 @@ export const BROKER_CONFIG_KEYS = [
   }),
 
   key.boolean('unstable.api.versions.enable', false, 'Advertise unreleased API versions.'),
+
+  // Observability. Kafka leaves HTTP metrics to the JMX exporter agent (customarily on port
+  // 9404); Rivulet serves the same names itself, off unless this is set.
+  key.string(
+    'metrics.listener',
+    null,
+    'Where the Prometheus endpoint GET /metrics listens: http://host:port; unset: off.',
+    { validate: validMetricsListener },
+  ),
 ] as const;
 
 /**
@@ -225,3 +235,9 @@ export const UNSUPPORTED_PREFIXES: readonly string[] = [
   'metadata.',
   'share.',
 ];
+
+function validMetricsListener(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const listener = parseMetricsListener(value);
+  return typeof listener === 'string' ? listener : undefined;
+}

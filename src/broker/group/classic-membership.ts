@@ -379,6 +379,7 @@ export class ClassicMembership {
     }
     group.protocolName = group.selectProtocol();
     group.transitionTo('CompletingRebalance', clock.nowMs());
+    this.ctx.onRebalance?.('classic');
     for (const m of group.members.values()) {
       const resolve = m.joinWaiter!;
       m.joinWaiter = null;

@@ -312,6 +312,7 @@ export class ConsumerMembership {
     }));
     group.targets = assignor(members, (topicId) => topics.byId(topicId)?.partitionCount ?? 0);
     group.assignmentEpoch = group.groupEpoch;
+    this.ctx.onRebalance?.('consumer');
     this.ctx.logger.info(
       `Computed a new target assignment for group ${group.groupId} at epoch ${group.groupEpoch} ` +
         `with ${members.length} members`,

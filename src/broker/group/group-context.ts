@@ -10,6 +10,8 @@ import type { Logger } from '../logger.js';
 import type { Clock, Timers } from '../../util/index.js';
 
 export interface GroupContext {
+  /** Told of each completed rebalance (a new generation or target assignment), for metrics. */
+  readonly onRebalance?: (protocol: 'classic' | 'consumer') => void;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly config: GroupConfig;

@@ -85,6 +85,8 @@ export class GroupCoordinator {
   private readonly offsetManager: OffsetManager;
   private readonly admin: GroupAdmin;
   private cancelExpiry: CancelTimer | null = null;
+  /** Rebalances completed since start, per protocol (the metrics' rebalance counters). */
+  readonly rebalances = { classic: 0, consumer: 0 };
   private closed = false;
   /** Loads and unloads, one after the other: each waits for the ones asked for before it. */
   private readonly ensurePartitions: () => Promise<void>;
@@ -121,6 +123,7 @@ export class GroupCoordinator {
       consumerTimeouts: (groupId) =>
         consumerGroupTimeouts(this.config, options.groupConfigs?.(groupId) ?? new Map()),
       logger: this.logger,
+      onRebalance: (protocol) => this.rebalances[protocol]++,
     };
     this.membership = new ClassicMembership(ctx);
     this.consumerMembership = new ConsumerMembership(ctx);
@@ -324,6 +327,22 @@ export class GroupCoordinator {
   /** Runs offset expiry now; returns how many offsets expired. */
   expireOffsets(): Promise<number> {
     return this.offsetManager.expire();
+  }
+
+  /** Every committed offset held now (the metrics compute consumer lag from them). */
+  *committedOffsets(): Generator<{
+    groupId: string;
+    topic: string;
+    partition: number;
+    offset: number;
+  }> {
+    for (const groupId of this.offsets.groupIds()) {
+      for (const [topic, partitions] of this.offsets.topicsOf(groupId)) {
+        for (const [partition, committed] of partitions) {
+          yield { groupId, topic, partition, offset: Number(committed.offset) };
+        }
+      }
+    }
   }
 
   /** How many groups and offsets are held, for tests and benchmarks. */

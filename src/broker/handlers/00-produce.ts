@@ -32,6 +32,7 @@ import { isInternalTopic } from '../../metadata/index.js';
 import { BatchAttribute, BatchField } from '../../protocol/records/batch-header.js';
 import { filterAuthorized, type ApiRequestContext } from '../server/index.js';
 import type { BrokerContext } from '../broker-context.js';
+import type { BrokerTopicStats } from '../metrics/broker-topic-stats.js';
 import { AppendResults, failedAppend, type PartitionAppendResult } from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -74,9 +75,11 @@ export const produceHandler: HandlerFactory = (broker) =>
         // The slots not handed to an append fail now; those handed over still finish first.
         results.abandon(slot, err);
       }
-      return results.settled.then((appended) =>
-        acks === 0 ? null : produceResponse(broker, request, { appended, version }),
-      );
+      const stats = broker.topicStats;
+      return results.settled.then((appended) => {
+        if (stats !== undefined) countProduce(stats, request, names, appended);
+        return acks === 0 ? null : produceResponse(broker, request, { appended, version });
+      });
 
       function queueAppends(): void {
         for (let i = 0; i < request.topicData.length; i++) {
@@ -157,6 +160,36 @@ function hasTransactionalBatch(request: ProduceRequest): boolean {
   }
   return false;
 }
+
+/** Kafka's BrokerTopicMetrics of a produce: per partition, bytes and messages or a failure. */
+function countProduce(
+  stats: BrokerTopicStats,
+  request: ProduceRequest,
+  names: readonly (string | undefined)[],
+  appended: readonly PartitionAppendResult[],
+): void {
+  let slot = 0;
+  for (let i = 0; i < request.topicData.length; i++) {
+    const name = names[i];
+    for (const p of request.topicData[i]!.partitionData) {
+      const error = appended[slot++]!.error;
+      const bytes = p.records === null ? 0 : p.records.length;
+      if (error === null) {
+        // v3+ carries one batch per partition: its header has the record count.
+        const messages = bytes >= RECORD_COUNT_END ? p.records!.readInt32BE(RECORD_COUNT_AT) : 0;
+        stats.produced(name!, bytes, messages);
+      } else {
+        const known = name !== undefined && error !== 'UNKNOWN_TOPIC_OR_PARTITION';
+        stats.produceFailed(known ? name : null, SIZE_ERRORS.has(error) ? bytes : 0);
+      }
+    }
+  }
+}
+
+/** Refusals for size, whose bytes Kafka counts as BytesRejected. */
+const SIZE_ERRORS: ReadonlySet<ErrorName> = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+const RECORD_COUNT_AT = BatchField.RecordCount;
+const RECORD_COUNT_END = BatchField.RecordCount + 4;
 
 function produceResponse(
   broker: BrokerContext,

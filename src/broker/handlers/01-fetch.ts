@@ -22,7 +22,13 @@ import {
   type FetchResponsePartitionData as PartitionData,
 } from '../../protocol/index.js';
 import type { BrokerContext } from '../broker-context.js';
-import type { FetchPartition, FetchSessionRequest, ReadAnswer } from '../partition/index.js';
+import type { BrokerTopicStats } from '../metrics/broker-topic-stats.js';
+import type {
+  FetchPartition,
+  FetchResult,
+  FetchSessionRequest,
+  ReadAnswer,
+} from '../partition/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -43,6 +49,8 @@ export const fetchHandler: HandlerFactory = (broker) =>
         replicaId: version >= 15 ? request.replicaState.replicaId : request.replicaId,
       });
       if (fetched.error !== null) return response(ErrorCode[fetched.error], 0, []);
+      const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId;
+      if (broker.topicStats !== undefined) countFetch(broker.topicStats, fetched, replicaId >= 0);
       const topics: TopicResponse[] = [];
       for (const { request: p, topic: name, answer } of fetched.partitions) {
         const data = partitionData(broker, { p, name }, answer, {
@@ -68,6 +76,17 @@ export const fetchHandler: HandlerFactory = (broker) =>
       };
     },
   });
+
+/** Kafka's BrokerTopicMetrics of a fetch: per partition answered, bytes out or a failure. */
+function countFetch(stats: BrokerTopicStats, fetched: FetchResult, replication: boolean): void {
+  for (const { topic, answer } of fetched.partitions) {
+    if (answer.error === null) stats.fetched(topic, answer.records.length, replication);
+    else {
+      const known = topic !== '' && answer.error !== 'UNKNOWN_TOPIC_OR_PARTITION';
+      stats.fetchFailed(known ? topic : null);
+    }
+  }
+}
 
 function sessionRequest(request: FetchRequest, version: number): FetchSessionRequest {
   const partitions: FetchPartition[] = [];

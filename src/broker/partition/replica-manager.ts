@@ -156,6 +156,11 @@ export class ReplicaManager {
   private readonly nowMs: () => number;
   private readonly readBuffers: BufferPool;
   private readonly leadershipListeners = new Set<LeadershipListener>();
+  /**
+   * ISR changes seen on partitions this node leads (Kafka's IsrShrinksPerSec and
+   * IsrExpandsPerSec), counted when an assignment with a different ISR is applied.
+   */
+  readonly isrChanges = { shrinks: 0, expands: 0 };
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.nowMs = options.nowMs ?? systemClock.nowMs;
@@ -259,6 +264,7 @@ export class ReplicaManager {
     const newEpoch = assignment.leaderEpoch > p.leaderEpoch;
     if (leads) {
       const changed = newEpoch || !p.isLeader;
+      if (p.isLeader) countIsrChange(this.isrChanges, p.isr, assignment.isr);
       // Also run at the same epoch: the ISR may have changed.
       await p.becomeLeader(assignment);
       if (changed) await this.announce(p);
@@ -384,6 +390,16 @@ export class ReplicaManager {
     return this.offline.has(`${topic}-${partition}`)
       ? 'KAFKA_STORAGE_ERROR'
       : 'UNKNOWN_TOPIC_OR_PARTITION';
+  }
+
+  /** Every partition this node holds, leader or follower (read by the metrics at scrape). */
+  heldPartitions(): IterableIterator<Partition> {
+    return this.partitions.values();
+  }
+
+  /** Partitions whose storage could not be opened (Kafka's OfflineReplicaCount). */
+  get offlineCount(): number {
+    return this.offline.size;
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -641,6 +657,16 @@ export class ReplicaManager {
 }
 
 /** KIP-320: a consumer's view of the leader epoch must match the partition's. */
+/** A shrink when a member left the ISR, an expansion when one joined (both may happen). */
+function countIsrChange(
+  counts: { shrinks: number; expands: number },
+  before: readonly number[],
+  after: readonly number[],
+): void {
+  if (before.some((id) => !after.includes(id))) counts.shrinks++;
+  if (after.some((id) => !before.includes(id))) counts.expands++;
+}
+
 export function checkLeaderEpoch(requested: number, current: number): ErrorName | null {
   if (requested < 0 || requested === current) return null;
   return requested > current ? 'UNKNOWN_LEADER_EPOCH' : 'FENCED_LEADER_EPOCH';

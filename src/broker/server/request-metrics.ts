@@ -13,6 +13,8 @@ export interface StageTimings {
   handlerMs: number;
   /** From the start of the pipeline until its response was encoded. */
   totalMs: number;
+  /** The throttle time the quota stage gave the request (0: none). */
+  throttleTimeMs?: number;
 }
 
 export interface RequestMetrics {

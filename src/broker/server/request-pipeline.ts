@@ -139,6 +139,7 @@ export class RequestPipeline {
       quotaMs: quotaDone - authorized,
       handlerMs: end - quotaDone,
       totalMs: end - started,
+      throttleTimeMs: ctx.throttleTimeMs,
     };
     this.metrics.record(ctx.apiKey, ctx.apiVersion, errorCodes, timings);
   }

@@ -77,6 +77,17 @@ export class NetworkServer implements ConnectionHost {
     return this.connections.size;
   }
 
+  /** Open connections per listener name (the metrics' connection-count per listener). */
+  connectionsByListener(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const l of this.options.listeners) counts.set(l.name, 0);
+    for (const conn of this.connections) {
+      const name = conn.session.listenerName;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** Binds every listener; rejects (after closing what was bound) if one cannot be bound. */
   async start(): Promise<void> {
     this.cancelIdleCheck = scheduleRepeating(

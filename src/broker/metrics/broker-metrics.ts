@@ -19,7 +19,8 @@ import {
 import { consumerLagSamples } from './consumer-lag.js';
 import { errorTag, type RequestStats } from './request-stats.js';
 import {
-  registerSnapshotMetric,
+  formatSnapshotMetrics,
+  type SnapshotMetric,
   type SnapshotSample,
   type SnapshotType,
 } from './snapshot-metric.js';
@@ -52,9 +53,9 @@ const TOPIC_METER_NAMES: Readonly<Record<keyof TopicCounts, string>> = {
 const CLASSIC_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
 
 export interface BrokerMetrics {
-  /** prom-client's registry: the broker's families and Node's process metrics. */
+  /** prom-client's registry, with Node's process metrics. */
   registry: Registry;
-  /** The exposition text of every family now (Prometheus text format 0.0.4). */
+  /** The exposition text of every family now (Prometheus text format 0.0.4): the broker's, then Node's. */
   scrape(): Promise<string>;
 }
 
@@ -64,12 +65,13 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
   const scrapes = { generation: 0 };
   // Node's own: event-loop lag, heap, GC, handles, CPU, memory (prom-client's defaults).
   collectDefaultMetrics({ register: registry });
+  const families: SnapshotMetric[] = [];
   const add = (
     name: string,
     type: SnapshotType,
     help: string,
     collect: () => Iterable<SnapshotSample>,
-  ) => registerSnapshotMetric(registry, { name, type, help, collect });
+  ) => families.push({ name, type, help, collect });
   const one = (value: number): SnapshotSample[] => [{ value }];
 
   registerTopicMetrics(sources.topicStats, add);
@@ -82,9 +84,10 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
   registerLagMetrics(sources, add, scrapes);
   return {
     registry,
-    scrape: () => {
+    scrape: async () => {
       scrapes.generation++;
-      return registry.metrics();
+      const own = formatSnapshotMetrics(families);
+      return own + (await registry.metrics());
     },
   };
 }

@@ -39,15 +39,15 @@ export interface BrokerMetricsSources {
 
 /** The Kafka name of each BrokerTopicMetrics meter (without PerSec), by count field. */
 const TOPIC_METER_NAMES: Readonly<Record<keyof TopicCounts, string>> = {
-  messagesIn: 'messagesin',
-  bytesIn: 'bytesin',
-  bytesOut: 'bytesout',
-  bytesRejected: 'bytesrejected',
-  failedProduceRequests: 'failedproducerequests',
-  failedFetchRequests: 'failedfetchrequests',
-  totalProduceRequests: 'totalproducerequests',
-  totalFetchRequests: 'totalfetchrequests',
-  replicationBytesOut: 'replicationbytesout',
+  messagesIn: 'MessagesIn',
+  bytesIn: 'BytesIn',
+  bytesOut: 'BytesOut',
+  bytesRejected: 'BytesRejected',
+  failedProduceRequests: 'FailedProduceRequests',
+  failedFetchRequests: 'FailedFetchRequests',
+  totalProduceRequests: 'TotalProduceRequests',
+  totalFetchRequests: 'TotalFetchRequests',
+  replicationBytesOut: 'ReplicationBytesOut',
 };
 
 const CLASSIC_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
@@ -104,7 +104,7 @@ function registerTopicMetrics(stats: BrokerTopicStats, add: Add): void {
   for (const field of TOPIC_COUNT_NAMES) {
     const meter = TOPIC_METER_NAMES[field];
     add(
-      `kafka_server_brokertopicmetrics_${meter}_total`,
+      `kafka_server_brokertopicmetrics_${meter.toLowerCase()}_total`,
       'counter',
       `kafka.server:type=BrokerTopicMetrics,name=${meter}PerSec: all topics (no label) and per topic`,
       function* () {

@@ -2,6 +2,8 @@
 // stay quiet (or capture lines) and several brokers in one process can log to different places.
 // Lines carry Kafka's log4j logger names (kafka.server, kafka.log, kafka.coordinator.group,
 // kafka.coordinator.transaction, ...), so what an operator knows from Kafka's logs carries over.
+// JSON lines are pino's (createLogger with format 'json'); the text layout is Kafka's own.
+import { pino, type Logger as PinoLogger } from 'pino';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -58,10 +60,14 @@ export interface TextLoggerOptions {
   clock?: () => number;
 }
 
-/** A logger that writes one line per event at or above its level. */
+/**
+ * A logger that writes one line per event at or above its level: Kafka's log4j layout for
+ * people, or with `format: 'json'` pino's JSON lines for log shippers.
+ */
 export function createLogger(options: TextLoggerOptions = {}): Logger {
+  if (options.format === 'json') return createPinoLogger(options);
   const threshold = LOG_LEVELS.indexOf(options.level ?? 'info');
-  const format = options.format === 'json' ? formatJson : formatText;
+  const format = formatText;
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const clock = options.clock ?? Date.now;
   const make = (name: string): Logger => {
@@ -80,6 +86,57 @@ export function createLogger(options: TextLoggerOptions = {}): Logger {
     };
   };
   return make('');
+}
+
+/**
+ * JSON lines through pino: `{"level":"INFO","time":"…","logger":"kafka.server",…fields,
+ * "message":"…"}`. Each log4j logger name is a pino child binding; errors are written with
+ * their chain of causes and bigints as strings, as formatJson writes them.
+ */
+function createPinoLogger(options: TextLoggerOptions): Logger {
+  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const clock = options.clock ?? Date.now;
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      messageKey: 'message',
+      timestamp: () => `,"time":"${new Date(clock()).toISOString()}"`,
+      formatters: { level: (label) => ({ level: label.toUpperCase() }) },
+    },
+    // A plain object destination: pino writes each finished line to it synchronously.
+    { write },
+  );
+  const wrap = (p: PinoLogger): Logger => {
+    const at =
+      (level: LogLevel) =>
+      (message: string, fields: LogFields = {}): void => {
+        if (p.isLevelEnabled(level)) p[level](plainFields(fields), message);
+      };
+    return {
+      error: at('error'),
+      warn: at('warn'),
+      info: at('info'),
+      debug: at('debug'),
+      child: (name) => wrap(root.child({ logger: name })),
+    };
+  };
+  return wrap(root.child({ logger: '' }));
+}
+
+/** Fields as JSON takes them: errors described with their causes, bigints as strings. */
+function plainFields(fields: LogFields): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'time' || key === 'level' || key === 'logger' || key === 'message') continue;
+    out[key] =
+      value instanceof Error
+        ? describeError(value)
+        : typeof value === 'bigint'
+          ? value.toString()
+          : value;
+  }
+  return out;
 }
 
 /** A logger that keeps every record, for tests: `records` grows as the broker logs. */

@@ -65,3 +65,23 @@ test('level names parse as log4j writes them; unknown ones do not', () => {
   // A logger without names gives itself for any name.
   assert.equal(namedLogger(silentLogger, 'kafka.log'), silentLogger);
 });
+
+test('json lines (pino) keep the level threshold, logger names and one line per event', () => {
+  const { logger, lines } = capture({ format: 'json', level: 'info' });
+  const group = namedLogger(logger, 'kafka.coordinator.group');
+  group.debug('dropped');
+  group.info('Loaded group', { group: 'g', offset: 12n, members: ['a', 'b'] });
+  logger.warn('two\nlines');
+  assert.equal(lines.length, 2);
+  assert.ok(lines.every((l) => l.endsWith('\n') && l.indexOf('\n') === l.length - 1));
+  assert.deepEqual(JSON.parse(lines[0]!), {
+    time: new Date(AT).toISOString(),
+    level: 'INFO',
+    logger: 'kafka.coordinator.group',
+    message: 'Loaded group',
+    group: 'g',
+    offset: '12',
+    members: ['a', 'b'],
+  });
+  assert.deepEqual(JSON.parse(lines[1]!).message, 'two\nlines');
+});

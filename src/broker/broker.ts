@@ -270,6 +270,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           topicStats,
           requests: requestStats,
           connectionsByListener: () => server.connectionsByListener(),
+          environment: environment.metrics,
         }),
         { listener, logger },
       );

@@ -9,6 +9,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterMetadata } from '../../metadata/index.js';
 import type { LogManager } from '../../storage/index.js';
+import type { MetricFamily, MetricsRegistry } from '../../util/index.js';
 import type { GroupCoordinator } from '../group/index.js';
 import type { Partition, ReplicaManager } from '../partition/index.js';
 import {
@@ -35,6 +36,11 @@ export interface BrokerMetricsSources {
   requests: RequestStats;
   /** Open connections per listener name. */
   connectionsByListener(): ReadonlyMap<string, number>;
+  /**
+   * The Environment's registry: whatever other parts of the broker record there (through the
+   * MetricsRegistry interface) is exported after the broker's own families.
+   */
+  environment?: MetricsRegistry;
 }
 
 /** The Kafka name of each BrokerTopicMetrics meter (without PerSec), by count field. */
@@ -82,12 +88,15 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
   registerControllerMetrics(sources, add, one);
   registerGroupMetrics(sources, add, one);
   registerLagMetrics(sources, add, scrapes);
+  // A family of the Environment's registry never shadows one of the broker's.
+  const names = new Set(families.map((f) => f.name));
   return {
     registry,
     scrape: async () => {
       scrapes.generation++;
       const own = formatSnapshotMetrics(families);
-      return own + (await registry.metrics());
+      const shared = sources.environment?.read().filter((f) => !names.has(f.name)) ?? [];
+      return own + formatSnapshotMetrics(shared.map(snapshotOf)) + (await registry.metrics());
     },
   };
 }
@@ -411,5 +420,16 @@ function memoPerScrape<T>(scrapes: { generation: number }, compute: () => T): ()
       cached = { generation: scrapes.generation, value: compute() };
     }
     return cached.value;
+  };
+}
+
+/** A family read from a MetricsRegistry, as a snapshot of its samples now. */
+function snapshotOf(family: MetricFamily): SnapshotMetric {
+  return {
+    name: family.name,
+    help: family.help,
+    type: family.type,
+    collect: () =>
+      family.samples.map((s) => ({ metricName: s.name, labels: s.labels, value: s.value })),
   };
 }

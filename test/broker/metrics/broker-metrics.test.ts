@@ -9,6 +9,7 @@ import {
   createOffsetCommitRequest,
   createSyncGroupRequest,
 } from '../../../src/protocol/index.js';
+import { MemoryMetricsRegistry, systemEnvironment } from '../../../src/util/index.js';
 import { ProtocolClient } from '../../support/protocol-client.js';
 import { batch, createTopic, fetchBody, produceBody } from '../handlers/data-helpers.js';
 import { scrape, valueOf } from './scrape.js';
@@ -340,4 +341,34 @@ test("Node's process metrics come from prom-client's defaults", async () => {
   ]) {
     assert.ok(valueOf(m, name) !== undefined, name);
   }
+});
+
+test("what is recorded in the Environment's metrics registry is exported too", async () => {
+  const metrics = new MemoryMetricsRegistry();
+  const b = await startBroker({
+    port: 0,
+    config: { 'metrics.listener': 'http://127.0.0.1:0' },
+    environment: systemEnvironment({ metrics }),
+  });
+  brokers.push(b);
+  const throttled = metrics.counter({
+    name: 'kafka_server_produce_throttled_total',
+    help: 'test counter',
+    labelNames: ['user'],
+  });
+  throttled.inc({ user: 'alice' }, 2);
+  metrics
+    .histogram({ name: 'test_wait_seconds', help: 'test', buckets: [1] })
+    .observe(undefined, 0.5);
+  // A family named like one of the broker's own is not exported twice.
+  metrics
+    .gauge({ name: 'kafka_server_replicamanager_leadercount', help: 'shadow' })
+    .set(undefined, -7);
+  const text = await (await fetch(b.metrics!.url)).text();
+  const m = await scrape(b.metrics!.url);
+  assert.equal(valueOf(m, 'kafka_server_produce_throttled_total', { user: 'alice' }), 2);
+  assert.equal(valueOf(m, 'test_wait_seconds_bucket', { le: 1 }), 1);
+  assert.equal(valueOf(m, 'test_wait_seconds_count'), 1);
+  assert.equal(text.match(/^# TYPE kafka_server_replicamanager_leadercount /gm)?.length, 1);
+  assert.notEqual(valueOf(m, 'kafka_server_replicamanager_leadercount'), -7);
 });

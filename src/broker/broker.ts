@@ -34,6 +34,8 @@ import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { namedLogger, silentLogger, type Logger } from './logger.js';
 import {
   BrokerTopicStats,
+  HistogramCounts,
+  REQUEST_TIME_BUCKETS_MS,
   RequestStats,
   createBrokerMetrics,
   parseMetricsListener,
@@ -192,6 +194,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         ),
     });
     logMetadataChanges(metadata, namedLogger(root, 'kafka.controller'));
+    // With the endpoint off, nothing on the hot path counts (the stats stay undefined).
+    const metricsOn = config.values['metrics.listener'] !== null;
+    const flushTimes = metricsOn ? new HistogramCounts(REQUEST_TIME_BUCKETS_MS) : undefined;
     // The coordinator is opened after the logs (it replays __transaction_state from them), but
     // the partitions ask it about transactional batches: until it is there, nothing verifies.
     const opening: { transactions?: TransactionCoordinator } = {};
@@ -200,6 +205,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       environment,
       metadata,
       logger,
+      onLogFlushed: flushTimes === undefined ? undefined : (ms) => flushTimes.observe(ms),
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>
         opening.transactions === undefined
           ? 'INVALID_TXN_STATE'
@@ -226,8 +232,6 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     });
     const transactions = (opening.transactions = txn.coordinator);
     advertised = advertisedAddresses(config, server.boundListeners);
-    // With the endpoint off, nothing on the hot path counts (the stats stay undefined).
-    const metricsOn = config.values['metrics.listener'] !== null;
     const topicStats = metricsOn ? new BrokerTopicStats() : undefined;
     const requestStats = metricsOn ? new RequestStats() : undefined;
     const context: BrokerContext = {
@@ -271,6 +275,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           requests: requestStats,
           connectionsByListener: () => server.connectionsByListener(),
           environment: environment.metrics,
+          logFlushTimes: flushTimes,
         }),
         { listener, logger },
       );

@@ -32,6 +32,8 @@ export async function openDataPlane(
     logger: Logger;
     /** The transaction coordinator's verification (see ReplicaManagerOptions). */
     verifyTransaction?: ReplicaManagerOptions['verifyTransaction'];
+    /** Told how long each partition log flush took (the metrics endpoint's flush times). */
+    onLogFlushed?: (durationMs: number) => void;
   },
 ): Promise<DataPlane> {
   const v = config.values;
@@ -44,6 +46,7 @@ export async function openDataPlane(
     random: () => env.random.next(),
     // The metadata log has its own owner (src/metadata), as KRaft's has in Kafka.
     excludeDirs: [METADATA_LOG_DIR_NAME],
+    onLogFlushed: options.onLogFlushed,
     logger: namedLogger(options.logger, 'kafka.log'),
     manager: {
       retentionCheckIntervalMs: safe(Number(v['log.retention.check.interval.ms'])),

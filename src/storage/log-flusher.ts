@@ -42,6 +42,8 @@ export interface LogFlusherOptions {
   recoveryPoint: number;
   /** The folder's entries were never fsynced (a new log): the first flush does it. */
   unsyncedDir: boolean;
+  /** Told how long each successful flush took (Kafka's LogFlushRateAndTimeMs). */
+  onFlushed?: (durationMs: number) => void;
 }
 
 export class LogFlusher {
@@ -101,6 +103,7 @@ export class LogFlusher {
     const segments = this.log.segmentList;
     const active = segments[segments.length - 1];
     const dirty = segments.filter((s) => s.nextOffset > this._recoveryPoint || s === active);
+    const started = this.o.clock.monotonicMs();
     try {
       await Promise.all(dirty.map((s) => s.sync()));
       if (this.dirDirty) {
@@ -117,6 +120,7 @@ export class LogFlusher {
     }
     this._recoveryPoint = Math.max(this._recoveryPoint, target);
     this.lastFlushMs = this.o.clock.nowMs();
+    this.o.onFlushed?.(this.o.clock.monotonicMs() - started);
   }
 
   /** flush.ms: flushes when unflushed data has waited that long. Called by the scheduler. */

@@ -54,6 +54,8 @@ export interface LogManagerOptions {
   cleanerCodec?: CleanerCodec;
   /** Partition folders some other owner keeps (the metadata log), never loaded here. */
   excludeDirs?: readonly string[];
+  /** Told how long each flush of a partition log took (the broker's flush-time metric). */
+  onLogFlushed?: (durationMs: number) => void;
 }
 
 interface Entry {
@@ -79,6 +81,7 @@ export class LogManager {
   /** The cleaner's state: which partitions failed and are skipped (uncleanable). */
   readonly cleaner: LogCleanerManager;
   private readonly excludeDirs: ReadonlySet<string>;
+  private readonly onLogFlushed: ((durationMs: number) => void) | undefined;
   private readonly defaults: LogConfig;
   readonly managerConfig: LogManagerConfig;
   private readonly stopJobs: (() => void)[] = [];
@@ -107,6 +110,7 @@ export class LogManager {
     this.cleaner = new LogCleanerManager(logger);
     this.excludeDirs = new Set(options.excludeDirs ?? []);
     this.health = new StorageHealth(logger, clock);
+    this.onLogFlushed = options.onLogFlushed;
   }
 
   /** Loads every `<topic>-<partition>` folder of every log dir, recovering after a crash. */
@@ -180,6 +184,7 @@ export class LogManager {
         recoveryPoint: recoveryPoints.get(name) ?? 0,
         cleanShutdown,
         health: this.health.forDir(logDir),
+        onFlushed: this.onLogFlushed,
         dirExists: true,
       });
       this.entries.set(name, { log, logDir });
@@ -306,6 +311,7 @@ export class LogManager {
       random: this.random,
       cleanShutdown: true,
       health: this.health.forDir(logDir),
+      onFlushed: this.onLogFlushed,
       unsyncedDir: true,
       fresh,
       dirExists: true,

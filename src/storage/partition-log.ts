@@ -79,6 +79,8 @@ export interface PartitionLogOptions {
   health?: DirHealth;
   /** The folder's entries were never fsynced (a new log): the first flush does it. */
   unsyncedDir?: boolean;
+  /** Told how long each successful flush took (the broker's flush-time metric). */
+  onFlushed?: (durationMs: number) => void;
   /** The folder was just made and is empty: create the first segment without loading. */
   fresh?: boolean;
   /** The folder is known to exist (listed or just made): no need to make it. */
@@ -152,6 +154,7 @@ export class PartitionLog {
       health: this.health,
       recoveryPoint: Math.min(recoveryPoint, this._logEndOffset),
       unsyncedDir: options.unsyncedDir === true,
+      onFlushed: options.onFlushed,
     });
     this.deleter = new SegmentDeleter({
       fs: this.fs,

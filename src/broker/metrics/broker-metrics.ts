@@ -21,6 +21,7 @@ import { consumerLagSamples } from './consumer-lag.js';
 import { errorTag, type RequestStats } from './request-stats.js';
 import {
   formatSnapshotMetrics,
+  type HistogramCounts,
   type SnapshotMetric,
   type SnapshotSample,
   type SnapshotType,
@@ -41,6 +42,8 @@ export interface BrokerMetricsSources {
    * MetricsRegistry interface) is exported after the broker's own families.
    */
   environment?: MetricsRegistry;
+  /** How long partition log flushes took, in milliseconds. */
+  logFlushTimes?: HistogramCounts;
 }
 
 /** The Kafka name of each BrokerTopicMetrics meter (without PerSec), by count field. */
@@ -226,6 +229,14 @@ function registerLogMetrics(sources: BrokerMetricsSources, add: Add): void {
     'kafka_log_log_numlogsegments',
     'kafka.log:type=Log,name=NumLogSegments',
     (p) => p.log.segmentCount,
+  );
+  const flushes = sources.logFlushTimes;
+  const flushName = 'kafka_log_logflushstats_logflushrateandtimems';
+  add(
+    flushName,
+    'histogram',
+    'kafka.log:type=LogFlushStats,name=LogFlushRateAndTimeMs: time of each partition log flush (milliseconds)',
+    () => (flushes === undefined ? [] : flushes.samples(flushName, {})),
   );
   add(
     'kafka_log_logcleanermanager_uncleanable_partitions_count',

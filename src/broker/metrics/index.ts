@@ -10,3 +10,4 @@ export { consumerLagSamples, type ConsumerLagSamples } from './consumer-lag.js';
 export { parseMetricsListener, type MetricsListener } from './metrics-listener.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';
 export { REQUEST_TIME_BUCKETS_MS, RequestStats } from './request-stats.js';
+export { HistogramCounts } from './snapshot-metric.js';

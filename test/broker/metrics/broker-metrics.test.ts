@@ -372,3 +372,37 @@ test("what is recorded in the Environment's metrics registry is exported too", a
   assert.equal(text.match(/^# TYPE kafka_server_replicamanager_leadercount /gm)?.length, 1);
   assert.notEqual(valueOf(m, 'kafka_server_replicamanager_leadercount'), -7);
 });
+
+test('log flush times are observed for each flush of a partition log', async () => {
+  const b = await broker();
+  const c = await client(b);
+  await createTopic(c, 'durable');
+  const flush = 'kafka_log_logflushstats_logflushrateandtimems_count';
+  const before = valueOf(await scrape(b.metrics!.url), flush)!;
+  const altered = await c.request(44, 1, {
+    resources: [
+      {
+        resourceType: 2,
+        resourceName: 'durable',
+        configs: [{ name: 'flush.messages', configOperation: 0, value: '1' }],
+      },
+    ],
+    validateOnly: false,
+  });
+  assert.equal(altered.responses[0].errorCode, 0);
+  // acks=-1 with flush.messages=1 is answered after the fsync of the batch.
+  for (let i = 0; i < 3; i++) {
+    const res = await c.request(
+      0,
+      9,
+      produceBody('durable', [{ index: 0, records: batch(['v']) }]),
+    );
+    assert.equal(res.responses[0].partitionResponses[0].errorCode, 0);
+  }
+  const m = await scrape(b.metrics!.url);
+  assert.ok(valueOf(m, flush)! >= before + 3, `${valueOf(m, flush)} flushes after ${before}`);
+  assert.equal(
+    valueOf(m, 'kafka_log_logflushstats_logflushrateandtimems_bucket', { le: '+Inf' }),
+    valueOf(m, flush),
+  );
+});

@@ -62,18 +62,13 @@ const TOPIC_METER_NAMES: Readonly<Record<keyof TopicCounts, string>> = {
 const CLASSIC_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
 
 export interface BrokerMetrics {
-  /** prom-client's registry, with Node's process metrics. */
-  registry: Registry;
   /** The exposition text of every family now (Prometheus text format 0.0.4): the broker's, then Node's. */
   scrape(): Promise<string>;
 }
 
 /** The broker's metric families over `sources`. */
 export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetrics {
-  const registry = new Registry();
   const scrapes = { generation: 0 };
-  // Node's own: event-loop lag, heap, GC, handles, CPU, memory (prom-client's defaults).
-  collectDefaultMetrics({ register: registry });
   const families: SnapshotMetric[] = [];
   const add = (
     name: string,
@@ -94,12 +89,12 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
   // A family of the Environment's registry never shadows one of the broker's.
   const names = new Set(families.map((f) => f.name));
   return {
-    registry,
     scrape: async () => {
       scrapes.generation++;
       const own = formatSnapshotMetrics(families);
       const shared = sources.environment?.read().filter((f) => !names.has(f.name)) ?? [];
-      return own + formatSnapshotMetrics(shared.map(snapshotOf)) + (await registry.metrics());
+      const node = await processMetrics().metrics();
+      return own + formatSnapshotMetrics(shared.map(snapshotOf)) + node;
     },
   };
 }
@@ -417,6 +412,22 @@ function registerLagMetrics(
     ],
   ] as const;
   for (const [name, help, field] of families) add(name, 'gauge', help, () => lag()[field]);
+}
+
+let processRegistry: Registry | undefined;
+
+/**
+ * Node's own metrics (event-loop lag, heap, GC, handles, CPU, memory: prom-client's defaults),
+ * one registry for the process: they describe the process, whichever of its brokers is
+ * scraped, and prom-client's collectors (GC observer, event-loop monitor) are never stopped,
+ * so each broker making its own would leak them.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }
 
 /** `compute` once per scrape (a registry read outside `scrape()` computes afresh). */

@@ -266,7 +266,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       const opened = { replicas: data.replicas, groups, metadata };
       metricsServer = await startMetricsServer(
         createBrokerMetrics({
-          nodeId: config.nodeId,
+          // Every node answers Metadata and DescribeCluster with itself as the controller
+          // (handlers/03-metadata.ts) until a cluster elects one; this must follow that.
+          isActiveController: () => true,
           replicas: opened.replicas,
           logs: data.logs,
           groups: opened.groups,

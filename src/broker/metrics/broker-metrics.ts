@@ -28,7 +28,8 @@ import {
 } from './snapshot-metric.js';
 
 export interface BrokerMetricsSources {
-  nodeId: number;
+  /** Whether this node is the cluster's active controller now. */
+  isActiveController(): boolean;
   replicas: ReplicaManager;
   logs: LogManager;
   groups: GroupCoordinator;
@@ -310,13 +311,11 @@ function registerReplicaManagerMetrics(replicas: ReplicaManager, add: Add, one: 
 }
 
 function registerControllerMetrics(sources: BrokerMetricsSources, add: Add, one: One): void {
-  // Every node answers Metadata with itself as the controller until the cluster's election
-  // lands; the figures below are the whole cluster's, as the active controller reports them.
-  const active = () => true;
+  // Kafka reports the cluster-wide figures below on the active controller only.
   const k = 'kafka.controller:type=KafkaController,name=';
   const prefix = 'kafka_controller_kafkacontroller_';
   add(`${prefix}activecontrollercount`, 'gauge', `${k}ActiveControllerCount`, () =>
-    one(active() ? 1 : 0),
+    one(sources.isActiveController() ? 1 : 0),
   );
   add(`${prefix}offlinepartitionscount`, 'gauge', `${k}OfflinePartitionsCount`, () => {
     const image = sources.metadata.image;

@@ -406,3 +406,37 @@ test('log flush times are observed for each flush of a partition log', async () 
     valueOf(m, flush),
   );
 });
+
+test('KIP-848 consumer groups are counted by state, with their rebalances', async () => {
+  const b = await broker({ 'num.partitions': 2 });
+  const c = await client(b);
+  await createTopic(c, 'kip848');
+  const heartbeat = (memberId: string, memberEpoch: number) =>
+    c.request(68, 1, {
+      groupId: 'cg',
+      memberId,
+      memberEpoch,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30000,
+      subscribedTopicNames: memberEpoch === 0 ? ['kip848'] : null,
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: memberEpoch === 0 ? [] : null,
+    });
+  const joined = await heartbeat('m1', 0);
+  assert.equal(joined.errorCode, 0);
+  const count = 'kafka_server_group_coordinator_metrics_consumer_group_count';
+  const rebalances = 'kafka_server_group_coordinator_metrics_group_completed_rebalance_count';
+  let m = await scrape(b.metrics!.url);
+  assert.equal(valueOf(m, count, { state: 'stable' }), 1);
+  assert.equal(valueOf(m, rebalances, { protocol: 'consumer' }), 1);
+  assert.equal(valueOf(m, rebalances, { protocol: 'classic' }), 0);
+  assert.equal(valueOf(m, 'kafka_coordinator_group_groupmetadatamanager_numgroups'), 0);
+  const left = await heartbeat('m1', -1);
+  assert.equal(left.memberEpoch, -1);
+  m = await scrape(b.metrics!.url);
+  assert.equal(valueOf(m, count, { state: 'stable' }), undefined);
+  assert.equal(valueOf(m, count, { state: 'empty' }), 1);
+  assert.equal(valueOf(m, rebalances, { protocol: 'consumer' }), 2);
+});

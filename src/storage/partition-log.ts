@@ -328,7 +328,8 @@ export class PartitionLog {
           );
         }
         if (options.leaderEpoch !== undefined) h.setPartitionLeaderEpoch(options.leaderEpoch);
-        if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
+        // A follower keeps its leader's batches byte for byte, append time included.
+        if (appendTimeMs >= 0 && assign) stampLogAppendTime(h, appendTimeMs);
         const info = batchInfo(h, bytes + pos);
         infos.push(info);
         maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);

@@ -4,6 +4,8 @@
 // follower stops and grows when it catches up again (AlterPartition, applied on replay), a
 // returning replica truncates exactly its divergent suffix (OffsetForLeaderEpoch), and a
 // leader change keeps every acknowledged record and the producers' sequences.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from '../../../src/client/index.js';
@@ -288,3 +290,45 @@ test(
 function sameSet(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
+
+test(
+  'an acks=all append whose ISR shrinks below min.insync.replicas while it waits gets NOT_ENOUGH_REPLICAS_AFTER_APPEND; high watermarks are checkpointed',
+  { timeout: 60_000 },
+  async (t) => {
+    const cluster = await startInProcessCluster(3, { ...FAST, 'replica.lag.time.max.ms': 1000 });
+    t.after(() => cluster.close());
+    await createReplicatedTopic(cluster, 'after', 2);
+    const leader = cluster.partition('after', 0).leader;
+    const followers = [1, 2, 3].filter((id) => id !== leader);
+    const client = await rawClient(cluster, leader);
+    t.after(() => client.close());
+    const ok = await client.request(
+      0,
+      9,
+      produceBody('after', [{ index: 0, records: batch(['a', 'b', 'c']) }]),
+    );
+    assert.equal(produceError(ok).errorCode, ErrorCode.NONE);
+    await waitFor('three identical logs', () => identicalLogs(cluster, 'after'));
+
+    await cluster.stop(followers[0]!);
+    await cluster.stop(followers[1]!);
+    // The ISR still names both followers: the append is taken, then waits for them until they
+    // leave the ISR, which leaves fewer in-sync replicas than min.insync.replicas.
+    const waited = await client.request(
+      0,
+      9,
+      produceBody('after', [{ index: 0, records: batch(['d']) }]),
+    );
+    assert.equal(produceError(waited).errorCode, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+    assert.deepEqual(cluster.partition('after', 0).isr, [leader]);
+
+    // A clean stop writes replication-offset-checkpoint (Kafka's format) with the high
+    // watermark, which now covers 'd'; a follower's is its leader's as last fetched.
+    await cluster.stop(leader);
+    const read = (id: number) =>
+      readFile(join(cluster.dirs.get(id)!, 'replication-offset-checkpoint'), 'utf8');
+    const lines = (await read(leader)).trim().split('\n');
+    assert.deepEqual(lines, ['0', '1', 'after 0 4']);
+    assert.match(await read(followers[0]!), /^0\n1\nafter 0 [0-3]\n$/);
+  },
+);

@@ -803,7 +803,8 @@ export class Partition {
    */
   truncateAsFollower(offset: number): Promise<void> {
     return this.queue.run(async () => {
-      if (offset >= this.log.logEndOffset) return;
+      // A leader's log is the reference: only a follower ever cuts its own.
+      if (this.replica.isLeader || offset >= this.log.logEndOffset) return;
       await this.log.truncateTo(offset);
       await this.epochs.truncateFromEnd(offset);
       const base = segmentBaseFor(this.log.segmentBaseOffsets, offset);

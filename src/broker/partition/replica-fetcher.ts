@@ -192,6 +192,8 @@ export class ReplicaFetcher {
           continue;
         }
         const p = f.partition;
+        // Removed meanwhile (it leads now, or is deleted): its log is no longer ours to cut.
+        if (this.followed.get(keyOf(p)) !== f) continue;
         await p.truncateAsFollower(truncationOffset(p, r.leaderEpoch, Number(r.endOffset)));
         // Removed or re-added (a newer epoch) meanwhile: that entry truncates again.
         if (this.followed.get(keyOf(p)) === f) f.state = 'fetching';
@@ -268,6 +270,8 @@ export class ReplicaFetcher {
     r: FetchResponse['responses'][number]['partitions'][number],
   ): Promise<void> {
     const p = f.partition;
+    // Removed or moved while the fetch was out: the records belong to an older assignment.
+    if (this.followed.get(keyOf(p)) !== f) return;
     if (r.errorCode === ErrorCode.NONE) {
       const records = r.records;
       if (records !== null && records.length > 0) {

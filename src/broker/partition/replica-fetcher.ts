@@ -256,13 +256,17 @@ export class ReplicaFetcher {
     if (response.errorCode !== ErrorCode.NONE) {
       throw new Error(`fetch answered ${errorNameOf(response.errorCode)}`);
     }
+    // Partitions are independent logs: their appends overlap, so the next fetch (which tells
+    // the leader their new log ends) goes out after the slowest one, not after their sum.
+    const handled: Promise<void>[] = [];
     for (const t of response.responses) {
       for (const r of t.partitions) {
         const f = this.followed.get(`${t.topic}-${r.partitionIndex}`);
         if (f === undefined || f.state !== 'fetching') continue;
-        await this.handlePartition(f, r);
+        handled.push(this.handlePartition(f, r));
       }
     }
+    await Promise.all(handled);
   }
 
   private async handlePartition(

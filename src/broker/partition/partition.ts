@@ -230,7 +230,8 @@ export class Partition {
     replicaId: number,
   ): { logEndOffset: number; lastCaughtUpTimeMs: number } | undefined {
     const state = this.replica.follower(replicaId);
-    return state === undefined ? undefined : { ...state };
+    if (state === undefined) return undefined;
+    return { logEndOffset: state.logEndOffset, lastCaughtUpTimeMs: state.lastCaughtUpTimeMs };
   }
 
   /** The offset below which every in-sync replica has the records; consumers read up to it. */

@@ -24,8 +24,11 @@ export interface ReplicaAssignment {
 
 export interface FollowerState {
   logEndOffset: number;
-  /** When the follower last fetched up to the leader's log end (-1: never). */
+  /** When the follower last had everything the leader had (-1: never); see updateFollower. */
   lastCaughtUpTimeMs: number;
+  /** The leader's log end offset and the time at the follower's previous fetch. */
+  lastFetchLeaderLogEndOffset: number;
+  lastFetchTimeMs: number;
 }
 
 export class ReplicaState {
@@ -142,7 +145,16 @@ export class ReplicaState {
     const state = this.followers.get(replicaId);
     if (state === undefined) return false;
     state.logEndOffset = fetch.logEndOffset;
-    if (fetch.logEndOffset >= fetch.leaderLogEndOffset) state.lastCaughtUpTimeMs = fetch.nowMs;
+    // Kafka's rule: a follower at the leader's log end is caught up now; one that reached where
+    // the leader's log ended at its previous fetch was caught up then. Under a steady stream of
+    // appends a follower is never at the current end, yet it is not lagging.
+    if (fetch.logEndOffset >= fetch.leaderLogEndOffset) {
+      state.lastCaughtUpTimeMs = fetch.nowMs;
+    } else if (fetch.logEndOffset >= state.lastFetchLeaderLogEndOffset) {
+      state.lastCaughtUpTimeMs = Math.max(state.lastCaughtUpTimeMs, state.lastFetchTimeMs);
+    }
+    state.lastFetchLeaderLogEndOffset = fetch.leaderLogEndOffset;
+    state.lastFetchTimeMs = fetch.nowMs;
     return true;
   }
 
@@ -174,7 +186,12 @@ export class ReplicaState {
     for (const id of this.replicas) {
       if (id === this.localId) continue;
       const caughtUp = this.isr.includes(id) ? nowMs : -1;
-      this.followers.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: caughtUp });
+      this.followers.set(id, {
+        logEndOffset: -1,
+        lastCaughtUpTimeMs: caughtUp,
+        lastFetchLeaderLogEndOffset: Number.MAX_SAFE_INTEGER,
+        lastFetchTimeMs: -1,
+      });
     }
   }
 }

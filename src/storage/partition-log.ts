@@ -535,6 +535,19 @@ export class PartitionLog {
     this.flusher.restartedAt(offset);
   }
 
+  /**
+   * Empties the log and restarts it at `offset` (Kafka's truncateFullyAndStartAt): a follower
+   * whose log ends before its leader's log start (retention or DeleteRecords moved it on while
+   * the follower was away) can only continue from there.
+   */
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    return this.enqueue(async () => {
+      this._truncations++;
+      await this.restartAt(offset);
+      this.logger.info('emptied log', { log: this.name, startOffset: offset });
+    });
+  }
+
   /** DeleteRecords: raises the log start offset; whole segments below it go at once. */
   deleteRecordsBefore(offset: number): Promise<DeleteRecordsResult> {
     return this.enqueue(async () => {

@@ -791,6 +791,25 @@ export class Partition {
     this.published(whole.length, this.log.logEndOffset);
   }
 
+  /**
+   * A follower whose log ends before its leader's log start restarts empty at that offset:
+   * records, leader epochs, aborted transactions and producer state all start over there.
+   */
+  restartAsFollowerAt(offset: number): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.replica.isLeader || offset <= this.log.logEndOffset) return;
+      await this.log.truncateFullyAndStartAt(offset);
+      await this.epochs.truncateFromEnd(0);
+      await this.abortedTxns.truncateFrom(0, offset);
+      for (const at of await listSnapshotOffsets(this.log.fs, this.log.dir)) {
+        await this.log.fs.unlink(snapshotPath(this.log.dir, at));
+      }
+      this.producers.load([]);
+      this.replica.setFollowerHighWatermark(offset, offset);
+      this.uncovered = [];
+    });
+  }
+
   /** A follower takes its leader's high watermark, bounded by its own log end. */
   updateHighWatermarkAsFollower(leaderHighWatermark: number): void {
     if (this.replica.isLeader) return;

@@ -295,6 +295,13 @@ export class ReplicaFetcher {
     }
     const error = errorNameOf(r.errorCode);
     if (error === 'OFFSET_OUT_OF_RANGE') {
+      const leaderLogStart = Number(r.logStartOffset);
+      if (leaderLogStart > p.logEndOffset) {
+        // The leader no longer has the records after this replica's end (retention or
+        // DeleteRecords moved its log start on): start over from its log start.
+        await p.restartAsFollowerAt(leaderLogStart);
+        return;
+      }
       // This replica's log end is past the leader's: it holds a suffix the leader does not.
       f.state = 'truncating';
       return;

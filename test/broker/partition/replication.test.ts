@@ -332,3 +332,53 @@ test(
     assert.match(await read(followers[0]!), /^0\n1\nafter 0 [0-3]\n$/);
   },
 );
+
+test(
+  'a follower whose log ends before its leader’s log start starts over there and rejoins the ISR',
+  { timeout: 60_000 },
+  async (t) => {
+    const cluster = await startInProcessCluster(3, FAST);
+    t.after(() => cluster.close());
+    await createReplicatedTopic(cluster, 'behind', 1);
+    const leader = cluster.partition('behind', 0).leader;
+    const [away] = [1, 2, 3].filter((id) => id !== leader) as [number];
+    const client = await rawClient(cluster, leader);
+    t.after(() => client.close());
+    const first = await client.request(
+      0,
+      9,
+      produceBody('behind', [{ index: 0, records: batch(['a']) }]),
+    );
+    assert.equal(produceError(first).errorCode, ErrorCode.NONE);
+    await waitFor('three identical logs', () => identicalLogs(cluster, 'behind'));
+    await cluster.stop(away);
+    await waitFor('the ISR without it', () => !cluster.partition('behind', 0).isr.includes(away));
+    for (let i = 0; i < 3; i++) {
+      const r = await client.request(
+        0,
+        9,
+        produceBody('behind', [{ index: 0, records: batch([`b${i}`, `c${i}`]) }]),
+      );
+      assert.equal(produceError(r).errorCode, ErrorCode.NONE);
+    }
+    // The leader's log now starts past everything the stopped follower has.
+    const deleted = await client.request(21, 2, {
+      topics: [{ name: 'behind', partitions: [{ partitionIndex: 0, offset: 5n }] }],
+      timeoutMs: 5000,
+    });
+    assert.equal(deleted.topics[0].partitions[0].errorCode, ErrorCode.NONE);
+    assert.equal(deleted.topics[0].partitions[0].lowWatermark, 5n);
+
+    await cluster.start(away);
+    await waitFor('the follower back in the ISR', () =>
+      cluster.partition('behind', 0).isr.includes(away),
+    );
+    const [own, leaders] = await Promise.all([
+      cluster.logBytes(away, 'behind', 0),
+      cluster.logBytes(leader, 'behind', 0),
+    ]);
+    // It holds the leader's last batch (offsets 5-6), byte for byte, and nothing older.
+    assert.deepEqual(valuesOf(own), ['b2', 'c2']);
+    assert.ok(leaders.subarray(leaders.length - own.length).equals(own));
+  },
+);

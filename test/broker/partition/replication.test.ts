@@ -212,6 +212,18 @@ test(
       'x',
       'p3',
     ]);
+    // A real consumer (librdkafka) finds the new leader from any broker and reads them all.
+    const consumed = await confluent<{ messages: { offset: number; value: string }[] }>('consume', {
+      bootstrap: cluster.bootstrap(),
+      topic: 'replicated',
+      offsets: { '0': 0 },
+      count: values.length,
+      timeout: 30,
+    });
+    assert.deepEqual(
+      consumed.messages.map((m) => m.value),
+      values,
+    );
   },
 );
 

@@ -570,22 +570,33 @@ export class Partition {
    * transaction here ends, and an abort is recorded in the aborted-transaction index. A marker
    * for a producer with no open transaction is still written, as Kafka does.
    */
-  writeTxnMarker(
+  async writeTxnMarker(
     marker: TxnMarker,
-    options: { nowMs: number },
+    options: { nowMs: number; timeoutMs?: number },
   ): Promise<{ error: ErrorName | null }> {
     // Batches appended before the marker go to the log before it.
     this.startGroup();
-    return this.queue.run(() => this.doWriteTxnMarker(marker, options.nowMs));
+    const written = await this.queue.run(() => this.doWriteTxnMarker(marker, options.nowMs));
+    if (written.error !== null) return { error: written.error };
+    // As Kafka appends markers with acks=all: the coordinator counts a marker written only
+    // once the ISR has it, so a leader change cannot leave the transaction open on the new
+    // leader (holding its last stable offset back for good). Waits outside the queue, so
+    // appends go on meanwhile. On a single node the high watermark is already there.
+    if (this.highWatermark >= written.endOffset) return { error: null };
+    return new Promise((resolve) => {
+      this.delayed.wait(written.endOffset, options.timeoutMs ?? 30_000, (error) =>
+        resolve({ error }),
+      );
+    });
   }
 
   private async doWriteTxnMarker(
     marker: TxnMarker,
     timestamp: number,
-  ): Promise<{ error: ErrorName | null }> {
-    if (!this.replica.isLeader) return { error: 'NOT_LEADER_OR_FOLLOWER' };
+  ): Promise<{ error: ErrorName | null; endOffset: number }> {
+    if (!this.replica.isLeader) return { error: 'NOT_LEADER_OR_FOLLOWER', endOffset: -1 };
     const fenced = this.producers.checkMarker(marker.producerId, marker);
-    if (fenced !== null) return { error: fenced };
+    if (fenced !== null) return { error: fenced, endOffset: -1 };
     const type = marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort;
     const batch = encodeRecordBatchSync([endTxnMarker(type, marker.coordinatorEpoch)], {
       isControl: true,
@@ -600,7 +611,7 @@ export class Partition {
     try {
       result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
     } catch (err) {
-      if (isStorageFailure(err)) return { error: 'KAFKA_STORAGE_ERROR' };
+      if (isStorageFailure(err)) return { error: 'KAFKA_STORAGE_ERROR', endOffset: -1 };
       throw err;
     }
     const completed = this.producers.completeTxn(marker.producerId, {
@@ -623,7 +634,7 @@ export class Partition {
       await snapshotProducerState(this.log, this.producers).catch(() => undefined);
     }
     this.published(batch.length, this.log.logEndOffset);
-    return { error: null };
+    return { error: null, endOffset: result.lastOffset + 1 };
   }
 
   private ok(baseOffset: number, logAppendTimeMs: number): PartitionAppendResult {

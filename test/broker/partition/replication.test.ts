@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import kafkajs from 'kafkajs';
 import assert from 'node:assert/strict';
 import { Admin } from '../../../src/client/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
@@ -392,5 +393,60 @@ test(
     // It holds the leader's last batch (offsets 5-6), byte for byte, and nothing older.
     assert.deepEqual(valuesOf(own), ['b2', 'c2']);
     assert.ok(leaders.subarray(leaders.length - own.length).equals(own));
+  },
+);
+
+test(
+  'KafkaJS (idempotent, acks=-1) across three brokers: every partition on all replicas',
+  { timeout: 60_000 },
+  async (t) => {
+    const cluster = await startInProcessCluster(3, FAST);
+    t.after(() => cluster.close());
+    const kafka = new kafkajs.Kafka({
+      clientId: 'replication-test',
+      brokers: cluster.bootstrap().split(','),
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'kjs',
+          numPartitions: 3,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        },
+      ],
+    });
+    await admin.disconnect();
+    await waitFor('the topic', () => cluster.observer.image.topic('kjs') !== undefined);
+    // The three partitions' leaders are spread over the brokers: the producer talks to all.
+    const leaders = new Set([0, 1, 2].map((p) => cluster.partition('kjs', p).leader));
+    assert.equal(leaders.size, 3);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      for (let round = 0; round < 3; round++) {
+        await producer.send({
+          topic: 'kjs',
+          acks: -1,
+          messages: Array.from({ length: 30 }, (_, i) => ({
+            value: `r${round}-${i}`,
+            partition: i % 3,
+          })),
+        });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    for (const p of [0, 1, 2]) {
+      await waitFor(`partition ${p} identical on all brokers`, async () => {
+        const logs = await Promise.all([1, 2, 3].map((id) => cluster.logBytes(id, 'kjs', p)));
+        return logs.every((l) => l.length > 0 && l.equals(logs[0]!));
+      });
+      const values = valuesOf(await cluster.logBytes(1, 'kjs', p));
+      assert.equal(values.length, 30);
+    }
   },
 );

@@ -23,6 +23,17 @@ const forbidden = {
   console: ['storage', 'metadata', 'broker', 'cli'],
 };
 
+/**
+ * Narrow exceptions, each with a decision record: the replica fetcher and AlterPartition travel
+ * over the client's Connection (docs/decisions/0003-inter-broker-connection.md).
+ */
+const layerExceptions = {
+  broker: {
+    from: '^src/broker/partition/inter-broker-connection[.]ts$',
+    to: '^src/client/connection[.]ts$',
+  },
+};
+
 module.exports = {
   forbidden: [
     {
@@ -36,8 +47,15 @@ module.exports = {
       name: `layer-${from}`,
       severity: 'error',
       comment: `${from}/ may not import ${targets.join(', ')} (DESIGN.md, Layers).`,
-      from: { path: layer(from) },
+      from: { path: layer(from), pathNot: layerExceptions[from]?.from },
       to: { path: `^src/(${targets.join('|')})/` },
+    })),
+    ...Object.entries(layerExceptions).map(([from, { from: file, to }]) => ({
+      name: `layer-${from}-exception`,
+      severity: 'error',
+      comment: `${file} may import only ${to} of the layers ${from}/ may not import.`,
+      from: { path: file },
+      to: { path: `^src/(${forbidden[from].join('|')})/`, pathNot: to },
     })),
     {
       name: 'handler-to-handler',

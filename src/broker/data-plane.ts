@@ -9,6 +9,8 @@ import type { BrokerConfig } from './config/index.js';
 import { namedLogger, type Logger } from './logger.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
+import { ReplicaFetcherManager } from './partition/replica-fetcher-manager.js';
+import { localControllerChannel, type ControllerChannel } from './partition/controller-channel.js';
 
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
 
@@ -34,6 +36,8 @@ export async function openDataPlane(
     verifyTransaction?: ReplicaManagerOptions['verifyTransaction'];
     /** Told how long each partition log flush took (the metrics endpoint's flush times). */
     onLogFlushed?: (durationMs: number) => void;
+    /** Where ISR changes go; default: this process's metadata writer. */
+    controller?: ControllerChannel;
   },
 ): Promise<DataPlane> {
   const v = config.values;
@@ -56,6 +60,26 @@ export async function openDataPlane(
       cleanerEnable: Boolean(v['log.cleaner.enable']),
     },
   });
+  const metadata = options.metadata;
+  const nodeId = config.nodeId;
+  const fetchers = new ReplicaFetcherManager({
+    config: {
+      localId: nodeId,
+      fetchMaxBytes: Number(v['replica.fetch.max.bytes']),
+      responseMaxBytes: Number(v['replica.fetch.response.max.bytes']),
+      waitMaxMs: Number(v['replica.fetch.wait.max.ms']),
+      minBytes: Number(v['replica.fetch.min.bytes']),
+      backoffMs: Number(v['replica.fetch.backoff.ms']),
+    },
+    numFetchers: Number(v['num.replica.fetchers']),
+    requestTimeoutMs: Number(v['replica.socket.timeout.ms']),
+    endpointOf: (brokerId) =>
+      interBrokerEndpoint(metadata, brokerId, v['inter.broker.listener.name']),
+    timers: env.timers,
+    monotonicMs: () => env.clock.monotonicMs(),
+    logger: namedLogger(options.logger, 'kafka.server.ReplicaFetcherThread'),
+  });
+  const lagMs = safe(Number(v['replica.lag.time.max.ms']));
   const replicas = new ReplicaManager({
     logs,
     broker: config,
@@ -64,7 +88,13 @@ export async function openDataPlane(
     nowMs: () => env.clock.nowMs(),
     timers: env.timers,
     random: () => env.random.next(),
+    fetchers,
+    controller: options.controller ?? localControllerChannel(metadata),
+    brokerEpoch: () => metadata.image.broker(nodeId)?.brokerEpoch ?? -1n,
+    replicaLagTimeMaxMs: lagMs,
+    logger: namedLogger(options.logger, 'kafka.cluster.Partition'),
   });
+  await replicas.loadHighWatermarks();
   const unsubscribe = await syncWithMetadata(replicas, options.metadata, config, options.logger);
   const strays = await replicas.deleteStrayLogs();
   if (strays.length > 0) {
@@ -78,6 +108,15 @@ export async function openDataPlane(
   logs.every('producer-expiration', PRODUCER_EXPIRATION_CHECK_MS, () =>
     Promise.resolve(replicas.expireProducers(expirationMs)),
   );
+  // Kafka checks the ISR every half of replica.lag.time.max.ms.
+  logs.every('isr-expiration', Math.max(1, Math.floor(lagMs / 2)), () =>
+    Promise.resolve(replicas.maybeShrinkIsr()),
+  );
+  logs.every(
+    'highwatermark-checkpoint',
+    safe(Number(v['replica.high.watermark.checkpoint.interval.ms'])),
+    () => replicas.checkpointHighWatermarks(),
+  );
   return {
     logs,
     replicas,
@@ -87,4 +126,21 @@ export async function openDataPlane(
       await logs.close();
     },
   };
+}
+
+/**
+ * The endpoint followers fetch from: the listener named inter.broker.listener.name in the
+ * broker's registration, else its first one.
+ */
+function interBrokerEndpoint(
+  metadata: ClusterMetadata,
+  brokerId: number,
+  listenerName: string | null,
+): { host: string; port: number } | null {
+  const broker = metadata.image.broker(brokerId);
+  if (broker === undefined || broker.endpoints.length === 0) return null;
+  const named =
+    listenerName === null ? undefined : broker.endpoints.find((e) => e.name === listenerName);
+  const e = named ?? broker.endpoints[0]!;
+  return { host: e.host, port: e.port };
 }

@@ -22,6 +22,8 @@ import {
   type MetadataRecord,
 } from './records.js';
 import { collisionKey, topicNameProblem } from './topic-name.js';
+import { alterPartitionChanges } from './alter-partition.js';
+import type { AlterPartitionRequest, AlterPartitionResponse } from '../protocol/index.js';
 import {
   assignmentProblem,
   fail,
@@ -425,6 +427,18 @@ export class ClusterMetadata {
         },
       };
       return { records: [record], result: { firstProducerId, size: PRODUCER_ID_BLOCK_SIZE } };
+    });
+  }
+
+  /**
+   * AlterPartition: a leader's ISR change, checked against the image (partition epoch as the
+   * fence, see alter-partition.ts) and committed as PartitionChangeRecords. The answer holds
+   * once they are replayed here; the leader applies the new ISR when its own replay brings it.
+   */
+  alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse> {
+    return this.run(() => {
+      const { records, response } = alterPartitionChanges(this.image, request);
+      return { records, result: response };
     });
   }
 

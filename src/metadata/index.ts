@@ -54,3 +54,8 @@ export {
   METADATA_TOPIC,
   PartitionLogMetadataStore,
 } from './partition-log-store.js';
+export {
+  alterPartitionChanges,
+  isrChangeProblem,
+  type AlterPartitionOutcome,
+} from './alter-partition.js';

@@ -104,6 +104,20 @@ export class AbortedTxnIndex {
     return this.entries.filter((e) => e.lastOffset >= fetchOffset && e.firstOffset < upperOffset);
   }
 
+  /**
+   * A follower cut its log at `offset`: entries whose marker is at or past it are gone, and
+   * the `.txnindex` of the segment now holding the log end (based at `segmentBaseOffset`) is
+   * rewritten without them (later segments were deleted with their files).
+   */
+  async truncateFrom(offset: number, segmentBaseOffset: number): Promise<void> {
+    const kept = this.entries.filter((e) => e.lastOffset < offset);
+    if (kept.length === this.entries.length) return;
+    this.entries = kept;
+    const inSegment = kept.filter((e) => e.lastOffset >= segmentBaseOffset);
+    const path = joinPath(this.dir, offsetFileName(segmentBaseOffset, TXN_INDEX_FILE_SUFFIX));
+    await writeFileAtomic(this.fs, path, encodeTxnIndex(inSegment));
+  }
+
   /** Forgets entries whose marker is below the log start offset (their records are gone). */
   trimBefore(logStartOffset: number): void {
     if (this.entries.length > 0 && this.entries[0]!.lastOffset < logStartOffset) {

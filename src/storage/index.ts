@@ -57,6 +57,8 @@ export {
   PARTITION_METADATA_FILE,
   RECOVERY_POINT_CHECKPOINT_FILE,
   REPLICATION_OFFSET_CHECKPOINT_FILE,
+  readCheckpoint,
+  writeCheckpoint,
 } from './checkpoint-file.js';
 export type { CleanerCodec, CleanerRecord } from './cleaner/cleaner-codec.js';
 export {
@@ -89,11 +91,13 @@ export {
   decodeProducerSnapshotFile,
   encodeProducerSnapshotFile,
   listSnapshotOffsets,
+  snapshotPath,
   readLatestProducerSnapshot,
   writeProducerSnapshot,
 } from './producer-snapshot-file.js';
 export {
   recoverProducerState,
+  replayProducerBatch,
   snapshotProducerState,
   type RecoveredProducerState,
 } from './producer-state-recovery.js';

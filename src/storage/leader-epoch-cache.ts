@@ -71,6 +71,17 @@ export class LeaderEpochCache {
   }
 
   /**
+   * A follower cut its log at `offset`: epochs starting at or past it are gone with their
+   * records (Kafka's truncateFromEnd). Written with fsync, as the truncation itself is.
+   */
+  async truncateFromEnd(offset: number): Promise<void> {
+    const kept = this.entries.filter((e) => e.startOffset < offset);
+    if (kept.length === this.entries.length) return;
+    this.entries = kept;
+    await writeFileAtomic(this.fs, this.path, this.encode(), { sync: true });
+  }
+
+  /**
    * Kafka's endOffsetFor: the largest epoch <= `epoch` and the offset where it ended (the next
    * epoch's start, or the log end for the latest epoch). An epoch newer than every known one
    * gives (-1, -1); one older than every known one gives itself with the first epoch's start

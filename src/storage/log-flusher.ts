@@ -53,6 +53,13 @@ export class LogFlusher {
   private lastFlushMs: number;
   private flushing: Promise<void> | null = null;
   private nextFlush: Promise<void> | null = null;
+  /**
+   * The lowest offset the log was truncated to while a flush's fsyncs ran (null: none). The
+   * flush took its target (the log end) before the truncation, so it must not move the
+   * recovery point past the cut: offsets there may be rewritten by different, unsynced batches
+   * (a follower truncating its divergent suffix while a background flush runs).
+   */
+  private cutDuringFlush: number | null = null;
 
   constructor(
     private readonly log: FlushedLog,
@@ -99,7 +106,8 @@ export class LogFlusher {
   }
 
   private async doFlush(): Promise<void> {
-    const target = this.log.logEndOffset;
+    let target = this.log.logEndOffset;
+    this.cutDuringFlush = null;
     const segments = this.log.segmentList;
     const active = segments[segments.length - 1];
     const dirty = segments.filter((s) => s.nextOffset > this._recoveryPoint || s === active);
@@ -118,6 +126,8 @@ export class LogFlusher {
       this.o.health.failed('flush', err);
       throw new LogStorageError(`flushing ${this.log.name} failed`, { cause: err });
     }
+    if (this.cutDuringFlush !== null) target = Math.min(target, this.cutDuringFlush);
+    this.cutDuringFlush = null;
     this._recoveryPoint = Math.max(this._recoveryPoint, target);
     this.lastFlushMs = this.o.clock.nowMs();
     this.o.onFlushed?.(this.o.clock.monotonicMs() - started);
@@ -158,11 +168,15 @@ export class LogFlusher {
   /** The log was cut at `offset` (its segment fsynced): nothing at or past it is durable. */
   truncatedTo(offset: number): void {
     this._recoveryPoint = Math.min(this._recoveryPoint, offset);
+    if (this.flushing !== null)
+      this.cutDuringFlush = Math.min(this.cutDuringFlush ?? offset, offset);
   }
 
   /** The log was emptied and restarts at `offset` in a new segment. */
   restartedAt(offset: number): void {
     this.dirDirty = true;
     this._recoveryPoint = offset;
+    if (this.flushing !== null)
+      this.cutDuringFlush = Math.min(this.cutDuringFlush ?? offset, offset);
   }
 }

@@ -331,7 +331,8 @@ export class PartitionLog {
           );
         }
         if (options.leaderEpoch !== undefined) h.setPartitionLeaderEpoch(options.leaderEpoch);
-        if (appendTimeMs >= 0) stampLogAppendTime(h, appendTimeMs);
+        // A follower keeps its leader's batches byte for byte, append time included.
+        if (appendTimeMs >= 0 && assign) stampLogAppendTime(h, appendTimeMs);
         const info = batchInfo(h, bytes + pos);
         infos.push(info);
         maxTimestamp = Math.max(maxTimestamp, info.maxTimestamp);
@@ -535,6 +536,19 @@ export class PartitionLog {
     this._logStartOffset = offset;
     this._logEndOffset = offset;
     this.flusher.restartedAt(offset);
+  }
+
+  /**
+   * Empties the log and restarts it at `offset` (Kafka's truncateFullyAndStartAt): a follower
+   * whose log ends before its leader's log start (retention or DeleteRecords moved it on while
+   * the follower was away) can only continue from there.
+   */
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    return this.enqueue(async () => {
+      this._truncations++;
+      await this.restartAt(offset);
+      this.logger.info('emptied log', { log: this.name, startOffset: offset });
+    });
   }
 
   /** DeleteRecords: raises the log start offset; whole segments below it go at once. */

@@ -59,14 +59,8 @@ async function replay(
     for (let pos = 0; pos < read.records.length;) {
       const h = new BatchHeader(read.records, pos);
       if (h.producerId >= 0n && h.baseOffsetNumber >= offset) {
-        if (!h.isControl)
-          state.update(producerBatchInfo(h), h.baseOffsetNumber, h.lastOffsetNumber);
-        else
-          await replayMarker(state, {
-            h,
-            batch: read.records.subarray(pos, pos + h.totalSize),
-            abortedTxns,
-          });
+        const batch = read.records.subarray(pos, pos + h.totalSize);
+        await replayProducerBatch(state, { h, batch, abortedTxns });
         batches++;
       }
       offset = Math.max(offset, h.lastOffsetNumber + 1);
@@ -74,6 +68,20 @@ async function replay(
     }
   }
   return batches;
+}
+
+/**
+ * Applies one batch already in the log to the producer state (recovery, and a follower's
+ * append of its leader's batches): a data batch moves its producer's sequence, a COMMIT or
+ * ABORT marker ends its open transaction; an abort is pushed to `abortedTxns`.
+ */
+export async function replayProducerBatch(
+  state: ProducerStateManager,
+  { h, batch, abortedTxns }: { h: BatchHeader; batch: Buffer; abortedTxns: CompletedTxn[] },
+): Promise<void> {
+  if (h.producerId < 0n) return;
+  if (!h.isControl) state.update(producerBatchInfo(h), h.baseOffsetNumber, h.lastOffsetNumber);
+  else await replayMarker(state, { h, batch, abortedTxns });
 }
 
 async function replayMarker(

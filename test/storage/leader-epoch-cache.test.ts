@@ -21,3 +21,19 @@ test('epochs are checkpointed and answer where each one ended', async () => {
   const truncated = await LeaderEpochCache.load(fs, '/p', 20);
   assert.deepEqual(truncated.list(), [{ epoch: 2, startOffset: 10 }]);
 });
+
+test('truncateFromEnd drops the epochs that start at or past the cut, on disk too', async () => {
+  const fs = new MemoryFileSystem();
+  await fs.mkdir('/d');
+  const cache = LeaderEpochCache.empty(fs, '/d');
+  await cache.assign(0, 0, { newFile: true });
+  await cache.assign(2, 10);
+  await cache.assign(3, 15);
+  await cache.truncateFromEnd(10);
+  assert.deepEqual(cache.list(), [{ epoch: 0, startOffset: 0 }]);
+  const reloaded = await LeaderEpochCache.load(fs, '/d', 100);
+  assert.deepEqual(reloaded.list(), [{ epoch: 0, startOffset: 0 }]);
+  // A new epoch continues from the cut.
+  await cache.assign(4, 10);
+  assert.deepEqual(cache.endOffsetFor(0, 20), { epoch: 0, endOffset: 10 });
+});

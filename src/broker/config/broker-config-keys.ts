@@ -23,9 +23,8 @@ export const BROKER_CONFIG_KEYS = [
     'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
     'Listener name → security protocol; Rivulet serves the PLAINTEXT ones.',
   ),
-  key.string('inter.broker.listener.name', null, 'Listener used between brokers.', {
-    supported: false,
-  }),
+  // Followers fetch from the leader's endpoint of this name (default: its first listener).
+  key.string('inter.broker.listener.name', null, 'Listener used between brokers.'),
   key.list('process.roles', null, 'KRaft roles; a Rivulet node is always broker and controller.', {
     supported: false,
   }),
@@ -156,7 +155,38 @@ export const BROKER_CONFIG_KEYS = [
   key.int('num.network.threads', 3, 'Network threads.', { supported: false }),
   key.int('num.io.threads', 8, 'Request handler threads.', { supported: false }),
   key.int('background.threads', 10, 'Background threads.', { supported: false }),
-  key.int('num.replica.fetchers', 1, 'Replica fetcher threads.', { supported: false }),
+  // Replication (cluster mode). A fetcher is a fetch loop, not a thread: partitions of one
+  // leader are spread over num.replica.fetchers loops, each with its own connection.
+  key.int('num.replica.fetchers', 1, 'Fetch loops per source broker.', { validate: atLeast(1) }),
+  key.int('replica.fetch.max.bytes', 1048576, 'Bytes a follower fetches per partition.', {
+    validate: atLeast(0),
+  }),
+  key.int('replica.fetch.response.max.bytes', 10485760, 'Bytes of a follower fetch response.', {
+    validate: atLeast(0),
+  }),
+  key.int('replica.fetch.wait.max.ms', 500, 'How long a follower fetch waits at the leader.', {
+    validate: atLeast(0),
+  }),
+  key.int('replica.fetch.min.bytes', 1, 'Bytes a follower fetch waits for.', {
+    validate: atLeast(1),
+  }),
+  key.int('replica.fetch.backoff.ms', 1000, 'Pause of a fetcher after an error.', {
+    validate: atLeast(0),
+  }),
+  // Kafka's default is 30000. Rivulet's 10000: a follower that stopped fetching holds up every
+  // acks=all produce until it leaves the ISR, and a live follower long-polls every
+  // replica.fetch.wait.max.ms (500), so 20 missed polls is still far from a false shrink on a
+  // loaded machine.
+  key.long('replica.lag.time.max.ms', 10000, 'A follower behind this long leaves the ISR.', {
+    validate: atLeast(1),
+  }),
+  key.long(
+    'replica.high.watermark.checkpoint.interval.ms',
+    5000,
+    'How often high watermarks are written to replication-offset-checkpoint.',
+    { validate: atLeast(1) },
+  ),
+  key.int('replica.socket.timeout.ms', 30000, 'Request timeout of inter-broker fetches.'),
 
   // Group coordinator.
   key.int('offsets.topic.num.partitions', 50, 'Partitions of __consumer_offsets.', {

@@ -5,7 +5,8 @@
 //   topic is created before answering, so the client sees it at once.
 // - v12+ may ask by topic id (name null): unknown ids get UNKNOWN_TOPIC_ID (v10-11 cannot:
 //   INVALID_REQUEST).
-// - Brokers: this node at the advertised address of the listener the request came in on.
+// - Brokers: this node at the advertised address of the listener the request came in on, and
+//   every other live broker of the image at its endpoint of that listener (cluster mode).
 //   Leader = this node, leader epoch >= 0 (clients drop cached epochs on -1).
 // - Topic ids (v10+) are the real, stable ids from the metadata log; librdkafka uses Fetch
 //   v13+ only when they are non-zero.
@@ -23,7 +24,7 @@ import {
   CLUSTER_OPERATIONS,
   TOPIC_OPERATIONS,
 } from './support/authorized-operations.js';
-import { advertisedFor } from './support/advertised-listener.js';
+import { liveBrokersFor } from './support/live-brokers.js';
 import { defineHandler, type ApiContext } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { createTopicsWithDefaults } from './support/topic-defaults.js';
@@ -40,11 +41,9 @@ export const metadataHandler: HandlerFactory = (broker) =>
       const topics = wantAll
         ? broker.metadata.image.topics().map((t) => describeTopic(t, request, version))
         : await describeRequested(broker, request, ctx);
-      const address = advertisedFor(broker, ctx.session.listenerName);
       return {
         throttleTimeMs: 0,
-        brokers:
-          address === undefined ? [] : [{ nodeId: broker.config.nodeId, ...address, rack: null }],
+        brokers: liveBrokersFor(broker, ctx.session.listenerName),
         clusterId: broker.clusterId,
         controllerId: broker.config.nodeId,
         topics,

@@ -38,6 +38,7 @@ import { deleteGroupsHandler } from './42-delete-groups.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { describeQuorumHandler } from './55-describe-quorum.js';
+import { alterPartitionHandler } from './56-alter-partition.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 import { describeProducersHandler } from './61-describe-producers.js';
 import { describeTransactionsHandler } from './65-describe-transactions.js';
@@ -87,6 +88,7 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
   describeQuorumHandler,
+  alterPartitionHandler,
   describeClusterHandler,
   describeProducersHandler,
   describeTransactionsHandler,

@@ -32,7 +32,11 @@ export class FetchPurgatory {
    */
   wait(
     partitions: readonly Partition[],
-    options: { bytesNeeded: number; maxWaitMs: number },
+    /**
+     * `committed`: a consumer's fetch counts bytes once the high watermark covers them (it
+     * cannot read them before); a follower's counts them as they are appended.
+     */
+    options: { bytesNeeded: number; maxWaitMs: number; committed?: boolean },
   ): Promise<WaitOutcome> {
     if (this.closed) return Promise.resolve('closed');
     // A fetch of no partitions (an empty session) still waits out its time, as in Kafka, so an
@@ -54,10 +58,13 @@ export class FetchPurgatory {
       const cancelTimer = this.timers.schedule(options.maxWaitMs, () => finish('timeout'));
       for (const p of partitions) {
         unsubscribe.push(
-          p.onAppend((bytes) => {
-            received += bytes;
-            if (received >= options.bytesNeeded) finish('satisfied');
-          }),
+          p.onAppend(
+            (bytes) => {
+              received += bytes;
+              if (received >= options.bytesNeeded) finish('satisfied');
+            },
+            { committed: options.committed },
+          ),
         );
       }
     });

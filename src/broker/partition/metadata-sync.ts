@@ -48,6 +48,7 @@ export async function openLedPartitions(
       leader: p.leader,
       replicas: p.replicas,
       isr: p.isr,
+      partitionEpoch: p.partitionEpoch,
     };
     try {
       await replicas.ensurePartition(spec, topic.configs);

@@ -10,7 +10,7 @@
 // queue; aborts are recorded in the aborted-transaction index.
 import type { ErrorName } from '../../protocol/errors.js';
 import {
-  type BatchHeader,
+  BatchHeader,
   ControlRecordType,
   encodeRecordBatchSync,
   endTxnMarker,
@@ -22,8 +22,12 @@ import {
   type AppendResult,
   producerBatchInfo,
   type ProducerBatchInfo,
+  listSnapshotOffsets,
   recoverProducerState,
+  replayProducerBatch,
+  snapshotPath,
   snapshotProducerState,
+  type CompletedTxn,
   type LogConfig,
   type PartitionLog,
   ProducerStateManager,
@@ -108,6 +112,10 @@ export class Partition {
   /** Appends of this turn, not yet queued (see append). */
   private pending: PartitionAppend[] = [];
   private readonly appendListeners = new Set<(bytes: number) => void>();
+  /** Told of appended bytes once the high watermark covers them (consumers' fetches). */
+  private readonly committedListeners = new Set<(bytes: number) => void>();
+  /** Appends not yet under the high watermark: their end offset and bytes, in log order. */
+  private uncovered: { endOffset: number; bytes: number }[] = [];
 
   private constructor(
     readonly topic: string,
@@ -151,8 +159,7 @@ export class Partition {
         index,
         options.topicId,
         options.leaderEpoch,
-        // No replication-offset-checkpoint yet: the high watermark starts at the log end.
-        new ReplicaState(localId, assignment, log.logEndOffset),
+        new ReplicaState(localId, assignment, startHighWatermark(log, assignment, options)),
         new DelayedProduces(options.timers ?? systemTimers),
         options.defer ?? setImmediate,
       );
@@ -223,7 +230,8 @@ export class Partition {
     replicaId: number,
   ): { logEndOffset: number; lastCaughtUpTimeMs: number } | undefined {
     const state = this.replica.follower(replicaId);
-    return state === undefined ? undefined : { ...state };
+    if (state === undefined) return undefined;
+    return { logEndOffset: state.logEndOffset, lastCaughtUpTimeMs: state.lastCaughtUpTimeMs };
   }
 
   /** The offset below which every in-sync replica has the records; consumers read up to it. */
@@ -250,10 +258,39 @@ export class Partition {
     return this.log.logStartOffset;
   }
 
-  /** Called with the bytes appended after every successful append (fetch purgatory). */
-  onAppend(listener: (bytes: number) => void): () => void {
-    this.appendListeners.add(listener);
-    return () => this.appendListeners.delete(listener);
+  /**
+   * Called with the bytes appended after every successful append (a follower's fetch waiting
+   * in the purgatory), or with `committed` once the high watermark covers them (a consumer's).
+   */
+  onAppend(listener: (bytes: number) => void, options: { committed?: boolean } = {}): () => void {
+    const set = options.committed === true ? this.committedListeners : this.appendListeners;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** `bytes` now end at `endOffset` in the log: tells the listeners that can use them. */
+  private published(bytes: number, endOffset: number): void {
+    for (const listener of this.appendListeners) listener(bytes);
+    if (this.uncovered.length === 0 && this.highWatermark >= endOffset) {
+      for (const listener of this.committedListeners) listener(bytes);
+      return;
+    }
+    this.uncovered.push({ endOffset, bytes });
+    this.releaseCovered();
+  }
+
+  /** The high watermark moved: tells consumers' fetches of the bytes it now covers. */
+  private releaseCovered(): void {
+    let bytes = 0;
+    let covered = 0;
+    const hw = this.highWatermark;
+    while (covered < this.uncovered.length && this.uncovered[covered]!.endOffset <= hw) {
+      bytes += this.uncovered[covered]!.bytes;
+      covered++;
+    }
+    if (covered === 0) return;
+    this.uncovered = this.uncovered.slice(covered);
+    for (const listener of this.committedListeners) listener(bytes);
   }
 
   /**
@@ -439,7 +476,7 @@ export class Partition {
     if (this.log.segmentCount > segmentsBefore) {
       await snapshotProducerState(this.log, this.producers).catch(() => undefined);
     }
-    for (const listener of this.appendListeners) listener(bytes);
+    this.published(bytes, this.log.logEndOffset);
     let flush = false;
     for (let i = 0; i < chunk.length; i++) {
       const { item } = chunk[i]!;
@@ -476,22 +513,41 @@ export class Partition {
     { answer, requiredOffset }: { answer: PartitionAppendResult; requiredOffset: number },
   ): void {
     if (this.highWatermark >= requiredOffset) {
-      item.sink.done(item.slot, answer);
+      item.sink.done(item.slot, this.afterReplication(item, answer));
       return;
     }
     this.delayed.wait(requiredOffset, item.options.timeoutMs ?? 30_000, (error) => {
+      if (error === null) {
+        item.sink.done(item.slot, this.afterReplication(item, answer));
+        return;
+      }
       const message =
         error === 'REQUEST_TIMED_OUT'
           ? 'the in-sync replicas did not all get the batch in time'
           : 'this broker stopped leading the partition';
-      item.sink.done(item.slot, error === null ? answer : this.failed(error, message));
+      item.sink.done(item.slot, this.failed(error, message));
     });
+  }
+
+  /**
+   * Kafka's DelayedProduce: the batch is under the high watermark, but when the ISR shrank
+   * below min.insync.replicas meanwhile, fewer replicas than promised have it.
+   */
+  private afterReplication(
+    item: PartitionAppend,
+    answer: PartitionAppendResult,
+  ): PartitionAppendResult {
+    const minIsr = item.options.minInsyncReplicas ?? 1;
+    if (this.replica.isr.length >= minIsr) return answer;
+    const message = `the in-sync replicas (${this.replica.isr.length}) fell below min.insync.replicas (${minIsr}) while the batch waited`;
+    return this.failed('NOT_ENOUGH_REPLICAS_AFTER_APPEND', message);
   }
 
   /** Kafka's rule, after every change of a log end offset in the ISR (see ReplicaState). */
   private advanceHighWatermark(): void {
     if (!this.replica.maybeIncrementHighWatermark(this.log.logEndOffset)) return;
     if (this.delayed.size > 0) this.delayed.highWatermarkMoved(this.replica.highWatermark);
+    if (this.uncovered.length > 0) this.releaseCovered();
   }
 
   /**
@@ -514,22 +570,33 @@ export class Partition {
    * transaction here ends, and an abort is recorded in the aborted-transaction index. A marker
    * for a producer with no open transaction is still written, as Kafka does.
    */
-  writeTxnMarker(
+  async writeTxnMarker(
     marker: TxnMarker,
-    options: { nowMs: number },
+    options: { nowMs: number; timeoutMs?: number },
   ): Promise<{ error: ErrorName | null }> {
     // Batches appended before the marker go to the log before it.
     this.startGroup();
-    return this.queue.run(() => this.doWriteTxnMarker(marker, options.nowMs));
+    const written = await this.queue.run(() => this.doWriteTxnMarker(marker, options.nowMs));
+    if (written.error !== null) return { error: written.error };
+    // As Kafka appends markers with acks=all: the coordinator counts a marker written only
+    // once the ISR has it, so a leader change cannot leave the transaction open on the new
+    // leader (holding its last stable offset back for good). Waits outside the queue, so
+    // appends go on meanwhile. On a single node the high watermark is already there.
+    if (this.highWatermark >= written.endOffset) return { error: null };
+    return new Promise((resolve) => {
+      this.delayed.wait(written.endOffset, options.timeoutMs ?? 30_000, (error) =>
+        resolve({ error }),
+      );
+    });
   }
 
   private async doWriteTxnMarker(
     marker: TxnMarker,
     timestamp: number,
-  ): Promise<{ error: ErrorName | null }> {
-    if (!this.replica.isLeader) return { error: 'NOT_LEADER_OR_FOLLOWER' };
+  ): Promise<{ error: ErrorName | null; endOffset: number }> {
+    if (!this.replica.isLeader) return { error: 'NOT_LEADER_OR_FOLLOWER', endOffset: -1 };
     const fenced = this.producers.checkMarker(marker.producerId, marker);
-    if (fenced !== null) return { error: fenced };
+    if (fenced !== null) return { error: fenced, endOffset: -1 };
     const type = marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort;
     const batch = encodeRecordBatchSync([endTxnMarker(type, marker.coordinatorEpoch)], {
       isControl: true,
@@ -544,7 +611,7 @@ export class Partition {
     try {
       result = await this.log.append(batch, { leaderEpoch: this.leaderEpoch });
     } catch (err) {
-      if (isStorageFailure(err)) return { error: 'KAFKA_STORAGE_ERROR' };
+      if (isStorageFailure(err)) return { error: 'KAFKA_STORAGE_ERROR', endOffset: -1 };
       throw err;
     }
     const completed = this.producers.completeTxn(marker.producerId, {
@@ -566,8 +633,8 @@ export class Partition {
     if (this.log.segmentCount > segmentsBefore) {
       await snapshotProducerState(this.log, this.producers).catch(() => undefined);
     }
-    for (const listener of this.appendListeners) listener(batch.length);
-    return { error: null };
+    this.published(batch.length, this.log.logEndOffset);
+    return { error: null, endOffset: result.lastOffset + 1 };
   }
 
   private ok(baseOffset: number, logAppendTimeMs: number): PartitionAppendResult {
@@ -645,16 +712,144 @@ export class Partition {
    * epoch). A new epoch starts at the log end in the leader-epoch cache; followers start unknown
    * until they fetch; the high watermark then follows the ISR.
    */
-  async becomeLeader(assignment: ReplicaAssignment): Promise<void> {
+  async becomeLeader(assignment: ReplicaAssignment, nowMs = 0): Promise<void> {
     const newEpoch = assignment.leaderEpoch > this.leaderEpoch || !this.replica.isLeader;
     if (newEpoch) {
+      // Appends a follower was making finish first: the new epoch starts after them.
+      await this.queue.idle();
       this.leaderEpoch = assignment.leaderEpoch;
-      this.replica.becomeLeader(assignment);
-      await this.epochs.assign(assignment.leaderEpoch, this.log.logEndOffset);
+      const logEndOffset = this.log.logEndOffset;
+      this.replica.becomeLeader(assignment, { nowMs, logEndOffset });
+      await this.epochs.assign(assignment.leaderEpoch, logEndOffset);
     } else {
-      this.replica.updateIsr(assignment.isr);
+      this.replica.updateIsr(assignment.isr, assignment.partitionEpoch);
     }
     this.advanceHighWatermark();
+  }
+
+  /** The partition epoch of the assignment this node last applied (AlterPartition's fence). */
+  get partitionEpoch(): number {
+    return this.replica.partitionEpoch;
+  }
+
+  /** The start of this leader's epoch in the log (the ISR expand rule). */
+  get leaderEpochStartOffset(): number {
+    return this.replica.leaderEpochStartOffset;
+  }
+
+  /** The ISR change this leader should propose now, if any (see ReplicaState). */
+  isrChange(
+    nowMs: number,
+    options: { lagMs: number; fetchedBy?: number },
+  ): readonly number[] | null {
+    if (options.fetchedBy !== undefined) return this.replica.expandCandidate(options.fetchedBy);
+    return this.replica.shrinkCandidate(nowMs, options.lagMs);
+  }
+
+  /** Marks an ISR proposal in flight (or, with null, failed): no other is made meanwhile. */
+  setPendingIsr(isr: readonly number[] | null): void {
+    this.replica.pendingIsr = isr;
+  }
+
+  /**
+   * A follower appends its leader's batches as they are: offsets, leader epochs and
+   * timestamps kept, no validation beyond what the log checks (whole batches, offsets not
+   * below the log end). Producer state, the leader-epoch cache and the aborted-transaction
+   * index follow, as they would from replaying the log.
+   */
+  appendAsFollower(records: Buffer): Promise<void> {
+    return this.queue.run(() => this.doAppendAsFollower(records));
+  }
+
+  private async doAppendAsFollower(records: Buffer): Promise<void> {
+    if (this.replica.isLeader || records.length === 0) return;
+    const headers: BatchHeader[] = [];
+    for (let pos = 0; pos + 61 <= records.length;) {
+      const h = new BatchHeader(records, pos);
+      if (h.totalSize > records.length - pos) break;
+      headers.push(h);
+      pos += h.totalSize;
+    }
+    if (headers.length === 0) return;
+    const whole = records.subarray(
+      0,
+      headers.reduce((n, h) => n + h.totalSize, 0),
+    );
+    for (const h of headers) {
+      if (h.partitionLeaderEpoch > this.epochs.latestEpoch) {
+        await this.epochs.assign(h.partitionLeaderEpoch, h.baseOffsetNumber);
+      }
+    }
+    const segmentsBefore = this.log.segmentCount;
+    await this.log.append(whole, { assignOffsets: false });
+    const aborted: CompletedTxn[] = [];
+    let pos = 0;
+    for (const h of headers) {
+      const batch = whole.subarray(pos, pos + h.totalSize);
+      pos += h.totalSize;
+      await replayProducerBatch(this.producers, { h, batch, abortedTxns: aborted });
+    }
+    for (const txn of aborted) {
+      const entry = { ...txn, lastStableOffset: this.lastStableOffset };
+      const base = segmentBaseFor(this.log.segmentBaseOffsets, txn.lastOffset);
+      await this.abortedTxns.add(entry, base).catch((err: unknown) => {
+        if (!isStorageFailure(err)) throw err;
+      });
+    }
+    if (this.log.segmentCount > segmentsBefore) {
+      await snapshotProducerState(this.log, this.producers).catch(() => undefined);
+    }
+    this.published(whole.length, this.log.logEndOffset);
+  }
+
+  /**
+   * A follower whose log ends before its leader's log start restarts empty at that offset:
+   * records, leader epochs, aborted transactions and producer state all start over there.
+   */
+  restartAsFollowerAt(offset: number): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.replica.isLeader || offset <= this.log.logEndOffset) return;
+      await this.log.truncateFullyAndStartAt(offset);
+      await this.epochs.truncateFromEnd(0);
+      await this.abortedTxns.truncateFrom(0, offset);
+      for (const at of await listSnapshotOffsets(this.log.fs, this.log.dir)) {
+        await this.log.fs.unlink(snapshotPath(this.log.dir, at));
+      }
+      this.producers.load([]);
+      this.replica.setFollowerHighWatermark(offset, offset);
+      this.uncovered = [];
+    });
+  }
+
+  /** A follower takes its leader's high watermark, bounded by its own log end. */
+  updateHighWatermarkAsFollower(leaderHighWatermark: number): void {
+    if (this.replica.isLeader) return;
+    this.replica.setFollowerHighWatermark(leaderHighWatermark, this.log.logEndOffset);
+  }
+
+  /**
+   * A follower cuts the suffix of its log that diverged from its leader's (found with
+   * OffsetForLeaderEpoch): records, leader epochs, aborted transactions and producer state
+   * at and past `offset` go, and producer state is rebuilt from the log that stays.
+   */
+  truncateAsFollower(offset: number): Promise<void> {
+    return this.queue.run(async () => {
+      // A leader's log is the reference: only a follower ever cuts its own.
+      if (this.replica.isLeader || offset >= this.log.logEndOffset) return;
+      await this.log.truncateTo(offset);
+      await this.epochs.truncateFromEnd(offset);
+      const base = segmentBaseFor(this.log.segmentBaseOffsets, offset);
+      await this.abortedTxns.truncateFrom(offset, base);
+      // Snapshots past the cut describe records that are gone; a later start must not load
+      // them once the log grows past their offsets again.
+      for (const at of await listSnapshotOffsets(this.log.fs, this.log.dir)) {
+        if (at > offset) await this.log.fs.unlink(snapshotPath(this.log.dir, at));
+      }
+      const { state } = await recoverProducerState(this.log);
+      this.producers.load([...state.entries()]);
+      this.replica.setFollowerHighWatermark(this.highWatermark, this.log.logEndOffset);
+      this.uncovered = this.uncovered.filter((u) => u.endOffset <= offset);
+    });
   }
 
   /**
@@ -693,6 +888,23 @@ export interface PartitionOpenOptions {
   timers?: Timers;
   /** Runs a callback at the end of this event-loop turn (default setImmediate). */
   defer?: (fn: () => void) => void;
+  /** From replication-offset-checkpoint: where a replicated partition's high watermark was. */
+  checkpointedHighWatermark?: number;
+}
+
+/**
+ * A partition alone (one replica) has everything it holds replicated: its high watermark is
+ * the log end. A replicated one starts from the checkpointed high watermark (never past the
+ * log end), as Kafka's does, and learns the rest from the ISR or its leader.
+ */
+function startHighWatermark(
+  log: PartitionLog,
+  assignment: ReplicaAssignment,
+  options: PartitionOpenOptions,
+): number {
+  const saved = options.checkpointedHighWatermark;
+  if (assignment.replicas.length <= 1 || saved === undefined) return log.logEndOffset;
+  return Math.max(log.logStartOffset, Math.min(saved, log.logEndOffset));
 }
 
 /** The base offset of the segment holding `offset` (the last one starting at or below it). */

@@ -21,6 +21,10 @@ import { Partition, type TxnMarker } from './partition.js';
 import type { ReplicaAssignment } from './replica-state.js';
 import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
 import { topicSettings, type TopicSettings } from './topic-settings.js';
+import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
+import type { ControllerChannel } from './controller-channel.js';
+import { readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint.js';
+import type { Logger } from '../../util/index.js';
 
 export interface ReplicaManagerOptions {
   logs: LogManager;
@@ -49,6 +53,15 @@ export interface ReplicaManagerOptions {
     topic: string,
     partition: number,
   ) => ErrorName | null;
+  /** The follower side: fetch loops for the partitions this node follows. */
+  fetchers?: ReplicaFetcherManager;
+  /** Where ISR changes go (AlterPartition); without one the ISR never changes. */
+  controller?: ControllerChannel;
+  /** This broker's epoch, sent with AlterPartition (-1: unknown). */
+  brokerEpoch?: () => bigint;
+  /** replica.lag.time.max.ms */
+  replicaLagTimeMaxMs?: number;
+  logger?: Logger;
 }
 
 /** One partition's batch of a produce request. */
@@ -72,6 +85,7 @@ export interface PartitionSpec {
   leader?: number;
   replicas?: readonly number[];
   isr?: readonly number[];
+  partitionEpoch?: number;
 }
 
 export interface ReadRequest {
@@ -161,6 +175,8 @@ export class ReplicaManager {
    * IsrExpandsPerSec), counted when an assignment with a different ISR is applied.
    */
   readonly isrChanges = { shrinks: 0, expands: 0 };
+  /** replication-offset-checkpoint as read at start, by `topic-partition`. */
+  private savedHighWatermarks = new Map<string, number>();
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.nowMs = options.nowMs ?? systemClock.nowMs;
@@ -208,6 +224,7 @@ export class ReplicaManager {
       leaderEpoch: spec.leaderEpoch,
       replicas: spec.replicas ?? [self],
       isr: spec.isr ?? [self],
+      partitionEpoch: spec.partitionEpoch,
     };
   }
 
@@ -248,12 +265,15 @@ export class ReplicaManager {
       localId: this.localId,
       assignment: this.assignmentOf(spec),
       timers: this.options.timers,
+      checkpointedHighWatermark: this.savedHighWatermarks.get(key),
     });
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);
     if (raced !== undefined) return raced;
     this.offline.delete(key);
     this.partitions.set(key, created);
+    if (!created.isLeader)
+      this.options.fetchers?.follow(created, created.leaderId, created.leaderEpoch);
     await this.announce(created);
     return created;
   }
@@ -265,11 +285,13 @@ export class ReplicaManager {
     if (leads) {
       const changed = newEpoch || !p.isLeader;
       if (p.isLeader) countIsrChange(this.isrChanges, p.isr, assignment.isr);
+      if (changed) this.options.fetchers?.unfollow(p);
       // Also run at the same epoch: the ISR may have changed.
-      await p.becomeLeader(assignment);
+      await p.becomeLeader(assignment, this.nowMs());
       if (changed) await this.announce(p);
     } else if (newEpoch || p.isLeader || p.leaderId !== assignment.leader) {
       p.becomeFollower(assignment);
+      this.options.fetchers?.follow(p, assignment.leader, assignment.leaderEpoch);
       await this.announce(p);
     }
   }
@@ -325,6 +347,7 @@ export class ReplicaManager {
     for (const [key, p] of [...this.partitions]) {
       if (p.topic !== topic) continue;
       this.partitions.delete(key);
+      this.options.fetchers?.unfollow(p);
       await p.close();
       await this.options.logs.deleteLog(topic, p.partition);
     }
@@ -344,6 +367,7 @@ export class ReplicaManager {
       const p = this.partitions.get(`${topic}-${id}`);
       if (p !== undefined) {
         this.partitions.delete(`${topic}-${id}`);
+        this.options.fetchers?.unfollow(p);
         await p.close().catch(() => undefined);
       }
       await this.options.logs.deleteLog(topic, id).catch(() => false);
@@ -559,6 +583,7 @@ export class ReplicaManager {
     const outcome = await this.purgatory.wait(partitions, {
       bytesNeeded: options.minBytes - bytes,
       maxWaitMs: options.maxWaitMs,
+      committed: (options.replicaId ?? -1) < 0,
     });
     if (outcome === 'full' || outcome === 'closed') return first;
     this.releaseReads(first);
@@ -602,8 +627,15 @@ export class ReplicaManager {
     // Consumers and followers both read from the leader (no KIP-392 follower fetching).
     if (!p.isLeader) return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
     const follower = options.replicaId >= 0;
-    if (follower && !p.updateFollowerFetchState(options.replicaId, r.fetchOffset, this.nowMs())) {
-      return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+    if (follower) {
+      // A follower past the leader's log end holds a suffix this leader does not: it must
+      // truncate, and its offset must not move the high watermark.
+      if (r.fetchOffset > p.logEndOffset) return { ...answerOf(p), error: 'OFFSET_OUT_OF_RANGE' };
+      if (!p.updateFollowerFetchState(options.replicaId, r.fetchOffset, this.nowMs())) {
+        return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+      }
+      const expanded = p.isrChange(this.nowMs(), { lagMs: 0, fetchedBy: options.replicaId });
+      if (expanded !== null) this.proposeIsr(p, expanded);
     }
     // A zero byte budget with nothing sent yet still returns one batch (KIP-74).
     if (options.maxBytes === 0 && !options.minOneBatch) return answerOf(p);
@@ -649,10 +681,107 @@ export class ReplicaManager {
     return removed;
   }
 
+  /**
+   * Kafka's ISR shrink check (every half of replica.lag.time.max.ms): each led partition
+   * proposes dropping the followers that have not caught up for that long.
+   */
+  maybeShrinkIsr(): void {
+    const lagMs = this.options.replicaLagTimeMaxMs ?? 30_000;
+    const nowMs = this.nowMs();
+    for (const p of this.partitions.values()) {
+      if (!p.isLeader || p.replicas.length <= 1) continue;
+      const shrunk = p.isrChange(nowMs, { lagMs });
+      if (shrunk !== null) this.proposeIsr(p, shrunk);
+    }
+  }
+
+  /**
+   * Sends an ISR change to the controller with the partition epoch as the fence. The new ISR
+   * applies only when the PartitionChangeRecord comes back through metadata replay; until
+   * then (or until the controller refuses) the partition proposes nothing else.
+   */
+  private proposeIsr(p: Partition, isr: readonly number[]): void {
+    const controller = this.options.controller;
+    if (controller === undefined) return;
+    p.setPendingIsr(isr);
+    const request = {
+      brokerId: this.localId,
+      brokerEpoch: this.options.brokerEpoch?.() ?? -1n,
+      topics: [
+        {
+          topicId: p.topicId,
+          partitions: [
+            {
+              partitionIndex: p.partition,
+              leaderEpoch: p.leaderEpoch,
+              newIsr: [...isr],
+              newIsrWithEpochs: isr.map((brokerId) => ({ brokerId, brokerEpoch: -1n })),
+              leaderRecoveryState: 0,
+              partitionEpoch: p.partitionEpoch,
+            },
+          ],
+        },
+      ],
+    };
+    const logger = this.options.logger;
+    const what = `${p.topic}-${p.partition}`;
+    logger?.info(`[Partition ${what}] proposing ISR ${JSON.stringify(isr)}`, {
+      from: p.isr,
+      partitionEpoch: p.partitionEpoch,
+    });
+    controller.alterPartition(request).then(
+      (response) => {
+        const answer = response.topics[0]?.partitions[0];
+        const code = response.errorCode !== 0 ? response.errorCode : (answer?.errorCode ?? -1);
+        if (code !== 0) {
+          logger?.warn(`[Partition ${what}] the controller refused the ISR change`, { code });
+          p.setPendingIsr(null);
+          return;
+        }
+        // Already applied by replay (or nothing to apply): nothing is pending any more.
+        if (answer !== undefined && p.partitionEpoch >= answer.partitionEpoch)
+          p.setPendingIsr(null);
+      },
+      (err: unknown) => {
+        logger?.warn(`[Partition ${what}] the ISR change did not reach the controller`, {
+          err: err instanceof Error ? err.message : String(err),
+        });
+        p.setPendingIsr(null);
+      },
+    );
+  }
+
+  /** Reads replication-offset-checkpoint of every log dir (at start, before partitions open). */
+  async loadHighWatermarks(): Promise<void> {
+    this.savedHighWatermarks = await readHighWatermarks(this.logs.fs, this.logs.logDirs);
+  }
+
+  /** Writes each log dir's replication-offset-checkpoint with its partitions' high watermarks. */
+  async checkpointHighWatermarks(): Promise<void> {
+    const byDir = new Map<string, { topic: string; partition: number; offset: number }[]>();
+    for (const dir of this.logs.logDirs) byDir.set(dir, []);
+    for (const p of this.partitions.values()) {
+      const dir = this.logs.logDirOf(p.topic, p.partition);
+      if (dir === undefined) continue;
+      const list = byDir.get(dir) ?? [];
+      list.push({ topic: p.topic, partition: p.partition, offset: p.highWatermark });
+      byDir.set(dir, list);
+    }
+    for (const [dir, entries] of byDir) {
+      await writeHighWatermarks(this.logs.fs, dir, entries).catch((err: unknown) => {
+        if (!isStorageFailure(err)) throw err;
+        this.options.logger?.warn('writing replication-offset-checkpoint failed', { dir, err });
+      });
+    }
+  }
+
   /** Clean shutdown: releases waiting fetches and snapshots producer state. */
   async close(): Promise<void> {
     this.purgatory.close();
+    await this.options.fetchers?.close();
+    this.options.controller?.close();
     for (const p of this.partitions.values()) await p.close();
+    await this.checkpointHighWatermarks();
   }
 }
 

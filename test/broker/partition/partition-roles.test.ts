@@ -292,3 +292,20 @@ test('partitions this node follows open as followers from the image, and Partiti
   await rm.close();
   await logs.close();
 });
+
+test('a follower that reaches where the leader ended at its previous fetch counts as caught up then', async () => {
+  // Under a steady stream of appends a follower is never at the leader's current log end; it
+  // is caught up as long as each fetch reaches where the leader was at the one before.
+  const { rm, close } = await setup({ leader: 1, replicas: [1, 2], isr: [1, 2] });
+  const p = rm.getPartition('t', 0)!;
+  await produce(rm, 1, 'a');
+  await fetch(rm, 0, 2);
+  await produce(rm, 1, 'b');
+  await fetch(rm, 1, 2);
+  const caughtUp = p.followerState(2)!.lastCaughtUpTimeMs;
+  assert.ok(caughtUp > 0, 'offset 1 is where the leader ended at the previous fetch');
+  await produce(rm, 1, 'c');
+  await fetch(rm, 1, 2);
+  assert.equal(p.followerState(2)!.lastCaughtUpTimeMs, caughtUp, 'no progress: not caught up');
+  await close();
+});

@@ -1,0 +1,59 @@
+// How a leader reaches the controller with an ISR change (AlterPartition, API 56). Where the
+// controller is depends on the deployment: on one node, and in a cluster whose brokers share
+// one metadata store in one process (the tests), the broker's own ClusterMetadata can append
+// the change with compare-and-swap (`localControllerChannel`); in a cluster of processes the
+// request goes over the network to the elected controller (`rpcControllerChannel`, given a
+// function that names the controller's address, which the election provides).
+import type { ClusterMetadata } from '../../metadata/index.js';
+import type { AlterPartitionRequest, AlterPartitionResponse } from '../../protocol/index.js';
+import { connectToBroker, type InterBrokerConnection } from './inter-broker-connection.js';
+
+export interface ControllerChannel {
+  /** Resolves with the controller's answer; rejects when the controller cannot be reached. */
+  alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse>;
+  close(): void;
+}
+
+/** The controller is this process's metadata writer (one node, or in-process clusters). */
+export function localControllerChannel(metadata: ClusterMetadata): ControllerChannel {
+  return {
+    alterPartition: (request) => metadata.alterPartition(request),
+    close: () => undefined,
+  };
+}
+
+export const ALTER_PARTITION_API_KEY = 56;
+/** v3 names ISR members with their broker epochs (KIP-903). */
+export const ALTER_PARTITION_VERSION = 3;
+
+/**
+ * Sends AlterPartition to the controller `controller()` names (null: none known yet, which
+ * rejects so the leader retries later). One connection, reopened when the controller moves.
+ */
+export function rpcControllerChannel(
+  controller: () => { host: string; port: number } | null,
+  options: { clientId: string; requestTimeoutMs: number },
+): ControllerChannel {
+  let connection: InterBrokerConnection | null = null;
+  let address = '';
+  const open = async (): Promise<InterBrokerConnection> => {
+    const target = controller();
+    if (target === null) throw new Error('no controller is known');
+    const wanted = `${target.host}:${target.port}`;
+    if (connection !== null && connection.isOpen && address === wanted) return connection;
+    connection?.close();
+    connection = await connectToBroker(target.host, target.port, options);
+    address = wanted;
+    return connection;
+  };
+  return {
+    alterPartition: async (request) =>
+      (await open()).send<AlterPartitionResponse>(ALTER_PARTITION_API_KEY, request, {
+        version: ALTER_PARTITION_VERSION,
+      }),
+    close: () => {
+      connection?.close();
+      connection = null;
+    },
+  };
+}

@@ -54,3 +54,14 @@ export {
   METADATA_TOPIC,
   PartitionLogMetadataStore,
 } from './partition-log-store.js';
+export {
+  EtcdMetadataLogStore,
+  MetadataLogCompactedError,
+  type EtcdMetadataLogStoreOptions,
+} from './etcd-metadata-log-store.js';
+export {
+  ETCD_CALL_TIMEOUT_MS,
+  connectEtcd,
+  parseEtcdEndpoints,
+  type EtcdConnectionOptions,
+} from './etcd-connection.js';

@@ -27,6 +27,7 @@ import {
   fail,
   partitionRecords,
   placeReplicas,
+  rackAlternatedBrokerIds,
   replicationFactorProblem,
 } from './topic-placement.js';
 
@@ -164,6 +165,12 @@ export class ClusterMetadata {
       .map((b) => b.brokerId);
   }
 
+  /** The live brokers in the order replicas are placed over them (racks alternating). */
+  private placementOrder(): number[] {
+    const live = this.image.brokers().filter((b) => !b.fenced);
+    return rackAlternatedBrokerIds(live.map((b) => ({ brokerId: b.brokerId, rack: b.rack })));
+  }
+
   /**
    * Registers this node (a new incarnation on every start) and, on a brand new log, sets the
    * initial feature levels. When the metadata log cannot be written (a full disk), the records
@@ -298,7 +305,7 @@ export class ClusterMetadata {
     ];
     const { numPartitions: count, replicationFactor } = spec;
     const placement = { first: 0, count, replicationFactor };
-    const assignments = spec.assignments ?? placeReplicas(placement, this.liveBrokerIds());
+    const assignments = spec.assignments ?? placeReplicas(placement, this.placementOrder());
     records.push(...partitionRecords(topicId, assignments, { firstPartition: 0 }));
     for (const [name, value] of spec.configs ?? []) {
       records.push(configRecord(ConfigResourceType.Topic, spec.name, name, value));
@@ -366,7 +373,7 @@ export class ClusterMetadata {
         const problem = replicationFactorProblem(rf, this.liveBrokerIds());
         if (problem !== null) return { ...none, result: problem };
         const placement = { first: current, count: totalCount - current, replicationFactor: rf };
-        assignments = placeReplicas(placement, this.liveBrokerIds());
+        assignments = placeReplicas(placement, this.placementOrder());
       }
       if (options.validateOnly) return { ...none, result: OK };
       const records = partitionRecords(topic.topicId, assignments, { firstPartition: current });
@@ -408,6 +415,18 @@ export class ClusterMetadata {
         configRecord(c.resourceType, c.resourceName, c.name, c.value),
       );
       return { records, result: OK };
+    });
+  }
+
+  /**
+   * Commits the records `build` makes from the current image (the controller's own decisions:
+   * registrations, fencing, leader elections). `build` runs again, against the newer image,
+   * after another writer appended first; null or no records commits nothing.
+   */
+  commitRecords(build: (image: MetadataImage) => MetadataRecord[] | null): Promise<boolean> {
+    return this.run(() => {
+      const records = build(this.image) ?? [];
+      return { records, result: records.length > 0 };
     });
   }
 

@@ -13,7 +13,8 @@
 // that rebuild the image up to its end offset (its base offset is chosen so that it ends
 // there). Writing a snapshot deletes the batches the previous snapshot covered, so a follower
 // lagging by less than one snapshot interval still reads batch by batch; a new broker reads
-// the snapshot and the batches after it.
+// the snapshot and the batches after it. A watcher further behind gets a
+// MetadataLogCompactedError (its broker has to start again from the snapshot).
 import { Range, type DeleteBuilder, type Etcd3, type IKeyValue, type PutBuilder } from 'etcd3';
 import { BatchField } from '../protocol/index.js';
 import { SerialQueue } from '../util/serial-queue.js';
@@ -218,10 +219,11 @@ export class EtcdMetadataLogStore implements MetadataLogStore {
     if (previous !== undefined && batchEndOffset(previous) > offset) return [previous, ...batches];
     const oldest = batches[0] === undefined ? Infinity : baseOffsetOf(batches[0]);
     if (previous !== undefined || offset >= oldest || snapshot === undefined) return batches;
-    // The batches before `oldest` are gone: only the snapshot can stand for them.
-    const end = batchEndOffset(snapshot);
-    if (offset < baseOffsetOf(snapshot)) throw new MetadataLogCompactedError(offset, oldest);
-    return [snapshot, ...batches.filter((b) => baseOffsetOf(b) >= end)];
+    // The batches before `oldest` are gone. The snapshot cannot stand in for them: replayed
+    // onto an image that is not empty it would not undo what was deleted meanwhile. Only
+    // readAll (a fresh image) starts from it; this watcher's follower must start afresh.
+    if (offset < batchEndOffset(snapshot)) throw new MetadataLogCompactedError(offset, oldest);
+    return batches;
   }
 
   private logKey(offset: number): string {

@@ -147,13 +147,9 @@ test('a paused broker is fenced when its lease expires and refuses writes as lea
     const code = res.responses[0].partitionResponses[0].errorCode as number;
     assert.equal(code, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   } catch (err) {
-    console.log(
-      'DEBUG victim',
-      victim,
-      cluster.port(victim),
-      cluster.brokers.get(victim)?.stderr().slice(-3000),
-    );
-    throw err;
+    // What the paused broker logged says why, when this fails.
+    const log = cluster.brokers.get(victim)?.stderr().slice(-3000) ?? '(not running)';
+    throw new Error(`${String(err)}\nbroker ${victim} logged:\n${log}`);
   } finally {
     client.close();
   }

@@ -57,14 +57,16 @@ async function produceOnce(port: number, topic: string): Promise<boolean> {
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ brokers: 3 });
-  const admin = new Admin({ bootstrapServers: cluster.bootstrap() });
   const failovers: number[] = [];
   const roundTrips: number[] = [];
   try {
-    await admin.connect();
     for (let round = 0; round < ROUNDS; round++) {
       const topic = `failover-${round}`;
+      // A new admin client each round, bootstrapped from the brokers running now.
+      const admin = new Admin({ bootstrapServers: cluster.bootstrap() });
+      await admin.connect();
       await admin.createTopics([{ name: topic, numPartitions: 1, replicationFactor: 3 }]);
+      admin.close();
       const any = [...cluster.brokers.keys()][0]!;
       let leader = -1;
       while (leader === -1) leader = await metadataLeader(cluster.port(any), topic);
@@ -86,7 +88,6 @@ async function main(): Promise<void> {
       await cluster.restart(leader);
     }
   } finally {
-    admin.close();
     await cluster.stop();
   }
   const p50 = percentile(failovers, 50);

@@ -191,6 +191,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       randomUuid: () => environment.random.uuid(),
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed`, { err }),
+      onFollowerFailure: (err) =>
+        logger.error(
+          'the metadata log can no longer be followed: this broker serves stale metadata until it is restarted',
+          { err },
+        ),
       onVolatileRegistration: (err) =>
         logger.error(
           `cannot write the metadata log (${describeStorageFailure(err)}): this start's ` +

@@ -42,6 +42,8 @@ export interface ClusterMetadataOptions {
   randomUuid?: () => string;
   /** Told when a subscriber fails; the change itself stays committed. */
   onListenerError?: (err: unknown, change: MetadataChange) => void;
+  /** Told when the metadata log can no longer be followed (the image stops changing). */
+  onFollowerFailure?: (err: unknown) => void;
   /** Told when this node's registration could only be kept in memory (a full disk). */
   onVolatileRegistration?: (err: unknown) => void;
 }
@@ -130,8 +132,12 @@ export class ClusterMetadata {
 
   /** Replays the stored log into a new image and follows the log from there. */
   static async open(options: ClusterMetadataOptions): Promise<ClusterMetadata> {
-    const { store, onListenerError } = options;
-    const follower = await MetadataFollower.open({ store, onListenerError });
+    const { store, onListenerError, onFollowerFailure } = options;
+    const follower = await MetadataFollower.open({
+      store,
+      onListenerError,
+      onFailure: onFollowerFailure,
+    });
     return new ClusterMetadata(options, follower);
   }
 

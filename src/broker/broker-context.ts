@@ -2,6 +2,7 @@
 // several brokers in one process share nothing.
 import type { ClusterMetadata } from '../metadata/index.js';
 import type { BrokerConfig } from './config/index.js';
+import type { ClusterRole } from './controller/cluster-role.js';
 import type { GroupCoordinator } from './group/index.js';
 import type { Environment } from '../util/index.js';
 import type { Logger } from './logger.js';
@@ -36,4 +37,6 @@ export interface BrokerContext {
   txnMarkers: TxnMarkerChannel;
   /** Messages and bytes in and out per topic, when the metrics endpoint is on. */
   topicStats?: BrokerTopicStats;
+  /** This broker's place in a cluster on etcd; absent on a single node. */
+  cluster?: ClusterRole;
 }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import {
   ClusterMetadata,
   PartitionLogMetadataStore,
+  type ClusterMetadataOptions,
   ensureMetaProperties,
   type MetadataLogStore,
 } from '../metadata/index.js';
@@ -23,6 +24,13 @@ import {
 } from '../util/index.js';
 import type { BrokerContext } from './broker-context.js';
 import { openDataPlane, type DataPlane } from './data-plane.js';
+import {
+  connectCluster,
+  etcdEndpointsOf,
+  retryEtcd,
+  type ClusterConnection,
+} from './cluster-mode.js';
+import { ClusterMember } from './controller/cluster-member.js';
 import {
   parseConnectionOverrides,
   resolveBrokerConfig,
@@ -171,28 +179,50 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   let groups: GroupCoordinator | undefined;
   let txn: OpenedTransactionCoordinator | undefined;
   let metricsServer: MetricsServer | undefined;
+  let cluster: ClusterConnection | undefined;
+  let member: ClusterMember | undefined;
   try {
     if (ownsDataDir) dataDir = await mkdtemp(join(tmpdir(), 'rivulet-'));
     logDirs = ownsDataDir ? [resolve(dataDir)] : [];
     for (const dir of ownsDataDir ? [] : config.logDirs) logDirs.push(await createDataDir(dir));
     // Nothing in a data directory is read or written before its lock is held.
     lock = await lockDataDirs(logDirs);
-    const clusterId = await ensureMetaProperties(logDirs, config.nodeId, (n) =>
-      environment.random.bytes(n),
+    if (etcdEndpointsOf(config) !== null) {
+      cluster = await connectCluster(config, { environment, logger });
+    }
+    const clusterId = await ensureMetaProperties(
+      logDirs,
+      config.nodeId,
+      (n) => environment.random.bytes(n),
+      cluster?.clusterId,
     );
-    metadata = await ClusterMetadata.open({
-      store: await openMetadataStore(options, logDirs, environment),
+    const openCluster = cluster;
+    const metadataOptions: ClusterMetadataOptions = {
+      store: openCluster?.store ?? (await openMetadataStore(options, logDirs, environment)),
       nodeId: config.nodeId,
       clock: () => environment.clock.nowMs(),
       randomUuid: () => environment.random.uuid(),
       onListenerError: (err, change) =>
         logger.error(`applying metadata change ${change.type} failed`, { err }),
+      onFollowerFailure: (err) =>
+        logger.error(
+          'the metadata log can no longer be followed: this broker serves stale metadata until it is restarted',
+          { err },
+        ),
       onVolatileRegistration: (err) =>
         logger.error(
           `cannot write the metadata log (${describeStorageFailure(err)}): this start's ` +
             'broker registration is kept in memory only',
         ),
-    });
+    };
+    metadata =
+      openCluster === undefined
+        ? await ClusterMetadata.open(metadataOptions)
+        : await retryEtcd(
+            'read the metadata log',
+            { endpoints: openCluster.endpoints, logger },
+            () => ClusterMetadata.open(metadataOptions),
+          );
     logMetadataChanges(metadata, namedLogger(root, 'kafka.controller'));
     // With the endpoint off, nothing on the hot path counts (the stats stay undefined).
     const metricsOn = config.values['metrics.listener'] !== null;
@@ -255,20 +285,24 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     });
     const handler =
       options.handler ?? createHandlerRegistry(context, options.handlers, pipeline).dispatch;
-    // Queued before any request can reach the metadata, so requests see this broker live.
-    await metadata.registerBroker(
-      advertised,
-      new Map([['metadata.version', METADATA_VERSION_RANGE.max]]),
-    );
+    const features = new Map([['metadata.version', METADATA_VERSION_RANGE.max]]);
+    if (openCluster === undefined) {
+      // Queued before any request can reach the metadata, so requests see this broker live.
+      await metadata.registerBroker(advertised, features);
+    } else {
+      member = clusterMember(openCluster, { config, metadata, advertised, features, environment });
+      context.cluster = member;
+      // Requests wait at the gate until the controller has registered and unfenced this broker.
+      await member.start();
+    }
     if (topicStats !== undefined && requestStats !== undefined) {
       const listener = parseMetricsListener(String(config.values['metrics.listener']));
       if (typeof listener === 'string') throw new Error(`metrics.listener: ${listener}`);
       const opened = { replicas: data.replicas, groups, metadata };
       metricsServer = await startMetricsServer(
         createBrokerMetrics({
-          // Every node answers Metadata and DescribeCluster with itself as the controller
-          // (handlers/03-metadata.ts) until a cluster elects one; this must follow that.
-          isActiveController: () => true,
+          // A single node is its own controller; in a cluster, the elected one is.
+          isActiveController: () => member?.isActiveController() ?? true,
           replicas: opened.replicas,
           logs: data.logs,
           groups: opened.groups,
@@ -297,10 +331,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     failed(err);
     await metricsServer?.close();
     await server.stop({ timeoutMs: 0 });
+    await member?.close();
     await txn?.close();
     groups?.close();
     await data?.close();
     await metadata?.close();
+    cluster?.client.close();
     await lock?.release();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -312,6 +348,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const openedTxn = txn;
   const openedLock = lock;
   const openedMetrics = metricsServer;
+  const openedMember = member;
+  const openedCluster = cluster;
   let closing: Promise<void> | undefined;
   return {
     bootstrap: formatHostPort(first.host, first.port),
@@ -334,12 +372,19 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     // Closing twice waits for the first close.
     close: () =>
       (closing ??= (async () => {
+        if (openedMember !== undefined) {
+          // Controlled shutdown: leaderships move away while this broker still serves.
+          const enabled = config.values['controlled.shutdown.enable'];
+          const timeoutMs = enabled ? Number(config.values['controlled.shutdown.timeout.ms']) : 0;
+          await openedMember.shutdown({ timeoutMs });
+        }
         await openedMetrics?.close();
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
         await openedTxn.close();
         openedGroups.close();
         await openedData.close();
         await openedMetadata.close();
+        openedCluster?.client.close();
         await openedLock.release();
         logger.info(`[KafkaServer id=${config.nodeId}] shut down completed`);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
@@ -359,6 +404,37 @@ function bothRequestMetrics(
       stats.record(apiKey, apiVersion, errorCodes, timings);
     },
   };
+/** This broker's registration, controller election and controller in a cluster on etcd. */
+function clusterMember(
+  cluster: ClusterConnection,
+  parts: {
+    config: BrokerConfig;
+    metadata: ClusterMetadata;
+    advertised: readonly ListenerAddress[];
+    features: ReadonlyMap<string, number>;
+    environment: Environment;
+  },
+): ClusterMember {
+  const { config, environment } = parts;
+  const v = config.values;
+  return new ClusterMember({
+    client: cluster.client,
+    prefix: cluster.prefix,
+    endpoints: cluster.endpoints,
+    nodeId: config.nodeId,
+    rack: v['broker.rack'],
+    listeners: parts.advertised,
+    metadata: parts.metadata,
+    store: cluster.store,
+    sessionTimeoutMs: v['broker.session.timeout.ms'],
+    heartbeatIntervalMs: v['broker.heartbeat.interval.ms'],
+    uncleanLeaderElection: v['unclean.leader.election.enable'],
+    features: parts.features,
+    snapshotIntervalBatches: v['metadata.etcd.snapshot.interval.batches'],
+    nowMs: () => environment.clock.nowMs(),
+    randomUuid: () => environment.random.uuid(),
+    logger: namedLogger(environment.logger, 'kafka.controller'),
+  });
 }
 
 /** Topics created, deleted and changed, as Kafka's controller reports them. */

@@ -151,3 +151,13 @@ registerCommand('metadata-quorum', {
       await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
     ).runMetadataQuorum(args),
 });
+
+registerCommand('cluster', {
+  summary: 'cluster up: start etcd and N brokers on this machine (a local cluster).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./cluster/cluster-command.js')>(
+        './cluster/cluster-command.js',
+      )
+    ).runCluster(args),
+});

@@ -12,7 +12,8 @@ import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/co
 
 const HELP = `Usage: rivulet start [options]
 
-Starts a single-node broker that Kafka clients can use unchanged.
+Starts a broker that Kafka clients can use unchanged: a single node, or with
+metadata.etcd.endpoints set, a member of a cluster on etcd (docs/cluster.md).
 
 Options:
   --config FILE         Read broker configuration from a server.properties file.

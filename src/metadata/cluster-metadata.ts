@@ -29,6 +29,7 @@ import {
   fail,
   partitionRecords,
   placeReplicas,
+  rackAlternatedBrokerIds,
   replicationFactorProblem,
 } from './topic-placement.js';
 
@@ -43,6 +44,8 @@ export interface ClusterMetadataOptions {
   randomUuid?: () => string;
   /** Told when a subscriber fails; the change itself stays committed. */
   onListenerError?: (err: unknown, change: MetadataChange) => void;
+  /** Told when the metadata log can no longer be followed (the image stops changing). */
+  onFollowerFailure?: (err: unknown) => void;
   /** Told when this node's registration could only be kept in memory (a full disk). */
   onVolatileRegistration?: (err: unknown) => void;
 }
@@ -131,8 +134,12 @@ export class ClusterMetadata {
 
   /** Replays the stored log into a new image and follows the log from there. */
   static async open(options: ClusterMetadataOptions): Promise<ClusterMetadata> {
-    const { store, onListenerError } = options;
-    const follower = await MetadataFollower.open({ store, onListenerError });
+    const { store, onListenerError, onFollowerFailure } = options;
+    const follower = await MetadataFollower.open({
+      store,
+      onListenerError,
+      onFailure: onFollowerFailure,
+    });
     return new ClusterMetadata(options, follower);
   }
 
@@ -164,6 +171,12 @@ export class ClusterMetadata {
       .brokers()
       .filter((b) => !b.fenced)
       .map((b) => b.brokerId);
+  }
+
+  /** The live brokers in the order replicas are placed over them (racks alternating). */
+  private placementOrder(): number[] {
+    const live = this.image.brokers().filter((b) => !b.fenced);
+    return rackAlternatedBrokerIds(live.map((b) => ({ brokerId: b.brokerId, rack: b.rack })));
   }
 
   /**
@@ -300,7 +313,7 @@ export class ClusterMetadata {
     ];
     const { numPartitions: count, replicationFactor } = spec;
     const placement = { first: 0, count, replicationFactor };
-    const assignments = spec.assignments ?? placeReplicas(placement, this.liveBrokerIds());
+    const assignments = spec.assignments ?? placeReplicas(placement, this.placementOrder());
     records.push(...partitionRecords(topicId, assignments, { firstPartition: 0 }));
     for (const [name, value] of spec.configs ?? []) {
       records.push(configRecord(ConfigResourceType.Topic, spec.name, name, value));
@@ -368,7 +381,7 @@ export class ClusterMetadata {
         const problem = replicationFactorProblem(rf, this.liveBrokerIds());
         if (problem !== null) return { ...none, result: problem };
         const placement = { first: current, count: totalCount - current, replicationFactor: rf };
-        assignments = placeReplicas(placement, this.liveBrokerIds());
+        assignments = placeReplicas(placement, this.placementOrder());
       }
       if (options.validateOnly) return { ...none, result: OK };
       const records = partitionRecords(topic.topicId, assignments, { firstPartition: current });
@@ -410,6 +423,18 @@ export class ClusterMetadata {
         configRecord(c.resourceType, c.resourceName, c.name, c.value),
       );
       return { records, result: OK };
+    });
+  }
+
+  /**
+   * Commits the records `build` makes from the current image (the controller's own decisions:
+   * registrations, fencing, leader elections). `build` runs again, against the newer image,
+   * after another writer appended first; null or no records commits nothing.
+   */
+  commitRecords(build: (image: MetadataImage) => MetadataRecord[] | null): Promise<boolean> {
+    return this.run(() => {
+      const records = build(this.image) ?? [];
+      return { records, result: records.length > 0 };
     });
   }
 

@@ -44,6 +44,8 @@ export type MetadataChange =
   | { type: 'partitions-changed'; topic: TopicImage; partitionIds: number[] }
   | { type: 'topic-deleted'; topic: TopicImage }
   | { type: 'topic-config-changed'; topic: TopicImage; names: string[] }
+  /** Brokers registered, fenced or unfenced (cluster mode). */
+  | { type: 'brokers-changed'; brokerIds: number[] }
   | { type: 'broker-config-changed'; brokerId: number | null; names: string[] };
 
 interface MutableTopic {
@@ -116,6 +118,81 @@ export class MetadataImage {
   /** The first producer id not yet handed out. */
   get nextProducerId(): bigint {
     return this.nextPid;
+  }
+
+  /**
+   * Records that rebuild this image on an empty one (a metadata snapshot): features, brokers,
+   * topics with their partitions and configs, broker and group configs, the producer ids.
+   */
+  snapshotRecords(): MetadataRecord[] {
+    const out: MetadataRecord[] = [];
+    for (const [name, featureLevel] of this.featureLevels) {
+      out.push({ type: MetadataRecordType.FeatureLevel, value: { name, featureLevel } });
+    }
+    for (const b of this.brokers()) {
+      out.push({
+        type: MetadataRecordType.RegisterBroker,
+        value: {
+          brokerId: b.brokerId,
+          isMigratingZkBroker: false,
+          incarnationId: b.incarnationId,
+          brokerEpoch: b.brokerEpoch,
+          endPoints: b.endpoints.map((e) => ({ ...e })),
+          features: [],
+          rack: b.rack,
+          fenced: b.fenced,
+          inControlledShutdown: false,
+          logDirs: [],
+          cordonedLogDirs: null,
+        },
+      });
+    }
+    const config = (resourceType: number, resourceName: string, name: string, value: string) =>
+      out.push({
+        type: MetadataRecordType.Config,
+        value: { resourceType, resourceName, name, value },
+      });
+    for (const topic of this.topics()) {
+      out.push({
+        type: MetadataRecordType.Topic,
+        value: { name: topic.name, topicId: topic.topicId },
+      });
+      for (const p of topic.partitions) {
+        out.push({
+          type: MetadataRecordType.Partition,
+          value: {
+            partitionId: p.partitionId,
+            topicId: topic.topicId,
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+            removingReplicas: [],
+            addingReplicas: [],
+            leader: p.leader,
+            leaderRecoveryState: 0,
+            leaderEpoch: p.leaderEpoch,
+            partitionEpoch: p.partitionEpoch,
+            directories: [],
+            eligibleLeaderReplicas: null,
+            lastKnownElr: null,
+          },
+        });
+      }
+      for (const [name, value] of topic.configs)
+        config(ConfigResourceType.Topic, topic.name, name, value);
+    }
+    for (const [resource, configs] of this.brokerConfigMap) {
+      for (const [name, value] of configs) config(ConfigResourceType.Broker, resource, name, value);
+    }
+    for (const [group, configs] of this.groupConfigMap) {
+      for (const [name, value] of configs) config(ConfigResourceType.Group, group, name, value);
+    }
+    if (this.nextPid > 0n) {
+      out.push({
+        type: MetadataRecordType.ProducerIds,
+        value: { brokerId: -1, brokerEpoch: -1n, nextProducerId: this.nextPid },
+      });
+    }
+    return out;
   }
 
   /** Applies the records of one batch, returning what changed. */
@@ -203,6 +280,18 @@ export class MetadataImage {
           rack: b.rack,
           fenced: b.fenced,
         });
+        this.brokersChanged(b.brokerId, changes);
+        return;
+      }
+      case MetadataRecordType.FenceBroker:
+      case MetadataRecordType.UnfenceBroker: {
+        const { id, epoch } = record.value;
+        const broker = this.brokerList.get(id);
+        // A record for an older registration of the broker changes nothing, as in KRaft.
+        if (broker === undefined || broker.brokerEpoch !== epoch) return;
+        const fenced = record.type === MetadataRecordType.FenceBroker;
+        this.brokerList.set(id, { ...broker, fenced });
+        this.brokersChanged(id, changes);
         return;
       }
       case MetadataRecordType.FeatureLevel: {
@@ -218,6 +307,13 @@ export class MetadataImage {
         // Record types this broker never writes (ACLs, quotas, …) carry nothing it serves.
         return;
     }
+  }
+
+  private brokersChanged(brokerId: number, changes: MetadataChange[]): void {
+    const prev = changes.find((c) => c.type === 'brokers-changed');
+    if (prev?.type !== 'brokers-changed')
+      changes.push({ type: 'brokers-changed', brokerIds: [brokerId] });
+    else if (!prev.brokerIds.includes(brokerId)) prev.brokerIds.push(brokerId);
   }
 
   private applyConfig(

@@ -59,3 +59,13 @@ export {
   isrChangeProblem,
   type AlterPartitionOutcome,
 } from './alter-partition.js';
+  EtcdMetadataLogStore,
+  MetadataLogCompactedError,
+  type EtcdMetadataLogStoreOptions,
+} from './etcd-metadata-log-store.js';
+export {
+  ETCD_CALL_TIMEOUT_MS,
+  connectEtcd,
+  parseEtcdEndpoints,
+  type EtcdConnectionOptions,
+} from './etcd-connection.js';

@@ -27,9 +27,11 @@ export async function ensureMetaProperties(
   nodeId: number,
   /** The source of new cluster and directory ids (the environment's). */
   random: (n: number) => Buffer = randomBytes,
+  /** The cluster's id when it is kept elsewhere (in etcd, for a cluster): the dirs must match. */
+  expectedClusterId?: string,
 ): Promise<string> {
   const found = await Promise.all(logDirs.map((dir) => readMetaProperties(dir)));
-  let clusterId: string | undefined;
+  let clusterId: string | undefined = expectedClusterId;
   for (const [i, props] of found.entries()) {
     if (props === undefined) continue;
     if (props.nodeId !== nodeId) {

@@ -14,6 +14,8 @@ export interface MetadataFollowerOptions {
   store: MetadataLogStore;
   /** Told when a subscriber fails; the change itself stays applied. */
   onListenerError?: (err: unknown, change: MetadataChange) => void;
+  /** Told once when the log can no longer be followed (not when the follower is closed). */
+  onFailure?: (err: unknown) => void;
 }
 
 interface Waiter {
@@ -45,7 +47,12 @@ export class MetadataFollower {
     follower.unwatch = options.store.watch(
       follower.image.lastOffset + 1,
       (batch) => follower.enqueue(() => follower.apply(batch)),
-      { onError: (err) => follower.fail(err) },
+      {
+        onError: (err) => {
+          if (follower.failure === null) options.onFailure?.(err);
+          follower.fail(err);
+        },
+      },
     );
     return follower;
   }

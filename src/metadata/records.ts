@@ -11,6 +11,8 @@ import {
   metadataRecordByApiKey,
   type ConfigRecord,
   type FeatureLevelRecord,
+  type FenceBrokerRecord,
+  type UnfenceBrokerRecord,
   type PartitionChangeRecord,
   type PartitionRecord,
   type ProducerIdsRecord,
@@ -26,6 +28,8 @@ export const MetadataRecordType = Object.freeze({
   Partition: 3,
   Config: 4,
   PartitionChange: 5,
+  FenceBroker: 7,
+  UnfenceBroker: 8,
   RemoveTopic: 9,
   FeatureLevel: 12,
   ProducerIds: 15,
@@ -38,6 +42,8 @@ export type MetadataRecord =
   | { type: typeof MetadataRecordType.Partition; value: PartitionRecord }
   | { type: typeof MetadataRecordType.Config; value: ConfigRecord }
   | { type: typeof MetadataRecordType.PartitionChange; value: PartitionChangeRecord }
+  | { type: typeof MetadataRecordType.FenceBroker; value: FenceBrokerRecord }
+  | { type: typeof MetadataRecordType.UnfenceBroker; value: UnfenceBrokerRecord }
   | { type: typeof MetadataRecordType.RemoveTopic; value: RemoveTopicRecord }
   | { type: typeof MetadataRecordType.FeatureLevel; value: FeatureLevelRecord }
   | { type: typeof MetadataRecordType.ProducerIds; value: ProducerIdsRecord };

@@ -75,6 +75,28 @@ export function placeReplicas(
   return out;
 }
 
+/**
+ * The brokers in an order where consecutive ones sit in different racks, as Kafka's rack-aware
+ * assignment builds it: the first broker of each rack (racks in name order), then the second
+ * of each, and so on. Round-robin placement over this list puts the replicas of a partition
+ * in as many racks as there are. Without racks it is the brokers in id order.
+ */
+export function rackAlternatedBrokerIds(
+  brokers: readonly { brokerId: number; rack: string | null }[],
+): number[] {
+  const byRack = new Map<string, number[]>();
+  for (const b of [...brokers].sort((x, y) => x.brokerId - y.brokerId)) {
+    const rack = b.rack ?? '';
+    byRack.set(rack, [...(byRack.get(rack) ?? []), b.brokerId]);
+  }
+  const racks = [...byRack.keys()].sort().map((r) => byRack.get(r)!);
+  const out: number[] = [];
+  for (let i = 0; out.length < brokers.length; i++) {
+    for (const ids of racks) if (i < ids.length) out.push(ids[i]!);
+  }
+  return out;
+}
+
 /** PartitionRecords for new partitions: all replicas in sync, the first one leads, epoch 0. */
 export function partitionRecords(
   topicId: string,

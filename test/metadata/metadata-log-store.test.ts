@@ -1,14 +1,16 @@
 // The contract every metadata log store keeps (compare-and-swap appends, watch from an offset,
 // live, in order, close), run against each implementation: the broker's own log on disk and
-// the in-memory store of simulation tests. A cluster's etcd store will join this list.
-import { test } from 'node:test';
+// the in-memory store of simulation tests, and the cluster's etcd store against a real etcd.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigResourceType,
+  EtcdMetadataLogStore,
   MemoryMetadataLogStore,
+  connectEtcd,
   MetadataRecordType,
   PartitionLogMetadataStore,
   batchEndOffset,
@@ -17,6 +19,7 @@ import {
   type MetadataLogStore,
   type MetadataRecord,
 } from '../../src/metadata/index.js';
+import { startEtcd, type EtcdProcess } from '../../src/cli/cluster/etcd-process.js';
 
 interface Implementation {
   name: string;
@@ -46,7 +49,36 @@ const implementations: Implementation[] = [
       return { store, reopen: () => PartitionLogMetadataStore.open({ logDir }) };
     },
   },
+  {
+    name: 'EtcdMetadataLogStore',
+    async open() {
+      const endpoint = (await sharedEtcd()).endpoint;
+      // Each case gets its own key prefix on the one etcd of this file.
+      const prefix = `/contract-${++etcdPrefixes}`;
+      const connect = () =>
+        new EtcdMetadataLogStore({
+          client: connectEtcd({ endpoints: [endpoint] }),
+          prefix,
+          ownsClient: true,
+        });
+      return { store: connect(), reopen: () => Promise.resolve(connect()) };
+    },
+  },
 ];
+
+let etcd: Promise<EtcdProcess> | undefined;
+let etcdPrefixes = 0;
+function sharedEtcd(): Promise<EtcdProcess> {
+  if (etcd === undefined) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rivulet-etcd-'));
+    tempDirs.push(dataDir);
+    etcd = startEtcd({ dataDir });
+  }
+  return etcd;
+}
+after(async () => {
+  if (etcd !== undefined) await (await etcd).stop();
+});
 
 /** A batch of `count` config records named after `tag`, so a delivered batch says whose it is. */
 function batch(tag: string, count = 1): Buffer {

@@ -4,6 +4,7 @@ import { ErrorCode } from '../../src/protocol/index.js';
 import {
   assignmentProblem,
   placeReplicas,
+  rackAlternatedBrokerIds,
   replicationFactorProblem,
 } from '../../src/metadata/topic-placement.js';
 
@@ -38,5 +39,30 @@ test('replication factors and manual assignments are checked against the live br
       ErrorCode.INVALID_REPLICA_ASSIGNMENT,
       ErrorCode.INVALID_REPLICA_ASSIGNMENT,
     ],
+  );
+});
+
+test('with racks, consecutive brokers of the placement order sit in different racks', () => {
+  const brokers = [
+    { brokerId: 1, rack: 'a' },
+    { brokerId: 2, rack: 'a' },
+    { brokerId: 3, rack: 'b' },
+    { brokerId: 4, rack: 'b' },
+    { brokerId: 5, rack: 'c' },
+    { brokerId: 6, rack: 'c' },
+  ];
+  const order = rackAlternatedBrokerIds(brokers);
+  assert.deepEqual(order, [1, 3, 5, 2, 4, 6]);
+  const rackOf = new Map(brokers.map((b) => [b.brokerId, b.rack]));
+  for (const replicas of placeReplicas({ first: 0, count: 6, replicationFactor: 3 }, order)) {
+    assert.equal(new Set(replicas.map((id) => rackOf.get(id))).size, 3, `${replicas.join(',')}`);
+  }
+  // Without racks the order is by id, as before.
+  assert.deepEqual(
+    rackAlternatedBrokerIds([
+      { brokerId: 3, rack: null },
+      { brokerId: 1, rack: null },
+    ]),
+    [1, 3],
   );
 });

@@ -4,6 +4,7 @@
 // all of them), and each later change loads or unloads one. __consumer_offsets itself (a
 // compacted internal topic with offsets.topic.num.partitions partitions) is made on first
 // use. The coordinator learns of every COMMIT/ABORT marker written to its partitions.
+import { internalTopicReplicationFactor } from '../controller/internal-topic-replication.js';
 import type { ClusterMetadata } from '../../metadata/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
@@ -95,7 +96,10 @@ export async function ensureConsumerOffsetsTopic(
     {
       name: CONSUMER_OFFSETS_TOPIC,
       numPartitions: groupConfigFrom(config).offsetsTopicNumPartitions,
-      replicationFactor: 1,
+      replicationFactor: internalTopicReplicationFactor(
+        config.values['offsets.topic.replication.factor'],
+        metadata.liveBrokerIds().length,
+      ),
       configs: topicConfigs,
     },
   ]);

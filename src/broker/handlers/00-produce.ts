@@ -68,6 +68,9 @@ export const produceHandler: HandlerFactory = (broker) =>
         version >= 13 ? broker.replicas.topicName(t.topicId) : t.name,
       );
       const refusal = authorizationRefusal(request, ctx, names);
+      // In a cluster, a broker that may have lost its registration lease (paused, cut off from
+      // etcd) or has not yet replayed its fencing accepts no writes: someone else may lead.
+      const mayLead = broker.cluster?.mayLead() ?? true;
       let slot = 0;
       try {
         queueAppends();
@@ -88,15 +91,17 @@ export const produceHandler: HandlerFactory = (broker) =>
           const refused = name !== undefined && !internalAllowed && isInternalTopic(name);
           const error: ErrorName | null = !validAcks
             ? 'INVALID_REQUIRED_ACKS'
-            : refusal.transactionalId
-              ? 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
-              : name === undefined
-                ? 'UNKNOWN_TOPIC_ID'
-                : !refusal.writable.has(name)
-                  ? 'TOPIC_AUTHORIZATION_FAILED'
-                  : refused
-                    ? 'INVALID_TOPIC_EXCEPTION'
-                    : null;
+            : !mayLead
+              ? 'NOT_LEADER_OR_FOLLOWER'
+              : refusal.transactionalId
+                ? 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+                : name === undefined
+                  ? 'UNKNOWN_TOPIC_ID'
+                  : !refusal.writable.has(name)
+                    ? 'TOPIC_AUTHORIZATION_FAILED'
+                    : refused
+                      ? 'INVALID_TOPIC_EXCEPTION'
+                      : null;
           for (const p of t.partitionData) {
             if (error !== null) results.done(slot, failedAppend(error));
             else {

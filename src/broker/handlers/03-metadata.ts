@@ -5,9 +5,10 @@
 //   topic is created before answering, so the client sees it at once.
 // - v12+ may ask by topic id (name null): unknown ids get UNKNOWN_TOPIC_ID (v10-11 cannot:
 //   INVALID_REQUEST).
-// - Brokers: this node at the advertised address of the listener the request came in on, and
-//   every other live broker of the image at its endpoint of that listener (cluster mode).
-//   Leader = this node, leader epoch >= 0 (clients drop cached epochs on -1).
+// - Brokers: every live broker at its address on the listener the request came in on (on a
+//   single node, this one); the controller is the active one. Leader epochs are >= 0 (clients
+//   drop cached epochs on -1); a partition without a live ISR member has leader -1 and
+//   LEADER_NOT_AVAILABLE, as Kafka answers it.
 // - Topic ids (v10+) are the real, stable ids from the metadata log; librdkafka uses Fetch
 //   v13+ only when they are non-zero.
 import {
@@ -24,7 +25,7 @@ import {
   CLUSTER_OPERATIONS,
   TOPIC_OPERATIONS,
 } from './support/authorized-operations.js';
-import { liveBrokersFor } from './support/live-brokers.js';
+import { controllerIdOf, liveBrokerAddresses, offlineReplicas } from './support/cluster-view.js';
 import { defineHandler, type ApiContext } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { createTopicsWithDefaults } from './support/topic-defaults.js';
@@ -39,13 +40,13 @@ export const metadataHandler: HandlerFactory = (broker) =>
       const version = ctx.apiVersion;
       const wantAll = request.topics === null || (version === 0 && request.topics.length === 0);
       const topics = wantAll
-        ? broker.metadata.image.topics().map((t) => describeTopic(t, request, version))
+        ? broker.metadata.image.topics().map((t) => describeTopic(broker, t, request, version))
         : await describeRequested(broker, request, ctx);
       return {
         throttleTimeMs: 0,
-        brokers: liveBrokersFor(broker, ctx.session.listenerName),
+        brokers: liveBrokerAddresses(broker, ctx.session.listenerName),
         clusterId: broker.clusterId,
-        controllerId: broker.config.nodeId,
+        controllerId: controllerIdOf(broker),
         topics,
         clusterAuthorizedOperations:
           version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations
@@ -80,14 +81,14 @@ async function describeRequested(
       const topic = topicId === ZERO_UUID ? undefined : image.topicById(topicId);
       out.push(
         topic !== undefined
-          ? describeTopic(topic, request, version)
+          ? describeTopic(broker, topic, request, version)
           : topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, topicId),
       );
       continue;
     }
     const topic = image.topic(name);
     if (topic !== undefined) {
-      out.push(describeTopic(topic, request, version));
+      out.push(describeTopic(broker, topic, request, version));
     } else if (topicNameProblem(name) !== null) {
       out.push(topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, name, ZERO_UUID));
     } else if (mayAutoCreate(broker, request, version)) {
@@ -107,7 +108,7 @@ async function describeRequested(
       created.set(
         name,
         topic !== undefined
-          ? describeTopic(topic, request, version)
+          ? describeTopic(broker, topic, request, version)
           : topicError(result.errorCode, name, ZERO_UUID),
       );
     }
@@ -121,6 +122,7 @@ function mayAutoCreate(broker: BrokerContext, request: MetadataRequest, version:
 }
 
 function describeTopic(
+  broker: BrokerContext,
   topic: TopicImage,
   request: MetadataRequest,
   version: number,
@@ -131,13 +133,13 @@ function describeTopic(
     topicId: version >= 10 ? topic.topicId : ZERO_UUID,
     isInternal: isInternalTopic(topic.name),
     partitions: topic.partitions.map((p) => ({
-      errorCode: ErrorCode.NONE,
+      errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex: p.partitionId,
       leaderId: p.leader,
       leaderEpoch: p.leaderEpoch,
       replicaNodes: [...p.replicas],
       isrNodes: [...p.isr],
-      offlineReplicas: [],
+      offlineReplicas: offlineReplicas(broker, p),
     })),
     topicAuthorizedOperations:
       version >= 8 && request.includeTopicAuthorizedOperations

@@ -2,8 +2,9 @@
 // - v0 has only the key (a group id); v1+ add the key type: 0 group, 1 transaction.
 // - v4+ (KIP-699) batch several keys in `coordinatorKeys` and answer in `coordinators`; the
 //   single-key fields are then unused.
-// - One node coordinates every group, so the answer is this broker at the address of the
-//   listener the request came in on.
+// - On one node this broker coordinates every group, at the address of the listener the
+//   request came in on; in a cluster the coordinator of a key is the leader of its partition of
+//   __consumer_offsets (or __transaction_state), COORDINATOR_NOT_AVAILABLE while it has none.
 // - As in Kafka, __consumer_offsets is created by the first FindCoordinator for a group, and
 //   __transaction_state by the first one for a transactional id.
 // - Transaction keys (type 1) get this broker too, once the transaction coordinator has loaded
@@ -16,8 +17,18 @@ import {
   type FindCoordinatorResponse,
   type FindCoordinatorResponseCoordinator,
 } from '../../protocol/index.js';
-import { ensureConsumerOffsetsTopic } from '../group/index.js';
-import { ensureTransactionStateTopic } from '../txn/index.js';
+import type { BrokerContext } from '../broker-context.js';
+import {
+  CONSUMER_OFFSETS_TOPIC,
+  ensureConsumerOffsetsTopic,
+  partitionForGroup,
+} from '../group/index.js';
+import {
+  TRANSACTION_STATE_TOPIC,
+  ensureTransactionStateTopic,
+  partitionForTxn,
+} from '../txn/index.js';
+import { brokerAddress } from './support/cluster-view.js';
 import { defineHandler } from './handler-registry.js';
 import { advertisedFor } from './support/advertised-listener.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -53,6 +64,16 @@ export const findCoordinatorHandler: HandlerFactory = (broker) =>
           return fail(ErrorCode.INVALID_REQUEST, `Unsupported key type ${request.keyType}.`);
         }
         if (address === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Not ready.');
+        const leader = coordinatorLeader(broker, request.keyType, key);
+        if (leader !== broker.config.nodeId) {
+          // In a cluster the coordinator is the leader of the key's internal partition.
+          const other = brokerAddress(broker, leader, ctx.session.listenerName);
+          if (other === undefined) {
+            return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator has no leader.');
+          }
+          const { host, port } = other;
+          return { key, nodeId: leader, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
+        }
         return {
           key,
           nodeId: broker.config.nodeId,
@@ -69,3 +90,19 @@ export const findCoordinatorHandler: HandlerFactory = (broker) =>
       return { throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port, coordinators: [] };
     },
   });
+
+/**
+ * The leader of the internal partition that holds `key` (__consumer_offsets for groups,
+ * __transaction_state for transactional ids); this node on a single node.
+ */
+function coordinatorLeader(broker: BrokerContext, keyType: number, key: string): number {
+  if (broker.cluster === undefined) return broker.config.nodeId;
+  const isTxn = keyType === TRANSACTION_KEY_TYPE;
+  const topic = broker.metadata.image.topic(
+    isTxn ? TRANSACTION_STATE_TOPIC : CONSUMER_OFFSETS_TOPIC,
+  );
+  if (topic === undefined || topic.partitions.length === 0) return -1;
+  const count = topic.partitions.length;
+  const partition = isTxn ? partitionForTxn(key, count) : partitionForGroup(key, count);
+  return topic.partitions[partition]?.leader ?? -1;
+}

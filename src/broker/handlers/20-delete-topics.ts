@@ -18,6 +18,7 @@ import {
   type DeleteTopicsResponseDeletableTopicResult as Result,
 } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
+import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
 
@@ -52,6 +53,10 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
         const byId = name === null;
         if (!byId && topicId !== ZERO_UUID) {
           fail(ErrorCode.INVALID_REQUEST, 'You may not specify both topic name and topic id.');
+          continue;
+        }
+        if (notController(broker)) {
+          fail(ErrorCode.NOT_CONTROLLER, 'This is not the active controller.');
           continue;
         }
         const topic = byId ? image.topicById(topicId) : image.topic(name);

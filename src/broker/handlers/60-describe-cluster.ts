@@ -13,7 +13,7 @@ import {
   CLUSTER_OPERATIONS,
 } from './support/authorized-operations.js';
 import { defineHandler } from './handler-registry.js';
-import { advertisedFor } from './support/advertised-listener.js';
+import { controllerIdOf, liveBrokerAddresses } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
 
 const BROKER_ENDPOINT = 1;
@@ -32,7 +32,7 @@ export const describeClusterHandler: HandlerFactory = (broker) =>
         errorMessage: null,
         endpointType: BROKER_ENDPOINT,
         clusterId: broker.clusterId,
-        controllerId: broker.config.nodeId,
+        controllerId: controllerIdOf(broker),
         brokers: [],
         clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
           ? CLUSTER_OPERATIONS
@@ -48,14 +48,9 @@ export const describeClusterHandler: HandlerFactory = (broker) =>
           : `Unsupported endpoint type ${request.endpointType}`;
         return Promise.resolve(response);
       }
-      const address = advertisedFor(broker, ctx.session.listenerName);
-      if (address !== undefined) {
-        response.brokers.push({
-          brokerId: broker.config.nodeId,
-          ...address,
-          rack: null,
-          isFenced: false,
-        });
+      for (const b of liveBrokerAddresses(broker, ctx.session.listenerName)) {
+        const { nodeId, host, port, rack } = b;
+        response.brokers.push({ brokerId: nodeId, host, port, rack, isFenced: false });
       }
       return Promise.resolve(response);
     },

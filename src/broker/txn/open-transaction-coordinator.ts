@@ -6,6 +6,7 @@
 // to this node's partitions, a periodic job aborts transactions past their timeout and
 // retries markers that failed; another deletes transactional ids unused for
 // transactional.id.expiration.ms.
+import { internalTopicReplicationFactor } from '../controller/internal-topic-replication.js';
 import type { ClusterMetadata } from '../../metadata/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { ledPartitions } from '../internal-topic-log.js';
@@ -106,16 +107,26 @@ export async function ensureTransactionStateTopic(
   const { config, metadata, logger } = options;
   if (metadata.image.topic(TRANSACTION_STATE_TOPIC) !== undefined) return;
   const v = config.values;
+  const replicationFactor = internalTopicReplicationFactor(
+    v['transaction.state.log.replication.factor'],
+    metadata.liveBrokerIds().length,
+  );
+  const configs = new Map([
+    ['cleanup.policy', 'compact'],
+    ['segment.bytes', String(v['transaction.state.log.segment.bytes'])],
+    ['compression.type', 'uncompressed'],
+  ]);
+  if (replicationFactor > 1) {
+    // As in Kafka, transaction.state.log.min.isr becomes the topic's min.insync.replicas.
+    const minIsr = Math.min(v['transaction.state.log.min.isr'], replicationFactor);
+    configs.set('min.insync.replicas', String(minIsr));
+  }
   const [result] = await metadata.createTopics([
     {
       name: TRANSACTION_STATE_TOPIC,
       numPartitions: v['transaction.state.log.num.partitions'],
-      replicationFactor: 1,
-      configs: new Map([
-        ['cleanup.policy', 'compact'],
-        ['segment.bytes', String(v['transaction.state.log.segment.bytes'])],
-        ['compression.type', 'uncompressed'],
-      ]),
+      replicationFactor,
+      configs,
     },
   ]);
   if (

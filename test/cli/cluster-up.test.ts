@@ -1,0 +1,74 @@
+// `rivulet cluster up` as a person runs it: etcd and two brokers on this machine, seen by kcat,
+// stopped with Ctrl-C (SIGINT); and the message when etcd is not installed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { probeFreePort } from '../../src/cli/cluster/etcd-process.js';
+import { kcat, run } from '../interop/support/clients.js';
+import { waitFor } from '../support/wait.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RIVULET = join(here, '..', '..', '..', 'bin', 'rivulet.js');
+
+test('cluster up starts etcd and the brokers, prints the bootstrap list and stops on Ctrl-C', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rivulet-cluster-up-'));
+  const basePort = await probeFreePort();
+  const etcdPort = await probeFreePort();
+  const child = spawn(
+    process.execPath,
+    [
+      RIVULET,
+      'cluster',
+      'up',
+      '--brokers',
+      '2',
+      '--base-port',
+      String(basePort),
+      '--etcd-port',
+      String(etcdPort),
+      '--dir',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    await waitFor('the bootstrap list', () => out.includes('cluster up:'));
+    const bootstrap = `127.0.0.1:${basePort},127.0.0.1:${basePort + 1}`;
+    assert.match(out, new RegExp(`bootstrap servers ${bootstrap}`));
+    const md = JSON.parse(await kcat(['-L', '-J', '-b', bootstrap])) as {
+      brokers: { id: number }[];
+    };
+    assert.deepEqual(md.brokers.map((b) => b.id).sort(), [1, 2]);
+  } finally {
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('without etcd on the PATH, cluster up says how to install it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rivulet-cluster-up-'));
+  try {
+    const r = await run('/usr/bin/env', [
+      'PATH=/nonexistent',
+      process.execPath,
+      RIVULET,
+      'cluster',
+      'up',
+      '--dir',
+      dir,
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /apt-get install etcd-server/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,6 +6,7 @@ import type { GroupCoordinator } from './group/index.js';
 import type { Environment } from '../util/index.js';
 import type { Logger } from './logger.js';
 import type { ReplicaManager } from './partition/index.js';
+import type { BrokerSecurity } from './security/broker-security.js';
 import type { ListenerAddress } from './server/index.js';
 import type { TransactionCoordinator, TxnMarkerChannel } from './txn/index.js';
 
@@ -33,4 +34,6 @@ export interface BrokerContext {
    * `txnMarkers.onTxnMarker(listener)` tells a listener of each one once it is in the log.
    */
   txnMarkers: TxnMarkerChannel;
+  /** TLS and SASL of the listeners; absent in tests that build a context by hand. */
+  security?: BrokerSecurity;
 }

@@ -32,6 +32,7 @@ import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { namedLogger, silentLogger, type Logger } from './logger.js';
+import { BrokerSecurity } from './security/broker-security.js';
 import {
   TxnMarkerChannel,
   openTransactionCoordinator,
@@ -143,8 +144,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       dispatch !== null ? dispatch(ctx, frame) : whenReady.then((h) => h(ctx, frame)),
     { recyclesFrame: (apiKey: number) => dispatch?.recyclesFrame?.(apiKey) ?? false },
   );
+  // TLS contexts and SASL mechanisms are checked before anything is bound: a bad keystore or
+  // JAAS configuration fails the start, naming the listener and key.
+  const security = await BrokerSecurity.open(config, namedLogger(root, 'kafka.network'), {
+    nowMs: () => environment.clock.nowMs(),
+  });
   const server = await startServer(gate, {
     listeners: config.listeners,
+    tls: security.tls,
     limits: limitsOf(config),
     logger: namedLogger(root, 'kafka.network'),
     timers: environment.timers,
@@ -227,8 +234,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       groups,
       transactions,
       txnMarkers,
+      security,
     };
+    const opened = metadata;
+    security.useScramCredentials((user, mechanism) =>
+      opened.image.scramCredential(user, mechanism.type),
+    );
     const pipeline = new RequestPipeline({
+      maxUnauthenticatedBytes: security.maxUnauthenticatedBytes,
+      nowMs: () => environment.clock.nowMs(),
       authorizer: options.authorizer,
       quotas: options.quotas,
       metrics: options.requestMetrics,

@@ -2,6 +2,7 @@
 // Where Rivulet's default differs from Kafka's, the comment says so and why.
 import { INT_MAX, LONG_MAX, atLeast, between, key, oneOf } from './config-key.js';
 import { parseConnectionOverrides } from './connection-overrides.js';
+import { SECURITY_CONFIG_KEYS } from './security-config-keys.js';
 
 const CLEANUP_POLICIES = ['delete', 'compact'];
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
@@ -20,11 +21,9 @@ export const BROKER_CONFIG_KEYS = [
   key.string(
     'listener.security.protocol.map',
     'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
-    'Listener name → security protocol; Rivulet serves the PLAINTEXT ones.',
+    'Listener name → security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL).',
   ),
-  key.string('inter.broker.listener.name', null, 'Listener used between brokers.', {
-    supported: false,
-  }),
+  key.string('inter.broker.listener.name', null, 'Listener used between brokers.'),
   key.list('process.roles', null, 'KRaft roles; a Rivulet node is always broker and controller.', {
     supported: false,
   }),
@@ -202,6 +201,8 @@ export const BROKER_CONFIG_KEYS = [
   }),
 
   key.boolean('unstable.api.versions.enable', false, 'Advertise unreleased API versions.'),
+
+  ...SECURITY_CONFIG_KEYS,
 ] as const;
 
 /**

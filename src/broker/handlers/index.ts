@@ -38,6 +38,8 @@ import { deleteGroupsHandler } from './42-delete-groups.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { describeQuorumHandler } from './55-describe-quorum.js';
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 import { describeProducersHandler } from './61-describe-producers.js';
 import { describeTransactionsHandler } from './65-describe-transactions.js';
@@ -86,6 +88,8 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
   describeQuorumHandler,
   describeClusterHandler,
   describeProducersHandler,

@@ -3,6 +3,12 @@
 // requests in flight and request memory, and graceful stop.
 import type { Socket } from 'node:net';
 import {
+  createServer as createTlsServer,
+  type Server as TlsServer,
+  type TLSSocket,
+  type TlsOptions,
+} from 'node:tls';
+import {
   nodeNetwork,
   scheduleRepeating,
   systemTimers,
@@ -27,6 +33,19 @@ export interface ServerOptions {
   timers?: Timers;
   /** Where the listeners listen. Default: node:net. */
   network?: Network;
+  /** TLS of each SSL and SASL_SSL listener, by listener name. */
+  tls?: ReadonlyMap<string, ServerTls>;
+}
+
+/** TLS of an SSL or SASL_SSL listener (broker/security/tls/listener-tls.ts makes them). */
+export interface ServerTls {
+  /**
+   * The settings for a new connection; asked once per accepted connection, so a renewed
+   * certificate serves new connections. `version` changes when the settings were reloaded.
+   */
+  current(): Promise<{ version: number; options: TlsOptions }>;
+  /** The principal of a connection whose handshake completed; null refuses it. */
+  principalOf(socket: TLSSocket): string | null;
 }
 
 export interface StopOptions {
@@ -50,6 +69,8 @@ export class NetworkServer implements ConnectionHost {
   /** Listeners as bound: port 0 is replaced by the port the system chose. */
   readonly boundListeners: ListenerAddress[] = [];
   private readonly servers: NetworkListener[] = [];
+  /** The TLS server of each SSL or SASL_SSL listener and the settings version it has. */
+  private readonly tlsServers = new Map<string, { server: TlsServer; version: number }>();
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
   private readonly waiting = new Set<Connection>();
@@ -146,7 +167,7 @@ export class NetworkServer implements ConnectionHost {
         pauseOnConnect: true,
         highWaterMark: this.limits.writeHighWaterBytes,
       },
-      (socket) => this.adopt(socket, listener.name),
+      (socket) => this.accept(socket, listener),
     );
     this.servers.push(server);
     server.onError((err) => this.logger.error(`listener ${listener.name} failed`, { err }));
@@ -155,21 +176,104 @@ export class NetworkServer implements ConnectionHost {
     this.logger.debug(`listening on ${formatListener(bound)}`);
   }
 
+  private accept(socket: Socket, listener: ListenerAddress): void {
+    const protocol = listener.securityProtocol ?? 'PLAINTEXT';
+    if (protocol !== 'SSL' && protocol !== 'SASL_SSL') {
+      this.adopt(socket, listener.name, protocol);
+      return;
+    }
+    const tls = this.options.tls?.get(listener.name);
+    if (tls === undefined || this.refusal(clientAddress(socket.remoteAddress)) !== null) {
+      socket.destroy();
+      return;
+    }
+    this.handshake(socket, listener.name, protocol, tls);
+  }
+
   /**
-   * Serves an accepted connection of listener `listenerName`. A plain TCP socket must come
-   * paused (`pauseOnConnect`) so that it can read into the shared buffer; any other socket (a
-   * TLS socket) is read the ordinary way. Only PLAINTEXT listeners exist so far (the
-   * configuration refuses listeners mapped to another security protocol).
+   * Runs the TLS handshake of an accepted socket, then serves it like any connection. A client
+   * that does not speak TLS (or fails the handshake) is closed; the handshake must finish
+   * within connections.max.idle.ms. Each listener has a node:tls server that is never bound:
+   * accepted sockets are handed to it, and a reloaded keystore becomes its new context.
    */
-  adopt(socket: Socket, listenerName: string, securityProtocol = 'PLAINTEXT'): void {
-    const ip = clientAddress(socket.remoteAddress);
+  private handshake(raw: Socket, name: string, protocol: string, tls: ServerTls): void {
+    raw.on('error', () => raw.destroy());
+    tls.current().then(
+      ({ version, options }) => {
+        if (raw.destroyed) return;
+        let entry = this.tlsServers.get(name);
+        if (entry === undefined) {
+          entry = { server: this.tlsServer(name, protocol, tls, options), version };
+          this.tlsServers.set(name, entry);
+        } else if (entry.version !== version) {
+          entry.server.setSecureContext(options);
+          entry.version = version;
+        }
+        entry.server.emit('connection', raw);
+      },
+      (err: unknown) => {
+        this.logger.error(`listener ${name}: no TLS context`, { err });
+        raw.destroy();
+      },
+    );
+  }
+
+  private tlsServer(
+    name: string,
+    protocol: string,
+    tls: ServerTls,
+    options: TlsOptions,
+  ): TlsServer {
+    const server = createTlsServer({
+      ...options,
+      handshakeTimeout: Math.min(this.limits.idleTimeoutMs, 2 ** 31 - 1),
+    });
+    server.on('tlsClientError', (err, socket) => {
+      const from = clientAddress(socket.remoteAddress);
+      this.logger.debug(`TLS connection from ${from} on ${name} failed: ${err.message}`);
+      socket.destroy();
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const from = clientAddress(socket.remoteAddress);
+      const principal = tls.principalOf(socket);
+      if (principal === null) {
+        this.logger.warn(
+          `closing TLS connection from ${from}: no ssl.principal.mapping.rules rule applies`,
+        );
+        socket.destroy();
+        return;
+      }
+      this.logger.debug(`TLS connection from ${from} on ${name}: principal ${principal}`);
+      this.adopt(socket as Socket, name, protocol, principal);
+    });
+    return server;
+  }
+
+  private refusal(ip: string): string | null {
     const fromIp = this.perIp.get(ip) ?? 0;
     const perIpLimit =
       this.limits.maxConnectionsPerIpOverrides.get(ip) ?? this.limits.maxConnectionsPerIp;
-    let refusal: string | null = null;
-    if (this.stopping !== null) refusal = 'the server is stopping';
-    else if (this.connections.size >= this.limits.maxConnections) refusal = 'max.connections';
-    else if (fromIp >= perIpLimit) refusal = 'max.connections.per.ip';
+    if (this.stopping !== null) return 'the server is stopping';
+    if (this.connections.size >= this.limits.maxConnections) return 'max.connections';
+    if (fromIp >= perIpLimit) return 'max.connections.per.ip';
+    return null;
+  }
+
+  /**
+   * Serves an accepted connection of listener `listenerName`. A plain TCP socket must come
+   * paused (`pauseOnConnect`) so that it can read into the shared buffer; any other socket (a
+   * TLS socket, after its handshake) is read the ordinary way. `principal`: the TLS client's,
+   * from its certificate.
+   */
+  adopt(
+    socket: Socket,
+    listenerName: string,
+    securityProtocol = 'PLAINTEXT',
+    principal?: string,
+  ): void {
+    const ip = clientAddress(socket.remoteAddress);
+    const fromIp = this.perIp.get(ip) ?? 0;
+    const refusal = this.refusal(ip);
     if (refusal !== null) {
       this.logger.debug(`refusing connection from ${ip}: ${refusal}`);
       socket.destroy();
@@ -181,6 +285,7 @@ export class NetworkServer implements ConnectionHost {
       listenerName,
       securityProtocol,
       clientHost: ip,
+      principal,
     };
     const conn = new Connection(socket, this, meta);
     this.connections.add(conn);

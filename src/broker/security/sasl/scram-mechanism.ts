@@ -93,8 +93,11 @@ class ScramExchange implements SaslExchange {
     const withoutProof = text.slice(0, proofAt);
     const attrs = attributes(withoutProof);
     const proof = Buffer.from(text.slice(proofAt + 3), 'base64');
-    if (attrs.get('r') !== this.nonce)
+    // Kafka checks only that the final nonce ends with the server-first nonce: librdkafka
+    // sends its client nonce once more in front of it, and Kafka accepts that.
+    if (!(attrs.get('r') ?? '').endsWith(this.nonce)) {
       return failed('Invalid SCRAM client final message: wrong nonce');
+    }
     if (attrs.get('c') !== Buffer.from(this.gs2Header).toString('base64')) {
       return failed('Invalid SCRAM client final message: channel binding does not match');
     }

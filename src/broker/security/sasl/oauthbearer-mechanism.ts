@@ -32,6 +32,7 @@ export class OAuthBearerMechanism implements SaslMechanism {
           return {
             kind: 'challenge',
             bytes: Buffer.from(JSON.stringify({ status: 'invalid_token' })),
+            failing: failure,
           };
         }
         if (parsed.authzid !== '' && parsed.authzid !== result.principalName) {

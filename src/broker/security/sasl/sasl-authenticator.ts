@@ -34,7 +34,11 @@ export async function saslStep(
 ): Promise<SaslStepOutcome> {
   const exchange = session.saslExchange!;
   const step = await (exchange.state as SaslExchange).evaluate(token);
-  if (step.kind === 'challenge') return { kind: 'continue', bytes: step.bytes };
+  if (step.kind === 'challenge') {
+    // Logged now: a client may never send the message that ends a failing exchange.
+    if (step.failing !== undefined) logFailure(session, step.failing, exchange.mechanism, ctx);
+    return { kind: 'continue', bytes: step.bytes };
+  }
   session.saslExchange = null;
   if (step.kind === 'failed') return fail(session, step.message, exchange.mechanism, ctx);
   const principal = `User:${step.principalName}`;
@@ -67,9 +71,13 @@ async function fail(
   ctx: SaslStepContext,
 ): Promise<SaslStepOutcome> {
   session.closeAfterResponse = true;
+  logFailure(session, message, mechanism, ctx);
+  if (ctx.failedAuthenticationDelayMs > 0) await ctx.sleep(ctx.failedAuthenticationDelayMs);
+  return { kind: 'failed', message };
+}
+
+function logFailure(session: Session, message: string, mechanism: string, ctx: SaslStepContext) {
   ctx.logger.info(
     `Failed authentication with /${session.clientHost} (${mechanism} on ${session.listenerName}: ${message})`,
   );
-  if (ctx.failedAuthenticationDelayMs > 0) await ctx.sleep(ctx.failedAuthenticationDelayMs);
-  return { kind: 'failed', message };
 }

@@ -2,7 +2,12 @@
 // authenticated principal) or fails (with a message for SaslAuthenticate's error_message).
 
 export type SaslStep =
-  | { kind: 'challenge'; bytes: Buffer }
+  | {
+      kind: 'challenge';
+      bytes: Buffer;
+      /** The exchange has already failed for this reason; the challenge reports it (RFC 7628). */
+      failing?: string;
+    }
   | {
       kind: 'done';
       bytes: Buffer;

@@ -385,6 +385,18 @@ function toProperties(options: StartBrokerOptions): Map<string, string> {
   return props;
 }
 
+/** listener.name.<l>.max.connection.creation.rate of each listener that sets one. */
+function listenerCreationRates(config: BrokerConfig): Map<string, number> {
+  const rates = new Map<string, number>();
+  for (const l of config.listeners) {
+    const raw = config.explicit.get(
+      `listener.name.${l.name.toLowerCase()}.max.connection.creation.rate`,
+    );
+    if (raw !== undefined && /^\d+$/.test(raw.trim())) rates.set(l.name, Number(raw));
+  }
+  return rates;
+}
+
 function limitsOf(config: BrokerConfig) {
   const v = config.values;
   return {
@@ -397,6 +409,8 @@ function limitsOf(config: BrokerConfig) {
     maxConnectionsPerIpOverrides: parseConnectionOverrides(
       v['max.connections.per.ip.overrides'],
     ) as Map<string, number>,
+    maxConnectionCreationRate: v['max.connection.creation.rate'],
+    listenerConnectionCreationRates: listenerCreationRates(config),
     // Rivulet's default never refuses a frame socket.request.max.bytes allows; an explicit
     // value below it is a configuration error, as in Kafka. 0 or less: unbounded.
     maxQueuedRequestBytes:

@@ -40,6 +40,9 @@ export const SECURITY_CONFIG_KEYS = [
   key.int('connection.failed.authentication.delay.ms', 100, 'Delay before a failed login answer.', {
     validate: atLeast(0),
   }),
+  key.int('max.connection.creation.rate', 2147483647, 'New connections per second (KIP-612).', {
+    validate: atLeast(0),
+  }),
   key.string('sasl.oauthbearer.jwks.endpoint.url', null, 'JWKS URL (https:, http: or file:).'),
   key.long('sasl.oauthbearer.jwks.endpoint.refresh.ms', 3600000, 'JWKS refresh interval.'),
   key.list('sasl.oauthbearer.expected.audience', null, 'Accepted JWT audiences.'),

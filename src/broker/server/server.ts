@@ -19,6 +19,7 @@ import {
 } from '../../util/index.js';
 import type { Logger } from '../logger.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { ConnectionRate } from './connection-rate.js';
 import { FrameArena } from './frame-arena.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { formatListener, type ListenerAddress } from './listener.js';
@@ -69,6 +70,8 @@ export class NetworkServer implements ConnectionHost {
   /** Listeners as bound: port 0 is replaced by the port the system chose. */
   readonly boundListeners: ListenerAddress[] = [];
   private readonly servers: NetworkListener[] = [];
+  private readonly brokerRate: ConnectionRate | null;
+  private readonly listenerRates = new Map<string, ConnectionRate>();
   /** The TLS server of each SSL or SASL_SSL listener and the settings version it has. */
   private readonly tlsServers = new Map<string, { server: TlsServer; version: number }>();
   private readonly connections = new Set<Connection>();
@@ -90,6 +93,13 @@ export class NetworkServer implements ConnectionHost {
       this.logger.debug(`request memory reached queued.max.request.bytes=${maxBytes}`);
       for (const conn of this.connections) conn.memoryExhausted();
     });
+    const rate = this.limits.maxConnectionCreationRate;
+    this.brokerRate = rate > 0 && rate < 2147483647 ? new ConnectionRate(rate) : null;
+    for (const [name, perSecond] of this.limits.listenerConnectionCreationRates) {
+      if (perSecond > 0 && perSecond < 2147483647) {
+        this.listenerRates.set(name, new ConnectionRate(perSecond));
+      }
+    }
     // Idle connections close between one and 1.25 idle timeouts after their last traffic.
     this.idleCheckMs = Math.max(5, Math.min(Math.ceil(this.limits.idleTimeoutMs / 4), 10_000));
   }
@@ -167,13 +177,32 @@ export class NetworkServer implements ConnectionHost {
         pauseOnConnect: true,
         highWaterMark: this.limits.writeHighWaterBytes,
       },
-      (socket) => this.accept(socket, listener),
+      (socket) => this.throttle(socket, listener),
     );
     this.servers.push(server);
     server.onError((err) => this.logger.error(`listener ${listener.name} failed`, { err }));
     const bound = { ...listener, port: server.port };
     this.boundListeners.push(bound);
     this.logger.debug(`listening on ${formatListener(bound)}`);
+  }
+
+  /**
+   * Holds a new connection back while the broker's or its listener's
+   * max.connection.creation.rate is exceeded; it is accepted when its turn comes.
+   */
+  private throttle(socket: Socket, listener: ListenerAddress): void {
+    const now = Date.now();
+    let waitMs = this.brokerRate?.reserve(now) ?? 0;
+    const listenerRate = this.listenerRates.get(listener.name);
+    if (listenerRate !== undefined) waitMs = Math.max(waitMs, listenerRate.reserve(now));
+    if (waitMs <= 0) return this.accept(socket, listener);
+    this.logger.debug(
+      `throttling a new connection on ${listener.name} for ${Math.ceil(waitMs)} ms (max.connection.creation.rate)`,
+    );
+    (this.options.timers ?? systemTimers).schedule(waitMs, () => {
+      if (socket.destroyed) return;
+      this.accept(socket, listener);
+    });
   }
 
   private accept(socket: Socket, listener: ListenerAddress): void {

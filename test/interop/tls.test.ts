@@ -25,8 +25,11 @@ before(async () => {
   broker = await startBroker({
     logger,
     config: {
-      listeners: 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,MTLS://127.0.0.1:0,P12://127.0.0.1:0',
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,MTLS:SSL,P12:SSL',
+      listeners:
+        'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,MTLS://127.0.0.1:0,P12://127.0.0.1:0,TLS12://127.0.0.1:0',
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,MTLS:SSL,P12:SSL,TLS12:SSL',
+      'listener.name.tls12.ssl.enabled.protocols': 'TLSv1.2',
+      'listener.name.tls12.ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
       'ssl.keystore.type': 'PEM',
       'ssl.keystore.location': certs.brokerPem,
       'ssl.truststore.type': 'PEM',
@@ -191,4 +194,24 @@ test('a renewed keystore file is served to new connections without a restart', a
   await certs.renewBroker('/CN=localhost/OU=renewed/O=rivulet', certs.brokerPem);
   assert.match(await subjectOf(), /OU ?= ?renewed/);
   await kcat([...sslArgs(port('SSL')), '-L']);
+});
+
+test('ssl.enabled.protocols and ssl.cipher.suites (IANA names) limit what a listener accepts', async () => {
+  const r = await run('openssl', [
+    's_client',
+    '-connect',
+    `127.0.0.1:${port('TLS12')}`,
+    '-servername',
+    'localhost',
+  ]);
+  assert.match(r.stdout, /Protocol *: TLSv1\.2/);
+  assert.match(r.stdout, /Cipher *: ECDHE-RSA-AES128-GCM-SHA256/);
+  const refused = await run('openssl', [
+    's_client',
+    '-connect',
+    `127.0.0.1:${port('TLS12')}`,
+    '-tls1_3',
+  ]);
+  assert.doesNotMatch(refused.stdout, /Protocol *: TLSv1\.3/);
+  await kcat([...sslArgs(port('TLS12')), '-L']);
 });

@@ -140,12 +140,9 @@ export class ListenerTls {
     options.minVersion = versions[0] as TlsVersion;
     options.maxVersion = versions[versions.length - 1] as TlsVersion;
     const suites = listOf(this.get('ssl.cipher.suites'));
-    if (suites.length > 0) {
-      // Node takes OpenSSL names for TLS 1.2 and IANA names for TLS 1.3 in one list; Kafka
-      // users write IANA names (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), which OpenSSL also
-      // accepts for TLS 1.3 only, so both forms are passed through.
-      options.ciphers = suites.join(':');
-    }
+    // Kafka users write IANA names (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256); OpenSSL wants its
+    // own for TLS 1.2 (ECDHE-RSA-AES128-GCM-SHA256) and takes TLS 1.3 suites as they are.
+    if (suites.length > 0) options.ciphers = suites.map(openSslCipherName).join(':');
     return options;
   }
 
@@ -193,6 +190,18 @@ export class ListenerTls {
     }
     throw new Error(`ssl.truststore.type=${type}: Rivulet reads PKCS12 and PEM truststores`);
   }
+}
+
+/** An IANA TLS 1.2 cipher suite name in OpenSSL's spelling; other names pass unchanged. */
+export function openSslCipherName(name: string): string {
+  const m = /^TLS_(.+)_WITH_(.+)$/.exec(name);
+  if (m === null) return name;
+  const cipher = m[2]!
+    .replace(/^AES_(128|256)_/, 'AES$1_')
+    .replace(/^CHACHA20_POLY1305_SHA256$/, 'CHACHA20_POLY1305');
+  // Plain RSA key exchange has no prefix in OpenSSL's names (AES128-GCM-SHA256).
+  const kx = m[1] === 'RSA' ? '' : `${m[1]}_`;
+  return `${kx}${cipher}`.replace(/_/g, '-');
 }
 
 /** Inline PEM in a properties file may have its line breaks escaped or folded into spaces. */

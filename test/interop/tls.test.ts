@@ -1,5 +1,5 @@
 // TLS listeners with real clients: kcat and confluent-kafka-python (librdkafka) over SSL with a
-// PEM keystore and with a PKCS12 keystore, mutual TLS with the principal mapped from the
+// PEM keystore and with a PKCS12 keystore, KafkaJS, @platformatic/kafka and kafka-python over SSL, mutual TLS with the principal mapped from the
 // client certificate, refused clients (plaintext on the TLS port, TLS on the plaintext port,
 // no client certificate where one is required) while others keep working, and a renewed
 // certificate served to new connections without a restart.
@@ -9,7 +9,10 @@ import { connect as tlsConnect } from 'node:tls';
 import { connect as netConnect } from 'node:net';
 import { memoryLogger, startBroker, type Broker } from '../../src/index.js';
 import { makeCertificates, type CertificateSet } from './support/certificates.js';
-import { confluent, kcat, run } from './support/clients.js';
+import { readFile } from 'node:fs/promises';
+import kafkajs from 'kafkajs';
+import { Producer, stringSerializers } from '@platformatic/kafka';
+import { confluent, kafkaPython, kcat, run } from './support/clients.js';
 import { waitFor } from '../support/wait.js';
 
 let certs: CertificateSet;
@@ -214,4 +217,49 @@ test('ssl.enabled.protocols and ssl.cipher.suites (IANA names) limit what a list
   ]);
   assert.doesNotMatch(refused.stdout, /Protocol *: TLSv1\.3/);
   await kcat([...sslArgs(port('TLS12')), '-L']);
+});
+
+test('KafkaJS, @platformatic/kafka and kafka-python produce over SSL', async () => {
+  const ca = await readFile(certs.caCert);
+  const kafka = new kafkajs.Kafka({
+    brokers: [`localhost:${port('SSL')}`],
+    ssl: { ca: [ca] },
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: 'tls-node', messages: [{ value: 'kafkajs' }] });
+  await producer.disconnect();
+  const pk = new Producer({
+    clientId: 'pk-tls',
+    bootstrapBrokers: [`localhost:${port('SSL')}`],
+    tls: { ca },
+    serializers: stringSerializers,
+    autocreateTopics: true,
+    retries: 2,
+  });
+  try {
+    await pk.send({ messages: [{ topic: 'tls-node', value: 'platformatic' }] });
+  } finally {
+    await pk.close();
+  }
+  const config = { security_protocol: 'SSL', ssl_cafile: certs.caCert };
+  const bootstrap = `localhost:${port('SSL')}`;
+  await kafkaPython('produce', {
+    bootstrap,
+    topic: 'tls-node',
+    messages: [{ value: 'kp' }],
+    config,
+  });
+  const got = await kafkaPython<{ messages: { value: string }[] }>('consume', {
+    bootstrap,
+    topic: 'tls-node',
+    offsets: { 0: 0 },
+    count: 3,
+    config,
+  });
+  assert.deepEqual(
+    got.messages.map((m) => m.value),
+    ['kafkajs', 'platformatic', 'kp'],
+  );
 });

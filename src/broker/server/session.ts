@@ -47,7 +47,7 @@ export class Session implements SessionOrigin {
    * The SASL exchange under way: the mechanism chosen by SaslHandshake and its server state
    * (broker/security/sasl/); null outside an exchange.
    */
-  saslExchange: { mechanism: string; state: unknown } | null = null;
+  saslExchange: { mechanism: string; state: unknown; failureLogged?: boolean } | null = null;
   /**
    * After a v0 SaslHandshake the client sends SASL tokens as bare size-prefixed frames, not
    * Kafka requests: while this is set, each frame goes here and the answer goes back the same

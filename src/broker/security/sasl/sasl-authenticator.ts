@@ -36,11 +36,16 @@ export async function saslStep(
   const step = await (exchange.state as SaslExchange).evaluate(token);
   if (step.kind === 'challenge') {
     // Logged now: a client may never send the message that ends a failing exchange.
-    if (step.failing !== undefined) logFailure(session, step.failing, exchange.mechanism, ctx);
+    if (step.failing !== undefined) {
+      logFailure(session, step.failing, exchange.mechanism, ctx);
+      exchange.failureLogged = true;
+    }
     return { kind: 'continue', bytes: step.bytes };
   }
   session.saslExchange = null;
-  if (step.kind === 'failed') return fail(session, step.message, exchange.mechanism, ctx);
+  if (step.kind === 'failed') {
+    return fail(session, step.message, exchange.failureLogged ? null : exchange.mechanism, ctx);
+  }
   const principal = `User:${step.principalName}`;
   if (session.saslState === 'authenticated' && principal !== session.principal) {
     const why = `Cannot change principals during re-authentication from ${session.principal}: ${principal}`;
@@ -64,14 +69,15 @@ export async function saslStep(
   return { kind: 'authenticated', bytes: step.bytes, sessionLifetimeMs: lifetimeMs };
 }
 
+/** `mechanism` null: the failure was already logged. */
 async function fail(
   session: Session,
   message: string,
-  mechanism: string,
+  mechanism: string | null,
   ctx: SaslStepContext,
 ): Promise<SaslStepOutcome> {
   session.closeAfterResponse = true;
-  logFailure(session, message, mechanism, ctx);
+  if (mechanism !== null) logFailure(session, message, mechanism, ctx);
   if (ctx.failedAuthenticationDelayMs > 0) await ctx.sleep(ctx.failedAuthenticationDelayMs);
   return { kind: 'failed', message };
 }

@@ -8,6 +8,7 @@ import type { Environment } from '../util/index.js';
 import type { Logger } from './logger.js';
 import type { BrokerTopicStats } from './metrics/broker-topic-stats.js';
 import type { ReplicaManager } from './partition/index.js';
+import type { BrokerSecurity } from './security/broker-security.js';
 import type { ListenerAddress } from './server/index.js';
 import type { TransactionCoordinator, TxnMarkerChannel } from './txn/index.js';
 
@@ -39,4 +40,6 @@ export interface BrokerContext {
   topicStats?: BrokerTopicStats;
   /** This broker's place in a cluster on etcd; absent on a single node. */
   cluster?: ClusterRole;
+  /** TLS and SASL of the listeners; absent in tests that build a context by hand. */
+  security?: BrokerSecurity;
 }

@@ -40,6 +40,7 @@ import { openGroupCoordinator, type GroupCoordinator } from './group/index.js';
 import { createHandlerRegistry, type HandlerFactory } from './handlers/index.js';
 import { METADATA_VERSION_RANGE } from './handlers/18-api-versions.js';
 import { namedLogger, silentLogger, type Logger } from './logger.js';
+import { BrokerSecurity } from './security/broker-security.js';
 import {
   BrokerTopicStats,
   HistogramCounts,
@@ -163,8 +164,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       dispatch !== null ? dispatch(ctx, frame) : whenReady.then((h) => h(ctx, frame)),
     { recyclesFrame: (apiKey: number) => dispatch?.recyclesFrame?.(apiKey) ?? false },
   );
+  // TLS contexts and SASL mechanisms are checked before anything is bound: a bad keystore or
+  // JAAS configuration fails the start, naming the listener and key.
+  const security = await BrokerSecurity.open(config, namedLogger(root, 'kafka.network'), {
+    nowMs: () => environment.clock.nowMs(),
+  });
   const server = await startServer(gate, {
     listeners: config.listeners,
+    tls: security.tls,
     limits: limitsOf(config),
     logger: namedLogger(root, 'kafka.network'),
     timers: environment.timers,
@@ -277,8 +284,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       transactions,
       txnMarkers,
       topicStats,
+      security,
     };
+    const opened = metadata;
+    security.useScramCredentials((user, mechanism) =>
+      opened.image.scramCredential(user, mechanism.type),
+    );
     const pipeline = new RequestPipeline({
+      maxUnauthenticatedBytes: security.maxUnauthenticatedBytes,
+      nowMs: () => environment.clock.nowMs(),
       authorizer: options.authorizer,
       quotas: options.quotas,
       metrics: bothRequestMetrics(options.requestMetrics, requestStats),
@@ -515,6 +529,18 @@ function toProperties(options: StartBrokerOptions): Map<string, string> {
   return props;
 }
 
+/** listener.name.<l>.max.connection.creation.rate of each listener that sets one. */
+function listenerCreationRates(config: BrokerConfig): Map<string, number> {
+  const rates = new Map<string, number>();
+  for (const l of config.listeners) {
+    const raw = config.explicit.get(
+      `listener.name.${l.name.toLowerCase()}.max.connection.creation.rate`,
+    );
+    if (raw !== undefined && /^\d+$/.test(raw.trim())) rates.set(l.name, Number(raw));
+  }
+  return rates;
+}
+
 function limitsOf(config: BrokerConfig) {
   const v = config.values;
   return {
@@ -527,6 +553,8 @@ function limitsOf(config: BrokerConfig) {
     maxConnectionsPerIpOverrides: parseConnectionOverrides(
       v['max.connections.per.ip.overrides'],
     ) as Map<string, number>,
+    maxConnectionCreationRate: v['max.connection.creation.rate'],
+    listenerConnectionCreationRates: listenerCreationRates(config),
     // Rivulet's default never refuses a frame socket.request.max.bytes allows; an explicit
     // value below it is a configuration error, as in Kafka. 0 or less: unbounded.
     maxQueuedRequestBytes:

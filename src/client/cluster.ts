@@ -218,6 +218,8 @@ export class Cluster {
       try {
         return await this.open(host, port);
       } catch (err) {
+        // A refused login is final, as in Kafka's clients: other brokers would refuse it too.
+        if (isAuthenticationFailure(err)) throw err;
         last = err;
       }
     }
@@ -300,4 +302,9 @@ export function parseServers(
     out.push({ host: host.replace(/^\[(.*)\]$/, '$1'), port });
   }
   return out;
+}
+
+/** SASL_AUTHENTICATION_FAILED (58), UNSUPPORTED_SASL_MECHANISM (33), ILLEGAL_SASL_STATE (34). */
+function isAuthenticationFailure(err: unknown): boolean {
+  return err instanceof KafkaError && (err.code === 58 || err.code === 33 || err.code === 34);
 }

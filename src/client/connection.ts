@@ -5,6 +5,7 @@
 // sides support. A request that times out closes the connection, as Kafka's clients do, so no
 // late answer can be mistaken for a newer request's and the caller retries on a fresh one.
 import net from 'node:net';
+import tls from 'node:tls';
 import {
   apiByKey,
   decodeApiVersionsResponse,
@@ -20,6 +21,7 @@ import {
 } from '../protocol/index.js';
 import { ApiKey, pickVersion, type VersionRange } from './api-versions.js';
 import { ClientError } from './errors.js';
+import { saslAuthenticate, type SaslOptions } from './sasl-client.js';
 import { VERSION } from '../util/version.js';
 
 export interface ConnectionOptions {
@@ -30,6 +32,26 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Largest response accepted (Kafka's clients allow up to 100 MiB fetches and more). */
   maxResponseBytes?: number;
+  /** TLS (security.protocol SSL or SASL_SSL): true for the system's CAs, or node:tls options. */
+  ssl?: boolean | SslOptions;
+  /** SASL (security.protocol SASL_PLAINTEXT or SASL_SSL) on every connection. */
+  sasl?: SaslOptions;
+}
+
+/** The node:tls options a Kafka client needs (PEM strings or buffers). */
+export interface SslOptions {
+  ca?: string | Buffer | (string | Buffer)[];
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** A PKCS12 keystore (key and certificate chain). */
+  pfx?: Buffer;
+  /** False skips certificate checks (ssl.endpoint.identification.algorithm= and no trust). */
+  rejectUnauthorized?: boolean;
+  /** The name the broker's certificate must carry; default: the host connected to. */
+  servername?: string;
+  /** False: verify the chain but not the host name (ssl.endpoint.identification.algorithm=). */
+  checkHostname?: boolean;
 }
 
 export interface SendOptions {
@@ -62,6 +84,8 @@ export class Connection {
   private nextCorrelationId = 0;
   private versions = new Map<number, VersionRange>();
   private closedError: Error | null = null;
+  private reauthTimer: NodeJS.Timeout | null = null;
+  private readonly sasl: SaslOptions | undefined;
 
   private constructor(socket: net.Socket, host: string, port: number, o: ConnectionOptions) {
     this.socket = socket;
@@ -70,6 +94,7 @@ export class Connection {
     this.clientId = o.clientId ?? 'rivulet';
     this.requestTimeoutMs = o.requestTimeoutMs ?? 30_000;
     this.decoder = new FrameDecoder({ maxFrameBytes: o.maxResponseBytes ?? 1024 * 1024 * 1024 });
+    this.sasl = o.sasl;
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.fail(connectionError(this, err)));
@@ -78,10 +103,11 @@ export class Connection {
 
   /** Opens a connection and negotiates API versions. */
   static async connect(host: string, port: number, options: ConnectionOptions = {}) {
-    const socket = await openSocket(host, port, options.connectTimeoutMs ?? 10_000);
+    const socket = await openSocket(host, port, options.connectTimeoutMs ?? 10_000, options.ssl);
     const connection = new Connection(socket, host, port, options);
     try {
       await connection.negotiate();
+      await connection.authenticate();
     } catch (err) {
       connection.close();
       throw err;
@@ -138,6 +164,7 @@ export class Connection {
 
   /** Closes the socket; pending requests fail with a retriable ERR_CONNECTION. */
   close(): void {
+    if (this.reauthTimer !== null) clearTimeout(this.reauthTimer);
     this.fail(new ClientError('ERR_CONNECTION', `connection to ${this.address} closed`));
     this.socket.destroy();
   }
@@ -193,6 +220,41 @@ export class Connection {
         { minVersion: k.minVersion, maxVersion: k.maxVersion },
       ]),
     );
+  }
+
+  /**
+   * SASL authentication, when configured: SaslHandshake v1 then the mechanism's exchange. When
+   * the broker gives the session a lifetime (KIP-368), the connection re-authenticates at a
+   * random point between 85% and 95% of it, as Kafka's clients do; requests keep flowing.
+   */
+  private async authenticate(): Promise<void> {
+    const sasl = this.sasl;
+    if (sasl === undefined) return;
+    const handshake = await this.send<{ errorCode: number; mechanisms: string[] }>(
+      ApiKey.SaslHandshake,
+      { mechanism: sasl.mechanism },
+      { version: 1 },
+    );
+    if (handshake.errorCode !== 0) {
+      const offered = handshake.mechanisms.join(', ') || 'none';
+      throw new KafkaError(
+        handshake.errorCode,
+        `${this.address} does not offer SASL mechanism ${sasl.mechanism} (it offers: ${offered})`,
+      );
+    }
+    const version = Math.min(this.versions.get(ApiKey.SaslAuthenticate)?.maxVersion ?? 0, 2);
+    const lifetimeMs = await saslAuthenticate(sasl, (authBytes) =>
+      this.send(ApiKey.SaslAuthenticate, { authBytes }, { version }),
+    );
+    if (lifetimeMs > 0 && this.isOpen) {
+      const delayMs = lifetimeMs * (0.85 + Math.random() * 0.1);
+      this.reauthTimer = setTimeout(() => {
+        this.reauthTimer = null;
+        // A failed re-authentication closes the connection; its requests then fail and retry.
+        this.authenticate().catch(() => this.close());
+      }, delayMs);
+      this.reauthTimer.unref();
+    }
   }
 
   private onData(chunk: Buffer): void {
@@ -266,14 +328,38 @@ function connectionError(c: Connection, err: Error): ClientError {
   });
 }
 
-function openSocket(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+function openSocket(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  ssl: boolean | SslOptions | undefined,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    let socket: net.Socket;
+    let ready = 'connect';
+    if (ssl === undefined || ssl === false) socket = net.connect({ host, port });
+    else {
+      const o: SslOptions = ssl === true ? {} : ssl;
+      const servername = o.servername ?? (net.isIP(host) === 0 ? host : undefined);
+      socket = tls.connect({
+        host,
+        port,
+        ...(servername === undefined ? {} : { servername }),
+        ca: o.ca,
+        cert: o.cert,
+        key: o.key,
+        passphrase: o.passphrase,
+        pfx: o.pfx,
+        rejectUnauthorized: o.rejectUnauthorized ?? true,
+        ...(o.checkHostname === false ? { checkServerIdentity: () => undefined } : {}),
+      });
+      ready = 'secureConnect';
+    }
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new ClientError('ERR_CONNECTION', `connecting to ${host}:${port} timed out`));
     }, timeoutMs);
-    socket.once('connect', () => {
+    socket.once(ready, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);

@@ -10,7 +10,13 @@ export {
   type Target,
   type TopicMetadata,
 } from './cluster.js';
-export { Connection, type ConnectionOptions, type SendOptions } from './connection.js';
+export {
+  Connection,
+  type ConnectionOptions,
+  type SendOptions,
+  type SslOptions,
+} from './connection.js';
+export type { SaslOptions } from './sasl-client.js';
 export {
   ClientError,
   CorruptRecordError,

@@ -438,6 +438,15 @@ export class ClusterMetadata {
     });
   }
 
+  /**
+   * Appends SCRAM credential records (AlterUserScramCredentials, validated by the caller) in
+   * one batch: upsertions as UserScramCredentialRecords, deletions as
+   * RemoveUserScramCredentialRecords.
+   */
+  alterScramCredentials(records: readonly MetadataRecord[]): Promise<void> {
+    return this.run(() => ({ records: [...records], result: undefined }));
+  }
+
   /** Reserves the next block of producer ids for InitProducerId. */
   allocateProducerIdBlock(): Promise<ProducerIdBlock> {
     return this.run(() => {

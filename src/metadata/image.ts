@@ -55,6 +55,16 @@ interface MutableTopic {
   configs: Map<string, string>;
 }
 
+/** A user's SCRAM credential for one mechanism (1: SCRAM-SHA-256, 2: SCRAM-SHA-512). */
+export interface ScramCredentialImage {
+  name: string;
+  mechanism: number;
+  salt: Buffer;
+  storedKey: Buffer;
+  serverKey: Buffer;
+  iterations: number;
+}
+
 export class MetadataImage {
   private readonly byName = new Map<string, MutableTopic>();
   private readonly byId = new Map<string, MutableTopic>();
@@ -65,6 +75,8 @@ export class MetadataImage {
   private readonly groupConfigMap = new Map<string, Map<string, string>>();
   private readonly featureLevels = new Map<string, number>();
   private nextPid = 0n;
+  /** SCRAM credentials by `<mechanism>:<user>` (UserScramCredentialRecord). */
+  private readonly scram = new Map<string, ScramCredentialImage>();
   /** Offset of the last replayed record batch; -1 before any. */
   lastOffset = -1;
 
@@ -113,6 +125,17 @@ export class MetadataImage {
 
   features(): ReadonlyMap<string, number> {
     return this.featureLevels;
+  }
+
+  scramCredential(name: string, mechanism: number): ScramCredentialImage | undefined {
+    return this.scram.get(`${mechanism}:${name}`);
+  }
+
+  /** Every SCRAM credential, by user name then mechanism. */
+  scramCredentials(): ScramCredentialImage[] {
+    return [...this.scram.values()].sort((a, b) =>
+      a.name === b.name ? a.mechanism - b.mechanism : a.name < b.name ? -1 : 1,
+    );
   }
 
   /** The first producer id not yet handed out. */
@@ -302,6 +325,15 @@ export class MetadataImage {
       }
       case MetadataRecordType.ProducerIds:
         if (record.value.nextProducerId > this.nextPid) this.nextPid = record.value.nextProducerId;
+        return;
+      case MetadataRecordType.UserScramCredential: {
+        const { name, mechanism, salt, storedKey, serverKey, iterations } = record.value;
+        const credential = { name, mechanism, salt, storedKey, serverKey, iterations };
+        this.scram.set(`${mechanism}:${name}`, credential);
+        return;
+      }
+      case MetadataRecordType.RemoveUserScramCredential:
+        this.scram.delete(`${record.value.mechanism}:${record.value.name}`);
         return;
       default:
         // Record types this broker never writes (ACLs, quotas, …) carry nothing it serves.

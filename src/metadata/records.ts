@@ -19,6 +19,8 @@ import {
   type RegisterBrokerRecord,
   type RemoveTopicRecord,
   type TopicRecord,
+  type UserScramCredentialRecord,
+  type RemoveUserScramCredentialRecord,
 } from '../protocol/index.js';
 
 /** Record type ids (the `apiKey` of each metadata spec file). */
@@ -33,6 +35,8 @@ export const MetadataRecordType = Object.freeze({
   RemoveTopic: 9,
   FeatureLevel: 12,
   ProducerIds: 15,
+  UserScramCredential: 11,
+  RemoveUserScramCredential: 22,
 } as const);
 
 /** The metadata records this broker writes and replays. */
@@ -46,7 +50,12 @@ export type MetadataRecord =
   | { type: typeof MetadataRecordType.UnfenceBroker; value: UnfenceBrokerRecord }
   | { type: typeof MetadataRecordType.RemoveTopic; value: RemoveTopicRecord }
   | { type: typeof MetadataRecordType.FeatureLevel; value: FeatureLevelRecord }
-  | { type: typeof MetadataRecordType.ProducerIds; value: ProducerIdsRecord };
+  | { type: typeof MetadataRecordType.ProducerIds; value: ProducerIdsRecord }
+  | { type: typeof MetadataRecordType.UserScramCredential; value: UserScramCredentialRecord }
+  | {
+      type: typeof MetadataRecordType.RemoveUserScramCredential;
+      value: RemoveUserScramCredentialRecord;
+    };
 
 /** A record of a type this broker does not replay (kept so replay can skip it knowingly). */
 export interface UnknownMetadataRecord {

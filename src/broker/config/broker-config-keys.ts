@@ -3,6 +3,7 @@
 import { INT_MAX, LONG_MAX, atLeast, between, key, oneOf } from './config-key.js';
 import { parseConnectionOverrides } from './connection-overrides.js';
 import { parseMetricsListener } from '../metrics/metrics-listener.js';
+import { SECURITY_CONFIG_KEYS } from './security-config-keys.js';
 
 const CLEANUP_POLICIES = ['delete', 'compact'];
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
@@ -21,7 +22,7 @@ export const BROKER_CONFIG_KEYS = [
   key.string(
     'listener.security.protocol.map',
     'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
-    'Listener name → security protocol; Rivulet serves the PLAINTEXT ones.',
+    'Listener name → security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL).',
   ),
   // Followers fetch from the leader's endpoint of this name (default: its first listener).
   key.string('inter.broker.listener.name', null, 'Listener used between brokers.'),
@@ -262,6 +263,7 @@ export const BROKER_CONFIG_KEYS = [
     'Where the Prometheus endpoint GET /metrics listens: http://host:port; unset: off.',
     { validate: validMetricsListener },
   ),
+  ...SECURITY_CONFIG_KEYS,
 ] as const;
 
 /**

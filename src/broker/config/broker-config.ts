@@ -13,6 +13,7 @@ import {
   type ConfigValues,
 } from './config-key.js';
 import { BROKER_CONFIG_KEYS, UNSUPPORTED_PREFIXES } from './broker-config-keys.js';
+import { isListenerSecurityKey } from './security-config-keys.js';
 
 export type BrokerConfigValues = ConfigValues<typeof BROKER_CONFIG_KEYS>;
 export type BrokerConfigName = keyof BrokerConfigValues;
@@ -79,6 +80,8 @@ export function resolveBrokerConfig(props: ReadonlyMap<string, string>): Resolve
   for (const [name, raw] of props) {
     const k = BY_NAME.get(name);
     if (k === undefined) {
+      // Per-listener TLS and SASL keys are read by broker/security/ from `explicit`.
+      if (isListenerSecurityKey(name)) continue;
       if (UNSUPPORTED_PREFIXES.some((p) => name.startsWith(p))) ignored.push(name);
       else {
         unknown.push(name);
@@ -127,10 +130,14 @@ function derive(
       errors.push(`listeners: ${l.name} has no entry in listener.security.protocol.map`);
     } else if (!SUPPORTED_SECURITY_PROTOCOLS.includes(protocol)) {
       errors.push(`listeners: ${l.name} uses ${protocol}, which is not supported yet`);
-    } else listeners.push(l);
+    } else listeners.push({ ...l, securityProtocol: protocol });
   }
   if (Array.isArray(all) && listeners.length === 0 && errors.length === 0) {
-    errors.push('listeners: no PLAINTEXT listener left to serve clients');
+    errors.push('listeners: no listener left to serve clients');
+  }
+  const interBroker = v['inter.broker.listener.name'];
+  if (interBroker !== null && !listeners.some((l) => l.name === interBroker.toUpperCase())) {
+    errors.push(`inter.broker.listener.name=${interBroker}: not one of the listeners`);
   }
   let advertised: ListenerAddress[] | string | null = null;
   if (v['advertised.listeners'] !== null) {

@@ -52,6 +52,8 @@ export interface ConnectionMeta {
   listenerName: string;
   securityProtocol: string;
   clientHost: string;
+  /** Known at accept (a TLS client's certificate); else the session's default. */
+  principal?: string | undefined;
 }
 
 const neverRecycles = (): boolean => false;
@@ -131,6 +133,7 @@ export class Connection implements MemoryWaiter {
       clientHost: meta.clientHost,
       clientPort: this.socket.remotePort ?? 0,
     });
+    if (meta.principal !== undefined) this.session.principal = meta.principal;
     this.socket.setNoDelay(true);
     this.socket.on('drain', () => this.pump());
     this.socket.on('end', () => this.onEnd());
@@ -271,6 +274,7 @@ export class Connection implements MemoryWaiter {
 
   private start(assembled: AssembledFrame): void {
     const frame = assembled.bytes;
+    if (this.session.saslRawTokens !== null) return this.startRawToken(assembled);
     if (frame.length < REQUEST_HEADER_PREFIX_BYTES) {
       this.host.releaseRequestSlot();
       this.releaseFrame(assembled);
@@ -302,6 +306,32 @@ export class Connection implements MemoryWaiter {
         this.releaseFrame(assembled);
         const why = err instanceof Error ? err.message : String(err);
         this.fail(`api ${ctx.apiKey} v${ctx.apiVersion} correlation ${ctx.correlationId}: ${why}`);
+      },
+    );
+  }
+
+  /** A bare SASL token after a v0 SaslHandshake (see Session.saslRawTokens). */
+  private startRawToken(assembled: AssembledFrame): void {
+    const ctx: RequestContext = {
+      apiKey: -1,
+      apiVersion: 0,
+      correlationId: -1,
+      session: this.session,
+      throttleTimeMs: 0,
+    };
+    const slot: InFlight = { done: false, response: null, ctx };
+    this.inFlight.push(slot);
+    this.session.saslRawTokens!(assembled.bytes).then(
+      (answer) => {
+        this.releaseFrame(assembled);
+        if (answer === null) return this.fail('SASL authentication failed');
+        slot.done = true;
+        slot.response = [answer];
+        this.scheduleFlush();
+      },
+      (err: unknown) => {
+        this.releaseFrame(assembled);
+        this.fail(`SASL token: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
   }
@@ -361,6 +391,11 @@ export class Connection implements MemoryWaiter {
     }
     if (small.length > 0) this.socket.write(coalesce(small, smallBytes));
     if (corked) this.socket.uncork();
+    // A failed SASL authentication is answered, then the connection closes (as in Kafka).
+    if (this.session.closeAfterResponse && !this.closing) {
+      this.host.logger.debug(`connection ${this.id}: closing after failed authentication`);
+      return this.shutdown();
+    }
     if (corked || small.length > 0) this.activeTick = this.host.tick;
     if (this.closing) this.endIfDone();
     else this.pump();

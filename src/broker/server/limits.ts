@@ -15,6 +15,10 @@ export interface ServerLimits {
   maxConnectionsPerIp: number;
   /** max.connections.per.ip.overrides: per-address limits, by IP address. */
   maxConnectionsPerIpOverrides: ReadonlyMap<string, number>;
+  /** max.connection.creation.rate: new connections per second across listeners (KIP-612). */
+  maxConnectionCreationRate: number;
+  /** listener.name.<l>.max.connection.creation.rate, by listener name. */
+  listenerConnectionCreationRates: ReadonlyMap<string, number>;
   /**
    * queued.max.request.bytes: bytes of request frames held across connections (being read,
    * waiting, being handled); at the limit connections stop reading. 0 or less: unbounded.
@@ -35,6 +39,8 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxConnections: 2147483647,
   maxConnectionsPerIp: 2147483647,
   maxConnectionsPerIpOverrides: new Map(),
+  maxConnectionCreationRate: 2147483647,
+  listenerConnectionCreationRates: new Map(),
   maxQueuedRequestBytes: 268435456,
   writeHighWaterBytes: 1048576,
 };

@@ -6,10 +6,17 @@ export interface ListenerAddress {
   name: string;
   host: string;
   port: number;
+  /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (listener.security.protocol.map); default PLAINTEXT. */
+  securityProtocol?: string;
 }
 
-/** Security protocols the server can speak today. */
-export const SUPPORTED_SECURITY_PROTOCOLS: readonly string[] = ['PLAINTEXT'];
+/** Security protocols the server speaks. */
+export const SUPPORTED_SECURITY_PROTOCOLS: readonly string[] = [
+  'PLAINTEXT',
+  'SSL',
+  'SASL_PLAINTEXT',
+  'SASL_SSL',
+];
 
 /** Parses a comma-separated listener list, or says what is wrong with it. */
 export function parseListeners(value: string): ListenerAddress[] | string {

@@ -42,6 +42,10 @@ export interface PipelineOptions {
   authorizer?: Authorizer;
   quotas?: QuotaManager;
   metrics?: RequestMetrics;
+  /** sasl.server.max.receive.size: the largest request before SASL authentication. */
+  maxUnauthenticatedBytes?: number;
+  /** The clock SASL session lifetimes are measured on. Default: Date.now. */
+  nowMs?: () => number;
 }
 
 const API_VERSIONS_API_KEY = 18;
@@ -51,6 +55,8 @@ export class RequestPipeline {
   readonly authorizer: Authorizer;
   readonly quotas: QuotaManager;
   readonly metrics: RequestMetrics;
+  private readonly maxUnauthenticatedBytes: number;
+  private readonly nowMs: () => number;
   /** False with the default metrics, which record nothing: the stage then costs nothing. */
   private readonly measuring: boolean;
 
@@ -59,6 +65,8 @@ export class RequestPipeline {
     this.quotas = options.quotas ?? noQuotas;
     this.metrics = options.metrics ?? noRequestMetrics;
     this.measuring = this.metrics !== noRequestMetrics;
+    this.maxUnauthenticatedBytes = options.maxUnauthenticatedBytes ?? 524288;
+    this.nowMs = options.nowMs ?? Date.now;
   }
 
   /** The time for the metrics stage; nothing is read from the clock when nobody records. */
@@ -73,7 +81,14 @@ export class RequestPipeline {
     const r = new Reader(frame);
     const clientId = readRequestHeader(r).clientId;
     session.clientId = clientId;
-    const refusal = authenticate(session, ctx.apiKey);
+    const refusal =
+      session.saslState === 'none'
+        ? null
+        : authenticate(session, ctx.apiKey, {
+            frameBytes: frame.length,
+            maxUnauthenticatedBytes: this.maxUnauthenticatedBytes,
+            nowMs: this.nowMs(),
+          });
     if (refusal !== null) throw new Error(refusal);
     const authenticated = this.now();
     // Spelled out rather than spread: one hidden class for every request's context.

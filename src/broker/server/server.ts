@@ -3,6 +3,12 @@
 // requests in flight and request memory, and graceful stop.
 import type { Socket } from 'node:net';
 import {
+  createServer as createTlsServer,
+  type Server as TlsServer,
+  type TLSSocket,
+  type TlsOptions,
+} from 'node:tls';
+import {
   nodeNetwork,
   scheduleRepeating,
   systemTimers,
@@ -13,6 +19,7 @@ import {
 } from '../../util/index.js';
 import type { Logger } from '../logger.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { ConnectionRate } from './connection-rate.js';
 import { FrameArena } from './frame-arena.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 import { formatListener, type ListenerAddress } from './listener.js';
@@ -27,6 +34,19 @@ export interface ServerOptions {
   timers?: Timers;
   /** Where the listeners listen. Default: node:net. */
   network?: Network;
+  /** TLS of each SSL and SASL_SSL listener, by listener name. */
+  tls?: ReadonlyMap<string, ServerTls>;
+}
+
+/** TLS of an SSL or SASL_SSL listener (broker/security/tls/listener-tls.ts makes them). */
+export interface ServerTls {
+  /**
+   * The settings for a new connection; asked once per accepted connection, so a renewed
+   * certificate serves new connections. `version` changes when the settings were reloaded.
+   */
+  current(): Promise<{ version: number; options: TlsOptions }>;
+  /** The principal of a connection whose handshake completed; null refuses it. */
+  principalOf(socket: TLSSocket): string | null;
 }
 
 export interface StopOptions {
@@ -50,6 +70,10 @@ export class NetworkServer implements ConnectionHost {
   /** Listeners as bound: port 0 is replaced by the port the system chose. */
   readonly boundListeners: ListenerAddress[] = [];
   private readonly servers: NetworkListener[] = [];
+  private readonly brokerRate: ConnectionRate | null;
+  private readonly listenerRates = new Map<string, ConnectionRate>();
+  /** The TLS server of each SSL or SASL_SSL listener and the settings version it has. */
+  private readonly tlsServers = new Map<string, { server: TlsServer; version: number }>();
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
   private readonly waiting = new Set<Connection>();
@@ -69,6 +93,13 @@ export class NetworkServer implements ConnectionHost {
       this.logger.debug(`request memory reached queued.max.request.bytes=${maxBytes}`);
       for (const conn of this.connections) conn.memoryExhausted();
     });
+    const rate = this.limits.maxConnectionCreationRate;
+    this.brokerRate = rate > 0 && rate < 2147483647 ? new ConnectionRate(rate) : null;
+    for (const [name, perSecond] of this.limits.listenerConnectionCreationRates) {
+      if (perSecond > 0 && perSecond < 2147483647) {
+        this.listenerRates.set(name, new ConnectionRate(perSecond));
+      }
+    }
     // Idle connections close between one and 1.25 idle timeouts after their last traffic.
     this.idleCheckMs = Math.max(5, Math.min(Math.ceil(this.limits.idleTimeoutMs / 4), 10_000));
   }
@@ -157,7 +188,7 @@ export class NetworkServer implements ConnectionHost {
         pauseOnConnect: true,
         highWaterMark: this.limits.writeHighWaterBytes,
       },
-      (socket) => this.adopt(socket, listener.name),
+      (socket) => this.throttle(socket, listener),
     );
     this.servers.push(server);
     server.onError((err) => this.logger.error(`listener ${listener.name} failed`, { err }));
@@ -167,20 +198,122 @@ export class NetworkServer implements ConnectionHost {
   }
 
   /**
-   * Serves an accepted connection of listener `listenerName`. A plain TCP socket must come
-   * paused (`pauseOnConnect`) so that it can read into the shared buffer; any other socket (a
-   * TLS socket) is read the ordinary way. Only PLAINTEXT listeners exist so far (the
-   * configuration refuses listeners mapped to another security protocol).
+   * Holds a new connection back while the broker's or its listener's
+   * max.connection.creation.rate is exceeded; it is accepted when its turn comes.
    */
-  adopt(socket: Socket, listenerName: string, securityProtocol = 'PLAINTEXT'): void {
-    const ip = clientAddress(socket.remoteAddress);
+  private throttle(socket: Socket, listener: ListenerAddress): void {
+    const now = Date.now();
+    let waitMs = this.brokerRate?.reserve(now) ?? 0;
+    const listenerRate = this.listenerRates.get(listener.name);
+    if (listenerRate !== undefined) waitMs = Math.max(waitMs, listenerRate.reserve(now));
+    if (waitMs <= 0) return this.accept(socket, listener);
+    this.logger.debug(
+      `throttling a new connection on ${listener.name} for ${Math.ceil(waitMs)} ms (max.connection.creation.rate)`,
+    );
+    (this.options.timers ?? systemTimers).schedule(waitMs, () => {
+      if (socket.destroyed) return;
+      this.accept(socket, listener);
+    });
+  }
+
+  private accept(socket: Socket, listener: ListenerAddress): void {
+    const protocol = listener.securityProtocol ?? 'PLAINTEXT';
+    if (protocol !== 'SSL' && protocol !== 'SASL_SSL') {
+      this.adopt(socket, listener.name, protocol);
+      return;
+    }
+    const tls = this.options.tls?.get(listener.name);
+    if (tls === undefined || this.refusal(clientAddress(socket.remoteAddress)) !== null) {
+      socket.destroy();
+      return;
+    }
+    this.handshake(socket, listener.name, protocol, tls);
+  }
+
+  /**
+   * Runs the TLS handshake of an accepted socket, then serves it like any connection. A client
+   * that does not speak TLS (or fails the handshake) is closed; the handshake must finish
+   * within connections.max.idle.ms. Each listener has a node:tls server that is never bound:
+   * accepted sockets are handed to it, and a reloaded keystore becomes its new context.
+   */
+  private handshake(raw: Socket, name: string, protocol: string, tls: ServerTls): void {
+    raw.on('error', () => raw.destroy());
+    tls.current().then(
+      ({ version, options }) => {
+        if (raw.destroyed) return;
+        let entry = this.tlsServers.get(name);
+        if (entry === undefined) {
+          entry = { server: this.tlsServer(name, protocol, tls, options), version };
+          this.tlsServers.set(name, entry);
+        } else if (entry.version !== version) {
+          entry.server.setSecureContext(options);
+          entry.version = version;
+        }
+        entry.server.emit('connection', raw);
+      },
+      (err: unknown) => {
+        this.logger.error(`listener ${name}: no TLS context`, { err });
+        raw.destroy();
+      },
+    );
+  }
+
+  private tlsServer(
+    name: string,
+    protocol: string,
+    tls: ServerTls,
+    options: TlsOptions,
+  ): TlsServer {
+    const server = createTlsServer({
+      ...options,
+      handshakeTimeout: Math.min(this.limits.idleTimeoutMs, 2 ** 31 - 1),
+    });
+    server.on('tlsClientError', (err, socket) => {
+      const from = clientAddress(socket.remoteAddress);
+      this.logger.debug(`TLS connection from ${from} on ${name} failed: ${err.message}`);
+      socket.destroy();
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const from = clientAddress(socket.remoteAddress);
+      const principal = tls.principalOf(socket);
+      if (principal === null) {
+        this.logger.warn(
+          `closing TLS connection from ${from}: no ssl.principal.mapping.rules rule applies`,
+        );
+        socket.destroy();
+        return;
+      }
+      this.logger.debug(`TLS connection from ${from} on ${name}: principal ${principal}`);
+      this.adopt(socket as Socket, name, protocol, principal);
+    });
+    return server;
+  }
+
+  private refusal(ip: string): string | null {
     const fromIp = this.perIp.get(ip) ?? 0;
     const perIpLimit =
       this.limits.maxConnectionsPerIpOverrides.get(ip) ?? this.limits.maxConnectionsPerIp;
-    let refusal: string | null = null;
-    if (this.stopping !== null) refusal = 'the server is stopping';
-    else if (this.connections.size >= this.limits.maxConnections) refusal = 'max.connections';
-    else if (fromIp >= perIpLimit) refusal = 'max.connections.per.ip';
+    if (this.stopping !== null) return 'the server is stopping';
+    if (this.connections.size >= this.limits.maxConnections) return 'max.connections';
+    if (fromIp >= perIpLimit) return 'max.connections.per.ip';
+    return null;
+  }
+
+  /**
+   * Serves an accepted connection of listener `listenerName`. A plain TCP socket must come
+   * paused (`pauseOnConnect`) so that it can read into the shared buffer; any other socket (a
+   * TLS socket, after its handshake) is read the ordinary way. `principal`: the TLS client's,
+   * from its certificate.
+   */
+  adopt(
+    socket: Socket,
+    listenerName: string,
+    securityProtocol = 'PLAINTEXT',
+    principal?: string,
+  ): void {
+    const ip = clientAddress(socket.remoteAddress);
+    const fromIp = this.perIp.get(ip) ?? 0;
+    const refusal = this.refusal(ip);
     if (refusal !== null) {
       this.logger.debug(`refusing connection from ${ip}: ${refusal}`);
       socket.destroy();
@@ -192,6 +325,7 @@ export class NetworkServer implements ConnectionHost {
       listenerName,
       securityProtocol,
       clientHost: ip,
+      principal,
     };
     const conn = new Connection(socket, this, meta);
     this.connections.add(conn);

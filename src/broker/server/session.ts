@@ -43,6 +43,23 @@ export class Session implements SessionOrigin {
   /** From ApiVersions v3+ (KIP-511); `unknown` until then. */
   clientSoftwareName = UNKNOWN_CLIENT_SOFTWARE;
   clientSoftwareVersion = UNKNOWN_CLIENT_SOFTWARE;
+  /**
+   * The SASL exchange under way: the mechanism chosen by SaslHandshake and its server state
+   * (broker/security/sasl/); null outside an exchange.
+   */
+  saslExchange: { mechanism: string; state: unknown; failureLogged?: boolean } | null = null;
+  /**
+   * After a v0 SaslHandshake the client sends SASL tokens as bare size-prefixed frames, not
+   * Kafka requests: while this is set, each frame goes here and the answer goes back the same
+   * way (null: authentication failed, close).
+   */
+  saslRawTokens: ((token: Buffer) => Promise<Buffer | null>) | null = null;
+  /** The mechanism the session authenticated with (null before, and without SASL). */
+  saslMechanism: string | null = null;
+  /** When the SASL session ends without re-authentication (KIP-368); null: never. */
+  sessionExpiresAtMs: number | null = null;
+  /** Set by a failed authentication: the connection closes once this response is written. */
+  closeAfterResponse = false;
 
   constructor(origin: SessionOrigin) {
     this.connectionId = origin.connectionId;

@@ -26,6 +26,8 @@ export function adoptWithSharedReads(
   buffer: Buffer,
   options: { allowHalfOpen: boolean; onRead: SharedReadCallback },
 ): Socket | null {
+  // A TLS socket's handle yields encrypted bytes: its plaintext comes through 'data' events.
+  if ((accepted as { encrypted?: boolean }).encrypted === true) return null;
   const owner = accepted as unknown as HandleOwner;
   const handle = owner._handle as { useUserBuffer?: unknown } | null | undefined;
   if (handle === null || typeof handle !== 'object' || typeof handle.useUserBuffer !== 'function') {

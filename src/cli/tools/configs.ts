@@ -20,6 +20,7 @@ import {
   UsageError,
   type FlagValues,
 } from './tool-support.js';
+import { isUserScramRequest, runUserScramConfigs } from './configs-users.js';
 
 const SPEC = {
   name: 'configs',
@@ -29,7 +30,7 @@ Show or change the configuration of topics, brokers, broker loggers or groups (f
 as kafka-configs.sh).
 
 Entity (one of):
-  --entity-type TYPE          topics, brokers, broker-loggers or groups, with:
+  --entity-type TYPE          topics, brokers, broker-loggers, groups or users, with:
     --entity-name NAME        Topic name, broker id or group id. Without it, --describe
                               shows every entity of the type.
     --entity-default          The cluster-wide broker default (brokers only).
@@ -46,6 +47,9 @@ Options:
   --alter                     Change configs with --add-config and/or --delete-config.
   --add-config K=V,K2=V2      Configs to set; a value with commas goes in brackets: k=[a,b].
   --delete-config K,K2        Configs to remove (back to their defaults); each must be set.
+                              Users: SCRAM credentials, --add-config
+                              'SCRAM-SHA-256=[iterations=8192,password=secret]' and
+                              --delete-config SCRAM-SHA-256.
   --command-config FILE       Client properties file.
   -h, --help                  Show this help.
 
@@ -98,6 +102,12 @@ export async function runConfigs(args: string[]): Promise<number> {
   try {
     if ((flags.describe === true) === (flags.alter === true))
       throw new UsageError('give exactly one of --describe, --alter');
+    if (isUserScramRequest(flags)) {
+      const props = readPropertiesFile(stringFlag(flags, 'command-config') ?? '/dev/null');
+      admin = new Admin(clientOptions(requireFlag(flags, 'bootstrap-server'), props));
+      await admin.connect();
+      return await runUserScramConfigs(admin, flags);
+    }
     const entity = entityOf(flags);
     if (flags.alter === true && entity.name === null)
       throw new UsageError('an entity name must be specified with --alter');

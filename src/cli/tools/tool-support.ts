@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Admin, ClientError, KafkaError, type ClusterOptions } from '../../client/index.js';
+import { parseProperties } from '../../broker/config/index.js';
+import { securityOptions, SecurityConfigError } from './client-security.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -143,14 +145,9 @@ export function readPropertiesFile(path: string): Map<string, string> {
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }
-  const out = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('!')) continue;
-    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(trimmed);
-    if (m !== null) out.set(m[1]!, m[2]!);
-  }
-  return out;
+  // java.util.Properties syntax, as Kafka's tools read it: continuation lines matter for the
+  // long sasl.jaas.config values people paste.
+  return parseProperties(text);
 }
 
 /** Client options from --bootstrap-server and Kafka client properties. */
@@ -168,7 +165,18 @@ export function clientOptions(
     connectTimeoutMs: num('socket.connection.setup.timeout.ms') ?? 10_000,
     // A tool should fail fast when the cluster is unreachable.
     timeoutMs: num('default.api.timeout.ms') ?? 30_000,
+    ...security(props),
   };
+}
+
+/** security.protocol, ssl.* and sasl.* (client-security.ts); a bad value is a usage error. */
+function security(props: ReadonlyMap<string, string>) {
+  try {
+    return securityOptions(props);
+  } catch (err) {
+    if (err instanceof SecurityConfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Turns a Kafka topic pattern (Java regex, usually plain names or `.*`) into a matcher. */

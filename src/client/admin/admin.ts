@@ -30,6 +30,12 @@ import {
 import { ApiKey } from '../api-versions.js';
 import { Cluster, type ClusterOptions, type TopicMetadata } from '../cluster.js';
 import { describeGroup } from './describe-groups.js';
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type UserScramCredentialAlteration,
+  type UserScramCredentialsDescription,
+} from './user-scram-credentials.js';
 import { KafkaError } from '../errors.js';
 import {
   commitOffsets,
@@ -514,6 +520,18 @@ export class Admin {
         errorCode: p.errorCode,
       })),
     );
+  }
+
+  /** SCRAM credentials of every user, or of `users` (KIP-554). */
+  describeUserScramCredentials(
+    users?: readonly string[],
+  ): Promise<UserScramCredentialsDescription[]> {
+    return this.retry(() => describeUserScramCredentials(this.cluster, users));
+  }
+
+  /** Creates, replaces or deletes SCRAM credentials (KIP-554). */
+  alterUserScramCredentials(alterations: readonly UserScramCredentialAlteration[]): Promise<void> {
+    return this.retry(() => alterUserScramCredentials(this.cluster, alterations));
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {

@@ -23,6 +23,6 @@ test('SaslAuthenticate v0-2 is ILLEGAL_SASL_STATE', async () => {
   for (const version of [0, 1, 2]) {
     const res = await client.request(36, version, { authBytes: Buffer.from('\0u\0p') });
     assert.equal(res.errorCode, ErrorCode.ILLEGAL_SASL_STATE, `v${version}`);
-    assert.match(res.errorMessage, /no SASL mechanism/);
+    assert.match(res.errorMessage, /listener without SASL/);
   }
 });

@@ -411,6 +411,14 @@ export class ClusterMetadata {
     });
   }
 
+  /**
+   * Commits the records `build` makes from the image as one batch (ACLs, client quotas: the
+   * callers validate against the image they are given) and returns its result once applied.
+   */
+  commitRecords<T>(build: (image: MetadataImage) => { records: MetadataRecord[]; result: T }) {
+    return this.run(() => build(this.image));
+  }
+
   /** Reserves the next block of producer ids for InitProducerId. */
   allocateProducerIdBlock(): Promise<ProducerIdBlock> {
     return this.run(() => {

@@ -8,6 +8,8 @@ import {
   type MetadataRecord,
   type UnknownMetadataRecord,
 } from './records.js';
+import { AclImage } from './acl-image.js';
+import { ClientQuotaImage } from './client-quota-image.js';
 
 export interface PartitionImage {
   partitionId: number;
@@ -63,6 +65,10 @@ export class MetadataImage {
   private readonly groupConfigMap = new Map<string, Map<string, string>>();
   private readonly featureLevels = new Map<string, number>();
   private nextPid = 0n;
+  /** The ACLs (AccessControlEntryRecord), read by the authorizer. */
+  readonly acls = new AclImage();
+  /** Client quotas (ClientQuotaRecord), read by the quota manager. */
+  readonly clientQuotas = new ClientQuotaImage();
   /** Offset of the last replayed record batch; -1 before any. */
   lastOffset = -1;
 
@@ -214,8 +220,17 @@ export class MetadataImage {
       case MetadataRecordType.ProducerIds:
         if (record.value.nextProducerId > this.nextPid) this.nextPid = record.value.nextProducerId;
         return;
+      case MetadataRecordType.AccessControlEntry:
+        this.acls.add({ ...record.value });
+        return;
+      case MetadataRecordType.RemoveAccessControlEntry:
+        this.acls.remove(record.value.id);
+        return;
+      case MetadataRecordType.ClientQuota:
+        this.clientQuotas.apply(record.value);
+        return;
       default:
-        // Record types this broker never writes (ACLs, quotas, …) carry nothing it serves.
+        // Record types this broker never writes carry nothing it serves.
         return;
     }
   }

@@ -54,3 +54,5 @@ export {
   METADATA_TOPIC,
   PartitionLogMetadataStore,
 } from './partition-log-store.js';
+export * from './acl-image.js';
+export * from './client-quota-image.js';

@@ -9,12 +9,15 @@ import {
   decodeRecordBatchSync,
   encodeRecordBatchSync,
   metadataRecordByApiKey,
+  type AccessControlEntryRecord,
+  type ClientQuotaRecord,
   type ConfigRecord,
   type FeatureLevelRecord,
   type PartitionChangeRecord,
   type PartitionRecord,
   type ProducerIdsRecord,
   type RegisterBrokerRecord,
+  type RemoveAccessControlEntryRecord,
   type RemoveTopicRecord,
   type TopicRecord,
 } from '../protocol/index.js';
@@ -29,6 +32,9 @@ export const MetadataRecordType = Object.freeze({
   RemoveTopic: 9,
   FeatureLevel: 12,
   ProducerIds: 15,
+  ClientQuota: 14,
+  AccessControlEntry: 18,
+  RemoveAccessControlEntry: 19,
 } as const);
 
 /** The metadata records this broker writes and replays. */
@@ -40,7 +46,13 @@ export type MetadataRecord =
   | { type: typeof MetadataRecordType.PartitionChange; value: PartitionChangeRecord }
   | { type: typeof MetadataRecordType.RemoveTopic; value: RemoveTopicRecord }
   | { type: typeof MetadataRecordType.FeatureLevel; value: FeatureLevelRecord }
-  | { type: typeof MetadataRecordType.ProducerIds; value: ProducerIdsRecord };
+  | { type: typeof MetadataRecordType.ProducerIds; value: ProducerIdsRecord }
+  | { type: typeof MetadataRecordType.ClientQuota; value: ClientQuotaRecord }
+  | { type: typeof MetadataRecordType.AccessControlEntry; value: AccessControlEntryRecord }
+  | {
+      type: typeof MetadataRecordType.RemoveAccessControlEntry;
+      value: RemoveAccessControlEntryRecord;
+    };
 
 /** A record of a type this broker does not replay (kept so replay can skip it knowingly). */
 export interface UnknownMetadataRecord {

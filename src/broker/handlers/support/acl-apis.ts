@@ -11,7 +11,8 @@ import {
   type AclBinding,
   type AclFilter,
 } from '../../../metadata/index.js';
-import { isAuthorized, type ApiRequestContext } from '../../server/index.js';
+import type { ApiRequestContext } from '../../server/index.js';
+export { mayOnCluster } from './authorize.js';
 
 /** DescribeAcls' top-level message. */
 export const NO_AUTHORIZER_DESCRIBE_MESSAGE = 'No Authorizer is configured on the broker';
@@ -21,15 +22,6 @@ export const NO_AUTHORIZER_MESSAGE = 'No Authorizer is configured.';
 /** Whether the broker keeps ACLs (an ACL authorizer is configured). */
 export function aclsEnabled(ctx: ApiRequestContext): boolean {
   return ctx.authorizer.storesAcls === true;
-}
-
-/** Whether the principal may do `operation` (DESCRIBE or ALTER) on the cluster. */
-export function mayOnCluster(ctx: ApiRequestContext, operation: 'DESCRIBE' | 'ALTER'): boolean {
-  return isAuthorized(ctx.authorizer, ctx, {
-    operation,
-    resourceType: 'CLUSTER',
-    name: CLUSTER_RESOURCE_NAME,
-  });
 }
 
 const CONCRETE_RESOURCE_TYPES: readonly number[] = [

@@ -6,10 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { startBroker, type StartBrokerOptions } from '../../../src/index.js';
+import { startBroker } from '../../../src/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
 import { ProtocolClient } from '../../support/protocol-client.js';
 import { test } from '../handlers/harness.js';
+import { SECURED } from './secured-broker.js';
 
 const ANY = 1;
 const MATCH = 2;
@@ -23,16 +24,6 @@ const WRITE = 4;
 const DESCRIBE = 8;
 const DENY = 2;
 const ALLOW = 3;
-
-/** Client id `x` is principal `User:x` (a principal builder, as principal.builder.class). */
-export const SECURED: StartBrokerOptions = {
-  port: 0,
-  config: {
-    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    'super.users': 'User:admin;User:root',
-  },
-  principalBuilder: (session) => `User:${session.clientId ?? 'ANONYMOUS'}`,
-};
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

@@ -27,6 +27,10 @@ const OP = {
   IDEMPOTENT_WRITE: 12,
 } as const;
 
+/** A decoded response, read by field names (the codecs have checked its shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Response = any;
+
 type Grant = [type: keyof typeof RT, name: string, op: keyof typeof OP];
 
 interface Case {
@@ -36,7 +40,7 @@ interface Case {
   body: () => unknown;
   grants: Grant[];
   /** The code that tells the outcome (the one Kafka puts the refusal in). */
-  code: (res: any) => number;
+  code: (res: Response) => number;
   refused: number;
 }
 
@@ -47,7 +51,7 @@ const CLUSTER = 'kafka-cluster';
 
 const batch = () =>
   encodeRecordBatchSync([{ key: null, value: Buffer.from('v') }], { timestamp: 1 });
-const first = (res: any, ...path: string[]): number => {
+const first = (res: Response, ...path: string[]): number => {
   let x = res;
   for (const p of path) x = Array.isArray(x[p]) ? x[p][0] : x[p];
   return x as number;

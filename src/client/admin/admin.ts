@@ -30,6 +30,19 @@ import {
 import { ApiKey } from '../api-versions.js';
 import { Cluster, type ClusterOptions, type TopicMetadata } from '../cluster.js';
 import { describeGroup } from './describe-groups.js';
+import {
+  createAcls,
+  deleteAcls,
+  describeAcls,
+  type AclBinding,
+  type AclBindingFilter,
+} from './acls.js';
+import {
+  alterClientQuotas,
+  describeClientQuotas,
+  type ClientQuotaAlteration,
+  type ClientQuotaFilter,
+} from './client-quotas.js';
 import { KafkaError } from '../errors.js';
 import {
   commitOffsets,
@@ -514,6 +527,31 @@ export class Admin {
         errorCode: p.errorCode,
       })),
     );
+  }
+
+  /** Creates ACLs; one error per binding (null: created). See acls.ts. */
+  createAcls(bindings: readonly AclBinding[]) {
+    return this.retry(() => createAcls(this.cluster, bindings));
+  }
+
+  /** The ACLs matching `filter`. */
+  describeAcls(filter: AclBindingFilter) {
+    return this.retry(() => describeAcls(this.cluster, filter));
+  }
+
+  /** Deletes the ACLs matching each filter. */
+  deleteAcls(filters: readonly AclBindingFilter[]) {
+    return this.retry(() => deleteAcls(this.cluster, filters));
+  }
+
+  /** Client quotas of the entities `filter` matches. See client-quotas.ts. */
+  describeClientQuotas(filter: ClientQuotaFilter) {
+    return this.retry(() => describeClientQuotas(this.cluster, filter));
+  }
+
+  /** Sets (value) or removes (null) client quotas; one error per alteration. */
+  alterClientQuotas(alterations: readonly ClientQuotaAlteration[], options?: ChangeOptions) {
+    return this.retry(() => alterClientQuotas(this.cluster, alterations, options));
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {

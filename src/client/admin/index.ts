@@ -1,2 +1,18 @@
 export { Admin, type AdminOptions, type ChangeOptions } from './admin.js';
 export type * from './types.js';
+export {
+  ANY_ACL,
+  type AclBinding,
+  type AclBindingFilter,
+  type AclOperation,
+  type AclPatternType,
+  type AclPermissionType,
+  type AclResourceType,
+} from './acls.js';
+export type {
+  ClientQuotaAlteration,
+  ClientQuotaEntity,
+  ClientQuotaEntry,
+  ClientQuotaFilter,
+  ClientQuotaFilterComponent,
+} from './client-quotas.js';

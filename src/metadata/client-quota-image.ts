@@ -23,6 +23,7 @@ export class ClientQuotaImage {
     string,
     { entity: QuotaEntityPart[]; values: Map<string, number> }
   >();
+  private changes = 0;
 
   /** The quota values of exactly this entity (empty when none are set). */
   values(entity: readonly QuotaEntityPart[]): ReadonlyMap<string, number> {
@@ -38,8 +39,14 @@ export class ClientQuotaImage {
     return this.byEntity.size;
   }
 
+  /** Bumped by every change, so readers may cache what they derived from the image. */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Applies one ClientQuotaRecord. */
   apply(record: { entity: QuotaEntityPart[]; key: string; value: number; remove: boolean }): void {
+    this.changes++;
     const key = entityKey(record.entity);
     let entry = this.byEntity.get(key);
     if (record.remove) {

@@ -49,6 +49,9 @@ export interface ClientQuotaManagerOptions {
 
 export class ClientQuotaManager implements QuotaManager {
   private readonly rates = new Map<string, Rate>();
+  /** resolveQuota's answers by key, user and client id, for one version of the quotas. */
+  private readonly resolved = new Map<string, { bound: number; sensor: string } | null>();
+  private resolvedVersion = -1;
 
   constructor(private readonly options: ClientQuotaManagerOptions) {}
 
@@ -82,18 +85,30 @@ export class ClientQuotaManager implements QuotaManager {
     return Math.max(throttle, cpu);
   }
 
+  /** resolveQuota, remembered until the quotas change (bounded like the rates). */
+  private quotaFor(key: string, user: string, clientId: string) {
+    const quotas = this.options.quotas();
+    if (quotas.version !== this.resolvedVersion) {
+      this.resolved.clear();
+      this.resolvedVersion = quotas.version;
+    }
+    const id = `${key}\u0000${user}\u0000${clientId}`;
+    let quota = this.resolved.get(id);
+    if (quota === undefined) {
+      quota = resolveQuota(quotas, { user, clientId }, key);
+      if (this.resolved.size >= MAX_SENSORS) this.resolved.clear();
+      this.resolved.set(id, quota);
+    }
+    return quota;
+  }
+
   /** Records `amount` on the entity's rate; the throttle time when it is over its bound. */
   private charge(
     session: Session,
     clientId: string | null,
     usage: { key: string; amount: number },
   ): number {
-    const user = userName(session.principal);
-    const quota = resolveQuota(
-      this.options.quotas(),
-      { user, clientId: clientId ?? '' },
-      usage.key,
-    );
+    const quota = this.quotaFor(usage.key, userName(session.principal), clientId ?? '');
     if (quota === null) return 0;
     const id = `${usage.key}\u0000${quota.sensor}`;
     let rate = this.rates.get(id);

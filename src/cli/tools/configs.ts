@@ -145,7 +145,7 @@ function entityOf(flags: FlagValues): Entity {
   if (typeFlag !== undefined) {
     if (!(typeFlag in ENTITY_TYPES)) {
       throw new UsageError(
-        `--entity-type '${typeFlag}' is not topics, brokers, broker-loggers or groups`,
+        `--entity-type '${typeFlag}' is not topics, brokers, broker-loggers, groups, users or clients`,
       );
     }
     const entityType = typeFlag as EntityType;

@@ -67,7 +67,9 @@ import {
   type RequestMetrics,
   type RequestContext,
   type RequestHandler,
+  type Session,
 } from './server/index.js';
+import { brokerAuthorizer, brokerQuotas } from './security/index.js';
 
 export interface StartBrokerOptions {
   /** Port of the first listener; 0 picks a free one. Default: 0 unless `listeners` is set. */
@@ -91,6 +93,12 @@ export interface StartBrokerOptions {
   fs?: FileSystem;
   /** Decides per resource what each principal may do. Default: everything is allowed. */
   authorizer?: Authorizer;
+  /**
+   * The principal of each connection, decided before each of its requests from its session
+   * (listener, address, client id), as a custom `principal.builder.class` in Kafka. Tests give
+   * plaintext clients principals with it. Default: the authenticated principal.
+   */
+  principalBuilder?: (session: Session) => string;
   /** Throttle times per principal and client id. Default: nothing is throttled. */
   quotas?: QuotaManager;
   /** Receives each request's count, error codes and stage times. Default: nowhere. */
@@ -293,8 +301,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     const pipeline = new RequestPipeline({
       maxUnauthenticatedBytes: security.maxUnauthenticatedBytes,
       nowMs: () => environment.clock.nowMs(),
-      authorizer: options.authorizer,
-      quotas: options.quotas,
+      authorizer: options.authorizer ?? brokerAuthorizer(config, metadata),
+      quotas: options.quotas ?? brokerQuotas(config, { metadata, environment }),
+      principalBuilder: options.principalBuilder,
       metrics: bothRequestMetrics(options.requestMetrics, requestStats),
     });
     const handler =

@@ -36,6 +36,12 @@ registerCommand('configs', {
     (await loadModule<typeof import('./tools/configs.js')>('./tools/configs.js')).runConfigs(args),
 });
 
+registerCommand('acls', {
+  summary: 'Add, list or remove ACLs (kafka-acls).',
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/acls.js')>('./tools/acls.js')).runAcls(args),
+});
+
 registerCommand('consumer-groups', {
   summary: 'List, describe, reset offsets of or delete consumer groups (kafka-consumer-groups).',
   run: async (args) =>

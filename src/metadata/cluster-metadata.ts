@@ -447,6 +447,14 @@ export class ClusterMetadata {
     return this.run(() => ({ records: [...records], result: undefined }));
   }
 
+  /**
+   * Commits the records `build` makes from the image as one batch (ACLs, client quotas: the
+   * callers validate against the image they are given) and returns its result once applied.
+   */
+  commitWithResult<T>(build: (image: MetadataImage) => { records: MetadataRecord[]; result: T }) {
+    return this.run(() => build(this.image));
+  }
+
   /** Reserves the next block of producer ids for InitProducerId. */
   allocateProducerIdBlock(): Promise<ProducerIdBlock> {
     return this.run(() => {

@@ -8,6 +8,8 @@ import {
   type MetadataRecord,
   type UnknownMetadataRecord,
 } from './records.js';
+import { AclImage } from './acl-image.js';
+import { ClientQuotaImage } from './client-quota-image.js';
 
 export interface PartitionImage {
   partitionId: number;
@@ -77,6 +79,10 @@ export class MetadataImage {
   private nextPid = 0n;
   /** SCRAM credentials by `<mechanism>:<user>` (UserScramCredentialRecord). */
   private readonly scram = new Map<string, ScramCredentialImage>();
+  /** The ACLs (AccessControlEntryRecord), read by the authorizer. */
+  readonly acls = new AclImage();
+  /** Client quotas (ClientQuotaRecord), read by the quota manager. */
+  readonly clientQuotas = new ClientQuotaImage();
   /** Offset of the last replayed record batch; -1 before any. */
   lastOffset = -1;
 
@@ -335,8 +341,17 @@ export class MetadataImage {
       case MetadataRecordType.RemoveUserScramCredential:
         this.scram.delete(`${record.value.mechanism}:${record.value.name}`);
         return;
+      case MetadataRecordType.AccessControlEntry:
+        this.acls.add({ ...record.value });
+        return;
+      case MetadataRecordType.RemoveAccessControlEntry:
+        this.acls.remove(record.value.id);
+        return;
+      case MetadataRecordType.ClientQuota:
+        this.clientQuotas.apply(record.value);
+        return;
       default:
-        // Record types this broker never writes (ACLs, quotas, …) carry nothing it serves.
+        // Record types this broker never writes carry nothing it serves.
         return;
     }
   }

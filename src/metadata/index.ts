@@ -59,6 +59,7 @@ export {
   isrChangeProblem,
   type AlterPartitionOutcome,
 } from './alter-partition.js';
+export {
   EtcdMetadataLogStore,
   MetadataLogCompactedError,
   type EtcdMetadataLogStoreOptions,
@@ -69,3 +70,5 @@ export {
   parseEtcdEndpoints,
   type EtcdConnectionOptions,
 } from './etcd-connection.js';
+export * from './acl-image.js';
+export * from './client-quota-image.js';

@@ -9,6 +9,8 @@ import {
   decodeRecordBatchSync,
   encodeRecordBatchSync,
   metadataRecordByApiKey,
+  type AccessControlEntryRecord,
+  type ClientQuotaRecord,
   type ConfigRecord,
   type FeatureLevelRecord,
   type FenceBrokerRecord,
@@ -17,6 +19,7 @@ import {
   type PartitionRecord,
   type ProducerIdsRecord,
   type RegisterBrokerRecord,
+  type RemoveAccessControlEntryRecord,
   type RemoveTopicRecord,
   type TopicRecord,
   type UserScramCredentialRecord,
@@ -37,6 +40,9 @@ export const MetadataRecordType = Object.freeze({
   ProducerIds: 15,
   UserScramCredential: 11,
   RemoveUserScramCredential: 22,
+  ClientQuota: 14,
+  AccessControlEntry: 18,
+  RemoveAccessControlEntry: 19,
 } as const);
 
 /** The metadata records this broker writes and replays. */
@@ -55,6 +61,12 @@ export type MetadataRecord =
   | {
       type: typeof MetadataRecordType.RemoveUserScramCredential;
       value: RemoveUserScramCredentialRecord;
+    }
+  | { type: typeof MetadataRecordType.ClientQuota; value: ClientQuotaRecord }
+  | { type: typeof MetadataRecordType.AccessControlEntry; value: AccessControlEntryRecord }
+  | {
+      type: typeof MetadataRecordType.RemoveAccessControlEntry;
+      value: RemoveAccessControlEntryRecord;
     };
 
 /** A record of a type this broker does not replay (kept so replay can skip it knowingly). */

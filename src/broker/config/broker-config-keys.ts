@@ -9,6 +9,12 @@ const CLEANUP_POLICIES = ['delete', 'compact'];
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
 const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'];
 const HOUR_MS = 3600000;
+/** Kafka's authorizer class names; Rivulet's ACL authorizer answers to each. */
+const AUTHORIZER_CLASS_NAMES = [
+  'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+  'kafka.security.authorizer.AclAuthorizer',
+  'kafka.security.auth.SimpleAclAuthorizer',
+];
 
 export const BROKER_CONFIG_KEYS = [
   // Identity and listeners.
@@ -253,6 +259,18 @@ export const BROKER_CONFIG_KEYS = [
     validate: atLeast(0),
   }),
 
+  // Authorization (ACLs) and client quotas. Kafka's class names select the ACL authorizer.
+  key.string('authorizer.class.name', '', 'The authorizer; empty: everything is allowed.', {
+    validate: oneOf(['', ...AUTHORIZER_CLASS_NAMES]),
+  }),
+  key.string('super.users', null, 'Principals allowed everything, separated by ";".'),
+  key.boolean('allow.everyone.if.no.acl.found', false, 'Allow resources without any ACL.'),
+  key.int('quota.window.num', 11, 'Samples kept to measure client quota rates.', {
+    validate: atLeast(1),
+  }),
+  key.int('quota.window.size.seconds', 1, 'Length of one client quota sample.', {
+    validate: atLeast(1),
+  }),
   key.boolean('unstable.api.versions.enable', false, 'Advertise unreleased API versions.'),
 
   // Observability. Kafka leaves HTTP metrics to the JMX exporter agent (customarily on port

@@ -9,6 +9,10 @@
 // - v11+: preferred read replica, always -1 (read from the leader).
 // - v12+ flexible; v13+ names topics by id (unknown id: UNKNOWN_TOPIC_ID); a session must not
 //   switch between names and ids (FETCH_SESSION_TOPIC_ID_ERROR).
+// - Authorization as Kafka's: a follower's fetch needs CLUSTER_ACTION on the cluster (else
+//   every partition is TOPIC_AUTHORIZATION_FAILED and nothing is read); a consumer's needs
+//   READ on each topic, asked once per topic; the partitions of refused topics answer
+//   TOPIC_AUTHORIZATION_FAILED without records.
 // - Byte limits: the response's max_bytes over all partitions and each partition's own, with
 //   at least one whole batch for the first partition that has data (KIP-74). Fewer than
 //   min_bytes wait in the purgatory for up to max_wait_ms.
@@ -29,6 +33,8 @@ import type {
   FetchSessionRequest,
   ReadAnswer,
 } from '../partition/index.js';
+import { allowedTopics, mayOnCluster } from './support/authorize.js';
+import { allowAllAuthorizer } from '../server/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -41,22 +47,38 @@ export const fetchHandler: HandlerFactory = (broker) =>
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
       const usesTopicIds = version >= 13;
+      const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId;
+      if (replicaId >= 0 && !mayOnCluster(ctx, 'CLUSTER_ACTION')) {
+        return refusedFollower(request, usesTopicIds);
+      }
       const fetched = await broker.replicas.fetch(sessionRequest(request, version), {
         maxBytes: request.maxBytes,
         minBytes: request.minBytes,
         maxWaitMs: request.maxWaitMs,
         isolationLevel: request.isolationLevel,
-        replicaId: version >= 15 ? request.replicaState.replicaId : request.replicaId,
+        replicaId,
       });
       if (fetched.error !== null) return response(ErrorCode[fetched.error], 0, []);
-      const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId;
       if (broker.topicStats !== undefined) countFetch(broker.topicStats, fetched, replicaId >= 0);
+      // Nothing to ask (and nothing to allocate per fetch) without an authorizer.
+      const readable =
+        replicaId >= 0 || ctx.authorizer === allowAllAuthorizer
+          ? null
+          : allowedTopics(
+              ctx,
+              'READ',
+              fetched.partitions.map((x) => x.topic),
+            );
       const topics: TopicResponse[] = [];
       for (const { request: p, topic: name, answer } of fetched.partitions) {
-        const data = partitionData(broker, { p, name }, answer, {
-          isolationLevel: request.isolationLevel,
-          version,
-        });
+        // An unknown topic id ('') stays UNKNOWN_TOPIC_ID, as in Kafka.
+        const refused = readable !== null && name !== '' && !readable.has(name);
+        const data = refused
+          ? refusedPartition(p.partition)
+          : partitionData(broker, { p, name }, answer, {
+              isolationLevel: request.isolationLevel,
+              version,
+            });
         const last = topics[topics.length - 1];
         const sameTopic =
           last !== undefined && (usesTopicIds ? last.topicId === p.topicId : last.topic === name);
@@ -86,6 +108,36 @@ function countFetch(stats: BrokerTopicStats, fetched: FetchResult, replication: 
       stats.fetchFailed(known ? topic : null);
     }
   }
+}
+
+/** A partition of a topic the principal may not READ: no records, nothing about the log. */
+function refusedPartition(partitionIndex: number): PartitionData {
+  return {
+    partitionIndex,
+    errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    divergingEpoch: { epoch: -1, endOffset: -1n },
+    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    snapshotId: { endOffset: -1n, epoch: -1 },
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: null,
+  };
+}
+
+/** A follower fetch without CLUSTER_ACTION: every partition it names is refused. */
+function refusedFollower(request: FetchRequest, usesTopicIds: boolean): FetchResponse {
+  return response(
+    ErrorCode.NONE,
+    0,
+    request.topics.map((t) => ({
+      topic: usesTopicIds ? '' : t.topic,
+      topicId: usesTopicIds ? t.topicId : ZERO_UUID,
+      partitions: t.partitions.map((p) => refusedPartition(p.partition)),
+    })),
+  );
 }
 
 function sessionRequest(request: FetchRequest, version: number): FetchSessionRequest {

@@ -5,6 +5,8 @@
 //   pending upload (v11): nothing is tiered, so no offset (-1). Otherwise the first record
 //   whose timestamp is at least the one given, or -1 when there is none.
 // - v4+: leader epoch of the answer; current leader epoch checked (KIP-320).
+// - Each topic needs DESCRIBE (else TOPIC_AUTHORIZATION_FAILED for its partitions), as in
+//   Kafka; a replica's ListOffsets (replica id >= 0) needs CLUSTER_ACTION instead.
 import {
   ErrorCode,
   type ListOffsetsRequest,
@@ -12,6 +14,7 @@ import {
   type ListOffsetsResponseListOffsetsPartitionResponse as PartitionResponse,
 } from '../../protocol/index.js';
 import type { BrokerContext } from '../broker-context.js';
+import { allowedTopics, mayOnCluster } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -23,17 +26,24 @@ export const listOffsetsHandler: HandlerFactory = (broker) =>
     maxVersion: 11,
     handle: async (request, ctx) => {
       const isolation = ctx.apiVersion >= 2 ? request.isolationLevel : 0;
+      const names = request.topics.map((t) => t.name);
+      const describable =
+        request.replicaId >= 0
+          ? new Set(mayOnCluster(ctx, 'CLUSTER_ACTION') ? names : [])
+          : allowedTopics(ctx, 'DESCRIBE', names);
       const topics = await Promise.all(
         request.topics.map(async (t) => ({
           name: t.name,
           partitions: await Promise.all(
             t.partitions.map((p) =>
-              listOffset(broker, t.name, ctx.apiVersion, {
-                partition: p.partitionIndex,
-                timestamp: Number(p.timestamp),
-                currentLeaderEpoch: ctx.apiVersion >= 4 ? p.currentLeaderEpoch : -1,
-                isolation,
-              }),
+              !describable.has(t.name)
+                ? refused(p.partitionIndex)
+                : listOffset(broker, t.name, ctx.apiVersion, {
+                    partition: p.partitionIndex,
+                    timestamp: Number(p.timestamp),
+                    currentLeaderEpoch: ctx.apiVersion >= 4 ? p.currentLeaderEpoch : -1,
+                    isolation,
+                  }),
             ),
           ),
         })),
@@ -41,6 +51,16 @@ export const listOffsetsHandler: HandlerFactory = (broker) =>
       return { throttleTimeMs: 0, topics };
     },
   });
+
+function refused(partitionIndex: number): PartitionResponse {
+  return {
+    partitionIndex,
+    errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    timestamp: -1n,
+    offset: -1n,
+    leaderEpoch: -1,
+  };
+}
 
 async function listOffset(
   broker: BrokerContext,

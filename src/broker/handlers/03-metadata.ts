@@ -11,6 +11,11 @@
 //   LEADER_NOT_AVAILABLE, as Kafka answers it.
 // - Topic ids (v10+) are the real, stable ids from the metadata log; librdkafka uses Fetch
 //   v13+ only when they are non-zero.
+// - Authorization as Kafka's: every topic needs DESCRIBE. All topics: the others are left
+//   out. Named topics (existing or not, so nothing leaks): TOPIC_AUTHORIZATION_FAILED; topics
+//   by id: TOPIC_AUTHORIZATION_FAILED without a name. Auto-creation needs CREATE on the
+//   cluster or the topic (else TOPIC_AUTHORIZATION_FAILED). v8+ authorized operations are
+//   the ones the principal may do.
 import {
   ErrorCode,
   ZERO_UUID,
@@ -24,7 +29,10 @@ import {
   AUTHORIZED_OPERATIONS_OMITTED,
   CLUSTER_OPERATIONS,
   TOPIC_OPERATIONS,
+  authorizedOperations,
 } from './support/authorized-operations.js';
+import { allowedTopics, mayOnCluster } from './support/authorize.js';
+import { CLUSTER_RESOURCE_NAME } from '../../metadata/index.js';
 import { controllerIdOf, liveBrokerAddresses, offlineReplicas } from './support/cluster-view.js';
 import { defineHandler, type ApiContext } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -40,7 +48,9 @@ export const metadataHandler: HandlerFactory = (broker) =>
       const version = ctx.apiVersion;
       const wantAll = request.topics === null || (version === 0 && request.topics.length === 0);
       const topics = wantAll
-        ? broker.metadata.image.topics().map((t) => describeTopic(broker, t, request, version))
+        ? describable(ctx, broker.metadata.image.topics()).map((t) =>
+            describeTopic(broker, t, request, ctx),
+          )
         : await describeRequested(broker, request, ctx);
       return {
         throttleTimeMs: 0,
@@ -50,7 +60,11 @@ export const metadataHandler: HandlerFactory = (broker) =>
         topics,
         clusterAuthorizedOperations:
           version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations
-            ? CLUSTER_OPERATIONS
+            ? authorizedOperations(
+                ctx,
+                { type: 'CLUSTER', name: CLUSTER_RESOURCE_NAME },
+                CLUSTER_OPERATIONS,
+              )
             : AUTHORIZED_OPERATIONS_OMITTED,
         errorCode: ErrorCode.NONE,
       };
@@ -60,13 +74,22 @@ export const metadataHandler: HandlerFactory = (broker) =>
 async function describeRequested(
   broker: BrokerContext,
   request: MetadataRequest,
-  ctx: ApiContext,
+ ctx: ApiContext,
 ): Promise<ResponseTopic[]> {
   const version = ctx.apiVersion;
   const image = broker.metadata.image;
   const out: (ResponseTopic | string)[] = [];
   const toCreate: string[] = [];
   const asked = new Set<string>();
+  const names = (request.topics ?? []).map((t) => t.name ?? image.topicById(t.topicId)?.name);
+  const visible = allowedTopics(
+    ctx,
+    'DESCRIBE',
+    names.filter((n): n is string => n !== undefined),
+  );
+  // Asked only when some topic is missing: CREATE on the cluster covers every topic.
+  let createAll: boolean | undefined;
+  let creatable: Set<string> | undefined;
   for (const { name, topicId } of request.topics ?? []) {
     // Like Kafka, each topic is answered once however often it is asked for.
     const key = name ?? `id:${topicId}`;
@@ -80,20 +103,30 @@ async function describeRequested(
     if (name === null) {
       const topic = topicId === ZERO_UUID ? undefined : image.topicById(topicId);
       out.push(
-        topic !== undefined
-          ? describeTopic(broker, topic, request, version)
-          : topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, topicId),
+        topic === undefined
+          ? topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, topicId)
+          : visible.has(topic.name)
+            ? describeTopic(broker, topic, request, ctx)
+            : topicError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null, topicId),
       );
       continue;
     }
     const topic = image.topic(name);
-    if (topic !== undefined) {
-      out.push(describeTopic(broker, topic, request, version));
+    if (!visible.has(name)) {
+      out.push(topicError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, ZERO_UUID));
+    } else if (topic !== undefined) {
+      out.push(describeTopic(broker, topic, request, ctx));
     } else if (topicNameProblem(name) !== null) {
       out.push(topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, name, ZERO_UUID));
     } else if (mayAutoCreate(broker, request, version)) {
-      toCreate.push(name);
-      out.push(name);
+      createAll ??= mayOnCluster(ctx, 'CREATE');
+      creatable ??= createAll ? undefined : allowedTopics(ctx, 'CREATE', missing(request, image));
+      if (creatable === undefined || creatable.has(name)) {
+        toCreate.push(name);
+        out.push(name);
+      } else {
+        out.push(topicError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, ZERO_UUID));
+      }
     } else {
       out.push(topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, ZERO_UUID));
     }
@@ -108,7 +141,7 @@ async function describeRequested(
       created.set(
         name,
         topic !== undefined
-          ? describeTopic(broker, topic, request, version)
+          ? describeTopic(broker, topic, request, ctx)
           : topicError(result.errorCode, name, ZERO_UUID),
       );
     }
@@ -121,12 +154,32 @@ function mayAutoCreate(broker: BrokerContext, request: MetadataRequest, version:
   return version < 4 || request.allowAutoTopicCreation;
 }
 
+/** The topics the principal may DESCRIBE. */
+function describable(ctx: ApiContext, topics: TopicImage[]): TopicImage[] {
+  const visible = allowedTopics(
+    ctx,
+    'DESCRIBE',
+    topics.map((t) => t.name),
+  );
+  return visible.size === topics.length ? topics : topics.filter((t) => visible.has(t.name));
+}
+
+/** The named topics of the request that do not exist. */
+function missing(request: MetadataRequest, image: BrokerContext['metadata']['image']): string[] {
+  const names: string[] = [];
+  for (const t of request.topics ?? []) {
+    if (t.name !== null && image.topic(t.name) === undefined) names.push(t.name);
+  }
+  return names;
+}
+
 function describeTopic(
   broker: BrokerContext,
   topic: TopicImage,
   request: MetadataRequest,
-  version: number,
+  ctx: ApiContext,
 ): ResponseTopic {
+  const version = ctx.apiVersion;
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
@@ -143,7 +196,7 @@ function describeTopic(
     })),
     topicAuthorizedOperations:
       version >= 8 && request.includeTopicAuthorizedOperations
-        ? TOPIC_OPERATIONS
+        ? authorizedOperations(ctx, { type: 'TOPIC', name: topic.name }, TOPIC_OPERATIONS)
         : AUTHORIZED_OPERATIONS_OMITTED,
   };
 }

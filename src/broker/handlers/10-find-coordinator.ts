@@ -10,6 +10,8 @@
 // - Transaction keys (type 1) get this broker too, once the transaction coordinator has loaded
 //   (COORDINATOR_LOAD_IN_PROGRESS before); an empty transactional id is INVALID_REQUEST.
 //   Other key types (share groups, 2) get INVALID_REQUEST.
+// - Authorization as Kafka's: DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED) or the
+//   transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED) named by each key.
 import {
   ErrorCode,
   createFindCoordinatorResponse,
@@ -29,6 +31,7 @@ import {
   partitionForTxn,
 } from '../txn/index.js';
 import { brokerAddress } from './support/cluster-view.js';
+import { may } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import { advertisedFor } from './support/advertised-listener.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -62,6 +65,17 @@ export const findCoordinatorHandler: HandlerFactory = (broker) =>
           }
         } else if (request.keyType !== GROUP_KEY_TYPE) {
           return fail(ErrorCode.INVALID_REQUEST, `Unsupported key type ${request.keyType}.`);
+        }
+        const transactional = request.keyType === TRANSACTION_KEY_TYPE;
+        if (
+          !may(ctx, 'DESCRIBE', { type: transactional ? 'TRANSACTIONAL_ID' : 'GROUP', name: key })
+        ) {
+          return transactional
+            ? fail(
+                ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                'Transactional Id authorization failed.',
+              )
+            : fail(ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Group authorization failed.');
         }
         if (address === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Not ready.');
         const leader = coordinatorLeader(broker, request.keyType, key);

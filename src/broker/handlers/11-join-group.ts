@@ -6,7 +6,10 @@
 // - v7+ return the protocol type and name; v8+ send a reason; v9+ (KIP-814) tell a static
 //   leader rejoining a Stable group to skip the assignment.
 // The request waits in the coordinator until the rebalance completes (see docs/groups.md).
+// Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED (as in Kafka).
 import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/index.js';
+import { may } from './support/authorize.js';
+import { ErrorCode, createJoinGroupResponse } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -19,11 +22,16 @@ export const joinGroupHandler: HandlerFactory = (broker) =>
     handle: async (request, ctx) => {
       const version = ctx.apiVersion;
       if (version === 0) request.rebalanceTimeoutMs = request.sessionTimeoutMs;
-      const response = await broker.groups.joinGroup(request, {
-        clientId: ctx.clientId ?? '',
-        clientHost: `/${ctx.session.clientHost}`,
-        apiVersion: version,
-      });
+      const response = may(ctx, 'READ', { type: 'GROUP', name: request.groupId })
+        ? await broker.groups.joinGroup(request, {
+            clientId: ctx.clientId ?? '',
+            clientHost: `/${ctx.session.clientHost}`,
+            apiVersion: version,
+          })
+        : createJoinGroupResponse({
+            errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+            memberId: request.memberId,
+          });
       // Before v7 the protocol name is a plain string and the protocol type is not sent.
       if (version < 7)
         return { ...response, protocolType: null, protocolName: response.protocolName ?? '' };

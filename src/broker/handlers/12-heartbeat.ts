@@ -1,6 +1,9 @@
 // Heartbeat v0-4. v3+ carry group.instance.id; v4 is the first flexible version. The answer
 // is only an error code: REBALANCE_IN_PROGRESS tells the member to rejoin.
+// Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED (as in Kafka).
 import type { HeartbeatRequest, HeartbeatResponse } from '../../protocol/index.js';
+import { may } from './support/authorize.js';
+import { ErrorCode } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -10,6 +13,11 @@ export const heartbeatHandler: HandlerFactory = (broker) =>
     name: 'Heartbeat',
     minVersion: 0,
     maxVersion: 4,
-    handle: (request) =>
-      Promise.resolve({ throttleTimeMs: 0, errorCode: broker.groups.heartbeat(request) }),
+    handle: (request, ctx) =>
+      Promise.resolve({
+        throttleTimeMs: 0,
+        errorCode: may(ctx, 'READ', { type: 'GROUP', name: request.groupId })
+          ? broker.groups.heartbeat(request)
+          : ErrorCode.GROUP_AUTHORIZATION_FAILED,
+      }),
   });

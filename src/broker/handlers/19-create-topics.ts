@@ -6,6 +6,9 @@
 // - A name given twice in one request gets INVALID_REQUEST (once), as in Kafka.
 // - v5+ answer the created topic's partition count, replication factor and configs; v7 its id.
 // - validate_only checks everything and creates nothing.
+// - Authorization as Kafka's: CREATE on the cluster, else CREATE on each topic
+//   (TOPIC_AUTHORIZATION_FAILED); v5+ configs are returned with DESCRIBE_CONFIGS on the topic
+//   (else topic_config_error_code TOPIC_AUTHORIZATION_FAILED and none).
 import {
   ErrorCode,
   ZERO_UUID,
@@ -17,6 +20,7 @@ import {
 import type { NewTopic } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
 import { checkTopicOverrides, describeTopicConfigs } from './support/config-resources.js';
+import { allowedTopics, may, mayOnCluster } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -33,6 +37,13 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
       for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
       const results = new Map<string, TopicResult>();
       const specs: NewTopic[] = [];
+      const creatable = mayOnCluster(ctx, 'CREATE')
+        ? null
+        : allowedTopics(
+            ctx,
+            'CREATE',
+            request.topics.map((t) => t.name),
+          );
       for (const topic of request.topics) {
         if (results.has(topic.name) || specs.some((s) => s.name === topic.name)) continue;
         if (counts.get(topic.name)! > 1) {
@@ -43,6 +54,11 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
         if (notController(broker)) {
           const why = 'This is not the active controller.';
           results.set(topic.name, failure(topic.name, ErrorCode.NOT_CONTROLLER, why));
+          continue;
+        }
+        if (creatable !== null && !creatable.has(topic.name)) {
+          const why = 'Authorization failed.';
+          results.set(topic.name, failure(topic.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, why));
           continue;
         }
         const spec = toNewTopic(broker, topic);
@@ -64,29 +80,33 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
           continue;
         }
         const overrides = spec.configs ?? new Map<string, string>();
+        const showConfigs =
+          ctx.apiVersion >= 5 && may(ctx, 'DESCRIBE_CONFIGS', { type: 'TOPIC', name: spec.name });
         results.set(spec.name, {
           name: spec.name,
           topicId: ctx.apiVersion >= 7 && !request.validateOnly ? r.topic.topicId : ZERO_UUID,
           errorCode: ErrorCode.NONE,
           errorMessage: null,
-          topicConfigErrorCode: ErrorCode.NONE,
+          topicConfigErrorCode:
+            ctx.apiVersion >= 5 && !showConfigs
+              ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+              : ErrorCode.NONE,
           numPartitions: ctx.apiVersion >= 5 ? r.topic.partitions.length : -1,
           replicationFactor:
             ctx.apiVersion >= 5 ? (r.topic.partitions[0]?.replicas.length ?? 0) : -1,
-          configs:
-            ctx.apiVersion >= 5
-              ? describeTopicConfigs(overrides, broker.config, {
-                  names: null,
-                  includeSynonyms: false,
-                  includeDocumentation: false,
-                }).map(({ name, value, readOnly, configSource, isSensitive }) => ({
-                  name,
-                  value,
-                  readOnly,
-                  configSource,
-                  isSensitive,
-                }))
-              : [],
+          configs: showConfigs
+            ? describeTopicConfigs(overrides, broker.config, {
+                names: null,
+                includeSynonyms: false,
+                includeDocumentation: false,
+              }).map(({ name, value, readOnly, configSource, isSensitive }) => ({
+                name,
+                value,
+                readOnly,
+                configSource,
+                isSensitive,
+              }))
+            : [],
         });
       }
       // One answer per distinct name, in request order.

@@ -9,6 +9,8 @@
 //   up to 3.9 at least; kafka-topics.sh refused such topics before it moved to the admin API.)
 // - The topic is removed from the metadata log before the answer; its partition logs are
 //   deleted by the subscribers of the metadata (the replica manager).
+// - Authorization as Kafka's: DELETE on each topic named (TOPIC_AUTHORIZATION_FAILED, before
+//   whether it exists); a topic id the principal may not DESCRIBE is UNKNOWN_TOPIC_ID.
 import { isInternalTopic } from '../../metadata/index.js';
 import {
   ErrorCode,
@@ -17,6 +19,7 @@ import {
   type DeleteTopicsResponse,
   type DeleteTopicsResponseDeletableTopicResult as Result,
 } from '../../protocol/index.js';
+import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -38,6 +41,9 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
       const results: Result[] = [];
       const toDelete: { index: number; topicId: string }[] = [];
       const seen = new Set<string>();
+      const named = asked.map((t) => t.name ?? image.topicById(t.topicId)?.name ?? '');
+      const deletable = allowedTopics(ctx, 'DELETE', named);
+      const describable = allowedTopics(ctx, 'DESCRIBE', named);
       for (const { name, topicId } of asked) {
         const result: Result = {
           name: version >= 6 || name !== null ? name : '',
@@ -59,7 +65,20 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
           fail(ErrorCode.NOT_CONTROLLER, 'This is not the active controller.');
           continue;
         }
+        if (!byId && !deletable.has(name)) {
+          fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.');
+          continue;
+        }
         const topic = byId ? image.topicById(topicId) : image.topic(name);
+        if (byId && topic !== undefined && !describable.has(topic.name)) {
+          // An id the principal may not describe is answered as if unknown.
+          fail(ErrorCode.UNKNOWN_TOPIC_ID, `Topic id ${topicId} is not known.`);
+          continue;
+        }
+        if (byId && topic !== undefined && !deletable.has(topic.name)) {
+          fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.');
+          continue;
+        }
         const key = topic?.topicId ?? `${name}:${topicId}`;
         if (seen.has(key)) {
           fail(ErrorCode.INVALID_REQUEST, `Duplicate topic ${byId ? 'id' : 'name'}.`);

@@ -6,12 +6,16 @@
 // instance (an open transaction of that instance is aborted first, and the call answers
 // CONCURRENT_TRANSACTIONS until the abort is done; the client retries). An empty
 // transactional id is INVALID_REQUEST; v0-3 get INVALID_PRODUCER_EPOCH for PRODUCER_FENCED.
+// Authorization as Kafka's (KIP-679): a transactional id needs WRITE on it
+// (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent producer IDEMPOTENT_WRITE on the cluster
+// or WRITE on some topic (CLUSTER_AUTHORIZATION_FAILED).
 import {
   ErrorCode,
   type InitProducerIdRequest,
   type InitProducerIdResponse,
 } from '../../protocol/index.js';
 import { ProducerIdManager } from '../txn/index.js';
+import { may, mayOnCluster, mayOnSome } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { coordinatorLoading, txnErrorCode } from './support/txn-errors.js';
@@ -35,7 +39,15 @@ export const initProducerIdHandler: HandlerFactory = (broker) => {
         ongoingTxnProducerEpoch: -1,
       });
       const transactionalId = request.transactionalId;
-      if (transactionalId === null) return answer(ErrorCode.NONE, await ids.generate(), 0);
+      if (transactionalId === null) {
+        const idempotent =
+          mayOnCluster(ctx, 'IDEMPOTENT_WRITE') || mayOnSome(ctx, 'WRITE', 'TOPIC');
+        if (!idempotent) return answer(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+        return answer(ErrorCode.NONE, await ids.generate(), 0);
+      }
+      if (!may(ctx, 'WRITE', { type: 'TRANSACTIONAL_ID', name: transactionalId })) {
+        return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      }
       if (transactionalId === '') return answer(ErrorCode.INVALID_REQUEST);
       const loading = coordinatorLoading(broker);
       if (loading !== null) return answer(ErrorCode[loading]);

@@ -7,6 +7,9 @@
 // (nothing is added); otherwise the coordinator's one answer goes to every partition
 // (INVALID_PRODUCER_ID_MAPPING for an unknown id, PRODUCER_FENCED — INVALID_PRODUCER_EPOCH
 // before v2 — for an old epoch, CONCURRENT_TRANSACTIONS while markers are written).
+// Authorization as Kafka's: WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+// for every partition), then WRITE on each topic (TOPIC_AUTHORIZATION_FAILED for the refused
+// ones, OPERATION_NOT_ATTEMPTED for the others); v4+ batches need CLUSTER_ACTION.
 import {
   ErrorCode,
   type AddPartitionsToTxnRequest,
@@ -16,7 +19,8 @@ import {
 } from '../../protocol/index.js';
 import type { ErrorName } from '../../protocol/errors.js';
 import type { BrokerContext } from '../broker-context.js';
-import { defineHandler } from './handler-registry.js';
+import { allowedTopics, may, mayOnCluster } from './support/authorize.js';
+import { defineHandler, type ApiContext } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { coordinatorLoading, txnErrorCode } from './support/txn-errors.js';
 
@@ -41,13 +45,17 @@ export const addPartitionsToTxnHandler: HandlerFactory = (broker) =>
       const code = (error: ErrorName | null) =>
         txnErrorCode(error, ctx.apiVersion, FENCED_SINCE_VERSION);
       if (ctx.apiVersion < BATCHED_SINCE_VERSION) {
-        const resultsByTopicV3AndBelow = await handleOne(broker, code, {
-          transactionalId: request.v3AndBelowTransactionalId,
-          producerId: request.v3AndBelowProducerId,
-          producerEpoch: request.v3AndBelowProducerEpoch,
-          verifyOnly: false,
-          topics: request.v3AndBelowTopics,
-        });
+        const resultsByTopicV3AndBelow = await handleOne(
+          broker,
+          { code, ctx },
+          {
+            transactionalId: request.v3AndBelowTransactionalId,
+            producerId: request.v3AndBelowProducerId,
+            producerEpoch: request.v3AndBelowProducerEpoch,
+            verifyOnly: false,
+            topics: request.v3AndBelowTopics,
+          },
+        );
         return {
           throttleTimeMs: 0,
           errorCode: ErrorCode.NONE,
@@ -55,11 +63,20 @@ export const addPartitionsToTxnHandler: HandlerFactory = (broker) =>
           resultsByTopicV3AndBelow,
         };
       }
-      const resultsByTransaction = [];
+      const resultsByTransaction: AddPartitionsToTxnResponse['resultsByTransaction'] = [];
+      // v4+ batches come from brokers verifying transactions (KIP-890): CLUSTER_ACTION.
+      if (!mayOnCluster(ctx, 'CLUSTER_ACTION')) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          resultsByTransaction,
+          resultsByTopicV3AndBelow: [],
+        };
+      }
       for (const t of request.transactions) {
         resultsByTransaction.push({
           transactionalId: t.transactionalId,
-          topicResults: await handleOne(broker, code, t),
+          topicResults: await handleOne(broker, { code, ctx }, t),
         });
       }
       return {
@@ -73,7 +90,7 @@ export const addPartitionsToTxnHandler: HandlerFactory = (broker) =>
 
 async function handleOne(
   broker: BrokerContext,
-  code: (error: ErrorName | null) => number,
+  { code, ctx }: { code: (error: ErrorName | null) => number; ctx: ApiContext },
   txn: TxnRequest,
 ): Promise<AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[]> {
   const image = broker.metadata.image;
@@ -89,6 +106,21 @@ async function handleOne(
         partitionErrorCode: errorOf(t.name, partitionIndex),
       })),
     }));
+  if (!may(ctx, 'WRITE', { type: 'TRANSACTIONAL_ID', name: txn.transactionalId })) {
+    return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  }
+  const writable = allowedTopics(
+    ctx,
+    'WRITE',
+    txn.topics.map((t) => t.name),
+  );
+  if (writable.size < new Set(txn.topics.map((t) => t.name)).size) {
+    return answer((topic) =>
+      writable.has(topic)
+        ? ErrorCode.OPERATION_NOT_ATTEMPTED
+        : ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    );
+  }
   const unknown = txn.topics.some((t) => t.partitions.some((p) => !known(t.name, p)));
   if (unknown) {
     return answer((topic, partition) =>

@@ -6,12 +6,14 @@
 // of a finished EndTxn succeeds; ending a transaction that is not ongoing is INVALID_TXN_STATE;
 // while its markers are being written, CONCURRENT_TRANSACTIONS. v5 (KIP-890 part 2, an epoch
 // bump per transaction) is not advertised: ApiVersions finalises no transaction.version.
+// Authorization: WRITE on the transactional id, else TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
 import {
   ErrorCode,
   createEndTxnResponse,
   type EndTxnRequest,
   type EndTxnResponse,
 } from '../../protocol/index.js';
+import { may } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { coordinatorLoading, txnErrorCode } from './support/txn-errors.js';
@@ -27,6 +29,9 @@ export const endTxnHandler: HandlerFactory = (broker) =>
     handle: async (request, ctx) => {
       const answer = (errorCode: number) => createEndTxnResponse({ errorCode });
       if (request.transactionalId === '') return answer(ErrorCode.INVALID_REQUEST);
+      if (!may(ctx, 'WRITE', { type: 'TRANSACTIONAL_ID', name: request.transactionalId })) {
+        return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      }
       const loading = coordinatorLoading(broker);
       if (loading !== null) return answer(ErrorCode[loading]);
       const error = await broker.transactions.endTxn(request.transactionalId, {

@@ -6,11 +6,14 @@
 // older coordinator epoch TRANSACTION_COORDINATOR_FENCED. Markers for a producer the
 // partition never saw are written anyway, as Kafka does (they end nothing). They go through
 // the broker's marker channel, so its listeners hear of them as of the coordinator's own.
+// Authorization: CLUSTER_ACTION on the cluster (brokers only), else every partition is
+// CLUSTER_AUTHORIZATION_FAILED, as in Kafka.
 import {
   ErrorCode,
   type WriteTxnMarkersRequest,
   type WriteTxnMarkersResponse,
 } from '../../protocol/index.js';
+import { mayOnCluster } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -20,7 +23,8 @@ export const writeTxnMarkersHandler: HandlerFactory = (broker) =>
     name: 'WriteTxnMarkers',
     minVersion: 1,
     maxVersion: 2,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
+      if (!mayOnCluster(ctx, 'CLUSTER_ACTION')) return refused(request);
       const markers = await Promise.all(
         request.markers.map(async (m) => ({
           producerId: m.producerId,
@@ -48,3 +52,19 @@ export const writeTxnMarkersHandler: HandlerFactory = (broker) =>
       return { markers };
     },
   });
+
+/** Every partition of every marker refused. */
+function refused(request: WriteTxnMarkersRequest): WriteTxnMarkersResponse {
+  return {
+    markers: request.markers.map((m) => ({
+      producerId: m.producerId,
+      topics: m.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((partitionIndex) => ({
+          partitionIndex,
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        })),
+      })),
+    })),
+  };
+}

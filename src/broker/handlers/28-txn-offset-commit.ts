@@ -8,11 +8,14 @@
 // - Before v2, clients do not expect COORDINATOR_LOAD_IN_PROGRESS: they get
 //   COORDINATOR_NOT_AVAILABLE instead, as Kafka answers them.
 // - Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION and are not written.
+// Authorization as Kafka's: WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+// READ on the group (GROUP_AUTHORIZATION_FAILED), READ on each topic (TOPIC_AUTHORIZATION_FAILED).
 import {
   ErrorCode,
   type TxnOffsetCommitRequest,
   type TxnOffsetCommitResponse,
 } from '../../protocol/index.js';
+import { allowedTopics, may } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { knownPartitions, partitionErrors } from './support/offset-commit-partitions.js';
@@ -24,12 +27,32 @@ export const txnOffsetCommitHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     maxVersion: 5,
     handle: async (request, ctx) => {
-      const accepted = knownPartitions(broker.metadata.image, request);
-      const errorOf = partitionErrors(
+      const refusal = !may(ctx, 'WRITE', {
+        type: 'TRANSACTIONAL_ID',
+        name: request.transactionalId,
+      })
+        ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        : !may(ctx, 'READ', { type: 'GROUP', name: request.groupId })
+          ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+          : null;
+      const readable =
+        refusal === null
+          ? allowedTopics(
+              ctx,
+              'READ',
+              request.topics.map((t) => t.name),
+            )
+          : new Set<string>();
+      const authorized = { ...request, topics: request.topics.filter((t) => readable.has(t.name)) };
+      const accepted = knownPartitions(broker.metadata.image, authorized);
+      const committed = partitionErrors(
         accepted.topics.length > 0
           ? await broker.groups.commitTransactionalOffsets(accepted)
           : null,
       );
+      const errorOf = (topic: string, partition: number): number =>
+        refusal ??
+        (readable.has(topic) ? committed(topic, partition) : ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const compatible = (code: number): number =>
         ctx.apiVersion < 2 && code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
           ? ErrorCode.COORDINATOR_NOT_AVAILABLE

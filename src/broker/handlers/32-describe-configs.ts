@@ -11,6 +11,8 @@
 //   broker's (DEFAULT_CONFIG); the group need not exist, as in Kafka.
 // - v3+ add each config's type and, when asked, its documentation.
 // - configuration_keys null means all; unknown keys are left out, as in Kafka.
+// Authorization as Kafka's: DESCRIBE_CONFIGS on the topic, the cluster (brokers) or the group,
+// else TOPIC_/CLUSTER_/GROUP_AUTHORIZATION_FAILED for that resource.
 import {
   ErrorCode,
   type DescribeConfigsRequest,
@@ -26,6 +28,7 @@ import {
   isThisBroker,
   type DescribedConfig,
 } from './support/config-resources.js';
+import { configRefusal } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -54,6 +57,8 @@ export const describeConfigsHandler: HandlerFactory = (broker) =>
           errorCode,
           errorMessage,
         });
+        const refusal = configRefusal(ctx, 'DESCRIBE_CONFIGS', resource);
+        if (refusal !== null) return error(refusal.errorCode, refusal.errorMessage);
         switch (resourceType) {
           case ResourceType.Topic: {
             const problem = topicNameProblem(resourceName);

@@ -6,6 +6,8 @@
 // - Groups: the group's complete set of KIP-848 group configs (alter-group-configs.ts).
 // - validate_only checks and changes nothing. Topic config changes reach the partitions at
 //   once through the metadata subscribers.
+// Authorization as Kafka's: ALTER_CONFIGS on the topic, the cluster (brokers) or the group,
+// else TOPIC_/CLUSTER_/GROUP_AUTHORIZATION_FAILED for that resource.
 import {
   ErrorCode,
   type AlterConfigsRequest,
@@ -14,6 +16,7 @@ import {
 import { replaceBrokerConfigs } from './support/alter-broker-configs.js';
 import { replaceGroupConfigs } from './support/alter-group-configs.js';
 import { replaceTopicOverrides, resolveAlterTarget } from './support/alter-topic-configs.js';
+import { configRefusal } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -23,15 +26,17 @@ export const alterConfigsHandler: HandlerFactory = (broker) =>
     name: 'AlterConfigs',
     minVersion: 0,
     maxVersion: 2,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
       const responses = [];
       for (const { resourceType, resourceName, configs } of request.resources) {
         const names = configs.map((c) => c.name);
-        const target = resolveAlterTarget(broker, {
-          resourceType,
-          resourceName,
-          configNames: names,
-        });
+        const target =
+          configRefusal(ctx, 'ALTER_CONFIGS', { resourceType, resourceName }) ??
+          resolveAlterTarget(broker, {
+            resourceType,
+            resourceName,
+            configNames: names,
+          });
         let outcome;
         if ('errorCode' in target) {
           outcome = target;

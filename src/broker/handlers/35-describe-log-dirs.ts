@@ -4,12 +4,15 @@
 // - topics null = every partition; otherwise only those asked for.
 // - v4+ total and usable bytes of the dir's file system; v5 is_cordoned (always false).
 // - offset_lag is 0: there are no future replicas moving between dirs.
+// Authorization: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED (v3+ top-level code;
+// older versions simply list nothing, as in Kafka).
 import {
   ErrorCode,
   type DescribeLogDirsRequest,
   type DescribeLogDirsResponse,
   type DescribeLogDirsResponseDescribeLogDirsTopic as ResultTopic,
 } from '../../protocol/index.js';
+import { mayOnCluster } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { logDirUsage } from './support/log-dir-usage.js';
@@ -21,6 +24,13 @@ export const describeLogDirsHandler: HandlerFactory = (broker) =>
     minVersion: 1,
     maxVersion: 5,
     handle: async (request, ctx) => {
+      if (!mayOnCluster(ctx, 'DESCRIBE')) {
+        return {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          results: [],
+        };
+      }
       const wanted =
         request.topics === null
           ? null

@@ -3,12 +3,14 @@
 // - `assignments` (optional) gives the replicas of each new partition; without it the new
 //   partitions get the topic's replication factor.
 // - A topic named twice gets INVALID_REQUEST; validate_only creates nothing.
+// Authorization: ALTER on each topic, else TOPIC_AUTHORIZATION_FAILED (as in Kafka).
 import {
   ErrorCode,
   type CreatePartitionsRequest,
   type CreatePartitionsResponse,
   type CreatePartitionsResponseCreatePartitionsTopicResult as Result,
 } from '../../protocol/index.js';
+import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -20,7 +22,12 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
     name: 'CreatePartitions',
     minVersion: 0,
     maxVersion: 3,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
+      const alterable = allowedTopics(
+        ctx,
+        'ALTER',
+        request.topics.map((t) => t.name),
+      );
       const counts = new Map<string, number>();
       for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
       const results: Result[] = [];
@@ -37,6 +44,11 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
         if (counts.get(topic.name)! > 1) {
           result.errorCode = ErrorCode.INVALID_REQUEST;
           result.errorMessage = 'Duplicate topic in request.';
+          continue;
+        }
+        if (!alterable.has(topic.name)) {
+          result.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          result.errorMessage = 'Topic authorization failed.';
           continue;
         }
         const op = broker.metadata.createPartitions(topic.name, topic.count, {

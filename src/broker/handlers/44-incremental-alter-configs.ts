@@ -6,6 +6,8 @@
 // - Brokers (this node's id, or '' for the cluster-wide default): the operations apply to
 //   the resource's dynamic broker configs (alter-broker-configs.ts).
 // - Groups: the operations apply to the group's KIP-848 configs (alter-group-configs.ts).
+// Authorization as Kafka's: ALTER_CONFIGS on the topic, the cluster (brokers) or the group,
+// else TOPIC_/CLUSTER_/GROUP_AUTHORIZATION_FAILED for that resource.
 import {
   ErrorCode,
   type IncrementalAlterConfigsRequest,
@@ -21,6 +23,7 @@ import {
   type AlterOutcome,
 } from './support/alter-topic-configs.js';
 import { invalidConfig, isListConfig } from './support/config-resources.js';
+import { configRefusal } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -35,15 +38,17 @@ export const incrementalAlterConfigsHandler: HandlerFactory = (broker) =>
     name: 'IncrementalAlterConfigs',
     minVersion: 0,
     maxVersion: 1,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
       const responses = [];
       for (const { resourceType, resourceName, configs } of request.resources) {
         const names = configs.map((c) => c.name);
-        const target = resolveAlterTarget(broker, {
-          resourceType,
-          resourceName,
-          configNames: names,
-        });
+        const target =
+          configRefusal(ctx, 'ALTER_CONFIGS', { resourceType, resourceName }) ??
+          resolveAlterTarget(broker, {
+            resourceType,
+            resourceName,
+            configNames: names,
+          });
         let outcome: AlterOutcome;
         if ('errorCode' in target) {
           outcome = target;

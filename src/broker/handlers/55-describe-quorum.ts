@@ -8,12 +8,15 @@
 // - v2 nodes: this node with the advertised listeners; replica directory ids are the zero
 //   uuid (no directory id is reported).
 // Any other topic or partition gets UNKNOWN_TOPIC_OR_PARTITION, as a Kafka controller answers.
+// Authorization: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED (as in Kafka).
 import {
   ErrorCode,
   ZERO_UUID,
   type DescribeQuorumRequest,
   type DescribeQuorumResponse,
 } from '../../protocol/index.js';
+import { mayOnCluster } from './support/authorize.js';
+import { createDescribeQuorumResponse } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -26,6 +29,14 @@ export const describeQuorumHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     maxVersion: 2,
     handle: (request, ctx) => {
+      if (!mayOnCluster(ctx, 'DESCRIBE')) {
+        return Promise.resolve(
+          createDescribeQuorumResponse({
+            errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+            errorMessage: 'Cluster authorization failed.',
+          }),
+        );
+      }
       const nodeId = broker.config.nodeId;
       const endOffset = BigInt(broker.metadata.image.lastOffset + 1);
       const self = {

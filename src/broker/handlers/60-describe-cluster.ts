@@ -11,7 +11,10 @@ import {
 import {
   AUTHORIZED_OPERATIONS_OMITTED,
   CLUSTER_OPERATIONS,
+  authorizedOperations,
 } from './support/authorized-operations.js';
+import { mayOnCluster } from './support/authorize.js';
+import { CLUSTER_RESOURCE_NAME } from '../../metadata/index.js';
 import { defineHandler } from './handler-registry.js';
 import { controllerIdOf, liveBrokerAddresses } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
@@ -34,9 +37,16 @@ export const describeClusterHandler: HandlerFactory = (broker) =>
         clusterId: broker.clusterId,
         controllerId: controllerIdOf(broker),
         brokers: [],
-        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
-          ? CLUSTER_OPERATIONS
-          : AUTHORIZED_OPERATIONS_OMITTED,
+        // As in Kafka: the principal's operations when it may DESCRIBE the cluster, else none.
+        clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations
+          ? AUTHORIZED_OPERATIONS_OMITTED
+          : mayOnCluster(ctx, 'DESCRIBE')
+            ? authorizedOperations(
+                ctx,
+                { type: 'CLUSTER', name: CLUSTER_RESOURCE_NAME },
+                CLUSTER_OPERATIONS,
+              )
+            : 0,
       };
       if (ctx.apiVersion >= 1 && request.endpointType !== BROKER_ENDPOINT) {
         const mismatch = request.endpointType === CONTROLLER_ENDPOINT;

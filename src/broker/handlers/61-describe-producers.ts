@@ -3,11 +3,13 @@
 // coordinator epoch of the last marker, and the first offset of the open transaction (-1
 // when none): what `kafka-transactions.sh find-hanging` uses. A partition this node does not
 // have gets UNKNOWN_TOPIC_OR_PARTITION.
+// Authorization: READ on each topic, else TOPIC_AUTHORIZATION_FAILED (as in Kafka).
 import {
   ErrorCode,
   type DescribeProducersRequest,
   type DescribeProducersResponse,
 } from '../../protocol/index.js';
+import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -17,10 +19,23 @@ export const describeProducersHandler: HandlerFactory = (broker) =>
     name: 'DescribeProducers',
     minVersion: 0,
     maxVersion: 0,
-    handle: (request) => {
+    handle: (request, ctx) => {
+      const readable = allowedTopics(
+        ctx,
+        'READ',
+        request.topics.map((t) => t.name),
+      );
       const topics = request.topics.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((partitionIndex) => {
+          if (!readable.has(t.name)) {
+            return {
+              partitionIndex,
+              errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+              errorMessage: null,
+              activeProducers: [],
+            };
+          }
           const { partition: p, error } = broker.replicas.leaderPartition(t.name, partitionIndex);
           if (p === null) {
             return {

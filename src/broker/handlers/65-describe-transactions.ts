@@ -3,6 +3,7 @@
 // epoch, and the partitions of the current transaction. An unknown id gets
 // TRANSACTIONAL_ID_NOT_FOUND; every id gets COORDINATOR_LOAD_IN_PROGRESS while loading, and
 // an id of a __transaction_state partition this node does not hold NOT_COORDINATOR.
+// Authorization: DESCRIBE on each transactional id, else TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
 import {
   ErrorCode,
   type DescribeTransactionsRequest,
@@ -10,6 +11,7 @@ import {
   type DescribeTransactionsResponseTransactionState,
 } from '../../protocol/index.js';
 import { TRANSACTION_STATE_TOPIC, TXN_STATE_NAMES } from '../txn/index.js';
+import { allowedNames } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { coordinatorLoading } from './support/txn-errors.js';
@@ -20,8 +22,12 @@ export const describeTransactionsHandler: HandlerFactory = (broker) =>
     name: 'DescribeTransactions',
     minVersion: 0,
     maxVersion: 0,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
       const loading = coordinatorLoading(broker);
+      const describable = allowedNames(ctx, 'DESCRIBE', {
+        type: 'TRANSACTIONAL_ID',
+        names: request.transactionalIds,
+      });
       const describe = (transactionalId: string): DescribeTransactionsResponseTransactionState => {
         const fail = (errorCode: number) => ({
           errorCode,
@@ -33,6 +39,9 @@ export const describeTransactionsHandler: HandlerFactory = (broker) =>
           producerEpoch: -1,
           topics: [],
         });
+        if (!describable.has(transactionalId)) {
+          return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        }
         if (loading !== null) return fail(ErrorCode[loading]);
         // An id of a partition this node does not hold (once the topic exists to hold it).
         const placed = broker.metadata.image.topic(TRANSACTION_STATE_TOPIC) !== undefined;

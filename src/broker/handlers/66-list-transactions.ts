@@ -5,6 +5,7 @@
 // as Kafka does) and v2+ a regular expression the whole id must match
 // (INVALID_REGULAR_EXPRESSION when it does not compile, or cannot run in linear time:
 // backreferences and lookarounds, which RE2 — what Kafka uses — has no syntax for either).
+// Authorization: only the transactional ids the principal may DESCRIBE are listed (as in Kafka).
 import {
   ErrorCode,
   type ListTransactionsRequest,
@@ -12,6 +13,7 @@ import {
 } from '../../protocol/index.js';
 import { compileLinearRegExp } from '../../util/index.js';
 import { TXN_STATE_NAMES, type TxnMetadata } from '../txn/index.js';
+import { allowedNames } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { coordinatorLoading } from './support/txn-errors.js';
@@ -24,7 +26,7 @@ export const listTransactionsHandler: HandlerFactory = (broker) =>
     name: 'ListTransactions',
     minVersion: 0,
     maxVersion: 2,
-    handle: async (request) => {
+    handle: async (request, ctx) => {
       const answer = (errorCode: number, unknownStateFilters: string[] = []) => ({
         throttleTimeMs: 0,
         errorCode,
@@ -45,7 +47,13 @@ export const listTransactionsHandler: HandlerFactory = (broker) =>
         (producerIds.size === 0 || producerIds.has(m.producerId)) &&
         (durationMs < 0 || now - m.startTimestampMs > durationMs) &&
         (pattern === null || pattern.test(m.transactionalId));
-      const transactionStates = [...broker.transactions.state.all()].filter(keep).map((m) => ({
+      const kept = [...broker.transactions.state.all()].filter(keep);
+      const describable = allowedNames(ctx, 'DESCRIBE', {
+        type: 'TRANSACTIONAL_ID',
+        names: kept.map((m) => m.transactionalId),
+      });
+      const listed = kept.filter((m) => describable.has(m.transactionalId));
+      const transactionStates = listed.map((m) => ({
         transactionalId: m.transactionalId,
         producerId: m.producerId,
         transactionState: TXN_STATE_NAMES[m.state],

@@ -5,10 +5,13 @@
 // (matched against whole topic names, never internal topics; JavaScript syntax standing in
 // for Kafka's RE2/J). Each heartbeat's changes are written to __consumer_offsets (Kafka's
 // consumer group records) before it is answered.
+// Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED (as in Kafka).
 import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/index.js';
+import { may } from './support/authorize.js';
+import { ErrorCode, createConsumerGroupHeartbeatResponse } from '../../protocol/index.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -19,9 +22,16 @@ export const consumerGroupHeartbeatHandler: HandlerFactory = (broker) =>
     minVersion: 0,
     maxVersion: 1,
     handle: (request, ctx) =>
-      broker.groups.consumerGroupHeartbeat(request, {
-        clientId: ctx.clientId ?? '',
-        clientHost: `/${ctx.session.clientHost}`,
-        apiVersion: ctx.apiVersion,
-      }),
+      may(ctx, 'READ', { type: 'GROUP', name: request.groupId })
+        ? broker.groups.consumerGroupHeartbeat(request, {
+            clientId: ctx.clientId ?? '',
+            clientHost: `/${ctx.session.clientHost}`,
+            apiVersion: ctx.apiVersion,
+          })
+        : Promise.resolve(
+            createConsumerGroupHeartbeatResponse({
+              errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+              errorMessage: 'Group authorization failed.',
+            }),
+          ),
   });

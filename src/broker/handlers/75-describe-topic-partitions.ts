@@ -6,6 +6,8 @@
 //   max.request.partition.size.limit); when more remain, next_cursor names the first one left
 //   out and the client asks again with it as the cursor.
 // - There is one replica per partition here, so eligible leader replica lists are empty.
+// Authorization as Kafka's: DESCRIBE on each topic (TOPIC_AUTHORIZATION_FAILED when named, left
+// out when listing all); authorized operations are the principal's.
 import {
   ErrorCode,
   ZERO_UUID,
@@ -17,7 +19,9 @@ import { isInternalTopic, topicNameProblem, type TopicImage } from '../../metada
 import {
   AUTHORIZED_OPERATIONS_OMITTED,
   TOPIC_OPERATIONS,
+  authorizedOperations,
 } from './support/authorized-operations.js';
+import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 
@@ -30,13 +34,16 @@ export const describeTopicPartitionsHandler: HandlerFactory = (broker) =>
     name: 'DescribeTopicPartitions',
     minVersion: 0,
     maxVersion: 0,
-    handle: (request) => {
+    handle: (request, ctx) => {
       const image = broker.metadata.image;
       const cursor = request.cursor;
-      const names =
-        request.topics.length === 0
-          ? image.topics().map((t) => t.name)
-          : [...new Set(request.topics.map((t) => t.name))].sort();
+      const listAll = request.topics.length === 0;
+      const asked = listAll
+        ? image.topics().map((t) => t.name)
+        : [...new Set(request.topics.map((t) => t.name))].sort();
+      const describable = allowedTopics(ctx, 'DESCRIBE', asked);
+      // Listing every topic leaves out the refused ones; named ones are answered refused.
+      const names = listAll ? asked.filter((n) => describable.has(n)) : asked;
       let budget = Math.min(
         Math.max(request.responsePartitionLimit, 1),
         MAX_PARTITIONS_PER_RESPONSE,
@@ -45,6 +52,10 @@ export const describeTopicPartitionsHandler: HandlerFactory = (broker) =>
       let nextCursor: DescribeTopicPartitionsResponse['nextCursor'] = null;
       for (const name of names) {
         if (cursor !== null && name < cursor.topicName) continue;
+        if (!describable.has(name)) {
+          topics.push(errorTopic(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+          continue;
+        }
         const problem = topicNameProblem(name);
         const topic = problem === null ? image.topic(name) : undefined;
         if (topic === undefined) {
@@ -61,7 +72,13 @@ export const describeTopicPartitionsHandler: HandlerFactory = (broker) =>
         }
         const first = cursor !== null && name === cursor.topicName ? cursor.partitionIndex : 0;
         const last = Math.min(topic.partitions.length, first + budget);
-        topics.push(describe(topic, first, last));
+        const described = describe(topic, first, last);
+        described.topicAuthorizedOperations = authorizedOperations(
+          ctx,
+          { type: 'TOPIC', name },
+          TOPIC_OPERATIONS,
+        );
+        topics.push(described);
         budget -= Math.max(0, last - first);
         if (last < topic.partitions.length) {
           nextCursor = { topicName: name, partitionIndex: last };

@@ -37,6 +37,8 @@ import { createPartitionsHandler } from './37-create-partitions.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
+import { describeClientQuotasHandler } from './48-describe-client-quotas.js';
+import { alterClientQuotasHandler } from './49-alter-client-quotas.js';
 import { describeQuorumHandler } from './55-describe-quorum.js';
 import { alterPartitionHandler } from './56-alter-partition.js';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
@@ -91,6 +93,8 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   offsetDeleteHandler,
   describeUserScramCredentialsHandler,
   alterUserScramCredentialsHandler,
+  describeClientQuotasHandler,
+  alterClientQuotasHandler,
   describeQuorumHandler,
   alterPartitionHandler,
   describeClusterHandler,

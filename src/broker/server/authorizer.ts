@@ -50,6 +50,21 @@ export interface AuthorizableRequest {
 export interface Authorizer {
   /** One result per action, in the order given. */
   authorize(request: AuthorizableRequest, actions: readonly Action[]): AuthorizationResult[];
+  /**
+   * Whether `request` may do `operation` on at least one resource of `resourceType` (Kafka's
+   * Authorizer.authorizeByResourceType, used by InitProducerId for idempotent producers).
+   * Without it the answer is that of the wildcard resource.
+   */
+  authorizeByResourceType?(
+    request: AuthorizableRequest,
+    operation: AclOperation,
+    resourceType: ResourceType,
+  ): AuthorizationResult;
+  /**
+   * True when the ACLs live in the metadata (CreateAcls, DescribeAcls and DeleteAcls manage
+   * them); otherwise those APIs answer SECURITY_DISABLED, as Kafka does without an authorizer.
+   */
+  readonly storesAcls?: boolean;
 }
 
 /** Allows everything: Kafka's behaviour with no authorizer configured. */
@@ -67,6 +82,7 @@ export function filterAuthorized(
   check: { operation: AclOperation; resourceType: ResourceType; names: Iterable<string> },
 ): Set<string> {
   const distinct = [...new Set(check.names)];
+  if (authorizer === allowAllAuthorizer) return new Set(distinct);
   const actions = distinct.map((resourceName) => ({
     operation: check.operation,
     resourceType: check.resourceType,
@@ -75,4 +91,34 @@ export function filterAuthorized(
   }));
   const results = authorizer.authorize(request, actions);
   return new Set(distinct.filter((_, i) => results[i] === 'ALLOWED'));
+}
+
+/** One check of `operation` on a literal resource. */
+export function isAuthorized(
+  authorizer: Authorizer,
+  request: AuthorizableRequest,
+  check: { operation: AclOperation; resourceType: ResourceType; name: string },
+): boolean {
+  if (authorizer === allowAllAuthorizer) return true;
+  const action: Action = {
+    operation: check.operation,
+    resourceType: check.resourceType,
+    resourceName: check.name,
+    patternType: 'LITERAL',
+  };
+  return authorizer.authorize(request, [action])[0] === 'ALLOWED';
+}
+
+/** Kafka's authorizeByResourceType, with the wildcard resource for authorizers without it. */
+export function isAuthorizedForAny(
+  authorizer: Authorizer,
+  request: AuthorizableRequest,
+  check: { operation: AclOperation; resourceType: ResourceType },
+): boolean {
+  if (authorizer === allowAllAuthorizer) return true;
+  if (authorizer.authorizeByResourceType !== undefined) {
+    const { operation, resourceType } = check;
+    return authorizer.authorizeByResourceType(request, operation, resourceType) === 'ALLOWED';
+  }
+  return isAuthorized(authorizer, request, { ...check, name: '*' });
 }

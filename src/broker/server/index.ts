@@ -15,6 +15,8 @@ export { authenticate } from './authenticate.js';
 export {
   allowAllAuthorizer,
   filterAuthorized,
+  isAuthorized,
+  isAuthorizedForAny,
   type AclOperation,
   type Action,
   type AuthorizableRequest,

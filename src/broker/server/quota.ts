@@ -18,6 +18,17 @@ export interface QuotaRequest {
 export interface QuotaManager {
   /** Milliseconds to throttle this request by (0: none); the manager records the request. */
   throttleTimeMs(session: Session, request: QuotaRequest): number;
+  /** Whether any quota is set now; when false the pipeline skips the after-handler charge. */
+  isActive?(): boolean;
+  /**
+   * After the handler: milliseconds to throttle by for what the response cost (Fetch bytes,
+   * handler time), recorded by the manager. Called only while `isActive()`.
+   */
+  responseThrottleTimeMs?(
+    session: Session,
+    request: QuotaRequest,
+    response: { sizeBytes: number; handlerMs: number },
+  ): number;
 }
 
 /** Throttles nothing. */

@@ -40,6 +40,11 @@ export interface ApiStage {
 
 export interface PipelineOptions {
   authorizer?: Authorizer;
+  /**
+   * Decides the session's principal before each request, as a custom `principal.builder.class`
+   * does in Kafka (tests give principals to plaintext clients this way, by client id).
+   */
+  principalBuilder?: (session: Session) => string;
   quotas?: QuotaManager;
   metrics?: RequestMetrics;
   /** sasl.server.max.receive.size: the largest request before SASL authentication. */
@@ -57,6 +62,7 @@ export class RequestPipeline {
   readonly metrics: RequestMetrics;
   private readonly maxUnauthenticatedBytes: number;
   private readonly nowMs: () => number;
+  private readonly principalBuilder: ((session: Session) => string) | undefined;
   /** False with the default metrics, which record nothing: the stage then costs nothing. */
   private readonly measuring: boolean;
 
@@ -64,6 +70,7 @@ export class RequestPipeline {
     this.authorizer = options.authorizer ?? allowAllAuthorizer;
     this.quotas = options.quotas ?? noQuotas;
     this.metrics = options.metrics ?? noRequestMetrics;
+    this.principalBuilder = options.principalBuilder;
     this.measuring = this.metrics !== noRequestMetrics;
     this.maxUnauthenticatedBytes = options.maxUnauthenticatedBytes ?? 524288;
     this.nowMs = options.nowMs ?? Date.now;
@@ -90,6 +97,7 @@ export class RequestPipeline {
             nowMs: this.nowMs(),
           });
     if (refusal !== null) throw new Error(refusal);
+    if (this.principalBuilder !== undefined) session.principal = this.principalBuilder(session);
     const authenticated = this.now();
     // Spelled out rather than spread: one hidden class for every request's context.
     const apiCtx: ApiRequestContext = {
@@ -114,6 +122,8 @@ export class RequestPipeline {
     const quotaDone = this.now();
     let request: unknown;
     let response: object | null;
+    const charging = this.quotas.isActive?.() === true;
+    const handlerStarted = charging ? performance.now() : 0;
     try {
       request = api.decode(r, ctx.apiVersion);
       response = await api.handle(request, apiCtx);
@@ -132,9 +142,37 @@ export class RequestPipeline {
     const apiVersions = ctx.apiKey === API_VERSIONS_API_KEY;
     if (this.measuring || apiVersions) collectErrorCodes(response, errorCodes);
     if (apiVersions) learnClientSoftware(session, request, errorCodes);
-    const parts = api.encode(ctx, response);
+    let parts = api.encode(ctx, response);
+    if (charging) parts = this.chargeResponse(ctx, { response, parts, frame, handlerStarted }, api);
     this.record(ctx, errorCodes, started, authenticated, authorized, quotaDone);
     return parts;
+  }
+
+  /**
+   * Charges the response's cost to the client's quotas (Fetch bytes, handler time); when that
+   * throttles longer than the quota stage did, the response is encoded again with the longer
+   * throttle_time_ms and the connection is muted for it.
+   */
+  private chargeResponse(
+    ctx: RequestContext,
+    done: { response: object; parts: ResponseParts; frame: Buffer; handlerStarted: number },
+    api: ApiStage,
+  ): ResponseParts {
+    let sizeBytes = 0;
+    for (const part of done.parts) sizeBytes += part.length;
+    const throttleTimeMs = this.quotas.responseThrottleTimeMs!(
+      ctx.session,
+      {
+        apiKey: ctx.apiKey,
+        apiVersion: ctx.apiVersion,
+        clientId: ctx.session.clientId,
+        sizeBytes: done.frame.length,
+      },
+      { sizeBytes, handlerMs: performance.now() - done.handlerStarted },
+    );
+    if (throttleTimeMs <= ctx.throttleTimeMs) return done.parts;
+    ctx.throttleTimeMs = throttleTimeMs;
+    return api.encode(ctx, withThrottle(done.response, throttleTimeMs));
   }
 
   /** The metrics stage; the arguments after `errorCodes` are when each stage ended. */

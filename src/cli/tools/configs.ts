@@ -21,6 +21,7 @@ import {
   type FlagValues,
 } from './tool-support.js';
 import { isUserScramRequest, runUserScramConfigs } from './configs-users.js';
+import { namesQuotaEntity, runQuotaConfigs } from './client-quota-configs.js';
 
 const SPEC = {
   name: 'configs',
@@ -39,6 +40,11 @@ Entity (one of):
   --broker-defaults           Same as --entity-type brokers --entity-default.
   --broker-logger ID          Same as --entity-type broker-loggers --entity-name ID.
   --group NAME                Same as --entity-type groups --entity-name NAME.
+  --entity-type users|clients Client quotas (producer_byte_rate, consumer_byte_rate,
+                              request_percentage, controller_mutation_rate) of a user or a
+                              client id, or of both with --user NAME --client ID;
+                              --entity-default names the default entity.
+  --user NAME, --client ID    Same as --entity-type users / clients --entity-name NAME.
 
 Options:
   --bootstrap-server LIST     Brokers to connect to. Required.
@@ -64,6 +70,8 @@ Exit status: 0 success, 1 the operation failed, 2 bad command line.`,
     'broker-defaults': { type: 'boolean' },
     'broker-logger': { type: 'string' },
     group: { type: 'string' },
+    user: { type: 'string' },
+    client: { type: 'string' },
     describe: { type: 'boolean' },
     all: { type: 'boolean' },
     alter: { type: 'boolean' },
@@ -108,16 +116,23 @@ export async function runConfigs(args: string[]): Promise<number> {
       await admin.connect();
       return await runUserScramConfigs(admin, flags);
     }
-    const entity = entityOf(flags);
-    if (flags.alter === true && entity.name === null)
-      throw new UsageError('an entity name must be specified with --alter');
     const bootstrap = requireFlag(flags, 'bootstrap-server');
     const commandConfig = stringFlag(flags, 'command-config');
     const props =
       commandConfig === undefined ? new Map<string, string>() : readPropertiesFile(commandConfig);
+    const quota = namesQuotaEntity(flags);
+    const entity = quota ? null : entityOf(flags);
+    if (flags.alter === true && entity?.name === null)
+      throw new UsageError('an entity name must be specified with --alter');
+    if (namesQuotaEntity(flags)) {
+      admin = new Admin(clientOptions(bootstrap, props));
+      await admin.connect();
+      return await runQuotaConfigs(admin, flags);
+    }
     const ops = flags.alter === true ? alterOps(flags) : [];
     admin = new Admin(clientOptions(bootstrap, props));
     await admin.connect();
+    if (entity === null) throw new UsageError('no entity');
     if (flags.describe === true) return await describe(admin, entity, flags.all === true);
     const resource = { type: ENTITY_TYPES[entity.entityType], name: entity.name! };
     await alter(admin, resource, ops);
@@ -140,7 +155,7 @@ function entityOf(flags: FlagValues): Entity {
   if (typeFlag !== undefined) {
     if (!(typeFlag in ENTITY_TYPES)) {
       throw new UsageError(
-        `--entity-type '${typeFlag}' is not topics, brokers, broker-loggers or groups`,
+        `--entity-type '${typeFlag}' is not topics, brokers, broker-loggers, groups, users or clients`,
       );
     }
     const entityType = typeFlag as EntityType;

@@ -36,6 +36,20 @@ import {
   type UserScramCredentialAlteration,
   type UserScramCredentialsDescription,
 } from './user-scram-credentials.js';
+} from './user-scram-credentials.js';
+import {
+  createAcls,
+  deleteAcls,
+  describeAcls,
+  type AclBinding,
+  type AclBindingFilter,
+} from './acls.js';
+import {
+  alterClientQuotas,
+  describeClientQuotas,
+  type ClientQuotaAlteration,
+  type ClientQuotaFilter,
+} from './client-quotas.js';
 import { KafkaError } from '../errors.js';
 import {
   commitOffsets,
@@ -532,6 +546,31 @@ export class Admin {
   /** Creates, replaces or deletes SCRAM credentials (KIP-554). */
   alterUserScramCredentials(alterations: readonly UserScramCredentialAlteration[]): Promise<void> {
     return this.retry(() => alterUserScramCredentials(this.cluster, alterations));
+  }
+
+  /** Creates ACLs; one error per binding (null: created). See acls.ts. */
+  createAcls(bindings: readonly AclBinding[]) {
+    return this.retry(() => createAcls(this.cluster, bindings));
+  }
+
+  /** The ACLs matching `filter`. */
+  describeAcls(filter: AclBindingFilter) {
+    return this.retry(() => describeAcls(this.cluster, filter));
+  }
+
+  /** Deletes the ACLs matching each filter. */
+  deleteAcls(filters: readonly AclBindingFilter[]) {
+    return this.retry(() => deleteAcls(this.cluster, filters));
+  }
+
+  /** Client quotas of the entities `filter` matches. See client-quotas.ts. */
+  describeClientQuotas(filter: ClientQuotaFilter) {
+    return this.retry(() => describeClientQuotas(this.cluster, filter));
+  }
+
+  /** Sets (value) or removes (null) client quotas; one error per alteration. */
+  alterClientQuotas(alterations: readonly ClientQuotaAlteration[], options?: ChangeOptions) {
+    return this.retry(() => alterClientQuotas(this.cluster, alterations, options));
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {

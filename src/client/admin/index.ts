@@ -5,3 +5,19 @@ export type {
   UserScramCredentialAlteration,
   UserScramCredentialsDescription,
 } from './user-scram-credentials.js';
+export {
+  ANY_ACL,
+  type AclBinding,
+  type AclBindingFilter,
+  type AclOperation,
+  type AclPatternType,
+  type AclPermissionType,
+  type AclResourceType,
+} from './acls.js';
+export type {
+  ClientQuotaAlteration,
+  ClientQuotaEntity,
+  ClientQuotaEntry,
+  ClientQuotaFilter,
+  ClientQuotaFilterComponent,
+} from './client-quotas.js';

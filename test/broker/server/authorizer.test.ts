@@ -19,7 +19,9 @@ function denyingAuthorizer(asked: { principal: string; action: Action }[]): Auth
       actions.map((action) => {
         asked.push({ principal: request.session.principal, action });
         const denied =
-          (action.resourceType === 'TOPIC' && action.resourceName.startsWith('secret')) ||
+          (action.resourceType === 'TOPIC' &&
+            action.operation === 'WRITE' &&
+            action.resourceName.startsWith('secret')) ||
           (action.resourceType === 'TRANSACTIONAL_ID' && action.resourceName === 'tx-denied');
         return denied ? 'DENIED' : 'ALLOWED';
       }),
@@ -63,7 +65,9 @@ test('Produce answers TOPIC_AUTHORIZATION_FAILED for a denied topic, before exis
     ['secret-missing', ErrorCode.TOPIC_AUTHORIZATION_FAILED],
     ['missing', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
   ]);
-  const writes = asked.filter((a) => a.action.resourceType === 'TOPIC');
+  const writes = asked.filter(
+    (a) => a.action.resourceType === 'TOPIC' && a.action.operation === 'WRITE',
+  );
   assert.deepEqual(
     writes.map((a) => [
       a.principal,

@@ -88,7 +88,7 @@ test(
       'configs',
       ...bs,
       '--entity-type',
-      'users',
+      'widgets',
       '--entity-name',
       'x',
       '--describe',

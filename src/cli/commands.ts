@@ -151,3 +151,11 @@ registerCommand('metadata-quorum', {
       await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
     ).runMetadataQuorum(args),
 });
+
+registerCommand('schema-registry', {
+  summary: "Run a schema registry speaking Confluent's Schema Registry API.",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/schema-registry.js')>('./tools/schema-registry.js')
+    ).runSchemaRegistry(args),
+});

@@ -5,6 +5,7 @@
 // added or removed, a field removed from a oneof, several fields moved into one oneof are
 // incompatible; added or removed fields and renames are not, since the wire carries numbers.
 import { createRequire } from 'node:module';
+import { loadProtobuf } from '../../client/index.js';
 import {
   InvalidSchemaError,
   type ParsedSchema,
@@ -153,46 +154,23 @@ async function parseProtobuf(
   text: string,
   references: readonly ResolvedReference[],
 ): Promise<ProtobufSchema> {
-  const { Root, Type, parse, common } = loadPb();
+  const { Type } = loadPb();
   try {
-    const own = new Root();
-    const parsed = parse(text, own, { keepCase: true });
-    const root = new Root();
-    const loaded = new Set<string>();
-    const load = (source: string, imports: readonly string[]) => {
-      for (const name of imports) {
-        if (loaded.has(name)) continue;
-        loaded.add(name);
-        const ref = findReference(references, name);
-        if (ref !== undefined) {
-          const sub = parse(ref.schema, root, { keepCase: true });
-          load(ref.schema, [...(sub.imports ?? []), ...(sub.weakImports ?? [])]);
-          continue;
-        }
-        const builtin = common.get(name);
-        if (builtin === null)
-          throw new Error(`import "${name}" has no reference in ${source.slice(0, 0)}the request`);
-        root.addJSON(builtin.nested);
-      }
-    };
-    parse(text, root, { keepCase: true });
-    load(text, [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]);
-    root.resolveAll();
-    const packageName = parsed.package ?? '';
+    const file = loadProtobuf(text, (name) => findReference(references, name)?.schema);
     const ownNames = new Map<string, PbReflection>();
-    collectMessages(own, ownNames, Type);
+    collectMessages(file.own as PbReflection, ownNames, Type);
     const messages = new Map<string, PbReflection>();
     for (const name of ownNames.keys()) {
-      const resolved = root.lookup(name);
+      const resolved = (file.root as PbRoot).lookup(name);
       if (resolved !== null) messages.set(name, resolved);
     }
     const normalized = JSON.stringify({
-      syntax: parsed.syntax ?? 'proto2',
-      package: packageName,
-      imports: parsed.imports ?? [],
-      definitions: own.toJSON(),
+      syntax: file.syntax,
+      package: file.packageName,
+      imports: file.imports,
+      definitions: (file.own as PbRoot).toJSON(),
     });
-    return new ProtobufSchema(text, packageName, messages, normalized);
+    return new ProtobufSchema(text, file.packageName, messages, normalized);
   } catch (err) {
     throw new InvalidSchemaError(`Invalid schema ${text}, details: ${(err as Error).message}`);
   }

@@ -1,0 +1,152 @@
+// Avro serializer and deserializer in Confluent's wire format, with avsc (loaded on first
+// use). The serializer writes the header and the Avro body into one buffer; the deserializer
+// reads with the writer's schema from the registry and, given a reader schema, resolves it
+// to the reader's as Avro's schema resolution says.
+import type { RegistrySchema, SchemaRegistryClient } from './schema-registry-client.js';
+import { resolveWriterSchema, type SerializerOptions } from './serde-options.js';
+import { decodeWire, MAGIC_BYTE } from './wire-format.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AvroType = any;
+
+let avscModule: Promise<any> | null = null;
+function avsc(): Promise<any> {
+  avscModule ??= import('avsc').then((m: any) => m.default ?? m);
+  return avscModule;
+}
+
+/** Parses a registry schema with its references (each registered into one avsc registry). */
+async function avroType(registry: SchemaRegistryClient, schema: RegistrySchema): Promise<AvroType> {
+  const { Type } = await avsc();
+  const named: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  const addReferences = async (refs: RegistrySchema['references']) => {
+    for (const ref of refs ?? []) {
+      const key = `${ref.subject}/${ref.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const version = await registry.getVersion(ref.subject, ref.version);
+      await addReferences(version.references);
+      Type.forSchema(JSON.parse(version.schema), { registry: named });
+    }
+  };
+  await addReferences(schema.references);
+  return Type.forSchema(JSON.parse(schema.schema), { registry: named });
+}
+
+export interface AvroSerializerOptions extends SerializerOptions {
+  /** The writer's schema (JSON text or object); optional with useLatestVersion. */
+  schema?: string | object;
+}
+
+export class AvroSerializer {
+  private readonly schema: RegistrySchema | null;
+  private readonly recordName: string | null;
+  /** Per topic: the id and avsc type to write with, once known. */
+  private readonly writers = new Map<string, { id: number; type: AvroType }>();
+  private readonly pending = new Map<string, Promise<{ id: number; type: AvroType }>>();
+  private scratch = Buffer.alloc(1024);
+
+  constructor(
+    private readonly registry: SchemaRegistryClient,
+    private readonly options: AvroSerializerOptions = {},
+  ) {
+    const text =
+      options.schema === undefined
+        ? null
+        : typeof options.schema === 'string'
+          ? options.schema
+          : JSON.stringify(options.schema);
+    this.schema = text === null ? null : { schemaType: 'AVRO', schema: text };
+    this.recordName = text === null ? null : fullName(JSON.parse(text));
+  }
+
+  async serialize(topic: string, value: unknown): Promise<Buffer> {
+    const writer = this.writers.get(topic) ?? (await this.writer(topic));
+    return this.encode(writer.id, writer.type, value);
+  }
+
+  private writer(topic: string): Promise<{ id: number; type: AvroType }> {
+    let p = this.pending.get(topic);
+    if (p === undefined) {
+      p = (async () => {
+        const { id, schema } = await resolveWriterSchema(
+          this.registry,
+          this.options,
+          topic,
+          this.recordName,
+          this.schema,
+        );
+        const writer = { id, type: await avroType(this.registry, schema) };
+        this.writers.set(topic, writer);
+        return writer;
+      })();
+      p.catch(() => this.pending.delete(topic));
+      this.pending.set(topic, p);
+    }
+    return p;
+  }
+
+  /** Header and body in one buffer: avsc writes into the scratch buffer, grown as needed. */
+  private encode(id: number, type: AvroType, value: unknown): Buffer {
+    for (;;) {
+      this.scratch[0] = MAGIC_BYTE;
+      this.scratch.writeInt32BE(id, 1);
+      const end: number = type.encode(value, this.scratch, 5);
+      if (end > 0) return Buffer.from(this.scratch.subarray(0, end));
+      this.scratch = Buffer.alloc(Math.max(this.scratch.length * 2, 5 - end));
+    }
+  }
+}
+
+export interface AvroDeserializerOptions {
+  /** A reader schema to resolve every record to; without it records read as written. */
+  readerSchema?: string | object;
+}
+
+export class AvroDeserializer {
+  private readonly readers = new Map<number, Promise<(payload: Buffer) => unknown>>();
+
+  constructor(
+    private readonly registry: SchemaRegistryClient,
+    private readonly options: AvroDeserializerOptions = {},
+  ) {}
+
+  async deserialize(_topic: string, data: Buffer): Promise<unknown> {
+    const { id, payload } = decodeWire(data);
+    let reader = this.readers.get(id);
+    if (reader === undefined) {
+      reader = this.makeReader(id);
+      reader.catch(() => this.readers.delete(id));
+      this.readers.set(id, reader);
+    }
+    return (await reader)(payload);
+  }
+
+  private async makeReader(id: number): Promise<(payload: Buffer) => unknown> {
+    const writer = await avroType(this.registry, await this.registry.getSchemaById(id));
+    if (this.options.readerSchema === undefined) return (payload) => writer.fromBuffer(payload);
+    const { Type } = await avsc();
+    const text =
+      typeof this.options.readerSchema === 'string'
+        ? JSON.parse(this.options.readerSchema)
+        : this.options.readerSchema;
+    const reader = Type.forSchema(text);
+    const resolver = reader.createResolver(writer);
+    return (payload) => reader.fromBuffer(payload, resolver);
+  }
+}
+
+/** The full name of a named Avro schema (for RecordNameStrategy), or null. */
+export function fullName(schema: any): string | null {
+  if (
+    schema === null ||
+    typeof schema !== 'object' ||
+    Array.isArray(schema) ||
+    typeof schema.name !== 'string'
+  )
+    return null;
+  if (schema.name.includes('.') || typeof schema.namespace !== 'string' || schema.namespace === '')
+    return schema.name;
+  return `${schema.namespace}.${schema.name}`;
+}

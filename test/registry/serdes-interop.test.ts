@@ -71,11 +71,12 @@ test(
       name: 'Py',
       fields: [{ name: 'a', type: 'int' }],
     });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const r = await python<Record<string, any>>('client', {
       registry: registry.url,
       subject: 'py-value',
       schema,
-    }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
     assert.equal(r.id, 1);
     assert.deepEqual(r.latest, { id: 1, version: 1, subject: 'py-value' });
     assert.deepEqual(r.lookup, { id: 1, version: 1 });

@@ -53,10 +53,16 @@ export class AvroSchema implements ParsedSchema {
     /** The schema with full names, defaults, aliases and docs, as avsc exports it. */
     readonly exported: Json,
     referenced: readonly Json[],
+    /** The schema as given: avsc's export drops enum defaults, so they are read from it. */
+    original: Json = null,
   ) {
     for (const r of referenced) collectNames(r, this.named);
     collectNames(exported, this.named);
+    collectEnumDefaults(original, '', this.enumDefaults);
   }
+
+  /** Enum defaults by full name. */
+  readonly enumDefaults = new Map<string, Json>();
 
   canonical(normalize: boolean): string {
     if (!normalize) return compact(this.text);
@@ -97,6 +103,28 @@ function collectNames(schema: Json, into: Map<string, JsonObject>): void {
   if (typeof type === 'object') collectNames(type, into);
 }
 
+function collectEnumDefaults(schema: Json, namespace: string, into: Map<string, Json>): void {
+  if (Array.isArray(schema)) return schema.forEach((s) => collectEnumDefaults(s, namespace, into));
+  if (!isObject(schema)) return;
+  let ns = namespace;
+  if (typeof schema.name === 'string') {
+    const explicit = typeof schema.namespace === 'string' ? schema.namespace : namespace;
+    const full = schema.name.includes('.')
+      ? schema.name
+      : explicit === ''
+        ? schema.name
+        : `${explicit}.${schema.name}`;
+    ns = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : '';
+    if (schema.type === 'enum' && schema.default !== undefined) into.set(full, schema.default);
+  }
+  if (Array.isArray(schema.fields))
+    for (const field of schema.fields)
+      if (isObject(field)) collectEnumDefaults(field.type ?? null, ns, into);
+  for (const k of ['items', 'values', 'type'] as const)
+    if (schema[k] !== undefined && typeof schema[k] === 'object')
+      collectEnumDefaults(schema[k]!, ns, into);
+}
+
 async function parseAvro(
   text: string,
   references: readonly ResolvedReference[],
@@ -118,8 +146,9 @@ async function parseAvro(
   };
   try {
     addReferences(references);
-    const type = Type.forSchema(parseJson(text), { registry });
-    return new AvroSchema(text, type.schema({ exportAttrs: true }), referenced);
+    const original = parseJson(text);
+    const type = Type.forSchema(original, { registry });
+    return new AvroSchema(text, type.schema({ exportAttrs: true }), referenced, original);
   } catch (err) {
     if (err instanceof InvalidSchemaError) throw err;
     throw new InvalidSchemaError(`Invalid schema ${text}, details: ${(err as Error).message}`);
@@ -215,7 +244,8 @@ class AvroResolution {
   private enumSymbols(r: JsonObject, w: JsonObject, path: string): void {
     const readerSymbols = new Set((r.symbols ?? []) as string[]);
     const missing = ((w.symbols ?? []) as string[]).filter((s) => !readerSymbols.has(s));
-    if (missing.length === 0 || r.default !== undefined) return;
+    const readerDefault = r.default ?? this.reader.enumDefaults.get(String(r.name));
+    if (missing.length === 0 || readerDefault !== undefined) return;
     this.messages.push(
       `{errorType:'MISSING_ENUM_SYMBOLS', description:'The new schema is missing enum symbols '${missing.join(',')}' at path '${path}/symbols' in the old schema', additionalInfo:'[${missing.join(', ')}]'}`,
     );

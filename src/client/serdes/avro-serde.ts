@@ -123,6 +123,23 @@ export class AvroDeserializer {
     return (await reader)(payload);
   }
 
+  /**
+   * The record in Avro's JSON encoding (unions as `{"type": value}`), as Confluent's
+   * kafka-avro-console-consumer prints it.
+   */
+  async toAvroJson(topic: string, data: Buffer): Promise<string> {
+    const { id } = decodeWire(data);
+    const value = await this.deserialize(topic, data);
+    let type = this.types.get(id);
+    if (type === undefined) {
+      type = await avroType(this.registry, await this.registry.getSchemaById(id));
+      this.types.set(id, type);
+    }
+    return type.toString(value);
+  }
+
+  private readonly types = new Map<number, AvroType>();
+
   private async makeReader(id: number): Promise<(payload: Buffer) => unknown> {
     const writer = await avroType(this.registry, await this.registry.getSchemaById(id));
     if (this.options.readerSchema === undefined) return (payload) => writer.fromBuffer(payload);

@@ -14,6 +14,8 @@ export interface SerializerOptions {
   autoRegisterSchemas?: boolean;
   /** use.latest.version: write with the subject's latest version, not the given schema. */
   useLatestVersion?: boolean;
+  /** use.schema.id: write with this registered schema id, whatever the subject holds. */
+  useSchemaId?: number;
   /** normalize.schemas */
   normalizeSchemas?: boolean;
   /** key.subject.name.strategy / value.subject.name.strategy (default TopicNameStrategy). */
@@ -31,6 +33,8 @@ export async function resolveWriterSchema(
   recordName: string | null,
   schema: RegistrySchema | null,
 ): Promise<{ id: number; schema: RegistrySchema }> {
+  if (options.useSchemaId !== undefined)
+    return { id: options.useSchemaId, schema: await registry.getSchemaById(options.useSchemaId) };
   const subject = (options.subjectNameStrategy ?? topicNameStrategy)(
     topic,
     options.isKey === true,

@@ -66,6 +66,7 @@ export function versionJson(e: VersionEntry): VersionJson {
 export class SchemaRegistry {
   readonly state = new RegistryState();
   private readonly parsed = new Map<string, ParsedSchema>();
+  private readonly requestParses = new Map<string, ParsedSchema>();
   private store: KafkaStore | null = null;
   private readonly defaultLevel: string;
   private readonly writes = new SerialQueue();
@@ -373,13 +374,20 @@ export class SchemaRegistry {
     const format = formatFor(typeName);
     if (format === undefined) throw errors.invalidSchema(`Invalid schema type ${typeName}`);
     const references = parseReferences(request.references);
+    // Clients send the same schema again and again (every serializer start, every lookup), so
+    // the parse of a text seen before is reused; not with references, whose targets a hard
+    // delete may change.
+    const key = references.length === 0 ? `${format.type}\0${request.schema}` : null;
+    const cached = key === null ? undefined : this.requestParses.get(key);
+    if (cached !== undefined) return { schemaType: format.type, references, parsed: cached };
     const resolved = this.resolveReferences(references, 0);
     try {
-      return {
-        schemaType: format.type,
-        references,
-        parsed: await format.parse(request.schema, resolved),
-      };
+      const parsed = await format.parse(request.schema, resolved);
+      if (key !== null) {
+        if (this.requestParses.size >= MAX_PARSED_CACHE) this.requestParses.clear();
+        this.requestParses.set(key, parsed);
+      }
+      return { schemaType: format.type, references, parsed };
     } catch (err) {
       if (err instanceof InvalidSchemaError) throw errors.invalidSchema(err.message);
       throw err;

@@ -213,6 +213,28 @@ test(
     assert.equal(ours.readInt32BE(1), id, 'the same schema has the same id');
     assert.deepEqual({ ...(await theirs.decode(ours)) }, { id: 'p2', amount: 1, note: 'x' });
 
+    // Records larger than the serializer's slab, and many small ones, keep their own bytes.
+    const big = { id: 'x'.repeat(200_000), amount: 5, note: 'y'.repeat(70_000) };
+    const shared = new AvroSerializer(client, { schema });
+    await shared.serialize('payments', big);
+    const many = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) =>
+        shared.serialize('payments', {
+          id: `m${i}`,
+          amount: i,
+          note: null,
+        }),
+      ),
+    );
+    const bigBytes = await new AvroSerializer(client, { schema }).serialize('payments', big);
+    assert.deepEqual({ ...(await theirs.decode(bigBytes)) }, big);
+    const deserializer = new AvroDeserializer(client);
+    for (const [i, bytes] of many.entries())
+      assert.equal(
+        ((await deserializer.deserialize('payments', bytes)) as { id: string }).id,
+        `m${i}`,
+      );
+
     // A reader schema with a new defaulted field resolves old records (use.latest.version on
     // the writing side picks the subject's latest version).
     const v2 = {

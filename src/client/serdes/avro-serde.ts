@@ -9,6 +9,9 @@ import { decodeWire, MAGIC_BYTE } from './wire-format.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AvroType = any;
 
+/** The size of the slabs serialized records are carved from. */
+const SLAB_BYTES = 64 * 1024;
+
 let avscModule: Promise<any> | null = null;
 function avsc(): Promise<any> {
   avscModule ??= import('avsc').then((m: any) => m.default ?? m);
@@ -45,7 +48,8 @@ export class AvroSerializer {
   /** Per topic: the id and avsc type to write with, once known. */
   private readonly writers = new Map<string, { id: number; type: AvroType }>();
   private readonly pending = new Map<string, Promise<{ id: number; type: AvroType }>>();
-  private scratch = Buffer.alloc(1024);
+  private slab = Buffer.allocUnsafe(SLAB_BYTES);
+  private slabOffset = 0;
 
   constructor(
     private readonly registry: SchemaRegistryClient,
@@ -61,9 +65,19 @@ export class AvroSerializer {
     this.recordName = text === null ? null : fullName(JSON.parse(text));
   }
 
-  async serialize(topic: string, value: unknown): Promise<Buffer> {
-    const writer = this.writers.get(topic) ?? (await this.writer(topic));
-    return this.encode(writer.id, writer.type, value);
+  /**
+   * The record in Confluent's wire format. Once the topic's writer schema is known the work
+   * is synchronous (no async function frame), which is most of this serializer's lead.
+   */
+  serialize(topic: string, value: unknown): Promise<Buffer> {
+    const writer = this.writers.get(topic);
+    if (writer === undefined)
+      return this.writer(topic).then((w) => this.encode(w.id, w.type, value));
+    try {
+      return Promise.resolve(this.encode(writer.id, writer.type, value));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   private writer(topic: string): Promise<{ id: number; type: AvroType }> {
@@ -87,14 +101,33 @@ export class AvroSerializer {
     return p;
   }
 
-  /** Header and body in one buffer: avsc writes into the scratch buffer, grown as needed. */
+  /**
+   * Header and body in one buffer, without a copy: records are carved one after another out
+   * of a slab (as Node's own buffer pool does), and a new slab starts when one is full. A
+   * record keeps its slab alive, never shares bytes with another.
+   */
   private encode(id: number, type: AvroType, value: unknown): Buffer {
     for (;;) {
-      this.scratch[0] = MAGIC_BYTE;
-      this.scratch.writeInt32BE(id, 1);
-      const end: number = type.encode(value, this.scratch, 5);
-      if (end > 0) return Buffer.from(this.scratch.subarray(0, end));
-      this.scratch = Buffer.alloc(Math.max(this.scratch.length * 2, 5 - end));
+      const start = this.slabOffset;
+      const slab = this.slab;
+      if (slab.length - start > 5) {
+        slab[start] = MAGIC_BYTE;
+        slab.writeInt32BE(id, start + 1);
+        const end: number = type.encode(value, slab, start + 5);
+        if (end > 0) {
+          // Keep the next record 8-byte aligned, as Node's pool does.
+          this.slabOffset = (end + 7) & ~7;
+          return slab.subarray(start, end);
+        }
+        if (start === 0) {
+          // Larger than a whole slab: a buffer of its own, sized by avsc's answer.
+          this.slab = Buffer.allocUnsafe(slab.length - end + 8);
+          this.slabOffset = 0;
+          continue;
+        }
+      }
+      this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+      this.slabOffset = 0;
     }
   }
 }
@@ -112,16 +145,30 @@ export class AvroDeserializer {
     private readonly options: AvroDeserializerOptions = {},
   ) {}
 
-  async deserialize(_topic: string, data: Buffer): Promise<unknown> {
-    const { id, payload } = decodeWire(data);
+  deserialize(_topic: string, data: Buffer): Promise<unknown> {
+    let id: number;
+    let payload: Buffer;
+    try {
+      ({ id, payload } = decodeWire(data));
+      // Known ids read synchronously, as the serializer writes.
+      const ready = this.ready.get(id);
+      if (ready !== undefined) return Promise.resolve(ready(payload));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     let reader = this.readers.get(id);
     if (reader === undefined) {
       reader = this.makeReader(id);
-      reader.catch(() => this.readers.delete(id));
+      reader.then(
+        (r) => this.ready.set(id, r),
+        () => this.readers.delete(id),
+      );
       this.readers.set(id, reader);
     }
-    return (await reader)(payload);
+    return reader.then((read) => read(payload));
   }
+
+  private readonly ready = new Map<number, (payload: Buffer) => unknown>();
 
   /**
    * The record in Avro's JSON encoding (unions as `{"type": value}`), as Confluent's

@@ -4,6 +4,7 @@
 import { HttpResponse, type HttpRequest, type HttpRoute } from '../http/index.js';
 import { SCHEMA_TYPES } from './formats/index.js';
 import * as errors from './registry-errors.js';
+import { contextOf } from './registry-state.js';
 import { versionJson, type SchemaRegistry, type SchemaRequest } from './schema-registry.js';
 
 export const SCHEMA_REGISTRY_MEDIA_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -65,6 +66,7 @@ export function registryRoutes(ctx: RouteContext): HttpRoute[] {
       }),
     },
     { method: 'GET', url: '/schemas/types', handler: () => SCHEMA_TYPES },
+    { method: 'GET', url: '/contexts', handler: () => registry.contexts() },
     {
       method: 'GET',
       url: '/schemas',
@@ -88,26 +90,32 @@ export function registryRoutes(ctx: RouteContext): HttpRoute[] {
       method: 'GET',
       url: '/schemas/ids/:id',
       handler: (request) => {
-        const s = registry.schemaById(schemaId(request));
+        const subject = text(request, 'subject');
+        const s = registry.schemaById(schemaId(request), subject);
         return {
           ...(s.schemaType === 'AVRO' ? {} : { schemaType: s.schemaType }),
           ...(s.references.length === 0 ? {} : { references: s.references }),
           schema: s.schema,
-          ...(flag(request, 'fetchMaxId') ? { maxId: registry.state.maxId } : {}),
+          ...(flag(request, 'fetchMaxId')
+            ? { maxId: registry.state.ids(contextOf(subject ?? '')).maxId }
+            : {}),
         };
       },
     },
     {
       method: 'GET',
       url: '/schemas/ids/:id/schema',
-      handler: (request) => rawSchema(registry.schemaById(schemaId(request)).schema),
+      handler: (request) =>
+        rawSchema(registry.schemaById(schemaId(request), text(request, 'subject')).schema),
     },
     {
       method: 'GET',
       url: '/schemas/ids/:id/subjects',
       handler: (request) => [
         ...new Set(
-          registry.versionsOfId(schemaId(request), flag(request, 'deleted')).map((e) => e.subject),
+          registry
+            .versionsOfId(schemaId(request), flag(request, 'deleted'), text(request, 'subject'))
+            .map((e) => e.subject),
         ),
       ],
     },
@@ -116,7 +124,7 @@ export function registryRoutes(ctx: RouteContext): HttpRoute[] {
       url: '/schemas/ids/:id/versions',
       handler: (request) =>
         registry
-          .versionsOfId(schemaId(request), flag(request, 'deleted'))
+          .versionsOfId(schemaId(request), flag(request, 'deleted'), text(request, 'subject'))
           .map((e) => ({ subject: e.subject, version: e.version })),
     },
     {

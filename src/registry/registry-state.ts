@@ -36,13 +36,32 @@ export function schemaIdentity(
 
 export const GLOBAL = '__GLOBAL';
 
+/** The default context's name; others are `.name`, written `:.name:subject` in subjects. */
+export const DEFAULT_CONTEXT = '.';
+
+/** The context a subject belongs to: `:.ctx:orders` is in `.ctx`, `orders` in `.`. */
+export function contextOf(subject: string): string {
+  return /^:(\.[^:]*):/.exec(subject)?.[1] ?? DEFAULT_CONTEXT;
+}
+
+/** Ids are numbered per context, as Confluent numbers them. */
+export class ContextIds {
+  readonly byId = new Map<number, StoredSchema>();
+  readonly byIdentity = new Map<string, number>();
+  maxId = 0;
+}
+
 export class RegistryState {
   readonly subjects = new Map<string, Map<number, VersionEntry>>();
-  readonly schemasById = new Map<number, StoredSchema>();
-  readonly idsByIdentity = new Map<string, number>();
+  readonly contexts = new Map<string, ContextIds>();
   readonly configs = new Map<string, string>();
   readonly modes = new Map<string, string>();
-  maxId = 0;
+  /** The ids of a context (empty for a context nothing was registered in). */
+  ids(context: string): ContextIds {
+    let ids = this.contexts.get(context);
+    if (ids === undefined) this.contexts.set(context, (ids = new ContextIds()));
+    return ids;
+  }
 
   apply(record: RegistryRecord): void {
     switch (record.key.keytype) {
@@ -108,9 +127,10 @@ export class RegistryState {
       deleted: value.deleted === true,
     };
     versions.set(version, entry);
-    this.maxId = Math.max(this.maxId, entry.id);
-    if (!this.schemasById.has(entry.id)) {
-      this.schemasById.set(entry.id, {
+    const ids = this.ids(contextOf(subject));
+    ids.maxId = Math.max(ids.maxId, entry.id);
+    if (!ids.byId.has(entry.id)) {
+      ids.byId.set(entry.id, {
         id: entry.id,
         schemaType: entry.schemaType,
         references: entry.references,
@@ -118,7 +138,7 @@ export class RegistryState {
       });
     }
     const identity = schemaIdentity(entry.schemaType, entry.schema, entry.references);
-    if (!this.idsByIdentity.has(identity)) this.idsByIdentity.set(identity, entry.id);
+    if (!ids.byIdentity.has(identity)) ids.byIdentity.set(identity, entry.id);
   }
 
   /** The versions of a subject in order, without soft-deleted ones unless asked. */

@@ -10,7 +10,13 @@ import {
   type SchemaType,
 } from './formats/index.js';
 import * as errors from './registry-errors.js';
-import { GLOBAL, RegistryState, schemaIdentity, type VersionEntry } from './registry-state.js';
+import {
+  contextOf,
+  GLOBAL,
+  RegistryState,
+  schemaIdentity,
+  type VersionEntry,
+} from './registry-state.js';
 import { schemaKey, type SchemaRecordValue, type SchemaReference } from './schema-records.js';
 import type { KafkaStore } from './kafka-store.js';
 import { SerialQueue } from '../util/serial-queue.js';
@@ -117,22 +123,35 @@ export class SchemaRegistry {
     return found;
   }
 
-  schemaById(id: number): {
+  /** A schema by id, in the context of `subject` (the default context without one). */
+  schemaById(
+    id: number,
+    subject?: string,
+  ): {
     schemaType: SchemaType;
     references: SchemaReference[];
     schema: string;
   } {
-    const found = this.state.schemasById.get(id);
+    const found = this.state.ids(contextOf(subject ?? '')).byId.get(id);
     if (found === undefined) throw errors.schemaNotFound(`Schema ${id} not found`);
     return found;
   }
 
-  versionsOfId(id: number, deleted = false): VersionEntry[] {
-    this.schemaById(id);
+  versionsOfId(id: number, deleted = false, subject?: string): VersionEntry[] {
+    this.schemaById(id, subject);
+    const context = contextOf(subject ?? '');
     const out: VersionEntry[] = [];
-    for (const subject of [...this.state.subjects.keys()].sort())
-      for (const e of this.state.versions(subject, deleted)) if (e.id === id) out.push(e);
+    for (const s of [...this.state.subjects.keys()].sort())
+      if (contextOf(s) === context)
+        for (const e of this.state.versions(s, deleted)) if (e.id === id) out.push(e);
     return out;
+  }
+
+  /** The contexts that hold subjects; the default context always. */
+  contexts(): string[] {
+    const names = new Set(['.']);
+    for (const s of this.state.subjects.keys()) names.add(contextOf(s));
+    return [...names].sort();
   }
 
   compatibility(subject: string | null, defaultToGlobal = false): string {
@@ -224,9 +243,10 @@ export class SchemaRegistry {
           `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: [${messages.join(', ')}]`,
         );
     }
-    let id = requestedId ?? this.state.idsByIdentity.get(identity) ?? this.state.maxId + 1;
+    const ids = this.state.ids(contextOf(subject));
+    let id = requestedId ?? ids.byIdentity.get(identity) ?? ids.maxId + 1;
     if (requestedId !== null) {
-      const held = this.state.schemasById.get(requestedId);
+      const held = ids.byId.get(requestedId);
       if (
         held !== undefined &&
         schemaIdentity(held.schemaType, held.schema, held.references) !== identity
@@ -234,8 +254,8 @@ export class SchemaRegistry {
         throw errors.operationNotPermitted(
           `Overwrite new schema with id ${requestedId} is not permitted.`,
         );
-    } else if (!this.state.schemasById.has(id) && id <= this.state.maxId) {
-      id = this.state.maxId + 1;
+    } else if (!ids.byId.has(id) && id <= ids.maxId) {
+      id = ids.maxId + 1;
     }
     const all = this.state.versions(subject, true);
     const version =

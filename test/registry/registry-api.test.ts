@@ -245,14 +245,24 @@ test('references, contexts, JSON Schema and Protobuf', { timeout: 60_000 }, asyn
     42201,
   );
 
-  // A named context keeps its own subjects; the qualified name is the subject.
-  assert.deepEqual((await api('POST', '/subjects/:.staging:orders/versions', avro(userV1))).body, {
-    id: 3,
-  });
+  // A named context keeps its own subjects and numbers its own ids; the qualified name is
+  // the subject, and `?subject=` says in which context an id is looked up.
+  const staged = await api('POST', '/subjects/:.staging:orders/versions', avro(userV1));
+  assert.deepEqual(staged.body, { id: 1 });
   assert.deepEqual((await api('GET', '/subjects?subjectPrefix=:.staging:')).body, [
     ':.staging:orders',
   ]);
-  assert.equal((await api('GET', '/schemas/ids/3?subject=:.staging:orders')).status, 200);
+  assert.deepEqual((await api('GET', '/contexts')).body, ['.', '.staging']);
+  const inContext = await api('GET', '/schemas/ids/1?subject=:.staging:orders');
+  assert.deepEqual(inContext.body, { schema: JSON.stringify(userV1) });
+  assert.deepEqual(JSON.parse((await api('GET', '/schemas/ids/1')).body.schema), address);
+  assert.deepEqual((await api('GET', '/schemas/ids/1/subjects?subject=:.staging:')).body, [
+    ':.staging:orders',
+  ]);
+  assert.equal(
+    (await api('GET', '/schemas/ids/2?subject=:.staging:orders')).body.error_code,
+    40403,
+  );
 
   const json = {
     type: 'object',

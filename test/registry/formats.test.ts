@@ -68,3 +68,36 @@ test('Avro normalization makes equivalent schemas equal', async () => {
   assert.equal(a.canonical(true), b.canonical(true));
   assert.equal((await avro.parse('"string"', [])).canonical(true), '"string"');
 });
+
+test('references resolve by name: a JSON Schema $ref, a Protobuf import', async () => {
+  const address = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } } });
+  const ref = {
+    name: 'address.json',
+    subject: 'address',
+    version: 1,
+    schema: address,
+    references: [],
+  };
+  await json.parse(
+    JSON.stringify({ type: 'object', properties: { home: { $ref: 'address.json' } } }),
+    [ref],
+  );
+  await assert.rejects(
+    json.parse(
+      JSON.stringify({ type: 'object', properties: { home: { $ref: 'address.json' } } }),
+      [],
+    ),
+    /Invalid schema/,
+  );
+  const protobuf = formatFor('PROTOBUF')!;
+  const common = { name: 'common.proto', subject: 'common', version: 1, references: [] };
+  const money = {
+    ...common,
+    schema: 'syntax = "proto3"; package shop; message Money { int64 cents = 1; }',
+  };
+  const order =
+    'syntax = "proto3"; package shop; import "common.proto"; message Order { Money total = 1; }';
+  const parsed = await protobuf.parse(order, [money]);
+  assert.deepEqual(parsed.readerIncompatibilities(parsed), []);
+  await assert.rejects(protobuf.parse(order, []), /Invalid schema/);
+});

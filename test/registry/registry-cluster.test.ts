@@ -102,3 +102,31 @@ test(
     assert.equal(next.body.id, Math.max(...ids) + 1);
   },
 );
+
+test(
+  'leader.eligibility=false: that instance never leads, it forwards',
+  { timeout: 60_000 },
+  async (t) => {
+    const broker = await startTestBroker();
+    const reader = await startSchemaRegistry({
+      bootstrapServers: broker.bootstrap,
+      port: 0,
+      leaderEligibility: false,
+    });
+    const writer = await startSchemaRegistry({ bootstrapServers: broker.bootstrap, port: 0 });
+    t.after(async () => {
+      await reader.close();
+      await writer.close();
+      await broker.close();
+    });
+    await waitFor('the eligible instance to lead', () => writer.isLeader());
+    assert.equal(reader.isLeader(), false);
+    assert.deepEqual((await call(reader.url, 'POST', '/subjects/e/versions', schema(1))).body, {
+      id: 1,
+    });
+    await waitFor(
+      'the reader to replay the write',
+      async () => (await call(reader.url, 'GET', '/subjects')).body.length === 1,
+    );
+  },
+);

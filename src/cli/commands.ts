@@ -167,3 +167,11 @@ registerCommand('cluster', {
       )
     ).runCluster(args),
 });
+
+registerCommand('schema-registry', {
+  summary: "Run a schema registry speaking Confluent's Schema Registry API.",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/schema-registry.js')>('./tools/schema-registry.js')
+    ).runSchemaRegistry(args),
+});

@@ -9,6 +9,7 @@ import {
   type Logger,
 } from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
+import { takeHostedRegistry, type HostedRegistry } from './hosted-registry.js';
 
 const HELP = `Usage: rivulet start [options]
 
@@ -141,17 +142,23 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  const startRegistry = takeHostedRegistry(props);
   let broker;
+  let registry: HostedRegistry | null = null;
   try {
     broker = await startBroker({ config: props, logger });
+    if (startRegistry !== null) registry = await startRegistry(broker.bootstrap, logger);
   } catch (err) {
     console.error(`rivulet start: ${describeError(err)}`);
+    await broker?.close();
     return 1;
   }
   const dirs = broker.config.logDirs.join(',');
   console.log(`Rivulet broker ${broker.nodeId} listening on ${broker.bootstrap} (data: ${dirs})`);
   if (broker.metrics !== null) console.log(`Prometheus metrics on ${broker.metrics.url}`);
+  if (registry !== null) console.log(`Schema registry listening on ${registry.url}`);
   logger.debug(`${await signal}: stopping`);
+  await registry?.close();
   await broker.close();
   return 0;
 }

@@ -49,3 +49,4 @@ export {
   type OffsetToCommit,
 } from './group-requests.js';
 export * from './group/index.js';
+export * from './serdes/index.js';

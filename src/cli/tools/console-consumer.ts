@@ -24,6 +24,7 @@ import {
   UsageError,
   type FlagValues,
 } from './tool-support.js';
+import { FORMAT_HELP, FORMAT_OPTIONS, recordDecoder } from './schema-record-codec.js';
 
 const SPEC = {
   name: 'console-consumer',
@@ -51,6 +52,7 @@ Options:
   --consumer-property KEY=VALUE Consumer setting; repeatable (group.protocol=consumer for
                                 KIP-848 groups, auto.offset.reset, isolation.level, ...).
   --consumer.config FILE        Consumer properties file.
+${FORMAT_HELP}
   -h, --help                    Show this help.
 
 Exit status: 0 done (also on timeout or Ctrl-C), 1 consuming failed, 2 bad command line.`,
@@ -60,6 +62,7 @@ Exit status: 0 done (also on timeout or Ctrl-C), 1 consuming failed, 2 bad comma
     'command-config': 'consumer.config',
   },
   options: {
+    ...FORMAT_OPTIONS,
     'bootstrap-server': { type: 'string' },
     topic: { type: 'string' },
     include: { type: 'string' },
@@ -89,6 +92,14 @@ export async function runConsoleConsumer(args: string[]): Promise<number> {
     const maxMessages = intFlag(flags, 'max-messages');
     const timeoutMs = intFlag(flags, 'timeout-ms');
     const format = formatter(keyValues(listFlag(flags, 'property')));
+    const decode = recordDecoder(
+      {
+        keyFormat: stringFlag(flags, 'key-format'),
+        valueFormat: stringFlag(flags, 'value-format'),
+        registryUrl: stringFlag(flags, 'schema-registry-url'),
+      },
+      keyValues(listFlag(flags, 'property')),
+    );
     source = await openSource(flags);
     const stop = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -98,7 +109,7 @@ export async function runConsoleConsumer(args: string[]): Promise<number> {
     while (maxMessages === undefined || count < maxMessages) {
       const next = await nextOrTimeout(iterator, stop, timeoutMs);
       if (next === null) break;
-      process.stdout.write(format(next));
+      process.stdout.write(format(decode === null ? next : await decode(next)));
       count++;
       source.processed(next);
     }

@@ -18,6 +18,7 @@ import {
   unescape,
   UsageError,
 } from './tool-support.js';
+import { FORMAT_HELP, FORMAT_OPTIONS, recordEncoder } from './schema-record-codec.js';
 
 const SPEC = {
   name: 'console-producer',
@@ -38,6 +39,7 @@ Options:
   --producer-property KEY=VALUE Producer setting (linger.ms, batch.size, acks, ...); repeatable.
   --producer.config FILE        Producer properties file.
   --sync                        Wait for each record before reading the next line.
+${FORMAT_HELP}
   -h, --help                    Show this help.
 
 A record that fails is reported on standard error and the next lines are still sent.
@@ -58,6 +60,7 @@ Exit status: 0 all records delivered, 1 a record failed, 2 bad command line.`,
     'producer-property': { type: 'string', multiple: true },
     'producer.config': { type: 'string' },
     sync: { type: 'boolean' },
+    ...FORMAT_OPTIONS,
   },
 } as const;
 
@@ -101,8 +104,16 @@ export async function runConsoleProducer(args: string[]): Promise<number> {
       lingerMs: props.has('linger.ms') ? Number(props.get('linger.ms')) : 5,
       batchSize: props.has('batch.size') ? Number(props.get('batch.size')) : 16_384,
     });
+    const encode = recordEncoder(
+      {
+        keyFormat: stringFlag(flags, 'key-format'),
+        valueFormat: stringFlag(flags, 'value-format'),
+        registryUrl: stringFlag(flags, 'schema-registry-url'),
+      },
+      keyValues(listFlag(flags, 'property')),
+    );
     await producer.connect();
-    return await produceLines(producer, topic, format, flags.sync === true);
+    return await produceLines(producer, topic, format, flags.sync === true, encode);
   } catch (err) {
     return failure(SPEC.name, err);
   } finally {
@@ -115,7 +126,13 @@ export async function runConsoleProducer(args: string[]): Promise<number> {
  * the next lines are still sent. Ctrl-C (SIGINT) or SIGTERM stops reading and flushes what was
  * read. Exits 1 when any record failed.
  */
-async function produceLines(producer: Producer, topic: string, format: LineFormat, sync: boolean) {
+async function produceLines(
+  producer: Producer,
+  topic: string,
+  format: LineFormat,
+  sync: boolean,
+  encode: ((record: ProducerRecord) => Promise<ProducerRecord>) | null = null,
+) {
   let failed = 0;
   let sent = 0;
   const deliveries = new Set<Promise<void>>();
@@ -135,7 +152,8 @@ async function produceLines(producer: Producer, topic: string, format: LineForma
   process.once('SIGTERM', stop);
   try {
     for await (const line of lines) {
-      const record = parseLine(topic, line, format);
+      const parsed = parseLine(topic, line, format);
+      const record = encode === null ? parsed : await encode(parsed);
       const delivery = producer.send(record).then(
         () => void sent++,
         (err: unknown) => onError(record, err),

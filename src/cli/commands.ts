@@ -151,3 +151,11 @@ registerCommand('metadata-quorum', {
       await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
     ).runMetadataQuorum(args),
 });
+
+registerCommand('rest-proxy', {
+  summary: "Serve Confluent's REST Proxy API v2 and v3 for a cluster (kafka-rest).",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/rest-proxy.js')>('./tools/rest-proxy.js')
+    ).runRestProxy(args),
+});

@@ -13,6 +13,7 @@ import {
   SCHEMA_FORMATS,
   type DataFormatName,
   type SchemaFormatName,
+  type SchemaReference,
 } from './embedded-formats.js';
 import { JsonSequence } from './json-sequence.js';
 import type { RestContext } from './rest-context.js';
@@ -51,7 +52,7 @@ export function v3ProduceRoutes(ctx: RestContext): HttpRoute[] {
                 topic_name: topicName,
                 partition_id: a.metadata.partition,
                 offset: Number(a.metadata.offset),
-                timestamp: new Date(a.metadata.timestamp).toISOString(),
+                timestamp: isoTime(a.metadata.timestamp),
                 key: sizeOf(a.prepared.key),
                 value: sizeOf(a.prepared.value),
               },
@@ -133,20 +134,14 @@ async function encodeData(
   if (data === undefined || data === null) return null;
   const what = isKey ? 'key' : 'value';
   if (!isObject(data)) throw badRequestV3(`${what} must be an object with "type" and "data".`);
-  const schema = {
-    ...(typeof data.schema === 'string' ? { schema: data.schema } : {}),
-    ...(typeof data.schema_id === 'number' ? { schemaId: data.schema_id } : {}),
-    ...(typeof data.schema_version === 'number' ? { schemaVersion: data.schema_version } : {}),
-    ...(typeof data.subject === 'string' ? { subject: data.subject } : {}),
-    ...(typeof data.subject_name_strategy === 'string'
-      ? { subjectNameStrategy: data.subject_name_strategy }
-      : {}),
-  };
-  const hasSchema = Object.keys(schema).length > 0;
   // Without a type, data with schema details is AVRO (Confluent's default schema type) and
   // data without is JSON.
   const type =
-    typeof data.type === 'string' ? data.type.toUpperCase() : hasSchema ? 'AVRO' : 'JSON';
+    typeof data.type === 'string'
+      ? data.type.toUpperCase()
+      : schemaOf(data) !== null
+        ? 'AVRO'
+        : 'JSON';
   if (type === 'BINARY' || type === 'JSON' || type === 'STRING') {
     try {
       return { type, bytes: encodePlain(type, data.data, what), schemaId: null };
@@ -164,9 +159,31 @@ async function encodeData(
     topic,
     isKey,
     data: data.data,
-    schema,
+    schema: schemaOf(data) ?? {},
   });
   return { type: type as SchemaFormatName, bytes, schemaId };
+}
+
+/** The schema details of a key or value, or null when it names none. */
+function schemaOf(data: Record<string, unknown>): SchemaReference | null {
+  if (
+    data.schema === undefined &&
+    data.schema_id === undefined &&
+    data.schema_version === undefined &&
+    data.subject === undefined &&
+    data.subject_name_strategy === undefined
+  ) {
+    return null;
+  }
+  return {
+    ...(typeof data.schema === 'string' ? { schema: data.schema } : {}),
+    ...(typeof data.schema_id === 'number' ? { schemaId: data.schema_id } : {}),
+    ...(typeof data.schema_version === 'number' ? { schemaVersion: data.schema_version } : {}),
+    ...(typeof data.subject === 'string' ? { subject: data.subject } : {}),
+    ...(typeof data.subject_name_strategy === 'string'
+      ? { subjectNameStrategy: data.subject_name_strategy }
+      : {}),
+  };
 }
 
 function sizeOf(data: EncodedData | null) {
@@ -176,4 +193,15 @@ function sizeOf(data: EncodedData | null) {
     size: data.bytes?.length ?? 0,
     ...(data.schemaId === null ? {} : { schema_id: data.schemaId }),
   };
+}
+
+// Records of one body mostly share their timestamp: format it once.
+let lastIsoMs = NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

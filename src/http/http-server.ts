@@ -55,6 +55,16 @@ export interface HttpServerOptions {
    * value per body (the REST proxy's streamed produce); it throws a SyntaxError on bad JSON.
    */
   parseJson?(text: string): unknown;
+  /**
+   * Says which `application/json` requests get their body unread, as a Readable stream in
+   * `body`, for a handler that answers while the body still arrives (the REST proxy's
+   * streamed produce over a chunked request).
+   */
+  streamBody?(request: {
+    method: string;
+    url: string;
+    headers: Record<string, string | string[] | undefined>;
+  }): boolean;
   /** The largest request body accepted (413 beyond it). */
   bodyLimitBytes?: number;
   /** How long close() waits for requests under way before cutting their connections. */
@@ -100,7 +110,21 @@ export class HttpServer {
             text: string | Buffer,
             done: (e: Error | null, v?: unknown) => void,
           ) => parseJsonBody(parseJson, text, done);
-    if (parseJson !== undefined) {
+    const streamBody = options.streamBody;
+    const limitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    if (streamBody !== undefined) {
+      this.app.removeContentTypeParser('application/json');
+      this.app.addContentTypeParser('application/json', (request, payload, done) => {
+        if (streamBody(request)) {
+          done(null, payload);
+          return;
+        }
+        readBody(payload, limitBytes).then(
+          (text) => jsonParser(request, text, done),
+          (err: Error) => done(err),
+        );
+      });
+    } else if (parseJson !== undefined) {
       this.app.removeContentTypeParser('application/json');
       this.app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
     }
@@ -225,4 +249,28 @@ function parseJsonBody(
     // A 400 as fastify's own JSON parser answers malformed bodies.
     done(Object.assign(err as Error, { statusCode: 400 }));
   }
+}
+
+/** A request body as text, refused with a 413 beyond `limitBytes`. */
+function readBody(payload: NodeJS.ReadableStream, limitBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limitBytes) {
+        payload.removeListener('data', onData);
+        // The rest is read and dropped, so the answer can be written on this connection.
+        payload.resume();
+        reject(Object.assign(new Error('Request body is too large'), { statusCode: 413 }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    payload.on('data', onData);
+    payload.on('error', reject);
+    payload.on('end', () => {
+      if (total <= limitBytes) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
 }

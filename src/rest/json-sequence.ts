@@ -64,3 +64,62 @@ function stringEnd(text: string, open: number): number {
     if (slashes % 2 === 0) return at;
   }
 }
+
+/**
+ * Splits JSON text arriving in pieces into its top-level objects and arrays, for a streamed
+ * body: feed() returns the values completed by a piece, as text. Text between values other
+ * than whitespace throws a SyntaxError.
+ */
+export class JsonValueScanner {
+  private text = '';
+  /** Where scanning goes on in `text`. */
+  private at = 0;
+  private depth = 0;
+  private inString = false;
+
+  feed(piece: string): string[] {
+    this.text += piece;
+    const out: string[] = [];
+    let text = this.text;
+    let i = this.at;
+    while (i < text.length) {
+      if (this.inString) {
+        const end = stringEnd(text, i - 1);
+        if (end < 0) {
+          i = text.length;
+          break;
+        }
+        this.inString = false;
+        i = end + 1;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        if (this.depth === 0) throw new SyntaxError('Unexpected string between JSON values');
+        this.inString = true;
+      } else if (c === 0x7b || c === 0x5b) {
+        this.depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        this.depth--;
+        if (this.depth < 0) throw new SyntaxError(`Unexpected '${text[i]!}' in JSON`);
+        if (this.depth === 0) {
+          out.push(text.slice(0, i + 1).trimStart());
+          text = this.text = text.slice(i + 1);
+          i = 0;
+          continue;
+        }
+      } else if (this.depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        throw new SyntaxError(`Unexpected '${text[i]!}' between JSON values`);
+      }
+      i++;
+    }
+    // A string still open resumes its search from the last character seen.
+    this.at = this.inString ? Math.max(i, 1) : i;
+    return out;
+  }
+
+  /** Whether the text fed so far ends between values. */
+  get complete(): boolean {
+    return this.depth === 0 && !this.inString && this.text.trim() === '';
+  }
+}

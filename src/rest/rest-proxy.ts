@@ -13,7 +13,7 @@ import { V2_JSON_TYPES } from './v2-media-types.js';
 import { v2TopicRoutes } from './v2-topic-routes.js';
 import { v3ClusterRoutes } from './v3-cluster-routes.js';
 import { v3GroupRoutes } from './v3-group-routes.js';
-import { v3ProduceRoutes } from './v3-produce.js';
+import { isStreamedProduce, v3ProduceRoutes } from './v3-produce.js';
 import { v3TopicRoutes } from './v3-topic-routes.js';
 
 export interface RestProxyOptions {
@@ -76,6 +76,7 @@ export class RestProxy {
       jsonContentTypes: V2_JSON_TYPES,
       bodyLimitBytes: config.requestBodyMaxBytes,
       parseJson: parseJsonOrSequence,
+      streamBody: isStreamedProduce,
       ...(options.onServerError === undefined ? {} : { onServerError: options.onServerError }),
     });
     server.route({ method: 'GET', url: '/', handler: () => ({}) });

@@ -6,6 +6,7 @@
 //
 // The records of one body are handed to the producer together, so they share batches and
 // requests; the answers are written once every record of the body has its outcome.
+import { PassThrough, Readable } from 'node:stream';
 import type { ProducerRecord, RecordMetadata, TopicMetadata } from '../client/index.js';
 import { HttpError, HttpResponse, type HttpRoute } from '../http/index.js';
 import {
@@ -15,7 +16,7 @@ import {
   type SchemaFormatName,
   type SchemaReference,
 } from './embedded-formats.js';
-import { JsonSequence } from './json-sequence.js';
+import { JsonSequence, JsonValueScanner } from './json-sequence.js';
 import type { RestContext } from './rest-context.js';
 import { badRequestV3, kafkaFailure, mapped } from './rest-errors.js';
 import { v3Base } from './v3-resources.js';
@@ -36,33 +37,25 @@ export function v3ProduceRoutes(ctx: RestContext): HttpRoute[] {
   return [
     {
       method: 'POST',
-      url: '/v3/clusters/:cluster_id/topics/:topic_name/records',
+      url: RECORDS_ROUTE,
       handler: async (request) => {
         const base = await v3Base(ctx, request);
         const topicName = request.params.topic_name!;
         const topic = await mapped(() => ctx.topic(topicName));
+        const answerOf = (a: Answer) =>
+          a instanceof HttpError ? a.toJSON() : resultOf(base.clusterId, topicName, a);
+        if (request.body instanceof Readable) {
+          return streamed(request.body, (value) => produceOne(ctx, topic, value).then(answerOf));
+        }
         const bodies = request.body instanceof JsonSequence ? request.body.values : [request.body];
-        const answers = await produceAll(ctx, topic, bodies);
-        const results = answers.map((a) =>
-          a instanceof HttpError
-            ? a.toJSON()
-            : {
-                error_code: 200,
-                cluster_id: base.clusterId,
-                topic_name: topicName,
-                partition_id: a.metadata.partition,
-                offset: Number(a.metadata.offset),
-                timestamp: isoTime(a.metadata.timestamp),
-                key: sizeOf(a.prepared.key),
-                value: sizeOf(a.prepared.value),
-              },
-        );
+        const answers = await Promise.all(bodies.map((b) => produceOne(ctx, topic, b)));
         if (!(request.body instanceof JsonSequence)) {
           const only = answers[0]!;
           if (only instanceof HttpError) throw only;
-          return results[0];
+          return answerOf(only);
         }
-        return new HttpResponse(200, results.map((r) => JSON.stringify(r)).join('\n') + '\n', {
+        const lines = answers.map((a) => JSON.stringify(answerOf(a)));
+        return new HttpResponse(200, lines.join('\n') + '\n', {
           'content-type': 'application/json',
         });
       },
@@ -70,18 +63,104 @@ export function v3ProduceRoutes(ctx: RestContext): HttpRoute[] {
   ];
 }
 
-/** Produces every body's record; the answers are in body order. */
-async function produceAll(ctx: RestContext, topic: TopicMetadata, bodies: unknown[]) {
-  const pending = bodies.map(async (body) => {
+const RECORDS_ROUTE = '/v3/clusters/:cluster_id/topics/:topic_name/records';
+const RECORDS_PATH = /^\/v3\/clusters\/[^/]+\/topics\/[^/]+\/records\/?(\?|$)/;
+
+/**
+ * Whether a request is a streamed produce: a POST to the records route whose body comes in
+ * chunks of unknown total length. Its answers are written as its records arrive.
+ */
+export function isStreamedProduce(request: {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}): boolean {
+  const encoding = request.headers['transfer-encoding'];
+  return (
+    request.method === 'POST' &&
+    request.headers['content-length'] === undefined &&
+    typeof encoding === 'string' &&
+    encoding.toLowerCase().includes('chunked') &&
+    RECORDS_PATH.test(request.url)
+  );
+}
+
+type Answer = HttpError | { prepared: Prepared; metadata: RecordMetadata };
+
+function resultOf(clusterId: string, topicName: string, a: Exclude<Answer, HttpError>) {
+  return {
+    error_code: 200,
+    cluster_id: clusterId,
+    topic_name: topicName,
+    partition_id: a.metadata.partition,
+    offset: Number(a.metadata.offset),
+    timestamp: isoTime(a.metadata.timestamp),
+    key: sizeOf(a.prepared.key),
+    value: sizeOf(a.prepared.value),
+  };
+}
+
+/** Produces one record; its failure is its answer. */
+async function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Promise<Answer> {
+  try {
+    const prepared = await prepare(ctx, topic, body);
+    const metadata: RecordMetadata = await ctx.producer.send(prepared.record);
+    return { prepared, metadata };
+  } catch (err) {
+    return kafkaFailure(err);
+  }
+}
+
+/**
+ * Answers a chunked body as it arrives: each complete JSON value is produced at once and its
+ * answer written, one line each, in arrival order. Text that is not JSON gets a 400 line and
+ * ends the answer (the rest of the body cannot be split into records any more).
+ */
+function streamed(body: Readable, produce: (value: unknown) => Promise<object>): HttpResponse {
+  const out = new PassThrough();
+  const scanner = new JsonValueScanner();
+  let tail: Promise<unknown> = Promise.resolve();
+  let failed = false;
+  const write = (answer: Promise<object>) => {
+    tail = tail.then(() => answer).then((a) => out.write(`${JSON.stringify(a)}\n`));
+  };
+  const fail = (message: string) => {
+    failed = true;
+    write(Promise.resolve(new HttpError(400, 400, message).toJSON()));
+    void tail.then(() => out.end());
+    body.resume();
+  };
+  body.setEncoding('utf8');
+  body.on('data', (piece: string) => {
+    if (failed) return;
+    let texts: string[];
     try {
-      const prepared = await prepare(ctx, topic, body);
-      const metadata: RecordMetadata = await ctx.producer.send(prepared.record);
-      return { prepared, metadata };
+      texts = scanner.feed(piece);
     } catch (err) {
-      return kafkaFailure(err);
+      fail((err as Error).message);
+      return;
+    }
+    for (const text of texts) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text) as unknown;
+      } catch (err) {
+        fail((err as Error).message);
+        return;
+      }
+      write(produce(value));
     }
   });
-  return Promise.all(pending);
+  body.on('end', () => {
+    if (failed) return;
+    if (!scanner.complete) fail('The body ends inside a JSON value.');
+    else void tail.then(() => out.end());
+  });
+  body.on('error', () => {
+    failed = true;
+    void tail.then(() => out.end());
+  });
+  return new HttpResponse(200, out, { 'content-type': 'application/json' });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

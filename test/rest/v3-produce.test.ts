@@ -3,6 +3,7 @@
 // record failing alone), and the errors for unknown topics, partitions and schema types.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { Consumer, type ConsumerRecord } from '../../src/client/index.js';
 import { startBrokerAndProxy, type RestFixture } from './support/rest-fixture.js';
 
@@ -134,4 +135,57 @@ test('errors: unknown topic, bad partition, bad types, schema types without a re
   // The proxy still answers.
   const ok = await f.call('POST', records, { body: { value: { type: 'STRING', data: 'after' } } });
   assert.equal(ok.body.error_code, 200);
+});
+
+test('streamed over a chunked request: each answer arrives before the next record is sent', async () => {
+  const url = new URL(`${f.proxy.url}${records}`);
+  const request = http.request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+  });
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    request.on('response', resolve);
+    request.on('error', reject);
+    request.flushHeaders();
+    // The first record goes out with the headers; fastify answers once it has the body.
+    request.write(JSON.stringify({ partition_id: 0, value: { type: 'STRING', data: 'c0' } }));
+  });
+  assert.equal(response.statusCode, 200);
+  response.setEncoding('utf8');
+  const ended = new Promise((resolve) => response.on('end', resolve));
+  // One listener for the whole answer: lines wait in `lines` until asked for.
+  let received = '';
+  const lines: string[] = [];
+  let wake: (() => void) | null = null;
+  response.on('data', (d: string) => {
+    received += d;
+    let at: number;
+    while ((at = received.indexOf('\n')) >= 0) {
+      lines.push(received.slice(0, at));
+      received = received.slice(at + 1);
+    }
+    wake?.();
+  });
+  const nextLine = async (): Promise<{ error_code: number; offset?: number }> => {
+    while (lines.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    return JSON.parse(lines.shift()!) as { error_code: number; offset?: number };
+  };
+  const first = await nextLine();
+  assert.equal(first.error_code, 200);
+  // A record split across two chunks, then a bad one, then a good one.
+  request.write('{"partition_id": 0, "value": {"type": "STR');
+  request.write('ING", "data": "c1"}}');
+  const second = await nextLine();
+  assert.equal(second.offset, first.offset! + 1);
+  request.write('{"partition_id": 0, "value": {"type": "BINARY", "data": "@@"}}\n');
+  assert.equal((await nextLine()).error_code, 400);
+  request.end('{"partition_id": 0, "value": {"type": "STRING", "data": "c3"}}');
+  const last = await nextLine();
+  assert.equal(last.offset, first.offset! + 2);
+  await ended;
+  const values = await read(0, BigInt(first.offset!), 3);
+  assert.deepEqual(
+    values.map((r) => r.value!.toString()),
+    ['c0', 'c1', 'c3'],
+  );
 });

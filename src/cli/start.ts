@@ -9,6 +9,7 @@ import {
   type Logger,
 } from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
+import { startHostedRestProxy, takeRestProxyConfig } from './hosted-rest-proxy.js';
 
 const HELP = `Usage: rivulet start [options]
 
@@ -25,6 +26,8 @@ Options:
   -h, --help            Show this help.
 
 Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
+rest.listener=http://HOST:PORT also starts the REST proxy beside the broker (other rest.*
+keys are the proxy's, e.g. rest.consumer.instance.timeout.ms).
 Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;
@@ -129,6 +132,7 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  const restConfig = takeRestProxyConfig(props);
   let broker;
   try {
     broker = await startBroker({ config: props, logger });
@@ -138,7 +142,19 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   }
   const dirs = broker.config.logDirs.join(',');
   console.log(`Rivulet broker ${broker.nodeId} listening on ${broker.bootstrap} (data: ${dirs})`);
+  let proxy = null;
+  if (restConfig !== null) {
+    try {
+      proxy = await startHostedRestProxy(broker.bootstrap, restConfig);
+      console.log(`Rivulet REST proxy listening on ${proxy.url}`);
+    } catch (err) {
+      console.error(`rivulet start: REST proxy: ${(err as Error).message}`);
+      await broker.close();
+      return 1;
+    }
+  }
   logger.debug(`${await signal}: stopping`);
+  await proxy?.close();
   await broker.close();
   return 0;
 }

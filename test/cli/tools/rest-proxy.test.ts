@@ -1,8 +1,12 @@
 // `rivulet rest-proxy` as a process: it prints where it listens, serves the API for the
-// broker named by --bootstrap-server, exits 0 on SIGTERM, and exits 2 on a bad command line.
+// broker named by --bootstrap-server, exits 0 on SIGTERM, and exits 2 on a bad command line;
+// and the proxy hosted by `rivulet start` with rest.listener.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startBroker, type Broker } from '../../../src/index.js';
 import { within } from '../../support/wait.js';
 
@@ -78,4 +82,53 @@ test('rest-proxy without a cluster or with an unknown key is a usage error', () 
   );
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /Unsupported REST proxy config: no\.such/);
+});
+
+test('rivulet start with rest.listener hosts the proxy beside the broker', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rivulet-rest-'));
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/rivulet.js',
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+      '--override',
+      'rest.listener=http://127.0.0.1:0',
+      '--override',
+      'rest.id=hosted',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    const lines = await within(
+      'the two listening lines',
+      new Promise<string[]>((resolve) =>
+        child.stdout.on('data', () => {
+          const all = stdout.split('\n');
+          if (all.length >= 3) resolve(all.slice(0, 2));
+        }),
+      ),
+    );
+    const bootstrap = /listening on (\S+)/.exec(lines[0]!)![1]!;
+    const url = /^Rivulet REST proxy listening on (http:\/\/\S+)$/.exec(lines[1]!)?.[1];
+    assert.ok(url, lines[1]);
+    const clusters = (await (await fetch(`${url}/v3/clusters`)).json()) as {
+      data: { cluster_id: string }[];
+    };
+    const brokers = (await (
+      await fetch(`${url}/v3/clusters/${clusters.data[0]!.cluster_id}/brokers`)
+    ).json()) as { data: { host: string; port: number }[] };
+    assert.equal(`${brokers.data[0]!.host}:${brokers.data[0]!.port}`, bootstrap);
+    child.kill('SIGTERM');
+    assert.equal(await within('the broker to exit', exited), 0);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

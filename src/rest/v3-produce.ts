@@ -101,14 +101,22 @@ function resultOf(clusterId: string, topicName: string, a: Exclude<Answer, HttpE
 }
 
 /** Produces one record; its failure is its answer. */
-async function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Promise<Answer> {
+function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Promise<Answer> {
+  let prepared: Prepared | Promise<Prepared>;
   try {
-    const prepared = await prepare(ctx, topic, body);
-    const metadata: RecordMetadata = await ctx.producer.send(prepared.record);
-    return { prepared, metadata };
+    prepared = prepare(ctx, topic, body);
   } catch (err) {
-    return kafkaFailure(err);
+    return Promise.resolve(kafkaFailure(err));
   }
+  // BINARY, JSON and STRING records are ready at once: one promise per record, the producer's.
+  const send = (p: Prepared): Promise<Answer> =>
+    ctx.producer.send(p.record).then(
+      (metadata: RecordMetadata) => ({ prepared: p, metadata }),
+      (err: unknown) => kafkaFailure(err),
+    );
+  return prepared instanceof Promise
+    ? prepared.then(send, (err: unknown) => kafkaFailure(err))
+    : send(prepared);
 }
 
 /**
@@ -166,7 +174,11 @@ function streamed(body: Readable, produce: (value: unknown) => Promise<object>):
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function prepare(ctx: RestContext, topic: TopicMetadata, body: unknown): Promise<Prepared> {
+function prepare(
+  ctx: RestContext,
+  topic: TopicMetadata,
+  body: unknown,
+): Prepared | Promise<Prepared> {
   if (!isObject(body)) throw badRequestV3('A record must be a JSON object.');
   const record: ProducerRecord = { topic: topic.name, value: null };
   if (body.partition_id !== undefined && body.partition_id !== null) {
@@ -185,11 +197,17 @@ async function prepare(ctx: RestContext, topic: TopicMetadata, body: unknown): P
     record.timestamp = ms;
   }
   record.headers = headersOf(body.headers);
-  const key = await encodeData(ctx, topic.name, true, body.key);
-  const value = await encodeData(ctx, topic.name, false, body.value);
-  record.key = key?.bytes ?? null;
-  record.value = value?.bytes ?? null;
-  return { record, key, value };
+  const key = encodeData(ctx, topic.name, true, body.key);
+  const value = encodeData(ctx, topic.name, false, body.value);
+  const finish = (k: EncodedData | null, v: EncodedData | null): Prepared => {
+    record.key = k?.bytes ?? null;
+    record.value = v?.bytes ?? null;
+    return { record, key: k, value: v };
+  };
+  if (key instanceof Promise || value instanceof Promise) {
+    return Promise.all([key, value]).then(([k, v]) => finish(k, v));
+  }
+  return finish(key, value);
 }
 
 function headersOf(headers: unknown): { key: string; value: Buffer | null }[] {
@@ -204,12 +222,13 @@ function headersOf(headers: unknown): { key: string; value: Buffer | null }[] {
   });
 }
 
-async function encodeData(
+/** Plain data is encoded at once; schema data waits for the registry's serializer. */
+function encodeData(
   ctx: RestContext,
   topic: string,
   isKey: boolean,
   data: unknown,
-): Promise<EncodedData | null> {
+): EncodedData | null | Promise<EncodedData> {
   if (data === undefined || data === null) return null;
   const what = isKey ? 'key' : 'value';
   if (!isObject(data)) throw badRequestV3(`${what} must be an object with "type" and "data".`);
@@ -233,14 +252,15 @@ async function encodeData(
   }
   if (data.data === null || data.data === undefined)
     return { type: type as SchemaFormatName, bytes: null, schemaId: null };
-  const { bytes, schemaId } = await ctx.schemaFormats.serialize({
-    format: type as SchemaFormatName,
-    topic,
-    isKey,
-    data: data.data,
-    schema: schemaOf(data) ?? {},
-  });
-  return { type: type as SchemaFormatName, bytes, schemaId };
+  return ctx.schemaFormats
+    .serialize({
+      format: type as SchemaFormatName,
+      topic,
+      isKey,
+      data: data.data,
+      schema: schemaOf(data) ?? {},
+    })
+    .then(({ bytes, schemaId }) => ({ type: type as SchemaFormatName, bytes, schemaId }));
 }
 
 /** The schema details of a key or value, or null when it names none. */

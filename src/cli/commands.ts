@@ -175,3 +175,11 @@ registerCommand('schema-registry', {
       await loadModule<typeof import('./tools/schema-registry.js')>('./tools/schema-registry.js')
     ).runSchemaRegistry(args),
 });
+
+registerCommand('rest-proxy', {
+  summary: "Serve Confluent's REST Proxy API v2 and v3 for a cluster (kafka-rest).",
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/rest-proxy.js')>('./tools/rest-proxy.js')
+    ).runRestProxy(args),
+});

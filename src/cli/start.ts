@@ -10,6 +10,7 @@ import {
 } from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
 import { takeHostedRegistry, type HostedRegistry } from './hosted-registry.js';
+import { startHostedRestProxy, takeRestProxyConfig } from './hosted-rest-proxy.js';
 
 const HELP = `Usage: rivulet start [options]
 
@@ -29,6 +30,8 @@ Options:
   -h, --help            Show this help.
 
 Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
+rest.listener=http://HOST:PORT also starts the REST proxy beside the broker (other rest.*
+keys are the proxy's, e.g. rest.consumer.instance.timeout.ms).
 Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;
@@ -143,6 +146,7 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const startRegistry = takeHostedRegistry(props);
+  const restConfig = takeRestProxyConfig(props);
   let broker;
   let registry: HostedRegistry | null = null;
   try {
@@ -157,7 +161,20 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   console.log(`Rivulet broker ${broker.nodeId} listening on ${broker.bootstrap} (data: ${dirs})`);
   if (broker.metrics !== null) console.log(`Prometheus metrics on ${broker.metrics.url}`);
   if (registry !== null) console.log(`Schema registry listening on ${registry.url}`);
+  let proxy = null;
+  if (restConfig !== null) {
+    try {
+      proxy = await startHostedRestProxy(broker.bootstrap, restConfig);
+      console.log(`Rivulet REST proxy listening on ${proxy.url}`);
+    } catch (err) {
+      console.error(`rivulet start: REST proxy: ${(err as Error).message}`);
+      await registry?.close();
+      await broker.close();
+      return 1;
+    }
+  }
   logger.debug(`${await signal}: stopping`);
+  await proxy?.close();
   await registry?.close();
   await broker.close();
   return 0;

@@ -50,6 +50,21 @@ export interface HttpServerOptions {
   jsonContentTypes?: readonly string[];
   /** The Content-Type of JSON answers; `application/json` unless a service speaks another. */
   responseContentType?: string;
+  /**
+   * Parses JSON bodies in place of JSON.parse, for a service that accepts more than one JSON
+   * value per body (the REST proxy's streamed produce); it throws a SyntaxError on bad JSON.
+   */
+  parseJson?(text: string): unknown;
+  /**
+   * Says which `application/json` requests get their body unread, as a Readable stream in
+   * `body`, for a handler that answers while the body still arrives (the REST proxy's
+   * streamed produce over a chunked request).
+   */
+  streamBody?(request: {
+    method: string;
+    url: string;
+    headers: Record<string, string | string[] | undefined>;
+  }): boolean;
   /** The largest request body accepted (413 beyond it). */
   bodyLimitBytes?: number;
   /** How long close() waits for requests under way before cutting their connections. */
@@ -86,12 +101,35 @@ export class HttpServer {
       // as the strings they are (their schemas say `string`).
       ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     });
+    const parseJson = options.parseJson;
+    const jsonParser =
+      parseJson === undefined
+        ? this.app.getDefaultJsonParser('error', 'ignore')
+        : (
+            _request: unknown,
+            text: string | Buffer,
+            done: (e: Error | null, v?: unknown) => void,
+          ) => parseJsonBody(parseJson, text, done);
+    const streamBody = options.streamBody;
+    const limitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    if (streamBody !== undefined) {
+      this.app.removeContentTypeParser('application/json');
+      this.app.addContentTypeParser('application/json', (request, payload, done) => {
+        if (streamBody(request)) {
+          done(null, payload);
+          return;
+        }
+        readBody(payload, limitBytes).then(
+          (text) => jsonParser(request, text, done),
+          (err: Error) => done(err),
+        );
+      });
+    } else if (parseJson !== undefined) {
+      this.app.removeContentTypeParser('application/json');
+      this.app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+    }
     for (const type of options.jsonContentTypes ?? []) {
-      this.app.addContentTypeParser(
-        type,
-        { parseAs: 'string' },
-        this.app.getDefaultJsonParser('error', 'ignore'),
-      );
+      this.app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
     }
     this.app.setNotFoundHandler((request, reply) => {
       this.sendError(
@@ -193,4 +231,46 @@ export class HttpServer {
       .type(this.options.responseContentType ?? 'application/json')
       .send(error.toJSON());
   }
+}
+
+function parseJsonBody(
+  parse: (text: string) => unknown,
+  text: string | Buffer,
+  done: (error: Error | null, value?: unknown) => void,
+): void {
+  const body = typeof text === 'string' ? text : text.toString('utf8');
+  if (body.length === 0) {
+    done(null, undefined);
+    return;
+  }
+  try {
+    done(null, parse(body));
+  } catch (err) {
+    // A 400 as fastify's own JSON parser answers malformed bodies.
+    done(Object.assign(err as Error, { statusCode: 400 }));
+  }
+}
+
+/** A request body as text, refused with a 413 beyond `limitBytes`. */
+function readBody(payload: NodeJS.ReadableStream, limitBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limitBytes) {
+        payload.removeListener('data', onData);
+        // The rest is read and dropped, so the answer can be written on this connection.
+        payload.resume();
+        reject(Object.assign(new Error('Request body is too large'), { statusCode: 413 }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    payload.on('data', onData);
+    payload.on('error', reject);
+    payload.on('end', () => {
+      if (total <= limitBytes) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
 }

@@ -151,3 +151,11 @@ registerCommand('metadata-quorum', {
       await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
     ).runMetadataQuorum(args),
 });
+
+registerCommand('console', {
+  summary: 'Serve the web console for a Kafka cluster (topics, messages, groups, lag).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/web-console.js')>('./tools/web-console.js')
+    ).runConsole(args),
+});

@@ -48,6 +48,11 @@ export interface HttpRoute {
 export interface HttpServerOptions {
   /** Media types whose bodies are parsed as JSON, besides `application/json`. */
   jsonContentTypes?: readonly string[];
+  /**
+   * Parse HTML form posts (`application/x-www-form-urlencoded`) into an object of strings (an
+   * array where a name repeats), for services that serve plain HTML forms (the console).
+   */
+  parseForms?: boolean;
   /** The Content-Type of JSON answers; `application/json` unless a service speaks another. */
   responseContentType?: string;
   /** The largest request body accepted (413 beyond it). */
@@ -91,6 +96,13 @@ export class HttpServer {
         type,
         { parseAs: 'string' },
         this.app.getDefaultJsonParser('error', 'ignore'),
+      );
+    }
+    if (options.parseForms === true) {
+      this.app.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string' },
+        (_request, body, done) => done(null, parseForm(body as string)),
       );
     }
     this.app.setNotFoundHandler((request, reply) => {
@@ -193,4 +205,14 @@ export class HttpServer {
       .type(this.options.responseContentType ?? 'application/json')
       .send(error.toJSON());
   }
+}
+
+/** A form body as an object: each name's value, or the list of its values where it repeats. */
+function parseForm(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
 }

@@ -254,11 +254,11 @@ export async function produceMessage(
   }
 }
 
-function shown(bytes: ShownBytes, label: string): SafeHtml {
+function shown(bytes: ShownBytes): SafeHtml {
   if (bytes.kind === 'null') return html`<span class="null">null</span>`;
   const note = bytes.kind === 'hex' ? 'binary, hex' : bytes.kind === 'json' ? 'JSON' : 'text';
-  return html`<pre class="${bytes.kind}" aria-label="${label} (${note}, ${bytes.sizeBytes} bytes)">
-${bytes.text}</pre>
+  // The content is the accessible text; the format note follows it, so no aria-label hides it.
+  return html`<pre class="${bytes.kind}">${bytes.text}</pre>
     <span class="format">${note}, ${bytes.sizeBytes} B</span>`;
 }
 
@@ -273,7 +273,7 @@ function messagesPage(
   const partitionOptions = Array.from({ length: partitionCount }, (_, p) => p);
   const rows = result.records.map((r) => {
     const headers = r.headers.map(
-      (h) => html`<li><code>${h.key}</code>: ${shown(showBytes(h.value), `Header ${h.key}`)}</li>`,
+      (h) => html`<li><code>${h.key}</code>: ${shown(showBytes(h.value))}</li>`,
     );
     return html`<tr>
       <td>${r.partition}</td>
@@ -283,8 +283,8 @@ function messagesPage(
           >${new Date(r.timestamp).toISOString()}</time
         >
       </td>
-      <td>${shown(showBytes(r.key), 'Key')}</td>
-      <td>${shown(showBytes(r.value), 'Value')}</td>
+      <td>${shown(showBytes(r.key))}</td>
+      <td>${shown(showBytes(r.value))}</td>
       <td>
         ${
           headers.length === 0

@@ -9,6 +9,7 @@ import {
   type Logger,
 } from '../broker/index.js';
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
+import { startHostedConsole, takeConsoleConfig } from './hosted-console.js';
 
 const HELP = `Usage: rivulet start [options]
 
@@ -25,6 +26,8 @@ Options:
   -h, --help            Show this help.
 
 Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
+console.listener=http://HOST:PORT also serves the web console (and console.metrics.url
+its throughput chart), connected to this broker.
 Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;
@@ -124,6 +127,8 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
 }
 
 async function run(props: Map<string, string>, logger: Logger): Promise<number> {
+  const hosted = takeConsoleConfig(props);
+  if (typeof hosted === 'string') return usageError(hosted);
   // Listen for signals before announcing readiness, so a stop request is never missed.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -138,7 +143,19 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   }
   const dirs = broker.config.logDirs.join(',');
   console.log(`Rivulet broker ${broker.nodeId} listening on ${broker.bootstrap} (data: ${dirs})`);
+  let webConsole = null;
+  if (hosted !== null) {
+    try {
+      webConsole = await startHostedConsole(hosted, broker.bootstrap);
+      console.log(`Rivulet console at ${webConsole.url}`);
+    } catch (err) {
+      console.error(`rivulet start: the console did not start: ${describeError(err)}`);
+      await broker.close();
+      return 1;
+    }
+  }
   logger.debug(`${await signal}: stopping`);
+  await webConsole?.close();
   await broker.close();
   return 0;
 }

@@ -40,3 +40,31 @@ export interface ConsoleRequest {
   query: FormBody;
   body: FormBody;
 }
+
+/** ListOffsets requests a page keeps in flight at once (pipelined on the leaders' connections). */
+const OFFSET_REQUESTS_IN_FLIGHT = 32;
+
+/**
+ * Offsets of many partitions, in the order given. The admin client asks one partition at a
+ * time; a page asks for many at once, so it sends up to {@link OFFSET_REQUESTS_IN_FLIGHT}
+ * requests side by side instead of waiting for each answer.
+ */
+export async function offsetsOf(
+  ctx: ConsoleContext,
+  partitions: readonly { topic: string; partition: number }[],
+  spec: 'earliest' | 'latest' | number,
+): Promise<bigint[]> {
+  const out: bigint[] = new Array<bigint>(partitions.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < partitions.length) {
+      const i = next++;
+      const [r] = await ctx.admin.listOffsets([partitions[i]!], spec);
+      out[i] = r!.offset;
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(OFFSET_REQUESTS_IN_FLIGHT, partitions.length) }, worker),
+  );
+  return out;
+}

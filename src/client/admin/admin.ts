@@ -30,6 +30,11 @@ import {
 import { ApiKey } from '../api-versions.js';
 import { Cluster, type ClusterOptions, type TopicMetadata } from '../cluster.js';
 import { describeGroup } from './describe-groups.js';
+import {
+  describeReplicaLogDirs,
+  type ReplicaLogDirInfo,
+  type TopicPartitionReplica,
+} from './describe-replica-log-dirs.js';
 import { KafkaError } from '../errors.js';
 import {
   commitOffsets,
@@ -514,6 +519,11 @@ export class Admin {
         errorCode: p.errorCode,
       })),
     );
+  }
+
+  /** Log directory and size of given partition replicas (see describe-replica-log-dirs.ts). */
+  describeReplicaLogDirs(replicas: readonly TopicPartitionReplica[]): Promise<ReplicaLogDirInfo[]> {
+    return describeReplicaLogDirs(this.cluster, replicas, (op) => this.retry(op));
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {

@@ -3,7 +3,13 @@
 // offsets (only while it has no members, as kafka-consumer-groups requires) and deleting it.
 import { KafkaError, type GroupDescription } from '../../client/index.js';
 import { badRequest } from '../../http/index.js';
-import { field, type ConsoleContext, type FormBody, type PageResult } from '../console-context.js';
+import {
+  field,
+  type ConsoleContext,
+  type FormBody,
+  type PageResult,
+  offsetsOf,
+} from '../console-context.js';
 import type { ConsoleRoute } from '../console-context.js';
 import { html, query, seg, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
@@ -139,9 +145,9 @@ export async function groupLag(ctx: ConsoleContext, group: GroupDescription): Pr
   const list = [...keys.values()].sort((a, b) =>
     a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
   );
-  const ends = await ctx.admin.listOffsets(list, 'latest');
+  const ends = await offsetsOf(ctx, list, 'latest');
   return list.map((p, i) => {
-    const logEnd = ends[i]!.offset;
+    const logEnd = ends[i]!;
     return {
       topic: p.topic,
       partition: p.partition,
@@ -325,28 +331,28 @@ async function resetOffsets(ctx: ConsoleContext, groupId: string, body: FormBody
     .map((c) => ({ topic: c.topic, partition: c.partition }));
   if (partitions.length === 0) throw badRequest('The group has no committed offsets to reset.');
   const [earliest, latest] = await Promise.all([
-    ctx.admin.listOffsets(partitions, 'earliest'),
-    ctx.admin.listOffsets(partitions, 'latest'),
+    offsetsOf(ctx, partitions, 'earliest'),
+    offsetsOf(ctx, partitions, 'latest'),
   ]);
   let targets: bigint[];
-  if (to === 'earliest') targets = earliest.map((o) => o.offset);
-  else if (to === 'latest') targets = latest.map((o) => o.offset);
+  if (to === 'earliest') targets = earliest;
+  else if (to === 'latest') targets = latest;
   else if (to === 'offset') {
     const text = field(body, 'offset').trim();
     if (!/^[0-9]+$/.test(text)) throw badRequest('Give the offset to reset to.');
     // As kafka-consumer-groups does, an offset outside the log is moved to its nearest end.
     targets = partitions.map((_, i) => {
       const want = BigInt(text);
-      const low = earliest[i]!.offset;
-      const high = latest[i]!.offset;
+      const low = earliest[i]!;
+      const high = latest[i]!;
       return want < low ? low : want > high ? high : want;
     });
   } else if (to === 'timestamp') {
     const ms = parseTime(field(body, 'timestamp'));
     if (ms === undefined)
       throw badRequest('Give the time to reset to, e.g. 2026-01-31T12:00 (UTC).');
-    const found = await ctx.admin.listOffsets(partitions, ms);
-    targets = found.map((o, i) => (o.offset < 0n ? latest[i]!.offset : o.offset));
+    const found = await offsetsOf(ctx, partitions, ms);
+    targets = found.map((o, i) => (o < 0n ? latest[i]! : o));
   } else throw badRequest(`'to' must be earliest, latest, offset or timestamp.`);
   await ctx.admin.alterOffsets(
     groupId,

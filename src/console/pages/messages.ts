@@ -9,7 +9,7 @@ import {
   type RecordMetadata,
 } from '../../client/index.js';
 import { badRequest } from '../../http/index.js';
-import { field, type ConsoleContext, type FormBody } from '../console-context.js';
+import { field, type ConsoleContext, type FormBody, offsetsOf } from '../console-context.js';
 import type { ConsoleRoute } from '../console-context.js';
 import { html, query, seg, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
@@ -148,22 +148,20 @@ export async function browseMessages(
     throw badRequest(`Topic ${topic} has no partition ${options.partition}.`);
   const tps = partitions.map((partition) => ({ topic, partition }));
   const [earliest, latest] = await Promise.all([
-    ctx.admin.listOffsets(tps, 'earliest'),
-    ctx.admin.listOffsets(tps, 'latest'),
+    offsetsOf(ctx, tps, 'earliest'),
+    offsetsOf(ctx, tps, 'latest'),
   ]);
   const starts =
-    options.from === 'timestamp'
-      ? await ctx.admin.listOffsets(tps, options.timestampMs!)
-      : undefined;
+    options.from === 'timestamp' ? await offsetsOf(ctx, tps, options.timestampMs!) : undefined;
   const ranges = partitions.map((partition, i) => {
-    const low = earliest[i]!.offset;
-    const end = latest[i]!.offset;
+    const low = earliest[i]!;
+    const end = latest[i]!;
     const count = BigInt(options.count);
     let start: bigint;
     if (options.from === 'latest') start = end - count > low ? end - count : low;
     else if (options.from === 'earliest') start = low;
     else if (options.from === 'offset') start = options.offset! < low ? low : options.offset!;
-    else start = starts![i]!.offset < 0n ? end : starts![i]!.offset;
+    else start = starts![i]! < 0n ? end : starts![i]!;
     return { partition, start, end };
   });
   const toRead = ranges.filter((r) => r.start < r.end);

@@ -3,7 +3,13 @@
 // changing its configs (IncrementalAlterConfigs) and deleting it after a typed confirmation.
 import { KafkaError, type TopicMetadata } from '../../client/index.js';
 import { badRequest } from '../../http/index.js';
-import { field, type ConsoleContext, type FormBody, type PageResult } from '../console-context.js';
+import {
+  field,
+  type ConsoleContext,
+  type FormBody,
+  type PageResult,
+  offsetsOf,
+} from '../console-context.js';
 import type { ConsoleRoute } from '../console-context.js';
 import { html, query, seg, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
@@ -336,9 +342,9 @@ export async function partitionRows(ctx: ConsoleContext, topic: string): Promise
   const [meta] = await ctx.admin.describeTopics([topic]);
   const tps = meta!.partitions.map((p) => ({ topic, partition: p.partition }));
   const [earliest, latest, sizes] = await Promise.all([
-    ctx.admin.listOffsets(tps, 'earliest'),
-    ctx.admin.listOffsets(tps, 'latest'),
-    logSizes(ctx, topic),
+    offsetsOf(ctx, tps, 'earliest'),
+    offsetsOf(ctx, tps, 'latest'),
+    logSizes(ctx, meta!),
   ]);
   return meta!.partitions
     .map((p, i) => ({
@@ -347,23 +353,24 @@ export async function partitionRows(ctx: ConsoleContext, topic: string): Promise
       replicas: p.replicas,
       isr: p.isr,
       offline: p.offlineReplicas,
-      earliest: earliest[i]!.offset,
-      latest: latest[i]!.offset,
+      earliest: earliest[i]!,
+      latest: latest[i]!,
       sizeBytes: sizes.get(p.partition) ?? null,
     }))
     .sort((a, b) => a.partition - b.partition);
 }
 
 /** The largest replica's size of each partition; a broker that cannot say is left out. */
-async function logSizes(ctx: ConsoleContext, topic: string): Promise<Map<number, bigint>> {
+async function logSizes(ctx: ConsoleContext, meta: TopicMetadata): Promise<Map<number, bigint>> {
   const sizes = new Map<number, bigint>();
+  const replicas = meta.partitions.flatMap((p) =>
+    p.replicas.map((brokerId) => ({ topic: meta.name, partition: p.partition, brokerId })),
+  );
   try {
-    for (const dir of await ctx.admin.describeLogDirs()) {
-      for (const p of dir.partitions) {
-        if (p.topic !== topic) continue;
-        const seen = sizes.get(p.partition);
-        if (seen === undefined || p.sizeBytes > seen) sizes.set(p.partition, p.sizeBytes);
-      }
+    for (const r of await ctx.admin.describeReplicaLogDirs(replicas)) {
+      if (r.sizeBytes < 0n) continue;
+      const seen = sizes.get(r.partition);
+      if (seen === undefined || r.sizeBytes > seen) sizes.set(r.partition, r.sizeBytes);
     }
   } catch (err) {
     // Sizes are a detail of the page; a cluster that denies DescribeLogDirs still shows the rest.

@@ -146,6 +146,9 @@ test('messages are produced from the form and browsed as JSON, text and hex', as
     (await f.get('/topics/events/messages?from=timestamp&timestamp=2000-01-01T00:00')).text,
   );
   assert.match(past, /7 messages shown/);
+  await producer.send({ topic: 'events', partition: 1, value: 'z'.repeat(70 * 1024) });
+  const big = textOf((await f.get('/topics/events/messages?partition=1&count=1')).text);
+  assert.match(big, /text, 71680 B; the first 64 KiB shown/);
   const bad = await f.get('/topics/events/messages?partition=9');
   assert.equal(bad.status, 400);
 });

@@ -13,7 +13,7 @@ import { field, type ConsoleContext, type FormBody, offsetsOf } from '../console
 import type { ConsoleRoute } from '../console-context.js';
 import { html, query, seg, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
-import { showBytes, type ShownBytes } from '../record-format.js';
+import { MAX_SHOWN_BYTES, showBytes, type ShownBytes } from '../record-format.js';
 
 export const DEFAULT_MESSAGE_COUNT = 20;
 export const MAX_MESSAGE_COUNT = 500;
@@ -257,7 +257,12 @@ function shown(bytes: ShownBytes): SafeHtml {
   const note = bytes.kind === 'hex' ? 'binary, hex' : bytes.kind === 'json' ? 'JSON' : 'text';
   // The content is the accessible text; the format note follows it, so no aria-label hides it.
   return html`<pre class="${bytes.kind}">${bytes.text}</pre>
-    <span class="format">${note}, ${bytes.sizeBytes} B</span>`;
+    <span class="format"
+      >${note}, ${bytes.sizeBytes}
+      B${
+        bytes.sizeBytes > MAX_SHOWN_BYTES ? `; the first ${MAX_SHOWN_BYTES / 1024} KiB shown` : ''
+      }</span
+    >`;
 }
 
 function messagesPage(

@@ -183,3 +183,11 @@ registerCommand('rest-proxy', {
       await loadModule<typeof import('./tools/rest-proxy.js')>('./tools/rest-proxy.js')
     ).runRestProxy(args),
 });
+
+registerCommand('console', {
+  summary: 'Serve the web console for a Kafka cluster (topics, messages, groups, lag).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/web-console.js')>('./tools/web-console.js')
+    ).runConsole(args),
+});

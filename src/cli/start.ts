@@ -11,6 +11,7 @@ import {
 import { BROKER_CONFIG_KEYS, parseOverride, parseProperties } from '../broker/config/index.js';
 import { takeHostedRegistry, type HostedRegistry } from './hosted-registry.js';
 import { startHostedRestProxy, takeRestProxyConfig } from './hosted-rest-proxy.js';
+import { startHostedConsole, takeConsoleConfig } from './hosted-console.js';
 
 const HELP = `Usage: rivulet start [options]
 
@@ -32,6 +33,8 @@ Options:
 Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
 rest.listener=http://HOST:PORT also starts the REST proxy beside the broker (other rest.*
 keys are the proxy's, e.g. rest.consumer.instance.timeout.ms).
+console.listener=http://HOST:PORT also serves the web console (and console.metrics.url
+its throughput chart), connected to this broker.
 Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;
@@ -140,6 +143,8 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
 }
 
 async function run(props: Map<string, string>, logger: Logger): Promise<number> {
+  const hosted = takeConsoleConfig(props);
+  if (typeof hosted === 'string') return usageError(hosted);
   // Listen for signals before announcing readiness, so a stop request is never missed.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -173,7 +178,21 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
       return 1;
     }
   }
+  let webConsole = null;
+  if (hosted !== null) {
+    try {
+      webConsole = await startHostedConsole(hosted, broker.bootstrap);
+      console.log(`Rivulet console at ${webConsole.url}`);
+    } catch (err) {
+      console.error(`rivulet start: the console did not start: ${describeError(err)}`);
+      await proxy?.close();
+      await registry?.close();
+      await broker.close();
+      return 1;
+    }
+  }
   logger.debug(`${await signal}: stopping`);
+  await webConsole?.close();
   await proxy?.close();
   await registry?.close();
   await broker.close();

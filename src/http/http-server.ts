@@ -48,6 +48,11 @@ export interface HttpRoute {
 export interface HttpServerOptions {
   /** Media types whose bodies are parsed as JSON, besides `application/json`. */
   jsonContentTypes?: readonly string[];
+  /**
+   * Parse HTML form posts (`application/x-www-form-urlencoded`) into an object of strings (an
+   * array where a name repeats), for services that serve plain HTML forms (the console).
+   */
+  parseForms?: boolean;
   /** The Content-Type of JSON answers; `application/json` unless a service speaks another. */
   responseContentType?: string;
   /**
@@ -130,6 +135,13 @@ export class HttpServer {
     }
     for (const type of options.jsonContentTypes ?? []) {
       this.app.addContentTypeParser(type, { parseAs: 'string' }, jsonParser);
+    }
+    if (options.parseForms === true) {
+      this.app.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string' },
+        (_request, body, done) => done(null, parseForm(body as string)),
+      );
     }
     this.app.setNotFoundHandler((request, reply) => {
       this.sendError(
@@ -273,4 +285,14 @@ function readBody(payload: NodeJS.ReadableStream, limitBytes: number): Promise<s
       if (total <= limitBytes) resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });
+}
+
+/** A form body as an object: each name's value, or the list of its values where it repeats. */
+function parseForm(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
 }

@@ -36,7 +36,6 @@ import {
   type UserScramCredentialAlteration,
   type UserScramCredentialsDescription,
 } from './user-scram-credentials.js';
-} from './user-scram-credentials.js';
 import {
   createAcls,
   deleteAcls,
@@ -50,6 +49,11 @@ import {
   type ClientQuotaAlteration,
   type ClientQuotaFilter,
 } from './client-quotas.js';
+import {
+  describeReplicaLogDirs,
+  type ReplicaLogDirInfo,
+  type TopicPartitionReplica,
+} from './describe-replica-log-dirs.js';
 import { KafkaError } from '../errors.js';
 import {
   commitOffsets,
@@ -571,6 +575,11 @@ export class Admin {
   /** Sets (value) or removes (null) client quotas; one error per alteration. */
   alterClientQuotas(alterations: readonly ClientQuotaAlteration[], options?: ChangeOptions) {
     return this.retry(() => alterClientQuotas(this.cluster, alterations, options));
+  }
+
+  /** Log directory and size of given partition replicas (see describe-replica-log-dirs.ts). */
+  describeReplicaLogDirs(replicas: readonly TopicPartitionReplica[]): Promise<ReplicaLogDirInfo[]> {
+    return describeReplicaLogDirs(this.cluster, replicas, (op) => this.retry(op));
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {

@@ -21,3 +21,4 @@ export type {
   ClientQuotaFilter,
   ClientQuotaFilterComponent,
 } from './client-quotas.js';
+export type { ReplicaLogDirInfo, TopicPartitionReplica } from './describe-replica-log-dirs.js';

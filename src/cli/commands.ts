@@ -151,3 +151,17 @@ registerCommand('metadata-quorum', {
       await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
     ).runMetadataQuorum(args),
 });
+
+registerCommand('connect', {
+  summary: 'Run a distributed Kafka Connect worker (connect-distributed).',
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/connect.js')>('./tools/connect.js')).runConnect(args),
+});
+
+registerCommand('connect-standalone', {
+  summary: 'Run a standalone Kafka Connect worker with connector files (connect-standalone).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/connect.js')>('./tools/connect.js')
+    ).runConnectStandalone(args),
+});

@@ -146,6 +146,7 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
           transactionalId: (connector: string, task: number) => `${groupId}-${connector}-${task}`,
           offsetRecords: (connector, entries) => offsets.records(connector, entries),
           offsetsCommitted: (connector, entries) => offsets.applied(connector, entries),
+          readOffsetsToEnd: () => offsets.readToEnd(),
         },
       }),
     });

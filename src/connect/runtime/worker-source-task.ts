@@ -33,6 +33,8 @@ export interface WorkerSourceTaskOptions {
   transactionalId?: string;
   /** Exactly once: the offset records to write inside the transaction. */
   offsetRecords?(entries: readonly OffsetEntry[]): Omit<ProducerRecord, 'partition'>[];
+  /** Exactly once: reads the offsets topic to its end before the task starts. */
+  readOffsetsToEnd?(): Promise<void>;
   /** Exactly once: told the offsets a committed transaction stored. */
   offsetsCommitted?(entries: readonly OffsetEntry[]): void;
   logger: Logger;
@@ -68,7 +70,11 @@ export class WorkerSourceTask {
       lingerMs: 5,
     });
     await this.producer.connect();
-    if (this.o.transactionalId !== undefined) await this.producer.initTransactions();
+    if (this.o.transactionalId !== undefined) {
+      // Fencing first (a zombie of this task aborts), then the committed offsets are read.
+      await this.producer.initTransactions();
+      await this.o.readOffsetsToEnd?.();
+    }
     await this.task.start(this.o.taskConfig, {
       configs: () => this.o.taskConfig,
       offsetStorageReader: {

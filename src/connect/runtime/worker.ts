@@ -34,6 +34,7 @@ export interface WorkerOptions {
       entries: readonly OffsetEntry[],
     ): Omit<ProducerRecord, 'partition'>[];
     offsetsCommitted(connector: string, entries: readonly OffsetEntry[]): void;
+    readOffsetsToEnd(): Promise<void>;
   };
   /** Told when a connector asks for its tasks to be reconfigured. */
   onReconfigure?(connector: string): void;
@@ -167,6 +168,7 @@ export class Worker {
             transactionalId: eos.transactionalId(name, task),
             offsetRecords: (entries) => eos.offsetRecords(name, entries),
             offsetsCommitted: (entries) => eos.offsetsCommitted(name, entries),
+            readOffsetsToEnd: () => eos.readOffsetsToEnd(),
           }),
         });
       }

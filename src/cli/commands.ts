@@ -191,3 +191,17 @@ registerCommand('console', {
       await loadModule<typeof import('./tools/web-console.js')>('./tools/web-console.js')
     ).runConsole(args),
 });
+
+registerCommand('connect', {
+  summary: 'Run a distributed Kafka Connect worker (connect-distributed).',
+  run: async (args) =>
+    (await loadModule<typeof import('./tools/connect.js')>('./tools/connect.js')).runConnect(args),
+});
+
+registerCommand('connect-standalone', {
+  summary: 'Run a standalone Kafka Connect worker with connector files (connect-standalone).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/connect.js')>('./tools/connect.js')
+    ).runConnectStandalone(args),
+});

@@ -17,3 +17,8 @@ export {
   type HeartbeatResult,
   type MembershipOptions,
 } from './consumer-group-membership.js';
+export {
+  ProtocolGroupMember,
+  type GroupRound,
+  type ProtocolGroupMemberOptions,
+} from './protocol-group-member.js';

@@ -427,6 +427,8 @@ function bothRequestMetrics(
       stats.record(apiKey, apiVersion, errorCodes, timings);
     },
   };
+}
+
 /** This broker's registration, controller election and controller in a cluster on etcd. */
 function clusterMember(
   cluster: ClusterConnection,

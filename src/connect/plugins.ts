@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { Connector } from './connector.js';
 import { FileStreamSinkConnector } from './connectors/file-stream-sink.js';
 import { FileStreamSourceConnector } from './connectors/file-stream-source.js';
+import { JdbcSinkConnector } from './connectors/jdbc/jdbc-sink.js';
+import { JdbcSourceConnector } from './connectors/jdbc/jdbc-source.js';
 import type { Converter } from './converters/converter.js';
 import { JsonConverter } from './converters/json-converter.js';
 import { ByteArrayConverter, StringConverter } from './converters/simple-converters.js';
@@ -64,6 +66,18 @@ export class Plugins {
       'org.apache.kafka.connect.file.FileStreamSinkConnector',
       () => new FileStreamSinkConnector(),
       ['FileStreamSink', 'FileStreamSinkConnector'],
+    );
+    this.add(
+      this.connectors,
+      'io.confluent.connect.jdbc.JdbcSourceConnector',
+      () => new JdbcSourceConnector(),
+      ['JdbcSource', 'JdbcSourceConnector'],
+    );
+    this.add(
+      this.connectors,
+      'io.confluent.connect.jdbc.JdbcSinkConnector',
+      () => new JdbcSinkConnector(),
+      ['JdbcSink', 'JdbcSinkConnector'],
     );
     this.add(
       this.converters,

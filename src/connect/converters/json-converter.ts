@@ -13,6 +13,7 @@ import {
   type SchemaType,
 } from '../data/schema.js';
 import { ConversionError, type Converter, type SchemaAndValue } from './converter.js';
+import { parseJsonExact } from './exact-json.js';
 
 const TYPE_NAMES: Record<SchemaType, string> = {
   INT8: 'int8',
@@ -54,7 +55,7 @@ export class JsonConverter implements Converter {
     if (bytes === null || bytes.length === 0) return { value: null };
     let parsed: unknown;
     try {
-      parsed = JSON.parse(bytes.toString('utf8'));
+      parsed = parseJsonExact(bytes.toString('utf8'));
     } catch (err) {
       throw new ConversionError(
         `Converting byte[] to Kafka Connect data failed due to serialization error: ${(err as Error).message}`,
@@ -207,6 +208,7 @@ export function fromJsonValue(schema: Schema, json: unknown): unknown {
       if (typeof json !== 'number' || !Number.isInteger(json)) wrong();
       return json;
     case 'INT64':
+      if (typeof json === 'bigint') return json;
       if (typeof json !== 'number' || !Number.isInteger(json)) wrong();
       return BigInt(json as number);
     case 'FLOAT32':

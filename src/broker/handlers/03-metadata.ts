@@ -74,7 +74,7 @@ export const metadataHandler: HandlerFactory = (broker) =>
 async function describeRequested(
   broker: BrokerContext,
   request: MetadataRequest,
- ctx: ApiContext,
+  ctx: ApiContext,
 ): Promise<ResponseTopic[]> {
   const version = ctx.apiVersion;
   const image = broker.metadata.image;

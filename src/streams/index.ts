@@ -1,0 +1,15 @@
+// rivulet/streams: a stream-processing library with Kafka Streams' semantics and names, built
+// on rivulet/client alone so it runs against any Kafka cluster.
+export * from './serdes.js';
+export * from './processor.js';
+export { Topology, TopologyDescription, type SourceOptions, type SinkOptions } from './topology.js';
+export * from './state/state-store.js';
+export * from './state/key-value-store.js';
+export * from './state/window-store.js';
+export { Stores } from './stores.js';
+export {
+  TopologyTestDriver,
+  TestInputTopic,
+  TestOutputTopic,
+  type TestRecord,
+} from './topology-test-driver.js';

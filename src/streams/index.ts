@@ -13,3 +13,16 @@ export {
   TestOutputTopic,
   type TestRecord,
 } from './topology-test-driver.js';
+export { StreamsBuilder, type StreamsBuilderOptions } from './dsl/streams-builder.js';
+export {
+  KStream,
+  KTable,
+  GlobalKTable,
+  KGroupedStream,
+  TimeWindowedKStream,
+  BranchedKStream,
+  Suppressed,
+} from './dsl/kstream.js';
+export * from './dsl/options.js';
+export { TimeWindows, JoinWindows, WindowedSerdes } from './dsl/windows.js';
+export type { Change } from './dsl/context.js';

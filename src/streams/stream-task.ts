@@ -48,6 +48,8 @@ export interface TaskOptions {
   topicName: (name: string) => string;
   /** Called when a record cannot be deserialized: true continues, false fails. */
   onDeserializationError?: (record: IncomingRecord, err: Error) => boolean;
+  /** The instance's global stores, shared by all its tasks. */
+  globalStores?: ReadonlyMap<string, StateStore>;
 }
 
 interface Schedule {
@@ -215,6 +217,8 @@ export class StreamTask {
       forward: (record, childName) => this.forward(node, record, childName),
       recordMetadata: () => this.current,
       getStateStore: <S extends StateStore>(name: string): S => {
+        const global = this.o.globalStores?.get(name);
+        if (global !== undefined) return global as S;
         if (allowed?.kind !== 'processor' || !allowed.stores.includes(name))
           throw new Error(`processor ${node} has no access to store ${name}`);
         return this.stores.get(name) as S;

@@ -20,6 +20,7 @@ export interface TestRecord<K, V> {
 
 export class TopologyTestDriver {
   private readonly tasks: StreamTask[] = [];
+  private readonly globalStores = new Map<string, StateStore>();
   private readonly outputs = new Map<string, OutgoingRecord[]>();
   private readonly pending: OutgoingRecord[] = [];
   private readonly offsets = new Map<string, bigint>();
@@ -34,6 +35,11 @@ export class TopologyTestDriver {
     this.applicationId = options.applicationId ?? 'test-driver-application';
     this.wallClockMs = options.initialWallClockTimeMs ?? 0;
     const collector = { send: (r: OutgoingRecord) => this.collect(r) };
+    for (const [name, g] of topology.globalStores) {
+      const store = g.builder.build();
+      store.init({ changeLogger: null, streamTimeMs: () => -1 });
+      this.globalStores.set(name, store);
+    }
     for (const st of topology.subTopologies()) {
       this.tasks.push(
         new StreamTask(topology, st, 0, {
@@ -41,6 +47,7 @@ export class TopologyTestDriver {
           collector,
           nowMs: () => this.wallClockMs,
           topicName: (name) => this.topicName(name),
+          globalStores: this.globalStores,
         }),
       );
     }
@@ -75,6 +82,12 @@ export class TopologyTestDriver {
     timestamp: number,
     headers: readonly RecordHeader[] = [],
   ): void {
+    for (const [name, g] of this.topology.globalStores) {
+      if (g.topic === topic) {
+        this.globalStores.get(name)!.restore(key ?? Buffer.alloc(0), value);
+        return;
+      }
+    }
     const task = this.taskFor(topic);
     if (task === undefined) throw new Error(`topic ${topic} is not a source of the topology`);
     const offset = this.offsets.get(topic) ?? 0n;
@@ -97,6 +110,8 @@ export class TopologyTestDriver {
   }
 
   getStateStore<S extends StateStore>(name: string): S | null {
+    const global = this.globalStores.get(name);
+    if (global !== undefined) return global as S;
     for (const t of this.tasks) {
       const s = t.stores.get(name);
       if (s !== undefined) return s as S;

@@ -70,6 +70,8 @@ export class Topology {
   readonly storeBuilders = new Map<string, StoreBuilder>();
   /** Topics this application creates and owns, named without the application.id prefix. */
   readonly internalTopics = new Map<string, { kind: 'repartition'; partitions: number | null }>();
+  /** Global stores: each holds every partition of its topic, in every instance. */
+  readonly globalStores = new Map<string, { topic: string; builder: StoreBuilder }>();
 
   addSource<K = Buffer, V = Buffer>(
     name: string,
@@ -139,11 +141,25 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Adds a store filled from every partition of a topic (the topic is its changelog, so the
+   * store itself is not logged). Its keys and values are the topic's bytes, decoded by the
+   * store's serdes; a null value deletes the key.
+   */
+  addGlobalStore(builder: StoreBuilder, topic: string): this {
+    if (this.storeBuilders.has(builder.name) || this.globalStores.has(builder.name))
+      throw new Error(`store ${builder.name} is already added`);
+    builder.withLoggingDisabled();
+    this.globalStores.set(builder.name, { topic, builder });
+    return this;
+  }
+
   connectProcessorAndStateStores(processorNames: string[], ...storeNames: string[]): this {
     for (const p of processorNames) {
       const node = this.nodes.get(p);
       if (node?.kind !== 'processor') throw new Error(`${p} is not a processor`);
       for (const s of storeNames) {
+        if (this.globalStores.has(s)) continue;
         if (!this.storeBuilders.has(s)) throw new Error(`store ${s} is not added`);
         if (!node.stores.includes(s)) node.stores.push(s);
       }
@@ -219,6 +235,16 @@ export class TopologyDescription {
       for (const n of st.nodes) out.push(...this.node(n));
       if (i < this.subtopologies.length - 1) out.push('');
     });
+    let id = this.subtopologies.length;
+    for (const [name, g] of this.topology.globalStores) {
+      out.push('', `   Sub-topology: ${id++} for global store (will not generate tasks)`);
+      out.push(`    Source: ${name}-source (topics: [${g.topic}])`, `      --> ${name}`);
+      out.push(
+        `    Processor: ${name} (stores: [${name}])`,
+        '      --> none',
+        `      <-- ${name}-source`,
+      );
+    }
     return out.join('\n') + '\n';
   }
 

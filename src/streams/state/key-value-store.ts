@@ -9,6 +9,10 @@ export interface KeyValue<K, V> {
   value: V;
 }
 
+export const KeyValue = {
+  pair: <K, V>(key: K, value: V): KeyValue<K, V> => ({ key, value }),
+};
+
 export interface ReadOnlyKeyValueStore<K, V> {
   get(key: K): V | null;
   /** Entries with from <= key <= to in key-byte order. */

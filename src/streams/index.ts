@@ -26,3 +26,12 @@ export {
 export * from './dsl/options.js';
 export { TimeWindows, JoinWindows, WindowedSerdes } from './dsl/windows.js';
 export type { Change } from './dsl/context.js';
+export {
+  KafkaStreams,
+  type StreamsConfig,
+  type StreamsState,
+  type StreamThreadExceptionResponse,
+  type HandlerResponse,
+} from './kafka-streams.js';
+export { StreamsTopologyError } from './internal-topics.js';
+export type { IncomingRecord, OutgoingRecord } from './stream-task.js';

@@ -151,3 +151,13 @@ registerCommand('metadata-quorum', {
       await loadModule<typeof import('./tools/metadata-quorum.js')>('./tools/metadata-quorum.js')
     ).runMetadataQuorum(args),
 });
+
+registerCommand('streams-application-reset', {
+  summary: 'Reset a Streams application to reprocess its input (kafka-streams-application-reset).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/streams-application-reset.js')>(
+        './tools/streams-application-reset.js',
+      )
+    ).runStreamsApplicationReset(args),
+});

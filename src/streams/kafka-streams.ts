@@ -280,20 +280,22 @@ export class KafkaStreams {
     );
     const task = sub && this.tasks.get(`${sub.id}_${batch.partition}`);
     if (task === undefined) return;
-    for (const r of batch.records) {
-      task.process(r);
-      this.consumed.set(`${r.topic}\u0000${r.partition}`, {
-        topic: r.topic,
-        partition: r.partition,
-        offset: r.offset + 1n,
+    for (const r of batch.records) task.process(r);
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined)
+      this.consumed.set(`${last.topic}\u0000${last.partition}`, {
+        topic: last.topic,
+        partition: last.partition,
+        offset: last.offset + 1n,
       });
-    }
+    this.sendOutgoing();
     if (task.commitRequested) await this.commit();
   }
 
   private async tick(): Promise<void> {
     const now = Date.now();
     for (const t of this.tasks.values()) t.punctuateWallClock(now);
+    this.sendOutgoing();
     if (now - this.lastCommitMs >= this.c.commitIntervalMs) await this.commit();
   }
 
@@ -310,6 +312,7 @@ export class KafkaStreams {
       await t.flush();
       t.commitRequested = false;
     }
+    this.sendOutgoing();
     const offsets = [...this.consumed.values()];
     if (this.eos) {
       if (!this.inTransaction && offsets.length === 0) return;
@@ -334,23 +337,41 @@ export class KafkaStreams {
     this.inTransaction = true;
   }
 
+  /** Records of the batch being processed, sent together when it is done. */
+  private outgoing: OutgoingRecord[] = [];
+
   private collect(record: OutgoingRecord): void {
+    this.outgoing.push(record);
+  }
+
+  /**
+   * Sends the collected records with one sendBatch: one promise and one buffer reservation
+   * for a whole input batch, where a send per record would cost each of them. A failed batch
+   * goes to the production exception handler with its first record.
+   */
+  private sendOutgoing(): void {
     const producer = this.producer;
-    if (producer === null) return;
+    const records = this.outgoing;
+    this.outgoing = [];
+    if (producer === null || records.length === 0) return;
     if (this.eos && !this.inTransaction) this.begin(producer);
-    const partition = typeof record.partition === 'number' ? record.partition : undefined;
     producer
-      .send({
-        topic: record.topic,
-        key: record.key,
-        value: record.value,
-        timestamp: record.timestamp,
-        headers: record.headers.filter((h) => h.value !== null) as { key: string; value: Buffer }[],
-        ...(partition === undefined ? {} : { partition }),
-      })
+      .sendBatch(
+        records.map((record) => ({
+          topic: record.topic,
+          key: record.key,
+          value: record.value,
+          timestamp: record.timestamp,
+          headers: record.headers.filter((h) => h.value !== null) as {
+            key: string;
+            value: Buffer;
+          }[],
+          ...(typeof record.partition === 'number' ? { partition: record.partition } : {}),
+        })),
+      )
       .catch((err: Error) => {
         const handler = this.c.productionExceptionHandler;
-        if (handler !== undefined && handler(record, err) === 'CONTINUE') return;
+        if (handler !== undefined && handler(records[0]!, err) === 'CONTINUE') return;
         this.sendError ??= err;
       });
   }

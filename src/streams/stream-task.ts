@@ -175,10 +175,18 @@ export class StreamTask {
     }
   }
 
+  /** Children per node, computed once: forward() runs for every record at every node. */
+  private readonly children = new Map<string, TopologyNode[]>();
+
+  private childrenOf(name: string): TopologyNode[] {
+    const list = this.topology.children(name);
+    this.children.set(name, list);
+    return list;
+  }
+
   private forward(from: string, record: StreamRecord<unknown, unknown>, childName?: string): void {
-    const children = this.topology
-      .children(from)
-      .filter((c) => childName === undefined || c.name === childName);
+    const all = this.children.get(from) ?? this.childrenOf(from);
+    const children = childName === undefined ? all : all.filter((c) => c.name === childName);
     if (childName !== undefined && children.length === 0)
       throw new Error(`${childName} is not a child of ${from}`);
     for (const child of children) this.deliver(child, record);

@@ -4,11 +4,19 @@
 // with Kafka Streams' topology (flatMapValues → groupBy → count, through a repartition topic
 // and a changelog), at least once and then exactly once. Figures are input records per second
 // from the first assignment until the last output record is written, and the ratio to the loop (targets:
-// >= 0.5x at least once, >= 0.3x exactly once). Then get/put ops/s of the in-memory key-value
-// store against a plain Map.
+// >= 0.5x at least once, >= 0.3x exactly once). Then get/put ops/s of the in-memory and the
+// persistent (LMDB, synchronous puts) key-value stores against a plain Map.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startBroker } from '../../src/index.js';
 import { Admin, Consumer, Producer } from '../../src/client/index.js';
-import { InMemoryKeyValueStore, KafkaStreams, Serdes } from '../../src/streams/index.js';
+import {
+  InMemoryKeyValueStore,
+  KafkaStreams,
+  LmdbKeyValueStore,
+  Serdes,
+} from '../../src/streams/index.js';
 import { wordCount } from '../../test/streams/topologies.js';
 import { fmt } from '../broker/support/servers.js';
 
@@ -150,5 +158,22 @@ console.log(
 console.log(
   `in-memory key-value store get: ${fmt(storeGet, 0)} ops/s (${fmt(storeGet / mapGet, 3)}x a Map)`,
 );
+const dir = await mkdtemp(join(tmpdir(), 'rivulet-bench-lmdb-'));
+const disk = new LmdbKeyValueStore('bench', Serdes.String(), Serdes.Long());
+disk.init({ changeLogger: null, streamTimeMs: () => -1, stateDir: dir });
+const diskPut = time(() => {
+  for (let i = 0; i < OPS; i++) disk.put(keys[i % keys.length]!, i);
+});
+const diskGet = time(() => {
+  for (let i = 0; i < OPS; i++) disk.get(keys[i % keys.length]!);
+});
+console.log(
+  `persistent (LMDB) key-value store put: ${fmt(diskPut, 0)} ops/s (${fmt(diskPut / mapPut, 3)}x a Map)`,
+);
+console.log(
+  `persistent (LMDB) key-value store get: ${fmt(diskGet, 0)} ops/s (${fmt(diskGet / mapGet, 3)}x a Map)`,
+);
+await disk.close();
+await rm(dir, { recursive: true, force: true });
 admin.close();
 await broker.close();

@@ -6,6 +6,7 @@ export { Topology, TopologyDescription, type SourceOptions, type SinkOptions } f
 export * from './state/state-store.js';
 export * from './state/key-value-store.js';
 export * from './state/window-store.js';
+export { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
 export { Stores } from './stores.js';
 export {
   TopologyTestDriver,

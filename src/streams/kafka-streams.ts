@@ -4,6 +4,8 @@
 // processes records and commits every commit.interval.ms. With exactly_once_v2 all output,
 // changelog writes and consumed offsets of a commit interval go into one transaction.
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Admin,
   Consumer,
@@ -51,6 +53,8 @@ export interface StreamsConfig {
     'logAndFail' | 'logAndContinue' | ((record: IncomingRecord, err: Error) => HandlerResponse);
   /** default.production.exception.handler: fail (default) or continue past a failed send. */
   productionExceptionHandler?: (record: OutgoingRecord, err: Error) => HandlerResponse;
+  /** state.dir: persistent stores live in <state.dir>/<application.id>/<task id> (Kafka: /tmp/kafka-streams). */
+  stateDir?: string;
   /** client.id prefix */
   clientId?: string;
   /** The consumer's session.timeout.ms: how soon a dead instance's tasks move. */
@@ -400,14 +404,16 @@ export class KafkaStreams {
         nowMs: () => Date.now(),
         topicName: (n) => this.topicName(n),
         globalStores: this.globalStores,
+        stateDir: join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId),
         onDeserializationError: (r, err) => this.onDeserializationError(r, err),
       });
       this.tasks.set(id, task);
       created.push(task);
     }
     for (const task of created) {
+      task.initStores();
       await this.restore(task);
-      task.init();
+      task.initProcessors();
     }
   }
 

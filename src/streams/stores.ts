@@ -5,6 +5,7 @@ import {
   InMemoryKeyValueStore,
   type KeyValueStore,
 } from './state/key-value-store.js';
+import { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
 import { InMemoryWindowStore, type WindowStore } from './state/window-store.js';
 
 export const Stores = {
@@ -14,6 +15,15 @@ export const Stores = {
     valueSerde: Serde<V>,
   ): BasicStoreBuilder<KeyValueStore<K, V>> {
     return new BasicStoreBuilder(name, () => new InMemoryKeyValueStore(name, keySerde, valueSerde));
+  },
+
+  /** A key-value store on disk (LMDB), under the task's directory in state.dir. */
+  persistentKeyValueStoreBuilder<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<KeyValueStore<K, V>> {
+    return new BasicStoreBuilder(name, () => new LmdbKeyValueStore(name, keySerde, valueSerde));
   },
 
   windowStoreBuilder<K, V>(

@@ -48,6 +48,8 @@ export interface TaskOptions {
   topicName: (name: string) => string;
   /** Called when a record cannot be deserialized: true continues, false fails. */
   onDeserializationError?: (record: IncomingRecord, err: Error) => boolean;
+  /** state.dir/<application.id>: tasks keep persistent stores in <this>/<task id>. */
+  stateDir?: string;
   /** The instance's global stores, shared by all its tasks. */
   globalStores?: ReadonlyMap<string, StateStore>;
 }
@@ -85,11 +87,18 @@ export class StreamTask {
 
   /** Opens the stores and initializes the processors. */
   init(): void {
+    this.initStores();
+    this.initProcessors();
+  }
+
+  /** Opens the stores (before restoration fills them). */
+  initStores(): void {
     for (const [name, store] of this.stores) {
       const builder = this.topology.storeBuilders.get(name)!;
       const changelog = this.o.topicName(`${name}-changelog`);
       store.init({
         streamTimeMs: () => this.streamTimeMs,
+        stateDir: this.o.stateDir === undefined ? null : `${this.o.stateDir}/${this.id}`,
         changeLogger: builder.loggingEnabled
           ? {
               log: (key, value) =>
@@ -105,6 +114,10 @@ export class StreamTask {
           : null,
       });
     }
+  }
+
+  /** Initializes the processors (after restoration: they may read their stores). */
+  initProcessors(): void {
     for (const node of this.subTopology.nodes) {
       if (node.kind !== 'processor') continue;
       const p = node.supplier();

@@ -3,6 +3,9 @@
 // records written to topics that the topology also reads (repartition topics) are processed in
 // turn, and everything written can be read back from output topics. Wall-clock time is
 // simulated and moves only when the test advances it.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Deserializer, Serializer } from './serdes.js';
 import type { RecordHeader } from './processor.js';
 import { StreamTask, type OutgoingRecord } from './stream-task.js';
@@ -10,6 +13,8 @@ import type { Topology } from './topology.js';
 import type { StateStore } from './state/state-store.js';
 import type { KeyValueStore } from './state/key-value-store.js';
 import type { WindowStore } from './state/window-store.js';
+
+let driverCount = 0;
 
 export interface TestRecord<K, V> {
   key: K | null;
@@ -27,13 +32,19 @@ export class TopologyTestDriver {
   private wallClockMs: number;
   private draining = false;
   readonly applicationId: string;
+  /** Where persistent stores of this driver live; removed by close(). */
+  private readonly stateRoot: string;
 
   constructor(
     private readonly topology: Topology,
-    options: { applicationId?: string; initialWallClockTimeMs?: number } = {},
+    options: { applicationId?: string; initialWallClockTimeMs?: number; stateDir?: string } = {},
   ) {
     this.applicationId = options.applicationId ?? 'test-driver-application';
     this.wallClockMs = options.initialWallClockTimeMs ?? 0;
+    this.stateRoot = join(
+      options.stateDir ?? tmpdir(),
+      `rivulet-streams-${process.pid}-${driverCount++}`,
+    );
     const collector = { send: (r: OutgoingRecord) => this.collect(r) };
     for (const [name, g] of topology.globalStores) {
       const store = g.builder.build();
@@ -48,6 +59,11 @@ export class TopologyTestDriver {
           nowMs: () => this.wallClockMs,
           topicName: (name) => this.topicName(name),
           globalStores: this.globalStores,
+          stateDir: join(
+            options.stateDir ?? tmpdir(),
+            `rivulet-streams-${process.pid}-${driverCount++}`,
+            this.applicationId,
+          ),
         }),
       );
     }
@@ -136,6 +152,7 @@ export class TopologyTestDriver {
 
   async close(): Promise<void> {
     for (const t of this.tasks) await t.close();
+    rmSync(this.stateRoot, { recursive: true, force: true });
   }
 
   private taskFor(topic: string): StreamTask | undefined {

@@ -456,11 +456,11 @@ function addKeyValueStore<K, V>(
   materialized: Materialized<K, V>,
   processor: string,
 ): void {
-  const builder = Stores.keyValueStoreBuilder(
-    storeName,
-    ctx.keySerde(keySerde),
-    ctx.valueSerde(valueSerde),
-  );
+  const builder = (
+    materialized.storeType === 'PERSISTENT'
+      ? Stores.persistentKeyValueStoreBuilder
+      : Stores.keyValueStoreBuilder
+  )(storeName, ctx.keySerde(keySerde), ctx.valueSerde(valueSerde));
   if (materialized.loggingEnabled === false) builder.withLoggingDisabled();
   else builder.withLoggingEnabled(materialized.logConfig ?? {});
   ctx.topology.addStateStore(builder, processor);

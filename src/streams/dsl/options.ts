@@ -34,6 +34,11 @@ export interface Materialized<K, V> {
   loggingEnabled?: boolean;
   /** Topic configs for the changelog. */
   logConfig?: Record<string, string>;
+  /**
+   * Key-value stores only (Materialized.withStoreType): 'IN_MEMORY' (the default here) or
+   * 'PERSISTENT' (LMDB on disk; Kafka's default is RocksDB).
+   */
+  storeType?: 'IN_MEMORY' | 'PERSISTENT';
   /** Retention of windowed stores (withRetention); at least window size + grace. */
   retentionMs?: number;
 }

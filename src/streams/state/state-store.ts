@@ -13,6 +13,8 @@ export interface StateStoreContext {
   changeLogger: ChangeLogger | null;
   /** Current stream time of the task, for retention of windowed stores. */
   streamTimeMs(): number;
+  /** The task's directory under state.dir, for persistent stores (null: none). */
+  stateDir?: string | null;
 }
 
 export interface StateStore {

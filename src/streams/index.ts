@@ -20,6 +20,7 @@ export {
   KTable,
   GlobalKTable,
   KGroupedStream,
+  CogroupedKStream,
   TimeWindowedKStream,
   BranchedKStream,
   Suppressed,

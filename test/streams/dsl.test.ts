@@ -305,3 +305,31 @@ test('hopping windows and stream-stream outer join', () => {
     { key: 'j', value: '-|o1' },
   ]);
 });
+
+test('cogroup: two grouped streams update one aggregate', () => {
+  const b = new StreamsBuilder();
+  const deposits = b.stream('deposits', Consumed.with(S, I)).groupByKey();
+  const withdrawals = b.stream('withdrawals', Consumed.with(S, I)).groupByKey();
+  deposits
+    .cogroup<number>((_k, v, balance) => balance + v)
+    .cogroup(withdrawals, (_k, v, balance) => balance - v)
+    .aggregate(() => 0, { storeName: 'balances', valueSerde: I })
+    .toStream()
+    .to('balance-updates', Produced.with(S, I));
+  const topology = b.build();
+  assert.equal(topology.describe().subtopologies.length, 1);
+  const driver = new TopologyTestDriver(topology);
+  const dep = driver.createInputTopic('deposits', S, I);
+  const wd = driver.createInputTopic('withdrawals', S, I);
+  dep.pipeInput('alice', 100);
+  wd.pipeInput('alice', 30);
+  dep.pipeInput('bob', 5);
+  wd.pipeInput('alice', 20);
+  assert.deepEqual(driver.createOutputTopic('balance-updates', S, I).readKeyValuesToList(), [
+    { key: 'alice', value: 100 },
+    { key: 'alice', value: 70 },
+    { key: 'bob', value: 5 },
+    { key: 'alice', value: 50 },
+  ]);
+  assert.equal(driver.getKeyValueStore<string, number>('balances')!.get('alice'), 50);
+});

@@ -804,6 +804,11 @@ export class KGroupedStream<K, V> {
     return this.aggregateWith('KSTREAM-AGGREGATE', initializer, aggregator, materialized);
   }
 
+  /** Starts a cogrouped aggregation: several grouped streams update one aggregate per key. */
+  cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA> {
+    return new CogroupedKStream<K, VA>(this.ctx).cogroup(this, aggregator);
+  }
+
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
     return new TimeWindowedKStream(this.ctx, this, windows);
   }
@@ -853,6 +858,83 @@ export class KGroupedStream<K, V> {
     return new KTable(
       this.ctx,
       name,
+      keySerde,
+      materialized.valueSerde ?? null,
+      storeName,
+      (_k, v) => v as VA,
+      null,
+    );
+  }
+}
+
+/**
+ * Kafka's CogroupedKStream: each input has its own aggregator, all update the same store, and
+ * every update is emitted as the table's change.
+ */
+export class CogroupedKStream<K, VA> {
+  private readonly inputs: {
+    grouped: KGroupedStream<K, unknown>;
+    aggregator: (key: K, value: unknown, aggregate: VA) => VA;
+  }[] = [];
+
+  constructor(private readonly ctx: DslContext) {}
+
+  cogroup<V>(
+    grouped: KGroupedStream<K, V>,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+  ): CogroupedKStream<K, VA> {
+    this.inputs.push({
+      grouped: grouped as KGroupedStream<K, unknown>,
+      aggregator: aggregator as (key: K, value: unknown, aggregate: VA) => VA,
+    });
+    return this;
+  }
+
+  aggregate(initializer: () => VA, materialized: Materialized<K, VA> = {}): KTable<K, VA> {
+    const t = this.ctx.topology;
+    const storeName =
+      materialized.storeName ?? this.ctx.newName('COGROUPKSTREAM-AGGREGATE-STATE-STORE');
+    const names: string[] = [];
+    let keySerde: Serde<K> | null = materialized.keySerde ?? null;
+    this.inputs.forEach(({ grouped, aggregator }, i) => {
+      const input = grouped.input(`${storeName}-${i}`);
+      keySerde ??= input.keySerde;
+      const name = this.ctx.newName('COGROUPKSTREAM-AGGREGATE');
+      t.addProcessor(
+        name,
+        withStores([storeName], (c, [s]) => {
+          const store = s as KeyValueStore<K, VA>;
+          return (r) => {
+            if (r.key === null || r.key === undefined || r.value === null) return;
+            const oldValue = store.get(r.key as K);
+            const newValue = aggregator(r.key as K, r.value, oldValue ?? initializer());
+            store.put(r.key as K, newValue);
+            c.forward(r.withValue({ newValue, oldValue }));
+          };
+        }),
+        input.node,
+      );
+      names.push(name);
+    });
+    if (names.length === 0) throw new Error('cogroup needs at least one grouped stream');
+    addKeyValueStore(
+      this.ctx,
+      storeName,
+      keySerde,
+      materialized.valueSerde ?? null,
+      materialized,
+      names[0]!,
+    );
+    t.connectProcessorAndStateStores(names.slice(1), storeName);
+    const merge = this.ctx.newName('COGROUPKSTREAM-MERGE');
+    t.addProcessor(
+      merge,
+      simple((c, r) => c.forward(r)),
+      ...names,
+    );
+    return new KTable<K, VA>(
+      this.ctx,
+      merge,
       keySerde,
       materialized.valueSerde ?? null,
       storeName,

@@ -205,3 +205,13 @@ registerCommand('connect-standalone', {
       await loadModule<typeof import('./tools/connect.js')>('./tools/connect.js')
     ).runConnectStandalone(args),
 });
+
+registerCommand('streams-application-reset', {
+  summary: 'Reset a Streams application to reprocess its input (kafka-streams-application-reset).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/streams-application-reset.js')>(
+        './tools/streams-application-reset.js',
+      )
+    ).runStreamsApplicationReset(args),
+});

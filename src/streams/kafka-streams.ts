@@ -1,0 +1,610 @@
+// KafkaStreams runs a topology against a Kafka cluster (Kafka's KafkaStreams with one stream
+// thread): it joins the consumer group named by application.id, makes one StreamTask per
+// (sub-topology, partition) it is assigned, restores the tasks' stores from their changelogs,
+// processes records and commits every commit.interval.ms. With exactly_once_v2 all output,
+// changelog writes and consumed offsets of a commit interval go into one transaction.
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Admin,
+  Consumer,
+  GroupConsumer,
+  Producer,
+  type ConsumerBatch,
+  type TopicPartition,
+} from '../client/index.js';
+import type { Logger } from '../util/logger.js';
+import { silentLogger } from '../util/logger.js';
+import { createInternalTopics, planInternalTopics } from './internal-topics.js';
+import type { KeyValue, ReadOnlyKeyValueStore } from './state/key-value-store.js';
+import type { StateStore } from './state/state-store.js';
+import type { ReadOnlyWindowStore } from './state/window-store.js';
+import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
+import type { SubTopology, Topology } from './topology.js';
+
+export type StreamsState =
+  | 'CREATED'
+  | 'REBALANCING'
+  | 'RUNNING'
+  | 'PENDING_SHUTDOWN'
+  | 'NOT_RUNNING'
+  | 'PENDING_ERROR'
+  | 'ERROR';
+
+export type StreamThreadExceptionResponse =
+  'REPLACE_THREAD' | 'SHUTDOWN_CLIENT' | 'SHUTDOWN_APPLICATION';
+
+export type HandlerResponse = 'CONTINUE' | 'FAIL';
+
+export interface StreamsConfig {
+  /** application.id: the group id, and the prefix of internal topics. */
+  applicationId: string;
+  /** bootstrap.servers */
+  bootstrapServers: string | string[];
+  /** processing.guarantee */
+  processingGuarantee?: 'at_least_once' | 'exactly_once_v2';
+  /** commit.interval.ms (Kafka: 30000, or 100 with exactly-once). */
+  commitIntervalMs?: number;
+  /** replication.factor of internal topics (-1: the broker's default). */
+  replicationFactor?: number;
+  /** default.deserialization.exception.handler: LogAndFail (default) or LogAndContinue. */
+  deserializationExceptionHandler?:
+    'logAndFail' | 'logAndContinue' | ((record: IncomingRecord, err: Error) => HandlerResponse);
+  /** default.production.exception.handler: fail (default) or continue past a failed send. */
+  productionExceptionHandler?: (record: OutgoingRecord, err: Error) => HandlerResponse;
+  /** state.dir: persistent stores live in <state.dir>/<application.id>/<task id> (Kafka: /tmp/kafka-streams). */
+  stateDir?: string;
+  /** client.id prefix */
+  clientId?: string;
+  /** The consumer's session.timeout.ms: how soon a dead instance's tasks move. */
+  sessionTimeoutMs?: number;
+  /** transaction.timeout.ms of the exactly-once producer (Kafka Streams sets 10000). */
+  transactionTimeoutMs?: number;
+  logger?: Logger;
+}
+
+type Resolved = Required<
+  Omit<
+    StreamsConfig,
+    'deserializationExceptionHandler' | 'productionExceptionHandler' | 'clientId' | 'logger'
+  >
+> &
+  StreamsConfig;
+
+export class KafkaStreams {
+  private stateValue: StreamsState = 'CREATED';
+  private readonly listeners: ((next: StreamsState, old: StreamsState) => void)[] = [];
+  private exceptionHandler: ((err: Error) => StreamThreadExceptionResponse) | null = null;
+  private readonly c: Resolved;
+  private readonly log: Logger;
+  private readonly processId = randomUUID();
+  private admin: Admin | null = null;
+  private consumer: GroupConsumer | null = null;
+  private producer: Producer | null = null;
+  private globalConsumer: Consumer | null = null;
+  private readonly globalStores = new Map<string, StateStore>();
+  private readonly tasks = new Map<string, StreamTask>();
+  private subs: SubTopology[] = [];
+  /** Offsets (next to read) of processed records, not committed yet. */
+  private readonly consumed = new Map<string, TopicPartition & { offset: bigint }>();
+  private inTransaction = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private assigning: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private lastCommitMs = Date.now();
+  private sendError: Error | null = null;
+  private loop: Promise<void> | null = null;
+  private threadCount = 0;
+
+  constructor(
+    private readonly topology: Topology,
+    config: StreamsConfig,
+  ) {
+    const eos = config.processingGuarantee === 'exactly_once_v2';
+    this.c = {
+      processingGuarantee: 'at_least_once',
+      commitIntervalMs: eos ? 100 : 30_000,
+      replicationFactor: -1,
+      sessionTimeoutMs: 45_000,
+      transactionTimeoutMs: 10_000,
+      ...config,
+    } as Resolved;
+    this.log = config.logger ?? silentLogger;
+  }
+
+  get state(): StreamsState {
+    return this.stateValue;
+  }
+
+  setStateListener(listener: (newState: StreamsState, oldState: StreamsState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  setUncaughtExceptionHandler(handler: (err: Error) => StreamThreadExceptionResponse): void {
+    this.exceptionHandler = handler;
+  }
+
+  /** Creates the internal topics, loads global stores and joins the group. */
+  async start(): Promise<void> {
+    if (this.stateValue !== 'CREATED') throw new Error(`cannot start in state ${this.stateValue}`);
+    this.setState('REBALANCING');
+    try {
+      this.admin = new Admin({ bootstrapServers: this.c.bootstrapServers });
+      await this.admin.connect();
+      const plan = await planInternalTopics(this.admin, this.topology, (n) => this.topicName(n));
+      await createInternalTopics(this.admin, plan, this.c.replicationFactor);
+      await this.startGlobal();
+    } catch (err) {
+      this.setState('PENDING_ERROR');
+      await this.shutdownClients();
+      this.setState('ERROR');
+      throw err;
+    }
+    this.subs = this.topology.subTopologies();
+    this.startThread();
+    this.timer = setInterval(
+      () => void this.exclusive(() => this.tick()).catch((e: Error) => this.fail(e)),
+      50,
+    );
+  }
+
+  /** Commits, closes the tasks and leaves the group. */
+  async close(): Promise<void> {
+    if (this.stateValue === 'NOT_RUNNING' || this.stateValue === 'ERROR') return;
+    this.setState('PENDING_SHUTDOWN');
+    await this.stopThread(true);
+    await this.shutdownClients();
+    this.setState('NOT_RUNNING');
+  }
+
+  /** A read-only view of a key-value store over the tasks of this instance (interactive queries). */
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    const stores = () => this.localStores<ReadOnlyKeyValueStore<K, V> & StateStore>(name);
+    return {
+      get: (key) => {
+        for (const s of stores()) {
+          const v = s.get(key);
+          if (v !== null) return v;
+        }
+        return null;
+      },
+      range: (from, to) => stores().flatMap((s) => s.range(from, to)),
+      all: (): KeyValue<K, V>[] => stores().flatMap((s) => s.all()),
+      approximateNumEntries: () => stores().reduce((n, s) => n + s.approximateNumEntries(), 0),
+    };
+  }
+
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    const stores = () => this.localStores<ReadOnlyWindowStore<K, V> & StateStore>(name);
+    return {
+      fetch: (key, start) => {
+        for (const s of stores()) {
+          const v = s.fetch(key, start);
+          if (v !== null) return v;
+        }
+        return null;
+      },
+      fetchRange: (key, from, to) => stores().flatMap((s) => s.fetchRange(key, from, to)),
+      all: () => stores().flatMap((s) => s.all()),
+    };
+  }
+
+  /** The tasks this instance runs now (ids `<sub-topology>_<partition>`). */
+  localTaskIds(): string[] {
+    return [...this.tasks.keys()].sort();
+  }
+
+  private localStores<S extends StateStore>(name: string): S[] {
+    const global = this.globalStores.get(name);
+    if (global !== undefined) return [global as S];
+    return [...this.tasks.values()].flatMap((t) => {
+      const s = t.stores.get(name);
+      return s === undefined ? [] : [s as S];
+    });
+  }
+
+  private get eos(): boolean {
+    return this.c.processingGuarantee === 'exactly_once_v2';
+  }
+
+  /** Internal topics carry the application id; others keep their names. */
+  private topicName(name: string): string {
+    return this.topology.internalTopics.has(name) || name.endsWith('-changelog')
+      ? `${this.c.applicationId}-${name}`
+      : name;
+  }
+
+  private setState(next: StreamsState): void {
+    const old = this.stateValue;
+    if (old === next) return;
+    this.stateValue = next;
+    this.log.info(`State transition from ${old} to ${next}`);
+    for (const l of this.listeners) l(next, old);
+  }
+
+  private startThread(): void {
+    const thread = this.threadCount++;
+    const clientId = `${this.c.clientId ?? this.c.applicationId}-${this.processId}-StreamThread-${thread + 1}`;
+    this.producer = new Producer({
+      bootstrapServers: this.c.bootstrapServers,
+      clientId: `${clientId}-producer`,
+      lingerMs: this.eos ? 0 : 5,
+      ...(this.eos
+        ? {
+            // EOS v2: one transactional producer per thread (KIP-447).
+            transactionalId: `${this.c.applicationId}-${this.processId}-${thread + 1}`,
+            transactionTimeoutMs: this.c.transactionTimeoutMs,
+          }
+        : {}),
+    });
+    this.consumer = new GroupConsumer({
+      bootstrapServers: this.c.bootstrapServers,
+      clientId: `${clientId}-consumer`,
+      groupId: this.c.applicationId,
+      autoCommit: false,
+      autoOffsetReset: 'earliest',
+      isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted',
+      sessionTimeoutMs: this.c.sessionTimeoutMs,
+      heartbeatIntervalMs: Math.min(3000, Math.floor(this.c.sessionTimeoutMs / 3)),
+      // Range assignment gives a member the same partition numbers of every co-partitioned
+      // topic, which is what a task (one partition of each of its topics) needs.
+      assignors: ['range'],
+      rebalanceListener: {
+        onPartitionsAssigned: (tps) => this.onAssigned(tps),
+        onPartitionsRevoked: (tps) => this.exclusive(() => this.onRevoked(tps, true)),
+        onPartitionsLost: (tps) => this.exclusive(() => this.onRevoked(tps, false)),
+      },
+    });
+    this.loop = this.run(this.consumer, this.producer);
+  }
+
+  private async run(consumer: GroupConsumer, producer: Producer): Promise<void> {
+    try {
+      await producer.connect();
+      if (this.eos) await producer.initTransactions();
+      await consumer.connect();
+      const topics = [...new Set(this.subs.flatMap((s) => s.sourceTopics))].map((t) =>
+        this.topicName(t),
+      );
+      consumer.subscribe(topics);
+      for await (const batch of consumer.batches()) {
+        await this.exclusive(() => this.processBatch(batch));
+      }
+    } catch (err) {
+      if (this.consumer === consumer) await this.fail(err as Error);
+    }
+  }
+
+  private async processBatch(batch: ConsumerBatch): Promise<void> {
+    await this.assigning;
+    if (this.sendError !== null) throw this.sendError;
+    const sub = this.subs.find((s) =>
+      s.sourceTopics.some((t) => this.topicName(t) === batch.topic),
+    );
+    const task = sub && this.tasks.get(`${sub.id}_${batch.partition}`);
+    if (task === undefined) return;
+    for (const r of batch.records) task.process(r);
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined)
+      this.consumed.set(`${last.topic}\u0000${last.partition}`, {
+        topic: last.topic,
+        partition: last.partition,
+        offset: last.offset + 1n,
+      });
+    this.sendOutgoing();
+    if (task.commitRequested) await this.commit();
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    for (const t of this.tasks.values()) t.punctuateWallClock(now);
+    this.sendOutgoing();
+    if (now - this.lastCommitMs >= this.c.commitIntervalMs) await this.commit();
+  }
+
+  /**
+   * Commits: flushes stores and output, then commits the consumed offsets — in the open
+   * transaction with exactly-once, so output, changelogs and offsets become visible together.
+   */
+  private async commit(): Promise<void> {
+    this.lastCommitMs = Date.now();
+    const consumer = this.consumer;
+    const producer = this.producer;
+    if (consumer === null || producer === null) return;
+    for (const t of this.tasks.values()) {
+      await t.flush();
+      t.commitRequested = false;
+    }
+    this.sendOutgoing();
+    const offsets = [...this.consumed.values()];
+    if (this.eos) {
+      if (!this.inTransaction && offsets.length === 0) return;
+      if (!this.inTransaction) this.begin(producer);
+      if (offsets.length > 0)
+        await producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      await producer.commitTransaction();
+      this.inTransaction = false;
+    } else {
+      await producer.flush();
+      if (offsets.length > 0) await consumer.commit(offsets);
+    }
+    if (this.sendError !== null) throw this.sendError;
+    for (const o of offsets) {
+      const key = `${o.topic}\u0000${o.partition}`;
+      if (this.consumed.get(key) === o) this.consumed.delete(key);
+    }
+  }
+
+  private begin(producer: Producer): void {
+    producer.beginTransaction();
+    this.inTransaction = true;
+  }
+
+  /** Records of the batch being processed, sent together when it is done. */
+  private outgoing: OutgoingRecord[] = [];
+
+  private collect(record: OutgoingRecord): void {
+    this.outgoing.push(record);
+  }
+
+  /**
+   * Sends the collected records with one sendBatch: one promise and one buffer reservation
+   * for a whole input batch, where a send per record would cost each of them. A failed batch
+   * goes to the production exception handler with its first record.
+   */
+  private sendOutgoing(): void {
+    const producer = this.producer;
+    const records = this.outgoing;
+    this.outgoing = [];
+    if (producer === null || records.length === 0) return;
+    if (this.eos && !this.inTransaction) this.begin(producer);
+    producer
+      .sendBatch(
+        records.map((record) => ({
+          topic: record.topic,
+          key: record.key,
+          value: record.value,
+          timestamp: record.timestamp,
+          headers: record.headers.filter((h) => h.value !== null) as {
+            key: string;
+            value: Buffer;
+          }[],
+          ...(typeof record.partition === 'number' ? { partition: record.partition } : {}),
+        })),
+      )
+      .catch((err: Error) => {
+        const handler = this.c.productionExceptionHandler;
+        if (handler !== undefined && handler(records[0]!, err) === 'CONTINUE') return;
+        this.sendError ??= err;
+      });
+  }
+
+  /** Makes the tasks of newly assigned partitions and restores their stores. */
+  private onAssigned(tps: TopicPartition[]): Promise<void> {
+    const work = this.createTasks(tps);
+    this.assigning = work.catch(() => {});
+    return work.then(
+      () => this.setState('RUNNING'),
+      (err: Error) => this.fail(err),
+    );
+  }
+
+  private async createTasks(tps: TopicPartition[]): Promise<void> {
+    this.setState('REBALANCING');
+    const created: StreamTask[] = [];
+    for (const tp of tps) {
+      const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === tp.topic));
+      if (sub === undefined) continue;
+      const id = `${sub.id}_${tp.partition}`;
+      if (this.tasks.has(id)) continue;
+      const task = new StreamTask(this.topology, sub, tp.partition, {
+        applicationId: this.c.applicationId,
+        collector: { send: (r) => this.collect(r) },
+        nowMs: () => Date.now(),
+        topicName: (n) => this.topicName(n),
+        globalStores: this.globalStores,
+        stateDir: join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId),
+        onDeserializationError: (r, err) => this.onDeserializationError(r, err),
+      });
+      this.tasks.set(id, task);
+      created.push(task);
+    }
+    for (const task of created) {
+      task.initStores();
+      await this.restore(task);
+      task.initProcessors();
+    }
+  }
+
+  /** Reads each logged store's changelog partition up to its end before the task processes. */
+  private async restore(task: StreamTask): Promise<void> {
+    for (const [name, store] of task.stores) {
+      if (!this.topology.storeBuilders.get(name)!.loggingEnabled) continue;
+      const tp = { topic: this.topicName(`${name}-changelog`), partition: task.partition };
+      const count = await this.readToEnd(tp, (r) =>
+        store.restore(r.key ?? Buffer.alloc(0), r.value),
+      );
+      this.log.info(`Restored ${count} records of ${name} for task ${task.id}`, {
+        store: name,
+        task: task.id,
+        records: count,
+      });
+    }
+  }
+
+  /** Reads a partition from its start to its current end (committed records only). */
+  private async readToEnd(
+    tp: TopicPartition,
+    apply: (r: { key: Buffer | null; value: Buffer | null }) => void,
+  ): Promise<number> {
+    const admin = this.admin!;
+    const isolationLevel = 'read_committed' as const;
+    const [end] = await admin.listOffsets([tp], 'latest', { isolationLevel });
+    const [start] = await admin.listOffsets([tp], 'earliest');
+    if (end === undefined || start === undefined || end.offset <= start.offset) return 0;
+    const consumer = new Consumer({ bootstrapServers: this.c.bootstrapServers, isolationLevel });
+    await consumer.connect();
+    consumer.assign([{ ...tp, offset: 'earliest' }]);
+    let count = 0;
+    try {
+      const it = consumer.batches();
+      let pending = it.next();
+      while ((consumer.position(tp) ?? -1n) < end.offset) {
+        // Control records (transaction markers) move the position without yielding records.
+        const next = await Promise.race([
+          pending,
+          new Promise<null>((r) => setTimeout(() => r(null), 100)),
+        ]);
+        if (next === null) continue;
+        if (next.done === true) break;
+        for (const r of next.value.records) {
+          if (r.offset >= end.offset) break;
+          apply(r);
+          count++;
+        }
+        if (next.value.nextOffset >= end.offset) break;
+        pending = it.next();
+      }
+    } finally {
+      consumer.close();
+    }
+    return count;
+  }
+
+  private async onRevoked(tps: TopicPartition[], clean: boolean): Promise<void> {
+    this.setState('REBALANCING');
+    await this.assigning;
+    if (clean) await this.commit();
+    else await this.abortOpenTransaction();
+    const gone = new Set<string>();
+    for (const tp of tps) {
+      const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === tp.topic));
+      if (sub !== undefined) gone.add(`${sub.id}_${tp.partition}`);
+      this.consumed.delete(`${tp.topic}\u0000${tp.partition}`);
+    }
+    for (const id of gone) {
+      await this.tasks.get(id)?.close();
+      this.tasks.delete(id);
+    }
+  }
+
+  private async abortOpenTransaction(): Promise<void> {
+    if (this.eos && this.inTransaction) {
+      this.inTransaction = false;
+      await this.producer?.abortTransaction().catch(() => {});
+    }
+  }
+
+  private onDeserializationError(record: IncomingRecord, err: Error): boolean {
+    const h = this.c.deserializationExceptionHandler ?? 'logAndFail';
+    const response =
+      typeof h === 'function' ? h(record, err) : h === 'logAndContinue' ? 'CONTINUE' : 'FAIL';
+    this.log.warn(
+      `Cannot deserialize a record of ${record.topic}-${record.partition} at offset ${record.offset}`,
+      {
+        error: err.message,
+      },
+    );
+    return response === 'CONTINUE';
+  }
+
+  /** A processing failure: asks the uncaught-exception handler what to do. */
+  private async fail(err: Error): Promise<void> {
+    if (
+      this.stateValue === 'PENDING_SHUTDOWN' ||
+      this.stateValue === 'NOT_RUNNING' ||
+      this.stateValue === 'ERROR'
+    )
+      return;
+    this.log.error(`Stream thread failed: ${err.message}`);
+    const response = this.exceptionHandler?.(err) ?? 'SHUTDOWN_CLIENT';
+    if (response === 'REPLACE_THREAD') {
+      await this.stopThread(false);
+      this.sendError = null;
+      this.setState('REBALANCING');
+      this.startThread();
+      return;
+    }
+    // SHUTDOWN_APPLICATION would ask every instance to stop through the group assignment;
+    // this instance stops itself and the others keep running (see docs/streams.md).
+    this.setState('PENDING_ERROR');
+    await this.stopThread(false);
+    await this.shutdownClients();
+    this.setState('ERROR');
+  }
+
+  /** Stops the thread's clients; `clean` commits first, otherwise open work is aborted. */
+  private async stopThread(clean: boolean): Promise<void> {
+    const consumer = this.consumer;
+    const producer = this.producer;
+    this.consumer = null;
+    await this.exclusive(async () => {
+      if (clean) {
+        this.consumer = consumer;
+        await this.commit().catch((e: Error) => this.log.warn(`Final commit failed: ${e.message}`));
+        this.consumer = null;
+      } else {
+        await this.abortOpenTransaction();
+      }
+      for (const t of this.tasks.values()) await t.close();
+      this.tasks.clear();
+      this.consumed.clear();
+      this.inTransaction = false;
+    });
+    await consumer?.close({ timeoutMs: 5000 });
+    await producer?.close();
+    this.producer = null;
+    await this.loop?.catch(() => {});
+  }
+
+  private async shutdownClients(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.globalConsumer?.close();
+    this.admin?.close();
+  }
+
+  /** Processing, commits, punctuation and rebalances run one at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
+  /** Fills global stores from all partitions of their topics, then follows them. */
+  private async startGlobal(): Promise<void> {
+    if (this.topology.globalStores.size === 0) return;
+    const admin = this.admin!;
+    const assignment: (TopicPartition & { offset: bigint })[] = [];
+    const storeOf = new Map<string, StateStore>();
+    for (const [name, g] of this.topology.globalStores) {
+      const store = g.builder.build();
+      store.init({ changeLogger: null, streamTimeMs: () => -1 });
+      this.globalStores.set(name, store);
+      storeOf.set(g.topic, store);
+      const [meta] = await admin.describeTopics([g.topic]);
+      for (const p of meta?.partitions ?? []) {
+        const tp = { topic: g.topic, partition: p.partition };
+        await this.readToEnd(tp, (r) => store.restore(r.key ?? Buffer.alloc(0), r.value));
+        const [end] = await admin.listOffsets([tp], 'latest', { isolationLevel: 'read_committed' });
+        assignment.push({ ...tp, offset: end!.offset });
+      }
+    }
+    const consumer = new Consumer({
+      bootstrapServers: this.c.bootstrapServers,
+      isolationLevel: 'read_committed',
+    });
+    await consumer.connect();
+    consumer.assign(assignment);
+    this.globalConsumer = consumer;
+    void (async () => {
+      for await (const batch of consumer.batches()) {
+        const store = storeOf.get(batch.topic)!;
+        await this.exclusive(async () => {
+          for (const r of batch.records) store.restore(r.key ?? Buffer.alloc(0), r.value);
+        });
+      }
+    })().catch((err: Error) => this.fail(err));
+  }
+}

@@ -1,0 +1,40 @@
+// Kafka's `Stores` factory: suppliers of in-memory stores and builders that add logging.
+import type { Serde } from './serdes.js';
+import {
+  BasicStoreBuilder,
+  InMemoryKeyValueStore,
+  type KeyValueStore,
+} from './state/key-value-store.js';
+import { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
+import { InMemoryWindowStore, type WindowStore } from './state/window-store.js';
+
+export const Stores = {
+  keyValueStoreBuilder<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<KeyValueStore<K, V>> {
+    return new BasicStoreBuilder(name, () => new InMemoryKeyValueStore(name, keySerde, valueSerde));
+  },
+
+  /** A key-value store on disk (LMDB), under the task's directory in state.dir. */
+  persistentKeyValueStoreBuilder<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<KeyValueStore<K, V>> {
+    return new BasicStoreBuilder(name, () => new LmdbKeyValueStore(name, keySerde, valueSerde));
+  },
+
+  windowStoreBuilder<K, V>(
+    name: string,
+    retentionMs: number,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<WindowStore<K, V>> {
+    return new BasicStoreBuilder(
+      name,
+      () => new InMemoryWindowStore(name, retentionMs, keySerde, valueSerde),
+    );
+  },
+};

@@ -1,0 +1,152 @@
+// KafkaStreams against an in-process broker: the example topologies give exactly the output the
+// test driver gives for the same input, internal topics get Kafka Streams' names, and the
+// state listener sees Kafka's transitions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBroker } from '../../src/index.js';
+import { Admin } from '../../src/client/index.js';
+import { KafkaStreams, Serdes, type StreamsState, type Topology } from '../../src/streams/index.js';
+import { waitFor } from '../support/wait.js';
+import {
+  createTopics,
+  driverOutput,
+  produce,
+  readTopic,
+  type Input,
+} from './support/streams-harness.js';
+import { enrichment, windowedCounts, wordCount } from './topologies.js';
+
+const s = (v: string | null) => (v === null ? null : Buffer.from(v));
+
+async function runAndCompare(
+  t: import('node:test').TestContext,
+  opts: {
+    topology: () => Topology;
+    topics: Record<string, number>;
+    inputs: Input[];
+    output: string;
+    guarantee: 'at_least_once' | 'exactly_once_v2';
+  },
+) {
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  await createTopics(broker.bootstrap, { ...opts.topics, [opts.output]: 1 });
+  await produce(broker.bootstrap, opts.inputs);
+  const expected = driverOutput(opts.topology(), opts.inputs, opts.output);
+  assert.ok(expected.length > 0);
+  const states: StreamsState[] = [];
+  const streams = new KafkaStreams(opts.topology(), {
+    applicationId: 'app',
+    bootstrapServers: broker.bootstrap,
+    processingGuarantee: opts.guarantee,
+    commitIntervalMs: 100,
+  });
+  streams.setStateListener((next) => states.push(next));
+  await streams.start();
+  t.after(() => streams.close());
+  const out = await readTopic(broker.bootstrap, opts.output, expected.length, {
+    readCommitted: opts.guarantee === 'exactly_once_v2',
+  });
+  assert.deepEqual(
+    out.map((r) => [r.key?.toString('hex'), r.value?.toString('hex') ?? null, r.timestamp]),
+    expected.map((r) => [r.key?.toString('hex'), r.value?.toString('hex') ?? null, r.timestamp]),
+  );
+  await streams.close();
+  assert.deepEqual(states, ['REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
+  return { broker, streams };
+}
+
+test(
+  'word count against the broker equals the test driver (at least once)',
+  { timeout: 120_000 },
+  async (t) => {
+    const lines = ['Hello Kafka Streams', 'hello rivulet', 'streams of streams'];
+    const { broker } = await runAndCompare(t, {
+      topology: wordCount,
+      topics: { 'text-input': 1 },
+      inputs: lines.map((l, i) => ({
+        topic: 'text-input',
+        key: null,
+        value: s(l),
+        timestamp: 1000 + i,
+      })),
+      output: 'word-counts',
+      guarantee: 'at_least_once',
+    });
+    const admin = new Admin({ bootstrapServers: broker.bootstrap });
+    await admin.connect();
+    t.after(() => admin.close());
+    const topics = await admin.listTopics();
+    assert.ok(topics.includes('app-counts-store-repartition'));
+    assert.ok(topics.includes('app-counts-store-changelog'));
+    const cfg = await admin.describeConfigs(
+      { type: 'topic', name: 'app-counts-store-changelog' },
+      { keys: ['cleanup.policy'] },
+    );
+    assert.equal(cfg[0]?.value, 'compact');
+  },
+);
+
+test(
+  'windowed counts with out-of-order and late records (exactly once)',
+  { timeout: 120_000 },
+  async (t) => {
+    const clicks: [string, number][] = [
+      ['a', 1_000],
+      ['a', 9_000],
+      ['b', 12_000],
+      ['a', 14_999],
+      ['a', 8_000], // out of order, within grace
+      ['b', 15_000], // closes [0, 10 s)
+      ['a', 2_000], // late: dropped
+      ['a', 30_000], // closes [10 s, 20 s)
+    ];
+    await runAndCompare(t, {
+      topology: windowedCounts,
+      topics: { clicks: 1 },
+      inputs: clicks.map(([k, ts]) => ({
+        topic: 'clicks',
+        key: s(k),
+        value: s('x'),
+        timestamp: ts,
+      })),
+      output: 'clicks-per-window',
+      guarantee: 'exactly_once_v2',
+    });
+  },
+);
+
+test('enrichment join with a table tombstone', { timeout: 120_000 }, async (t) => {
+  const order = (item: string) => Buffer.from(JSON.stringify({ item }));
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  await createTopics(broker.bootstrap, { customers: 1, orders: 1, 'enriched-orders': 1 });
+  await produce(broker.bootstrap, [
+    { topic: 'customers', key: s('c1'), value: s('Ada'), timestamp: 1 },
+    { topic: 'customers', key: s('c2'), value: s('Bob'), timestamp: 2 },
+    { topic: 'customers', key: s('c2'), value: null, timestamp: 3 },
+  ]);
+  const streams = new KafkaStreams(enrichment(), {
+    applicationId: 'enrich',
+    bootstrapServers: broker.bootstrap,
+    commitIntervalMs: 100,
+  });
+  await streams.start();
+  t.after(() => streams.close());
+  const customers = streams.store<string, string>('customers-store');
+  await waitFor('the table to be loaded', () => customers.get('c1') === 'Ada');
+  assert.equal(customers.get('c2'), null);
+  await produce(broker.bootstrap, [
+    { topic: 'orders', key: s('c1'), value: order('book'), timestamp: 10 },
+    { topic: 'orders', key: s('c2'), value: order('pen'), timestamp: 11 },
+  ]);
+  const out = await readTopic(broker.bootstrap, 'enriched-orders', 2);
+  assert.deepEqual(
+    out.map((r) => [r.key?.toString(), Serdes.String().deserialize('', r.value)]),
+    [
+      ['c1', 'book for Ada'],
+      ['c2', 'pen for unknown'],
+    ],
+  );
+  await streams.close();
+});

@@ -1,0 +1,73 @@
+// Topologies shared by the test-driver tests and the broker tests, so that both run exactly the
+// same application and must give the same output.
+import {
+  Consumed,
+  Grouped,
+  JoinWindows,
+  KeyValue,
+  Materialized,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+  Suppressed,
+  TimeWindows,
+  type Topology,
+} from '../../src/streams/index.js';
+
+const S = Serdes.String();
+const L = Serdes.Long();
+
+/** Word count: text lines in `text-input`, counts per word in `word-counts`. */
+export function wordCount(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('text-input', Consumed.with(S, S))
+    .flatMapValues((line) =>
+      line
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((w) => w !== ''),
+    )
+    .groupBy((_k, word) => word, Grouped.with(S, S))
+    .count(Materialized.as('counts-store'))
+    .toStream()
+    .to('word-counts', Produced.with(S, L));
+  return b.build();
+}
+
+/**
+ * Final counts per key in 10 s tumbling windows with 5 s grace, emitted once per window when
+ * it closes: `clicks` → `clicks-per-window` as "<key>@<window start>" → count.
+ */
+export function windowedCounts(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('clicks', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeAndGrace(10_000, 5_000))
+    .count(Materialized.as('clicks-store'))
+    .suppress(Suppressed.untilWindowCloses())
+    .toStream()
+    .map((w, count) => KeyValue.pair(`${w.key}@${w.window.startMs}`, count))
+    .to('clicks-per-window', Produced.with(S, L));
+  return b.build();
+}
+
+/** Orders (key: customer id) enriched with the customer's name from the `customers` table. */
+export function enrichment(): Topology {
+  const b = new StreamsBuilder();
+  const customers = b.table('customers', Consumed.with(S, S), Materialized.as('customers-store'));
+  b.stream('orders', Consumed.with(S, Serdes.Json<{ item: string }>()))
+    .leftJoin(customers, (order, name) => `${order.item} for ${name ?? 'unknown'}`)
+    .to('enriched-orders', Produced.with(S, S));
+  return b.build();
+}
+
+/** Impressions and clicks of an ad joined within 5 s (left join: impressions without click too). */
+export function adJoin(): Topology {
+  const b = new StreamsBuilder();
+  const impressions = b.stream('impressions', Consumed.with(S, S));
+  const clicks = b.stream('ad-clicks', Consumed.with(S, S));
+  impressions
+    .leftJoin(clicks, (i, c) => `${i}/${c ?? '-'}`, JoinWindows.ofTimeDifferenceAndGrace(5_000, 0))
+    .to('ad-joined', Produced.with(S, S));
+  return b.build();
+}

@@ -22,6 +22,7 @@ const REBALANCE_IN_PROGRESS = 27;
 const UNKNOWN_MEMBER_ID = 25;
 const ILLEGAL_GENERATION = 22;
 const MEMBER_ID_REQUIRED = 79;
+const ERROR_BACKOFF_MS = 200;
 
 export interface GroupRound {
   generationId: number;
@@ -112,18 +113,24 @@ export class ProtocolGroupMember {
 
   private async run(): Promise<void> {
     while (this.running) {
+      let failed = false;
       try {
         if (this.rejoin) await this.joinAndSync();
         else await this.heartbeat();
       } catch (err) {
         if (!this.running) break;
+        failed = true;
         this.o.onError?.(err);
       }
       if (!this.running) break;
-      if (this.rejoin) continue;
+      // A failed round waits before the next (the coordinator may be moving or down).
+      if (this.rejoin && !failed) continue;
+      const waitMs = failed
+        ? Math.min(this.o.heartbeatIntervalMs, ERROR_BACKOFF_MS)
+        : this.o.heartbeatIntervalMs;
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, this.o.heartbeatIntervalMs);
+        this.wake = failed ? null : resolve;
+        this.timer = setTimeout(resolve, waitMs);
       });
       this.wake = null;
     }

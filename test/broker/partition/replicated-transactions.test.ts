@@ -99,6 +99,13 @@ test('a transaction coordinator and a data leader that move keep transactions wh
   });
   await transaction(c, { pid, epoch, values: ['t0', 't1'], sequence: 0, commit: true });
   await transaction(c, { pid, epoch, values: ['u0'], sequence: 2, commit: false });
+  // EndTxn answers once PrepareAbort is written; the markers and CompleteAbort follow. A new
+  // coordinator does not finish a transaction it loads half-way (Kafka's does), so the move
+  // waits for the old coordinator to complete it.
+  await waitFor('the abort to complete', async () => {
+    const r = await c.request(65, 0, { transactionalIds: [TXN_ID] });
+    return r.transactionStates[0].transactionState === 'CompleteAbort';
+  });
   await waitFor('replicated data and markers', () => identical(cluster, 'tx-data'));
   await waitFor('replicated transaction state', () => identical(cluster, '__transaction_state'));
 

@@ -344,6 +344,8 @@ test(
     assert.deepEqual(
       plugins.map((p) => p.class),
       [
+        'io.confluent.connect.jdbc.JdbcSinkConnector',
+        'io.confluent.connect.jdbc.JdbcSourceConnector',
         'org.apache.kafka.connect.file.FileStreamSinkConnector',
         'org.apache.kafka.connect.file.FileStreamSourceConnector',
       ],

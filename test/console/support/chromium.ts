@@ -45,7 +45,8 @@ export async function launchChromium(t: {
   t.after(async () => {
     child.kill('SIGKILL');
     await exited;
-    await rm(profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile for a moment.
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
   let stderr = '';
   const endpoint = await within(

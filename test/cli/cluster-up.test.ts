@@ -40,7 +40,8 @@ test('cluster up starts etcd and the brokers, prints the bootstrap list and stop
   child.stderr.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
-    await waitFor('the bootstrap list', () => out.includes('cluster up:'));
+    // A bound for hangs: etcd and two brokers start slowly on a loaded machine.
+    await waitFor('the bootstrap list', () => out.includes('cluster up:'), { timeoutMs: 90_000 });
     const bootstrap = `127.0.0.1:${basePort},127.0.0.1:${basePort + 1}`;
     assert.match(out, new RegExp(`bootstrap servers ${bootstrap}`));
     const md = JSON.parse(await kcat(['-L', '-J', '-b', bootstrap])) as {

@@ -13,7 +13,14 @@ import {
   SchemaRegistryClient,
 } from '../../src/client/serdes/index.js';
 import { startSchemaRegistry } from '../../src/registry/index.js';
-import { pollRecords, startBrokerAndProxy, V2, type RestFixture } from './support/rest-fixture.js';
+import { startHostedRestProxy } from '../../src/cli/hosted-rest-proxy.js';
+import {
+  pollRecords,
+  restCaller,
+  startBrokerAndProxy,
+  V2,
+  type RestFixture,
+} from './support/rest-fixture.js';
 
 const AVRO_USER = JSON.stringify({
   type: 'record',
@@ -319,4 +326,21 @@ test('bad schemas, bad values and unknown ids answer Confluent codes', async () 
   const v3WrongType = await post({ value: { type: 'JSONSCHEMA', schema_id: avroId, data: {} } });
   assert.equal(v3WrongType.status, 400, v3WrongType.text);
   assert.match(v3WrongType.body.message, /not JSONSCHEMA/);
+});
+
+test('the proxy hosted by `rivulet start` uses the registry hosted beside it', async () => {
+  const proxy = await startHostedRestProxy(
+    broker.bootstrap,
+    { listeners: 'http://127.0.0.1:0' },
+    registry.url,
+  );
+  try {
+    const answer = await restCaller(proxy.url)('POST', `${v3}/topics/v3-avro/records`, {
+      body: { value: { type: 'AVRO', schema_version: 1, data: { name: 'i', age: null } } },
+    });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.value.schema_id, (await client.getVersion('v3-avro-value', 1)).id);
+  } finally {
+    await proxy.close();
+  }
 });

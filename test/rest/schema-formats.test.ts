@@ -12,7 +12,7 @@ import {
   ProtobufDeserializer,
   SchemaRegistryClient,
 } from '../../src/client/serdes/index.js';
-import { startSchemaRegistry } from '../../src/registry/index.js';
+import { startSchemaRegistry, type RegistryServer } from '../../src/registry/index.js';
 import { startHostedRestProxy } from '../../src/cli/hosted-rest-proxy.js';
 import {
   pollRecords,
@@ -41,7 +41,7 @@ const PROTO_POINT =
   'syntax = "proto3";\npackage demo;\nmessage Point { int32 x = 1; string label = 2; }\n';
 
 let broker: Broker;
-let registry: Awaited<ReturnType<typeof startSchemaRegistry>>;
+let registry: RegistryServer;
 let f: RestFixture;
 let client: SchemaRegistryClient;
 let v3: string;

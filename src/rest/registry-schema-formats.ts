@@ -197,12 +197,15 @@ export class RegistrySchemaFormats implements SchemaFormats {
           const file = await loadFile(this.registry, schema);
           const type = messageAt(file, [0]);
           return (_topic, data) => {
-            const problem: string | null =
-              data === null || typeof data !== 'object' || Array.isArray(data)
-                ? 'a message must be a JSON object'
-                : (unknownField(type, data as Record<string, unknown>) ?? type.verify(data));
+            let message: unknown;
+            try {
+              message = byFieldNames(type, data);
+            } catch (err) {
+              throw conversionFailed(format, (err as Error).message);
+            }
+            const problem: string | null = type.verify(message);
             if (problem !== null) throw conversionFailed(format, problem);
-            const body = Buffer.from(type.encode(type.fromObject(data)).finish());
+            const body = Buffer.from(type.encode(type.fromObject(message)).finish());
             return Promise.resolve(encodeWire(id, body, [0]));
           };
         }
@@ -259,10 +262,24 @@ async function recordName(format: SchemaFormatName, text: string): Promise<strin
   }
 }
 
-/** A field of `data` the message type lacks (JsonFormat refuses them), or null. */
-function unknownField(type: any, data: Record<string, unknown>): string | null {
-  for (const name of Object.keys(data)) {
-    if (type.fields[name] === undefined) return `no field ${name} in message ${type.name}`;
+/**
+ * A message's JSON with each field under its .proto name: JSON names (`orderId` for
+ * `order_id`) are taken too, as protobuf's JsonFormat takes them; an unknown field is refused.
+ */
+function byFieldNames(type: any, data: unknown): Record<string, unknown> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new Error(`a ${type.name} message must be a JSON object`);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const field =
+      type.fields[key] ?? type.fieldsArray.find((f: any) => f.jsonName === key || f.name === key);
+    if (field === undefined) throw new Error(`no field ${key} in message ${type.name}`);
+    const nested = field.resolvedType;
+    const isMessage = nested !== null && nested !== undefined && nested.fieldsArray !== undefined;
+    if (!isMessage || field.map === true || value === null) out[field.name] = value;
+    else if (field.repeated === true && Array.isArray(value))
+      out[field.name] = value.map((v) => byFieldNames(nested, v));
+    else out[field.name] = byFieldNames(nested, value);
   }
-  return null;
+  return out;
 }

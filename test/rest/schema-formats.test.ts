@@ -5,9 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../../src/index.js';
-import { Consumer, type ConsumerRecord } from '../../src/client/index.js';
+import { Consumer, Producer, type ConsumerRecord } from '../../src/client/index.js';
 import {
   AvroDeserializer,
+  AvroSerializer,
   JsonSchemaDeserializer,
   ProtobufDeserializer,
   SchemaRegistryClient,
@@ -52,7 +53,16 @@ before(async () => {
   f = await startBrokerAndProxy({ broker, proxyConfig: { 'schema.registry.url': registry.url } });
   client = new SchemaRegistryClient({ url: registry.url });
   v3 = `/v3/clusters/${f.clusterId}`;
-  for (const topic of ['avro-t', 'json-t', 'proto-t', 'v3-avro', 'v3-json', 'v3-proto'])
+  for (const topic of [
+    'avro-t',
+    'json-t',
+    'proto-t',
+    'v3-avro',
+    'v3-json',
+    'v3-proto',
+    'proto-n',
+    'client-avro',
+  ])
     await f.call('POST', `${v3}/topics`, { body: { topic_name: topic, partitions_count: 1 } });
 });
 after(async () => {
@@ -343,4 +353,40 @@ test('the proxy hosted by `rivulet start` uses the registry hosted beside it', a
   } finally {
     await proxy.close();
   }
+});
+
+test('protobuf: JSON names and nested messages are taken; the proto names are answered', async () => {
+  const schema =
+    'syntax = "proto3";\npackage shop;\n' +
+    'message Basket { string basket_id = 1; repeated Line lines = 2; }\n' +
+    'message Line { string sku_code = 1; int64 unit_count = 2; }\n';
+  const lines = [{ skuCode: 'a', unitCount: 2 }];
+  const answer = await f.call('POST', `${v3}/topics/proto-n/records`, {
+    body: { value: { type: 'PROTOBUF', schema, data: { basketId: 'b1', lines } } },
+  });
+  assert.equal(answer.status, 200, answer.text);
+  // The file's first message (Basket) is the one written.
+  const polled = await consumeV2('protobuf', 'proto-n', 1);
+  assert.equal(polled.length, 1);
+  assert.deepEqual(polled[0].value, {
+    basket_id: 'b1',
+    lines: [{ sku_code: 'a', unit_count: '2' }],
+  });
+});
+
+test('records written by our AvroSerializer are read through a v2 avro consumer', async () => {
+  const serializer = new AvroSerializer(client, { schema: AVRO_USER });
+  const producer = new Producer({ bootstrapServers: broker.bootstrap });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: 'client-avro',
+      partition: 0,
+      value: await serializer.serialize('client-avro', { name: 'zed', age: 9 }),
+    });
+  } finally {
+    await producer.close();
+  }
+  const polled = await consumeV2('avro', 'client-avro', 1);
+  assert.deepEqual(polled[0].value, { name: 'zed', age: { int: 9 } });
 });

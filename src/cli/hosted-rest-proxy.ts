@@ -2,7 +2,7 @@
 // properties starts it beside the broker, as a client of the broker's own listener. The other
 // `rest.*` keys are the proxy's keys without the prefix (`rest.consumer.instance.timeout.ms`),
 // and none of them reaches the broker's configuration.
-import { RestProxy } from '../rest/index.js';
+import { RestProxy, registrySchemaFormats } from '../rest/index.js';
 
 export const REST_PREFIX = 'rest.';
 
@@ -20,10 +20,21 @@ export function takeRestProxyConfig(props: Map<string, string>): Record<string, 
   return { ...config, listeners: listener };
 }
 
-/** Starts the proxy against the broker at `bootstrap`. */
+/**
+ * Starts the proxy against the broker at `bootstrap`. A registry hosted beside it
+ * (`registryUrl`) serves the schema formats unless `rest.schema.registry.url` names another.
+ */
 export function startHostedRestProxy(
   bootstrap: string,
   config: Record<string, string>,
+  registryUrl: string | null = null,
 ): Promise<RestProxy> {
-  return RestProxy.start({ config: { ...config, 'bootstrap.servers': bootstrap } });
+  return RestProxy.start({
+    config: {
+      ...(registryUrl === null ? {} : { 'schema.registry.url': registryUrl }),
+      ...config,
+      'bootstrap.servers': bootstrap,
+    },
+    schemaFormats: registrySchemaFormats,
+  });
 }

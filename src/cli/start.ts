@@ -169,7 +169,7 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   let proxy = null;
   if (restConfig !== null) {
     try {
-      proxy = await startHostedRestProxy(broker.bootstrap, restConfig);
+      proxy = await startHostedRestProxy(broker.bootstrap, restConfig, registry?.url ?? null);
       console.log(`Rivulet REST proxy listening on ${proxy.url}`);
     } catch (err) {
       console.error(`rivulet start: REST proxy: ${(err as Error).message}`);

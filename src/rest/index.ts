@@ -12,3 +12,4 @@ export {
   type SchemaFormatsFactory,
   type SchemaReference,
 } from './embedded-formats.js';
+export { RegistrySchemaFormats, registrySchemaFormats } from './registry-schema-formats.js';

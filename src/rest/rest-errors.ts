@@ -9,6 +9,8 @@ export const PARTITION_NOT_FOUND = 40402;
 export const CONSUMER_INSTANCE_NOT_FOUND = 40403;
 export const LEADER_NOT_AVAILABLE = 40404;
 export const CONSUMER_FORMAT_MISMATCH = 40601;
+/** Schema registration or lookup failed (v2 schema formats). */
+export const SCHEMA_RETRIEVAL_FAILED = 40801;
 export const CONSUMER_ALREADY_SUBSCRIBED = 40901;
 export const CONSUMER_ALREADY_EXISTS = 40902;
 export const ILLEGAL_STATE = 40903;

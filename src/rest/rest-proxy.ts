@@ -5,6 +5,7 @@ import { Admin, Producer, type ClusterOptions, type ProducerOptions } from '../c
 import { HttpServer } from '../http/index.js';
 import { ConsumerInstances } from './consumer-instances.js';
 import { NoSchemaFormats, type SchemaFormatsFactory } from './embedded-formats.js';
+import { registrySchemaFormats } from './registry-schema-formats.js';
 import { parseJsonOrSequence } from './json-sequence.js';
 import { RestContext } from './rest-context.js';
 import { parseRestProxyConfig, type RestProxyConfig } from './rest-proxy-config.js';
@@ -19,7 +20,7 @@ import { v3TopicRoutes } from './v3-topic-routes.js';
 export interface RestProxyOptions {
   /** Confluent's config keys (`bootstrap.servers`, `listeners`, ...), or a parsed config. */
   config: RestProxyConfig | Readonly<Record<string, string>>;
-  /** The schema registry's serdes; without them the schema formats answer an error. */
+  /** The schema formats for `schema.registry.url` (default: the registry's serdes). */
   schemaFormats?: SchemaFormatsFactory;
   /** Told of every request answered with a 5xx status. */
   onServerError?(error: Error, request: { method: string; url: string }): void;
@@ -53,11 +54,7 @@ export class RestProxy {
     const schemaFormats =
       config.schemaRegistryUrl === null
         ? new NoSchemaFormats()
-        : options.schemaFormats === undefined
-          ? new NoSchemaFormats(
-              'The schema formats are not available: no schema registry serdes are installed.',
-            )
-          : options.schemaFormats(config.schemaRegistryUrl);
+        : (options.schemaFormats ?? registrySchemaFormats)(config.schemaRegistryUrl);
     try {
       await admin.connect();
       await producer.connect();

@@ -18,7 +18,14 @@ import {
 } from './embedded-formats.js';
 import { JsonSequence, JsonValueScanner } from './json-sequence.js';
 import type { RestContext } from './rest-context.js';
-import { badRequestV3, kafkaFailure, mapped } from './rest-errors.js';
+import {
+  badRequestV3,
+  INVALID_SCHEMA,
+  JSON_CONVERSION,
+  kafkaFailure,
+  mapped,
+  SCHEMA_RETRIEVAL_FAILED,
+} from './rest-errors.js';
 import { v3Base } from './v3-resources.js';
 
 interface EncodedData {
@@ -260,8 +267,19 @@ function encodeData(
       data: data.data,
       schema: schemaOf(data) ?? {},
     })
-    .then(({ bytes, schemaId }) => ({ type: type as SchemaFormatName, bytes, schemaId }));
+    .then(
+      ({ bytes, schemaId }) => ({ type: type as SchemaFormatName, bytes, schemaId }),
+      (err: unknown) => {
+        // v3 answers a bad schema, bad data or a failed registry lookup 400, as Confluent's
+        // BadRequestException.
+        if (err instanceof HttpError && V2_SCHEMA_ERRORS.has(err.errorCode))
+          throw badRequestV3(err.message);
+        throw err;
+      },
+    );
 }
+
+const V2_SCHEMA_ERRORS = new Set([JSON_CONVERSION, INVALID_SCHEMA, SCHEMA_RETRIEVAL_FAILED]);
 
 /** The schema details of a key or value, or null when it names none. */
 function schemaOf(data: Record<string, unknown>): SchemaReference | null {

@@ -4,17 +4,27 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startBroker, type Broker } from '../../src/index.js';
+import { startSchemaRegistry, type RegistryServer } from '../../src/registry/index.js';
 import { run } from '../interop/support/clients.js';
 import { startBrokerAndProxy, type RestFixture } from './support/rest-fixture.js';
 
 const DOC = fileURLToPath(new URL('../../../docs/rest-proxy.md', import.meta.url));
 const MARK = '#### end of example';
 
+let broker: Broker;
+let registry: RegistryServer;
 let f: RestFixture;
 before(async () => {
-  f = await startBrokerAndProxy();
+  broker = await startBroker({ port: 0, config: { 'group.initial.rebalance.delay.ms': 0 } });
+  registry = await startSchemaRegistry({ bootstrapServers: broker.bootstrap, port: 0 });
+  f = await startBrokerAndProxy({ broker, proxyConfig: { 'schema.registry.url': registry.url } });
 });
-after(() => f.close());
+after(async () => {
+  await f.close();
+  await registry.close();
+  await broker.close();
+});
 
 /** The ```sh blocks of the doc, in order. */
 function shellBlocks(): string[] {
@@ -24,7 +34,7 @@ function shellBlocks(): string[] {
 
 test('the curl examples of docs/rest-proxy.md run and print what they say', async () => {
   const blocks = shellBlocks();
-  assert.equal(blocks.length, 10);
+  assert.equal(blocks.length, 12);
   const script = [
     'set -e',
     `export REST=${f.proxy.url}`,
@@ -62,4 +72,10 @@ test('the curl examples of docs/rest-proxy.md run and print what they say', asyn
   );
   assert.equal(out[8], '204\n204');
   assert.deepEqual(JSON.parse(out[9]!), { max_lag: 0, total_lag: 0 });
+  assert.deepEqual(JSON.parse(out[10]!), { error_code: 200, offset: 0, type: 'AVRO' });
+  assert.deepEqual(out[11]!.split('\n'), [
+    '[1,true]',
+    '{"amount":5,"note":null}',
+    '{"amount":7,"note":{"string":"tip"}}',
+  ]);
 });

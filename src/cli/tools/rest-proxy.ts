@@ -2,7 +2,7 @@
 // Kafka cluster, until SIGTERM or SIGINT. Configuration keys are Confluent's
 // (kafka-rest.properties): --config reads such a file, --override sets one key.
 import { HttpError } from '../../http/index.js';
-import { RestProxy, type RestProxyOptions } from '../../rest/index.js';
+import { RestProxy, registrySchemaFormats, type RestProxyOptions } from '../../rest/index.js';
 import {
   EXIT_OK,
   failure,
@@ -52,7 +52,10 @@ export async function runRestProxy(args: string[]): Promise<number> {
     process.once('SIGINT', () => resolve());
   });
   try {
-    proxy = await RestProxy.start({ config: configOf(flags) });
+    proxy = await RestProxy.start({
+      config: configOf(flags),
+      schemaFormats: registrySchemaFormats,
+    });
   } catch (err) {
     if (err instanceof HttpError) return failure(SPEC.name, new UsageError(err.message));
     return failure(SPEC.name, err);

@@ -19,7 +19,10 @@ function avsc(): Promise<any> {
 }
 
 /** Parses a registry schema with its references (each registered into one avsc registry). */
-async function avroType(registry: SchemaRegistryClient, schema: RegistrySchema): Promise<AvroType> {
+export async function avroType(
+  registry: SchemaRegistryClient,
+  schema: RegistrySchema,
+): Promise<AvroType> {
   const { Type } = await avsc();
   const named: Record<string, unknown> = {};
   const seen = new Set<string>();

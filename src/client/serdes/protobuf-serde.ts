@@ -9,7 +9,7 @@ import { decodeMessageIndexes, decodeWire, encodeWire } from './wire-format.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-async function loadFile(
+export async function loadFile(
   registry: SchemaRegistryClient,
   schema: RegistrySchema,
 ): Promise<ProtobufFile> {

@@ -20,7 +20,7 @@ import {
   UsageError,
   type FlagValues,
 } from './tool-support.js';
-import { isUserScramRequest, runUserScramConfigs } from './configs-users.js';
+import { isUserRequest, runUserConfigs } from './configs-users.js';
 import { namesQuotaEntity, runQuotaConfigs } from './client-quota-configs.js';
 
 const SPEC = {
@@ -110,11 +110,11 @@ export async function runConfigs(args: string[]): Promise<number> {
   try {
     if ((flags.describe === true) === (flags.alter === true))
       throw new UsageError('give exactly one of --describe, --alter');
-    if (isUserScramRequest(flags)) {
+    if (isUserRequest(flags)) {
       const props = readPropertiesFile(stringFlag(flags, 'command-config') ?? '/dev/null');
       admin = new Admin(clientOptions(requireFlag(flags, 'bootstrap-server'), props));
       await admin.connect();
-      return await runUserScramConfigs(admin, flags);
+      return await runUserConfigs(admin, flags);
     }
     const bootstrap = requireFlag(flags, 'bootstrap-server');
     const commandConfig = stringFlag(flags, 'command-config');

@@ -55,7 +55,8 @@ Options:
   --delete-config K,K2        Configs to remove (back to their defaults); each must be set.
                               Users: SCRAM credentials, --add-config
                               'SCRAM-SHA-256=[iterations=8192,password=secret]' and
-                              --delete-config SCRAM-SHA-256.
+                              --delete-config SCRAM-SHA-256, beside the user's quotas: one
+                              --add-config may mix both, and --describe shows both.
   --command-config FILE       Client properties file.
   -h, --help                  Show this help.
 

@@ -72,6 +72,9 @@ test('ACLs are created, filtered and deleted from the ACL page', async (t) => {
   const topics = textOf((await f.get('/acls?resourceType=TOPIC')).text);
   assert.match(topics, /1 ACL\./);
   assert.ok(topics.includes('User:alice') && !topics.includes('User:bob'));
+  // MATCH finds the ACLs that apply to one name: alice's prefix covers orders-eu.
+  const applying = textOf((await f.get('/acls?resourceName=orders-eu&patternType=MATCH')).text);
+  assert.match(applying, /1 ACL\. .*User:alice ALLOW WRITE TOPIC orders PREFIXED/);
   const bob = textOf((await f.get('/acls?principal=User%3Abob')).text);
   assert.match(bob, /1 ACL\. .*User:bob ALLOW READ GROUP billing LITERAL/);
 

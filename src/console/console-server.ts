@@ -8,9 +8,11 @@ import { CONSOLE_CSS, THROUGHPUT_JS } from './assets.js';
 import type { ConsoleContext, ConsoleRoute, FormBody, PageResult } from './console-context.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import { aclRoutes } from './pages/acls.js';
 import { groupRoutes } from './pages/groups.js';
 import { messageRoutes } from './pages/messages.js';
 import { overviewRoutes } from './pages/overview.js';
+import { quotaRoutes } from './pages/quotas.js';
 import { throughputRoutes } from './pages/throughput.js';
 import { topicRoutes } from './pages/topics.js';
 import { ThroughputSource } from './throughput-source.js';
@@ -62,6 +64,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     ...topicRoutes(ctx),
     ...messageRoutes(ctx),
     ...groupRoutes(ctx),
+    ...aclRoutes(ctx),
+    ...quotaRoutes(ctx),
     ...throughputRoutes(ctx),
   ];
   for (const route of routes) {

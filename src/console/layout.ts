@@ -6,7 +6,7 @@ import { html, type SafeHtml } from './html.js';
 export interface PageOptions {
   title: string;
   /** Which navigation entry is the current page. */
-  section: 'overview' | 'topics' | 'groups' | 'throughput' | 'none';
+  section: 'overview' | 'topics' | 'groups' | 'acls' | 'quotas' | 'throughput' | 'none';
   body: SafeHtml;
   notice?: string | undefined;
   error?: string | undefined;
@@ -20,6 +20,8 @@ const SECTIONS = [
   ['overview', '/', 'Overview'],
   ['topics', '/topics', 'Topics'],
   ['groups', '/groups', 'Consumer groups'],
+  ['acls', '/acls', 'ACLs'],
+  ['quotas', '/quotas', 'Quotas'],
   ['throughput', '/throughput', 'Throughput'],
 ] as const;
 

@@ -200,6 +200,24 @@ test('every page is usable with the keyboard alone', { timeout: 120_000 }, async
   await tabTo(page, { text: 'Throughput' });
   await Promise.all([navigated(/\/throughput$/), enter()]);
 
+  // ACLs and quotas: this broker has no authorizer, so the ACL page only shows
+  // SECURITY_DISABLED; quotas need none.
+  await tabTo(page, { text: 'ACLs' });
+  await Promise.all([navigated(/\/acls$/), enter()]);
+  await shoot(page, 'acls');
+  await tabTo(page, { text: 'Quotas' });
+  await Promise.all([navigated(/\/quotas$/), enter()]);
+  await tabTo(page, { id: 'q-user' });
+  await page.keyboard.type('keyboard-user');
+  await tabTo(page, { id: 'q-value' });
+  await page.keyboard.type('1048576');
+  await Promise.all([navigated(/notice=/), enter()]);
+  assert.equal(await page.locator('#quota-count').innerText(), '1 quota value.');
+  await shoot(page, 'quotas');
+  await tabTo(page, { text: 'Remove' });
+  await Promise.all([navigated(/notice=/), enter()]);
+  assert.equal(await page.locator('#quota-count').innerText(), '0 quota values.');
+
   await page.goto(`${f.console.url}/topics/keys-only`);
   await tabTo(page, { text: 'Delete topic' });
   await Promise.all([navigated(/\/delete$/), enter()]);

@@ -4,24 +4,67 @@
 //   --alter --delete-config 'SCRAM-SHA-512'
 //   --describe   SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192
 // The password is salted on this side; only the salted form reaches the broker.
+// A user's quotas (producer_byte_rate, …) go through the same command, as in kafka-configs.sh:
+// one --add-config may mix both kinds, and --describe prints a user's quota configs and then
+// its SCRAM credential configs.
 import {
   Admin,
+  KafkaError,
   type ScramMechanismName,
   type UserScramCredentialAlteration,
 } from '../../client/index.js';
 import { EXIT_OK, listFlag, stringFlag, UsageError, type FlagValues } from './tool-support.js';
+import { runQuotaConfigs } from './client-quota-configs.js';
 
 const MECHANISMS: readonly string[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
-/** Whether these flags are about users' SCRAM credentials (other user configs are quotas). */
-export function isUserScramRequest(flags: FlagValues): boolean {
-  if (stringFlag(flags, 'entity-type') !== 'users') return false;
-  if (flags.describe === true) return true;
-  const names = [
-    ...[...splitConfigs(listFlag(flags, 'add-config').join(','))].map(([k]) => k),
-    ...listFlag(flags, 'delete-config').flatMap((d) => d.split(',')),
-  ].map((n) => n.trim());
-  return names.length > 0 && names.every((n) => MECHANISMS.includes(n.toUpperCase()));
+/**
+ * Whether the flags name users alone (not a user with a client id, not the default user), whose
+ * configs are both SCRAM credentials and quotas.
+ */
+export function isUserRequest(flags: FlagValues): boolean {
+  return (
+    stringFlag(flags, 'entity-type') === 'users' &&
+    flags['entity-default'] !== true &&
+    flags.client === undefined &&
+    flags.user === undefined
+  );
+}
+
+/** Users' SCRAM credentials and quotas together, split by config name. */
+export async function runUserConfigs(admin: Admin, flags: FlagValues): Promise<number> {
+  if (flags.describe === true) {
+    await runQuotaConfigs(admin, flags);
+    try {
+      return await runUserScramConfigs(admin, flags);
+    } catch (err) {
+      // A user with quotas and no credentials: kafka-configs.sh shows the quotas alone.
+      if (err instanceof KafkaError && err.name === 'RESOURCE_NOT_FOUND') return EXIT_OK;
+      throw err;
+    }
+  }
+  const isScram = (name: string) => MECHANISMS.includes(name.trim().toUpperCase());
+  const added = [...splitConfigs(listFlag(flags, 'add-config').join(','))];
+  const deleted = listFlag(flags, 'delete-config')
+    .flatMap((d) => d.split(','))
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  const part = (scram: boolean): FlagValues => ({
+    ...flags,
+    'add-config': added.filter(([k]) => isScram(k) === scram).map(([k, v]) => `${k}=${v}`),
+    'delete-config': deleted.filter((n) => isScram(n) === scram),
+  });
+  const scram = part(true);
+  const quota = part(false);
+  const some = (f: FlagValues) =>
+    listFlag(f, 'add-config').length + listFlag(f, 'delete-config').length > 0;
+  if (!some(scram) && !some(quota)) {
+    throw new UsageError('--alter needs --add-config or --delete-config');
+  }
+  // Credentials first: a quota for a user who cannot log in yet is harmless, the reverse is not.
+  if (some(scram)) await runUserScramConfigs(admin, scram);
+  if (some(quota)) await runQuotaConfigs(admin, quota);
+  return EXIT_OK;
 }
 
 export async function runUserScramConfigs(admin: Admin, flags: FlagValues): Promise<number> {

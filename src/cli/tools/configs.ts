@@ -20,7 +20,7 @@ import {
   UsageError,
   type FlagValues,
 } from './tool-support.js';
-import { isUserScramRequest, runUserScramConfigs } from './configs-users.js';
+import { isUserRequest, runUserConfigs } from './configs-users.js';
 import { namesQuotaEntity, runQuotaConfigs } from './client-quota-configs.js';
 
 const SPEC = {
@@ -55,7 +55,8 @@ Options:
   --delete-config K,K2        Configs to remove (back to their defaults); each must be set.
                               Users: SCRAM credentials, --add-config
                               'SCRAM-SHA-256=[iterations=8192,password=secret]' and
-                              --delete-config SCRAM-SHA-256.
+                              --delete-config SCRAM-SHA-256, beside the user's quotas: one
+                              --add-config may mix both, and --describe shows both.
   --command-config FILE       Client properties file.
   -h, --help                  Show this help.
 
@@ -110,11 +111,11 @@ export async function runConfigs(args: string[]): Promise<number> {
   try {
     if ((flags.describe === true) === (flags.alter === true))
       throw new UsageError('give exactly one of --describe, --alter');
-    if (isUserScramRequest(flags)) {
+    if (isUserRequest(flags)) {
       const props = readPropertiesFile(stringFlag(flags, 'command-config') ?? '/dev/null');
       admin = new Admin(clientOptions(requireFlag(flags, 'bootstrap-server'), props));
       await admin.connect();
-      return await runUserScramConfigs(admin, flags);
+      return await runUserConfigs(admin, flags);
     }
     const bootstrap = requireFlag(flags, 'bootstrap-server');
     const commandConfig = stringFlag(flags, 'command-config');

@@ -7,6 +7,10 @@ export type {
 } from './user-scram-credentials.js';
 export {
   ANY_ACL,
+  ACL_OPERATIONS,
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSION_TYPES,
+  ACL_RESOURCE_TYPES,
   type AclBinding,
   type AclBindingFilter,
   type AclOperation,

@@ -53,6 +53,33 @@ test(
     );
     r = await configs('--entity-type', 'users', '--describe');
     assert.equal(r.stdout.trim(), '', 'only named users: the default is not one');
+    // A user with quotas and no SCRAM credentials: the quotas alone, as kafka-configs.sh.
+    r = await configs(
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'carol',
+      '--alter',
+      '--add-config',
+      'consumer_byte_rate=4096',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    r = await configs('--entity-type', 'users', '--entity-name', 'carol', '--describe');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout.trim(),
+      "Quota configs for user-principal 'carol' are consumer_byte_rate=4096.0",
+    );
+    r = await configs(
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'carol',
+      '--alter',
+      '--delete-config',
+      'consumer_byte_rate',
+    );
+    assert.equal(r.code, 0, r.stderr);
     r = await configs('--entity-type', 'users', '--entity-default', '--describe');
     assert.equal(
       r.stdout.trim(),

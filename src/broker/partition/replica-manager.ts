@@ -714,7 +714,9 @@ export class ReplicaManager {
             {
               partitionIndex: p.partition,
               leaderEpoch: p.leaderEpoch,
-              newIsr: [...isr],
+              // v3 (what the controller channels speak) names the ISR in newIsrWithEpochs
+              // only; newIsr is the field of v0-2 and must stay empty.
+              newIsr: [],
               newIsrWithEpochs: isr.map((brokerId) => ({ brokerId, brokerEpoch: -1n })),
               leaderRecoveryState: 0,
               partitionEpoch: p.partitionEpoch,

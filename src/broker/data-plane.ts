@@ -132,7 +132,7 @@ export async function openDataPlane(
  * The endpoint followers fetch from: the listener named inter.broker.listener.name in the
  * broker's registration, else its first one.
  */
-function interBrokerEndpoint(
+export function interBrokerEndpoint(
   metadata: ClusterMetadata,
   brokerId: number,
   listenerName: string | null,

@@ -612,9 +612,13 @@ function advertisedAddresses(
   bound: readonly ListenerAddress[],
 ): ListenerAddress[] {
   if (config.advertisedListeners === null) return bound.map(advertise);
-  return config.advertisedListeners.map((a) =>
-    a.port !== 0 ? a : { ...a, port: bound.find((b) => b.name === a.name)?.port ?? 0 },
-  );
+  return config.advertisedListeners.map((a) => {
+    const listener = bound.find((b) => b.name === a.name);
+    // The listener's security protocol goes into the registration with its address.
+    const securityProtocol = a.securityProtocol ?? listener?.securityProtocol;
+    const port = a.port !== 0 ? a.port : (listener?.port ?? 0);
+    return securityProtocol === undefined ? { ...a, port } : { ...a, port, securityProtocol };
+  });
 }
 
 /** A listener bound to all interfaces is advertised under this machine's host name. */

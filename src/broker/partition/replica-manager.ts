@@ -266,6 +266,7 @@ export class ReplicaManager {
       assignment: this.assignmentOf(spec),
       timers: this.options.timers,
       checkpointedHighWatermark: this.savedHighWatermarks.get(key),
+      nowMs: this.nowMs(),
     });
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);

@@ -4,7 +4,8 @@
 // throughout while (a) the leader of a partition is killed with kill -9 and later restarted and
 // (b) a follower is paused (SIGSTOP) until its leader has taken it out of the ISR (an
 // AlterPartition sent over the network to the elected controller) and then resumed, until it is
-// back in the ISR. Afterwards every acknowledged record is read back from the earliest offset
+// back in the ISR. A librdkafka consumer group member reads throughout and must have read every
+// acknowledged record. Afterwards every acknowledged record is read back from the earliest offset
 // exactly once, at its acknowledged offset, in order; and no leader epoch had two leaders: where
 // two replicas hold a batch at the same offset written in the same leader epoch, its bytes are
 // the same on both.
@@ -15,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { confluent, kcat } from '../interop/support/clients.js';
+import { pythonMember, type GroupMember } from '../interop/support/group-members.js';
 import { waitFor } from '../support/wait.js';
 import { startCluster, type TestCluster } from './support/cluster.js';
 
@@ -44,6 +46,7 @@ interface KcatMetadata {
 }
 
 let cluster: TestCluster;
+let member: GroupMember | undefined;
 before(async () => {
   cluster = await startCluster({
     brokers: 3,
@@ -53,6 +56,7 @@ before(async () => {
   });
 });
 after(async () => {
+  member?.kill();
   await cluster?.stop();
 });
 
@@ -174,6 +178,14 @@ test('acks=all through a leader kill -9 and a paused follower: nothing acknowled
     const md = await metadata();
     return md.topics[0]?.partitions.every((p) => p.isrs.length === 3) ?? false;
   });
+  // A librdkafka consumer group member reads throughout (its coordinator lives on
+  // __consumer_offsets, replication factor 3, and moves when its leader does).
+  member = pythonMember('confluent', {
+    bootstrap: cluster.bootstrap(),
+    group: 'reader',
+    topic: TOPIC,
+    timeoutMs: 170_000,
+  });
   const producer = startProducer(cluster.bootstrap());
   try {
     await producer.progress('at the start');
@@ -259,6 +271,18 @@ test('acks=all through a leader kill -9 and a paused follower: nothing acknowled
   }
   const failed = producer.reports.filter((r) => r.e !== null);
   assert.ok(acked.length >= 500, `${acked.length} acknowledged, ${failed.length} failed`);
+
+  // The group member read every acknowledged record (at least once: it commits after each).
+  try {
+    await waitFor(
+      'the group member to read every acknowledged record',
+      () => acked.every((r) => member!.records.has(`${r.p}:${r.o}`)),
+      { timeoutMs: 60_000 },
+    );
+  } finally {
+    await member.stop();
+    member = undefined;
+  }
 
   // No leader epoch had two leaders: replicas agree on every batch of the same epoch.
   for (let p = 0; p < PARTITIONS; p++) {

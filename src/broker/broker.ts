@@ -23,7 +23,8 @@ import {
   type FileSystem,
 } from '../util/index.js';
 import type { BrokerContext } from './broker-context.js';
-import { openDataPlane, type DataPlane } from './data-plane.js';
+import { interBrokerEndpoint, openDataPlane, type DataPlane } from './data-plane.js';
+import { retryingControllerChannel, rpcControllerChannel } from './partition/controller-channel.js';
 import {
   connectCluster,
   etcdEndpointsOf,
@@ -245,7 +246,34 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     // The coordinator is opened after the logs (it replays __transaction_state from them), but
     // the partitions ask it about transactional batches: until it is there, nothing verifies.
     const opening: { transactions?: TransactionCoordinator } = {};
+    // In a cluster, ISR changes go over the network to the elected controller (its
+    // inter-broker listener); the member that knows the election is created below.
+    const electedController = () => {
+      const id = member?.controllerId() ?? -1;
+      if (id < 0) return null;
+      return interBrokerEndpoint(
+        replayed,
+        id,
+        config.values['inter.broker.listener.name'] as string | null,
+      );
+    };
+    const replayed = metadata;
+    const controller =
+      openCluster === undefined
+        ? undefined
+        : retryingControllerChannel(
+            rpcControllerChannel(electedController, {
+              clientId: `broker-${config.nodeId}-alter-partition`,
+              requestTimeoutMs: Number(config.values['replica.socket.timeout.ms']),
+            }),
+            {
+              backoffMs: Number(config.values['replica.fetch.backoff.ms']),
+              attempts: 20,
+              schedule: (ms, fn) => environment.timers.schedule(ms, fn),
+            },
+          );
     data = await openDataPlane(config, {
+      controller,
       logDirs,
       environment,
       metadata,
@@ -584,9 +612,13 @@ function advertisedAddresses(
   bound: readonly ListenerAddress[],
 ): ListenerAddress[] {
   if (config.advertisedListeners === null) return bound.map(advertise);
-  return config.advertisedListeners.map((a) =>
-    a.port !== 0 ? a : { ...a, port: bound.find((b) => b.name === a.name)?.port ?? 0 },
-  );
+  return config.advertisedListeners.map((a) => {
+    const listener = bound.find((b) => b.name === a.name);
+    // The listener's security protocol goes into the registration with its address.
+    const securityProtocol = a.securityProtocol ?? listener?.securityProtocol;
+    const port = a.port !== 0 ? a.port : (listener?.port ?? 0);
+    return securityProtocol === undefined ? { ...a, port } : { ...a, port, securityProtocol };
+  });
 }
 
 /** A listener bound to all interfaces is advertised under this machine's host name. */

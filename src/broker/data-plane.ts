@@ -13,6 +13,8 @@ import { ReplicaFetcherManager } from './partition/replica-fetcher-manager.js';
 import { localControllerChannel, type ControllerChannel } from './partition/controller-channel.js';
 
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
+/** SecurityProtocol id of PLAINTEXT in broker registrations. */
+const PLAINTEXT = 0;
 
 export interface DataPlane {
   logs: LogManager;
@@ -130,17 +132,23 @@ export async function openDataPlane(
 
 /**
  * The endpoint followers fetch from: the listener named inter.broker.listener.name in the
- * broker's registration, else its first one.
+ * broker's registration, else its first PLAINTEXT one, else its first one.
  */
-function interBrokerEndpoint(
+export function interBrokerEndpoint(
   metadata: ClusterMetadata,
   brokerId: number,
   listenerName: string | null,
 ): { host: string; port: number } | null {
   const broker = metadata.image.broker(brokerId);
   if (broker === undefined || broker.endpoints.length === 0) return null;
+  // Listener names are case-insensitive (the config check upper-cases them). Without
+  // inter.broker.listener.name, Kafka's default security.inter.broker.protocol is PLAINTEXT,
+  // the only protocol the inter-broker connections speak yet.
+  const wanted = listenerName?.toUpperCase();
   const named =
-    listenerName === null ? undefined : broker.endpoints.find((e) => e.name === listenerName);
+    wanted === undefined
+      ? broker.endpoints.find((e) => e.securityProtocol === PLAINTEXT)
+      : broker.endpoints.find((e) => e.name.toUpperCase() === wanted);
   const e = named ?? broker.endpoints[0]!;
   return { host: e.host, port: e.port };
 }

@@ -38,6 +38,14 @@ import {
   type ElectionOptions,
 } from './partition-elections.js';
 
+/** Kafka's SecurityProtocol ids, as broker registrations carry them. */
+const SECURITY_PROTOCOL_IDS: Readonly<Record<string, number>> = {
+  PLAINTEXT: 0,
+  SSL: 1,
+  SASL_PLAINTEXT: 2,
+  SASL_SSL: 3,
+};
+
 export interface ClusterMemberOptions {
   client: Etcd3;
   /** Keys of this cluster start with it (`metadata.etcd.prefix`). */
@@ -295,7 +303,12 @@ export class ClusterMember implements ClusterRole {
     const value: RegistrationValue = {
       incarnationId: this.incarnationId,
       rack,
-      endpoints: listeners.map((l) => ({ ...l, securityProtocol: 0 })),
+      endpoints: listeners.map(({ name, host, port, securityProtocol }) => ({
+        name,
+        host,
+        port,
+        securityProtocol: SECURITY_PROTOCOL_IDS[securityProtocol ?? 'PLAINTEXT'] ?? 0,
+      })),
       ...(shuttingDown ? { shuttingDown: true } : {}),
     };
     const key = this.keys.broker(nodeId);

@@ -57,3 +57,42 @@ export function rpcControllerChannel(
     },
   };
 }
+
+const NOT_CONTROLLER = 41;
+
+/**
+ * Asks again, after `backoffMs`, while no controller is known, it cannot be reached, or it
+ * answers NOT_CONTROLLER (an election is under way or this broker's view is behind): up to
+ * `attempts` tries, then the last answer or error goes to the caller, whose next ISR check
+ * proposes the change again.
+ */
+export function retryingControllerChannel(
+  inner: ControllerChannel,
+  options: {
+    backoffMs: number;
+    attempts: number;
+    schedule: (delayMs: number, fn: () => void) => unknown;
+  },
+): ControllerChannel {
+  let closed = false;
+  const pause = () =>
+    new Promise<void>((resolve) => void options.schedule(options.backoffMs, resolve));
+  return {
+    alterPartition: async (request) => {
+      for (let attempt = 1; ; attempt++) {
+        const last = attempt >= options.attempts || closed;
+        try {
+          const response = await inner.alterPartition(request);
+          if (response.errorCode !== NOT_CONTROLLER || last) return response;
+        } catch (err) {
+          if (last) throw err;
+        }
+        await pause();
+      }
+    },
+    close: () => {
+      closed = true;
+      inner.close();
+    },
+  };
+}

@@ -159,7 +159,12 @@ export class Partition {
         index,
         options.topicId,
         options.leaderEpoch,
-        new ReplicaState(localId, assignment, startHighWatermark(log, assignment, options)),
+        new ReplicaState(
+          localId,
+          assignment,
+          startHighWatermark(log, assignment, options),
+          options.nowMs,
+        ),
         new DelayedProduces(options.timers ?? systemTimers),
         options.defer ?? setImmediate,
       );
@@ -890,6 +895,12 @@ export interface PartitionOpenOptions {
   defer?: (fn: () => void) => void;
   /** From replication-offset-checkpoint: where a replicated partition's high watermark was. */
   checkpointedHighWatermark?: number;
+  /**
+   * When it opens (the clock of the ISR checks). A partition that opens as leader counts its
+   * ISR followers as caught up then, as becomeLeader does; without it they count as lagging
+   * from the start and the first ISR check drops every one that has not fetched yet.
+   */
+  nowMs?: number;
 }
 
 /**

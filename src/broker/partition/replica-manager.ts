@@ -266,6 +266,7 @@ export class ReplicaManager {
       assignment: this.assignmentOf(spec),
       timers: this.options.timers,
       checkpointedHighWatermark: this.savedHighWatermarks.get(key),
+      nowMs: this.nowMs(),
     });
     // Another call may have opened it meanwhile; keep the first.
     const raced = this.partitions.get(key);
@@ -714,7 +715,9 @@ export class ReplicaManager {
             {
               partitionIndex: p.partition,
               leaderEpoch: p.leaderEpoch,
-              newIsr: [...isr],
+              // v3 (what the controller channels speak) names the ISR in newIsrWithEpochs
+              // only; newIsr is the field of v0-2 and must stay empty.
+              newIsr: [],
               newIsrWithEpochs: isr.map((brokerId) => ({ brokerId, brokerEpoch: -1n })),
               leaderRecoveryState: 0,
               partitionEpoch: p.partitionEpoch,

@@ -49,6 +49,8 @@ export class ReplicaState {
     readonly localId: number,
     assignment: ReplicaAssignment,
     highWatermark: number,
+    /** When this state starts; a leader's ISR followers count as caught up then. */
+    nowMs = -1,
   ) {
     this.role = assignment.leader === localId ? 'leader' : 'follower';
     this.leader = assignment.leader;
@@ -56,7 +58,7 @@ export class ReplicaState {
     this.isr = assignment.isr;
     this.partitionEpoch = assignment.partitionEpoch ?? -1;
     this.hw = highWatermark;
-    if (this.role === 'leader') this.resetFollowers(-1);
+    if (this.role === 'leader') this.resetFollowers(nowMs);
   }
 
   get highWatermark(): number {

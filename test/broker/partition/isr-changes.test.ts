@@ -36,3 +36,47 @@ test('ISR shrinks and expansions are counted on the leader only', async () => {
   await rm.close();
   await logs.close();
 });
+
+test('a partition that opens as leader gives its ISR followers replica.lag.time.max.ms to fetch', async () => {
+  const broker = resolveBrokerConfig(
+    new Map([
+      ['log.dirs', '/data'],
+      ['node.id', '1'],
+    ]),
+  ).config!;
+  const logs = await LogManager.open({ logDirs: ['/data'], fs: new MemoryFileSystem() });
+  let now = 1_000_000;
+  const proposed: number[][] = [];
+  const rm = new ReplicaManager({
+    logs,
+    broker,
+    nowMs: () => now,
+    replicaLagTimeMaxMs: 10_000,
+    // The controller this test plays: it records each proposal and answers nothing yet.
+    controller: {
+      alterPartition: (request) => {
+        proposed.push(request.topics[0]!.partitions[0]!.newIsrWithEpochs.map((b) => b.brokerId));
+        return new Promise(() => {});
+      },
+      close: () => undefined,
+    },
+  });
+  await rm.ensurePartition({
+    topic: 't',
+    partition: 0,
+    topicId: '00000000-0000-0000-0000-00000000000a',
+    leader: 1,
+    leaderEpoch: 0,
+    replicas: [1, 2, 3],
+    isr: [1, 2, 3],
+  });
+  rm.maybeShrinkIsr();
+  now += 10_000;
+  rm.maybeShrinkIsr();
+  assert.deepEqual(proposed, [], 'no follower is dropped within the lag time');
+  now += 1;
+  rm.maybeShrinkIsr();
+  assert.deepEqual(proposed, [[1]], 'followers that never fetched leave after it');
+  await rm.close();
+  await logs.close();
+});

@@ -14,15 +14,16 @@ export interface BrokerAddress {
 /** Every live (registered, unfenced) broker at its address on `listenerName`, by id. */
 export function liveBrokerAddresses(broker: BrokerContext, listenerName: string): BrokerAddress[] {
   const out: BrokerAddress[] = [];
-  // Without etcd this broker lists itself at its own advertised address, then any other
-  // broker registered in a shared metadata store (brokers in one process, in tests).
-  const self = broker.cluster === undefined ? broker.config.nodeId : undefined;
-  if (self !== undefined) {
+  const self = broker.config.nodeId;
+  if (broker.cluster === undefined) {
+    // Without etcd: this broker at its advertised address, then any other registered, unfenced
+    // broker sharing its metadata log (brokers of one process in the tests), so that clients
+    // reach the leaders of partitions this one does not lead.
     const address = advertisedFor(broker, listenerName);
     if (address !== undefined) out.push({ nodeId: self, ...address, rack: null });
   }
   for (const b of broker.metadata.image.brokers()) {
-    if (b.fenced || b.brokerId === self) continue;
+    if (b.fenced || (broker.cluster === undefined && b.brokerId === self)) continue;
     const endpoint = b.endpoints.find((e) => e.name === listenerName) ?? b.endpoints[0];
     if (endpoint === undefined) continue;
     out.push({ nodeId: b.brokerId, host: endpoint.host, port: endpoint.port, rack: b.rack });

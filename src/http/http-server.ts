@@ -107,9 +107,18 @@ export class HttpServer {
       ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     });
     const parseJson = options.parseJson;
+    const fastifyJson = this.app.getDefaultJsonParser('error', 'ignore');
     const jsonParser =
       parseJson === undefined
-        ? this.app.getDefaultJsonParser('error', 'ignore')
+        ? (
+            request: Parameters<typeof fastifyJson>[0],
+            text: string | Buffer,
+            done: (e: Error | null, v?: unknown) => void,
+          ) =>
+            // An empty body is no body (clients send DELETEs with a JSON Content-Type and
+            // nothing after it); anything else goes to fastify's parser, which guards
+            // against prototype poisoning.
+            text.length === 0 ? done(null, undefined) : fastifyJson(request, text as string, done)
         : (
             _request: unknown,
             text: string | Buffer,
@@ -129,7 +138,7 @@ export class HttpServer {
           (err: Error) => done(err),
         );
       });
-    } else if (parseJson !== undefined) {
+    } else {
       this.app.removeContentTypeParser('application/json');
       this.app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
     }

@@ -23,7 +23,7 @@ function call(
         agent: false,
         method: options.method ?? 'GET',
         headers:
-          options.body === undefined
+          options.body === undefined && options.contentType === undefined
             ? {}
             : { 'content-type': options.contentType ?? 'application/json' },
       },
@@ -83,7 +83,16 @@ async function started(t: { after(fn: () => unknown): void }) {
         throw new Error('disk on fire');
       },
     })
-    .route({ method: 'GET', url: '/text', handler: () => new HttpResponse(200, 'plain words') });
+    .route({ method: 'GET', url: '/text', handler: () => new HttpResponse(200, 'plain words') })
+    .route({
+      method: 'DELETE',
+      url: '/subjects/:subject',
+      handler: ({ params, body }) => {
+        const versions = subjects.get(params.subject!) ?? [];
+        subjects.delete(params.subject!);
+        return { versions, body: body === undefined ? 'none' : 'some' };
+      },
+    });
   const { url } = await server.listen({ port: 0 });
   t.after(() => server.close());
   return { server, url };
@@ -107,6 +116,21 @@ test('routes answer JSON in the service media type, with params and status codes
   const text = await call(`${url}/text`);
   assert.equal(text.body, 'plain words');
   assert.match(text.contentType ?? '', /^text\/plain/);
+});
+
+test('a DELETE with a JSON Content-Type and no body reaches its handler without a body', async (t) => {
+  const { url } = await started(t);
+  for (const contentType of [VND, 'application/json']) {
+    const r = await call(`${url}/subjects/orders-value`, { method: 'DELETE', contentType });
+    assert.equal(r.status, 200, r.body);
+    assert.equal((JSON.parse(r.body) as { body: string }).body, 'none');
+  }
+  const malformed = await call(`${url}/subjects/x/versions`, {
+    method: 'POST',
+    body: '{"schema":',
+    contentType: VND,
+  });
+  assert.equal(malformed.status, 400, 'a body that is there must still be JSON');
 });
 
 test('every error is {"error_code","message"} with its status', async (t) => {

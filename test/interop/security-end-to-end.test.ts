@@ -23,7 +23,7 @@ let dir: string;
 let adminConfig: string;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rivulet-secit-'));
+  dir = await mkdtemp(join(tmpdir(), 'rivulet-security-e2e-'));
   broker = await startBroker({
     config: {
       listeners: 'SASL_PLAINTEXT://127.0.0.1:0',

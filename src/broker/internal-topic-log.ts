@@ -104,7 +104,7 @@ export function appendKeyedRecords(
 /**
  * Calls `onEntry` for every keyed record (with its offset and, in a transactional batch, its
  * producer) and every COMMIT/ABORT marker of `topic`-`partition`, in offset order, read
- * through the fetch path up to the high watermark. Other control records are skipped.
+ * through the fetch path up to the log end (the loading leader's log is the one that stands). Other control records are skipped.
  * Resolves with the partition's error when it cannot be read (nothing after it was replayed).
  */
 export async function replayInternalLog(
@@ -116,7 +116,13 @@ export async function replayInternalLog(
   for (;;) {
     const [answer] = await replicas.fetchPartitions(
       [{ ...where, fetchOffset: offset, maxBytes: LOAD_READ_BYTES, currentLeaderEpoch: -1 }],
-      { maxBytes: LOAD_READ_BYTES, minBytes: 0, maxWaitMs: 0, isolationLevel: READ_UNCOMMITTED },
+      {
+        maxBytes: LOAD_READ_BYTES,
+        minBytes: 0,
+        maxWaitMs: 0,
+        isolationLevel: READ_UNCOMMITTED,
+        toLogEnd: true,
+      },
     );
     if (answer === undefined) return 'UNKNOWN_SERVER_ERROR';
     // Retention or compaction moved the log start past where loading began.
@@ -127,7 +133,6 @@ export async function replayInternalLog(
     if (answer.error !== null) return answer.error;
     if (answer.records.length === 0) return null;
     offset = replayBatches(answer.records, onEntry);
-    if (offset >= answer.highWatermark) return null;
   }
 }
 

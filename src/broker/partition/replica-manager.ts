@@ -116,6 +116,12 @@ export interface FetchOptions {
   isolationLevel: number;
   /** A follower broker's id (its fetch moves the high watermark); -1 for a consumer. */
   replicaId?: number;
+  /**
+   * Read to the log end, not the high watermark (Kafka's FetchLogEnd): a coordinator loading
+   * the partition it now leads reads all of it, as the new leader's log is the one that
+   * stands; a freshly elected leader's high watermark may still lag its log end.
+   */
+  toLogEnd?: boolean;
 }
 
 /** One partition of a fetch response: what was asked, its topic's name, the answer. */
@@ -609,6 +615,7 @@ export class ReplicaManager {
         minOneBatch,
         isolationLevel: options.isolationLevel,
         replicaId: options.replicaId ?? -1,
+        toLogEnd: options.toLogEnd ?? false,
       });
       remaining -= answer.records.length;
       if (answer.records.length > 0) minOneBatch = false;
@@ -619,7 +626,13 @@ export class ReplicaManager {
 
   private async readOne(
     r: ReadRequest,
-    options: { maxBytes: number; minOneBatch: boolean; isolationLevel: number; replicaId: number },
+    options: {
+      maxBytes: number;
+      minOneBatch: boolean;
+      isolationLevel: number;
+      replicaId: number;
+      toLogEnd: boolean;
+    },
   ): Promise<ReadAnswer> {
     const p = this.getPartition(r.topic, r.partition);
     if (p === undefined) return failedRead(this.missing(r.topic, r.partition));
@@ -646,7 +659,7 @@ export class ReplicaManager {
         minOneBatch: options.minOneBatch,
         isolationLevel: options.isolationLevel,
         buffers: this.readBuffers,
-        toLogEnd: follower,
+        toLogEnd: follower || options.toLogEnd,
       });
       return {
         ...answerOf(p),

@@ -427,7 +427,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           // Controlled shutdown: leaderships move away while this broker still serves.
           const enabled = config.values['controlled.shutdown.enable'];
           const timeoutMs = enabled ? Number(config.values['controlled.shutdown.timeout.ms']) : 0;
-          await openedMember.shutdown({ timeoutMs });
+          // etcd may be unreachable (its calls then wait): the broker stops all the same.
+          const givenUp = await settledWithin(
+            openedMember.shutdown({ timeoutMs }),
+            timeoutMs + MEMBER_CLOSE_GRACE_MS,
+          );
+          if (givenUp) logger.warn('[ControlledShutdown] etcd did not answer; stopping without it');
         }
         await openedMetrics?.close();
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });
@@ -441,6 +446,28 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/** How long closing the cluster membership may take beyond its controlled-shutdown time. */
+const MEMBER_CLOSE_GRACE_MS = 10_000;
+
+/** Waits for `promise` at most `timeoutMs`; true when it had not settled by then. */
+async function settledWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>(
+    (resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)),
+  );
+  try {
+    return await Promise.race([
+      promise.then(
+        () => false,
+        () => false,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The request metrics of the options and of the metrics endpoint; either may be absent. */

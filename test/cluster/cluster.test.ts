@@ -9,7 +9,7 @@ import { ErrorCode } from '../../src/protocol/index.js';
 import { batch, produceBody } from '../broker/handlers/data-helpers.js';
 import { confluent, kcat } from '../interop/support/clients.js';
 import { ProtocolClient } from '../support/protocol-client.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, within } from '../support/wait.js';
 import { startCluster, type TestCluster } from './support/cluster.js';
 
 interface KcatMetadata {
@@ -143,7 +143,7 @@ test('a paused broker is fenced when its lease expires and refuses writes as lea
       return !brokerIds(now).includes(victim) && leaders(now, 'paused')[partition] !== victim;
     });
     cluster.resume(victim);
-    const res = await answer;
+    const res = await within('the paused broker to answer after it resumed', answer, 60_000);
     const code = res.responses[0].partitionResponses[0].errorCode as number;
     assert.equal(code, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   } catch (err) {
@@ -178,7 +178,7 @@ test('SIGTERM: a controlled shutdown moves the leaderships before the broker exi
   assert.ok(leaders(md, 'shutdown').includes(leaving));
   const broker = cluster.brokers.get(leaving)!;
   cluster.brokers.delete(leaving);
-  assert.equal(await broker.stop('SIGTERM'), 0);
+  assert.equal(await within('the broker to exit on SIGTERM', broker.stop('SIGTERM'), 60_000), 0);
   const controller = cluster.brokers.get(md.controllerid)!;
   assert.match(
     controller.stderr(),

@@ -432,7 +432,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
             openedMember.shutdown({ timeoutMs }),
             timeoutMs + MEMBER_CLOSE_GRACE_MS,
           );
-          if (givenUp) logger.warn('[ControlledShutdown] etcd did not answer; stopping without it');
+          if (givenUp) {
+            logger.warn('[ControlledShutdown] etcd did not answer; stopping without it');
+            // Closing stops the membership's loops at once, whatever its etcd calls do.
+            await settledWithin(openedMember.close(), MEMBER_CLOSE_GRACE_MS);
+          }
         }
         await openedMetrics?.close();
         await server.stop({ timeoutMs: options.shutdownTimeoutMs ?? 5000 });

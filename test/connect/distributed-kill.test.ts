@@ -162,9 +162,12 @@ test(
     assert.ok(victim >= 0, `no worker matches ${ownerId}`);
     const survivor = workers[1 - victim]!;
     const feeder = setInterval(() => appendLines(5), 20);
-    await new Promise((r) => setTimeout(r, 300));
+    // Kill while lines flow: once some fed lines have reached the topic, and feed on after.
+    const fedBefore = seen.length;
+    await waitFor('fed lines in the topic', () => seen.length >= fedBefore + 20);
     workers[victim]!.child.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
+    const killedAt = next;
+    await waitFor('lines appended after the kill', () => next >= killedAt + 50);
     clearInterval(feeder);
     appendLines(50);
     const total = next;

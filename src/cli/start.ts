@@ -196,7 +196,26 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   await proxy?.close();
   await registry?.close();
   await broker.close();
+  exitIfStillRunning(logger);
   return 0;
+}
+
+/** How long after a clean shutdown the process may take to end by itself. */
+const EXIT_GRACE_MS = 5000;
+
+/**
+ * Everything is closed, so the process should end now. If something still holds it (a socket
+ * or timer nobody closed: a bug), say what and exit anyway, as Kafka's shutdown does: a broker
+ * that does not exit on SIGTERM blocks every restart and deploy.
+ */
+function exitIfStillRunning(logger: Logger): void {
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    logger.warn(
+      `still running ${EXIT_GRACE_MS} ms after shutdown, held by ${open.join(', ') || 'nothing known'}; exiting`,
+    );
+    process.exit(process.exitCode ?? 0);
+  }, EXIT_GRACE_MS).unref();
 }
 
 /** Replaces the port of the first listener. */

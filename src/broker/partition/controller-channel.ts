@@ -36,15 +36,41 @@ export function rpcControllerChannel(
 ): ControllerChannel {
   let connection: InterBrokerConnection | null = null;
   let address = '';
+  // One connect at a time: ISR changes of several partitions arrive together, and a second
+  // connection opened beside the first would be dropped unclosed (it kept the process alive).
+  let connecting: { address: string; opened: Promise<InterBrokerConnection> } | null = null;
+  let closed = false;
+  const connect = (host: string, port: number, wanted: string) => {
+    const opened = connectToBroker(host, port, options).then(
+      (c) => {
+        if (connecting?.opened === opened) connecting = null;
+        // Closed, or the controller moved, while connecting: nobody will use or close it.
+        if (closed || wanted !== address) {
+          c.close();
+          throw new Error(`the connection to the controller at ${wanted} is no longer wanted`);
+        }
+        connection = c;
+        return c;
+      },
+      (err: unknown) => {
+        if (connecting?.opened === opened) connecting = null;
+        throw err;
+      },
+    );
+    connecting = { address: wanted, opened };
+    return opened;
+  };
   const open = async (): Promise<InterBrokerConnection> => {
+    if (closed) throw new Error('the controller channel is closed');
     const target = controller();
     if (target === null) throw new Error('no controller is known');
     const wanted = `${target.host}:${target.port}`;
     if (connection !== null && connection.isOpen && address === wanted) return connection;
+    if (connecting !== null && connecting.address === wanted) return connecting.opened;
     connection?.close();
-    connection = await connectToBroker(target.host, target.port, options);
+    connection = null;
     address = wanted;
-    return connection;
+    return connect(target.host, target.port, wanted);
   };
   return {
     alterPartition: async (request) =>
@@ -52,6 +78,7 @@ export function rpcControllerChannel(
         version: ALTER_PARTITION_VERSION,
       }),
     close: () => {
+      closed = true;
       connection?.close();
       connection = null;
     },

@@ -123,7 +123,7 @@ export class ReplicaFetcher {
         if (truncating.length > 0) await this.truncate(connection, truncating);
         else await this.fetch(connection);
       } catch (err) {
-        if (!this.running) return;
+        if (!this.running) break;
         this.o.logger.warn(`fetching from broker ${this.o.leaderId} failed; retrying`, {
           err: err instanceof Error ? err.message : String(err),
         });
@@ -132,6 +132,9 @@ export class ReplicaFetcher {
         await this.sleep(this.o.config.backoffMs);
       }
     }
+    // A connection opened while close() waited would otherwise outlive the fetcher.
+    this.connection?.close();
+    this.connection = null;
   }
 
   private async connected(): Promise<InterBrokerConnection> {

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from '../../../src/client/index.js';
+import { startBroker } from '../../../src/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
 import { rpcControllerChannel } from '../../../src/broker/partition/controller-channel.js';
 import { waitFor } from '../../support/wait.js';
@@ -59,4 +60,27 @@ test('AlterPartition v3 through the RPC channel changes the ISR with the partiti
   );
   const fenced = await send(partitionEpoch);
   assert.equal(fenced.topics[0]!.partitions[0]!.errorCode, ErrorCode.INVALID_UPDATE_VERSION);
+});
+
+test('ISR changes sent together share one connection, and closing the channel leaves none open', async (t) => {
+  // A single broker answers AlterPartition itself; its connection count is what is checked.
+  const broker = await startBroker({ port: 0 });
+  t.after(() => broker.close());
+  const channel = rpcControllerChannel(() => ({ host: '127.0.0.1', port: broker.port }), {
+    clientId: 'test',
+    requestTimeoutMs: 10_000,
+  });
+  const request = {
+    brokerId: 1,
+    brokerEpoch: -1n,
+    topics: [],
+  };
+  // Leaders propose the ISR changes of several partitions in the same instant.
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(() => channel.alterPartition(request)));
+  assert.equal(answers.length, 5);
+  assert.equal(broker.network().connections, 1, 'one connection to the controller');
+  channel.close();
+  await waitFor('the channel connection closed', () => broker.network().connections === 0);
+  await assert.rejects(channel.alterPartition(request), /closed/);
+  assert.equal(broker.network().connections, 0);
 });

@@ -22,7 +22,6 @@ import type { BrokerContext } from '../broker-context.js';
 import { checkTopicOverrides, describeTopicConfigs } from './support/config-resources.js';
 import { allowedTopics, may, mayOnCluster } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
-import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
 
@@ -49,11 +48,6 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
         if (counts.get(topic.name)! > 1) {
           const why = `Create topics request from client \`${ctx.clientId ?? ''}\` contains multiple entries for the topic ${topic.name}.`;
           results.set(topic.name, failure(topic.name, ErrorCode.INVALID_REQUEST, why));
-          continue;
-        }
-        if (notController(broker)) {
-          const why = 'This is not the active controller.';
-          results.set(topic.name, failure(topic.name, ErrorCode.NOT_CONTROLLER, why));
           continue;
         }
         if (creatable !== null && !creatable.has(topic.name)) {

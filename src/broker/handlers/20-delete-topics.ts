@@ -21,7 +21,6 @@ import {
 } from '../../protocol/index.js';
 import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
-import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
 
@@ -59,10 +58,6 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
         const byId = name === null;
         if (!byId && topicId !== ZERO_UUID) {
           fail(ErrorCode.INVALID_REQUEST, 'You may not specify both topic name and topic id.');
-          continue;
-        }
-        if (notController(broker)) {
-          fail(ErrorCode.NOT_CONTROLLER, 'This is not the active controller.');
           continue;
         }
         if (!byId && !deletable.has(name)) {

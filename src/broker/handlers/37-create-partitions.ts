@@ -12,7 +12,6 @@ import {
 } from '../../protocol/index.js';
 import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
-import { notController } from './support/cluster-view.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
 
@@ -36,11 +35,6 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
         if (results.some((r) => r.name === topic.name)) continue;
         const result: Result = { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };
         results.push(result);
-        if (notController(broker)) {
-          result.errorCode = ErrorCode.NOT_CONTROLLER;
-          result.errorMessage = 'This is not the active controller.';
-          continue;
-        }
         if (counts.get(topic.name)! > 1) {
           result.errorCode = ErrorCode.INVALID_REQUEST;
           result.errorMessage = 'Duplicate topic in request.';

@@ -47,8 +47,10 @@ export function controllerIdOf(broker: BrokerContext): number {
 
 /**
  * Whether a controller API must be refused with NOT_CONTROLLER: in a cluster, only the active
- * controller creates and deletes topics and partitions, as Kafka's brokers did before KIP-590
- * forwarding; clients refresh their metadata and send it to the controller it names.
+ * controller answers AlterPartition. Topic and partition creation and deletion are answered by
+ * any broker (their records are appended with compare-and-swap and built again on the newest
+ * image when another writer came first), which is what clients see of Kafka's forwarding to
+ * the controller (KIP-590).
  */
 export function notController(broker: BrokerContext): boolean {
   return broker.cluster !== undefined && !broker.cluster.isActiveController();

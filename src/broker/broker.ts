@@ -178,6 +178,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   const security = await BrokerSecurity.open(config, namedLogger(root, 'kafka.network'), {
     nowMs: () => environment.clock.nowMs(),
   });
+  // How this broker reaches the others (followers' fetches, ISR changes to the controller). A
+  // cluster checks it at start; a single node, which never connects to another, does not.
+  const clustered = config.values['metadata.etcd.endpoints'] !== null;
+  let interBroker: ReturnType<BrokerSecurity['interBrokerSecurity']>;
+  try {
+    interBroker = security.interBrokerSecurity(config);
+  } catch (err) {
+    if (clustered) throw new Error(`invalid broker configuration: ${(err as Error).message}`);
+  }
   const server = await startServer(gate, {
     listeners: config.listeners,
     tls: security.tls,
@@ -265,6 +274,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
             rpcControllerChannel(electedController, {
               clientId: `broker-${config.nodeId}-alter-partition`,
               requestTimeoutMs: Number(config.values['replica.socket.timeout.ms']),
+              security: interBroker,
             }),
             {
               backoffMs: Number(config.values['replica.fetch.backoff.ms']),
@@ -274,6 +284,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           );
     data = await openDataPlane(config, {
       controller,
+      interBrokerSecurity: interBroker,
       logDirs,
       environment,
       metadata,

@@ -11,6 +11,7 @@ import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js
 import { syncWithMetadata } from './partition/metadata-sync.js';
 import { ReplicaFetcherManager } from './partition/replica-fetcher-manager.js';
 import { localControllerChannel, type ControllerChannel } from './partition/controller-channel.js';
+import type { InterBrokerSecurity } from './partition/inter-broker-connection.js';
 
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
 /** SecurityProtocol id of PLAINTEXT in broker registrations. */
@@ -40,6 +41,8 @@ export async function openDataPlane(
     onLogFlushed?: (durationMs: number) => void;
     /** Where ISR changes go; default: this process's metadata writer. */
     controller?: ControllerChannel;
+    /** TLS and SASL of the connections to the other brokers; none: PLAINTEXT. */
+    interBrokerSecurity?: () => Promise<InterBrokerSecurity>;
   },
 ): Promise<DataPlane> {
   const v = config.values;
@@ -77,6 +80,7 @@ export async function openDataPlane(
     requestTimeoutMs: Number(v['replica.socket.timeout.ms']),
     endpointOf: (brokerId) =>
       interBrokerEndpoint(metadata, brokerId, v['inter.broker.listener.name']),
+    security: options.interBrokerSecurity,
     timers: env.timers,
     monotonicMs: () => env.clock.monotonicMs(),
     logger: namedLogger(options.logger, 'kafka.server.ReplicaFetcherThread'),
@@ -142,8 +146,8 @@ export function interBrokerEndpoint(
   const broker = metadata.image.broker(brokerId);
   if (broker === undefined || broker.endpoints.length === 0) return null;
   // Listener names are case-insensitive (the config check upper-cases them). Without
-  // inter.broker.listener.name, Kafka's default security.inter.broker.protocol is PLAINTEXT,
-  // the only protocol the inter-broker connections speak yet.
+  // inter.broker.listener.name, Kafka's default security.inter.broker.protocol is PLAINTEXT;
+  // a broker with no PLAINTEXT listener is reached on its first.
   const wanted = listenerName?.toUpperCase();
   const named =
     wanted === undefined

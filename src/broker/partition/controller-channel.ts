@@ -6,7 +6,11 @@
 // function that names the controller's address, which the election provides).
 import type { ClusterMetadata } from '../../metadata/index.js';
 import type { AlterPartitionRequest, AlterPartitionResponse } from '../../protocol/index.js';
-import { connectToBroker, type InterBrokerConnection } from './inter-broker-connection.js';
+import {
+  connectToBroker,
+  type InterBrokerConnection,
+  type InterBrokerConnectOptions,
+} from './inter-broker-connection.js';
 
 export interface ControllerChannel {
   /** Resolves with the controller's answer; rejects when the controller cannot be reached. */
@@ -32,7 +36,7 @@ export const ALTER_PARTITION_VERSION = 3;
  */
 export function rpcControllerChannel(
   controller: () => { host: string; port: number } | null,
-  options: { clientId: string; requestTimeoutMs: number },
+  options: InterBrokerConnectOptions,
 ): ControllerChannel {
   let connection: InterBrokerConnection | null = null;
   let address = '';

@@ -4,7 +4,7 @@
 // one leader spread over that many connections. A partition that changes leader (or leader
 // epoch) moves, and truncates again first; loops left with no partition stop.
 import type { Logger, Timers } from '../../util/index.js';
-import { connectToBroker } from './inter-broker-connection.js';
+import { connectToBroker, type InterBrokerSecurity } from './inter-broker-connection.js';
 import type { Partition } from './partition.js';
 import { ReplicaFetcher, type ReplicaFetcherConfig } from './replica-fetcher.js';
 
@@ -16,6 +16,8 @@ export interface ReplicaFetcherManagerOptions {
   requestTimeoutMs: number;
   /** The inter-broker endpoint of a broker, from the metadata image; null when unknown. */
   endpointOf: (brokerId: number) => { host: string; port: number } | null;
+  /** TLS and SASL towards the inter-broker listener; none: PLAINTEXT. */
+  security?: () => Promise<InterBrokerSecurity>;
   timers: Timers;
   monotonicMs: () => number;
   logger: Logger;
@@ -92,6 +94,7 @@ export class ReplicaFetcherManager {
     return connectToBroker(endpoint.host, endpoint.port, {
       clientId: `broker-${this.o.config.localId}-fetcher-${n}`,
       requestTimeoutMs: this.o.requestTimeoutMs,
+      security: this.o.security,
     });
   }
 }

@@ -5,6 +5,7 @@
 // image; the lookup is attached once the metadata is open.
 import type { BrokerConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
+import type { InterBrokerSecurity } from '../partition/inter-broker-connection.js';
 import type { ListenerAddress } from '../server/index.js';
 import { listenerConfig, listOf, type ListenerConfig } from './listener-config.js';
 import { parseJaasConfig, type JaasEntry } from './sasl/jaas.js';
@@ -65,6 +66,50 @@ export class BrokerSecurity {
       throw new Error(`invalid broker configuration:\n  ${errors.join('\n  ')}`);
     }
     return security;
+  }
+
+  /**
+   * How this broker connects to the others: the security of the inter-broker listener
+   * (`inter.broker.listener.name`, else the PLAINTEXT listener, else the first), with this
+   * broker's TLS settings of that listener and, on SASL, `sasl.mechanism.inter.broker.protocol`
+   * logging in with the `username` and `password` of that mechanism's JAAS configuration, as
+   * Kafka's brokers do. Undefined for PLAINTEXT. Throws naming the key that is missing.
+   */
+  interBrokerSecurity(config: BrokerConfig): (() => Promise<InterBrokerSecurity>) | undefined {
+    const named = config.values['inter.broker.listener.name'];
+    const listeners = config.listeners;
+    const listener =
+      named === null
+        ? (listeners.find((l) => (l.securityProtocol ?? 'PLAINTEXT') === 'PLAINTEXT') ??
+          listeners[0])
+        : listeners.find((l) => l.name.toUpperCase() === String(named).toUpperCase());
+    if (listener === undefined) return undefined;
+    const protocol = listener.securityProtocol ?? 'PLAINTEXT';
+    if (protocol === 'PLAINTEXT') return undefined;
+    const get = listenerConfig(config, listener.name);
+    let sasl: InterBrokerSecurity['sasl'];
+    if (protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL') {
+      const mechanism = (get('sasl.mechanism.inter.broker.protocol') ?? 'GSSAPI').toUpperCase();
+      if (mechanism !== 'PLAIN' && mechanism !== 'SCRAM-SHA-256' && mechanism !== 'SCRAM-SHA-512') {
+        throw new Error(
+          `sasl.mechanism.inter.broker.protocol=${mechanism}: brokers log in to each other with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 on listener ${listener.name}; set it to one of those`,
+        );
+      }
+      const jaas = jaasOf(mechanism, get);
+      const username = jaas?.options.get('username');
+      const password = jaas?.options.get('password');
+      if (username === undefined || password === undefined) {
+        throw new Error(
+          `${jaasKey(mechanism).replace('<listener>', listener.name.toLowerCase())} needs username="..." password="..." for the brokers' own login`,
+        );
+      }
+      sasl = { mechanism, username, password };
+    }
+    const tls = this.tls.get(listener.name);
+    return async () => ({
+      ...(tls === undefined ? {} : { tls: await tls.clientOptions() }),
+      ...(sasl === undefined ? {} : { sasl }),
+    });
   }
 
   /** SCRAM credentials come from the metadata image, open after the listeners. */

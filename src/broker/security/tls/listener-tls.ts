@@ -86,6 +86,33 @@ export class ListenerTls {
   }
 
   /**
+   * The client side of this listener's TLS, for connections to other brokers' inter-broker
+   * listener: its keystore as the client certificate (used when the other side asks for one),
+   * its truststore for the other side's certificate, and Kafka's host check
+   * (ssl.endpoint.identification.algorithm, `https` by default; empty turns it off).
+   */
+  async clientOptions(): Promise<{
+    ca?: string[];
+    key?: string;
+    cert?: string;
+    pfx?: Buffer;
+    passphrase?: string;
+    checkHostname: boolean;
+  }> {
+    await this.current();
+    const o = this.options!;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return {
+      ca: Array.isArray(o.ca) ? o.ca.filter((c): c is string => typeof c === 'string') : undefined,
+      key: text(o.key),
+      cert: text(o.cert),
+      pfx: Buffer.isBuffer(o.pfx) ? o.pfx : undefined,
+      passphrase: o.passphrase,
+      checkHostname: (this.get('ssl.endpoint.identification.algorithm') ?? 'https') !== '',
+    };
+  }
+
+  /**
    * The principal of a connection whose handshake completed: `User:<mapped subject>` for a
    * verified client certificate, else `User:ANONYMOUS`; null when no mapping rule applies.
    */

@@ -3,10 +3,12 @@
 // and a ClusterMember registers the broker, runs the controller election and, while active,
 // the controller. While etcd cannot be reached the start waits, saying so at ERROR level with
 // the endpoints, and retries with back-off: brokers may start before etcd.
+import { readFile } from 'node:fs/promises';
 import type { Etcd3 } from 'etcd3';
 import {
   EtcdMetadataLogStore,
   connectEtcd,
+  type EtcdConnectionOptions,
   newKafkaId,
   parseEtcdEndpoints,
 } from '../metadata/index.js';
@@ -37,7 +39,7 @@ export async function connectCluster(
   const endpoints = etcdEndpointsOf(config)!;
   const prefix = config.values['metadata.etcd.prefix'].replace(/\/+$/, '');
   const { logger, environment } = options;
-  const client = connectEtcd({ endpoints });
+  const client = connectEtcd({ endpoints, ...(await etcdSecurityOf(config)) });
   const store = new EtcdMetadataLogStore({
     client,
     prefix,
@@ -50,6 +52,45 @@ export async function connectCluster(
     ensureClusterId(client, prefix, () => newKafkaId((n) => environment.random.bytes(n))),
   );
   return { client, store, endpoints, prefix, clusterId };
+}
+
+/**
+ * TLS and authentication towards etcd from the `metadata.etcd.*` keys; a file that cannot be
+ * read fails the start naming its key.
+ */
+async function etcdSecurityOf(
+  config: BrokerConfig,
+): Promise<Pick<EtcdConnectionOptions, 'tls' | 'auth'>> {
+  const v = config.values;
+  const read = async (key: keyof typeof v) => {
+    const path = v[key] as string | null;
+    if (path === null) return undefined;
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new Error(`${String(key)}=${path}: ${(err as Error).message}`);
+    }
+  };
+  const ca = await read('metadata.etcd.ssl.ca.location');
+  const cert = await read('metadata.etcd.ssl.certificate.location');
+  const key = await read('metadata.etcd.ssl.key.location');
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new Error(
+      'metadata.etcd.ssl.certificate.location and metadata.etcd.ssl.key.location go together',
+    );
+  }
+  if (ca === undefined && cert !== undefined) {
+    throw new Error('a client certificate for etcd needs metadata.etcd.ssl.ca.location');
+  }
+  const username = v['metadata.etcd.username'];
+  const password = v['metadata.etcd.password'];
+  if ((username === null) !== (password === null)) {
+    throw new Error('metadata.etcd.username and metadata.etcd.password go together');
+  }
+  return {
+    ...(ca === undefined ? {} : { tls: { ca, cert, key } }),
+    ...(username === null ? {} : { auth: { username, password: String(password) } }),
+  };
 }
 
 /** Runs `op` until etcd answers it, logging each failure with the endpoints. */

@@ -12,6 +12,10 @@ export interface EtcdConnectionOptions {
   endpoints: readonly string[];
   /** Time to wait for a connection before a call fails. Default 2000 ms. */
   dialTimeoutMs?: number;
+  /** TLS towards etcd (https:// endpoints): trusted CA, and a client certificate if asked. */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
+  /** etcd's user/password authentication. */
+  auth?: { username: string; password: string };
 }
 
 /** The deadline each unary call gets, so a call to an unreachable etcd fails instead of hanging. */
@@ -21,6 +25,24 @@ export function connectEtcd(options: EtcdConnectionOptions): Etcd3 {
   return new Etcd3({
     hosts: [...options.endpoints],
     dialTimeout: options.dialTimeoutMs ?? 2000,
+    ...(options.tls === undefined
+      ? {}
+      : {
+          credentials: {
+            rootCertificate: options.tls.ca,
+            ...(options.tls.key === undefined ? {} : { privateKey: options.tls.key }),
+            ...(options.tls.cert === undefined ? {} : { certChain: options.tls.cert }),
+          },
+        }),
+    ...(options.auth === undefined
+      ? {}
+      : {
+          auth: {
+            ...options.auth,
+            // Token requests get the same deadline as every call, so a down etcd fails fast.
+            callOptions: () => ({ deadline: Date.now() + ETCD_CALL_TIMEOUT_MS }),
+          },
+        }),
     defaultCallOptions: (context) =>
       context.isStream ? {} : { deadline: Date.now() + ETCD_CALL_TIMEOUT_MS },
     faultHandling: {

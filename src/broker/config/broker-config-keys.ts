@@ -45,6 +45,13 @@ export const BROKER_CONFIG_KEYS = [
   // live in etcd. Without endpoints the broker runs single-node as before.
   key.list('metadata.etcd.endpoints', null, 'etcd endpoints (comma list); set: cluster mode.'),
   key.string('metadata.etcd.prefix', '/rivulet', 'Prefix of every etcd key of this cluster.'),
+  // etcd's own security: TLS (https:// endpoints) with the CA that signed etcd's certificate,
+  // a client certificate when etcd runs with --client-cert-auth, and etcd's user/password auth.
+  key.string('metadata.etcd.ssl.ca.location', null, 'PEM CA file trusted for etcd (https).'),
+  key.string('metadata.etcd.ssl.certificate.location', null, 'PEM client certificate for etcd.'),
+  key.string('metadata.etcd.ssl.key.location', null, 'PEM private key of that certificate.'),
+  key.string('metadata.etcd.username', null, 'etcd user (etcd auth enabled).'),
+  key.password('metadata.etcd.password', 'Password of the etcd user.'),
   key.int('metadata.etcd.snapshot.interval.batches', 1000, 'Metadata batches between snapshots.', {
     validate: atLeast(1),
   }),

@@ -15,10 +15,15 @@ export interface EtcdProcessOptions {
   command?: string;
   /** How long to wait for "ready to serve client requests". Default 20 s. */
   readyTimeoutMs?: number;
+  /**
+   * TLS on the client port (an https:// endpoint): etcd's certificate and key, and with
+   * `trustedCaFile` client certificates are required (etcd's --client-cert-auth).
+   */
+  tls?: { certFile: string; keyFile: string; trustedCaFile?: string };
 }
 
 export interface EtcdProcess {
-  /** `http://127.0.0.1:<client port>`, for `metadata.etcd.endpoints`. */
+  /** `http://127.0.0.1:<client port>` (https with TLS), for `metadata.etcd.endpoints`. */
   endpoint: string;
   clientPort: number;
   peerPort: number;
@@ -55,7 +60,7 @@ export async function startEtcd(options: EtcdProcessOptions): Promise<EtcdProces
   const clientPort = options.clientPort || (await probeFreePort());
   const peerPort = options.peerPort || (await probeFreePort());
   const command = options.command ?? 'etcd';
-  const client = `http://127.0.0.1:${clientPort}`;
+  const client = `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const args = [
     '--name',
@@ -73,6 +78,12 @@ export async function startEtcd(options: EtcdProcessOptions): Promise<EtcdProces
     '--initial-cluster',
     `rivulet=${peer}`,
   ];
+  if (options.tls !== undefined) {
+    args.push('--cert-file', options.tls.certFile, '--key-file', options.tls.keyFile);
+    if (options.tls.trustedCaFile !== undefined) {
+      args.push('--client-cert-auth', '--trusted-ca-file', options.tls.trustedCaFile);
+    }
+  }
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onData = (d: string) => (output += d);

@@ -6,7 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEtcd, type EtcdProcess } from '../../../src/cli/cluster/etcd-process.js';
+import {
+  startEtcd,
+  type EtcdProcess,
+  type EtcdProcessOptions,
+} from '../../../src/cli/cluster/etcd-process.js';
 import { startRivulet, type RivuletProcess } from '../../interop/support/rivulet-process.js';
 
 export interface TestCluster {
@@ -31,11 +35,15 @@ export interface TestClusterOptions {
   brokers: number;
   /** Extra broker config, by Kafka name. */
   config?: Readonly<Record<string, string | number>>;
+  /** etcd's TLS (see startEtcd). */
+  etcdTls?: EtcdProcessOptions['tls'];
+  /** Runs once etcd is up, before any broker starts (to enable etcd auth, say). */
+  beforeBrokers?: (etcd: EtcdProcess) => Promise<void>;
 }
 
 export async function startCluster(options: TestClusterOptions): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'rivulet-cluster-'));
-  let etcd = await startEtcd({ dataDir: join(dir, 'etcd') });
+  let etcd = await startEtcd({ dataDir: join(dir, 'etcd'), tls: options.etcdTls });
   const brokers = new Map<number, RivuletProcess>();
   const ports = new Map<number, number>();
   const paused = new Set<number>();
@@ -54,6 +62,7 @@ export async function startCluster(options: TestClusterOptions): Promise<TestClu
     return broker;
   };
   try {
+    await options.beforeBrokers?.(etcd);
     const ids = Array.from({ length: options.brokers }, (_, i) => i + 1);
     await Promise.all(ids.map(start));
   } catch (err) {
@@ -93,7 +102,12 @@ export async function startCluster(options: TestClusterOptions): Promise<TestClu
     restartEtcd: async () => {
       const { clientPort, peerPort } = etcd;
       await etcd.stop('SIGKILL');
-      etcd = await startEtcd({ dataDir: join(dir, 'etcd'), clientPort, peerPort });
+      etcd = await startEtcd({
+        dataDir: join(dir, 'etcd'),
+        clientPort,
+        peerPort,
+        tls: options.etcdTls,
+      });
     },
     stop: async () => {
       for (const [id, broker] of brokers) {

@@ -171,6 +171,21 @@ def admin(a):
     raise SystemExit(f'unknown admin op {op}')
 
 
+def create_topics_throttled(a):
+    """create_topics with a client id, reporting each topic's error and every throttle time
+    (seconds) librdkafka's throttle_cb saw in the broker's responses."""
+    throttles = []
+    ac = AdminClient({'bootstrap.servers': a['bootstrap'], 'client.id': a['client_id'],
+                      'throttle_cb': lambda e: throttles.append(e.throttle_time)})
+    topics = [NewTopic(t['name'], t['partitions'], 1) for t in a['topics']]
+    fs = ac.create_topics(topics, operation_timeout=15)
+    errors = {n: err_name(f) for n, f in fs.items()}
+    deadline = time.time() + a.get('throttle_wait', 10)
+    while not throttles and time.time() < deadline:
+        ac.poll(0.1)
+    return {'errors': errors, 'throttles': throttles}
+
+
 def err_name(future):
     try:
         future.result()
@@ -230,7 +245,7 @@ def bench_produce(a):
 
 
 OPS = {'produce': produce, 'consume': consume, 'admin': admin,
-       'bench_produce': bench_produce}
+       'bench_produce': bench_produce, 'create_topics_throttled': create_topics_throttled}
 
 if __name__ == '__main__':
     result = OPS[sys.argv[1]](json.loads(sys.argv[2]))

@@ -1,12 +1,14 @@
 // controller_mutation_rate (KIP-599) with real admin clients: Rivulet's admin client (CreateTopics
 // v7, strict) gets THROTTLING_QUOTA_EXCEEDED for the topics past the burst while those before
 // it are created; confluent-kafka-python (librdkafka 2.0.2 sends CreateTopics v4, which predates
-// KIP-599) has its topics created and sees the throttle time through its throttle_cb.
+// KIP-599) has its topics created and sees the throttle time through its throttle_cb; KafkaJS
+// (CreateTopics v3) has its topics created past the burst too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startBroker } from '../../src/index.js';
 import { Admin } from '../../src/client/index.js';
 import { ErrorCode } from '../../src/protocol/index.js';
+import kafkajs from 'kafkajs';
 import { confluent } from './support/clients.js';
 
 async function withQuota(admin: Admin, clientId: string, rate: number): Promise<void> {
@@ -16,7 +18,7 @@ async function withQuota(admin: Admin, clientId: string, rate: number): Promise<
   assert.equal(error, null);
 }
 
-test('the admin client and confluent-kafka-python under controller_mutation_rate', async (t) => {
+test('the admin client, confluent-kafka-python and KafkaJS under controller_mutation_rate', async (t) => {
   const broker = await startBroker({ port: 0 });
   const admin = new Admin({ bootstrapServers: broker.bootstrap, clientId: 'operator' });
   const limited = new Admin({ bootstrapServers: broker.bootstrap, clientId: 'limited' });
@@ -29,6 +31,7 @@ test('the admin client and confluent-kafka-python under controller_mutation_rate
   // 1 partition/s with 11 samples of 1 s: a burst of 11 partitions.
   await withQuota(admin, 'limited', 1);
   await withQuota(admin, 'rdkafka-limited', 1);
+  await withQuota(admin, 'kafkajs-limited', 1);
 
   await limited.connect();
   const created = await limited.createTopics([
@@ -64,4 +67,21 @@ test('the admin client and confluent-kafka-python under controller_mutation_rate
     `throttle_cb saw ${JSON.stringify(python.throttles)}`,
   );
   assert.deepEqual(await admin.listTopics(), ['p', 'q', 'x', 'y']);
+
+  const kafka = new kafkajs.Kafka({
+    brokers: [broker.bootstrap],
+    clientId: 'kafkajs-limited',
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const kafkajsAdmin = kafka.admin();
+  await kafkajsAdmin.connect();
+  try {
+    const createdByKafkajs = await kafkajsAdmin.createTopics({
+      topics: ['k1', 'k2'].map((topic) => ({ topic, numPartitions: 8 })),
+    });
+    assert.equal(createdByKafkajs, true);
+  } finally {
+    await kafkajsAdmin.disconnect();
+  }
+  assert.deepEqual(await admin.listTopics(), ['k1', 'k2', 'p', 'q', 'x', 'y']);
 });

@@ -5,6 +5,7 @@ Usage: confluent_tool.py <operation> '<json arguments>'. Prints one JSON documen
 Every operation takes "bootstrap"; the rest depends on the operation.
 """
 import json
+import resource
 import sys
 import time
 
@@ -218,6 +219,7 @@ def bench_produce(a):
             last[0] = now
         return on_delivery
 
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     end = start + a['seconds']
     i = 0
@@ -232,6 +234,7 @@ def bench_produce(a):
         if i % 256 == 0:
             p.poll(0)
     p.flush(30)
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     latencies.sort()
     n = len(latencies)
     elapsed = (last[0] or time.perf_counter()) - start
@@ -241,6 +244,9 @@ def bench_produce(a):
         'mb_per_sec': n * a['size'] / elapsed / 1e6 if n else 0,
         'p50_ms': latencies[n // 2] * 1000 if n else None,
         'p99_ms': latencies[min(n - 1, int(n * 0.99))] * 1000 if n else None,
+        # CPU seconds of this process (Python and librdkafka's threads) over the run.
+        'cpu_sec': (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
+        'elapsed_sec': elapsed,
     }
 
 

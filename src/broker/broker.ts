@@ -71,6 +71,7 @@ import {
   type Session,
 } from './server/index.js';
 import { brokerAuthorizer, brokerQuotas } from './security/index.js';
+import { seedScramCredentials } from './security/scram-seed.js';
 
 export interface StartBrokerOptions {
   /** Port of the first listener; 0 picks a free one. Default: 0 unless `listeners` is set. */
@@ -102,6 +103,12 @@ export interface StartBrokerOptions {
   principalBuilder?: (session: Session) => string;
   /** Throttle times per principal and client id. Default: nothing is throttled. */
   quotas?: QuotaManager;
+  /**
+   * SCRAM credentials to add before any listener opens, as Kafka's `kafka-storage format
+   * --add-scram` takes them: `SCRAM-SHA-256=[name=admin,password=admin-secret]`. A user that
+   * already has a credential for the mechanism keeps it (security/scram-seed.ts).
+   */
+  addScram?: readonly string[];
   /** Receives each request's count, error codes and stage times. Default: nowhere. */
   requestMetrics?: RequestMetrics;
   /**
@@ -249,6 +256,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
             () => ClusterMetadata.open(metadataOptions),
           );
     logMetadataChanges(metadata, namedLogger(root, 'kafka.controller'));
+    if (options.addScram !== undefined && options.addScram.length > 0) {
+      await seedScramCredentials(metadata, options.addScram, {
+        randomBytes: (n) => environment.random.bytes(n),
+        logger,
+      });
+    }
     // With the endpoint off, nothing on the hot path counts (the stats stay undefined).
     const metricsOn = config.values['metrics.listener'] !== null;
     const flushTimes = metricsOn ? new HistogramCounts(REQUEST_TIME_BUCKETS_MS) : undefined;

@@ -25,6 +25,10 @@ Options:
   --data-dir DIR        Where partition data lives (log.dirs; default ./rivulet-data).
   --metrics-port N      Serve Prometheus metrics on http://0.0.0.0:N/metrics
                         (metrics.listener; off by default).
+  -S, --add-scram MECHANISM=[name=USER,password=PASSWORD]
+                        Add a SCRAM user before the listeners open, as Kafka's
+                        kafka-storage format --add-scram; repeatable. A user who
+                        already has a credential for MECHANISM keeps it.
   --log-level LEVEL     error, warn, info (default) or debug; or RIVULET_LOG_LEVEL.
   --log-format FORMAT   text (default, Kafka's log4j layout) or json (one object per
                         line); or RIVULET_LOG_FORMAT. Logs go to stderr.
@@ -47,6 +51,7 @@ type Parsed = {
   'metrics-port'?: string;
   'log-level'?: string;
   'log-format'?: string;
+  'add-scram'?: string[];
 };
 
 export async function runStart(args: string[]): Promise<number> {
@@ -62,6 +67,7 @@ export async function runStart(args: string[]): Promise<number> {
         'metrics-port': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
+        'add-scram': { type: 'string', short: 'S', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -78,7 +84,7 @@ export async function runStart(args: string[]): Promise<number> {
   if (typeof logger === 'string') return usageError(logger);
   const props = await gatherProperties(flags);
   if (typeof props === 'number') return props;
-  return run(props, logger);
+  return run(props, { logger, addScram: flags['add-scram'] ?? [] });
 }
 
 /** The logger asked for by --log-level/--log-format, else RIVULET_LOG_LEVEL/_FORMAT. */
@@ -142,7 +148,10 @@ async function gatherProperties(flags: Parsed): Promise<Map<string, string> | nu
   return props;
 }
 
-async function run(props: Map<string, string>, logger: Logger): Promise<number> {
+async function run(
+  props: Map<string, string>,
+  { logger, addScram }: { logger: Logger; addScram: string[] },
+): Promise<number> {
   const hosted = takeConsoleConfig(props);
   if (typeof hosted === 'string') return usageError(hosted);
   // Listen for signals before announcing readiness, so a stop request is never missed.
@@ -155,7 +164,7 @@ async function run(props: Map<string, string>, logger: Logger): Promise<number> 
   let broker;
   let registry: HostedRegistry | null = null;
   try {
-    broker = await startBroker({ config: props, logger });
+    broker = await startBroker({ config: props, logger, addScram });
     if (startRegistry !== null) registry = await startRegistry(broker.bootstrap, logger);
   } catch (err) {
     console.error(`rivulet start: ${describeError(err)}`);

@@ -278,6 +278,12 @@ export const BROKER_CONFIG_KEYS = [
   key.int('quota.window.size.seconds', 1, 'Length of one client quota sample.', {
     validate: atLeast(1),
   }),
+  key.int('controller.quota.window.num', 11, 'Samples of controller mutation quotas.', {
+    validate: atLeast(1),
+  }),
+  key.int('controller.quota.window.size.seconds', 1, 'One controller mutation sample.', {
+    validate: atLeast(1),
+  }),
   key.boolean('unstable.api.versions.enable', false, 'Advertise unreleased API versions.'),
 
   // Observability. Kafka leaves HTTP metrics to the JMX exporter agent (customarily on port

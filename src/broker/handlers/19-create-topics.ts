@@ -9,6 +9,9 @@
 // - Authorization as Kafka's: CREATE on the cluster, else CREATE on each topic
 //   (TOPIC_AUTHORIZATION_FAILED); v5+ configs are returned with DESCRIBE_CONFIGS on the topic
 //   (else topic_config_error_code TOPIC_AUTHORIZATION_FAILED and none).
+// - KIP-599: each new topic's partitions are charged to the controller mutation quota; from v6
+//   a topic that finds it exceeded gets THROTTLING_QUOTA_EXCEEDED (the topics before it are
+//   created), older versions are only throttled. validate_only charges nothing.
 import {
   ErrorCode,
   ZERO_UUID,
@@ -19,11 +22,13 @@ import {
 } from '../../protocol/index.js';
 import type { NewTopic } from '../../metadata/index.js';
 import type { BrokerContext } from '../broker-context.js';
+import type { MutationQuota } from '../server/index.js';
 import { checkTopicOverrides, describeTopicConfigs } from './support/config-resources.js';
 import { allowedTopics, may, mayOnCluster } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
+import { THROTTLED, mutationQuota, mutationThrottleTimeMs } from './support/mutation-quota.js';
 
 export const createTopicsHandler: HandlerFactory = (broker) =>
   defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
@@ -43,6 +48,7 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
             'CREATE',
             request.topics.map((t) => t.name),
           );
+      const quota = mutationQuota(ctx, 6);
       for (const topic of request.topics) {
         if (results.has(topic.name) || specs.some((s) => s.name === topic.name)) continue;
         if (counts.get(topic.name)! > 1) {
@@ -58,6 +64,8 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
         const spec = toNewTopic(broker, topic);
         if ('errorCode' in spec)
           results.set(topic.name, failure(topic.name, spec.errorCode, spec.errorMessage));
+        else if (!chargeQuota(broker, spec, { quota, validateOnly: request.validateOnly }))
+          results.set(topic.name, failure(topic.name, THROTTLED.errorCode, THROTTLED.errorMessage));
         else specs.push(spec);
       }
       const work = broker.metadata.createTopics(specs, { validateOnly: request.validateOnly });
@@ -105,9 +113,23 @@ export const createTopicsHandler: HandlerFactory = (broker) =>
       }
       // One answer per distinct name, in request order.
       const names = [...new Set(request.topics.map((t) => t.name))];
-      return { throttleTimeMs: 0, topics: names.map((n) => results.get(n)!) };
+      const throttleTimeMs = mutationThrottleTimeMs(ctx, quota);
+      return { throttleTimeMs, topics: names.map((n) => results.get(n)!) };
     },
   });
+
+/**
+ * Charges a topic's partitions to the mutation quota; false if it is refused. A topic that
+ * already exists will not be created, so it costs nothing.
+ */
+function chargeQuota(
+  broker: BrokerContext,
+  spec: NewTopic,
+  { quota, validateOnly }: { quota: MutationQuota; validateOnly: boolean },
+): boolean {
+  if (validateOnly || broker.metadata.image.topic(spec.name) !== undefined) return true;
+  return quota.admit(spec.numPartitions);
+}
 
 function toNewTopic(
   broker: BrokerContext,

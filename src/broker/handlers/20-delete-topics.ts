@@ -11,6 +11,9 @@
 //   deleted by the subscribers of the metadata (the replica manager).
 // - Authorization as Kafka's: DELETE on each topic named (TOPIC_AUTHORIZATION_FAILED, before
 //   whether it exists); a topic id the principal may not DESCRIBE is UNKNOWN_TOPIC_ID.
+// - KIP-599: each deleted topic's partitions are charged to the controller mutation quota;
+//   from v5 a topic that finds it exceeded gets THROTTLING_QUOTA_EXCEEDED, older versions are
+//   only throttled.
 import { isInternalTopic } from '../../metadata/index.js';
 import {
   ErrorCode,
@@ -23,6 +26,7 @@ import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
+import { THROTTLED, mutationQuota, mutationThrottleTimeMs } from './support/mutation-quota.js';
 
 export const deleteTopicsHandler: HandlerFactory = (broker) =>
   defineHandler<DeleteTopicsRequest, DeleteTopicsResponse>({
@@ -40,6 +44,7 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
       const results: Result[] = [];
       const toDelete: { index: number; topicId: string }[] = [];
       const seen = new Set<string>();
+      const quota = mutationQuota(ctx, 5);
       const named = asked.map((t) => t.name ?? image.topicById(t.topicId)?.name ?? '');
       const deletable = allowedTopics(ctx, 'DELETE', named);
       const describable = allowedTopics(ctx, 'DESCRIBE', named);
@@ -97,6 +102,10 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
           fail(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
           continue;
         }
+        if (!quota.admit(topic.partitions.length)) {
+          fail(THROTTLED.errorCode, THROTTLED.errorMessage);
+          continue;
+        }
         toDelete.push({ index: results.length - 1, topicId: topic.topicId });
       }
       const work = broker.metadata.deleteTopics(toDelete.map((d) => d.topicId));
@@ -110,6 +119,6 @@ export const deleteTopicsHandler: HandlerFactory = (broker) =>
         result.errorCode = outcome.errorCode;
         if (version >= 5) result.errorMessage = outcome.errorMessage;
       }
-      return { throttleTimeMs: 0, responses: results };
+      return { throttleTimeMs: mutationThrottleTimeMs(ctx, quota), responses: results };
     },
   });

@@ -4,6 +4,9 @@
 //   partitions get the topic's replication factor.
 // - A topic named twice gets INVALID_REQUEST; validate_only creates nothing.
 // Authorization: ALTER on each topic, else TOPIC_AUTHORIZATION_FAILED (as in Kafka).
+// KIP-599: the partitions added are charged to the controller mutation quota; from v3 a topic
+// that finds it exceeded gets THROTTLING_QUOTA_EXCEEDED, older versions are only throttled.
+// validate_only charges nothing.
 import {
   ErrorCode,
   type CreatePartitionsRequest,
@@ -14,6 +17,7 @@ import { allowedTopics } from './support/authorize.js';
 import { defineHandler } from './handler-registry.js';
 import type { HandlerFactory } from './handler-types.js';
 import { TIMED_OUT, withTimeout } from './support/timeout.js';
+import { THROTTLED, mutationQuota, mutationThrottleTimeMs } from './support/mutation-quota.js';
 
 export const createPartitionsHandler: HandlerFactory = (broker) =>
   defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>({
@@ -31,6 +35,7 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
       for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
       const results: Result[] = [];
       const work: Promise<void>[] = [];
+      const quota = mutationQuota(ctx, 3);
       for (const topic of request.topics) {
         if (results.some((r) => r.name === topic.name)) continue;
         const result: Result = { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };
@@ -43,6 +48,14 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
         if (!alterable.has(topic.name)) {
           result.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
           result.errorMessage = 'Topic authorization failed.';
+          continue;
+        }
+        // Only a valid growth creates partitions; anything else fails below, free of charge.
+        const current = broker.metadata.image.topic(topic.name)?.partitions.length ?? topic.count;
+        const added = request.validateOnly ? 0 : topic.count - current;
+        if (added > 0 && !quota.admit(added)) {
+          result.errorCode = THROTTLED.errorCode;
+          result.errorMessage = THROTTLED.errorMessage;
           continue;
         }
         const op = broker.metadata.createPartitions(topic.name, topic.count, {
@@ -61,6 +74,6 @@ export const createPartitionsHandler: HandlerFactory = (broker) =>
         );
       }
       await Promise.all(work);
-      return { throttleTimeMs: 0, results };
+      return { throttleTimeMs: mutationThrottleTimeMs(ctx, quota), results };
     },
   });

@@ -11,7 +11,9 @@
 // as KIP-219 computes it: the response carries that throttle_time_ms and the connection reads
 // nothing for that long. producer_byte_rate counts Produce request bytes, consumer_byte_rate
 // Fetch response bytes, request_percentage the handler time of every request as a
-// percentage of one thread's time.
+// percentage of one thread's time. controller_mutation_rate is a token bucket per entity
+// (controller-mutation-quota.ts) charged by the CreateTopics, CreatePartitions and DeleteTopics
+// handlers.
 import {
   QUOTA_ENTITY_CLIENT_ID,
   QUOTA_ENTITY_USER,
@@ -19,7 +21,12 @@ import {
   type QuotaEntityPart,
 } from '../../metadata/index.js';
 import type { Clock } from '../../util/index.js';
-import type { QuotaManager, QuotaRequest, Session } from '../server/index.js';
+import type { MutationQuota, QuotaManager, QuotaRequest, Session } from '../server/index.js';
+import {
+  PermissiveMutationQuota,
+  StrictMutationQuota,
+  TokenBucket,
+} from './controller-mutation-quota.js';
 
 export const PRODUCER_BYTE_RATE = 'producer_byte_rate';
 export const CONSUMER_BYTE_RATE = 'consumer_byte_rate';
@@ -45,10 +52,16 @@ export interface ClientQuotaManagerOptions {
   windowNum: number;
   /** quota.window.size.seconds, in ms */
   windowSizeMs: number;
+  /** controller.quota.window.num (default: windowNum) */
+  controllerWindowNum?: number;
+  /** controller.quota.window.size.seconds, in ms (default: windowSizeMs) */
+  controllerWindowSizeMs?: number;
 }
 
 export class ClientQuotaManager implements QuotaManager {
   private readonly rates = new Map<string, Rate>();
+  /** controller_mutation_rate buckets by matched entity, with the bound they were made for. */
+  private readonly buckets = new Map<string, { bound: number; bucket: TokenBucket }>();
   /** resolveQuota's answers by key, user and client id, for one version of the quotas. */
   private readonly resolved = new Map<string, { bound: number; sensor: string } | null>();
   private resolvedVersion = -1;
@@ -83,6 +96,35 @@ export class ClientQuotaManager implements QuotaManager {
     const amount = response.handlerMs / 10;
     const cpu = this.charge(session, request.clientId, { key: REQUEST_PERCENTAGE, amount });
     return Math.max(throttle, cpu);
+  }
+
+  /** KIP-599: the token bucket of the entity whose controller_mutation_rate applies. */
+  controllerMutationQuota(
+    session: Session,
+    request: { clientId: string | null; strict: boolean },
+  ): MutationQuota | null {
+    if (this.options.quotas().size === 0) return null;
+    const user = userName(session.principal);
+    const quota = this.quotaFor(CONTROLLER_MUTATION_RATE, user, request.clientId ?? '');
+    if (quota === null) return null;
+    const clock = this.options.clock;
+    let entry = this.buckets.get(quota.sensor);
+    if (entry === undefined || entry.bound !== quota.bound) {
+      if (this.buckets.size >= MAX_SENSORS) this.buckets.delete(this.buckets.keys().next().value!);
+      const samples = this.options.controllerWindowNum ?? this.options.windowNum;
+      const windowMs = this.options.controllerWindowSizeMs ?? this.options.windowSizeMs;
+      const burst = (quota.bound * samples * windowMs) / 1000;
+      const nowMs = clock.monotonicMs();
+      entry = {
+        bound: quota.bound,
+        bucket: new TokenBucket({ ratePerSec: quota.bound, burst, nowMs }),
+      };
+      this.buckets.set(quota.sensor, entry);
+    }
+    const now = () => clock.monotonicMs();
+    return request.strict
+      ? new StrictMutationQuota(entry.bucket, now)
+      : new PermissiveMutationQuota(entry.bucket, now);
   }
 
   /** resolveQuota, remembered until the quotas change (bounded like the rates). */

@@ -46,5 +46,7 @@ export function brokerQuotas(
     clock: environment.clock,
     windowNum: config.values['quota.window.num'],
     windowSizeMs: config.values['quota.window.size.seconds'] * 1000,
+    controllerWindowNum: config.values['controller.quota.window.num'],
+    controllerWindowSizeMs: config.values['controller.quota.window.size.seconds'] * 1000,
   });
 }

@@ -116,7 +116,7 @@ export class Connection implements MemoryWaiter {
         release: (bytes) => memory.release(bytes),
       },
     });
-    // A socket whose handle cannot read into the shared buffer (TLS) is read the ordinary way.
+    // A socket whose handle cannot read into the shared buffer is read the ordinary way.
     const socket = adoptWithSharedReads(accepted, host.readBuffer, {
       allowHalfOpen: true,
       onRead: (length, bytes) => this.onBytes(bytes, length),

@@ -25,7 +25,7 @@ export {
   type PatternType,
   type ResourceType,
 } from './authorizer.js';
-export { noQuotas, type QuotaManager, type QuotaRequest } from './quota.js';
+export { noQuotas, type MutationQuota, type QuotaManager, type QuotaRequest } from './quota.js';
 export {
   InMemoryRequestMetrics,
   collectErrorCodes,

@@ -29,6 +29,27 @@ export interface QuotaManager {
     request: QuotaRequest,
     response: { sizeBytes: number; handlerMs: number },
   ): number;
+  /**
+   * KIP-599: the controller mutation quota of this request's user and client id, for
+   * CreateTopics, CreatePartitions and DeleteTopics (null: no controller_mutation_rate applies).
+   * `strict` requests are refused mutations once the quota is exceeded; the others are only
+   * throttled.
+   */
+  controllerMutationQuota?(
+    session: Session,
+    request: { clientId: string | null; strict: boolean },
+  ): MutationQuota | null;
+}
+
+/** The controller mutation quota of one request: partitions created or deleted are charged. */
+export interface MutationQuota {
+  /**
+   * Whether a mutation of `partitions` partitions may go ahead; it is charged when it may. A
+   * strict quota refuses every mutation once one was refused.
+   */
+  admit(partitions: number): boolean;
+  /** Milliseconds to throttle the request by for its mutations (0: none). */
+  throttleTimeMs(): number;
 }
 
 /** Throttles nothing. */

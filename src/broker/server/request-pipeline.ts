@@ -27,6 +27,11 @@ export interface ApiRequestContext extends RequestContext, AuthorizableRequest {
   principal: string;
   /** Ask it about each resource the request touches (see authorizer.ts). */
   authorizer: Authorizer;
+  /**
+   * The quota manager, for quotas a handler charges itself (KIP-599 controller mutations). A
+   * handler that throttles raises `throttleTimeMs`; the connection is muted for it.
+   */
+  quotas: QuotaManager;
 }
 
 /** The handler stage of one API: its codecs and its handler. */
@@ -109,6 +114,7 @@ export class RequestPipeline {
       clientId,
       principal: session.principal,
       authorizer: this.authorizer,
+      quotas: this.quotas,
     };
     const authorized = this.now();
     const throttleTimeMs = this.quotas.throttleTimeMs(session, {
@@ -135,7 +141,9 @@ export class RequestPipeline {
       this.record(ctx, NO_ERROR_CODES, started, authenticated, authorized, quotaDone);
       return null;
     }
-    if (throttleTimeMs > 0) response = withThrottle(response, throttleTimeMs);
+    // A handler that charged a quota of its own may have throttled for longer.
+    if (apiCtx.throttleTimeMs > ctx.throttleTimeMs) ctx.throttleTimeMs = apiCtx.throttleTimeMs;
+    if (ctx.throttleTimeMs > 0) response = withThrottle(response, ctx.throttleTimeMs);
     // The error codes are gathered for the metrics, and for ApiVersions (whose answer says
     // whether the client's software name and version were valid).
     const errorCodes: number[] = [];

@@ -5,6 +5,7 @@ Usage: confluent_tool.py <operation> '<json arguments>'. Prints one JSON documen
 Every operation takes "bootstrap"; the rest depends on the operation.
 """
 import json
+import resource
 import sys
 import time
 
@@ -171,6 +172,21 @@ def admin(a):
     raise SystemExit(f'unknown admin op {op}')
 
 
+def create_topics_throttled(a):
+    """create_topics with a client id, reporting each topic's error and every throttle time
+    (seconds) librdkafka's throttle_cb saw in the broker's responses."""
+    throttles = []
+    ac = AdminClient({'bootstrap.servers': a['bootstrap'], 'client.id': a['client_id'],
+                      'throttle_cb': lambda e: throttles.append(e.throttle_time)})
+    topics = [NewTopic(t['name'], t['partitions'], 1) for t in a['topics']]
+    fs = ac.create_topics(topics, operation_timeout=15)
+    errors = {n: err_name(f) for n, f in fs.items()}
+    deadline = time.time() + a.get('throttle_wait', 10)
+    while not throttles and time.time() < deadline:
+        ac.poll(0.1)
+    return {'errors': errors, 'throttles': throttles}
+
+
 def err_name(future):
     try:
         future.result()
@@ -203,6 +219,7 @@ def bench_produce(a):
             last[0] = now
         return on_delivery
 
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     end = start + a['seconds']
     i = 0
@@ -217,6 +234,7 @@ def bench_produce(a):
         if i % 256 == 0:
             p.poll(0)
     p.flush(30)
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     latencies.sort()
     n = len(latencies)
     elapsed = (last[0] or time.perf_counter()) - start
@@ -226,11 +244,14 @@ def bench_produce(a):
         'mb_per_sec': n * a['size'] / elapsed / 1e6 if n else 0,
         'p50_ms': latencies[n // 2] * 1000 if n else None,
         'p99_ms': latencies[min(n - 1, int(n * 0.99))] * 1000 if n else None,
+        # CPU seconds of this process (Python and librdkafka's threads) over the run.
+        'cpu_sec': (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
+        'elapsed_sec': elapsed,
     }
 
 
 OPS = {'produce': produce, 'consume': consume, 'admin': admin,
-       'bench_produce': bench_produce}
+       'bench_produce': bench_produce, 'create_topics_throttled': create_topics_throttled}
 
 if __name__ == '__main__':
     result = OPS[sys.argv[1]](json.loads(sys.argv[2]))

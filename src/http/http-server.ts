@@ -70,6 +70,16 @@ export interface HttpServerOptions {
     url: string;
     headers: Record<string, string | string[] | undefined>;
   }): boolean;
+  /**
+   * Reads and parses a body sent with GET (unread by default), for a service whose API takes
+   * one there (Confluent REST Proxy's `GET .../offsets` with `{"partitions": [...]}`).
+   */
+  bodyOnGet?: boolean;
+  /**
+   * Serves HTTPS with these node:tls options (PEM `key` and `cert`, or a PKCS12 `pfx`, with
+   * `passphrase`); plain HTTP without them.
+   */
+  tls?: { key?: Buffer; cert?: Buffer; pfx?: Buffer; passphrase?: string; ca?: Buffer };
   /** The largest request body accepted (413 beyond it). */
   bodyLimitBytes?: number;
   /** How long close() waits for requests under way before cutting their connections. */
@@ -97,6 +107,7 @@ export class HttpServer {
     this.options = options;
     this.app = Fastify({
       logger: false,
+      ...(options.tls === undefined ? {} : { https: options.tls }),
       bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       // Idle keep-alive connections go at once on close; busy ones finish their request.
       forceCloseConnections: 'idle',
@@ -106,6 +117,9 @@ export class HttpServer {
       // as the strings they are (their schemas say `string`).
       ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     });
+    if (options.bodyOnGet === true) {
+      this.app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
+    }
     const parseJson = options.parseJson;
     const fastifyJson = this.app.getDefaultJsonParser('error', 'ignore');
     const jsonParser =
@@ -195,7 +209,8 @@ export class HttpServer {
     const address = this.app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     this.listening = { host, port };
-    return { host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+    const scheme = this.options.tls === undefined ? 'http' : 'https';
+    return { host, port, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
   }
 
   get address(): { host: string; port: number } | null {

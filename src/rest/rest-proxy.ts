@@ -72,6 +72,7 @@ export class RestProxy {
     const server = new HttpServer({
       jsonContentTypes: V2_JSON_TYPES,
       bodyLimitBytes: config.requestBodyMaxBytes,
+      bodyOnGet: true,
       parseJson: parseJsonOrSequence,
       streamBody: isStreamedProduce,
       ...(options.onServerError === undefined ? {} : { onServerError: options.onServerError }),

@@ -180,9 +180,13 @@ export function v2ConsumerRoutes(
       url: `${INSTANCE}/offsets`,
       handler: (request) =>
         on(request, async (i) => {
-          // GET bodies are not read by the HTTP layer; the partitions come from the
-          // `partitions` query (topic:partition,...) or are the instance's assignment.
-          const asked = partitionsFromQuery(request) ?? i.assignment();
+          // Confluent's clients send the partitions as a GET body `{"partitions": [...]}`;
+          // the `partitions` query (topic:partition,...) serves clients that cannot, and with
+          // neither the instance's assignment is answered.
+          const asked =
+            (request.body === undefined ? undefined : partitionsOf(request.body)) ??
+            partitionsFromQuery(request) ??
+            i.assignment();
           const committed = await i.committed(asked);
           return v2({
             offsets: committed.map((c) => ({

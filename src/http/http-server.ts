@@ -79,7 +79,15 @@ export interface HttpServerOptions {
    * Serves HTTPS with these node:tls options (PEM `key` and `cert`, or a PKCS12 `pfx`, with
    * `passphrase`); plain HTTP without them.
    */
-  tls?: { key?: Buffer; cert?: Buffer; pfx?: Buffer; passphrase?: string; ca?: Buffer };
+  tls?: {
+    key?: Buffer;
+    cert?: Buffer;
+    pfx?: Buffer;
+    passphrase?: string;
+    ca?: Buffer;
+    requestCert?: boolean;
+    rejectUnauthorized?: boolean;
+  };
   /** The largest request body accepted (413 beyond it). */
   bodyLimitBytes?: number;
   /** How long close() waits for requests under way before cutting their connections. */

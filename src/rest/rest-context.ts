@@ -36,13 +36,13 @@ export class RestContext {
     return id;
   }
 
-  /** `http://host:port` of this proxy as the client reached it (or as host.name says). */
+  /** `http(s)://host:port` of this proxy as the client reached it (or as host.name says). */
   baseUrl(request: HttpRequest): string {
     const hostHeader = request.headers.host;
     const host = typeof hostHeader === 'string' && hostHeader !== '' ? hostHeader : null;
-    const port = this.config.listener.port;
-    if (this.config.hostName !== null) return `http://${this.config.hostName}:${port}`;
-    return `http://${host ?? `localhost:${port}`}`;
+    const { port, scheme } = this.config.listener;
+    if (this.config.hostName !== null) return `${scheme}://${this.config.hostName}:${port}`;
+    return `${scheme}://${host ?? `localhost:${port}`}`;
   }
 
   /**

@@ -3,11 +3,14 @@
 // `consumer.instance.timeout.ms`, `consumer.request.timeout.ms`, `consumer.request.max.bytes`,
 // `schema.registry.url`. Two keys are this proxy's own and say so: the request body bound and
 // the cap on consumer instances, limits Confluent's proxy leaves to Jetty and memory.
+import { readFileSync } from 'node:fs';
 import { unprocessable } from '../http/index.js';
 
 export interface RestProxyConfig {
-  /** listeners: where the proxy serves, e.g. `http://0.0.0.0:8082` (only http). */
-  listener: { host: string; port: number };
+  /** listeners: where the proxy serves, e.g. `http://0.0.0.0:8082` or `https://...`. */
+  listener: { host: string; port: number; scheme: 'http' | 'https' };
+  /** ssl.*: the HTTPS listener's key and certificate, and whom it asks for one. */
+  tls: RestTlsConfig | null;
   /** bootstrap.servers */
   bootstrapServers: string;
   /** id: names this proxy instance; prefixes its consumer instances' ids. */
@@ -30,6 +33,19 @@ export interface RestProxyConfig {
   producer: Record<string, string>;
 }
 
+/** node:tls options of an https listener, read from Confluent's `ssl.*` keys. */
+export interface RestTlsConfig {
+  key?: Buffer;
+  cert?: Buffer;
+  pfx?: Buffer;
+  passphrase?: string;
+  /** ssl.truststore.location (PEM): the CAs that sign client certificates. */
+  ca?: Buffer;
+  /** ssl.client.authentication: REQUESTED asks for a certificate, REQUIRED refuses without. */
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+}
+
 export const REST_PROXY_DEFAULTS = {
   listeners: 'http://0.0.0.0:8082',
   'consumer.instance.timeout.ms': 300_000,
@@ -50,6 +66,13 @@ const KNOWN = new Set([
   'request.body.max.bytes',
   'consumer.instances.max',
   'schema.registry.url',
+  'ssl.keystore.location',
+  'ssl.keystore.type',
+  'ssl.keystore.password',
+  'ssl.key.password',
+  'ssl.truststore.location',
+  'ssl.truststore.type',
+  'ssl.client.authentication',
 ]);
 
 /** Reads the config from properties; unknown keys (other than producer.*) are refused. */
@@ -71,8 +94,10 @@ export function parseRestProxyConfig(properties: ReadonlyMap<string, string>): R
     if (!Number.isInteger(n) || n < 0) throw unprocessable(`${key} must be a whole number`);
     return n;
   };
+  const listener = parseListener(get('listeners') ?? REST_PROXY_DEFAULTS.listeners);
   return {
-    listener: parseListener(get('listeners') ?? REST_PROXY_DEFAULTS.listeners),
+    listener,
+    tls: listener.scheme === 'https' ? tlsConfig(properties) : null,
     bootstrapServers,
     id: get('id') ?? '',
     hostName: get('host.name') ?? null,
@@ -86,11 +111,66 @@ export function parseRestProxyConfig(properties: ReadonlyMap<string, string>): R
   };
 }
 
-/** The first of a comma-separated `listeners` list; only plain http is served. */
-function parseListener(listeners: string): { host: string; port: number } {
+/** The first of a comma-separated `listeners` list: http or https. */
+function parseListener(listeners: string): RestProxyConfig['listener'] {
   const first = listeners.split(',')[0]!.trim();
-  const match = /^http:\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(first);
-  if (match === null) throw unprocessable(`listeners: cannot serve ${first} (http://host:port)`);
-  const host = match[1]!.replace(/^\[|\]$/g, '');
-  return { host: host === '' ? '0.0.0.0' : host, port: Number(match[2]) };
+  const match = /^(https?):\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(first);
+  if (match === null) {
+    throw unprocessable(`listeners: cannot serve ${first} (http://host:port or https://host:port)`);
+  }
+  const host = match[2]!.replace(/^\[|\]$/g, '');
+  return {
+    host: host === '' ? '0.0.0.0' : host,
+    port: Number(match[3]),
+    scheme: match[1] as 'http' | 'https',
+  };
+}
+
+/**
+ * The https listener's keystore, by Confluent's (rest-utils') key names. `ssl.keystore.type` is
+ * PEM (the file holds the private key and the certificate chain) or PKCS12; without it, a file
+ * that starts with `-----BEGIN` is PEM and anything else PKCS12 (JKS is Java's own and refused).
+ */
+function tlsConfig(properties: ReadonlyMap<string, string>): RestTlsConfig {
+  const location = properties.get('ssl.keystore.location');
+  if (location === undefined) throw unprocessable('https listeners need ssl.keystore.location');
+  const bytes = readConfigFile(location, 'ssl.keystore.location');
+  const declared = properties.get('ssl.keystore.type')?.toUpperCase();
+  const type =
+    declared ?? (bytes.subarray(0, 10).toString('latin1') === '-----BEGIN' ? 'PEM' : 'PKCS12');
+  const out: RestTlsConfig = {};
+  if (type === 'PEM') {
+    out.key = bytes;
+    out.cert = bytes;
+    const password = properties.get('ssl.key.password') ?? properties.get('ssl.keystore.password');
+    if (password !== undefined) out.passphrase = password;
+  } else if (type === 'PKCS12') {
+    out.pfx = bytes;
+    const password = properties.get('ssl.keystore.password');
+    if (password !== undefined) out.passphrase = password;
+  } else {
+    throw unprocessable(`ssl.keystore.type=${type}: use PEM or PKCS12`);
+  }
+  const trust = properties.get('ssl.truststore.location');
+  if (trust !== undefined) {
+    const trustType = (properties.get('ssl.truststore.type') ?? 'PEM').toUpperCase();
+    if (trustType !== 'PEM') throw unprocessable(`ssl.truststore.type=${trustType}: use PEM`);
+    out.ca = readConfigFile(trust, 'ssl.truststore.location');
+  }
+  const clientAuth = (properties.get('ssl.client.authentication') ?? 'NONE').toUpperCase();
+  if (clientAuth === 'REQUESTED' || clientAuth === 'REQUIRED') {
+    out.requestCert = true;
+    out.rejectUnauthorized = clientAuth === 'REQUIRED';
+  } else if (clientAuth !== 'NONE') {
+    throw unprocessable('ssl.client.authentication must be NONE, REQUESTED or REQUIRED');
+  }
+  return out;
+}
+
+function readConfigFile(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw unprocessable(`${key}: cannot read ${path}: ${(err as Error).message}`);
+  }
 }

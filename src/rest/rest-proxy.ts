@@ -73,6 +73,7 @@ export class RestProxy {
       jsonContentTypes: V2_JSON_TYPES,
       bodyLimitBytes: config.requestBodyMaxBytes,
       bodyOnGet: true,
+      ...(config.tls === null ? {} : { tls: config.tls }),
       parseJson: parseJsonOrSequence,
       streamBody: isStreamedProduce,
       ...(options.onServerError === undefined ? {} : { onServerError: options.onServerError }),

@@ -79,11 +79,15 @@ function configOf(flags: Parameters<typeof stringFlag>[0]): RestProxyOptions['co
   const port = intFlag(flags, 'port');
   const host = stringFlag(flags, 'host');
   if (port !== undefined || host !== undefined || !props.has('listeners')) {
-    const current = /^http:\/\/(\[[^\]]+\]|[^:/]*):(\d+)/.exec(props.get('listeners') ?? '');
-    const h = host ?? current?.[1] ?? '0.0.0.0';
-    const p = port ?? (current === null ? 8082 : Number(current[2]));
+    const current = /^(https?):\/\/(\[[^\]]+\]|[^:/]*):(\d+)/.exec(props.get('listeners') ?? '');
+    const scheme = current?.[1] ?? 'http';
+    const h = host ?? current?.[2] ?? '0.0.0.0';
+    const p = port ?? (current === null ? 8082 : Number(current[3]));
     if (p < 0 || p > 65535) throw new UsageError(`--port ${p} is not a port number`);
-    props.set('listeners', `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`);
+    props.set(
+      'listeners',
+      `${scheme}://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`,
+    );
   }
   return Object.fromEntries(props);
 }

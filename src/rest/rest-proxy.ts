@@ -12,6 +12,7 @@ import { parseRestProxyConfig, type RestProxyConfig } from './rest-proxy-config.
 import { v2ConsumerRoutes } from './v2-consumer-routes.js';
 import { V2_JSON_TYPES } from './v2-media-types.js';
 import { v2TopicRoutes } from './v2-topic-routes.js';
+import { v3AclRoutes } from './v3-acl-routes.js';
 import { v3ClusterRoutes } from './v3-cluster-routes.js';
 import { v3GroupRoutes } from './v3-group-routes.js';
 import { isStreamedProduce, v3ProduceRoutes } from './v3-produce.js';
@@ -83,6 +84,7 @@ export class RestProxy {
       ...v3ClusterRoutes(context),
       ...v3TopicRoutes(context),
       ...v3GroupRoutes(context),
+      ...v3AclRoutes(context),
       ...v3ProduceRoutes(context),
       ...v2TopicRoutes(context),
       ...v2ConsumerRoutes(context, instances, cluster),

@@ -272,6 +272,7 @@ export class HttpServer {
   private sendError(reply: FastifyReply, error: HttpError): void {
     void reply
       .code(error.statusCode)
+      .headers(error.headers)
       .type(this.options.responseContentType ?? 'application/json')
       .send(error.toJSON());
   }

@@ -29,6 +29,10 @@ export interface RestProxyConfig {
   consumerInstancesMax: number;
   /** schema.registry.url: needed by the AVRO, JSONSCHEMA and PROTOBUF formats. */
   schemaRegistryUrl: string | null;
+  /** client.*: how the proxy's Kafka clients connect (security protocol, SASL, TLS trust). */
+  client: RestClientSecurity;
+  /** authentication.*: HTTP Basic credentials passed on as each request's SASL credentials. */
+  authentication: RestAuthentication;
   /** producer.* and consumer.* keys, passed on (`producer.acks`, `producer.linger.ms`...). */
   producer: Record<string, string>;
 }
@@ -46,6 +50,30 @@ export interface RestTlsConfig {
   rejectUnauthorized?: boolean;
 }
 
+export interface RestClientSecurity {
+  /** client.security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+  securityProtocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  /** client.sasl.mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. */
+  saslMechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  /** client.sasl.jaas.config's username and password: the proxy's own, without Basic auth. */
+  credentials: { username: string; password: string } | null;
+  /** client.ssl.truststore.location (PEM): the CAs of the brokers' certificates. */
+  ca: Buffer | null;
+  /** client.ssl.endpoint.identification.algorithm: empty turns the host name check off. */
+  checkHostname: boolean;
+}
+
+export interface RestAuthentication {
+  /** authentication.method: NONE, or BASIC (each request's user and password go to Kafka). */
+  method: 'NONE' | 'BASIC';
+  /** authentication.realm: named in the WWW-Authenticate header of a 401. */
+  realm: string;
+  /** authentication.clients.idle.timeout.ms: a principal's clients close once idle this long. */
+  clientsIdleTimeoutMs: number;
+  /** authentication.clients.max: principals whose clients are held at once. */
+  clientsMax: number;
+}
+
 export const REST_PROXY_DEFAULTS = {
   listeners: 'http://0.0.0.0:8082',
   'consumer.instance.timeout.ms': 300_000,
@@ -53,6 +81,8 @@ export const REST_PROXY_DEFAULTS = {
   'consumer.request.max.bytes': 67_108_864,
   'request.body.max.bytes': 67_108_864,
   'consumer.instances.max': 1_000,
+  'authentication.clients.idle.timeout.ms': 300_000,
+  'authentication.clients.max': 1_000,
 } as const;
 
 const KNOWN = new Set([
@@ -73,6 +103,16 @@ const KNOWN = new Set([
   'ssl.truststore.location',
   'ssl.truststore.type',
   'ssl.client.authentication',
+  'authentication.method',
+  'authentication.realm',
+  'authentication.clients.idle.timeout.ms',
+  'authentication.clients.max',
+  'client.security.protocol',
+  'client.sasl.mechanism',
+  'client.sasl.jaas.config',
+  'client.ssl.truststore.location',
+  'client.ssl.truststore.type',
+  'client.ssl.endpoint.identification.algorithm',
 ]);
 
 /** Reads the config from properties; unknown keys (other than producer.*) are refused. */
@@ -107,6 +147,8 @@ export function parseRestProxyConfig(properties: ReadonlyMap<string, string>): R
     requestBodyMaxBytes: int('request.body.max.bytes'),
     consumerInstancesMax: int('consumer.instances.max'),
     schemaRegistryUrl: get('schema.registry.url') ?? null,
+    client: clientSecurity(properties),
+    authentication: authentication(properties, int),
     producer,
   };
 }
@@ -165,6 +207,66 @@ function tlsConfig(properties: ReadonlyMap<string, string>): RestTlsConfig {
     throw unprocessable('ssl.client.authentication must be NONE, REQUESTED or REQUIRED');
   }
   return out;
+}
+
+function clientSecurity(properties: ReadonlyMap<string, string>): RestClientSecurity {
+  const protocol = (properties.get('client.security.protocol') ?? 'PLAINTEXT').toUpperCase();
+  if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
+    throw unprocessable(
+      `client.security.protocol=${protocol}: use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL`,
+    );
+  }
+  const mechanism = (properties.get('client.sasl.mechanism') ?? 'PLAIN').toUpperCase();
+  if (!['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) {
+    throw unprocessable(
+      `client.sasl.mechanism=${mechanism}: use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512`,
+    );
+  }
+  const jaas = properties.get('client.sasl.jaas.config');
+  let credentials: RestClientSecurity['credentials'] = null;
+  if (jaas !== undefined) {
+    // Kafka's PlainLoginModule and ScramLoginModule take `username="..." password="..."`.
+    const username = /\busername="([^"]*)"/.exec(jaas)?.[1];
+    const password = /\bpassword="([^"]*)"/.exec(jaas)?.[1];
+    if (username === undefined || password === undefined) {
+      throw unprocessable('client.sasl.jaas.config must give username="..." and password="..."');
+    }
+    credentials = { username, password };
+  }
+  const trust = properties.get('client.ssl.truststore.location');
+  const trustType = (properties.get('client.ssl.truststore.type') ?? 'PEM').toUpperCase();
+  if (trust !== undefined && trustType !== 'PEM') {
+    throw unprocessable(`client.ssl.truststore.type=${trustType}: use PEM`);
+  }
+  return {
+    securityProtocol: protocol as RestClientSecurity['securityProtocol'],
+    saslMechanism: mechanism as RestClientSecurity['saslMechanism'],
+    credentials,
+    ca: trust === undefined ? null : readConfigFile(trust, 'client.ssl.truststore.location'),
+    checkHostname: properties.get('client.ssl.endpoint.identification.algorithm') !== '',
+  };
+}
+
+function authentication(
+  properties: ReadonlyMap<string, string>,
+  int: (key: 'authentication.clients.idle.timeout.ms' | 'authentication.clients.max') => number,
+): RestAuthentication {
+  const method = (properties.get('authentication.method') ?? 'NONE').toUpperCase();
+  if (method !== 'NONE' && method !== 'BASIC') {
+    throw unprocessable(`authentication.method=${method}: use NONE or BASIC`);
+  }
+  const protocol = (properties.get('client.security.protocol') ?? 'PLAINTEXT').toUpperCase();
+  if (method === 'BASIC' && !protocol.startsWith('SASL_')) {
+    throw unprocessable(
+      'authentication.method=BASIC passes credentials on as SASL: set client.security.protocol to SASL_PLAINTEXT or SASL_SSL',
+    );
+  }
+  return {
+    method,
+    realm: properties.get('authentication.realm') ?? 'KafkaRest',
+    clientsIdleTimeoutMs: int('authentication.clients.idle.timeout.ms'),
+    clientsMax: int('authentication.clients.max'),
+  };
 }
 
 function readConfigFile(path: string, key: string): Buffer {

@@ -1,7 +1,7 @@
 // API v2 consumer instances: create, subscribe (topics or a pattern), assign partitions, seek
 // (to offsets, beginning, end), poll records in the instance's embedded format, commit and
 // read committed offsets, delete.
-import type { ClusterOptions, ConsumerRecord, TopicPartition } from '../client/index.js';
+import type { ConsumerRecord, TopicPartition } from '../client/index.js';
 import { HttpError, type HttpRequest, type HttpRoute } from '../http/index.js';
 import type { ConsumerInstance } from './consumer-instance.js';
 import type { ConsumerInstances } from './consumer-instances.js';
@@ -26,11 +26,7 @@ const INSTANCE = '/consumers/:group/instances/:instance';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function v2ConsumerRoutes(
-  ctx: RestContext,
-  instances: ConsumerInstances,
-  cluster: ClusterOptions,
-): HttpRoute[] {
+export function v2ConsumerRoutes(ctx: RestContext, instances: ConsumerInstances): HttpRoute[] {
   /** Runs an operation on the instance the path names, in its turn. */
   const on = <T>(request: HttpRequest, op: (i: ConsumerInstance) => Promise<T> | T) => {
     const instance = instances.get(request.params.group!, request.params.instance!);
@@ -49,7 +45,7 @@ export function v2ConsumerRoutes(
       handler: (request) => {
         const group = request.params.group!;
         const config = consumerConfigOf(request.body, ctx.config.consumerRequestTimeoutMs);
-        const instance = instances.create({ group, ...config, cluster });
+        const instance = instances.create({ group, ...config, cluster: ctx.cluster });
         return v2({
           instance_id: instance.options.name,
           base_uri: `${ctx.baseUrl(request)}/consumers/${group}/instances/${instance.options.name}`,

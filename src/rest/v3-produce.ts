@@ -116,11 +116,17 @@ function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Prom
     return Promise.resolve(kafkaFailure(err));
   }
   // BINARY, JSON and STRING records are ready at once: one promise per record, the producer's.
-  const send = (p: Prepared): Promise<Answer> =>
-    ctx.producer.send(p.record).then(
+  const send = (p: Prepared): Promise<Answer> => {
+    const producer = ctx.connectedProducer();
+    const sent =
+      producer instanceof Promise
+        ? producer.then((connected) => connected.send(p.record))
+        : producer.send(p.record);
+    return sent.then(
       (metadata: RecordMetadata) => ({ prepared: p, metadata }),
       (err: unknown) => kafkaFailure(err),
     );
+  };
   return prepared instanceof Promise
     ? prepared.then(send, (err: unknown) => kafkaFailure(err))
     : send(prepared);

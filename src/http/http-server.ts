@@ -6,6 +6,7 @@
 // `application/vnd.schemaregistry.v1+json`, ...), a bound on request bodies, and a graceful
 // close that lets requests under way finish. Handlers never see fastify's objects, so a
 // service depends on this file's types only.
+import { isAscii } from 'node:buffer';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { HttpError } from './http-error.js';
 
@@ -315,7 +316,11 @@ function readBody(payload: NodeJS.ReadableStream, limitBytes: number): Promise<s
     payload.on('data', onData);
     payload.on('error', reject);
     payload.on('end', () => {
-      if (total <= limitBytes) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (total > limitBytes) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+      // ASCII text (JSON with base64 data mostly is) decodes as latin1, a plain copy, far
+      // faster than UTF-8 decoding, and to the same string.
+      resolve(isAscii(body) ? body.toString('latin1') : body.toString('utf8'));
     });
   });
 }

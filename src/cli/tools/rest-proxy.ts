@@ -24,13 +24,15 @@ Serves Confluent's REST Proxy API (v2 and v3) for a Kafka cluster.
 
 Options:
   --bootstrap-server HOST:PORT  The cluster (bootstrap.servers).
-  --port N                      HTTP port (default 8082; 0 takes a free one).
+  --port N                      HTTP(S) port (default 8082; 0 takes a free one).
   --host HOST                   Address to listen on (default 0.0.0.0).
   --config FILE                 Read a kafka-rest.properties file (listeners,
                                 bootstrap.servers, id, host.name, consumer.instance.timeout.ms,
                                 consumer.request.timeout.ms, consumer.request.max.bytes,
                                 request.body.max.bytes, consumer.instances.max,
-                                schema.registry.url, producer.*).
+                                schema.registry.url, producer.*, ssl.* for
+                                listeners=https://..., authentication.method=BASIC,
+                                client.security.protocol, client.sasl.*, client.ssl.*).
   --override KEY=VALUE          Set one configuration key; repeatable, after --config.
   -h, --help                    Show this help.`,
   options: {

@@ -52,15 +52,15 @@ export class RestProxy {
       config.schemaRegistryUrl === null
         ? new NoSchemaFormats()
         : (options.schemaFormats ?? registrySchemaFormats)(config.schemaRegistryUrl);
+    const basic = config.authentication.method === 'BASIC';
+    const context = basic
+      ? null
+      : await connectContext(config, schemaFormats, config.client.credentials);
     const instances = new ConsumerInstances({
       proxyId: config.id,
       instanceTimeoutMs: config.consumerInstanceTimeoutMs,
       instancesMax: config.consumerInstancesMax,
     });
-    const basic = config.authentication.method === 'BASIC';
-    const context = basic
-      ? null
-      : await connectContext(config, schemaFormats, config.client.credentials);
     const principals = basic
       ? new PrincipalClients(config.authentication, (credentials) =>
           connectContext(config, schemaFormats, credentials),

@@ -230,3 +230,40 @@ test('a principal’s clients are closed once idle and opened again on its next 
   assert.deepEqual(again.body, ['orders']);
   assert.equal(proxy.principalClients, 1);
 });
+
+test('without Basic authentication the proxy connects as client.sasl.jaas.config says', async () => {
+  const own = await RestProxy.start({
+    config: {
+      'bootstrap.servers': broker.bootstrap,
+      listeners: 'http://127.0.0.1:0',
+      'client.security.protocol': 'SASL_PLAINTEXT',
+      'client.sasl.mechanism': 'SCRAM-SHA-512',
+      'client.sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required ' +
+        'username="alice" password="alice-secret";',
+    },
+  });
+  try {
+    const r = await run('curl', ['-s', `${own.url}/topics`]);
+    assert.deepEqual(JSON.parse(r.stdout), ['orders']);
+  } finally {
+    await own.close();
+  }
+  // Basic credentials can only be passed on over SASL; a SASL protocol needs credentials.
+  await assert.rejects(
+    RestProxy.start({
+      config: { 'bootstrap.servers': broker.bootstrap, 'authentication.method': 'BASIC' },
+    }),
+    /SASL_PLAINTEXT or SASL_SSL/,
+  );
+  await assert.rejects(
+    RestProxy.start({
+      config: {
+        'bootstrap.servers': broker.bootstrap,
+        listeners: 'http://127.0.0.1:0',
+        'client.security.protocol': 'SASL_PLAINTEXT',
+      },
+    }),
+    /client.sasl.jaas.config/,
+  );
+});

@@ -4,6 +4,9 @@
 // codes start with the HTTP status; Connect uses the status itself).
 
 export class HttpError extends Error {
+  /** Headers sent with the error answer (a 401's `WWW-Authenticate` challenge). */
+  headers: Readonly<Record<string, string>> = {};
+
   constructor(
     /** The HTTP status of the answer, e.g. 404. */
     readonly statusCode: number,

@@ -6,6 +6,7 @@
 // `application/vnd.schemaregistry.v1+json`, ...), a bound on request bodies, and a graceful
 // close that lets requests under way finish. Handlers never see fastify's objects, so a
 // service depends on this file's types only.
+import { isAscii } from 'node:buffer';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { HttpError } from './http-error.js';
 
@@ -70,6 +71,24 @@ export interface HttpServerOptions {
     url: string;
     headers: Record<string, string | string[] | undefined>;
   }): boolean;
+  /**
+   * Reads and parses a body sent with GET (unread by default), for a service whose API takes
+   * one there (Confluent REST Proxy's `GET .../offsets` with `{"partitions": [...]}`).
+   */
+  bodyOnGet?: boolean;
+  /**
+   * Serves HTTPS with these node:tls options (PEM `key` and `cert`, or a PKCS12 `pfx`, with
+   * `passphrase`); plain HTTP without them.
+   */
+  tls?: {
+    key?: Buffer;
+    cert?: Buffer;
+    pfx?: Buffer;
+    passphrase?: string;
+    ca?: Buffer;
+    requestCert?: boolean;
+    rejectUnauthorized?: boolean;
+  };
   /** The largest request body accepted (413 beyond it). */
   bodyLimitBytes?: number;
   /** How long close() waits for requests under way before cutting their connections. */
@@ -97,6 +116,7 @@ export class HttpServer {
     this.options = options;
     this.app = Fastify({
       logger: false,
+      ...(options.tls === undefined ? {} : { https: options.tls }),
       bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       // Idle keep-alive connections go at once on close; busy ones finish their request.
       forceCloseConnections: 'idle',
@@ -106,6 +126,9 @@ export class HttpServer {
       // as the strings they are (their schemas say `string`).
       ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     });
+    if (options.bodyOnGet === true) {
+      this.app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
+    }
     const parseJson = options.parseJson;
     const fastifyJson = this.app.getDefaultJsonParser('error', 'ignore');
     const jsonParser =
@@ -195,7 +218,8 @@ export class HttpServer {
     const address = this.app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     this.listening = { host, port };
-    return { host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+    const scheme = this.options.tls === undefined ? 'http' : 'https';
+    return { host, port, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
   }
 
   get address(): { host: string; port: number } | null {
@@ -249,6 +273,7 @@ export class HttpServer {
   private sendError(reply: FastifyReply, error: HttpError): void {
     void reply
       .code(error.statusCode)
+      .headers(error.headers)
       .type(this.options.responseContentType ?? 'application/json')
       .send(error.toJSON());
   }
@@ -291,7 +316,11 @@ function readBody(payload: NodeJS.ReadableStream, limitBytes: number): Promise<s
     payload.on('data', onData);
     payload.on('error', reject);
     payload.on('end', () => {
-      if (total <= limitBytes) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (total > limitBytes) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+      // ASCII text (JSON with base64 data mostly is) decodes as latin1, a plain copy, far
+      // faster than UTF-8 decoding, and to the same string.
+      resolve(isAscii(body) ? body.toString('latin1') : body.toString('utf8'));
     });
   });
 }

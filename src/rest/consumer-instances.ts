@@ -1,7 +1,8 @@
 // The v2 consumer instances this proxy holds, by group and name. Each lives on this proxy
 // only (a request for it reaching another proxy gets 40403, as with Confluent's), is closed
 // (leaving its group) once idle for consumer.instance.timeout.ms, and their number is capped
-// by consumer.instances.max.
+// by consumer.instances.max. With HTTP Basic authentication each principal sees only the
+// instances it created (a view by owner over the one store); the cap counts them all.
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../http/index.js';
 import { ConsumerInstance, type ConsumerInstanceOptions } from './consumer-instance.js';
@@ -18,17 +19,36 @@ export interface ConsumerInstancesOptions {
   instancesMax: number;
 }
 
-export class ConsumerInstances {
-  private readonly instances = new Map<string, ConsumerInstance>();
-  private readonly timer: NodeJS.Timeout;
+/** What every owner's view shares: the instances and the timer that expires them. */
+interface Store {
+  instances: Map<string, ConsumerInstance>;
+  timer: NodeJS.Timeout | null;
+}
 
-  constructor(private readonly options: ConsumerInstancesOptions) {
+export class ConsumerInstances {
+  private readonly store: Store;
+  private readonly instances: Map<string, ConsumerInstance>;
+
+  constructor(
+    private readonly options: ConsumerInstancesOptions,
+    shared?: Store,
+    private readonly owner = '',
+  ) {
+    this.store = shared ?? { instances: new Map(), timer: null };
+    this.instances = this.store.instances;
+    if (shared !== undefined) return;
     // Checked often enough that an instance outlives its timeout by at most a second.
     const periodMs = Math.max(50, Math.min(1_000, Math.floor(options.instanceTimeoutMs / 2)));
-    this.timer = setInterval(() => this.expire(), periodMs);
-    this.timer.unref();
+    this.store.timer = setInterval(() => this.expire(), periodMs);
+    this.store.timer.unref();
   }
 
+  /** The instances of one principal: it creates, finds and deletes only its own. */
+  forOwner(owner: string): ConsumerInstances {
+    return new ConsumerInstances(this.options, this.store, owner);
+  }
+
+  /** Instances held by this proxy, every owner's. */
   get size(): number {
     return this.instances.size;
   }
@@ -37,7 +57,7 @@ export class ConsumerInstances {
     const name =
       options.name ??
       `rest-consumer-${this.options.proxyId === '' ? '' : `${this.options.proxyId}-`}${randomUUID()}`;
-    const key = keyOf(options.group, name);
+    const key = keyOf(this.owner, options.group, name);
     if (this.instances.has(key)) {
       throw new HttpError(
         409,
@@ -58,7 +78,7 @@ export class ConsumerInstances {
   }
 
   get(group: string, name: string): ConsumerInstance {
-    const instance = this.instances.get(keyOf(group, name));
+    const instance = this.instances.get(keyOf(this.owner, group, name));
     if (instance === undefined) throw consumerInstanceNotFound();
     return instance;
   }
@@ -66,12 +86,12 @@ export class ConsumerInstances {
   /** Closes an instance (it leaves its group) and forgets it. */
   async delete(group: string, name: string): Promise<void> {
     const instance = this.get(group, name);
-    this.instances.delete(keyOf(group, name));
+    this.instances.delete(keyOf(this.owner, group, name));
     await instance.run(() => instance.close());
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    if (this.store.timer !== null) clearInterval(this.store.timer);
     const all = [...this.instances.values()];
     this.instances.clear();
     await Promise.all(all.map((i) => i.close().catch(() => {})));
@@ -87,4 +107,4 @@ export class ConsumerInstances {
   }
 }
 
-const keyOf = (group: string, name: string) => `${group}\u0000${name}`;
+const keyOf = (owner: string, group: string, name: string) => `${owner}\u0000${group}\u0000${name}`;

@@ -7,18 +7,39 @@
 // parsed whole only to fail.
 
 export class JsonSequence {
-  constructor(readonly values: unknown[]) {}
+  constructor(
+    private readonly text: string,
+    /** Start and end offsets of each value in `text`. */
+    private readonly bounds: readonly number[],
+  ) {}
+
+  /** How many values the body holds. */
+  get length(): number {
+    return this.bounds.length / 2;
+  }
+
+  /**
+   * The value at `index`, parsed when asked for (a SyntaxError if it is not JSON): a consumer
+   * that takes them one by one never holds every parsed value of a long body at once.
+   */
+  valueAt(index: number): unknown {
+    return JSON.parse(this.text.slice(this.bounds[2 * index], this.bounds[2 * index + 1]));
+  }
+
+  /** Every value, parsed. */
+  get values(): unknown[] {
+    return Array.from({ length: this.length }, (_, i) => this.valueAt(i));
+  }
 }
 
-/** JSON.parse for one value, a {@link JsonSequence} for several; SyntaxError otherwise. */
+/**
+ * JSON.parse for one value, a {@link JsonSequence} for several (each value parsed when it is
+ * taken); a SyntaxError when the text does not split into values.
+ */
 export function parseJsonOrSequence(text: string): unknown {
   const bounds = valueBounds(text);
   if (bounds === null || bounds.length <= 2) return JSON.parse(text) as unknown;
-  const values: unknown[] = [];
-  for (let i = 0; i < bounds.length; i += 2) {
-    values.push(JSON.parse(text.slice(bounds[i], bounds[i + 1])) as unknown);
-  }
-  return new JsonSequence(values);
+  return new JsonSequence(text, bounds);
 }
 
 const QUOTE = 0x22;

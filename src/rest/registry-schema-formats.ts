@@ -8,15 +8,15 @@ import {
   JsonSchemaDeserializer,
   JsonSchemaSerializer,
 } from '../client/serdes/json-schema-serde.js';
-import { messageAt } from '../client/serdes/protobuf-schema.js';
-import { loadFile, ProtobufDeserializer } from '../client/serdes/protobuf-serde.js';
+import { messageAt, type ProtobufFile } from '../client/serdes/protobuf-schema.js';
+import { loadFile } from '../client/serdes/protobuf-serde.js';
 import { AvroDeserializer } from '../client/serdes/avro-serde.js';
 import {
   SchemaRegistryClient,
   SchemaRegistryError,
   type RegistrySchema,
 } from '../client/serdes/schema-registry-client.js';
-import { encodeWire } from '../client/serdes/wire-format.js';
+import { decodeMessageIndexes, decodeWire, encodeWire } from '../client/serdes/wire-format.js';
 import type {
   SchemaFormatName,
   SchemaFormats,
@@ -58,13 +58,13 @@ export class RegistrySchemaFormats implements SchemaFormats {
   private readonly encoders = new Map<string, Promise<Encoder>>();
   private readonly avro: AvroDeserializer;
   private readonly jsonSchema: JsonSchemaDeserializer;
-  private readonly protobuf: ProtobufDeserializer;
+  /** Protobuf schemas read so far, by id. */
+  private readonly protobufFiles = new Map<number, Promise<ProtobufFile>>();
 
   constructor(registryUrl: string) {
     this.registry = new SchemaRegistryClient({ url: registryUrl });
     this.avro = new AvroDeserializer(this.registry);
     this.jsonSchema = new JsonSchemaDeserializer(this.registry);
-    this.protobuf = new ProtobufDeserializer(this.registry);
   }
 
   async serialize(request: {
@@ -102,7 +102,7 @@ export class RegistrySchemaFormats implements SchemaFormats {
         case 'JSONSCHEMA':
           return await this.jsonSchema.deserialize(topic, bytes);
         case 'PROTOBUF':
-          return await this.protobuf.deserialize(topic, bytes);
+          return await this.protobufJson(bytes);
       }
     } catch (err) {
       if (err instanceof HttpError) throw err;
@@ -113,6 +113,32 @@ export class RegistrySchemaFormats implements SchemaFormats {
         `Cannot read a record as ${CONVERTED_TO[format]}: ${(err as Error).message}`,
       );
     }
+  }
+
+  /**
+   * A Protobuf record as protobuf's JSON mapping prints it (Confluent's consumer answers it
+   * with JsonFormat): the message its message indexes name, fields by their JSON names
+   * (lowerCamelCase or json_name), int64 as strings, enums by name, bytes as base64, and
+   * unset scalars, repeated and map fields with their defaults (unset messages left out).
+   */
+  private async protobufJson(bytes: Buffer): Promise<Record<string, unknown>> {
+    const { id, payload } = decodeWire(bytes);
+    const { indexes, message } = decodeMessageIndexes(payload);
+    let file = this.protobufFiles.get(id);
+    if (file === undefined) {
+      file = this.registry.getSchemaById(id).then((s) => loadFile(this.registry, s));
+      file.catch(() => this.protobufFiles.delete(id));
+      this.protobufFiles.set(id, file);
+    }
+    const type = messageAt(await file, indexes);
+    const object = type.toObject(type.decode(message), {
+      longs: String,
+      enums: String,
+      bytes: String,
+      defaults: true,
+      json: true,
+    });
+    return withJsonNames(type, object);
   }
 
   /** The id of the schema a request names, registering a given schema under its subject. */
@@ -280,6 +306,30 @@ function byFieldNames(type: any, data: unknown): Record<string, unknown> {
     else if (field.repeated === true && Array.isArray(value))
       out[field.name] = value.map((v) => byFieldNames(nested, v));
     else out[field.name] = byFieldNames(nested, value);
+  }
+  return out;
+}
+
+/** A message object (protobufjs' toObject, .proto names) with its fields under JSON names. */
+function withJsonNames(type: any, object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    if (!(field.name in object)) continue;
+    const value = object[field.name];
+    const nested = field.resolvedType;
+    const isMessage = nested !== null && nested !== undefined && nested.fieldsArray !== undefined;
+    const key: string = field.jsonName ?? field.name;
+    if (!isMessage) out[key] = value;
+    else if (value === null || value === undefined) {
+      // JsonFormat leaves out a singular message field that is not set.
+      if (field.repeated === true || field.map === true) out[key] = value;
+    } else if (field.map === true)
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, any>).map(([k, v]) => [k, withJsonNames(nested, v)]),
+      );
+    else if (field.repeated === true)
+      out[key] = (value as any[]).map((v) => withJsonNames(nested, v));
+    else out[key] = withJsonNames(nested, value as Record<string, unknown>);
   }
   return out;
 }

@@ -21,6 +21,10 @@ export const INVALID_CONSUMER_CONFIG = 42204;
 export const INVALID_SCHEMA = 42205;
 export const INVALID_PAYLOAD = 42206;
 export const TOO_MANY_REQUESTS = 42901;
+/** The Kafka cluster refused the credentials (KafkaExceptionMapper's authentication code). */
+export const KAFKA_AUTHENTICATION_ERROR = 40101;
+/** The Kafka cluster's authorizer refused the operation. */
+export const KAFKA_AUTHORIZATION_ERROR = 40301;
 export const ZOOKEEPER_ERROR = 50001;
 export const KAFKA_ERROR = 50002;
 export const KAFKA_RETRIABLE_ERROR = 50003;
@@ -57,6 +61,13 @@ const INVALID_REQUEST_CODES = new Set([
   87, // INVALID_RECORD
 ]);
 const TOPIC_ALREADY_EXISTS = 36;
+/** UNSUPPORTED_SASL_MECHANISM, ILLEGAL_SASL_STATE, SASL_AUTHENTICATION_FAILED. */
+const AUTHENTICATION_CODES = new Set([33, 34, 58]);
+/** TOPIC_, GROUP_, CLUSTER_, TRANSACTIONAL_ID_, DELEGATION_TOKEN_AUTHORIZATION_FAILED. */
+const AUTHORIZATION_CODES = new Set([29, 30, 31, 53, 65]);
+/** SECURITY_DISABLED: ACL calls on a cluster without an authorizer. */
+const SECURITY_DISABLED = 54;
+const THROTTLING_QUOTA_EXCEEDED = 89;
 
 /**
  * A failure of the client as the v3 API answers it: Kafka's error message with the status
@@ -68,6 +79,13 @@ export function kafkaFailure(err: unknown): HttpError {
     if (err.code === UNKNOWN_TOPIC_OR_PARTITION)
       return new HttpError(404, CONSUMER_INSTANCE_NOT_FOUND, err.message);
     if (err.code === TOPIC_ALREADY_EXISTS) return new HttpError(400, 40002, err.message);
+    if (AUTHENTICATION_CODES.has(err.code))
+      return new HttpError(401, KAFKA_AUTHENTICATION_ERROR, err.message);
+    if (AUTHORIZATION_CODES.has(err.code))
+      return new HttpError(403, KAFKA_AUTHORIZATION_ERROR, err.message);
+    if (err.code === SECURITY_DISABLED) return new HttpError(400, 40002, err.message);
+    if (err.code === THROTTLING_QUOTA_EXCEEDED)
+      return new HttpError(429, TOO_MANY_REQUESTS, err.message);
     if (INVALID_REQUEST_CODES.has(err.code)) return new HttpError(400, 40002, err.message);
     return new HttpError(500, err.retriable ? KAFKA_RETRIABLE_ERROR : KAFKA_ERROR, err.message);
   }

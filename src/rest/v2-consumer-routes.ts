@@ -1,7 +1,7 @@
 // API v2 consumer instances: create, subscribe (topics or a pattern), assign partitions, seek
 // (to offsets, beginning, end), poll records in the instance's embedded format, commit and
 // read committed offsets, delete.
-import type { ClusterOptions, ConsumerRecord, TopicPartition } from '../client/index.js';
+import type { ConsumerRecord, TopicPartition } from '../client/index.js';
 import { HttpError, type HttpRequest, type HttpRoute } from '../http/index.js';
 import type { ConsumerInstance } from './consumer-instance.js';
 import type { ConsumerInstances } from './consumer-instances.js';
@@ -26,11 +26,7 @@ const INSTANCE = '/consumers/:group/instances/:instance';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function v2ConsumerRoutes(
-  ctx: RestContext,
-  instances: ConsumerInstances,
-  cluster: ClusterOptions,
-): HttpRoute[] {
+export function v2ConsumerRoutes(ctx: RestContext, instances: ConsumerInstances): HttpRoute[] {
   /** Runs an operation on the instance the path names, in its turn. */
   const on = <T>(request: HttpRequest, op: (i: ConsumerInstance) => Promise<T> | T) => {
     const instance = instances.get(request.params.group!, request.params.instance!);
@@ -49,7 +45,7 @@ export function v2ConsumerRoutes(
       handler: (request) => {
         const group = request.params.group!;
         const config = consumerConfigOf(request.body, ctx.config.consumerRequestTimeoutMs);
-        const instance = instances.create({ group, ...config, cluster });
+        const instance = instances.create({ group, ...config, cluster: ctx.cluster });
         return v2({
           instance_id: instance.options.name,
           base_uri: `${ctx.baseUrl(request)}/consumers/${group}/instances/${instance.options.name}`,
@@ -180,9 +176,13 @@ export function v2ConsumerRoutes(
       url: `${INSTANCE}/offsets`,
       handler: (request) =>
         on(request, async (i) => {
-          // GET bodies are not read by the HTTP layer; the partitions come from the
-          // `partitions` query (topic:partition,...) or are the instance's assignment.
-          const asked = partitionsFromQuery(request) ?? i.assignment();
+          // Confluent's clients send the partitions as a GET body `{"partitions": [...]}`;
+          // the `partitions` query (topic:partition,...) serves clients that cannot, and with
+          // neither the instance's assignment is answered.
+          const asked =
+            (request.body === undefined ? undefined : partitionsOf(request.body)) ??
+            partitionsFromQuery(request) ??
+            i.assignment();
           const committed = await i.committed(asked);
           return v2({
             offsets: committed.map((c) => ({

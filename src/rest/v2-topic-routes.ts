@@ -2,7 +2,7 @@
 // or to one partition with an embedded format: binary (base64), json, and the schema formats
 // (avro, jsonschema, protobuf with key_schema/value_schema or their ids).
 import type { PartitionMetadata, TopicMetadata } from '../client/index.js';
-import { HttpError, type HttpRequest, type HttpRoute } from '../http/index.js';
+import { HttpError, HttpResponse, type HttpRequest, type HttpRoute } from '../http/index.js';
 import { encodePlain, type SchemaFormatName } from './embedded-formats.js';
 import type { RestContext } from './rest-context.js';
 import {
@@ -12,6 +12,7 @@ import {
   topicNotFound,
   VALUE_SCHEMA_MISSING,
   KAFKA_ERROR,
+  kafkaFailure,
 } from './rest-errors.js';
 import { contentFormat, v2, type EmbeddedFormat } from './v2-media-types.js';
 import { ClientError, KafkaError, type ProducerRecord } from '../client/index.js';
@@ -38,7 +39,8 @@ export function v2TopicRoutes(ctx: RestContext): HttpRoute[] {
     const format = contentFormat(request);
     const t = await topic(request.params.topic!);
     const fixed = partitionId === undefined ? undefined : partition(t, partitionId).partition;
-    return v2(await produceRecords(ctx, t, format, request.body, fixed));
+    const answer = await produceRecords(ctx, t, format, request.body, fixed);
+    return answer instanceof HttpResponse ? answer : v2(answer);
   };
   return [
     {
@@ -139,26 +141,35 @@ async function produceRecords(
   const outcomes = await Promise.all(
     prepared.map(async (p) => {
       try {
-        const m = await ctx.producer.send(p.record);
+        const m = await (await ctx.connectedProducer()).send(p.record);
         return { partition: m.partition, offset: Number(m.offset), error_code: null, error: null };
       } catch (err) {
         const retriable =
           (err instanceof KafkaError || err instanceof ClientError) && err.retriable;
-        // v2's per-record codes: 1 a non-retriable Kafka error, 2 a retriable one.
+        // v2's per-record codes: 1 a non-retriable Kafka error, 2 a retriable one; a refusal
+        // by the cluster's authentication or authorizer has Confluent's 40101 or 40301.
+        const security = kafkaFailure(err).statusCode;
+        const code = security === 401 || security === 403 ? kafkaFailure(err).errorCode : null;
         return {
           partition: p.record.partition ?? null,
           offset: null,
-          error_code: retriable ? 2 : 1,
+          error_code: code ?? (retriable ? 2 : 1),
           error: (err as Error).message,
         };
       }
     }),
   );
-  return {
+  const answer = {
     key_schema_id: prepared[0]?.keyId ?? null,
     value_schema_id: prepared[0]?.valueId ?? null,
     offsets: outcomes,
   };
+  // As Confluent's proxy: records refused by the authorizer make the answer a 403 (40301)
+  // that still lists every record's outcome.
+  const refused = outcomes.find((o) => o.error_code === 40301 || o.error_code === 40101);
+  if (refused === undefined) return answer;
+  const status = refused.error_code === 40101 ? 401 : 403;
+  return v2({ error_code: refused.error_code, message: refused.error, ...answer }, status);
 }
 
 async function prepareRecord(

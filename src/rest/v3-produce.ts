@@ -51,17 +51,31 @@ export function v3ProduceRoutes(ctx: RestContext): HttpRoute[] {
         const topic = await mapped(() => ctx.topic(topicName));
         const answerOf = (a: Answer) =>
           a instanceof HttpError ? a.toJSON() : resultOf(base.clusterId, topicName, a);
+        const lineOf = answerLines(base.clusterId, topicName);
         if (request.body instanceof Readable) {
-          return streamed(request.body, (value) => produceOne(ctx, topic, value).then(answerOf));
+          return streamed(request.body, (value) => produceOne(ctx, topic, value).then(lineOf));
         }
-        const bodies = request.body instanceof JsonSequence ? request.body.values : [request.body];
-        const answers = await Promise.all(bodies.map((b) => produceOne(ctx, topic, b)));
-        if (!(request.body instanceof JsonSequence)) {
-          const only = answers[0]!;
+        const body = request.body;
+        if (!(body instanceof JsonSequence)) {
+          const only = await produceOne(ctx, topic, body);
           if (only instanceof HttpError) throw only;
           return answerOf(only);
         }
-        const lines = answers.map((a) => JSON.stringify(answerOf(a)));
+        // Each record is parsed, prepared and handed to the producer before the next is
+        // parsed, so the parsed values of a long body die young; a value that is not JSON is
+        // answered 400 on its own line.
+        const pending: Promise<Answer>[] = new Array<Promise<Answer>>(body.length);
+        for (let i = 0; i < body.length; i++) {
+          let value: unknown;
+          try {
+            value = body.valueAt(i);
+          } catch (err) {
+            pending[i] = Promise.resolve(new HttpError(400, 400, (err as Error).message));
+            continue;
+          }
+          pending[i] = produceOne(ctx, topic, value);
+        }
+        const lines = (await Promise.all(pending)).map(lineOf);
         return new HttpResponse(200, lines.join('\n') + '\n', {
           'content-type': 'application/json',
         });
@@ -107,6 +121,32 @@ function resultOf(clusterId: string, topicName: string, a: Exclude<Answer, HttpE
   };
 }
 
+/**
+ * Writes answers as JSON text directly: the same fields, in the same order, as
+ * JSON.stringify(resultOf(...)) gives, without building an object per record (streamed
+ * produce answers every record, so this is on the hot path).
+ */
+function answerLines(clusterId: string, topicName: string): (a: Answer) => string {
+  const prefix =
+    `{"error_code":200,"cluster_id":${JSON.stringify(clusterId)},` +
+    `"topic_name":${JSON.stringify(topicName)},"partition_id":`;
+  return (a) => {
+    if (a instanceof HttpError) return JSON.stringify(a.toJSON());
+    const m = a.metadata;
+    return (
+      `${prefix}${m.partition},"offset":${m.offset},"timestamp":"${isoTime(m.timestamp)}",` +
+      `"key":${sizeText(a.prepared.key)},"value":${sizeText(a.prepared.value)}}`
+    );
+  };
+}
+
+/** {@link sizeOf} as JSON text (the type is one of the format names: nothing to escape). */
+function sizeText(data: EncodedData | null): string {
+  if (data === null) return 'null';
+  const schema = data.schemaId === null ? '' : `,"schema_id":${data.schemaId}`;
+  return `{"type":"${data.type}","size":${data.bytes?.length ?? 0}${schema}}`;
+}
+
 /** Produces one record; its failure is its answer. */
 function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Promise<Answer> {
   let prepared: Prepared | Promise<Prepared>;
@@ -116,11 +156,17 @@ function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Prom
     return Promise.resolve(kafkaFailure(err));
   }
   // BINARY, JSON and STRING records are ready at once: one promise per record, the producer's.
-  const send = (p: Prepared): Promise<Answer> =>
-    ctx.producer.send(p.record).then(
+  const send = (p: Prepared): Promise<Answer> => {
+    const producer = ctx.connectedProducer();
+    const sent =
+      producer instanceof Promise
+        ? producer.then((connected) => connected.send(p.record))
+        : producer.send(p.record);
+    return sent.then(
       (metadata: RecordMetadata) => ({ prepared: p, metadata }),
       (err: unknown) => kafkaFailure(err),
     );
+  };
   return prepared instanceof Promise
     ? prepared.then(send, (err: unknown) => kafkaFailure(err))
     : send(prepared);
@@ -131,17 +177,17 @@ function produceOne(ctx: RestContext, topic: TopicMetadata, body: unknown): Prom
  * answer written, one line each, in arrival order. Text that is not JSON gets a 400 line and
  * ends the answer (the rest of the body cannot be split into records any more).
  */
-function streamed(body: Readable, produce: (value: unknown) => Promise<object>): HttpResponse {
+function streamed(body: Readable, produce: (value: unknown) => Promise<string>): HttpResponse {
   const out = new PassThrough();
   const scanner = new JsonValueScanner();
   let tail: Promise<unknown> = Promise.resolve();
   let failed = false;
-  const write = (answer: Promise<object>) => {
-    tail = tail.then(() => answer).then((a) => out.write(`${JSON.stringify(a)}\n`));
+  const write = (answer: Promise<string>) => {
+    tail = tail.then(() => answer).then((a) => out.write(`${a}\n`));
   };
   const fail = (message: string) => {
     failed = true;
-    write(Promise.resolve(new HttpError(400, 400, message).toJSON()));
+    write(Promise.resolve(JSON.stringify(new HttpError(400, 400, message).toJSON())));
     void tail.then(() => out.end());
     body.resume();
   };

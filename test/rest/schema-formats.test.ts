@@ -11,6 +11,7 @@ import {
   AvroSerializer,
   JsonSchemaDeserializer,
   ProtobufDeserializer,
+  ProtobufSerializer,
   SchemaRegistryClient,
 } from '../../src/client/serdes/index.js';
 import { startSchemaRegistry, type RegistryServer } from '../../src/registry/index.js';
@@ -355,7 +356,7 @@ test('the proxy hosted by `rivulet start` uses the registry hosted beside it', a
   }
 });
 
-test('protobuf: JSON names and nested messages are taken; the proto names are answered', async () => {
+test('protobuf: JSON names and nested messages are taken and answered (protobuf JSON mapping)', async () => {
   const schema =
     'syntax = "proto3";\npackage shop;\n' +
     'message Basket { string basket_id = 1; repeated Line lines = 2; }\n' +
@@ -369,9 +370,62 @@ test('protobuf: JSON names and nested messages are taken; the proto names are an
   const polled = await consumeV2('protobuf', 'proto-n', 1);
   assert.equal(polled.length, 1);
   assert.deepEqual(polled[0].value, {
-    basket_id: 'b1',
-    lines: [{ sku_code: 'a', unit_count: '2' }],
+    basketId: 'b1',
+    lines: [{ skuCode: 'a', unitCount: '2' }],
   });
+});
+
+test('protobuf written by our serializer as a later or nested message is read as that message', async () => {
+  const schema =
+    'syntax = "proto3";\npackage shop;\n' +
+    'message Basket { string basket_id = 1; }\n' +
+    'message Order {\n' +
+    '  string order_id = 1 [json_name = "ref"];\n' +
+    '  Kind kind_of = 2;\n' +
+    '  bytes raw_data = 3;\n' +
+    '  Customer buyer_info = 4;\n' +
+    '  Customer gift_to = 5;\n' +
+    '  map<string, Customer> by_name = 6;\n' +
+    '  message Customer { string full_name = 1; uint64 loyalty_points = 2; }\n' +
+    '  enum Kind { KIND_UNSET = 0; KIND_EXPRESS = 1; }\n' +
+    '}\n';
+  const order = new ProtobufSerializer(client, { schema, messageType: 'shop.Order' });
+  const customer = new ProtobufSerializer(client, {
+    schema,
+    messageType: 'shop.Order.Customer',
+  });
+  const producer = new Producer({ bootstrapServers: broker.bootstrap });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: 'client-proto',
+      partition: 0,
+      value: await order.serialize('client-proto', {
+        order_id: 'o-1',
+        kind_of: 1,
+        raw_data: Buffer.from('hi'),
+        buyer_info: { full_name: 'Ada', loyalty_points: 12 },
+        by_name: { ada: { full_name: 'Ada', loyalty_points: 1 } },
+      }),
+    });
+    await producer.send({
+      topic: 'client-proto',
+      partition: 0,
+      value: await customer.serialize('client-proto', { full_name: 'Bo' }),
+    });
+  } finally {
+    await producer.close();
+  }
+  const polled = await consumeV2('protobuf', 'client-proto', 2);
+  assert.deepEqual(polled[0].value, {
+    ref: 'o-1',
+    kindOf: 'KIND_EXPRESS',
+    rawData: Buffer.from('hi').toString('base64'),
+    buyerInfo: { fullName: 'Ada', loyaltyPoints: '12' },
+    byName: { ada: { fullName: 'Ada', loyaltyPoints: '1' } },
+  });
+  // Message indexes [1, 0]: Order's first nested message, not the file's first message.
+  assert.deepEqual(polled[1].value, { fullName: 'Bo', loyaltyPoints: '0' });
 });
 
 test('records written by our AvroSerializer are read through a v2 avro consumer', async () => {

@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from '../../src/client/index.js';
+import { run } from '../interop/support/clients.js';
 import { waitFor } from '../support/wait.js';
 import {
   pollRecords,
@@ -118,6 +119,32 @@ test('a subscribed consumer polls, commits and reads its committed offsets', asy
   assert.deepEqual(committed.body.offsets, [
     { topic: 'v2-json', partition: 0, offset: 2, metadata: '' },
   ]);
+  // Confluent's clients name the partitions in a GET body, as curl sends it here.
+  const curl = await run('curl', [
+    '-s',
+    '-X',
+    'GET',
+    '-H',
+    `Content-Type: ${V2}`,
+    '--data',
+    JSON.stringify({ partitions: [{ topic: 'v2-json', partition: 0 }] }),
+    `${f.proxy.url}${at}/offsets`,
+  ]);
+  assert.equal(curl.code, 0, curl.stderr);
+  assert.deepEqual(JSON.parse(curl.stdout).offsets, [
+    { topic: 'v2-json', partition: 0, offset: 2, metadata: '' },
+  ]);
+  const badBody = await run('curl', [
+    '-s',
+    '-X',
+    'GET',
+    '-H',
+    `Content-Type: ${V2}`,
+    '--data',
+    '{"partitions": "v2-json"}',
+    `${f.proxy.url}${at}/offsets`,
+  ]);
+  assert.equal(JSON.parse(badBody.stdout).error_code, 42203, badBody.stdout);
   assert.equal((await f.call('DELETE', `${at}/subscription`)).status, 204);
   assert.equal((await f.call('DELETE', at)).status, 204);
   const gone = await f.call('GET', `${at}/records`);

@@ -105,6 +105,18 @@ test('streamed: several records in one body get one answer each, in order', asyn
     read0.map((r) => r.value!.toString()),
     ['s0', 's2', 's4'],
   );
+  // A value that is not JSON (an unquoted name) fails alone too.
+  const mixed = await f.call('POST', records, {
+    body: `${JSON.stringify(lines[0])}\n{partition_id: 0}\n${JSON.stringify(lines[2])}`,
+  });
+  assert.equal(mixed.status, 200, mixed.text);
+  assert.deepEqual(
+    mixed.text
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { error_code: number }).error_code),
+    [200, 400, 200],
+  );
 });
 
 test('errors: unknown topic, bad partition, bad types, schema types without a registry', async () => {

@@ -24,13 +24,15 @@ Serves Confluent's REST Proxy API (v2 and v3) for a Kafka cluster.
 
 Options:
   --bootstrap-server HOST:PORT  The cluster (bootstrap.servers).
-  --port N                      HTTP port (default 8082; 0 takes a free one).
+  --port N                      HTTP(S) port (default 8082; 0 takes a free one).
   --host HOST                   Address to listen on (default 0.0.0.0).
   --config FILE                 Read a kafka-rest.properties file (listeners,
                                 bootstrap.servers, id, host.name, consumer.instance.timeout.ms,
                                 consumer.request.timeout.ms, consumer.request.max.bytes,
                                 request.body.max.bytes, consumer.instances.max,
-                                schema.registry.url, producer.*).
+                                schema.registry.url, producer.*, ssl.* for
+                                listeners=https://..., authentication.method=BASIC,
+                                client.security.protocol, client.sasl.*, client.ssl.*).
   --override KEY=VALUE          Set one configuration key; repeatable, after --config.
   -h, --help                    Show this help.`,
   options: {
@@ -79,11 +81,15 @@ function configOf(flags: Parameters<typeof stringFlag>[0]): RestProxyOptions['co
   const port = intFlag(flags, 'port');
   const host = stringFlag(flags, 'host');
   if (port !== undefined || host !== undefined || !props.has('listeners')) {
-    const current = /^http:\/\/(\[[^\]]+\]|[^:/]*):(\d+)/.exec(props.get('listeners') ?? '');
-    const h = host ?? current?.[1] ?? '0.0.0.0';
-    const p = port ?? (current === null ? 8082 : Number(current[2]));
+    const current = /^(https?):\/\/(\[[^\]]+\]|[^:/]*):(\d+)/.exec(props.get('listeners') ?? '');
+    const scheme = current?.[1] ?? 'http';
+    const h = host ?? current?.[2] ?? '0.0.0.0';
+    const p = port ?? (current === null ? 8082 : Number(current[3]));
     if (p < 0 || p > 65535) throw new UsageError(`--port ${p} is not a port number`);
-    props.set('listeners', `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`);
+    props.set(
+      'listeners',
+      `${scheme}://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`,
+    );
   }
   return Object.fromEntries(props);
 }

@@ -150,11 +150,35 @@ function registerRequestMetrics(requests: RequestStats, add: Add): void {
     },
   );
   const times = [
-    ['totaltimems', 'totalTimeMs', 'TotalTimeMs: the whole request pipeline'],
+    [
+      'totaltimems',
+      'totalTimeMs',
+      'TotalTimeMs: from the request read whole until its response was sent',
+    ],
+    [
+      'requestqueuetimems',
+      'requestQueueTimeMs',
+      'RequestQueueTimeMs: from the request read whole until the pipeline started it',
+    ],
     [
       'localtimems',
       'localTimeMs',
-      'LocalTimeMs: decoding, the handler (and its waits) and encoding',
+      'LocalTimeMs: the pipeline stages, decoding, the handler (without its waits) and encoding',
+    ],
+    [
+      'remotetimems',
+      'remoteTimeMs',
+      'RemoteTimeMs: waiting in a purgatory (acks=all replication, fetch min.bytes)',
+    ],
+    [
+      'responsequeuetimems',
+      'responseQueueTimeMs',
+      'ResponseQueueTimeMs: from the response ready until its write started',
+    ],
+    [
+      'responsesendtimems',
+      'responseSendTimeMs',
+      'ResponseSendTimeMs: from the start of the write until the socket accepted the response',
     ],
     ['throttletimems', 'throttleTimeMs', 'ThrottleTimeMs: the throttle time the quotas gave'],
   ] as const;

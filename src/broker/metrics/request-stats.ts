@@ -48,7 +48,10 @@ export class RequestStats implements RequestMetrics {
     }
     s.totalTimeMs.observe(timings.totalMs);
     s.requestQueueTimeMs.observe(timings.queueMs ?? 0);
-    s.localTimeMs.observe(timings.handlerMs);
+    // Kafka's LocalTimeMs covers all the broker does itself: here the stages and the handler.
+    const localMs =
+      timings.authenticateMs + timings.authorizeMs + timings.quotaMs + timings.handlerMs;
+    s.localTimeMs.observe(localMs);
     s.remoteTimeMs.observe(timings.remoteMs ?? 0);
     s.responseQueueTimeMs.observe(timings.responseQueueMs ?? 0);
     s.responseSendTimeMs.observe(timings.sendMs ?? 0);

@@ -207,14 +207,18 @@ export class RequestPipeline {
     } catch (err) {
       // The connection closes: there is no response to wait for.
       apiCtx.leaveRemote();
-      const stages = { started, authenticated, authorized, quotaDone };
-      const failedMs = this.now();
-      this.timing(ctx, NO_ERROR_CODES, stages, apiCtx)?.responseSent(failedMs, failedMs, failedMs);
+      if (this.measuresTime) {
+        const stages = { started, authenticated, authorized, quotaDone };
+        const failedMs = performance.now();
+        this.timing(ctx, NO_ERROR_CODES, stages, apiCtx).responseSent(failedMs, failedMs, failedMs);
+      }
       throw err;
     }
     apiCtx.leaveRemote();
     if (response === null) {
-      this.timing(ctx, NO_ERROR_CODES, { started, authenticated, authorized, quotaDone }, apiCtx);
+      if (this.measuresTime) {
+        this.timing(ctx, NO_ERROR_CODES, { started, authenticated, authorized, quotaDone }, apiCtx);
+      }
       return null;
     }
     if (throttleTimeMs > 0) response = withThrottle(response, throttleTimeMs);
@@ -226,7 +230,9 @@ export class RequestPipeline {
     if (apiVersions) learnClientSoftware(session, request, errorCodes);
     let parts = api.encode(ctx, response);
     if (charging) parts = this.chargeResponse(ctx, { response, parts, frame, handlerStarted }, api);
-    this.timing(ctx, errorCodes, { started, authenticated, authorized, quotaDone }, apiCtx);
+    if (this.measuresTime) {
+      this.timing(ctx, errorCodes, { started, authenticated, authorized, quotaDone }, apiCtx);
+    }
     return parts;
   }
 
@@ -258,16 +264,15 @@ export class RequestPipeline {
   }
 
   /**
-   * The metrics stage: the request's times so far, handed to the connection (ctx.completion),
-   * which completes them once the response is out and records them. Null when not measuring.
+   * The metrics stage (only when measuring): the request's times so far, handed to the
+   * connection (ctx.completion), which completes them once the response is out and records them.
    */
   private timing(
     ctx: RequestContext,
     errorCodes: readonly number[],
     stages: { started: number; authenticated: number; authorized: number; quotaDone: number },
     call: ApiCall,
-  ): RequestTiming | null {
-    if (!this.measuresTime) return null;
+  ): RequestTiming {
     const end = performance.now();
     const received = ctx.receivedAtMs ?? 0;
     const t = new RequestTiming(

@@ -47,6 +47,7 @@ import {
   HistogramCounts,
   REQUEST_TIME_BUCKETS_MS,
   RequestStats,
+  clusterLeaderOffsets,
   createBrokerMetrics,
   parseMetricsListener,
   startMetricsServer,
@@ -387,6 +388,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
           connectionsByListener: () => server.connectionsByListener(),
           environment: environment.metrics,
           logFlushTimes: flushTimes,
+          // In a cluster, lag of partitions led elsewhere is asked of their leaders.
+          leaderOffsets:
+            openCluster === undefined
+              ? undefined
+              : clusterLeaderOffsets(opened.metadata, {
+                  nodeId: config.nodeId,
+                  interBrokerListener: config.values['inter.broker.listener.name'] as string | null,
+                  monotonicMs: () => environment.clock.monotonicMs(),
+                }),
         }),
         { listener, logger },
       );

@@ -38,7 +38,8 @@ Configuration keys use Kafka's names (listeners, log.dirs, num.partitions, ...).
 rest.listener=http://HOST:PORT also starts the REST proxy beside the broker (other rest.*
 keys are the proxy's, e.g. rest.consumer.instance.timeout.ms).
 console.listener=http://HOST:PORT also serves the web console (and console.metrics.url
-its throughput chart), connected to this broker.
+its throughput chart), connected to this broker; console.auth.basic.users=FILE (user:password
+lines) makes it ask for a login.
 Stop with Ctrl-C or SIGTERM: requests in flight are answered first.`;
 
 const USAGE_ERROR = 2;

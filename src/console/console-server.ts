@@ -5,6 +5,7 @@
 import { Admin, KafkaError, type ClusterOptions } from '../client/index.js';
 import { HttpError, HttpResponse, HttpServer, type HttpRequest } from '../http/index.js';
 import { CONSOLE_CSS, THROUGHPUT_JS } from './assets.js';
+import { BASIC_AUTH_REALM, BasicAuth } from './basic-auth.js';
 import type { ConsoleContext, ConsoleRoute, FormBody, PageResult } from './console-context.js';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -29,6 +30,11 @@ export interface ConsoleOptions {
   metricsUrl?: string;
   /** How often the throughput source scrapes the metrics URL. Default 5000 ms. */
   metricsIntervalMs?: number;
+  /**
+   * Users (name → password) who may use the console, with HTTP Basic authentication; every
+   * page and asset asks for a login. Unset: no login (keep the console on 127.0.0.1).
+   */
+  basicAuthUsers?: ReadonlyMap<string, string>;
 }
 
 export interface RunningConsole {
@@ -57,8 +63,17 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     throughput,
   };
   const server = new HttpServer({ parseForms: true, bodyLimitBytes: 2 * 1024 * 1024 });
-  serveAsset(server, '/assets/console.css', 'text/css; charset=utf-8', CONSOLE_CSS);
-  serveAsset(server, '/assets/throughput.js', 'text/javascript; charset=utf-8', THROUGHPUT_JS);
+  const auth = options.basicAuthUsers === undefined ? null : new BasicAuth(options.basicAuthUsers);
+  const guard = (handler: (r: HttpRequest) => unknown) => (r: HttpRequest) =>
+    auth === null || auth.allows(r.headers['authorization']) ? handler(r) : loginRequired();
+  serveAsset(server, '/assets/console.css', 'text/css; charset=utf-8', CONSOLE_CSS, guard);
+  serveAsset(
+    server,
+    '/assets/throughput.js',
+    'text/javascript; charset=utf-8',
+    THROUGHPUT_JS,
+    guard,
+  );
   const routes = [
     ...overviewRoutes(ctx),
     ...topicRoutes(ctx),
@@ -69,7 +84,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     ...throughputRoutes(ctx),
   ];
   for (const route of routes) {
-    server.route({ method: route.method, url: route.url, handler: (r) => answer(ctx, route, r) });
+    server.route({
+      method: route.method,
+      url: route.url,
+      handler: guard((r) => answer(ctx, route, r)),
+    });
   }
   try {
     const where = await server.listen({
@@ -92,12 +111,27 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   }
 }
 
-function serveAsset(server: HttpServer, url: string, type: string, body: string): void {
+function serveAsset(
+  server: HttpServer,
+  url: string,
+  type: string,
+  body: string,
+  guard: (handler: (r: HttpRequest) => unknown) => (r: HttpRequest) => unknown,
+): void {
   server.route({
     method: 'GET',
     url,
-    handler: () =>
-      new HttpResponse(200, body, { 'content-type': type, 'cache-control': 'max-age=300' }),
+    handler: guard(
+      () => new HttpResponse(200, body, { 'content-type': type, 'cache-control': 'max-age=300' }),
+    ),
+  });
+}
+
+/** 401 with the challenge that makes a browser ask for a user and password. */
+function loginRequired(): HttpResponse {
+  return new HttpResponse(401, 'A login is required.\n', {
+    'content-type': 'text/plain; charset=utf-8',
+    'www-authenticate': `Basic realm="${BASIC_AUTH_REALM}", charset="UTF-8"`,
   });
 }
 

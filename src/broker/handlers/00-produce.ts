@@ -62,7 +62,7 @@ export const produceHandler: HandlerFactory = (broker) =>
       // one result collector and one promise.
       let count = 0;
       for (const t of request.topicData) count += t.partitionData.length;
-      const results = new AppendResults(count);
+      const results = new AppendResults(count, acks === -1 ? ctx : null);
       const internalAllowed = ctx.clientId === ADMIN_CLIENT_ID;
       const names = request.topicData.map((t) =>
         version >= 13 ? broker.replicas.topicName(t.topicId) : t.name,

@@ -57,6 +57,7 @@ export const fetchHandler: HandlerFactory = (broker) =>
         maxWaitMs: request.maxWaitMs,
         isolationLevel: request.isolationLevel,
         replicaId,
+        remote: ctx,
       });
       if (fetched.error !== null) return response(ErrorCode[fetched.error], 0, []);
       if (broker.topicStats !== undefined) countFetch(broker.topicStats, fetched, replicaId >= 0);

@@ -82,7 +82,20 @@ export class HandlerRegistry {
   /** The handler stage of each API, made once at registration. */
   private readonly stages = new Map<number, ApiStage>();
 
-  constructor(readonly pipeline: RequestPipeline = new RequestPipeline()) {}
+  /**
+   * The server's request handler. Like Kafka, a request for an unknown API or an unsupported
+   * version closes the connection, and so does a body that does not decode. ApiVersions is the
+   * exception: at a version it does not know, the broker answers UNSUPPORTED_VERSION with its
+   * own ApiVersions range in a v0 body, so clients can negotiate down.
+   */
+  readonly dispatch: RequestHandler;
+
+  constructor(readonly pipeline: RequestPipeline = new RequestPipeline()) {
+    this.dispatch = Object.assign((ctx: RequestContext, frame: Buffer) => this.handle(ctx, frame), {
+      recyclesFrame: (apiKey: number) => this.byKey.get(apiKey)?.recyclesFrame === true,
+      measuresTime: pipeline.measuresTime,
+    });
+  }
 
   register(handler: ApiHandler): void {
     if (this.byKey.has(handler.apiKey)) {
@@ -107,17 +120,6 @@ export class HandlerRegistry {
       .sort((a, b) => a.apiKey - b.apiKey)
       .map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion }));
   }
-
-  /**
-   * The server's request handler. Like Kafka, a request for an unknown API or an unsupported
-   * version closes the connection, and so does a body that does not decode. ApiVersions is the
-   * exception: at a version it does not know, the broker answers UNSUPPORTED_VERSION with its
-   * own ApiVersions range in a v0 body, so clients can negotiate down.
-   */
-  readonly dispatch: RequestHandler = Object.assign(
-    (ctx: RequestContext, frame: Buffer) => this.handle(ctx, frame),
-    { recyclesFrame: (apiKey: number) => this.byKey.get(apiKey)?.recyclesFrame === true },
-  );
 
   private handle(ctx: RequestContext, frame: Buffer): Promise<ResponseParts | null> {
     const handler = this.byKey.get(ctx.apiKey);

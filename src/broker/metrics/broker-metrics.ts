@@ -17,7 +17,8 @@ import {
   type BrokerTopicStats,
   type TopicCounts,
 } from './broker-topic-stats.js';
-import { consumerLagSamples } from './consumer-lag.js';
+import { consumerLagSamples, partitionsLedElsewhere } from './consumer-lag.js';
+import type { LeaderOffsets } from './leader-offsets.js';
 import { errorTag, type RequestStats } from './request-stats.js';
 import {
   formatSnapshotMetrics,
@@ -45,6 +46,8 @@ export interface BrokerMetricsSources {
   environment?: MetricsRegistry;
   /** How long partition log flushes took, in milliseconds. */
   logFlushTimes?: HistogramCounts;
+  /** The high watermarks of partitions led elsewhere, for consumer lag in a cluster. */
+  leaderOffsets?: LeaderOffsets;
 }
 
 /** The Kafka name of each BrokerTopicMetrics meter (without PerSec), by count field. */
@@ -65,6 +68,8 @@ const CLASSIC_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', '
 export interface BrokerMetrics {
   /** The exposition text of every family now (Prometheus text format 0.0.4): the broker's, then Node's. */
   scrape(): Promise<string>;
+  /** Closes the connections to other brokers (see LeaderOffsets). */
+  close(): void;
 }
 
 /** The broker's metric families over `sources`. */
@@ -91,12 +96,17 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
   const names = new Set(families.map((f) => f.name));
   return {
     scrape: async () => {
+      // Lag of partitions led elsewhere needs their leaders' answers (bounded by a timeout).
+      await sources.leaderOffsets?.refresh(
+        partitionsLedElsewhere(sources.groups, sources.replicas),
+      );
       scrapes.generation++;
       const own = formatSnapshotMetrics(families);
       const shared = sources.environment?.read().filter((f) => !names.has(f.name)) ?? [];
       const node = await processMetrics().metrics();
       return own + formatSnapshotMetrics(shared.map(snapshotOf)) + node;
     },
+    close: () => sources.leaderOffsets?.close(),
   };
 }
 
@@ -150,11 +160,35 @@ function registerRequestMetrics(requests: RequestStats, add: Add): void {
     },
   );
   const times = [
-    ['totaltimems', 'totalTimeMs', 'TotalTimeMs: the whole request pipeline'],
+    [
+      'totaltimems',
+      'totalTimeMs',
+      'TotalTimeMs: from the request read whole until its response was sent',
+    ],
+    [
+      'requestqueuetimems',
+      'requestQueueTimeMs',
+      'RequestQueueTimeMs: from the request read whole until the pipeline started it',
+    ],
     [
       'localtimems',
       'localTimeMs',
-      'LocalTimeMs: decoding, the handler (and its waits) and encoding',
+      'LocalTimeMs: the pipeline stages, decoding, the handler (without its waits) and encoding',
+    ],
+    [
+      'remotetimems',
+      'remoteTimeMs',
+      'RemoteTimeMs: waiting in a purgatory (acks=all replication, fetch min.bytes)',
+    ],
+    [
+      'responsequeuetimems',
+      'responseQueueTimeMs',
+      'ResponseQueueTimeMs: from the response ready until its write started',
+    ],
+    [
+      'responsesendtimems',
+      'responseSendTimeMs',
+      'ResponseSendTimeMs: from the start of the write until the socket accepted the response',
     ],
     ['throttletimems', 'throttleTimeMs', 'ThrottleTimeMs: the throttle time the quotas gave'],
   ] as const;
@@ -381,7 +415,9 @@ function registerLagMetrics(
   scrapes: { generation: number },
 ): void {
   // Computed once per scrape by the first family read, shared by the others of that scrape.
-  const lag = memoPerScrape(scrapes, () => consumerLagSamples(sources.groups, sources.replicas));
+  const lag = memoPerScrape(scrapes, () =>
+    consumerLagSamples(sources.groups, sources.replicas, sources.leaderOffsets),
+  );
   const families = [
     [
       'kafka_consumergroup_current_offset',

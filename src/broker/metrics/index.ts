@@ -7,6 +7,7 @@ export {
   type BrokerMetricsSources,
 } from './broker-metrics.js';
 export { consumerLagSamples, type ConsumerLagSamples } from './consumer-lag.js';
+export { LeaderOffsets, clusterLeaderOffsets } from './leader-offsets.js';
 export { parseMetricsListener, type MetricsListener } from './metrics-listener.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';
 export { REQUEST_TIME_BUCKETS_MS, RequestStats } from './request-stats.js';

@@ -34,6 +34,9 @@ export async function startMetricsServer(
     host: bound.host,
     port: bound.port,
     url: `${bound.url}/metrics`,
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      metrics.close();
+    },
   };
 }

@@ -2,10 +2,10 @@
 // (by error code name, NONE included) and the time histograms. The request pipeline's metrics
 // stage records here with array lookups and additions only; the endpoint reads it at scrape.
 //
-// Times measured: TotalTimeMs (the whole pipeline: from the request's header until its
-// response was encoded), LocalTimeMs (decoding, the handler and encoding; on one node this
-// includes waiting for acks=all and fetch min.bytes, which Kafka counts as RemoteTimeMs) and
-// ThrottleTimeMs (the quota stage's answer). Queue and send times are not measured yet.
+// Times measured (see request-pipeline.ts): TotalTimeMs (from the frame read whole until its
+// response was sent), RequestQueueTimeMs, LocalTimeMs (the stages, decoding, the handler and
+// encoding), RemoteTimeMs (waiting in a purgatory: acks=all, fetch min.bytes),
+// ResponseQueueTimeMs, ResponseSendTimeMs and ThrottleTimeMs (the quota stage's answer).
 import { apiByKey, errorByCode } from '../../protocol/index.js';
 import type { RequestMetrics, StageTimings } from '../server/index.js';
 import { HistogramCounts } from './snapshot-metric.js';
@@ -23,7 +23,11 @@ export interface ApiStats {
   /** Occurrences of each error code in responses. */
   errors: Map<number, number>;
   totalTimeMs: HistogramCounts;
+  requestQueueTimeMs: HistogramCounts;
   localTimeMs: HistogramCounts;
+  remoteTimeMs: HistogramCounts;
+  responseQueueTimeMs: HistogramCounts;
+  responseSendTimeMs: HistogramCounts;
   throttleTimeMs: HistogramCounts;
 }
 
@@ -43,7 +47,14 @@ export class RequestStats implements RequestMetrics {
       s.errors.set(code, (s.errors.get(code) ?? 0) + 1);
     }
     s.totalTimeMs.observe(timings.totalMs);
-    s.localTimeMs.observe(timings.handlerMs);
+    s.requestQueueTimeMs.observe(timings.queueMs ?? 0);
+    // Kafka's LocalTimeMs covers all the broker does itself: here the stages and the handler.
+    const localMs =
+      timings.authenticateMs + timings.authorizeMs + timings.quotaMs + timings.handlerMs;
+    s.localTimeMs.observe(localMs);
+    s.remoteTimeMs.observe(timings.remoteMs ?? 0);
+    s.responseQueueTimeMs.observe(timings.responseQueueMs ?? 0);
+    s.responseSendTimeMs.observe(timings.sendMs ?? 0);
     s.throttleTimeMs.observe(timings.throttleTimeMs ?? 0);
   }
 
@@ -53,7 +64,11 @@ export class RequestStats implements RequestMetrics {
       versions: new Map(),
       errors: new Map(),
       totalTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
+      requestQueueTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
       localTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
+      remoteTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
+      responseQueueTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
+      responseSendTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
       throttleTimeMs: new HistogramCounts(REQUEST_TIME_BUCKETS_MS),
     };
     this.byKey[apiKey] = s;

@@ -23,6 +23,17 @@ export interface AppendSink {
    * as a whole. Ignored for a slot already answered.
    */
   fail(slot: number, err: unknown): void;
+  /** An append of slot's was written and now waits for the ISR (acks=all's purgatory). */
+  waiting?(): void;
+}
+
+/**
+ * Told when a request starts and stops waiting on others (Kafka's RemoteTimeMs): the request
+ * pipeline's context implements it.
+ */
+export interface RemoteWait {
+  enterRemote(): void;
+  leaveRemote(): void;
 }
 
 /**
@@ -39,7 +50,11 @@ export class AppendResults implements AppendSink {
   private resolve!: (results: PartitionAppendResult[]) => void;
   private reject!: (err: unknown) => void;
 
-  constructor(count: number) {
+  constructor(
+    count: number,
+    /** Told when the first append waits for the ISR and when the request settles. */
+    private readonly remote: RemoteWait | null = null,
+  ) {
     this.results = new Array<PartitionAppendResult>(count);
     this.missing = count;
     this.settled = new Promise((resolve, reject) => {
@@ -72,7 +87,12 @@ export class AppendResults implements AppendSink {
     for (let s = slot; s < this.results.length; s++) this.fail(s, err);
   }
 
+  waiting(): void {
+    this.remote?.enterRemote();
+  }
+
   private settle(): void {
+    this.remote?.leaveRemote();
     if (this.error === null) this.resolve(this.results);
     else this.reject(this.error.cause);
   }

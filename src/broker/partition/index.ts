@@ -31,7 +31,7 @@ export {
   type ReplicaAssignment,
 } from './replica-state.js';
 export { DelayedProduces } from './delayed-produce.js';
-export { AppendResults, failedAppend, type AppendSink } from './append-results.js';
+export { AppendResults, failedAppend, type AppendSink, type RemoteWait } from './append-results.js';
 export {
   compressedBatchChecks,
   needsRecordValidation,

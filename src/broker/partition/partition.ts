@@ -521,6 +521,7 @@ export class Partition {
       item.sink.done(item.slot, this.afterReplication(item, answer));
       return;
     }
+    item.sink.waiting?.();
     this.delayed.wait(requiredOffset, item.options.timeoutMs ?? 30_000, (error) => {
       if (error === null) {
         item.sink.done(item.slot, this.afterReplication(item, answer));

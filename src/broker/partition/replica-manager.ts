@@ -19,7 +19,12 @@ import {
 } from './fetch-session-cache.js';
 import { Partition, type TxnMarker } from './partition.js';
 import type { ReplicaAssignment } from './replica-state.js';
-import { failedAppend, type AppendSink, type PartitionAppendResult } from './append-results.js';
+import {
+  failedAppend,
+  type AppendSink,
+  type PartitionAppendResult,
+  type RemoteWait,
+} from './append-results.js';
 import { topicSettings, type TopicSettings } from './topic-settings.js';
 import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 import type { ControllerChannel } from './controller-channel.js';
@@ -122,6 +127,8 @@ export interface FetchOptions {
    * stands; a freshly elected leader's high watermark may still lag its log end.
    */
   toLogEnd?: boolean;
+  /** Told when the fetch waits in the purgatory and when it stops (RemoteTimeMs). */
+  remote?: RemoteWait;
 }
 
 /** One partition of a fetch response: what was asked, its topic's name, the answer. */
@@ -587,11 +594,13 @@ export class ReplicaManager {
     const partitions = reads
       .map((r) => this.getPartition(r.topic, r.partition))
       .filter((p): p is Partition => p !== undefined);
+    options.remote?.enterRemote();
     const outcome = await this.purgatory.wait(partitions, {
       bytesNeeded: options.minBytes - bytes,
       maxWaitMs: options.maxWaitMs,
       committed: (options.replicaId ?? -1) < 0,
     });
+    options.remote?.leaveRemote();
     if (outcome === 'full' || outcome === 'closed') return first;
     this.releaseReads(first);
     return this.readAll(reads, options);

@@ -16,6 +16,7 @@ import { Session } from './session.js';
 import { adoptWithSharedReads } from './shared-reads.js';
 import {
   REQUEST_HEADER_PREFIX_BYTES,
+  type RequestCompletion,
   type RequestContext,
   type RequestHandler,
   type ResponseParts,
@@ -44,6 +45,22 @@ interface InFlight {
   done: boolean;
   response: ResponseParts | null;
   ctx: RequestContext;
+  /** performance.now() when the response was ready, for a measured request (else 0). */
+  readyAtMs: number;
+}
+
+/** Requests whose responses went out in one write, told once the socket accepted it. */
+function sentCallback(measured: InFlight[], writeStartMs: number): () => void {
+  return () => {
+    const sentAtMs = performance.now();
+    for (const slot of measured) {
+      (slot.ctx.completion as RequestCompletion).responseSent(
+        slot.readyAtMs,
+        writeStartMs,
+        sentAtMs,
+      );
+    }
+  };
 }
 
 /** Where a connection comes from, as its server knows it. */
@@ -74,6 +91,19 @@ function coalesce(responses: readonly Buffer[][], totalBytes: number): Buffer {
   return out;
 }
 
+/** A response's own written-callback, then the measured request's completion. */
+function afterBoth(
+  written: (() => void) | undefined,
+  measured: InFlight,
+  writeStartMs: number,
+): () => void {
+  const told = sentCallback([measured], writeStartMs);
+  return () => {
+    written?.();
+    told();
+  };
+}
+
 export class Connection implements MemoryWaiter {
   readonly id: number;
   readonly clientHost: string;
@@ -94,6 +124,8 @@ export class Connection implements MemoryWaiter {
   private closed = false;
   /** host.tick when bytes last moved either way (connections.max.idle.ms). */
   private activeTick: number;
+  /** The handler measures request times: stamp frames with the time they were read. */
+  private readonly measuring: boolean;
 
   /** Takes over `accepted`, a socket of a server created with `pauseOnConnect`. */
   constructor(
@@ -105,6 +137,7 @@ export class Connection implements MemoryWaiter {
     this.clientHost = meta.clientHost;
     this.activeTick = host.tick;
     const handler = host.handler;
+    this.measuring = handler.measuresTime === true;
     const memory = host.memory;
     this.assembler = new FrameAssembler({
       maxFrameBytes: host.limits.maxRequestBytes,
@@ -194,7 +227,7 @@ export class Connection implements MemoryWaiter {
     if (this.closing) return;
     this.activeTick = this.host.tick;
     try {
-      this.assembler.push(bytes, length);
+      this.assembler.push(bytes, length, this.measuring ? performance.now() : 0);
       this.pump();
     } catch (err) {
       // A bug must cost this connection, not the broker (this runs inside the socket's read).
@@ -286,8 +319,10 @@ export class Connection implements MemoryWaiter {
       correlationId: frame.readInt32BE(4),
       session: this.session,
       throttleTimeMs: 0,
+      receivedAtMs: assembled.readAtMs,
+      completion: null,
     };
-    const slot: InFlight = { done: false, response: null, ctx };
+    const slot: InFlight = { done: false, response: null, ctx, readyAtMs: 0 };
     this.inFlight.push(slot);
     let result: Promise<ResponseParts | null>;
     try {
@@ -300,6 +335,7 @@ export class Connection implements MemoryWaiter {
         this.releaseFrame(assembled);
         slot.done = true;
         slot.response = response;
+        if (ctx.completion) slot.readyAtMs = performance.now();
         this.scheduleFlush();
       },
       (err: unknown) => {
@@ -318,8 +354,10 @@ export class Connection implements MemoryWaiter {
       correlationId: -1,
       session: this.session,
       throttleTimeMs: 0,
+      receivedAtMs: 0,
+      completion: null,
     };
-    const slot: InFlight = { done: false, response: null, ctx };
+    const slot: InFlight = { done: false, response: null, ctx, readyAtMs: 0 };
     this.inFlight.push(slot);
     this.session.saslRawTokens!(assembled.bytes).then(
       (answer) => {
@@ -361,35 +399,48 @@ export class Connection implements MemoryWaiter {
     const small: Buffer[][] = [];
     let smallBytes = 0;
     let corked = false;
+    // Measured requests (see RequestCompletion): those in the pending coalesced write, and
+    // when this flush started writing (read once, for the first measured response).
+    let smallMeasured: InFlight[] | null = null;
+    let writeStartMs = 0;
     while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
-      const { response, ctx } = this.inFlight.shift()!;
+      const slot = this.inFlight.shift()!;
+      const { response, ctx } = slot;
       this.host.releaseRequestSlot();
       // Muted once the response is on its way (or at once for a request without one).
       if (ctx.throttleTimeMs > 0) this.mute(ctx.throttleTimeMs);
-      if (response === null) continue;
+      const measured = ctx.completion ? slot : null;
+      if (measured !== null && writeStartMs === 0) writeStartMs = performance.now();
+      if (response === null) {
+        measured?.ctx.completion!.responseSent(slot.readyAtMs, writeStartMs, writeStartMs);
+        continue;
+      }
       let sizeBytes = 0;
       for (const part of response) sizeBytes += part.length;
       const written = response.afterWrite;
       if (written === undefined && sizeBytes <= COALESCED_RESPONSE_MAX_BYTES) {
         small.push(response);
         smallBytes += FRAME_PREFIX_BYTES + sizeBytes;
+        if (measured !== null) (smallMeasured ??= []).push(measured);
         continue;
       }
       if (!corked) this.socket.cork();
       corked = true;
       if (small.length > 0) {
-        this.socket.write(coalesce(small, smallBytes));
+        this.writeCoalesced(small, smallBytes, smallMeasured, writeStartMs);
         small.length = 0;
         smallBytes = 0;
+        smallMeasured = null;
       }
       this.socket.write(framePrefix(sizeBytes));
       // The last part's callback runs once every part is in the kernel (or the socket died).
+      const sent = measured === null ? written : afterBoth(written, measured, writeStartMs);
       const last = response.length - 1;
       for (let i = 0; i < last; i++) this.socket.write(response[i]);
-      if (last >= 0) this.socket.write(response[last], written);
-      else written?.();
+      if (last >= 0) this.socket.write(response[last], sent);
+      else sent?.();
     }
-    if (small.length > 0) this.socket.write(coalesce(small, smallBytes));
+    if (small.length > 0) this.writeCoalesced(small, smallBytes, smallMeasured, writeStartMs);
     if (corked) this.socket.uncork();
     // A failed SASL authentication is answered, then the connection closes (as in Kafka).
     if (this.session.closeAfterResponse && !this.closing) {
@@ -399,6 +450,18 @@ export class Connection implements MemoryWaiter {
     if (corked || small.length > 0) this.activeTick = this.host.tick;
     if (this.closing) this.endIfDone();
     else this.pump();
+  }
+
+  /** Small responses copied into one write; the measured ones are told when it is sent. */
+  private writeCoalesced(
+    small: readonly Buffer[][],
+    smallBytes: number,
+    measured: InFlight[] | null,
+    writeStartMs: number,
+  ): void {
+    const bytes = coalesce(small, smallBytes);
+    if (measured === null) this.socket.write(bytes);
+    else this.socket.write(bytes, sentCallback(measured, writeStartMs));
   }
 
   /** Reads and starts nothing for `throttleTimeMs` (a later throttle replaces an earlier one). */

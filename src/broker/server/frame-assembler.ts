@@ -18,6 +18,8 @@ export interface AssembledFrame {
   slab: FrameSlab | null;
   /** Bytes charged to the budget for this frame; release them once it is done with. */
   chargedBytes: number;
+  /** performance.now() of the read that completed the frame (0 when nobody measures). */
+  readAtMs: number;
 }
 
 /** Where the assembler's memory is counted (the server's RequestMemory, for one connection). */
@@ -60,6 +62,8 @@ export class FrameAssembler {
   private pendingBytes = 0;
   /** Inside push() (see releaseIdleStage). */
   private pushing = false;
+  /** The time given with the bytes being pushed, stamped on the frames they complete. */
+  private readAtMs = 0;
 
   constructor(private readonly options: FrameAssemblerOptions) {
     this.budget = options.budget ?? UNBOUNDED;
@@ -122,8 +126,12 @@ export class FrameAssembler {
     return this.stage.length;
   }
 
-  /** Copies out `length` bytes of `source`; `source` may be overwritten once this returns. */
-  push(source: Uint8Array, length: number): void {
+  /**
+   * Copies out `length` bytes of `source`; `source` may be overwritten once this returns.
+   * `readAtMs` is when they were read: the frames they complete carry it.
+   */
+  push(source: Uint8Array, length: number, readAtMs = 0): void {
+    this.readAtMs = readAtMs;
     // Counting bytes may reach the limit, which calls releaseIdleStage() of every connection,
     // this one included: it must leave the buffer being filled alone.
     this.pushing = true;
@@ -198,7 +206,12 @@ export class FrameAssembler {
       // the frame instead, with its charge (unless it is much larger than the frame and small
       // enough to keep for the next one).
       const bytes = this.stage.subarray(FRAME_PREFIX_BYTES, total);
-      this.ready.push({ bytes, slab: null, chargedBytes: this.stageCharged });
+      this.ready.push({
+        bytes,
+        slab: null,
+        chargedBytes: this.stageCharged,
+        readAtMs: this.readAtMs,
+      });
       this.readyBytes += size;
       this.stage = Buffer.alloc(0);
       this.stageCharged = 0;
@@ -267,7 +280,7 @@ export class FrameAssembler {
       : { bytes: Buffer.allocUnsafe(size), slab: null };
     bytes.set(source.subarray(start, end));
     this.budget.add(size);
-    this.ready.push({ bytes, slab, chargedBytes: size });
+    this.ready.push({ bytes, slab, chargedBytes: size, readAtMs: this.readAtMs });
     this.readyBytes += size;
   }
 }

@@ -17,6 +17,26 @@ export interface RequestContext {
    * nothing for this long (KIP-219). 0: not throttled.
    */
   throttleTimeMs: number;
+  /**
+   * performance.now() when the connection had read the whole frame (the start of Kafka's
+   * RequestQueueTimeMs); 0 when the handler does not measure time (see `measuresTime`).
+   */
+  receivedAtMs?: number;
+  /**
+   * Set by a handler that measures time, before its promise settles: the connection tells it
+   * when the response went out. Left null by handlers that do not measure.
+   */
+  completion?: RequestCompletion | null;
+}
+
+/** Told by the connection when a measured request's response has gone out. */
+export interface RequestCompletion {
+  /**
+   * Times from performance.now(): the response was ready (the handler settled), the connection
+   * started writing it, and the socket accepted its last byte (handed to the kernel). A
+   * request without a response gets the three at once, when its turn to be written came.
+   */
+  responseSent(readyAtMs: number, writeStartMs: number, sentAtMs: number): void;
 }
 
 /**
@@ -41,6 +61,11 @@ export type RequestHandler = ((
   frame: Buffer,
 ) => Promise<ResponseParts | null>) & {
   recyclesFrame?: (apiKey: number) => boolean;
+  /**
+   * True when the handler measures request times: the connection then reads the clock when a
+   * frame arrives and when responses are ready, written and sent (see RequestCompletion).
+   */
+  measuresTime?: boolean;
 };
 
 /**

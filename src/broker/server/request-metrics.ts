@@ -1,17 +1,28 @@
-// The metrics stage, last of every request: per API, the number of requests, the error codes
-// of their responses and the time spent in each stage (Kafka's kafka.network:type=RequestMetrics
+// The metrics stage, last of every request (recorded once its response is sent): per API, the
+// number of requests, the error codes of their responses and the time spent in each stage (Kafka's kafka.network:type=RequestMetrics
 // Requests, ErrorsPerSec and *TimeMs). The pipeline records into a RequestMetrics given by the
 // broker, so the broker's metrics registry can take the figures; InMemoryRequestMetrics keeps
 // them in memory, readable by tests and by whoever reports them.
 
 /** Milliseconds one request spent in each stage. */
 export interface StageTimings {
+  /** From the frame read whole until the pipeline started (RequestQueueTimeMs). */
+  queueMs?: number;
   authenticateMs: number;
   authorizeMs: number;
   quotaMs: number;
-  /** Decoding, the handler and encoding. */
+  /** Decoding, the handler and encoding, without its remote waits (LocalTimeMs). */
   handlerMs: number;
-  /** From the start of the pipeline until its response was encoded. */
+  /** The handler waiting in a purgatory: acks=all, fetch min.bytes (RemoteTimeMs). */
+  remoteMs?: number;
+  /** From the response ready until the connection started writing it (ResponseQueueTimeMs). */
+  responseQueueMs?: number;
+  /** From the start of the write until the socket accepted it (ResponseSendTimeMs). */
+  sendMs?: number;
+  /**
+   * From the frame read whole (the pipeline's start when unknown) until the response was
+   * sent (TotalTimeMs).
+   */
   totalMs: number;
   /** The throttle time the quota stage gave the request (0: none). */
   throttleTimeMs?: number;
@@ -60,7 +71,17 @@ export class InMemoryRequestMetrics implements RequestMetrics {
         requests: 0,
         errors: new Map(),
         versions: new Map(),
-        timeMs: { authenticateMs: 0, authorizeMs: 0, quotaMs: 0, handlerMs: 0, totalMs: 0 },
+        timeMs: {
+          queueMs: 0,
+          authenticateMs: 0,
+          authorizeMs: 0,
+          quotaMs: 0,
+          handlerMs: 0,
+          remoteMs: 0,
+          responseQueueMs: 0,
+          sendMs: 0,
+          totalMs: 0,
+        },
       };
       this.byApi.set(apiKey, figures);
     }
@@ -68,6 +89,10 @@ export class InMemoryRequestMetrics implements RequestMetrics {
     figures.versions.set(apiVersion, (figures.versions.get(apiVersion) ?? 0) + 1);
     for (const code of errorCodes) figures.errors.set(code, (figures.errors.get(code) ?? 0) + 1);
     const sum = figures.timeMs;
+    sum.queueMs! += timings.queueMs ?? 0;
+    sum.remoteMs! += timings.remoteMs ?? 0;
+    sum.responseQueueMs! += timings.responseQueueMs ?? 0;
+    sum.sendMs! += timings.sendMs ?? 0;
     sum.authenticateMs += timings.authenticateMs;
     sum.authorizeMs += timings.authorizeMs;
     sum.quotaMs += timings.quotaMs;

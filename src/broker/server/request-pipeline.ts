@@ -6,11 +6,19 @@
 // handler a context made of the session and a small per-request part, never the socket.
 // What each stage decides is in that context: the principal, the authorizer to ask per
 // resource, the throttle time (also written into the response's throttle_time_ms).
+//
+// Times, as Kafka's RequestMetrics splits them: queue (the frame read whole until the pipeline
+// starts), local (the stages and the handler, without its waits), remote (the handler waiting
+// in a purgatory: acks=all for the ISR, a fetch for min.bytes; the handler says when with
+// enterRemote/leaveRemote), response queue (the response ready until the connection starts
+// writing it) and send (writing until the socket accepted the last byte). The last two happen
+// after the pipeline: the connection reports them through RequestCompletion, and the metrics
+// stage records the request then.
 import { Reader, readRequestHeader } from '../../protocol/index.js';
 import { authenticate } from './authenticate.js';
 import { allowAllAuthorizer, type AuthorizableRequest, type Authorizer } from './authorizer.js';
 import { noQuotas, type QuotaManager } from './quota.js';
-import type { RequestContext, ResponseParts } from './request-handler.js';
+import type { RequestCompletion, RequestContext, ResponseParts } from './request-handler.js';
 import {
   collectErrorCodes,
   noRequestMetrics,
@@ -32,6 +40,77 @@ export interface ApiRequestContext extends RequestContext, AuthorizableRequest {
    * handler that throttles raises `throttleTimeMs`; the connection is muted for it.
    */
   quotas: QuotaManager;
+  /**
+   * The handler starts waiting on others (a purgatory): Kafka's RemoteTimeMs runs until
+   * leaveRemote. Calls while already waiting are ignored.
+   */
+  enterRemote(): void;
+  /** The wait is over (ignored when not waiting). */
+  leaveRemote(): void;
+}
+
+/** The context of one request; a class so every request's has one shape and no closures. */
+class ApiCall implements ApiRequestContext {
+  throttleTimeMs = 0;
+  /** performance.now() when the current remote wait began; 0 when not waiting. */
+  remoteStartedMs = 0;
+  remoteMs = 0;
+
+  constructor(
+    readonly apiKey: number,
+    readonly apiVersion: number,
+    readonly correlationId: number,
+    readonly session: Session,
+    readonly clientId: string | null,
+    readonly principal: string,
+    readonly authorizer: Authorizer,
+    readonly quotas: QuotaManager,
+    /** False when nobody records times: the remote marks then cost a comparison. */
+    private readonly measuring: boolean,
+  ) {}
+
+  enterRemote(): void {
+    if (this.measuring && this.remoteStartedMs === 0) this.remoteStartedMs = performance.now();
+  }
+
+  leaveRemote(): void {
+    if (this.remoteStartedMs === 0) return;
+    this.remoteMs += performance.now() - this.remoteStartedMs;
+    this.remoteStartedMs = 0;
+  }
+}
+
+/**
+ * The times of one measured request, kept until its response has gone out; then the metrics
+ * stage records it.
+ */
+class RequestTiming implements StageTimings, RequestCompletion {
+  queueMs = 0;
+  authenticateMs = 0;
+  authorizeMs = 0;
+  quotaMs = 0;
+  handlerMs = 0;
+  remoteMs = 0;
+  responseQueueMs = 0;
+  sendMs = 0;
+  totalMs = 0;
+  throttleTimeMs = 0;
+
+  constructor(
+    private readonly metrics: RequestMetrics,
+    private readonly ctx: RequestContext,
+    private readonly errorCodes: readonly number[],
+    /** Where the total starts: the frame's arrival, or the pipeline's start if unknown. */
+    private readonly startMs: number,
+  ) {}
+
+  responseSent(readyAtMs: number, writeStartMs: number, sentAtMs: number): void {
+    this.responseQueueMs = Math.max(0, writeStartMs - readyAtMs);
+    this.sendMs = Math.max(0, sentAtMs - writeStartMs);
+    this.totalMs = sentAtMs - this.startMs;
+    this.throttleTimeMs = this.ctx.throttleTimeMs;
+    this.metrics.record(this.ctx.apiKey, this.ctx.apiVersion, this.errorCodes, this);
+  }
 }
 
 /** The handler stage of one API: its codecs and its handler. */
@@ -69,21 +148,21 @@ export class RequestPipeline {
   private readonly nowMs: () => number;
   private readonly principalBuilder: ((session: Session) => string) | undefined;
   /** False with the default metrics, which record nothing: the stage then costs nothing. */
-  private readonly measuring: boolean;
+  readonly measuresTime: boolean;
 
   constructor(options: PipelineOptions = {}) {
     this.authorizer = options.authorizer ?? allowAllAuthorizer;
     this.quotas = options.quotas ?? noQuotas;
     this.metrics = options.metrics ?? noRequestMetrics;
     this.principalBuilder = options.principalBuilder;
-    this.measuring = this.metrics !== noRequestMetrics;
+    this.measuresTime = this.metrics !== noRequestMetrics;
     this.maxUnauthenticatedBytes = options.maxUnauthenticatedBytes ?? 524288;
     this.nowMs = options.nowMs ?? Date.now;
   }
 
   /** The time for the metrics stage; nothing is read from the clock when nobody records. */
   private now(): number {
-    return this.measuring ? performance.now() : 0;
+    return this.measuresTime ? performance.now() : 0;
   }
 
   /** Runs `frame` (header and body) through every stage; rejects to close the connection. */
@@ -104,18 +183,17 @@ export class RequestPipeline {
     if (refusal !== null) throw new Error(refusal);
     if (this.principalBuilder !== undefined) session.principal = this.principalBuilder(session);
     const authenticated = this.now();
-    // Spelled out rather than spread: one hidden class for every request's context.
-    const apiCtx: ApiRequestContext = {
-      apiKey: ctx.apiKey,
-      apiVersion: ctx.apiVersion,
-      correlationId: ctx.correlationId,
+    const apiCtx = new ApiCall(
+      ctx.apiKey,
+      ctx.apiVersion,
+      ctx.correlationId,
       session,
-      throttleTimeMs: 0,
       clientId,
-      principal: session.principal,
-      authorizer: this.authorizer,
-      quotas: this.quotas,
-    };
+      session.principal,
+      this.authorizer,
+      this.quotas,
+      this.measuresTime,
+    );
     const authorized = this.now();
     const throttleTimeMs = this.quotas.throttleTimeMs(session, {
       apiKey: ctx.apiKey,
@@ -134,11 +212,20 @@ export class RequestPipeline {
       request = api.decode(r, ctx.apiVersion);
       response = await api.handle(request, apiCtx);
     } catch (err) {
-      this.record(ctx, NO_ERROR_CODES, started, authenticated, authorized, quotaDone);
+      // The connection closes: there is no response to wait for.
+      apiCtx.leaveRemote();
+      if (this.measuresTime) {
+        const stages = { started, authenticated, authorized, quotaDone };
+        const failedMs = performance.now();
+        this.timing(ctx, NO_ERROR_CODES, stages, apiCtx).responseSent(failedMs, failedMs, failedMs);
+      }
       throw err;
     }
+    apiCtx.leaveRemote();
     if (response === null) {
-      this.record(ctx, NO_ERROR_CODES, started, authenticated, authorized, quotaDone);
+      if (this.measuresTime) {
+        this.timing(ctx, NO_ERROR_CODES, { started, authenticated, authorized, quotaDone }, apiCtx);
+      }
       return null;
     }
     // A handler that charged a quota of its own may have throttled for longer.
@@ -148,11 +235,13 @@ export class RequestPipeline {
     // whether the client's software name and version were valid).
     const errorCodes: number[] = [];
     const apiVersions = ctx.apiKey === API_VERSIONS_API_KEY;
-    if (this.measuring || apiVersions) collectErrorCodes(response, errorCodes);
+    if (this.measuresTime || apiVersions) collectErrorCodes(response, errorCodes);
     if (apiVersions) learnClientSoftware(session, request, errorCodes);
     let parts = api.encode(ctx, response);
     if (charging) parts = this.chargeResponse(ctx, { response, parts, frame, handlerStarted }, api);
-    this.record(ctx, errorCodes, started, authenticated, authorized, quotaDone);
+    if (this.measuresTime) {
+      this.timing(ctx, errorCodes, { started, authenticated, authorized, quotaDone }, apiCtx);
+    }
     return parts;
   }
 
@@ -183,26 +272,32 @@ export class RequestPipeline {
     return api.encode(ctx, withThrottle(done.response, throttleTimeMs));
   }
 
-  /** The metrics stage; the arguments after `errorCodes` are when each stage ended. */
-  private record(
+  /**
+   * The metrics stage (only when measuring): the request's times so far, handed to the
+   * connection (ctx.completion), which completes them once the response is out and records them.
+   */
+  private timing(
     ctx: RequestContext,
     errorCodes: readonly number[],
-    started: number,
-    authenticated: number,
-    authorized: number,
-    quotaDone: number,
-  ): void {
-    if (!this.measuring) return;
+    stages: { started: number; authenticated: number; authorized: number; quotaDone: number },
+    call: ApiCall,
+  ): RequestTiming {
     const end = performance.now();
-    const timings: StageTimings = {
-      authenticateMs: authenticated - started,
-      authorizeMs: authorized - authenticated,
-      quotaMs: quotaDone - authorized,
-      handlerMs: end - quotaDone,
-      totalMs: end - started,
-      throttleTimeMs: ctx.throttleTimeMs,
-    };
-    this.metrics.record(ctx.apiKey, ctx.apiVersion, errorCodes, timings);
+    const received = ctx.receivedAtMs ?? 0;
+    const t = new RequestTiming(
+      this.metrics,
+      ctx,
+      errorCodes,
+      received > 0 ? received : stages.started,
+    );
+    t.queueMs = received > 0 ? Math.max(0, stages.started - received) : 0;
+    t.authenticateMs = stages.authenticated - stages.started;
+    t.authorizeMs = stages.authorized - stages.authenticated;
+    t.quotaMs = stages.quotaDone - stages.authorized;
+    t.remoteMs = call.remoteMs;
+    t.handlerMs = Math.max(0, end - stages.quotaDone - call.remoteMs);
+    ctx.completion = t;
+    return t;
   }
 }
 

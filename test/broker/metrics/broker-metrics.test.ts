@@ -115,7 +115,17 @@ test('request metrics count requests per API and version, error codes and stage 
   assert.equal(valueOf(m, `${req}totaltimems_count`, { request: 'Produce' }), 4);
   assert.equal(valueOf(m, `${req}totaltimems_bucket`, { request: 'Produce', le: '+Inf' }), 4);
   assert.ok(valueOf(m, `${req}totaltimems_sum`, { request: 'Produce' })! > 0);
-  assert.equal(valueOf(m, `${req}localtimems_count`, { request: 'Produce' }), 4);
+  for (const time of [
+    'requestqueuetimems',
+    'localtimems',
+    'remotetimems',
+    'responsequeuetimems',
+    'responsesendtimems',
+  ]) {
+    assert.equal(valueOf(m, `${req}${time}_count`, { request: 'Produce' }), 4, time);
+  }
+  // acks=1 never waits for the ISR.
+  assert.equal(valueOf(m, `${req}remotetimems_bucket`, { request: 'Produce', le: 0.1 }), 4);
   assert.equal(valueOf(m, `${req}throttletimems_bucket`, { request: 'Produce', le: 0.1 }), 4);
   assert.equal(valueOf(m, `${req}requests_total`, { request: 'Metadata', version: 12 }), 1);
 });

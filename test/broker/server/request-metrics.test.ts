@@ -4,7 +4,7 @@ import { startBroker, type Broker } from '../../../src/index.js';
 import { InMemoryRequestMetrics, collectErrorCodes } from '../../../src/broker/server/index.js';
 import { ErrorCode, createApiVersionsRequest } from '../../../src/protocol/index.js';
 import { ProtocolClient } from '../../support/protocol-client.js';
-import { batch, createTopic, produceBody } from '../handlers/data-helpers.js';
+import { batch, createTopic, fetchBody, produceBody } from '../handlers/data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
 const brokers: Broker[] = [];
@@ -77,4 +77,45 @@ nodeTest('collectErrorCodes gathers the top-level code and those in arrays at an
     out,
   );
   assert.deepEqual(out, [0, 3, 6, 0]);
+});
+
+/** Waits until `metrics` holds `count` requests of `apiKey` (recorded once each is sent). */
+async function recorded(metrics: InMemoryRequestMetrics, apiKey: number, count: number) {
+  for (let i = 0; i < 500 && (metrics.api(apiKey)?.requests ?? 0) < count; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const figures = metrics.api(apiKey);
+  assert.equal(figures?.requests, count, `${count} requests of api ${apiKey} recorded`);
+  return figures!;
+}
+
+test('a fetch that waits in the purgatory counts that wait as remote time, not local', async () => {
+  const metrics = new InMemoryRequestMetrics();
+  const b = await startBroker({ port: 0, requestMetrics: metrics });
+  brokers.push(b);
+  const consumer = await ProtocolClient.connect(b.port);
+  await createTopic(consumer, 'waits');
+  // Answered at once: nothing to wait for (min.bytes 0).
+  await consumer.request(
+    1,
+    12,
+    fetchBody('waits', [{ partition: 0, fetchOffset: 0 }], { minBytes: 0 }),
+  );
+  const immediate = { ...(await recorded(metrics, 1, 1)).timeMs };
+  assert.equal(immediate.remoteMs, 0);
+  // Nothing arrives: this one waits in the purgatory until its max_wait_ms ends it.
+  const fetched = await consumer.request(
+    1,
+    12,
+    fetchBody('waits', [{ partition: 0, fetchOffset: 0 }], { minBytes: 1, maxWaitMs: 200 }),
+  );
+  assert.equal(fetched.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+  const t = (await recorded(metrics, 1, 2)).timeMs;
+  assert.ok(t.remoteMs! > 0, 'the second fetch waited in the purgatory');
+  // Every part is measured, and they add up to no more than the total (sums over both).
+  for (const ms of [t.queueMs, t.handlerMs, t.responseQueueMs, t.sendMs]) assert.ok(ms! >= 0);
+  const parts =
+    t.queueMs! + t.authenticateMs + t.authorizeMs + t.quotaMs + t.handlerMs + t.remoteMs!;
+  assert.ok(t.totalMs >= parts + t.responseQueueMs! + t.sendMs! - 1e-6);
+  consumer.close();
 });

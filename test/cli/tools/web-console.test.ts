@@ -49,3 +49,43 @@ test('rivulet console serves the cluster and stops on SIGTERM', async (t) => {
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
 });
+
+test('rivulet console --basic-auth asks for that login', async (t) => {
+  const both = await runCli([
+    'console',
+    '--bootstrap-server',
+    'x:1',
+    '--basic-auth',
+    'a:b',
+    '--basic-auth-file',
+    'users',
+  ]);
+  assert.equal(both.code, 2);
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  const args = ['--bootstrap-server', broker.bootstrap, '--port', '0', '--basic-auth', 'ops:pw'];
+  const child = spawn(process.execPath, ['bin/rivulet.js', 'console', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await within(
+    'the console line',
+    new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const m = /^Rivulet console at (http:\/\/\S+) /m.exec(stdout);
+        if (m !== null) resolve(m[1]!);
+      });
+      void exited.then(() => reject(new Error('exited early')));
+    }),
+  );
+  assert.equal((await fetch(`${url}/topics`)).status, 401);
+  const login = `Basic ${Buffer.from('ops:pw').toString('base64')}`;
+  const topics = await fetch(`${url}/topics`, { headers: { authorization: login } });
+  assert.equal(topics.status, 200);
+  assert.match(await topics.text(), /<h1>Topics<\/h1>/);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});

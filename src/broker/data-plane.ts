@@ -10,6 +10,7 @@ import { namedLogger, type Logger } from './logger.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
 import { ReplicaFetcherManager } from './partition/replica-fetcher-manager.js';
+import { ReplicationQuota, isThrottledReplica } from './partition/replication-quota.js';
 import { localControllerChannel, type ControllerChannel } from './partition/controller-channel.js';
 
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000;
@@ -80,6 +81,19 @@ export async function openDataPlane(
     timers: env.timers,
     monotonicMs: () => env.clock.monotonicMs(),
     logger: namedLogger(options.logger, 'kafka.server.ReplicaFetcherThread'),
+    throttle: {
+      // Read at each use: `reassign-partitions --throttle` sets it as a dynamic broker config.
+      quota: new ReplicationQuota({
+        rateBytesPerSec: () => safe(Number(config.values['follower.replication.throttled.rate'])),
+        monotonicMs: () => env.clock.monotonicMs(),
+      }),
+      isThrottled: (p) =>
+        isThrottledReplica(
+          metadata.image.topic(p.topic)?.configs.get('follower.replication.throttled.replicas'),
+          p.partition,
+          nodeId,
+        ),
+    },
   });
   const lagMs = safe(Number(v['replica.lag.time.max.ms']));
   const replicas = new ReplicaManager({

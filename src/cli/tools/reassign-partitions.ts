@@ -201,7 +201,7 @@ async function verify(admin: Admin, flags: Flags): Promise<number> {
     }
   }
   if (!inProgress && flags['preserve-throttles'] !== true) {
-    await clearThrottles(admin, target, current);
+    await clearThrottles(admin, target);
   }
   return EXIT_OK;
 }
@@ -230,8 +230,7 @@ async function cancel(admin: Admin, flags: Flags): Promise<number> {
     );
   }
   if (flags['preserve-throttles'] !== true) {
-    const current = await currentAssignment(admin, [...new Set(target.map((t) => t.topic))]);
-    await clearThrottles(admin, target, current);
+    await clearThrottles(admin, target);
   }
   return EXIT_OK;
 }
@@ -288,20 +287,9 @@ async function setThrottles(
   }
 }
 
-/** Removes the throttles --execute set: on every broker of the partitions, and the topics. */
-async function clearThrottles(
-  admin: Admin,
-  target: readonly PartitionAssignment[],
-  current: readonly PartitionAssignment[],
-): Promise<void> {
-  const brokers = new Set<number>();
-  for (const t of target) {
-    for (const id of t.replicas) brokers.add(id);
-    const now = current.find((c) => c.topic === t.topic && c.partition === t.partition);
-    for (const id of now?.replicas ?? []) brokers.add(id);
-  }
-  const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
-  const ids = [...brokers].filter((id) => live.has(id)).sort((a, b) => a - b);
+/** Removes the throttles --execute set: on every broker of the cluster (as Kafka's), and the topics. */
+async function clearThrottles(admin: Admin, target: readonly PartitionAssignment[]): Promise<void> {
+  const ids = (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((x, y) => x - y);
   console.log(
     `Clearing broker-level throttles on broker${ids.length === 1 ? '' : 's'} ${ids.join(',')}`,
   );

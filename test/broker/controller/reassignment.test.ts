@@ -209,3 +209,59 @@ test('a follower throttle holds a new replica to its rate while it catches up', 
     { op: 'delete', name: 'follower.replication.throttled.rate' },
   ]);
 });
+
+test('KafkaJS starts and lists a reassignment (AlterPartitionReassignments / ListPartitionReassignments)', async () => {
+  const { replicas, other } = await createTopic('kafkajs-moved', {
+    'follower.replication.throttled.replicas': '*',
+  });
+  // A 1 B/s follower throttle on the new replica keeps the reassignment in progress.
+  await admin.alterConfigs({ type: 'broker', name: String(other) }, [
+    { op: 'set', name: 'follower.replication.throttled.rate', value: '1' },
+  ]);
+  await produce(
+    'kafkajs-moved',
+    Array.from({ length: 200 }, (_, i) => `k${i}`),
+  );
+  const kafka = new kafkajs.Kafka({
+    brokers: cluster.bootstrap().split(','),
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const kadmin = kafka.admin();
+  await kadmin.connect();
+  try {
+    const target = [other, replicas[1]!];
+    await kadmin.alterPartitionReassignments({
+      topics: [
+        { topic: 'kafkajs-moved', partitionAssignment: [{ partition: 0, replicas: target }] },
+      ],
+    });
+    const listed = await kadmin.listPartitionReassignments({
+      topics: [{ topic: 'kafkajs-moved', partitions: [0] }],
+    });
+    // KafkaJS's answer: topics carry `name` and partitions `partition` (its typings say otherwise).
+    assert.deepEqual(listed.topics, [
+      {
+        name: 'kafkajs-moved',
+        partitions: [
+          {
+            partition: 0,
+            replicas: [other, replicas[1]!, replicas[0]!],
+            addingReplicas: [other],
+            removingReplicas: [replicas[0]!],
+          },
+        ],
+      },
+    ]);
+    // Lifting the throttle lets the new replica catch up and the reassignment complete.
+    await admin.alterConfigs({ type: 'broker', name: String(other) }, [
+      { op: 'delete', name: 'follower.replication.throttled.rate' },
+    ]);
+    await waitFor('the reassignment completed', async () => {
+      const now = await kadmin.listPartitionReassignments({});
+      return now.topics.length === 0;
+    });
+    assert.deepEqual(cluster.partition('kafkajs-moved', 0).replicas, target);
+  } finally {
+    await kadmin.disconnect();
+  }
+});

@@ -137,7 +137,8 @@ async function execute(admin: Admin, flags: Flags): Promise<number> {
   const throttle = intFlag(flags, 'throttle') ?? -1;
   const ongoing = await admin.listPartitionReassignments();
   if (ongoing.length > 0 && flags.additional !== true) {
-    throw new UsageError(
+    // Kafka's words; an operation failure (exit 1), not a command-line error.
+    throw new Error(
       'Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one.',
     );
   }

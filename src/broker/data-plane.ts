@@ -87,12 +87,14 @@ export async function openDataPlane(
         rateBytesPerSec: () => safe(Number(config.values['follower.replication.throttled.rate'])),
         monotonicMs: () => env.clock.monotonicMs(),
       }),
-      isThrottled: (p) =>
-        isThrottledReplica(
-          metadata.image.topic(p.topic)?.configs.get('follower.replication.throttled.replicas'),
-          p.partition,
-          nodeId,
-        ),
+      // As Kafka's fetcher: only a replica out of the ISR is throttled, so a throttle never
+      // slows acks=all writes that wait for in-sync followers.
+      isThrottled: (p) => {
+        const topic = metadata.image.topic(p.topic);
+        if (topic?.partitions[p.partition]?.isr.includes(nodeId) !== false) return false;
+        const value = topic.configs.get('follower.replication.throttled.replicas');
+        return isThrottledReplica(value, p.partition, nodeId);
+      },
     },
   });
   const lagMs = safe(Number(v['replica.lag.time.max.ms']));

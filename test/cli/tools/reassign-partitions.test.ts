@@ -90,6 +90,13 @@ test('--list, --execute during a reassignment, --cancel, then preferred election
     listed.stdout,
     `Current partition reassignments:\ncli-0: replicas: ${third},${second},${first}. adding: ${third}. removing: ${first}.\n`,
   );
+  const described = await cli('topics', ['--describe', '--topic', 'cli']);
+  assert.match(
+    described.stdout,
+    new RegExp(
+      `\\tPartition: 0\\tLeader: ${first}\\tReplicas: ${third},${second},${first}\\tIsr: [0-9,]+\\tAdding Replicas: ${third}\\tRemoving Replicas: ${first}\\n`,
+    ),
+  );
   const again = await cli('reassign-partitions', ['--execute', '--reassignment-json-file', plan]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /Cannot execute because there is an existing partition assignment/);

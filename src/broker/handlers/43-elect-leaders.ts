@@ -27,9 +27,11 @@ export const electLeadersHandler: HandlerFactory = (broker) =>
         request.topicPartitions?.flatMap((t) =>
           t.partitions.map((partition) => ({ topic: t.topic, partition })),
         ) ?? null;
+      // v0 has no top-level error code: the partitions carry it.
+      const topLevel = (errorCode: number) => (ctx.apiVersion >= 1 ? errorCode : ErrorCode.NONE);
       const refuse = (errorCode: number, errorMessage: string) =>
         answer(
-          errorCode,
+          topLevel(errorCode),
           (asked ?? []).map((a) => ({ ...a, errorCode, errorMessage })),
         );
       if (!mayOnCluster(ctx, 'ALTER')) {

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import { Admin } from '../../../src/client/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
+import { ProtocolClient } from '../../support/protocol-client.js';
 import { waitFor } from '../../support/wait.js';
 import { valuesOf } from '../handlers/data-helpers.js';
 import {
@@ -263,5 +264,22 @@ test('KafkaJS starts and lists a reassignment (AlterPartitionReassignments / Lis
     assert.deepEqual(cluster.partition('kafkajs-moved', 0).replicas, target);
   } finally {
     await kadmin.disconnect();
+  }
+});
+
+test('ElectLeaders v0 (no top-level error code) answers per partition', async () => {
+  const client = await ProtocolClient.connect(cluster.brokers.get(1)!.port);
+  try {
+    const res = await client.request(43, 0, {
+      electionType: 0,
+      topicPartitions: [{ topic: 'preferred', partitions: [0, 9] }],
+      timeoutMs: 5000,
+    });
+    assert.deepEqual(
+      res.replicaElectionResults[0].partitionResult.map((r: { errorCode: number }) => r.errorCode),
+      [ErrorCode.ELECTION_NOT_NEEDED, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+    );
+  } finally {
+    client.close();
   }
 });

@@ -549,6 +549,14 @@ function clusterMember(
     uncleanLeaderElection: v['unclean.leader.election.enable'],
     features: parts.features,
     snapshotIntervalBatches: v['metadata.etcd.snapshot.interval.batches'],
+    leaderBalance: {
+      enabled: v['auto.leader.rebalance.enable'],
+      intervalMs: Math.min(
+        2 ** 31 - 1,
+        Number(v['leader.imbalance.check.interval.seconds']) * 1000,
+      ),
+      percentage: v['leader.imbalance.per.broker.percentage'],
+    },
     nowMs: () => environment.clock.nowMs(),
     randomUuid: () => environment.random.uuid(),
     logger: namedLogger(environment.logger, 'kafka.controller'),

@@ -10,6 +10,7 @@ import { namedLogger, type Logger } from './logger.js';
 import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js';
 import { syncWithMetadata } from './partition/metadata-sync.js';
 import { ReplicaFetcherManager } from './partition/replica-fetcher-manager.js';
+import { ReplicationQuota, isThrottledReplica } from './partition/replication-quota.js';
 import { localControllerChannel, type ControllerChannel } from './partition/controller-channel.js';
 import type { InterBrokerSecurity } from './partition/inter-broker-connection.js';
 
@@ -84,6 +85,21 @@ export async function openDataPlane(
     timers: env.timers,
     monotonicMs: () => env.clock.monotonicMs(),
     logger: namedLogger(options.logger, 'kafka.server.ReplicaFetcherThread'),
+    throttle: {
+      // Read at each use: `reassign-partitions --throttle` sets it as a dynamic broker config.
+      quota: new ReplicationQuota({
+        rateBytesPerSec: () => safe(Number(config.values['follower.replication.throttled.rate'])),
+        monotonicMs: () => env.clock.monotonicMs(),
+      }),
+      // As Kafka's fetcher: only a replica out of the ISR is throttled, so a throttle never
+      // slows acks=all writes that wait for in-sync followers.
+      isThrottled: (p) => {
+        const topic = metadata.image.topic(p.topic);
+        if (topic?.partitions[p.partition]?.isr.includes(nodeId) !== false) return false;
+        const value = topic.configs.get('follower.replication.throttled.replicas');
+        return isThrottledReplica(value, p.partition, nodeId);
+      },
+    },
   });
   const lagMs = safe(Number(v['replica.lag.time.max.ms']));
   const replicas = new ReplicaManager({

@@ -94,6 +94,24 @@ registerCommand('delete-records', {
     ).runDeleteRecords(args),
 });
 
+registerCommand('reassign-partitions', {
+  summary: 'Move partition replicas between brokers (kafka-reassign-partitions).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/reassign-partitions.js')>(
+        './tools/reassign-partitions.js',
+      )
+    ).runReassignPartitions(args),
+});
+
+registerCommand('leader-election', {
+  summary: 'Elect preferred or unclean partition leaders (kafka-leader-election).',
+  run: async (args) =>
+    (
+      await loadModule<typeof import('./tools/leader-election.js')>('./tools/leader-election.js')
+    ).runLeaderElection(args),
+});
+
 registerCommand('log-dirs', {
   summary: 'Describe the log directories of brokers (kafka-log-dirs).',
   run: async (args) =>

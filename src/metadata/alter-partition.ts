@@ -12,6 +12,7 @@ import {
 } from '../protocol/index.js';
 import type { MetadataImage, PartitionImage } from './image.js';
 import { MetadataRecordType, type MetadataRecord } from './records.js';
+import { completedReassignment } from './partition-reassignment.js';
 
 export interface AlterPartitionOutcome {
   records: MetadataRecord[];
@@ -67,17 +68,19 @@ export function alterPartitionChanges(
         });
         if (error !== null) return failed(error);
         const unchanged = sameMembers(current.isr, newIsr);
+        // The ISR change that brings every target replica in sync completes a reassignment.
+        const done = unchanged ? null : completedReassignment(image, current, newIsr);
         if (!unchanged) {
           records.push({
             type: MetadataRecordType.PartitionChange,
             value: {
               partitionId: q.partitionIndex,
               topicId: t.topicId,
-              isr: [...newIsr],
-              leader: -2,
-              replicas: null,
-              removingReplicas: null,
-              addingReplicas: null,
+              isr: done?.isr ?? [...newIsr],
+              leader: done === null || done.leader === current.leader ? -2 : done.leader,
+              replicas: done?.replicas ?? null,
+              removingReplicas: done === null ? null : [],
+              addingReplicas: done === null ? null : [],
               leaderRecoveryState: -1,
               directories: null,
               eligibleLeaderReplicas: null,
@@ -85,12 +88,16 @@ export function alterPartitionChanges(
             },
           });
         }
+        // As KRaft: the leader learns it was replaced from the error, and the record stands.
+        if (done !== null && done.leader !== current.leader) {
+          return failed(ErrorCode.NEW_LEADER_ELECTED);
+        }
         return {
           partitionIndex: q.partitionIndex,
           errorCode: ErrorCode.NONE,
           leaderId: current.leader,
           leaderEpoch: current.leaderEpoch,
-          isr: [...newIsr],
+          isr: done?.isr ?? [...newIsr],
           leaderRecoveryState: 0,
           partitionEpoch: unchanged ? current.partitionEpoch : current.partitionEpoch + 1,
         };

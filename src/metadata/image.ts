@@ -18,6 +18,13 @@ export interface PartitionImage {
   leader: number;
   leaderEpoch: number;
   partitionEpoch: number;
+  /**
+   * During a reassignment (KIP-455, as KRaft keeps it): the target replicas not yet in the old
+   * assignment, and the old replicas not in the target. `replicas` holds both meanwhile.
+   * Absent when no reassignment is under way.
+   */
+  addingReplicas?: readonly number[];
+  removingReplicas?: readonly number[];
 }
 
 export interface TopicImage {
@@ -194,8 +201,8 @@ export class MetadataImage {
             topicId: topic.topicId,
             replicas: [...p.replicas],
             isr: [...p.isr],
-            removingReplicas: [],
-            addingReplicas: [],
+            removingReplicas: [...(p.removingReplicas ?? [])],
+            addingReplicas: [...(p.addingReplicas ?? [])],
             leader: p.leader,
             leaderRecoveryState: 0,
             leaderEpoch: p.leaderEpoch,
@@ -252,6 +259,7 @@ export class MetadataImage {
           leader: p.leader,
           leaderEpoch: p.leaderEpoch,
           partitionEpoch: p.partitionEpoch,
+          ...reassigning(p.addingReplicas, p.removingReplicas),
         };
         // Partitions of a topic created in the same batch are part of its creation.
         const created = changes.find((c) => c.type === 'topic-created' && c.topic === topic);
@@ -268,6 +276,7 @@ export class MetadataImage {
         if (topic === undefined || old === undefined) return;
         // As in KRaft, a leader change (-2 means "unchanged") bumps the leader epoch.
         const leaderChanged = c.leader !== -2 && c.leader !== old.leader;
+        // Null adding/removing lists leave them as they were; empty ones end the reassignment.
         topic.partitions[c.partitionId] = {
           partitionId: old.partitionId,
           replicas: c.replicas ?? old.replicas,
@@ -275,6 +284,10 @@ export class MetadataImage {
           leader: c.leader === -2 ? old.leader : c.leader,
           leaderEpoch: leaderChanged ? old.leaderEpoch + 1 : old.leaderEpoch,
           partitionEpoch: old.partitionEpoch + 1,
+          ...reassigning(
+            c.addingReplicas ?? old.addingReplicas,
+            c.removingReplicas ?? old.removingReplicas,
+          ),
         };
         const changed = changes.find((x) => x.type === 'partitions-changed' && x.topic === topic);
         if (changed?.type !== 'partitions-changed') {
@@ -406,4 +419,13 @@ export class MetadataImage {
       else changes.push({ type: 'broker-config-changed', brokerId, names: [c.name] });
     }
   }
+}
+
+/** The reassignment fields of a PartitionImage: present only while one is under way. */
+function reassigning(
+  adding: readonly number[] | undefined,
+  removing: readonly number[] | undefined,
+): Pick<PartitionImage, 'addingReplicas' | 'removingReplicas'> {
+  if ((adding?.length ?? 0) === 0 && (removing?.length ?? 0) === 0) return {};
+  return { addingReplicas: adding ?? [], removingReplicas: removing ?? [] };
 }

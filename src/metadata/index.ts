@@ -60,6 +60,13 @@ export {
   type AlterPartitionOutcome,
 } from './alter-partition.js';
 export {
+  completedReassignment,
+  isReassigning,
+  reassignPartition,
+  targetReplicas,
+  type ReassignmentOutcome,
+} from './partition-reassignment.js';
+export {
   EtcdMetadataLogStore,
   MetadataLogCompactedError,
   type EtcdMetadataLogStoreOptions,

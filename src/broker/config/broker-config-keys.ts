@@ -221,6 +221,24 @@ export const BROKER_CONFIG_KEYS = [
     { validate: atLeast(1) },
   ),
   key.int('replica.socket.timeout.ms', 30000, 'Request timeout of inter-broker fetches.'),
+  // Replication throttles (KIP-73), set per broker by `reassign-partitions --throttle`: bytes
+  // per second for the replicas the topic configs *.replication.throttled.replicas name.
+  // Rivulet enforces the follower side (the replica fetcher); see docs/replication.md.
+  key.long('leader.replication.throttled.rate', LONG_MAX, 'Leader-side replication throttle.', {
+    validate: atLeast(1),
+  }),
+  key.long('follower.replication.throttled.rate', LONG_MAX, 'Follower replication throttle.', {
+    validate: atLeast(1),
+  }),
+
+  // Leader balance (the active controller).
+  key.boolean('auto.leader.rebalance.enable', true, 'Move leadership back to preferred replicas.'),
+  key.long('leader.imbalance.check.interval.seconds', 300, 'How often leader balance is checked.', {
+    validate: atLeast(1),
+  }),
+  key.int('leader.imbalance.per.broker.percentage', 10, 'Tolerated imbalance per broker.', {
+    validate: between(0, 100),
+  }),
 
   // Group coordinator.
   key.int('offsets.topic.num.partitions', 50, 'Partitions of __consumer_offsets.', {

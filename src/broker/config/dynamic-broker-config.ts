@@ -49,7 +49,10 @@ const STARTUP_ONLY_KEYS = new Set([
   'producer.id.expiration.ms',
 ]);
 
-const DYNAMIC_KEYS: ReadonlySet<string> = new Set([...LOG_KEYS, ...THREAD_KEYS]);
+/** Replication throttles (KIP-73): `reassign-partitions --throttle` sets them per broker. */
+const THROTTLE_KEYS = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
+
+const DYNAMIC_KEYS: ReadonlySet<string> = new Set([...LOG_KEYS, ...THREAD_KEYS, ...THROTTLE_KEYS]);
 
 /** Whether Kafka and Rivulet can change `name` at run time (DescribeConfigs: not read-only). */
 export function isDynamicBrokerConfig(name: string): boolean {

@@ -31,6 +31,7 @@ import { SerialQueue } from '../../util/serial-queue.js';
 import type { Logger } from '../logger.js';
 import type { ListenerAddress } from '../server/index.js';
 import type { ClusterRole } from './cluster-role.js';
+import { rebalanceRecords } from './leader-election.js';
 import {
   controlledShutdownRecords,
   fenceBrokerRecords,
@@ -65,6 +66,11 @@ export interface ClusterMemberOptions {
   features: ReadonlyMap<string, number>;
   /** Batches between two metadata snapshots (`metadata.etcd.snapshot.interval.batches`). */
   snapshotIntervalBatches: number;
+  /**
+   * `auto.leader.rebalance.enable`, `leader.imbalance.check.interval.seconds` (in ms here) and
+   * `leader.imbalance.per.broker.percentage`: the active controller's leader balance.
+   */
+  leaderBalance?: { enabled: boolean; intervalMs: number; percentage: number };
   nowMs: () => number;
   randomUuid: () => string;
   logger: Logger;
@@ -97,6 +103,7 @@ export class ClusterMember implements ClusterRole {
   private leaseLoopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
+  private balanceTimer: NodeJS.Timeout | null = null;
   private lastSnapshotEnd = 0;
 
   constructor(private readonly options: ClusterMemberOptions) {}
@@ -423,6 +430,26 @@ export class ClusterMember implements ClusterRole {
       5000,
     );
     this.snapshotTimer.unref();
+    const balance = this.options.leaderBalance;
+    if (balance?.enabled === true) {
+      this.balanceTimer = setInterval(
+        () => void this.queue.run(() => this.balanceLeaders()).catch((err) => this.failed(err)),
+        balance.intervalMs,
+      );
+      this.balanceTimer.unref();
+    }
+  }
+
+  /** Moves leaderships back to preferred replicas where a broker's imbalance is too high. */
+  private async balanceLeaders(): Promise<void> {
+    const balance = this.options.leaderBalance;
+    if (!this.activeController || balance === undefined) return;
+    const { metadata, logger, nodeId } = this.options;
+    const moved = await metadata.commitRecords((image) =>
+      rebalanceRecords(image, balance.percentage),
+    );
+    if (moved)
+      logger.info(`[QuorumController id=${nodeId}] moved leaderships to preferred replicas`);
   }
 
   private failed(err: unknown): void {
@@ -441,6 +468,8 @@ export class ClusterMember implements ClusterRole {
     this.brokersWatch = null;
     if (this.snapshotTimer !== null) clearInterval(this.snapshotTimer);
     this.snapshotTimer = null;
+    if (this.balanceTimer !== null) clearInterval(this.balanceTimer);
+    this.balanceTimer = null;
   }
 
   private get electionOptions(): ElectionOptions {

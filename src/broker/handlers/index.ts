@@ -39,6 +39,9 @@ import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.j
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { describeClientQuotasHandler } from './48-describe-client-quotas.js';
 import { alterClientQuotasHandler } from './49-alter-client-quotas.js';
+import { electLeadersHandler } from './43-elect-leaders.js';
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
 import { describeQuorumHandler } from './55-describe-quorum.js';
 import { alterPartitionHandler } from './56-alter-partition.js';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
@@ -89,7 +92,10 @@ export const HANDLER_FACTORIES: readonly HandlerFactory[] = [
   saslAuthenticateHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
+  electLeadersHandler,
   incrementalAlterConfigsHandler,
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
   offsetDeleteHandler,
   describeUserScramCredentialsHandler,
   alterUserScramCredentialsHandler,

@@ -19,8 +19,8 @@ const OPEN_CONCURRENCY = 32;
 
 /**
  * Opens (or applies the new assignment of) the partitions this node is a replica of. A
- * partition open here that the image no longer gives this node becomes a follower (its log
- * stays until a reassignment removes replicas, which comes with cluster mode).
+ * partition open here that the image no longer lists this node a replica of (a reassignment
+ * moved it) is removed with its log.
  */
 export async function openLedPartitions(
   replicas: ReplicaManager,
@@ -40,6 +40,10 @@ export async function openLedPartitions(
       (wanted === null || wanted.has(p.partitionId)),
   );
   await forEachConcurrently(held, OPEN_CONCURRENCY, async (p) => {
+    if (!p.replicas.includes(nodeId) && p.leader !== nodeId) {
+      await replicas.removeReplica(topic.name, p.partitionId);
+      return;
+    }
     const spec = {
       topic: topic.name,
       partition: p.partitionId,

@@ -728,7 +728,7 @@ export class Partition {
       this.replica.becomeLeader(assignment, { nowMs, logEndOffset });
       await this.epochs.assign(assignment.leaderEpoch, logEndOffset);
     } else {
-      this.replica.updateIsr(assignment.isr, assignment.partitionEpoch);
+      this.replica.updateAssignment(assignment);
     }
     this.advanceHighWatermark();
   }

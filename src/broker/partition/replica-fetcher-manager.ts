@@ -6,7 +6,11 @@
 import type { Logger, Timers } from '../../util/index.js';
 import { connectToBroker, type InterBrokerSecurity } from './inter-broker-connection.js';
 import type { Partition } from './partition.js';
-import { ReplicaFetcher, type ReplicaFetcherConfig } from './replica-fetcher.js';
+import {
+  ReplicaFetcher,
+  type ReplicaFetcherConfig,
+  type ReplicationThrottle,
+} from './replica-fetcher.js';
 
 export interface ReplicaFetcherManagerOptions {
   config: ReplicaFetcherConfig;
@@ -21,6 +25,8 @@ export interface ReplicaFetcherManagerOptions {
   timers: Timers;
   monotonicMs: () => number;
   logger: Logger;
+  /** The follower replication throttle, shared by every loop. */
+  throttle?: ReplicationThrottle;
 }
 
 export class ReplicaFetcherManager {
@@ -58,6 +64,7 @@ export class ReplicaFetcherManager {
         timers: this.o.timers,
         monotonicMs: this.o.monotonicMs,
         logger: this.o.logger,
+        throttle: this.o.throttle,
       });
       this.fetchers.set(key, fetcher);
     }

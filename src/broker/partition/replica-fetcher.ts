@@ -21,6 +21,7 @@ import {
 import type { Logger, Timers } from '../../util/index.js';
 import type { InterBrokerConnection } from './inter-broker-connection.js';
 import type { Partition } from './partition.js';
+import type { ReplicationQuota } from './replication-quota.js';
 
 const FETCH_API_KEY = 1;
 /** v12: flexible, topics by name, replica id in the body (v15 moved it to replica_state). */
@@ -54,6 +55,14 @@ export interface ReplicaFetcherOptions {
   /** Monotonic milliseconds (the environment's clock). */
   monotonicMs: () => number;
   logger: Logger;
+  /** The follower replication throttle (KIP-73), shared by every loop of this broker. */
+  throttle?: ReplicationThrottle;
+}
+
+export interface ReplicationThrottle {
+  quota: ReplicationQuota;
+  /** Whether `follower.replication.throttled.replicas` names this broker's replica of `p`. */
+  isThrottled(p: Partition): boolean;
 }
 
 interface Followed {
@@ -208,14 +217,27 @@ export class ReplicaFetcher {
 
   private async fetch(connection: InterBrokerConnection): Promise<void> {
     const now = this.o.monotonicMs();
-    const items = [...this.followed.values()].filter(
-      (f) => f.state === 'fetching' && f.delayedUntilMs <= now,
-    );
+    const throttle = this.o.throttle?.quota.enabled === true ? this.o.throttle : undefined;
+    const throttled = new Set<Followed>();
+    const budget = throttle?.quota.available() ?? 0;
+    const items = [...this.followed.values()].filter((f) => {
+      if (f.state !== 'fetching' || f.delayedUntilMs > now) return false;
+      if (throttle === undefined || !throttle.isThrottled(f.partition)) return true;
+      throttled.add(f);
+      return budget > 0;
+    });
     if (items.length === 0) {
-      await this.sleep(this.o.config.backoffMs);
+      const waitMs = throttled.size > 0 ? throttle!.quota.waitMs() : 0;
+      await this.sleep(
+        waitMs > 0 ? Math.min(waitMs, this.o.config.backoffMs) : this.o.config.backoffMs,
+      );
       return;
     }
     const c = this.o.config;
+    const maxBytesOf = (f: Followed) =>
+      throttled.has(f)
+        ? Math.max(1, Math.min(c.fetchMaxBytes, Math.floor(budget)))
+        : c.fetchMaxBytes;
     const byTopic = new Map<string, Followed[]>();
     for (const f of items) {
       const list = byTopic.get(f.partition.topic) ?? [];
@@ -243,7 +265,7 @@ export class ReplicaFetcher {
           fetchOffset: BigInt(f.partition.logEndOffset),
           lastFetchedEpoch: -1,
           logStartOffset: BigInt(f.partition.logStartOffset),
-          partitionMaxBytes: c.fetchMaxBytes,
+          partitionMaxBytes: maxBytesOf(f),
           replicaDirectoryId: '00000000-0000-0000-0000-000000000000',
           highWatermark: -1n,
         })),
@@ -266,6 +288,7 @@ export class ReplicaFetcher {
       for (const r of t.partitions) {
         const f = this.followed.get(`${t.topic}-${r.partitionIndex}`);
         if (f === undefined || f.state !== 'fetching') continue;
+        if (throttled.has(f)) throttle!.quota.record(r.records?.length ?? 0);
         handled.push(this.handlePartition(f, r));
       }
     }

@@ -368,6 +368,29 @@ export class ReplicaManager {
   }
 
   /**
+   * Removes a replica the metadata no longer assigns to this node (a completed or cancelled
+   * reassignment moved it away): the leadership listeners hear it is not led here, the fetch
+   * loop lets it go, waiting acks=all appends fail with NOT_LEADER_OR_FOLLOWER, and its log is
+   * deleted, as Kafka's StopReplica with deletion does.
+   */
+  async removeReplica(topic: string, partition: number): Promise<void> {
+    const key = `${topic}-${partition}`;
+    const p = this.partitions.get(key);
+    if (p === undefined) return;
+    this.partitions.delete(key);
+    this.options.fetchers?.unfollow(p);
+    await this.notifyLeadershipChange({
+      topic,
+      partition,
+      isLeader: false,
+      leaderEpoch: p.leaderEpoch,
+    });
+    await p.close();
+    await this.options.logs.deleteLog(topic, partition);
+    this.options.logger?.info(`[ReplicaManager] removed the replica of ${key}: not assigned here`);
+  }
+
+  /**
    * Removes partitions whose creation did not commit: each open partition is closed and every
    * log made for them is deleted. With `forgetTopic` (a topic that never existed) the topic's
    * state goes too. Best effort: what cannot be removed now is a stray log at the next start.

@@ -106,6 +106,29 @@ export class ReplicaState {
   }
 
   /**
+   * New replicas and ISR while the leadership stays (a reassignment adds or removes replicas):
+   * an added replica starts unknown and out of sync until it fetches; a removed one is
+   * forgotten.
+   */
+  updateAssignment(assignment: ReplicaAssignment): void {
+    this.updateIsr(assignment.isr, assignment.partitionEpoch);
+    this.replicas = assignment.replicas;
+    if (this.role !== 'leader') return;
+    for (const id of this.followers.keys()) {
+      if (!this.replicas.includes(id)) this.followers.delete(id);
+    }
+    for (const id of this.replicas) {
+      if (id === this.localId || this.followers.has(id)) continue;
+      this.followers.set(id, {
+        logEndOffset: -1,
+        lastCaughtUpTimeMs: -1,
+        lastFetchLeaderLogEndOffset: Number.MAX_SAFE_INTEGER,
+        lastFetchTimeMs: -1,
+      });
+    }
+  }
+
+  /**
    * Kafka's expand rule: a follower outside the ISR rejoins once its log end reaches the high
    * watermark and the start of the current leader epoch (so it has every record this leader
    * acknowledged, and none of an older leader's divergent suffix). Null: no change to propose.

@@ -1,7 +1,12 @@
 // `rivulet topics`: kafka-topics.sh with its flags — list, create, describe, alter (partition
 // count) and delete topics; --topic accepts a regular expression for list, describe, alter and
 // delete.
-import { Admin, KafkaError, type TopicMetadata } from '../../client/index.js';
+import {
+  Admin,
+  KafkaError,
+  type OngoingReassignment,
+  type TopicMetadata,
+} from '../../client/index.js';
 import {
   clientOptions,
   EXIT_FAILED,
@@ -128,12 +133,14 @@ const ACTION_RUNNERS: Record<
     // As kafka-topics.sh: the summary line is printed unless a partition filter is asked
     // for; partition lines are printed unless only the overrides are asked for.
     const overridesOnly = flags['topics-with-overrides'] === true;
+    // As kafka-topics.sh: partitions being reassigned show their adding and removing replicas.
+    const moving = overridesOnly ? [] : await reassignments(admin, names);
     for (const t of await admin.describeTopics(names)) {
       if (filter === null) {
         const configs = await topicConfigs(admin, t.name);
         if (!overridesOnly || configs !== '') printSummary(t, configs);
       }
-      if (!overridesOnly) printPartitions(t, filter ?? (() => true));
+      if (!overridesOnly) printPartitions(t, filter ?? (() => true), moving);
     }
     return EXIT_OK;
   },
@@ -209,12 +216,34 @@ function printSummary(t: TopicMetadata, configs: string): void {
   );
 }
 
-function printPartitions(t: TopicMetadata, keep: (p: PartitionMeta) => boolean): void {
+function printPartitions(
+  t: TopicMetadata,
+  keep: (p: PartitionMeta) => boolean,
+  moving: readonly OngoingReassignment[] = [],
+): void {
   for (const p of t.partitions) {
     if (!keep(p)) continue;
+    const r = moving.find((m) => m.topic === t.name && m.partition === p.partition);
+    const reassigning =
+      r === undefined
+        ? ''
+        : `\tAdding Replicas: ${r.addingReplicas.join(',')}\tRemoving Replicas: ${r.removingReplicas.join(',')}`;
     const offline = p.offlineReplicas.length > 0 ? `\tOffline: ${p.offlineReplicas.join(',')}` : '';
     console.log(
-      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leaderId < 0 ? 'none' : p.leaderId}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}`,
+      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leaderId < 0 ? 'none' : p.leaderId}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${reassigning}${offline}`,
     );
+  }
+}
+
+/** The reassignments under way of `topics`; none when the brokers cannot say (older ones). */
+async function reassignments(
+  admin: Admin,
+  topics: readonly string[],
+): Promise<OngoingReassignment[]> {
+  try {
+    const all = await admin.listPartitionReassignments();
+    return all.filter((r) => topics.includes(r.topic));
+  } catch {
+    return [];
   }
 }

@@ -44,6 +44,14 @@ import {
   type AclBindingFilter,
 } from './acls.js';
 import {
+  alterPartitionReassignments,
+  electLeaders,
+  listPartitionReassignments,
+  type ElectionTypeName,
+  type PartitionReassignment,
+  type TopicPartition,
+} from './partition-reassignments.js';
+import {
   alterClientQuotas,
   describeClientQuotas,
   type ClientQuotaAlteration,
@@ -575,6 +583,28 @@ export class Admin {
   /** Sets (value) or removes (null) client quotas; one error per alteration. */
   alterClientQuotas(alterations: readonly ClientQuotaAlteration[], options?: ChangeOptions) {
     return this.retry(() => alterClientQuotas(this.cluster, alterations, options));
+  }
+
+  /** Elects leaders (see partition-reassignments.ts); null partitions: every partition. */
+  electLeaders(
+    electionType: ElectionTypeName,
+    partitions: readonly TopicPartition[] | null,
+    options?: { timeoutMs?: number },
+  ) {
+    return this.retry(() => electLeaders(this.cluster, electionType, partitions, options));
+  }
+
+  /** Starts reassignments, or cancels them (null replicas); one answer per partition. */
+  alterPartitionReassignments(
+    reassignments: readonly PartitionReassignment[],
+    options?: { timeoutMs?: number; allowReplicationFactorChange?: boolean },
+  ) {
+    return this.retry(() => alterPartitionReassignments(this.cluster, reassignments, options));
+  }
+
+  /** The reassignments under way (of `partitions`, or all). */
+  listPartitionReassignments(partitions: readonly TopicPartition[] | null = null) {
+    return this.retry(() => listPartitionReassignments(this.cluster, partitions));
   }
 
   /** Log directory and size of given partition replicas (see describe-replica-log-dirs.ts). */

@@ -26,3 +26,10 @@ export type {
   ClientQuotaFilterComponent,
 } from './client-quotas.js';
 export type { ReplicaLogDirInfo, TopicPartitionReplica } from './describe-replica-log-dirs.js';
+export type {
+  ElectionResult,
+  ElectionTypeName,
+  OngoingReassignment,
+  PartitionReassignment,
+  ReassignmentResult,
+} from './partition-reassignments.js';

@@ -288,8 +288,10 @@ test('partitions this node follows open as followers from the image, and Partiti
   ]);
   if (moved?.type !== 'partitions-changed') return assert.fail('no partitions-changed');
   await openLedPartitions(rm, moved.topic, 1, moved.partitionIds);
-  assert.equal(rm.getPartition('t', 0)!.role, 'follower');
-  assert.equal(rm.leaderPartition('t', 0).error, 'NOT_LEADER_OR_FOLLOWER');
+  // No longer a replica here (a completed reassignment): the partition and its log go.
+  assert.equal(rm.getPartition('t', 0), undefined);
+  assert.notEqual(rm.leaderPartition('t', 0).error, null);
+  assert.equal(await fs.stat('/data/t-0'), null);
   await rm.close();
   await logs.close();
 });

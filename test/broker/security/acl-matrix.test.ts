@@ -580,6 +580,54 @@ const CASES: Case[] = [
     refused: E.GROUP_AUTHORIZATION_FAILED,
   },
   {
+    name: 'ElectLeaders: ALTER on the cluster',
+    apiKey: 43,
+    version: 2,
+    body: () =>
+      P.createElectLeadersRequest({
+        electionType: 0,
+        topicPartitions: [
+          P.createElectLeadersRequestTopicPartitions({ topic: TOPIC, partitions: [0] }),
+        ],
+        timeoutMs: 5000,
+      }),
+    grants: [['CLUSTER', CLUSTER, 'ALTER']],
+    code: (r) => r.errorCode,
+    refused: E.CLUSTER_AUTHORIZATION_FAILED,
+  },
+  {
+    name: 'AlterPartitionReassignments: ALTER on the cluster',
+    apiKey: 45,
+    version: 0,
+    body: () =>
+      P.createAlterPartitionReassignmentsRequest({
+        timeoutMs: 5000,
+        topics: [
+          P.createAlterPartitionReassignmentsRequestReassignableTopic({
+            name: TOPIC,
+            partitions: [
+              P.createAlterPartitionReassignmentsRequestReassignablePartition({
+                partitionIndex: 0,
+                replicas: null,
+              }),
+            ],
+          }),
+        ],
+      }),
+    grants: [['CLUSTER', CLUSTER, 'ALTER']],
+    code: (r) => r.errorCode,
+    refused: E.CLUSTER_AUTHORIZATION_FAILED,
+  },
+  {
+    name: 'ListPartitionReassignments: DESCRIBE on the cluster',
+    apiKey: 46,
+    version: 0,
+    body: () => P.createListPartitionReassignmentsRequest({ timeoutMs: 5000, topics: null }),
+    grants: [['CLUSTER', CLUSTER, 'DESCRIBE']],
+    code: (r) => r.errorCode,
+    refused: E.CLUSTER_AUTHORIZATION_FAILED,
+  },
+  {
     name: 'DescribeLogDirs: DESCRIBE on the cluster',
     apiKey: 35,
     version: 4,

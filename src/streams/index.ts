@@ -6,6 +6,7 @@ export { Topology, TopologyDescription, type SourceOptions, type SinkOptions } f
 export * from './state/state-store.js';
 export * from './state/key-value-store.js';
 export * from './state/window-store.js';
+export * from './state/session-store.js';
 export { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
 export { Stores } from './stores.js';
 export {
@@ -22,11 +23,20 @@ export {
   KGroupedStream,
   CogroupedKStream,
   TimeWindowedKStream,
+  SessionWindowedKStream,
+  SlidingWindowedKStream,
   BranchedKStream,
   Suppressed,
 } from './dsl/kstream.js';
 export * from './dsl/options.js';
-export { TimeWindows, JoinWindows, WindowedSerdes } from './dsl/windows.js';
+export {
+  TimeWindows,
+  JoinWindows,
+  SessionWindows,
+  SlidingWindows,
+  WindowedSerdes,
+  type ValueAndTimestamp,
+} from './dsl/windows.js';
 export type { Change } from './dsl/context.js';
 export {
   KafkaStreams,

@@ -6,7 +6,12 @@ import {
   type KeyValueStore,
 } from './state/key-value-store.js';
 import { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
-import { InMemoryWindowStore, type WindowStore } from './state/window-store.js';
+import {
+  InMemorySessionStore,
+  LmdbSessionStore,
+  type SessionStore,
+} from './state/session-store.js';
+import { InMemoryWindowStore, LmdbWindowStore, type WindowStore } from './state/window-store.js';
 
 export const Stores = {
   keyValueStoreBuilder<K, V>(
@@ -35,6 +40,43 @@ export const Stores = {
     return new BasicStoreBuilder(
       name,
       () => new InMemoryWindowStore(name, retentionMs, keySerde, valueSerde),
+    );
+  },
+  /** A window store on disk (LMDB), under the task's directory in state.dir. */
+  persistentWindowStoreBuilder<K, V>(
+    name: string,
+    retentionMs: number,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<WindowStore<K, V>> {
+    return new BasicStoreBuilder(
+      name,
+      () => new LmdbWindowStore(name, retentionMs, keySerde, valueSerde),
+    );
+  },
+
+  sessionStoreBuilder<K, V>(
+    name: string,
+    retentionMs: number,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<SessionStore<K, V>> {
+    return new BasicStoreBuilder(
+      name,
+      () => new InMemorySessionStore(name, retentionMs, keySerde, valueSerde),
+    );
+  },
+
+  /** A session store on disk (LMDB), under the task's directory in state.dir. */
+  persistentSessionStoreBuilder<K, V>(
+    name: string,
+    retentionMs: number,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): BasicStoreBuilder<SessionStore<K, V>> {
+    return new BasicStoreBuilder(
+      name,
+      () => new LmdbSessionStore(name, retentionMs, keySerde, valueSerde),
     );
   },
 };

@@ -8,6 +8,8 @@ import {
   Materialized,
   Produced,
   Serdes,
+  SessionWindows,
+  SlidingWindows,
   StreamsBuilder,
   Suppressed,
   TimeWindows,
@@ -69,5 +71,42 @@ export function adJoin(): Topology {
   impressions
     .leftJoin(clicks, (i, c) => `${i}/${c ?? '-'}`, JoinWindows.ofTimeDifferenceAndGrace(5_000, 0))
     .to('ad-joined', Produced.with(S, S));
+  return b.build();
+}
+
+/**
+ * Clicks per user session (5 s of inactivity closes a session, 2 s grace): `user-clicks` →
+ * `sessions` as "<user>@<start>-<end>" → count; a session merged into a larger one is deleted
+ * (a tombstone).
+ */
+export function sessionCounts(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('user-clicks', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SessionWindows.ofInactivityGapAndGrace(5_000, 2_000))
+    .count(Materialized.as('sessions-store'))
+    .toStream()
+    .map((w, n) => KeyValue.pair(`${w.key}@${w.window.startMs}-${w.window.endMs}`, n))
+    .to('sessions', Produced.with(S, L));
+  return b.build();
+}
+
+/**
+ * The values of each key within any 10 ms of each other (sliding windows, 5 ms grace),
+ * concatenated: `readings` → `sliding` as "<key>@<window start>" → values.
+ */
+export function slidingConcat(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('readings', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 5))
+    .aggregate(
+      () => '',
+      (_k, v, agg) => agg + v,
+      { storeName: 'sliding-store', valueSerde: S },
+    )
+    .toStream()
+    .map((w, v) => KeyValue.pair(`${w.key}@${w.window.startMs}`, v))
+    .to('sliding', Produced.with(S, S));
   return b.build();
 }

@@ -22,7 +22,15 @@ import type {
   StreamJoined,
 } from './options.js';
 import { simple, withStores } from './processors.js';
-import { JoinWindows, TimeWindows, WindowedSerdes } from './windows.js';
+import { addSessionAggregate } from './session-aggregate.js';
+import { addSlidingAggregate } from './sliding-aggregate.js';
+import {
+  JoinWindows,
+  SessionWindows,
+  SlidingWindows,
+  TimeWindows,
+  WindowedSerdes,
+} from './windows.js';
 
 type Rec = StreamRecord<unknown, unknown>;
 
@@ -477,7 +485,7 @@ export class KTable<K, V> {
     /** How this table's value follows from the stored one (filters and mappers on top). */
     private readonly view: (key: K, stored: unknown) => V | null,
     /** Set on windowed aggregations: what suppress needs to know when windows close. */
-    readonly windows: TimeWindows | null,
+    readonly windows: { graceMs: number } | null,
   ) {}
 
   /** The name of the store an interactive query reads (null if not materialized). */
@@ -600,8 +608,10 @@ export class KTable<K, V> {
             .sort((a, b) => a.endMs - b.endMs || Buffer.compare(a.key, b.key));
           for (const e of due) {
             buffer.delete(e.key);
-            const v =
-              e.value.readUInt8(16) === 0 ? null : vs.deserialize(storeName, e.value.subarray(17));
+            // A final result of a deleted window (a merged-away session) is nothing: Kafka
+            // drops tombstones when emitting final results.
+            if (e.value.readUInt8(16) === 0) continue;
+            const v = vs.deserialize(storeName, e.value.subarray(17));
             c.forward(
               new StreamRecord(
                 ks.deserialize(storeName, e.key),
@@ -809,8 +819,23 @@ export class KGroupedStream<K, V> {
     return new CogroupedKStream<K, VA>(this.ctx).cogroup(this, aggregator);
   }
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: SlidingWindows): SlidingWindowedKStream<K, V>;
+  windowedBy(
+    windows: TimeWindows | SessionWindows | SlidingWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> | SlidingWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows)
+      return new SessionWindowedKStream(this.ctx, this, windows);
+    if (windows instanceof SlidingWindows)
+      return new SlidingWindowedKStream(this.ctx, this, windows);
     return new TimeWindowedKStream(this.ctx, this, windows);
+  }
+
+  /** @internal A reduce keeps values of the stream's type: its serde, if known. */
+  reduceSerde<VA>(prefix: string): Serde<VA> | null {
+    if (prefix !== 'KSTREAM-REDUCE') return null;
+    return (this.grouped.valueSerde ?? this.stream.valueSerde) as Serde<VA> | null;
   }
 
   /** @internal The stream to aggregate, repartitioned by its new key when needed. */
@@ -1029,6 +1054,157 @@ export class TimeWindowedKStream<K, V> {
       null,
       () => null,
       w,
+    );
+  }
+}
+
+/**
+ * Kafka's SessionWindowedKStream: aggregates per key and session; a table keyed by
+ * Windowed<K> whose session windows merge as records bridge them (merged-away sessions are
+ * deleted, so toStream() emits them as tombstones).
+ */
+export class SessionWindowedKStream<K, V> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly grouped: KGroupedStream<K, V>,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.aggregate(
+      () => 0,
+      (_k, _v, agg) => agg + 1,
+      (_k, a, b) => a + b,
+      { valueSerde: Serdes.Long(), ...materialized },
+    );
+  }
+
+  reduce(
+    reducer: (aggregate: V, value: V) => V,
+    materialized: Materialized<K, V> = {},
+  ): KTable<Windowed<K>, V> {
+    const none = Symbol('none') as unknown as V;
+    const reduce = (agg: V, v: V) => (agg === none ? v : reducer(agg, v));
+    return this.aggregateWith<V>(
+      'KSTREAM-REDUCE',
+      () => none,
+      (_k, v, agg) => reduce(agg, v),
+      (_k, a, b) => reduce(a, b),
+      materialized,
+    );
+  }
+
+  /** The merger combines the aggregates of two sessions that a record joins into one. */
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    merger: (key: K, aggOne: VA, aggTwo: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    return this.aggregateWith('KSTREAM-AGGREGATE', initializer, aggregator, merger, materialized);
+  }
+
+  private aggregateWith<VA>(
+    prefix: string,
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    merger: (key: K, aggOne: VA, aggTwo: VA) => VA,
+    materialized: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const storeName = materialized.storeName ?? this.ctx.newName(`${prefix}-STATE-STORE`);
+    const input = this.grouped.input(storeName);
+    const ks = this.ctx.keySerde(materialized.keySerde ?? input.keySerde);
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? this.grouped.reduceSerde<VA>(prefix));
+    const name = addSessionAggregate(this.ctx, input.node, {
+      windows: this.windows,
+      initializer,
+      aggregator,
+      merger,
+      materialized,
+      storeName,
+      prefix,
+      keySerde: ks,
+      valueSerde: vs,
+    });
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      name,
+      WindowedSerdes.sessionWindowedSerdeFrom(ks),
+      vs,
+      null,
+      () => null,
+      // A session can still grow by a record up to the gap after its end: Kafka's suppress
+      // waits the gap plus the grace period before a session's result is final.
+      { graceMs: this.windows.graceMs + this.windows.inactivityGapMs },
+    );
+  }
+}
+
+/** Kafka's SlidingWindowedKStream (KIP-450): aggregates per key over sliding windows. */
+export class SlidingWindowedKStream<K, V> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly grouped: KGroupedStream<K, V>,
+    private readonly windows: SlidingWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.aggregate(
+      () => 0,
+      (_k, _v, agg) => agg + 1,
+      { valueSerde: Serdes.Long(), ...materialized },
+    );
+  }
+
+  reduce(
+    reducer: (aggregate: V, value: V) => V,
+    materialized: Materialized<K, V> = {},
+  ): KTable<Windowed<K>, V> {
+    const none = Symbol('none') as unknown as V;
+    return this.aggregateWith<V>(
+      'KSTREAM-REDUCE',
+      () => none,
+      (_k, v, agg) => (agg === none ? v : reducer(agg, v)),
+      materialized,
+    );
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    return this.aggregateWith('KSTREAM-AGGREGATE', initializer, aggregator, materialized);
+  }
+
+  private aggregateWith<VA>(
+    prefix: string,
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const storeName = materialized.storeName ?? this.ctx.newName(`${prefix}-STATE-STORE`);
+    const input = this.grouped.input(storeName);
+    const ks = this.ctx.keySerde(materialized.keySerde ?? input.keySerde);
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? this.grouped.reduceSerde<VA>(prefix));
+    const name = addSlidingAggregate(this.ctx, input.node, {
+      windows: this.windows,
+      initializer,
+      aggregator,
+      materialized,
+      storeName,
+      prefix,
+      keySerde: ks,
+      valueSerde: vs,
+    });
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      name,
+      WindowedSerdes.timeWindowedSerdeFrom(ks, this.windows.timeDifferenceMs),
+      vs,
+      null,
+      () => null,
+      this.windows,
     );
   }
 }

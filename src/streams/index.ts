@@ -21,6 +21,7 @@ export {
   KTable,
   GlobalKTable,
   KGroupedStream,
+  KGroupedTable,
   CogroupedKStream,
   TimeWindowedKStream,
   SessionWindowedKStream,

@@ -110,3 +110,46 @@ export function slidingConcat(): Topology {
     .to('sliding', Produced.with(S, S));
   return b.build();
 }
+
+/**
+ * Users per region from a table of user → region (KTable.groupBy): moving a user subtracts
+ * them from the old region's count and adds them to the new one's.
+ */
+export function regionCounts(): Topology {
+  const b = new StreamsBuilder();
+  b.table('user-regions', Consumed.with(S, S), Materialized.as('user-regions-store'))
+    .groupBy((user, region) => KeyValue.pair(region, user), Grouped.with(S, S))
+    .count(Materialized.as('region-counts-store'))
+    .toStream()
+    .to('region-counts', Produced.with(S, L));
+  return b.build();
+}
+
+export interface Order {
+  product: string;
+  qty: number;
+}
+
+/**
+ * Orders joined with their product's name by the foreign key `product` (KTable foreign-key
+ * join): `orders` + `products` → `order-details`.
+ */
+export function orderDetails(): Topology {
+  const b = new StreamsBuilder();
+  const orders = b.table(
+    'orders',
+    Consumed.with(S, Serdes.Json<Order>()),
+    Materialized.as('orders-store'),
+  );
+  const products = b.table('products', Consumed.with(S, S), Materialized.as('products-store'));
+  orders
+    .join(
+      products,
+      (order) => order.product,
+      (order, name) => `${order.qty} x ${name}`,
+      { name: 'order-product' },
+    )
+    .toStream()
+    .to('order-details', Produced.with(S, S));
+  return b.build();
+}

@@ -20,10 +20,13 @@ import type {
   Produced,
   Repartitioned,
   StreamJoined,
+  TableJoined,
 } from './options.js';
 import { simple, withStores } from './processors.js';
+import { addForeignKeyJoin } from './foreign-key-join.js';
 import { addSessionAggregate } from './session-aggregate.js';
 import { addSlidingAggregate } from './sliding-aggregate.js';
+import { addTableAggregate, addTableRepartition, addTableSelect } from './table-aggregate.js';
 import {
   JoinWindows,
   SessionWindows,
@@ -561,6 +564,18 @@ export class KTable<K, V> {
     };
   }
 
+  /**
+   * Re-keys the table for an aggregation (Kafka's KTable.groupBy): each row moves to the group
+   * the selector gives it; updates subtract the old row from its group and add the new one.
+   */
+  groupBy<K2, V2>(
+    selector: (key: K, value: V) => KeyValue<K2, V2>,
+    grouped: Grouped<K2, V2> = {},
+  ): KGroupedTable<K2, V2> {
+    const select = addTableSelect(this.ctx, this.node, selector);
+    return new KGroupedTable(this.ctx, select, grouped);
+  }
+
   /** The table's changes as a stream of updates; a deleted key comes as a tombstone. */
   toStream(): KStream<K, V> {
     const name = this.ctx.newName('KTABLE-TOSTREAM');
@@ -632,12 +647,30 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: (value: V, other: VO) => VR,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR> {
+  ): KTable<K, VR>;
+  /** Foreign-key join: each row joins the other table's row whose key it extracts (KIP-213). */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, other: VO) => VR,
+    tableJoined?: TableJoined,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
+    if (typeof b === 'function')
+      return this.foreignKeyJoin(
+        false,
+        other as KTable<unknown, unknown>,
+        a,
+        b,
+        c as TableJoined,
+        d,
+      );
     return this.tableTableJoin(
       'inner',
-      other,
-      joiner as (v: V | null, o: VO | null) => VR,
-      materialized ?? {},
+      other as KTable<K, unknown>,
+      a as (v: V | null, o: unknown) => unknown,
+      (b ?? {}) as Materialized<K, unknown>,
     );
   }
 
@@ -645,12 +678,90 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: (value: V, other: VO | null) => VR,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR> {
+  ): KTable<K, VR>;
+  /** Foreign-key left join: rows without a matching other row join with null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, other: VO | null) => VR,
+    tableJoined?: TableJoined,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
+    if (typeof b === 'function')
+      return this.foreignKeyJoin(
+        true,
+        other as KTable<unknown, unknown>,
+        a,
+        b,
+        c as TableJoined,
+        d,
+      );
     return this.tableTableJoin(
       'left',
-      other,
-      joiner as (v: V | null, o: VO | null) => VR,
-      materialized ?? {},
+      other as KTable<K, unknown>,
+      a as (v: V | null, o: unknown) => unknown,
+      (b ?? {}) as Materialized<K, unknown>,
+    );
+  }
+
+  private foreignKeyJoin(
+    leftJoin: boolean,
+    other: KTable<unknown, unknown>,
+    extractor: unknown,
+    joiner: unknown,
+    tableJoined: TableJoined | undefined,
+    materialized: unknown,
+  ): KTable<K, unknown> {
+    const m = (materialized ?? {}) as Materialized<K, unknown>;
+    const resolver = addForeignKeyJoin(this.ctx, {
+      leftJoin,
+      name: tableJoined?.name ?? null,
+      leftNode: this.node,
+      leftStore: this.requireStore(),
+      leftGetter: (s) => this.getter(s),
+      rightNode: other.node,
+      rightStore: other.requireStore(),
+      rightGetter: (s) => other.getter(s),
+      keySerde: this.ctx.keySerde(this.keySerde),
+      valueSerde: this.ctx.valueSerde(this.valueSerde),
+      foreignKeySerde: this.ctx.keySerde(other.keySerde),
+      foreignValueSerde: this.ctx.valueSerde(other.valueSerde),
+      foreignKeyExtractor: extractor as (v: V) => unknown,
+      joiner: joiner as (v: V, o: unknown) => unknown,
+    });
+    // The results become a table: changes, kept in a store when materialized.
+    const name = this.ctx.newName('KTABLE-FK-JOIN-OUTPUT');
+    const storeName = m.storeName ?? null;
+    this.ctx.topology.addProcessor(
+      name,
+      withStores(storeName === null ? [] : [storeName], (c, [s]) => {
+        const store = (s ?? null) as KeyValueStore<K, unknown> | null;
+        return (r) => {
+          const oldValue = store?.get(r.key as K) ?? null;
+          store?.put(r.key as K, r.value);
+          c.forward(r.withValue({ newValue: r.value, oldValue }));
+        };
+      }),
+      resolver,
+    );
+    if (storeName !== null)
+      addKeyValueStore(
+        this.ctx,
+        storeName,
+        m.keySerde ?? this.keySerde,
+        m.valueSerde ?? null,
+        m,
+        name,
+      );
+    return new KTable(
+      this.ctx,
+      name,
+      this.keySerde,
+      m.valueSerde ?? null,
+      storeName,
+      (_k, v) => v,
+      null,
     );
   }
 
@@ -751,6 +862,100 @@ export class KTable<K, V> {
       materialized.valueSerde ?? null,
       storeName,
       (_k, v) => v as VR,
+      null,
+    );
+  }
+}
+
+/** Kafka's KGroupedTable: a re-keyed table to aggregate with an adder and a subtractor. */
+export class KGroupedTable<K, V> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly selectNode: string,
+    private readonly grouped: Grouped<K, V>,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<K, number> {
+    return this.aggregateWith(
+      'KTABLE-AGGREGATE',
+      () => 0,
+      (_k, _v, agg) => (agg ?? 0) + 1,
+      (_k, _v, agg) => agg - 1,
+      { valueSerde: Serdes.Long(), ...materialized },
+    );
+  }
+
+  reduce(
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V,
+    materialized: Materialized<K, V> = {},
+  ): KTable<K, V> {
+    return this.aggregateWith<V>(
+      'KTABLE-REDUCE',
+      () => null,
+      (_k, v, agg) => (agg === null ? v : adder(agg, v)),
+      (_k, v, agg) => subtractor(agg, v),
+      {
+        ...(this.grouped.valueSerde ? { valueSerde: this.grouped.valueSerde } : {}),
+        ...materialized,
+      },
+    );
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    adder: (key: K, value: V, aggregate: VA) => VA,
+    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<K, VA> {
+    return this.aggregateWith(
+      'KTABLE-AGGREGATE',
+      initializer,
+      (k, v, agg) => adder(k, v, agg ?? initializer()),
+      subtractor,
+      materialized,
+    );
+  }
+
+  private aggregateWith<VA>(
+    prefix: string,
+    initializer: () => VA | null,
+    adder: (key: K, value: V, aggregate: VA | null) => VA,
+    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA>,
+  ): KTable<K, VA> {
+    const storeName = materialized.storeName ?? this.ctx.newName(`${prefix}-STATE-STORE`);
+    const ks = this.ctx.keySerde(this.grouped.keySerde);
+    const source = addTableRepartition(
+      this.ctx,
+      this.selectNode,
+      this.grouped.name ?? storeName,
+      ks,
+      this.ctx.valueSerde(this.grouped.valueSerde),
+    );
+    const name = addTableAggregate(this.ctx, source, {
+      prefix,
+      storeName,
+      initializer,
+      adder,
+      subtractor,
+    });
+    const keySerde = materialized.keySerde ?? ks;
+    addKeyValueStore(
+      this.ctx,
+      storeName,
+      keySerde,
+      materialized.valueSerde ?? null,
+      materialized,
+      name,
+    );
+    return new KTable(
+      this.ctx,
+      name,
+      keySerde,
+      materialized.valueSerde ?? null,
+      storeName,
+      (_k, v) => v as VA,
       null,
     );
   }

@@ -15,30 +15,11 @@ import {
   TopologyTestDriver,
 } from '../../src/streams/index.js';
 import { orderDetails, regionCounts, type Order } from './topologies.js';
+import { FK_OUTPUT, FK_STEPS, REGION_INPUT, REGION_OUTPUT } from './support/dsl-cases.js';
 
 const S = Serdes.String();
 const L = Serdes.Long();
 const J = Serdes.Json<Order>();
-
-/** Table updates shared with the broker test, and the counts they give. */
-export const REGION_INPUT: [string, string | null][] = [
-  ['alice', 'EU'],
-  ['bob', 'US'],
-  ['alice', 'US'], // moves: EU loses her, US gains her
-  ['alice', 'US'], // same group: one change, subtract then add
-  ['bob', null], // tombstone: US loses bob
-  ['carol', 'EU'],
-];
-
-export const REGION_OUTPUT: [string, number][] = [
-  ['EU', 1],
-  ['US', 1],
-  ['EU', 0],
-  ['US', 2],
-  ['US', 2],
-  ['US', 1],
-  ['EU', 1],
-];
 
 test('KTable.groupBy: count subtracts the old row and adds the new one', async () => {
   const topology = regionCounts();
@@ -108,36 +89,6 @@ test('KTable.groupBy: reduce and aggregate with adder and subtractor', async () 
   ]);
   await driver.close();
 });
-
-/** Table updates on both sides shared with the broker test, and the join's output. */
-export const FK_STEPS: {
-  topic: 'orders' | 'products';
-  key: string;
-  value: Order | string | null;
-}[] = [
-  { topic: 'products', key: 'p1', value: 'Pen' },
-  { topic: 'orders', key: 'o1', value: { product: 'p1', qty: 2 } },
-  { topic: 'orders', key: 'o2', value: { product: 'p2', qty: 1 } }, // no p2 yet: nothing
-  { topic: 'products', key: 'p2', value: 'Ink' }, // o2 joins now
-  { topic: 'products', key: 'p1', value: 'Fountain pen' }, // o1 follows its product
-  { topic: 'orders', key: 'o1', value: { product: 'p2', qty: 5 } }, // foreign key changes
-  { topic: 'products', key: 'p1', value: null }, // o1 no longer subscribes to p1: nothing
-  { topic: 'products', key: 'p2', value: null }, // both orders lose their product
-  { topic: 'orders', key: 'o2', value: null }, // a deleted order: a tombstone
-  { topic: 'orders', key: 'o3', value: { product: 'p3', qty: 1 } },
-  { topic: 'products', key: 'p3', value: 'Cap' },
-];
-
-export const FK_OUTPUT: [string, string | null][] = [
-  ['o1', '2 x Pen'],
-  ['o2', '1 x Ink'],
-  ['o1', '2 x Fountain pen'],
-  ['o1', '5 x Ink'],
-  ['o1', null],
-  ['o2', null],
-  ['o2', null],
-  ['o3', '1 x Cap'],
-];
 
 test('foreign-key join: subscriptions, foreign-key changes and tombstones on both sides', async () => {
   const topology = orderDetails();

@@ -14,39 +14,18 @@ import {
   StreamsBuilder,
   Suppressed,
   TopologyTestDriver,
-  type SessionStore,
   type ValueAndTimestamp,
-  type WindowStore,
 } from '../../src/streams/index.js';
 import { sessionCounts, slidingConcat } from './topologies.js';
+import {
+  SESSION_INPUT,
+  SESSION_OUTPUT,
+  SLIDING_INPUT,
+  SLIDING_OUTPUT,
+} from './support/dsl-cases.js';
 
 const S = Serdes.String();
 const L = Serdes.Long();
-
-/** The session-window inputs shared with the broker test, and their exact output. */
-export const SESSION_INPUT: [string, number][] = [
-  ['a', 1_000],
-  ['a', 4_000], // within the gap: [1000, 4000]
-  ['b', 5_000],
-  ['a', 10_000], // more than 5 s after 4000: a new session
-  ['a', 8_000], // out of order: bridges [1000, 4000] and [10000, 10000]
-  ['b', 20_000], // stream time 20 s: sessions ending before 18 s are closed
-  ['a', 3_000], // late: [1000, 10000] has closed and left the store
-  ['a', 19_000], // a new session, still within grace
-];
-
-export const SESSION_OUTPUT: [string, number | null, number][] = [
-  ['a@1000-1000', 1, 1_000],
-  ['a@1000-1000', null, 1_000],
-  ['a@1000-4000', 2, 4_000],
-  ['b@5000-5000', 1, 5_000],
-  ['a@10000-10000', 1, 10_000],
-  ['a@1000-4000', null, 4_000],
-  ['a@10000-10000', null, 10_000],
-  ['a@1000-10000', 4, 10_000],
-  ['b@20000-20000', 1, 20_000],
-  ['a@19000-19000', 1, 19_000],
-];
 
 test('session windows merge, emit tombstones for merged sessions, drop late records', async () => {
   const driver = new TopologyTestDriver(sessionCounts());
@@ -132,28 +111,6 @@ test('session windows: reduce, aggregate with a merger, and final results with s
   );
   await driver.close();
 });
-
-/** The sliding-window inputs shared with the broker test, and their exact output. */
-export const SLIDING_INPUT: [string, number][] = [
-  ['A', 20],
-  ['B', 25],
-  ['C', 22], // out of order: updates the windows holding it, makes its own
-  ['D', 40], // stream time 40: windows ending before 35 are closed
-  ['E', 27], // only its right window [26, 36] is still open
-  ['F', 10], // late: even its right window has closed
-];
-
-export const SLIDING_OUTPUT: [string, string, number][] = [
-  ['k@10', 'A', 20],
-  ['k@21', 'B', 25],
-  ['k@15', 'AB', 25],
-  ['k@21', 'BC', 25],
-  ['k@15', 'ABC', 25],
-  ['k@12', 'AC', 22],
-  ['k@23', 'B', 25],
-  ['k@30', 'D', 40],
-  ['k@26', 'E', 27],
-];
 
 test('sliding windows: one window per record start and end, out-of-order and late records', async () => {
   const driver = new TopologyTestDriver(slidingConcat());
@@ -287,5 +244,3 @@ test('window and session stores in memory and on disk: fetch and range queries',
     await driver.close();
   }
 });
-
-export type { SessionStore, WindowStore };

@@ -23,6 +23,8 @@ export {
   KGroupedStream,
   KGroupedTable,
   CogroupedKStream,
+  TimeWindowedCogroupedKStream,
+  SessionWindowedCogroupedKStream,
   TimeWindowedKStream,
   SessionWindowedKStream,
   SlidingWindowedKStream,

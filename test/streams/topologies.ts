@@ -153,3 +153,22 @@ export function orderDetails(): Topology {
     .to('order-details', Produced.with(S, S));
   return b.build();
 }
+
+/**
+ * Views and purchases of each user in 10 s windows, one aggregate per window from both streams
+ * (a windowed cogroup): `views` + `purchases` → `activity` as "<user>@<window start>" → "vvb…".
+ */
+export function windowedActivity(): Topology {
+  const b = new StreamsBuilder();
+  const views = b.stream('views', Consumed.with(S, S)).groupByKey();
+  const purchases = b.stream('purchases', Consumed.with(S, S)).groupByKey();
+  views
+    .cogroup<string>((_user, _v, agg) => agg + 'v')
+    .cogroup(purchases, (_user, _v, agg) => agg + 'b')
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(10_000))
+    .aggregate(() => '', { storeName: 'activity-store', valueSerde: S })
+    .toStream()
+    .map((w, v) => KeyValue.pair(`${w.key}@${w.window.startMs}`, v))
+    .to('activity', Produced.with(S, S));
+  return b.build();
+}

@@ -26,6 +26,7 @@ import { simple, withStores } from './processors.js';
 import { addForeignKeyJoin } from './foreign-key-join.js';
 import { addSessionAggregate } from './session-aggregate.js';
 import { addSlidingAggregate } from './sliding-aggregate.js';
+import { addTimeWindowAggregate } from './time-aggregate.js';
 import { addTableAggregate, addTableRepartition, addTableSelect } from './table-aggregate.js';
 import {
   JoinWindows,
@@ -1102,10 +1103,7 @@ export class KGroupedStream<K, V> {
  * every update is emitted as the table's change.
  */
 export class CogroupedKStream<K, VA> {
-  private readonly inputs: {
-    grouped: KGroupedStream<K, unknown>;
-    aggregator: (key: K, value: unknown, aggregate: VA) => VA;
-  }[] = [];
+  private readonly inputs: CogroupInputs<K, VA> = [];
 
   constructor(private readonly ctx: DslContext) {}
 
@@ -1118,6 +1116,17 @@ export class CogroupedKStream<K, VA> {
       aggregator: aggregator as (key: K, value: unknown, aggregate: VA) => VA,
     });
     return this;
+  }
+
+  /** Windowed cogroup: every input updates the same windows (Kafka's windowedBy on a cogroup). */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VA>;
+  windowedBy(windows: SessionWindows): SessionWindowedCogroupedKStream<K, VA>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedCogroupedKStream<K, VA> | SessionWindowedCogroupedKStream<K, VA> {
+    if (windows instanceof SessionWindows)
+      return new SessionWindowedCogroupedKStream(this.ctx, this.inputs, windows);
+    return new TimeWindowedCogroupedKStream(this.ctx, this.inputs, windows);
   }
 
   aggregate(initializer: () => VA, materialized: Materialized<K, VA> = {}): KTable<K, VA> {
@@ -1174,6 +1183,140 @@ export class CogroupedKStream<K, VA> {
   }
 }
 
+type CogroupInputs<K, VA> = {
+  grouped: KGroupedStream<K, unknown>;
+  aggregator: (key: K, value: unknown, aggregate: VA) => VA;
+}[];
+
+/**
+ * Adds one windowed aggregation processor per cogrouped input, all on one store (added with
+ * the first), and the merge node after them; returns the merge node and the key serde.
+ */
+function windowedCogroup<K, VA>(
+  ctx: DslContext,
+  inputs: CogroupInputs<K, VA>,
+  storeName: string,
+  materialized: Materialized<K, VA>,
+  add: (
+    parent: string,
+    aggregator: (key: K, value: unknown, aggregate: VA) => VA,
+    keySerde: Serde<K>,
+    shared: boolean,
+  ) => string,
+): { merge: string; keySerde: Serde<K> } {
+  if (inputs.length === 0) throw new Error('cogroup needs at least one grouped stream');
+  const streams = inputs.map(({ grouped }, i) => grouped.input(`${storeName}-${i}`));
+  const keySerde = ctx.keySerde(materialized.keySerde ?? streams[0]!.keySerde);
+  const names = inputs.map(({ aggregator }, i) =>
+    add(streams[i]!.node, aggregator, keySerde, i > 0),
+  );
+  const merge = ctx.newName('COGROUPKSTREAM-MERGE');
+  ctx.topology.addProcessor(
+    merge,
+    simple((c, r) => c.forward(r)),
+    ...names,
+  );
+  return { merge, keySerde };
+}
+
+/** Kafka's TimeWindowedCogroupedKStream (tumbling, hopping or sliding windows). */
+export class TimeWindowedCogroupedKStream<K, VA> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly inputs: CogroupInputs<K, VA>,
+    private readonly windows: TimeWindows | SlidingWindows,
+  ) {}
+
+  aggregate(
+    initializer: () => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    const w = this.windows;
+    const storeName =
+      materialized.storeName ?? this.ctx.newName('COGROUPKSTREAM-AGGREGATE-STATE-STORE');
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? null);
+    const { merge, keySerde } = windowedCogroup(
+      this.ctx,
+      this.inputs,
+      storeName,
+      materialized,
+      (parent, aggregator, ks, shared) => {
+        const spec = {
+          initializer,
+          aggregator,
+          materialized,
+          storeName,
+          prefix: 'COGROUPKSTREAM-AGGREGATE',
+          keySerde: ks,
+          valueSerde: vs,
+          shared,
+        };
+        return w instanceof SlidingWindows
+          ? addSlidingAggregate(this.ctx, parent, { ...spec, windows: w })
+          : addTimeWindowAggregate(this.ctx, parent, { ...spec, windows: w });
+      },
+    );
+    const sizeMs = w instanceof SlidingWindows ? w.timeDifferenceMs : w.sizeMs;
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      merge,
+      WindowedSerdes.timeWindowedSerdeFrom(keySerde, sizeMs),
+      vs,
+      null,
+      () => null,
+      w,
+    );
+  }
+}
+
+/** Kafka's SessionWindowedCogroupedKStream: the merger joins two sessions' aggregates. */
+export class SessionWindowedCogroupedKStream<K, VA> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly inputs: CogroupInputs<K, VA>,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  aggregate(
+    initializer: () => VA,
+    merger: (key: K, aggOne: VA, aggTwo: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    const w = this.windows;
+    const storeName =
+      materialized.storeName ?? this.ctx.newName('COGROUPKSTREAM-AGGREGATE-STATE-STORE');
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? null);
+    const { merge, keySerde } = windowedCogroup(
+      this.ctx,
+      this.inputs,
+      storeName,
+      materialized,
+      (parent, aggregator, ks, shared) =>
+        addSessionAggregate(this.ctx, parent, {
+          windows: w,
+          initializer,
+          aggregator,
+          merger,
+          materialized,
+          storeName,
+          prefix: 'COGROUPKSTREAM-AGGREGATE',
+          keySerde: ks,
+          valueSerde: vs,
+          shared,
+        }),
+    );
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      merge,
+      WindowedSerdes.sessionWindowedSerdeFrom(keySerde),
+      vs,
+      null,
+      () => null,
+      { graceMs: w.graceMs + w.inactivityGapMs },
+    );
+  }
+}
+
 export class TimeWindowedKStream<K, V> {
   constructor(
     private readonly ctx: DslContext,
@@ -1213,44 +1356,18 @@ export class TimeWindowedKStream<K, V> {
     const w = this.windows;
     const storeName = materialized.storeName ?? this.ctx.newName('KSTREAM-AGGREGATE-STATE-STORE');
     const input = this.grouped.input(storeName);
-    const name = this.ctx.newName('KSTREAM-AGGREGATE');
-    let observedStreamTimeMs = -1;
-    this.ctx.topology.addProcessor(
-      name,
-      withStores([storeName], (c, [s]) => {
-        const store = s as WindowStore<K, VA>;
-        observedStreamTimeMs = -1;
-        return (r) => {
-          if (r.key === null || r.key === undefined || r.value === null) return;
-          observedStreamTimeMs = Math.max(
-            observedStreamTimeMs,
-            c.currentStreamTimeMs(),
-            r.timestamp,
-          );
-          const closeMs = observedStreamTimeMs - w.graceMs;
-          for (const win of w.windowsFor(r.timestamp)) {
-            if (win.endMs <= closeMs) continue;
-            const oldValue = store.fetch(r.key as K, win.startMs);
-            const newValue = aggregator(r.key as K, r.value as V, oldValue ?? initializer());
-            store.put(r.key as K, newValue, win.startMs);
-            const key: Windowed<K> = { key: r.key as K, window: win };
-            c.forward(new StreamRecord(key, { newValue, oldValue }, r.timestamp, r.headers));
-          }
-        };
-      }),
-      input.node,
-    );
     const ks = this.ctx.keySerde(materialized.keySerde ?? input.keySerde);
     const vs = this.ctx.valueSerde(materialized.valueSerde ?? null);
-    const builder = Stores.windowStoreBuilder(
+    const name = addTimeWindowAggregate(this.ctx, input.node, {
+      windows: w,
+      initializer,
+      aggregator,
+      materialized,
       storeName,
-      materialized.retentionMs ?? w.sizeMs + w.graceMs,
-      ks,
-      vs,
-    );
-    if (materialized.loggingEnabled === false) builder.withLoggingDisabled();
-    else builder.withLoggingEnabled({ ...(materialized.logConfig ?? {}) });
-    this.ctx.topology.addStateStore(builder, name);
+      prefix: 'KSTREAM-AGGREGATE',
+      keySerde: ks,
+      valueSerde: vs,
+    });
     return new KTable<Windowed<K>, VA>(
       this.ctx,
       name,

@@ -12,6 +12,7 @@ import { Stores } from '../stores.js';
 import type { DslContext } from './context.js';
 import type { Materialized } from './options.js';
 import { withStores } from './processors.js';
+import { addWindowedStore } from './time-aggregate.js';
 import type { SessionWindows } from './windows.js';
 
 export interface SessionAggregateSpec<K, V, VA> {
@@ -23,6 +24,8 @@ export interface SessionAggregateSpec<K, V, VA> {
   storeName: string;
   /** KSTREAM-AGGREGATE or KSTREAM-REDUCE, as Kafka names the processor. */
   prefix: string;
+  /** The store was added by another input of the same cogroup: only connect to it. */
+  shared?: boolean;
   keySerde: Serde<K>;
   valueSerde: Serde<VA>;
 }
@@ -75,12 +78,15 @@ export function addSessionAggregate<K, V, VA>(
     parent,
   );
   const m = spec.materialized;
-  const retentionMs = m.retentionMs ?? w.inactivityGapMs + w.graceMs;
-  const builder = (
-    m.storeType === 'PERSISTENT' ? Stores.persistentSessionStoreBuilder : Stores.sessionStoreBuilder
-  )(storeName, retentionMs, spec.keySerde, spec.valueSerde);
-  if (m.loggingEnabled === false) builder.withLoggingDisabled();
-  else builder.withLoggingEnabled({ ...(m.logConfig ?? {}) });
-  ctx.topology.addStateStore(builder, name);
+  addWindowedStore(ctx, name, spec as SessionAggregateSpec<unknown, unknown, unknown>, () =>
+    (m.storeType === 'PERSISTENT'
+      ? Stores.persistentSessionStoreBuilder
+      : Stores.sessionStoreBuilder)(
+      storeName,
+      m.retentionMs ?? w.inactivityGapMs + w.graceMs,
+      spec.keySerde,
+      spec.valueSerde,
+    ),
+  );
   return name;
 }

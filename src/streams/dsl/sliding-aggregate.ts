@@ -12,6 +12,7 @@ import { Stores } from '../stores.js';
 import type { DslContext } from './context.js';
 import type { Materialized } from './options.js';
 import { withStores } from './processors.js';
+import { addWindowedStore } from './time-aggregate.js';
 import { valueAndTimestampSerde, type SlidingWindows, type ValueAndTimestamp } from './windows.js';
 
 export interface SlidingAggregateSpec<K, V, VA> {
@@ -22,6 +23,8 @@ export interface SlidingAggregateSpec<K, V, VA> {
   storeName: string;
   /** KSTREAM-AGGREGATE or KSTREAM-REDUCE, as Kafka names the processor. */
   prefix: string;
+  /** The store was added by another input of the same cogroup: only connect to it. */
+  shared?: boolean;
   keySerde: Serde<K>;
   valueSerde: Serde<VA>;
 }
@@ -68,14 +71,16 @@ export function addSlidingAggregate<K, V, VA>(
     parent,
   );
   const m = spec.materialized;
-  const retentionMs = m.retentionMs ?? 2 * d + w.graceMs;
-  const vs = valueAndTimestampSerde(spec.valueSerde);
-  const builder = (
-    m.storeType === 'PERSISTENT' ? Stores.persistentWindowStoreBuilder : Stores.windowStoreBuilder
-  )(storeName, retentionMs, spec.keySerde, vs);
-  if (m.loggingEnabled === false) builder.withLoggingDisabled();
-  else builder.withLoggingEnabled({ ...(m.logConfig ?? {}) });
-  ctx.topology.addStateStore(builder, name);
+  addWindowedStore(ctx, name, spec as SlidingAggregateSpec<unknown, unknown, unknown>, () =>
+    (m.storeType === 'PERSISTENT'
+      ? Stores.persistentWindowStoreBuilder
+      : Stores.windowStoreBuilder)(
+      storeName,
+      m.retentionMs ?? 2 * d + w.graceMs,
+      spec.keySerde,
+      valueAndTimestampSerde(spec.valueSerde),
+    ),
+  );
   return name;
 }
 

@@ -15,55 +15,82 @@ export interface OrderedBytes {
   close(): void | Promise<void>;
 }
 
-/** A sorted array: a binary search per lookup, a splice per insert. */
+/**
+ * Sorted keys beside a Map of values. Keys are held as latin1 strings (one char per byte),
+ * which compare in JavaScript exactly as the bytes do and much faster than Buffers. The sorted
+ * keys are kept in blocks of at most BLOCK_MAX, so an insert moves a block, not the whole list.
+ */
+const BLOCK_MAX = 512;
+
 export class InMemoryOrderedBytes implements OrderedBytes {
-  private readonly entries: [Buffer, Buffer][] = [];
+  private readonly blocks: string[][] = [[]];
+  private readonly values = new Map<string, Buffer>();
 
   get(key: Buffer): Buffer | undefined {
-    const i = this.search(key);
-    const e = this.entries[i];
-    return e !== undefined && e[0].equals(key) ? e[1] : undefined;
+    return this.values.get(key.toString('latin1'));
   }
 
   put(key: Buffer, value: Buffer): void {
-    const i = this.search(key);
-    const e = this.entries[i];
-    if (e !== undefined && e[0].equals(key)) e[1] = value;
-    else this.entries.splice(i, 0, [Buffer.from(key), value]);
+    const k = key.toString('latin1');
+    if (!this.values.has(k)) {
+      const [b, i] = this.search(k);
+      const block = this.blocks[b]!;
+      block.splice(i, 0, k);
+      if (block.length > BLOCK_MAX) this.blocks.splice(b + 1, 0, block.splice(BLOCK_MAX / 2));
+    }
+    this.values.set(k, value);
   }
 
   delete(key: Buffer): void {
-    const i = this.search(key);
-    const e = this.entries[i];
-    if (e !== undefined && e[0].equals(key)) this.entries.splice(i, 1);
+    const k = key.toString('latin1');
+    if (!this.values.delete(k)) return;
+    const [b, i] = this.search(k);
+    const block = this.blocks[b]!;
+    block.splice(i, 1);
+    if (block.length === 0 && this.blocks.length > 1) this.blocks.splice(b, 1);
   }
 
   range(lo: Buffer, hi: Buffer | null): [Buffer, Buffer][] {
+    const h = hi === null ? null : hi.toString('latin1');
     const out: [Buffer, Buffer][] = [];
-    for (let i = this.search(lo); i < this.entries.length; i++) {
-      const e = this.entries[i]!;
-      if (hi !== null && Buffer.compare(e[0], hi) >= 0) break;
-      out.push([e[0], e[1]]);
+    let [b, i] = this.search(lo.toString('latin1'));
+    for (; b < this.blocks.length; b++, i = 0) {
+      const block = this.blocks[b]!;
+      for (; i < block.length; i++) {
+        const k = block[i]!;
+        if (h !== null && k >= h) return out;
+        out.push([Buffer.from(k, 'latin1'), this.values.get(k)!]);
+      }
     }
     return out;
   }
 
   count(): number {
-    return this.entries.length;
+    return this.values.size;
   }
 
   close(): void {}
 
-  /** The first index whose key is >= key. */
-  private search(key: Buffer): number {
+  /** The block and the index in it of the first key >= key. */
+  private search(key: string): [number, number] {
+    // The last block whose first key is <= key (or the first block).
     let lo = 0;
-    let hi = this.entries.length;
+    let hi = this.blocks.length - 1;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(this.entries[mid]![0], key) < 0) lo = mid + 1;
-      else hi = mid;
+      const mid = (lo + hi + 1) >>> 1;
+      const first = this.blocks[mid]![0];
+      if (first !== undefined && first <= key) lo = mid;
+      else hi = mid - 1;
     }
-    return lo;
+    const block = this.blocks[lo]!;
+    let a = 0;
+    let z = block.length;
+    while (a < z) {
+      const mid = (a + z) >>> 1;
+      if (block[mid]! < key) a = mid + 1;
+      else z = mid;
+    }
+    return [lo, a];
   }
 }
 

@@ -96,8 +96,11 @@ export class BytesSessionStore<K, V> implements SessionStore<K, V> {
     const p = Buffer.concat([Buffer.of(DATA), keyPrefix(this.keyBytes(key))]);
     const lo = Buffer.concat([p, encodeTime(earliestEndMs)]);
     const hi = Buffer.concat([p, Buffer.alloc(16, 0xff)]);
-    return this.decode(this.open().range(lo, hi)).filter(
-      (e) => e.key.window.startMs <= latestStartMs,
+    // Filtered on the start in the key bytes, so only matching sessions are decoded.
+    return this.decode(
+      this.open()
+        .range(lo, hi)
+        .filter(([sk]) => decodeTime(sk, sk.length - 8) <= latestStartMs),
     );
   }
 

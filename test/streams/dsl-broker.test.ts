@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker } from '../../src/index.js';
 import { Admin } from '../../src/client/index.js';
+import { partitionForKey } from '../../src/client/partitioner.js';
 import {
   Consumed,
   KafkaStreams,
@@ -201,61 +202,86 @@ test(
   },
 );
 
+/**
+ * Runs the foreign-key join steps one at a time, each waited for when it has a result, so that
+ * the tasks see the updates in the order the driver does. Results of one step may come from
+ * several tasks (partitions), so each step's results are compared as a set.
+ */
+async function foreignKeyJoin(t: TestContext, partitions: { orders: number; products: number }) {
+  const env = await setup(t);
+  await createTopics(env.broker.bootstrap, { ...partitions, 'order-details': 1 });
+  await env.start(orderDetails(), { applicationId: 'shop' });
+  const admin = new Admin({ bootstrapServers: env.broker.bootstrap });
+  await admin.connect();
+  try {
+    // The subscription topic is copartitioned with products, the response topic with orders.
+    const described = await admin.describeTopics([
+      'shop-order-product-subscription-registration-topic',
+      'shop-order-product-subscription-response-topic',
+      'shop-order-product-subscription-store-changelog',
+    ]);
+    assert.deepEqual(
+      described.map((d) => d.partitions.length),
+      [partitions.products, partitions.orders, partitions.products],
+    );
+  } finally {
+    admin.close();
+  }
+  const resultsAfter = new Map([
+    [1, 1],
+    [3, 1],
+    [4, 1],
+    [5, 1],
+    [7, 2],
+    [8, 1],
+    [10, 1],
+  ]);
+  const inputs: Input[] = [];
+  const row = (r: { key: Buffer | null; value: Buffer | null }) =>
+    JSON.stringify([r.key!.toString(), r.value?.toString() ?? null]);
+  let read = 0;
+  const got: string[][] = [];
+  const want: string[][] = [];
+  for (const [i, step] of FK_STEPS.entries()) {
+    const value =
+      step.value === null
+        ? null
+        : s(typeof step.value === 'string' ? step.value : JSON.stringify(step.value));
+    const input = { topic: step.topic, key: s(step.key), value, timestamp: 100 + i };
+    inputs.push(input);
+    await produce(env.broker.bootstrap, [input]);
+    const n = resultsAfter.get(i);
+    if (n === undefined) continue;
+    const out = await readTopic(env.broker.bootstrap, 'order-details', read + n);
+    got.push(out.slice(read).map(row).sort());
+    want.push(
+      FK_OUTPUT.slice(read, read + n)
+        .map(([k, v]) => JSON.stringify([k, v]))
+        .sort(),
+    );
+    read += n;
+  }
+  assert.deepEqual(got, want);
+  assert.deepEqual(
+    driverOutput(orderDetails(), inputs, 'order-details').map((r) => JSON.parse(row(r))),
+    FK_OUTPUT,
+  );
+}
+
 test(
   'foreign-key join against the broker: subscription and response topics, FK changes, tombstones',
   { timeout: 120_000 },
-  async (t) => {
-    const env = await setup(t);
-    await createTopics(env.broker.bootstrap, { orders: 1, products: 1, 'order-details': 1 });
-    await env.start(orderDetails(), { applicationId: 'shop' });
-    const admin = new Admin({ bootstrapServers: env.broker.bootstrap });
-    await admin.connect();
-    try {
-      const topics = await admin.listTopics();
-      for (const name of [
-        'shop-order-product-subscription-registration-topic',
-        'shop-order-product-subscription-response-topic',
-        'shop-order-product-subscription-store-changelog',
-      ])
-        assert.ok(topics.includes(name), name);
-    } finally {
-      admin.close();
-    }
-    // One step at a time, each waited for when it has a result, so that the two tasks see the
-    // updates in the order the driver does.
-    const inputs: Input[] = [];
-    const expectedAfter = new Map([
-      [1, 1],
-      [3, 2],
-      [4, 3],
-      [5, 4],
-      [7, 6],
-      [8, 7],
-      [10, 8],
-    ]);
-    let out: Awaited<ReturnType<typeof readTopic>> = [];
-    for (const [i, step] of FK_STEPS.entries()) {
-      const value =
-        step.value === null
-          ? null
-          : s(typeof step.value === 'string' ? step.value : JSON.stringify(step.value));
-      const input = { topic: step.topic, key: s(step.key), value, timestamp: 100 + i };
-      inputs.push(input);
-      await produce(env.broker.bootstrap, [input]);
-      const n = expectedAfter.get(i);
-      if (n !== undefined) out = await readTopic(env.broker.bootstrap, 'order-details', n);
-    }
-    assert.deepEqual(
-      out.map((r) => [r.key!.toString(), r.value?.toString() ?? null]),
-      FK_OUTPUT,
-    );
-    assert.deepEqual(
-      driverOutput(orderDetails(), inputs, 'order-details').map((r) => [
-        r.key!.toString(),
-        r.value?.toString() ?? null,
-      ]),
-      FK_OUTPUT,
-    );
+  (t) => foreignKeyJoin(t, { orders: 1, products: 1 }),
+);
+
+test(
+  'foreign-key join across partitions: responses return to the partition of the left row',
+  { timeout: 120_000 },
+  (t) => {
+    // The orders o1 and o2 live in different partitions, so their left tasks differ.
+    const at = (key: string, n: number) => partitionForKey(Buffer.from(key), n);
+    assert.notEqual(at('o1', 2), at('o2', 2));
+    return foreignKeyJoin(t, { orders: 2, products: 3 });
   },
 );
 

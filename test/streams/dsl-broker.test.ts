@@ -18,6 +18,8 @@ import {
   SessionWindows,
   SlidingWindows,
   StreamsBuilder,
+  Suppressed,
+  KeyValue,
   type Topology,
   type ValueAndTimestamp,
 } from '../../src/streams/index.js';
@@ -135,6 +137,55 @@ test(
     } finally {
       admin.close();
     }
+  },
+);
+
+function finalSessionCounts(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('clicks', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SessionWindows.ofInactivityGapAndGrace(5_000, 2_000))
+    .count()
+    .suppress(Suppressed.untilWindowCloses())
+    .toStream()
+    .map((w, n) => KeyValue.pair(`${w.key}@${w.window.startMs}-${w.window.endMs}`, n))
+    .to('final-sessions', Produced.with(S, L));
+  return b.build();
+}
+
+test(
+  'session windows with suppress against the broker: one final result per session',
+  { timeout: 120_000 },
+  async (t) => {
+    const env = await setup(t);
+    await createTopics(env.broker.bootstrap, { clicks: 1, 'final-sessions': 1 });
+    const clicks: [string, number][] = [
+      ['a', 1_000],
+      ['a', 4_000],
+      ['b', 5_000],
+      ['a', 8_000], // [1000, 8000]
+      ['b', 16_000], // stream time passes 8000 + gap + grace: both sessions are final
+      ['a', 9_000], // late
+      ['a', 30_000],
+    ];
+    const inputs = clicks.map(([k, ts]) => ({
+      topic: 'clicks',
+      key: s(k),
+      value: s('x'),
+      timestamp: ts,
+    }));
+    await produce(env.broker.bootstrap, inputs);
+    await env.start(finalSessionCounts(), { applicationId: 'final-sessions' });
+    const out = await readTopic(env.broker.bootstrap, 'final-sessions', 3);
+    assert.deepEqual(
+      out.map((r) => [r.key!.toString(), L.deserialize('', r.value)]),
+      [
+        ['b@5000-5000', 1],
+        ['a@1000-8000', 3],
+        ['b@16000-16000', 1],
+      ],
+    );
+    sameAsDriver(finalSessionCounts, inputs, 'final-sessions', out);
   },
 );
 

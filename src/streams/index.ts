@@ -8,7 +8,12 @@ export * from './state/key-value-store.js';
 export * from './state/window-store.js';
 export * from './state/session-store.js';
 export { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
-export { Stores } from './stores.js';
+export {
+  InMemoryOrderedBytes,
+  LmdbOrderedBytes,
+  type OrderedBytes,
+} from './state/ordered-bytes.js';
+export { Stores, type WindowStoreSupplier, type SessionStoreSupplier } from './stores.js';
 export {
   TopologyTestDriver,
   TestInputTopic,

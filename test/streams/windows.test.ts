@@ -13,8 +13,14 @@ import {
   SlidingWindows,
   StreamsBuilder,
   Suppressed,
+  Stores,
+  Topology,
   TopologyTestDriver,
+  type ProcessorContext,
+  type SessionStore,
+  type StreamRecord,
   type ValueAndTimestamp,
+  type WindowStore,
 } from '../../src/streams/index.js';
 import { sessionCounts, slidingConcat } from './topologies.js';
 import {
@@ -243,4 +249,54 @@ test('window and session stores in memory and on disk: fetch and range queries',
     );
     await driver.close();
   }
+});
+
+test('store suppliers with the Processor API, and changelogs in Kafka key layouts', async () => {
+  const t = new Topology();
+  t.addSource('src', 'in', { keyDeserializer: S, valueDeserializer: S });
+  t.addProcessor(
+    'p',
+    () => {
+      let ctx: ProcessorContext;
+      return {
+        init: (c) => (ctx = c as ProcessorContext),
+        process: (r: StreamRecord<string, string>) => {
+          ctx.getStateStore<WindowStore<string, string>>('win').put(r.key, r.value, 1_000);
+          ctx
+            .getStateStore<SessionStore<string, string>>('ses')
+            .put({ key: r.key, window: { startMs: 10, endMs: 20 } }, r.value);
+        },
+      };
+    },
+    'src',
+  );
+  t.addStateStore(
+    Stores.windowStoreBuilder(Stores.persistentWindowStore('win', 60_000), S, S),
+    'p',
+  );
+  t.addStateStore(
+    Stores.sessionStoreBuilder(Stores.inMemorySessionStore('ses', 60_000), S, S),
+    'p',
+  );
+  const driver = new TopologyTestDriver(t, { applicationId: 'papi' });
+  driver.createInputTopic('in', S, S).pipeInput('k', 'v', 5);
+  const win = driver.getWindowStore<string, string>('win')!;
+  const ses = driver.getSessionStore<string, string>('ses')!;
+  assert.equal(win.persistent, true);
+  assert.equal(ses.persistent, false);
+  assert.equal(win.fetch('k', 1_000), 'v');
+  assert.equal(ses.fetchSession('k', 10, 20), 'v');
+  // Window changelog keys: key, 8-byte start, 4-byte sequence number; session changelog keys:
+  // key, 8-byte end, 8-byte start (Kafka's WindowKeySchema and SessionKeySchema).
+  assert.deepEqual(
+    driver
+      .readOutput('papi-win-changelog')
+      .map((r) => [r.key!.toString('hex'), r.value!.toString()]),
+    [['6b' + '00000000000003e8' + '00000000', 'v']],
+  );
+  assert.deepEqual(
+    driver.readOutput('papi-ses-changelog').map((r) => r.key!.toString('hex')),
+    ['6b' + '0000000000000014' + '000000000000000a'],
+  );
+  await driver.close();
 });

@@ -12,6 +12,8 @@ export interface OrderedBytes {
   /** Entries with lo <= key < hi (hi null: to the end), in byte order. */
   range(lo: Buffer, hi: Buffer | null): [Buffer, Buffer][];
   count(): number;
+  /** Runs fn's writes as one unit (one LMDB transaction instead of one per write). */
+  batch(fn: () => void): void;
   close(): void | Promise<void>;
 }
 
@@ -67,6 +69,10 @@ export class InMemoryOrderedBytes implements OrderedBytes {
 
   count(): number {
     return this.values.size;
+  }
+
+  batch(fn: () => void): void {
+    fn();
   }
 
   close(): void {}
@@ -132,6 +138,10 @@ export class LmdbOrderedBytes implements OrderedBytes {
 
   count(): number {
     return this.open().getCount();
+  }
+
+  batch(fn: () => void): void {
+    this.open().transactionSync(fn);
   }
 
   async close(): Promise<void> {

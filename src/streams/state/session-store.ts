@@ -65,7 +65,7 @@ export class BytesSessionStore<K, V> implements SessionStore<K, V> {
     const k = this.keyBytes(session.key);
     const v = value === null ? null : this.valueSerde.serialize(this.name, value);
     const { startMs, endMs } = session.window;
-    this.apply(k, startMs, endMs, v);
+    this.open().batch(() => this.apply(k, startMs, endMs, v));
     this.context?.changeLogger?.log(changelogKey(k, startMs, endMs), v);
   }
 

@@ -67,7 +67,7 @@ export class BytesWindowStore<K, V> implements WindowStore<K, V> {
   put(key: K, value: V | null, windowStartMs: number): void {
     const k = this.keyBytes(key);
     const v = value === null ? null : this.valueSerde.serialize(this.name, value);
-    this.apply(k, windowStartMs, v);
+    this.open().batch(() => this.apply(k, windowStartMs, v));
     this.context?.changeLogger?.log(changelogKey(k, windowStartMs), v);
   }
 

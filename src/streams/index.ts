@@ -6,8 +6,14 @@ export { Topology, TopologyDescription, type SourceOptions, type SinkOptions } f
 export * from './state/state-store.js';
 export * from './state/key-value-store.js';
 export * from './state/window-store.js';
+export * from './state/session-store.js';
 export { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
-export { Stores } from './stores.js';
+export {
+  InMemoryOrderedBytes,
+  LmdbOrderedBytes,
+  type OrderedBytes,
+} from './state/ordered-bytes.js';
+export { Stores, type WindowStoreSupplier, type SessionStoreSupplier } from './stores.js';
 export {
   TopologyTestDriver,
   TestInputTopic,
@@ -20,13 +26,25 @@ export {
   KTable,
   GlobalKTable,
   KGroupedStream,
+  KGroupedTable,
   CogroupedKStream,
+  TimeWindowedCogroupedKStream,
+  SessionWindowedCogroupedKStream,
   TimeWindowedKStream,
+  SessionWindowedKStream,
+  SlidingWindowedKStream,
   BranchedKStream,
   Suppressed,
 } from './dsl/kstream.js';
 export * from './dsl/options.js';
-export { TimeWindows, JoinWindows, WindowedSerdes } from './dsl/windows.js';
+export {
+  TimeWindows,
+  JoinWindows,
+  SessionWindows,
+  SlidingWindows,
+  WindowedSerdes,
+  type ValueAndTimestamp,
+} from './dsl/windows.js';
 export type { Change } from './dsl/context.js';
 export {
   KafkaStreams,

@@ -32,6 +32,15 @@ export async function planInternalTopics(
   }
   for (const [name, spec] of internal)
     if (spec.partitions !== null) counts.set(name, spec.partitions);
+  // As Kafka's copartition groups: a repartition topic read beside external topics takes their
+  // partition count, so that its records reach the tasks holding the matching partitions (a
+  // foreign-key join's subscription topic beside the other table's topic, for one).
+  for (const s of subs) {
+    const external = s.sourceTopics.flatMap((t) => (internal.has(t) ? [] : [counts.get(t)!]));
+    if (external.length === 0) continue;
+    for (const t of s.sourceTopics)
+      if (internal.has(t) && !counts.has(t)) counts.set(t, Math.max(...external));
+  }
   const tasks = new Map<number, number>();
   // Sub-topologies reading repartition topics learn their counts from the writers: iterate.
   for (let round = 0; round <= subs.length; round++) {

@@ -20,6 +20,7 @@ import { createInternalTopics, planInternalTopics } from './internal-topics.js';
 import type { KeyValue, ReadOnlyKeyValueStore } from './state/key-value-store.js';
 import type { StateStore } from './state/state-store.js';
 import type { ReadOnlyWindowStore } from './state/window-store.js';
+import { readOnlySessionStore, type ReadOnlySessionStore } from './state/session-store.js';
 import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
 import type { SubTopology, Topology } from './topology.js';
 
@@ -186,8 +187,18 @@ export class KafkaStreams {
         return null;
       },
       fetchRange: (key, from, to) => stores().flatMap((s) => s.fetchRange(key, from, to)),
+      fetchKeyRange: (kf, kt, from, to) =>
+        stores().flatMap((s) => s.fetchKeyRange(kf, kt, from, to)),
+      fetchAll: (from, to) => stores().flatMap((s) => s.fetchAll(from, to)),
       all: () => stores().flatMap((s) => s.all()),
     };
+  }
+
+  /** A read-only view of a session store over the tasks of this instance. */
+  sessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    return readOnlySessionStore(() =>
+      this.localStores<ReadOnlySessionStore<K, V> & StateStore>(name),
+    );
   }
 
   /** The tasks this instance runs now (ids `<sub-topology>_<partition>`). */

@@ -13,6 +13,7 @@ import type { Topology } from './topology.js';
 import type { StateStore } from './state/state-store.js';
 import type { KeyValueStore } from './state/key-value-store.js';
 import type { WindowStore } from './state/window-store.js';
+import type { SessionStore } from './state/session-store.js';
 
 let driverCount = 0;
 
@@ -141,6 +142,10 @@ export class TopologyTestDriver {
 
   getWindowStore<K, V>(name: string): WindowStore<K, V> | null {
     return this.getStateStore<WindowStore<K, V>>(name);
+  }
+
+  getSessionStore<K, V>(name: string): SessionStore<K, V> | null {
+    return this.getStateStore<SessionStore<K, V>>(name);
   }
 
   /** Names of internal topics carry the application id, as at run time. */

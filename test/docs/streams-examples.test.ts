@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 test('the examples of docs/streams.md are the code the tests run', () => {
   const doc = readFileSync(`${ROOT}docs/streams.md`, 'utf8');
   const blocks = [...doc.matchAll(/<!-- example: (\S+) -->\n\n?```ts\n([\s\S]*?)```/g)];
-  assert.equal(blocks.length, 4);
+  assert.equal(blocks.length, 6);
   for (const [, file, code] of blocks) {
     const source = readFileSync(`${ROOT}${file}`, 'utf8');
     assert.ok(

@@ -8,6 +8,8 @@ import {
   Materialized,
   Produced,
   Serdes,
+  SessionWindows,
+  SlidingWindows,
   StreamsBuilder,
   Suppressed,
   TimeWindows,
@@ -69,5 +71,104 @@ export function adJoin(): Topology {
   impressions
     .leftJoin(clicks, (i, c) => `${i}/${c ?? '-'}`, JoinWindows.ofTimeDifferenceAndGrace(5_000, 0))
     .to('ad-joined', Produced.with(S, S));
+  return b.build();
+}
+
+/**
+ * Clicks per user session (5 s of inactivity closes a session, 2 s grace): `user-clicks` →
+ * `sessions` as "<user>@<start>-<end>" → count; a session merged into a larger one is deleted
+ * (a tombstone).
+ */
+export function sessionCounts(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('user-clicks', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SessionWindows.ofInactivityGapAndGrace(5_000, 2_000))
+    .count(Materialized.as('sessions-store'))
+    .toStream()
+    .map((w, n) => KeyValue.pair(`${w.key}@${w.window.startMs}-${w.window.endMs}`, n))
+    .to('sessions', Produced.with(S, L));
+  return b.build();
+}
+
+/**
+ * The values of each key within any 10 ms of each other (sliding windows, 5 ms grace),
+ * concatenated: `readings` → `sliding` as "<key>@<window start>" → values.
+ */
+export function slidingConcat(): Topology {
+  const b = new StreamsBuilder();
+  b.stream('readings', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 5))
+    .aggregate(
+      () => '',
+      (_k, v, agg) => agg + v,
+      { storeName: 'sliding-store', valueSerde: S },
+    )
+    .toStream()
+    .map((w, v) => KeyValue.pair(`${w.key}@${w.window.startMs}`, v))
+    .to('sliding', Produced.with(S, S));
+  return b.build();
+}
+
+/**
+ * Users per region from a table of user → region (KTable.groupBy): moving a user subtracts
+ * them from the old region's count and adds them to the new one's.
+ */
+export function regionCounts(): Topology {
+  const b = new StreamsBuilder();
+  b.table('user-regions', Consumed.with(S, S), Materialized.as('user-regions-store'))
+    .groupBy((user, region) => KeyValue.pair(region, user), Grouped.with(S, S))
+    .count(Materialized.as('region-counts-store'))
+    .toStream()
+    .to('region-counts', Produced.with(S, L));
+  return b.build();
+}
+
+export interface Order {
+  product: string;
+  qty: number;
+}
+
+/**
+ * Orders joined with their product's name by the foreign key `product` (KTable foreign-key
+ * join): `orders` + `products` → `order-details`.
+ */
+export function orderDetails(): Topology {
+  const b = new StreamsBuilder();
+  const orders = b.table(
+    'orders',
+    Consumed.with(S, Serdes.Json<Order>()),
+    Materialized.as('orders-store'),
+  );
+  const products = b.table('products', Consumed.with(S, S), Materialized.as('products-store'));
+  orders
+    .join(
+      products,
+      (order) => order.product,
+      (order, name) => `${order.qty} x ${name}`,
+      { name: 'order-product' },
+    )
+    .toStream()
+    .to('order-details', Produced.with(S, S));
+  return b.build();
+}
+
+/**
+ * Views and purchases of each user in 10 s windows, one aggregate per window from both streams
+ * (a windowed cogroup): `views` + `purchases` → `activity` as "<user>@<window start>" → "vvb…".
+ */
+export function windowedActivity(): Topology {
+  const b = new StreamsBuilder();
+  const views = b.stream('views', Consumed.with(S, S)).groupByKey();
+  const purchases = b.stream('purchases', Consumed.with(S, S)).groupByKey();
+  views
+    .cogroup<string>((_user, _v, agg) => agg + 'v')
+    .cogroup(purchases, (_user, _v, agg) => agg + 'b')
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(10_000))
+    .aggregate(() => '', { storeName: 'activity-store', valueSerde: S })
+    .toStream()
+    .map((w, v) => KeyValue.pair(`${w.key}@${w.window.startMs}`, v))
+    .to('activity', Produced.with(S, S));
   return b.build();
 }

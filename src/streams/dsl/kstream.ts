@@ -20,9 +20,21 @@ import type {
   Produced,
   Repartitioned,
   StreamJoined,
+  TableJoined,
 } from './options.js';
 import { simple, withStores } from './processors.js';
-import { JoinWindows, TimeWindows, WindowedSerdes } from './windows.js';
+import { addForeignKeyJoin } from './foreign-key-join.js';
+import { addSessionAggregate } from './session-aggregate.js';
+import { addSlidingAggregate } from './sliding-aggregate.js';
+import { addTimeWindowAggregate } from './time-aggregate.js';
+import { addTableAggregate, addTableRepartition, addTableSelect } from './table-aggregate.js';
+import {
+  JoinWindows,
+  SessionWindows,
+  SlidingWindows,
+  TimeWindows,
+  WindowedSerdes,
+} from './windows.js';
 
 type Rec = StreamRecord<unknown, unknown>;
 
@@ -477,7 +489,7 @@ export class KTable<K, V> {
     /** How this table's value follows from the stored one (filters and mappers on top). */
     private readonly view: (key: K, stored: unknown) => V | null,
     /** Set on windowed aggregations: what suppress needs to know when windows close. */
-    readonly windows: TimeWindows | null,
+    readonly windows: { graceMs: number } | null,
   ) {}
 
   /** The name of the store an interactive query reads (null if not materialized). */
@@ -553,6 +565,18 @@ export class KTable<K, V> {
     };
   }
 
+  /**
+   * Re-keys the table for an aggregation (Kafka's KTable.groupBy): each row moves to the group
+   * the selector gives it; updates subtract the old row from its group and add the new one.
+   */
+  groupBy<K2, V2>(
+    selector: (key: K, value: V) => KeyValue<K2, V2>,
+    grouped: Grouped<K2, V2> = {},
+  ): KGroupedTable<K2, V2> {
+    const select = addTableSelect(this.ctx, this.node, selector);
+    return new KGroupedTable(this.ctx, select, grouped);
+  }
+
   /** The table's changes as a stream of updates; a deleted key comes as a tombstone. */
   toStream(): KStream<K, V> {
     const name = this.ctx.newName('KTABLE-TOSTREAM');
@@ -600,8 +624,10 @@ export class KTable<K, V> {
             .sort((a, b) => a.endMs - b.endMs || Buffer.compare(a.key, b.key));
           for (const e of due) {
             buffer.delete(e.key);
-            const v =
-              e.value.readUInt8(16) === 0 ? null : vs.deserialize(storeName, e.value.subarray(17));
+            // A final result of a deleted window (a merged-away session) is nothing: Kafka
+            // drops tombstones when emitting final results.
+            if (e.value.readUInt8(16) === 0) continue;
+            const v = vs.deserialize(storeName, e.value.subarray(17));
             c.forward(
               new StreamRecord(
                 ks.deserialize(storeName, e.key),
@@ -622,12 +648,30 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: (value: V, other: VO) => VR,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR> {
+  ): KTable<K, VR>;
+  /** Foreign-key join: each row joins the other table's row whose key it extracts (KIP-213). */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, other: VO) => VR,
+    tableJoined?: TableJoined,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  join(other: unknown, a: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
+    if (typeof b === 'function')
+      return this.foreignKeyJoin(
+        false,
+        other as KTable<unknown, unknown>,
+        a,
+        b,
+        c as TableJoined,
+        d,
+      );
     return this.tableTableJoin(
       'inner',
-      other,
-      joiner as (v: V | null, o: VO | null) => VR,
-      materialized ?? {},
+      other as KTable<K, unknown>,
+      a as (v: V | null, o: unknown) => unknown,
+      (b ?? {}) as Materialized<K, unknown>,
     );
   }
 
@@ -635,12 +679,90 @@ export class KTable<K, V> {
     other: KTable<K, VO>,
     joiner: (value: V, other: VO | null) => VR,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR> {
+  ): KTable<K, VR>;
+  /** Foreign-key left join: rows without a matching other row join with null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, other: VO | null) => VR,
+    tableJoined?: TableJoined,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin(other: unknown, a: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
+    if (typeof b === 'function')
+      return this.foreignKeyJoin(
+        true,
+        other as KTable<unknown, unknown>,
+        a,
+        b,
+        c as TableJoined,
+        d,
+      );
     return this.tableTableJoin(
       'left',
-      other,
-      joiner as (v: V | null, o: VO | null) => VR,
-      materialized ?? {},
+      other as KTable<K, unknown>,
+      a as (v: V | null, o: unknown) => unknown,
+      (b ?? {}) as Materialized<K, unknown>,
+    );
+  }
+
+  private foreignKeyJoin(
+    leftJoin: boolean,
+    other: KTable<unknown, unknown>,
+    extractor: unknown,
+    joiner: unknown,
+    tableJoined: TableJoined | undefined,
+    materialized: unknown,
+  ): KTable<K, unknown> {
+    const m = (materialized ?? {}) as Materialized<K, unknown>;
+    const resolver = addForeignKeyJoin(this.ctx, {
+      leftJoin,
+      name: tableJoined?.name ?? null,
+      leftNode: this.node,
+      leftStore: this.requireStore(),
+      leftGetter: (s) => this.getter(s),
+      rightNode: other.node,
+      rightStore: other.requireStore(),
+      rightGetter: (s) => other.getter(s),
+      keySerde: this.ctx.keySerde(this.keySerde),
+      valueSerde: this.ctx.valueSerde(this.valueSerde),
+      foreignKeySerde: this.ctx.keySerde(other.keySerde),
+      foreignValueSerde: this.ctx.valueSerde(other.valueSerde),
+      foreignKeyExtractor: extractor as (v: V) => unknown,
+      joiner: joiner as (v: V, o: unknown) => unknown,
+    });
+    // The results become a table: changes, kept in a store when materialized.
+    const name = this.ctx.newName('KTABLE-FK-JOIN-OUTPUT');
+    const storeName = m.storeName ?? null;
+    this.ctx.topology.addProcessor(
+      name,
+      withStores(storeName === null ? [] : [storeName], (c, [s]) => {
+        const store = (s ?? null) as KeyValueStore<K, unknown> | null;
+        return (r) => {
+          const oldValue = store?.get(r.key as K) ?? null;
+          store?.put(r.key as K, r.value);
+          c.forward(r.withValue({ newValue: r.value, oldValue }));
+        };
+      }),
+      resolver,
+    );
+    if (storeName !== null)
+      addKeyValueStore(
+        this.ctx,
+        storeName,
+        m.keySerde ?? this.keySerde,
+        m.valueSerde ?? null,
+        m,
+        name,
+      );
+    return new KTable(
+      this.ctx,
+      name,
+      this.keySerde,
+      m.valueSerde ?? null,
+      storeName,
+      (_k, v) => v,
+      null,
     );
   }
 
@@ -746,6 +868,100 @@ export class KTable<K, V> {
   }
 }
 
+/** Kafka's KGroupedTable: a re-keyed table to aggregate with an adder and a subtractor. */
+export class KGroupedTable<K, V> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly selectNode: string,
+    private readonly grouped: Grouped<K, V>,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<K, number> {
+    return this.aggregateWith(
+      'KTABLE-AGGREGATE',
+      () => 0,
+      (_k, _v, agg) => (agg ?? 0) + 1,
+      (_k, _v, agg) => agg - 1,
+      { valueSerde: Serdes.Long(), ...materialized },
+    );
+  }
+
+  reduce(
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V,
+    materialized: Materialized<K, V> = {},
+  ): KTable<K, V> {
+    return this.aggregateWith<V>(
+      'KTABLE-REDUCE',
+      () => null,
+      (_k, v, agg) => (agg === null ? v : adder(agg, v)),
+      (_k, v, agg) => subtractor(agg, v),
+      {
+        ...(this.grouped.valueSerde ? { valueSerde: this.grouped.valueSerde } : {}),
+        ...materialized,
+      },
+    );
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    adder: (key: K, value: V, aggregate: VA) => VA,
+    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<K, VA> {
+    return this.aggregateWith(
+      'KTABLE-AGGREGATE',
+      initializer,
+      (k, v, agg) => adder(k, v, agg ?? initializer()),
+      subtractor,
+      materialized,
+    );
+  }
+
+  private aggregateWith<VA>(
+    prefix: string,
+    initializer: () => VA | null,
+    adder: (key: K, value: V, aggregate: VA | null) => VA,
+    subtractor: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA>,
+  ): KTable<K, VA> {
+    const storeName = materialized.storeName ?? this.ctx.newName(`${prefix}-STATE-STORE`);
+    const ks = this.ctx.keySerde(this.grouped.keySerde);
+    const source = addTableRepartition(
+      this.ctx,
+      this.selectNode,
+      this.grouped.name ?? storeName,
+      ks,
+      this.ctx.valueSerde(this.grouped.valueSerde),
+    );
+    const name = addTableAggregate(this.ctx, source, {
+      prefix,
+      storeName,
+      initializer,
+      adder,
+      subtractor,
+    });
+    const keySerde = materialized.keySerde ?? ks;
+    addKeyValueStore(
+      this.ctx,
+      storeName,
+      keySerde,
+      materialized.valueSerde ?? null,
+      materialized,
+      name,
+    );
+    return new KTable(
+      this.ctx,
+      name,
+      keySerde,
+      materialized.valueSerde ?? null,
+      storeName,
+      (_k, v) => v as VA,
+      null,
+    );
+  }
+}
+
 export const Suppressed = {
   untilWindowCloses: (_bufferConfig: unknown = 'unbounded'): { untilWindowCloses: true } => ({
     untilWindowCloses: true,
@@ -809,8 +1025,23 @@ export class KGroupedStream<K, V> {
     return new CogroupedKStream<K, VA>(this.ctx).cogroup(this, aggregator);
   }
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: SlidingWindows): SlidingWindowedKStream<K, V>;
+  windowedBy(
+    windows: TimeWindows | SessionWindows | SlidingWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> | SlidingWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows)
+      return new SessionWindowedKStream(this.ctx, this, windows);
+    if (windows instanceof SlidingWindows)
+      return new SlidingWindowedKStream(this.ctx, this, windows);
     return new TimeWindowedKStream(this.ctx, this, windows);
+  }
+
+  /** @internal A reduce keeps values of the stream's type: its serde, if known. */
+  reduceSerde<VA>(prefix: string): Serde<VA> | null {
+    if (prefix !== 'KSTREAM-REDUCE') return null;
+    return (this.grouped.valueSerde ?? this.stream.valueSerde) as Serde<VA> | null;
   }
 
   /** @internal The stream to aggregate, repartitioned by its new key when needed. */
@@ -872,10 +1103,7 @@ export class KGroupedStream<K, V> {
  * every update is emitted as the table's change.
  */
 export class CogroupedKStream<K, VA> {
-  private readonly inputs: {
-    grouped: KGroupedStream<K, unknown>;
-    aggregator: (key: K, value: unknown, aggregate: VA) => VA;
-  }[] = [];
+  private readonly inputs: CogroupInputs<K, VA> = [];
 
   constructor(private readonly ctx: DslContext) {}
 
@@ -888,6 +1116,17 @@ export class CogroupedKStream<K, VA> {
       aggregator: aggregator as (key: K, value: unknown, aggregate: VA) => VA,
     });
     return this;
+  }
+
+  /** Windowed cogroup: every input updates the same windows (Kafka's windowedBy on a cogroup). */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VA>;
+  windowedBy(windows: SessionWindows): SessionWindowedCogroupedKStream<K, VA>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedCogroupedKStream<K, VA> | SessionWindowedCogroupedKStream<K, VA> {
+    if (windows instanceof SessionWindows)
+      return new SessionWindowedCogroupedKStream(this.ctx, this.inputs, windows);
+    return new TimeWindowedCogroupedKStream(this.ctx, this.inputs, windows);
   }
 
   aggregate(initializer: () => VA, materialized: Materialized<K, VA> = {}): KTable<K, VA> {
@@ -944,6 +1183,140 @@ export class CogroupedKStream<K, VA> {
   }
 }
 
+type CogroupInputs<K, VA> = {
+  grouped: KGroupedStream<K, unknown>;
+  aggregator: (key: K, value: unknown, aggregate: VA) => VA;
+}[];
+
+/**
+ * Adds one windowed aggregation processor per cogrouped input, all on one store (added with
+ * the first), and the merge node after them; returns the merge node and the key serde.
+ */
+function windowedCogroup<K, VA>(
+  ctx: DslContext,
+  inputs: CogroupInputs<K, VA>,
+  storeName: string,
+  materialized: Materialized<K, VA>,
+  add: (
+    parent: string,
+    aggregator: (key: K, value: unknown, aggregate: VA) => VA,
+    keySerde: Serde<K>,
+    shared: boolean,
+  ) => string,
+): { merge: string; keySerde: Serde<K> } {
+  if (inputs.length === 0) throw new Error('cogroup needs at least one grouped stream');
+  const streams = inputs.map(({ grouped }, i) => grouped.input(`${storeName}-${i}`));
+  const keySerde = ctx.keySerde(materialized.keySerde ?? streams[0]!.keySerde);
+  const names = inputs.map(({ aggregator }, i) =>
+    add(streams[i]!.node, aggregator, keySerde, i > 0),
+  );
+  const merge = ctx.newName('COGROUPKSTREAM-MERGE');
+  ctx.topology.addProcessor(
+    merge,
+    simple((c, r) => c.forward(r)),
+    ...names,
+  );
+  return { merge, keySerde };
+}
+
+/** Kafka's TimeWindowedCogroupedKStream (tumbling, hopping or sliding windows). */
+export class TimeWindowedCogroupedKStream<K, VA> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly inputs: CogroupInputs<K, VA>,
+    private readonly windows: TimeWindows | SlidingWindows,
+  ) {}
+
+  aggregate(
+    initializer: () => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    const w = this.windows;
+    const storeName =
+      materialized.storeName ?? this.ctx.newName('COGROUPKSTREAM-AGGREGATE-STATE-STORE');
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? null);
+    const { merge, keySerde } = windowedCogroup(
+      this.ctx,
+      this.inputs,
+      storeName,
+      materialized,
+      (parent, aggregator, ks, shared) => {
+        const spec = {
+          initializer,
+          aggregator,
+          materialized,
+          storeName,
+          prefix: 'COGROUPKSTREAM-AGGREGATE',
+          keySerde: ks,
+          valueSerde: vs,
+          shared,
+        };
+        return w instanceof SlidingWindows
+          ? addSlidingAggregate(this.ctx, parent, { ...spec, windows: w })
+          : addTimeWindowAggregate(this.ctx, parent, { ...spec, windows: w });
+      },
+    );
+    const sizeMs = w instanceof SlidingWindows ? w.timeDifferenceMs : w.sizeMs;
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      merge,
+      WindowedSerdes.timeWindowedSerdeFrom(keySerde, sizeMs),
+      vs,
+      null,
+      () => null,
+      w,
+    );
+  }
+}
+
+/** Kafka's SessionWindowedCogroupedKStream: the merger joins two sessions' aggregates. */
+export class SessionWindowedCogroupedKStream<K, VA> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly inputs: CogroupInputs<K, VA>,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  aggregate(
+    initializer: () => VA,
+    merger: (key: K, aggOne: VA, aggTwo: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    const w = this.windows;
+    const storeName =
+      materialized.storeName ?? this.ctx.newName('COGROUPKSTREAM-AGGREGATE-STATE-STORE');
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? null);
+    const { merge, keySerde } = windowedCogroup(
+      this.ctx,
+      this.inputs,
+      storeName,
+      materialized,
+      (parent, aggregator, ks, shared) =>
+        addSessionAggregate(this.ctx, parent, {
+          windows: w,
+          initializer,
+          aggregator,
+          merger,
+          materialized,
+          storeName,
+          prefix: 'COGROUPKSTREAM-AGGREGATE',
+          keySerde: ks,
+          valueSerde: vs,
+          shared,
+        }),
+    );
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      merge,
+      WindowedSerdes.sessionWindowedSerdeFrom(keySerde),
+      vs,
+      null,
+      () => null,
+      { graceMs: w.graceMs + w.inactivityGapMs },
+    );
+  }
+}
+
 export class TimeWindowedKStream<K, V> {
   constructor(
     private readonly ctx: DslContext,
@@ -983,44 +1356,18 @@ export class TimeWindowedKStream<K, V> {
     const w = this.windows;
     const storeName = materialized.storeName ?? this.ctx.newName('KSTREAM-AGGREGATE-STATE-STORE');
     const input = this.grouped.input(storeName);
-    const name = this.ctx.newName('KSTREAM-AGGREGATE');
-    let observedStreamTimeMs = -1;
-    this.ctx.topology.addProcessor(
-      name,
-      withStores([storeName], (c, [s]) => {
-        const store = s as WindowStore<K, VA>;
-        observedStreamTimeMs = -1;
-        return (r) => {
-          if (r.key === null || r.key === undefined || r.value === null) return;
-          observedStreamTimeMs = Math.max(
-            observedStreamTimeMs,
-            c.currentStreamTimeMs(),
-            r.timestamp,
-          );
-          const closeMs = observedStreamTimeMs - w.graceMs;
-          for (const win of w.windowsFor(r.timestamp)) {
-            if (win.endMs <= closeMs) continue;
-            const oldValue = store.fetch(r.key as K, win.startMs);
-            const newValue = aggregator(r.key as K, r.value as V, oldValue ?? initializer());
-            store.put(r.key as K, newValue, win.startMs);
-            const key: Windowed<K> = { key: r.key as K, window: win };
-            c.forward(new StreamRecord(key, { newValue, oldValue }, r.timestamp, r.headers));
-          }
-        };
-      }),
-      input.node,
-    );
     const ks = this.ctx.keySerde(materialized.keySerde ?? input.keySerde);
     const vs = this.ctx.valueSerde(materialized.valueSerde ?? null);
-    const builder = Stores.windowStoreBuilder(
+    const name = addTimeWindowAggregate(this.ctx, input.node, {
+      windows: w,
+      initializer,
+      aggregator,
+      materialized,
       storeName,
-      materialized.retentionMs ?? w.sizeMs + w.graceMs,
-      ks,
-      vs,
-    );
-    if (materialized.loggingEnabled === false) builder.withLoggingDisabled();
-    else builder.withLoggingEnabled({ ...(materialized.logConfig ?? {}) });
-    this.ctx.topology.addStateStore(builder, name);
+      prefix: 'KSTREAM-AGGREGATE',
+      keySerde: ks,
+      valueSerde: vs,
+    });
     return new KTable<Windowed<K>, VA>(
       this.ctx,
       name,
@@ -1029,6 +1376,157 @@ export class TimeWindowedKStream<K, V> {
       null,
       () => null,
       w,
+    );
+  }
+}
+
+/**
+ * Kafka's SessionWindowedKStream: aggregates per key and session; a table keyed by
+ * Windowed<K> whose session windows merge as records bridge them (merged-away sessions are
+ * deleted, so toStream() emits them as tombstones).
+ */
+export class SessionWindowedKStream<K, V> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly grouped: KGroupedStream<K, V>,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.aggregate(
+      () => 0,
+      (_k, _v, agg) => agg + 1,
+      (_k, a, b) => a + b,
+      { valueSerde: Serdes.Long(), ...materialized },
+    );
+  }
+
+  reduce(
+    reducer: (aggregate: V, value: V) => V,
+    materialized: Materialized<K, V> = {},
+  ): KTable<Windowed<K>, V> {
+    const none = Symbol('none') as unknown as V;
+    const reduce = (agg: V, v: V) => (agg === none ? v : reducer(agg, v));
+    return this.aggregateWith<V>(
+      'KSTREAM-REDUCE',
+      () => none,
+      (_k, v, agg) => reduce(agg, v),
+      (_k, a, b) => reduce(a, b),
+      materialized,
+    );
+  }
+
+  /** The merger combines the aggregates of two sessions that a record joins into one. */
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    merger: (key: K, aggOne: VA, aggTwo: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    return this.aggregateWith('KSTREAM-AGGREGATE', initializer, aggregator, merger, materialized);
+  }
+
+  private aggregateWith<VA>(
+    prefix: string,
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    merger: (key: K, aggOne: VA, aggTwo: VA) => VA,
+    materialized: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const storeName = materialized.storeName ?? this.ctx.newName(`${prefix}-STATE-STORE`);
+    const input = this.grouped.input(storeName);
+    const ks = this.ctx.keySerde(materialized.keySerde ?? input.keySerde);
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? this.grouped.reduceSerde<VA>(prefix));
+    const name = addSessionAggregate(this.ctx, input.node, {
+      windows: this.windows,
+      initializer,
+      aggregator,
+      merger,
+      materialized,
+      storeName,
+      prefix,
+      keySerde: ks,
+      valueSerde: vs,
+    });
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      name,
+      WindowedSerdes.sessionWindowedSerdeFrom(ks),
+      vs,
+      null,
+      () => null,
+      // A session can still grow by a record up to the gap after its end: Kafka's suppress
+      // waits the gap plus the grace period before a session's result is final.
+      { graceMs: this.windows.graceMs + this.windows.inactivityGapMs },
+    );
+  }
+}
+
+/** Kafka's SlidingWindowedKStream (KIP-450): aggregates per key over sliding windows. */
+export class SlidingWindowedKStream<K, V> {
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly grouped: KGroupedStream<K, V>,
+    private readonly windows: SlidingWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.aggregate(
+      () => 0,
+      (_k, _v, agg) => agg + 1,
+      { valueSerde: Serdes.Long(), ...materialized },
+    );
+  }
+
+  reduce(
+    reducer: (aggregate: V, value: V) => V,
+    materialized: Materialized<K, V> = {},
+  ): KTable<Windowed<K>, V> {
+    const none = Symbol('none') as unknown as V;
+    return this.aggregateWith<V>(
+      'KSTREAM-REDUCE',
+      () => none,
+      (_k, v, agg) => (agg === none ? v : reducer(agg, v)),
+      materialized,
+    );
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+  ): KTable<Windowed<K>, VA> {
+    return this.aggregateWith('KSTREAM-AGGREGATE', initializer, aggregator, materialized);
+  }
+
+  private aggregateWith<VA>(
+    prefix: string,
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA> {
+    const storeName = materialized.storeName ?? this.ctx.newName(`${prefix}-STATE-STORE`);
+    const input = this.grouped.input(storeName);
+    const ks = this.ctx.keySerde(materialized.keySerde ?? input.keySerde);
+    const vs = this.ctx.valueSerde(materialized.valueSerde ?? this.grouped.reduceSerde<VA>(prefix));
+    const name = addSlidingAggregate(this.ctx, input.node, {
+      windows: this.windows,
+      initializer,
+      aggregator,
+      materialized,
+      storeName,
+      prefix,
+      keySerde: ks,
+      valueSerde: vs,
+    });
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      name,
+      WindowedSerdes.timeWindowedSerdeFrom(ks, this.windows.timeDifferenceMs),
+      vs,
+      null,
+      () => null,
+      this.windows,
     );
   }
 }

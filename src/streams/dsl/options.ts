@@ -58,6 +58,12 @@ export interface Joined<K, V, VO> {
   name?: string;
 }
 
+/** Names a foreign-key join's internal topics and stores (Kafka's TableJoined). */
+export interface TableJoined {
+  /** Topics `<name>-subscription-registration-topic` and `<name>-subscription-response-topic`. */
+  name?: string;
+}
+
 export interface StreamJoined<K, V, VO> extends Joined<K, V, VO> {
   storeName?: string;
 }

@@ -41,6 +41,51 @@ export class TimeWindows {
   }
 }
 
+/**
+ * Session windows (Kafka's SessionWindows): records of a key less than the inactivity gap apart
+ * belong to one session; a record that bridges two sessions merges them. Sessions are
+ * [first record, last record], both ends inclusive.
+ */
+export class SessionWindows {
+  private constructor(
+    readonly inactivityGapMs: number,
+    readonly graceMs: number,
+  ) {}
+
+  static ofInactivityGapWithNoGrace(inactivityGapMs: number): SessionWindows {
+    return SessionWindows.ofInactivityGapAndGrace(inactivityGapMs, 0);
+  }
+
+  static ofInactivityGapAndGrace(inactivityGapMs: number, graceMs: number): SessionWindows {
+    if (inactivityGapMs <= 0) throw new Error('the inactivity gap must be larger than zero');
+    if (graceMs < 0) throw new Error('grace period must not be negative');
+    return new SessionWindows(inactivityGapMs, graceMs);
+  }
+}
+
+/**
+ * Sliding windows (Kafka's SlidingWindows, KIP-450): windows of a fixed time difference whose
+ * ends are both inclusive, defined by the records: each record makes a window ending at its
+ * timestamp and, when a later record falls in it, one starting just after it. So every
+ * distinct set of records that fit in the time difference is aggregated exactly once.
+ */
+export class SlidingWindows {
+  private constructor(
+    readonly timeDifferenceMs: number,
+    readonly graceMs: number,
+  ) {}
+
+  static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): SlidingWindows {
+    return SlidingWindows.ofTimeDifferenceAndGrace(timeDifferenceMs, 0);
+  }
+
+  static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): SlidingWindows {
+    if (timeDifferenceMs <= 0) throw new Error('the time difference must be larger than zero');
+    if (graceMs < 0) throw new Error('grace period must not be negative');
+    return new SlidingWindows(timeDifferenceMs, graceMs);
+  }
+}
+
 /** Stream-stream join windows: records join when their timestamps differ by at most timeDifferenceMs. */
 export class JoinWindows {
   private constructor(
@@ -80,4 +125,56 @@ export const WindowedSerdes = {
       },
     };
   },
+
+  /** Kafka's SessionWindowedSerde: the inner key's bytes, then the 8-byte end and start. */
+  sessionWindowedSerdeFrom<K>(inner: Serde<K>): Serde<Windowed<K>> {
+    return {
+      serialize: (topic, w) => {
+        if (w === null) return null;
+        const k = inner.serialize(topic, w.key) ?? Buffer.alloc(0);
+        const b = Buffer.alloc(k.length + 16);
+        k.copy(b);
+        b.writeBigInt64BE(BigInt(w.window.endMs), k.length);
+        b.writeBigInt64BE(BigInt(w.window.startMs), k.length + 8);
+        return b;
+      },
+      deserialize: (topic, b) => {
+        if (b === null) return null;
+        return {
+          key: inner.deserialize(topic, b.subarray(0, b.length - 16)) as K,
+          window: {
+            startMs: Number(b.readBigInt64BE(b.length - 8)),
+            endMs: Number(b.readBigInt64BE(b.length - 16)),
+          },
+        };
+      },
+    };
+  },
 };
+
+/** A value with the largest timestamp that went into it (Kafka's ValueAndTimestamp). */
+export interface ValueAndTimestamp<V> {
+  value: V;
+  timestamp: number;
+}
+
+/** Kafka's timestamped store layout: the 8-byte timestamp, then the value's bytes. */
+export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
+  return {
+    serialize: (topic, v) => {
+      if (v === null) return null;
+      const value = inner.serialize(topic, v.value) ?? Buffer.alloc(0);
+      const b = Buffer.alloc(8 + value.length);
+      b.writeBigInt64BE(BigInt(v.timestamp), 0);
+      value.copy(b, 8);
+      return b;
+    },
+    deserialize: (topic, b) =>
+      b === null
+        ? null
+        : {
+            timestamp: Number(b.readBigInt64BE(0)),
+            value: inner.deserialize(topic, b.subarray(8)) as V,
+          },
+  };
+}

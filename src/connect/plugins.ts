@@ -11,6 +11,7 @@ import { FileStreamSinkConnector } from './connectors/file-stream-sink.js';
 import { FileStreamSourceConnector } from './connectors/file-stream-source.js';
 import { JdbcSinkConnector } from './connectors/jdbc/jdbc-sink.js';
 import { JdbcSourceConnector } from './connectors/jdbc/jdbc-source.js';
+import { S3SinkConnector } from './connectors/s3/s3-sink.js';
 import type { Converter } from './converters/converter.js';
 import { JsonConverter } from './converters/json-converter.js';
 import { ByteArrayConverter, StringConverter } from './converters/simple-converters.js';
@@ -78,6 +79,12 @@ export class Plugins {
       'io.confluent.connect.jdbc.JdbcSinkConnector',
       () => new JdbcSinkConnector(),
       ['JdbcSink', 'JdbcSinkConnector'],
+    );
+    this.add(
+      this.connectors,
+      'io.confluent.connect.s3.S3SinkConnector',
+      () => new S3SinkConnector(),
+      ['S3Sink', 'S3SinkConnector'],
     );
     this.add(
       this.converters,

@@ -13,6 +13,7 @@ import { JdbcSinkConnector } from './connectors/jdbc/jdbc-sink.js';
 import { JdbcSourceConnector } from './connectors/jdbc/jdbc-source.js';
 import { S3SinkConnector } from './connectors/s3/s3-sink.js';
 import type { Converter } from './converters/converter.js';
+import { AvroConverter } from './converters/avro-converter.js';
 import { JsonConverter } from './converters/json-converter.js';
 import { ByteArrayConverter, StringConverter } from './converters/simple-converters.js';
 import { Cast, TimestampConverter } from './transforms/cast.js';
@@ -91,6 +92,12 @@ export class Plugins {
       'org.apache.kafka.connect.json.JsonConverter',
       () => new JsonConverter(),
       ['JsonConverter'],
+    );
+    this.add(
+      this.converters,
+      'io.confluent.connect.avro.AvroConverter',
+      () => new AvroConverter(),
+      ['AvroConverter'],
     );
     this.add(
       this.converters,

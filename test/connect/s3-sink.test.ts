@@ -310,5 +310,19 @@ test(
       body.configs.find((c) => c.value.name === 'partition.field.name')!.value.errors[0]!,
       /FieldPartitioner needs partition.field.name/,
     );
+
+    // KIP-769: the plugin's own config definitions.
+    const defs = (await (
+      await fetch(`${worker!.url}/connector-plugins/io.confluent.connect.s3.S3SinkConnector/config`)
+    ).json()) as { name: string; required: boolean; default_value: string | null }[];
+    assert.deepEqual(
+      defs.find((d) => d.name === 's3.bucket.name'),
+      { ...defs.find((d) => d.name === 's3.bucket.name'), required: true, default_value: null },
+    );
+    assert.equal(defs.find((d) => d.name === 'topics.dir')?.default_value, 'topics');
+    assert.equal(
+      (await fetch(`${worker!.url}/connector-plugins/NoSuchConnector/config`)).status,
+      404,
+    );
   },
 );

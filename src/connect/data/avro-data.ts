@@ -50,7 +50,16 @@ export function avroLongType(): any {
 
 /** An avsc type for an Avro schema, with bigint longs. */
 export function avroTypeFor(schema: AvroSchema): any {
-  return avsc().Type.forSchema(schema, { registry: { long: avroLongType() }, wrapUnions: false });
+  // The registry covers `"long"`; the hook covers `{"type": "long", ...}` (logical types,
+  // Connect properties), which avsc would otherwise build with its own number-only long.
+  return avsc().Type.forSchema(schema, {
+    registry: { long: avroLongType() },
+    wrapUnions: false,
+    typeHook: (s: AvroSchema) =>
+      typeof s === 'object' && s !== null && !Array.isArray(s) && s.type === 'long'
+        ? avroLongType()
+        : undefined,
+  });
 }
 
 /** The Avro schema of a Connect schema (Confluent's AvroData.fromConnectSchema). */

@@ -119,6 +119,15 @@ export interface SinkTask {
    * read per partition) only after this resolves.
    */
   flush?(offsets: readonly TopicPartitionOffset[]): void | Promise<void>;
+  /**
+   * Kafka's SinkTask.preCommit: the offsets the worker may commit, given those of the records
+   * put so far. A task that makes records durable on its own schedule (the S3 sink uploads
+   * whole files) answers less, or nothing for a partition. Without it, the worker flushes
+   * and commits everything put.
+   */
+  preCommit?(
+    offsets: readonly TopicPartitionOffset[],
+  ): TopicPartitionOffset[] | Promise<TopicPartitionOffset[]>;
   open?(partitions: readonly { topic: string; partition: number }[]): void | Promise<void>;
   close?(partitions: readonly { topic: string; partition: number }[]): void | Promise<void>;
   stop(): void | Promise<void>;

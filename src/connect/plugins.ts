@@ -11,7 +11,9 @@ import { FileStreamSinkConnector } from './connectors/file-stream-sink.js';
 import { FileStreamSourceConnector } from './connectors/file-stream-source.js';
 import { JdbcSinkConnector } from './connectors/jdbc/jdbc-sink.js';
 import { JdbcSourceConnector } from './connectors/jdbc/jdbc-source.js';
+import { S3SinkConnector } from './connectors/s3/s3-sink.js';
 import type { Converter } from './converters/converter.js';
+import { AvroConverter } from './converters/avro-converter.js';
 import { JsonConverter } from './converters/json-converter.js';
 import { ByteArrayConverter, StringConverter } from './converters/simple-converters.js';
 import { Cast, TimestampConverter } from './transforms/cast.js';
@@ -80,10 +82,22 @@ export class Plugins {
       ['JdbcSink', 'JdbcSinkConnector'],
     );
     this.add(
+      this.connectors,
+      'io.confluent.connect.s3.S3SinkConnector',
+      () => new S3SinkConnector(),
+      ['S3Sink', 'S3SinkConnector'],
+    );
+    this.add(
       this.converters,
       'org.apache.kafka.connect.json.JsonConverter',
       () => new JsonConverter(),
       ['JsonConverter'],
+    );
+    this.add(
+      this.converters,
+      'io.confluent.connect.avro.AvroConverter',
+      () => new AvroConverter(),
+      ['AvroConverter'],
     );
     this.add(
       this.converters,

@@ -346,6 +346,7 @@ test(
       [
         'io.confluent.connect.jdbc.JdbcSinkConnector',
         'io.confluent.connect.jdbc.JdbcSourceConnector',
+        'io.confluent.connect.s3.S3SinkConnector',
         'org.apache.kafka.connect.file.FileStreamSinkConnector',
         'org.apache.kafka.connect.file.FileStreamSourceConnector',
       ],

@@ -66,6 +66,8 @@ function render(value: unknown): string {
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   if (value instanceof Struct)
     return `Struct{${(value.schema.fields ?? []).map((f) => `${f.name}=${render(value.get(f.name))}`).join(',')}}`;
+  if (value instanceof Map)
+    return `{${[...value].map(([k, v]) => `${render(k)}=${render(v)}`).join(', ')}}`;
   if (typeof value === 'object')
     return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
   return String(value);

@@ -11,8 +11,13 @@ export interface SchemaAndValue {
 
 export interface Converter {
   configure(props: Record<string, string>, isKey: boolean): void;
-  fromConnectData(topic: string, schema: Schema | undefined, value: unknown): Buffer | null;
-  toConnectData(topic: string, bytes: Buffer | null): SchemaAndValue;
+  /** Schema registry converters answer a promise (they may ask the registry first). */
+  fromConnectData(
+    topic: string,
+    schema: Schema | undefined,
+    value: unknown,
+  ): Buffer | null | Promise<Buffer | null>;
+  toConnectData(topic: string, bytes: Buffer | null): SchemaAndValue | Promise<SchemaAndValue>;
 }
 
 /** Raised when bytes cannot be converted (a record the errors.* settings decide about). */

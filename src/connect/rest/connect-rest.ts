@@ -241,6 +241,16 @@ export function connectRestServer(o: ConnectRestOptions): HttpServer {
     handler: (r) => h.plugins(r.query['connectorsOnly'] !== 'false'),
   });
   server.route({
+    method: 'GET',
+    url: '/connector-plugins/:plugin/config',
+    handler: (r) => {
+      const plugin = r.params['plugin']!;
+      const keys = h.pluginConfig?.(plugin);
+      if (keys === undefined) throw new HttpError(404, 404, `Unknown plugin ${plugin}.`);
+      return keys;
+    },
+  });
+  server.route({
     method: 'PUT',
     url: '/connector-plugins/:plugin/config/validate',
     handler: (r) => {

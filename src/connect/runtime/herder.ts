@@ -3,7 +3,7 @@
 // changes at once on its own worker; the distributed one writes them to the config topic and
 // lets the group's leader assign the work. This file holds what both share: validation, and
 // the info, status and offsets shapes of the REST API.
-import { ConfigDef, type ConfigInfos } from '../config-def.js';
+import { ConfigDef, type ConfigInfos, type ConfigKeyInfo } from '../config-def.js';
 import type { TaskConfig } from '../connector.js';
 import type { Plugins } from '../plugins.js';
 import { CONNECTOR_CLASS, connectorConfigDef } from './connector-config.js';
@@ -61,6 +61,8 @@ export interface Herder {
   /** Distributed only: the worker running a connector hands its task configs to the leader. */
   putTaskConfigs?(name: string, configs: TaskConfig[]): Promise<void>;
   plugins(connectorsOnly: boolean): { class: string; type: string; version: string }[];
+  /** KIP-769: a connector plugin's own config definitions; undefined for an unknown one. */
+  pluginConfig?(plugin: string): ConfigKeyInfo[] | undefined;
 }
 
 /** The configs and target states, as the config topic (or the standalone herder) holds them. */
@@ -243,6 +245,15 @@ export abstract class BaseHerder {
         `Connector configuration is invalid and contains the following ${infos.error_count} error(s):\n${lines.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
       );
     }
+  }
+
+  pluginConfig(plugin: string): ConfigKeyInfo[] | undefined {
+    if (!this.registry.connectors.has(plugin)) return undefined;
+    return this.registry
+      .connector(plugin)
+      .config()
+      .validate(plugin, {})
+      .configs.map((c) => c.definition);
   }
 
   plugins(connectorsOnly: boolean): { class: string; type: string; version: string }[] {

@@ -81,7 +81,14 @@ export class WorkerSinkTask {
       rebalanceListener: {
         onPartitionsAssigned: (tps) => this.task.open?.(tps),
         // The group commits the processed offsets right after this: flush first.
-        onPartitionsRevoked: (tps) => this.queue.run(() => this.flushAndCommit(tps)),
+        onPartitionsRevoked: (tps) =>
+          this.queue.run(async () => {
+            await this.flushAndCommit(tps);
+            // What the task did not let us commit is read again by the partition's next
+            // owner: forget it here, so a later commit never moves that owner's offsets.
+            for (const tp of tps) this.pending.delete(key(tp));
+            await this.task.close?.(tps);
+          }),
         onPartitionsLost: (tps) => {
           for (const tp of tps) this.pending.delete(key(tp));
           return this.task.close?.(tps);
@@ -169,11 +176,14 @@ export class WorkerSinkTask {
         only.some((tp) => tp.topic === o.topic && tp.partition === o.partition),
     );
     if (offsets.length === 0) return;
-    await this.task.flush?.(offsets);
+    let commit = offsets;
+    if (this.task.preCommit !== undefined) commit = await this.task.preCommit(offsets);
+    else await this.task.flush?.(offsets);
+    if (commit.length === 0) return;
     await this.consumer!.commit(
-      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+      commit.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
     );
-    for (const o of offsets)
+    for (const o of commit)
       if (this.pending.get(key(o))?.offset === o.offset) this.pending.delete(key(o));
   }
 

@@ -186,7 +186,10 @@ export class JdbcSinkTask implements SinkTask {
         .map((r) => this.row(r))
         .filter((r): r is Row => r !== null);
       await this.dialect!.transaction(async () => {
-        for (const row of rows) await this.write(row);
+        for (const group of this.groups(rows)) {
+          if (group.length === 1) await this.write(group[0]!);
+          else await this.insertMany(group);
+        }
       });
     }
   }
@@ -280,6 +283,66 @@ export class JdbcSinkTask implements SinkTask {
     }
   }
 
+  /**
+   * Consecutive rows that one multi-row INSERT can write: insert or upsert mode, same table
+   * and columns, bounded by the databases' limit on parameters (SQLite's 32766; PostgreSQL's
+   * 65535). An upsert keeps the last row of each key, as one statement may not touch a row
+   * twice; deletes and updates go one by one.
+   */
+  private groups(rows: Row[]): Row[][] {
+    const mode = this.c['insert.mode'] as InsertMode;
+    const out: Row[][] = [];
+    let current: Row[] = [];
+    let shape = '';
+    const flush = () => {
+      if (current.length > 0) out.push(current);
+      current = [];
+      shape = '';
+    };
+    for (const row of rows) {
+      if (row.delete || mode === 'update') {
+        flush();
+        out.push([row]);
+        continue;
+      }
+      const s = `${row.table}\u0000${[...row.pk, ...row.fields].map(([n]) => n).join('\u0000')}`;
+      const width = row.pk.length + row.fields.length;
+      if (s !== shape || (current.length + 1) * width > 32_766) flush();
+      shape = s;
+      if (mode === 'upsert') {
+        const key = pkKey(row);
+        const at = current.findIndex((r) => pkKey(r) === key);
+        if (at >= 0) current.splice(at, 1);
+      }
+      current.push(row);
+    }
+    flush();
+    return out;
+  }
+
+  private async insertMany(rows: Row[]): Promise<void> {
+    const d = this.dialect!;
+    for (const row of rows) await this.ensureTable(row);
+    const first = rows[0]!;
+    const all = [...first.pk, ...first.fields];
+    const cols = all.map(([n]) => d.quote(n)).join(', ');
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of rows) {
+      const at = params.length;
+      for (const [, sc, v] of [...row.pk, ...row.fields]) params.push(toSql(d, sc, v));
+      tuples.push(`(${all.map((_v, i) => d.param(at + i + 1)).join(', ')})`);
+    }
+    let sql = `INSERT INTO ${d.quote(first.table)} (${cols}) VALUES ${tuples.join(', ')}`;
+    if ((this.c['insert.mode'] as InsertMode) === 'upsert') {
+      if (first.pk.length === 0)
+        throw new ConnectError('insert.mode=upsert needs a primary key: set pk.mode');
+      const update = first.fields.map(([n]) => `${d.quote(n)} = EXCLUDED.${d.quote(n)}`).join(', ');
+      sql += ` ON CONFLICT (${first.pk.map(([n]) => d.quote(n)).join(', ')}) DO ${update === '' ? 'NOTHING' : `UPDATE SET ${update}`}`;
+    }
+    await d.execute(sql, params);
+  }
+
   private async write(row: Row): Promise<void> {
     const d = this.dialect!;
     const value = (s: Schema, v: unknown) => toSql(d, s, v);
@@ -329,4 +392,12 @@ function toSql(d: Dialect, _s: Schema, v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'bigint' && d.name === 'PostgreSqlDatabaseDialect') return v.toString();
   return v;
+}
+
+function pkKey(row: Row): string {
+  return JSON.stringify(
+    row.pk.map(([, , v]) => v),
+    (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v,
+  );
 }

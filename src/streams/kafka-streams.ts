@@ -12,6 +12,7 @@ import {
   GroupConsumer,
   Producer,
   type ConsumerBatch,
+  type ProducerRecord,
   type TopicPartition,
 } from '../client/index.js';
 import type { Logger } from '../util/logger.js';
@@ -20,6 +21,7 @@ import { createInternalTopics, planInternalTopics } from './internal-topics.js';
 import type { KeyValue, ReadOnlyKeyValueStore } from './state/key-value-store.js';
 import type { StateStore } from './state/state-store.js';
 import type { ReadOnlyWindowStore } from './state/window-store.js';
+import { ThreadCache } from './state/thread-cache.js';
 import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
 import type { SubTopology, Topology } from './topology.js';
 
@@ -61,6 +63,11 @@ export interface StreamsConfig {
   sessionTimeoutMs?: number;
   /** transaction.timeout.ms of the exactly-once producer (Kafka Streams sets 10000). */
   transactionTimeoutMs?: number;
+  /**
+   * statestore.cache.max.bytes: the record cache of key-value stores (Kafka: 10 MiB); between
+   * commits only the last change of a key reaches the changelog and downstream. 0 turns it off.
+   */
+  statestoreCacheMaxBytes?: number;
   logger?: Logger;
 }
 
@@ -96,6 +103,8 @@ export class KafkaStreams {
   private sendError: Error | null = null;
   private loop: Promise<void> | null = null;
   private threadCount = 0;
+  /** The record cache of the stream thread (one thread: the whole budget). */
+  private cache: ThreadCache | null = null;
 
   constructor(
     private readonly topology: Topology,
@@ -108,6 +117,7 @@ export class KafkaStreams {
       replicationFactor: -1,
       sessionTimeoutMs: 45_000,
       transactionTimeoutMs: 10_000,
+      statestoreCacheMaxBytes: 10 * 1024 * 1024,
       ...config,
     } as Resolved;
     this.log = config.logger ?? silentLogger;
@@ -225,6 +235,8 @@ export class KafkaStreams {
 
   private startThread(): void {
     const thread = this.threadCount++;
+    const cacheBytes = this.c.statestoreCacheMaxBytes;
+    this.cache = cacheBytes > 0 ? new ThreadCache(cacheBytes) : null;
     const clientId = `${this.c.clientId ?? this.c.applicationId}-${this.processId}-StreamThread-${thread + 1}`;
     this.producer = new Producer({
       bootstrapServers: this.c.bootstrapServers,
@@ -279,9 +291,7 @@ export class KafkaStreams {
   private async processBatch(batch: ConsumerBatch): Promise<void> {
     await this.assigning;
     if (this.sendError !== null) throw this.sendError;
-    const sub = this.subs.find((s) =>
-      s.sourceTopics.some((t) => this.topicName(t) === batch.topic),
-    );
+    const sub = this.subOf(batch.topic);
     const task = sub && this.tasks.get(`${sub.id}_${batch.partition}`);
     if (task === undefined) return;
     for (const r of batch.records) task.process(r);
@@ -294,6 +304,16 @@ export class KafkaStreams {
       });
     this.sendOutgoing();
     if (task.commitRequested) await this.commit();
+  }
+
+  /** The sub-topology reading a (full) topic name, found once per topic. */
+  private readonly subByTopic = new Map<string, SubTopology | undefined>();
+
+  private subOf(topic: string): SubTopology | undefined {
+    if (this.subByTopic.has(topic)) return this.subByTopic.get(topic);
+    const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === topic));
+    this.subByTopic.set(topic, sub);
+    return sub;
   }
 
   private async tick(): Promise<void> {
@@ -342,10 +362,29 @@ export class KafkaStreams {
   }
 
   /** Records of the batch being processed, sent together when it is done. */
-  private outgoing: OutgoingRecord[] = [];
+  private outgoing: ProducerRecord[] = [];
+  /** The first record of each outgoing one, for the production exception handler. */
+  private outgoingSources: OutgoingRecord[] = [];
 
+  /** Turns a task's record into a producer record at once: one object per record, not two. */
   private collect(record: OutgoingRecord): void {
-    this.outgoing.push(record);
+    let partition: number | undefined;
+    if (typeof record.partition === 'number') partition = record.partition;
+    else if (record.partition !== undefined) {
+      // A StreamPartitioner needs the topic's partition count: the producer's metadata has it
+      // once the topic has been written to; until then the default partitioner chooses.
+      const count = this.producer?.cluster.usableTopic(record.topic)?.partitions.length;
+      if (count !== undefined) partition = record.partition(count);
+    }
+    this.outgoing.push({
+      topic: record.topic,
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+      ...(record.headers.length > 0 ? { headers: record.headers } : {}),
+      ...(partition !== undefined ? { partition } : {}),
+    });
+    if (this.outgoingSources.length === 0) this.outgoingSources.push(record);
   }
 
   /**
@@ -356,28 +395,16 @@ export class KafkaStreams {
   private sendOutgoing(): void {
     const producer = this.producer;
     const records = this.outgoing;
+    const first = this.outgoingSources[0];
     this.outgoing = [];
+    this.outgoingSources = [];
     if (producer === null || records.length === 0) return;
     if (this.eos && !this.inTransaction) this.begin(producer);
-    producer
-      .sendBatch(
-        records.map((record) => ({
-          topic: record.topic,
-          key: record.key,
-          value: record.value,
-          timestamp: record.timestamp,
-          headers: record.headers.filter((h) => h.value !== null) as {
-            key: string;
-            value: Buffer;
-          }[],
-          ...(typeof record.partition === 'number' ? { partition: record.partition } : {}),
-        })),
-      )
-      .catch((err: Error) => {
-        const handler = this.c.productionExceptionHandler;
-        if (handler !== undefined && handler(records[0]!, err) === 'CONTINUE') return;
-        this.sendError ??= err;
-      });
+    producer.sendBatch(records).catch((err: Error) => {
+      const handler = this.c.productionExceptionHandler;
+      if (handler !== undefined && handler(first!, err) === 'CONTINUE') return;
+      this.sendError ??= err;
+    });
   }
 
   /** Makes the tasks of newly assigned partitions and restores their stores. */
@@ -394,7 +421,7 @@ export class KafkaStreams {
     this.setState('REBALANCING');
     const created: StreamTask[] = [];
     for (const tp of tps) {
-      const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === tp.topic));
+      const sub = this.subOf(tp.topic);
       if (sub === undefined) continue;
       const id = `${sub.id}_${tp.partition}`;
       if (this.tasks.has(id)) continue;
@@ -404,6 +431,7 @@ export class KafkaStreams {
         nowMs: () => Date.now(),
         topicName: (n) => this.topicName(n),
         globalStores: this.globalStores,
+        cache: this.cache,
         stateDir: join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId),
         onDeserializationError: (r, err) => this.onDeserializationError(r, err),
       });
@@ -479,7 +507,7 @@ export class KafkaStreams {
     else await this.abortOpenTransaction();
     const gone = new Set<string>();
     for (const tp of tps) {
-      const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === tp.topic));
+      const sub = this.subOf(tp.topic);
       if (sub !== undefined) gone.add(`${sub.id}_${tp.partition}`);
       this.consumed.delete(`${tp.topic}\u0000${tp.partition}`);
     }

@@ -71,6 +71,8 @@ test(
       bootstrapServers: broker.bootstrap,
       commitIntervalMs: 50,
       stateDir,
+      // One output per input: no record cache to fold updates of a key together.
+      statestoreCacheMaxBytes: 0,
     };
     const ev = (k: string) => ({
       topic: 'events',

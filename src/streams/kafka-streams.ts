@@ -266,6 +266,8 @@ export class KafkaStreams {
         onPartitionsAssigned: (tps) => this.onAssigned(tps),
         onPartitionsRevoked: (tps) => this.exclusive(() => this.onRevoked(tps, true)),
         onPartitionsLost: (tps) => this.exclusive(() => this.onRevoked(tps, false)),
+        // Also after a rebalance that left this instance nothing to do: it is running, idle.
+        onRebalanceComplete: () => this.onRebalanceComplete(),
       },
     });
     this.loop = this.run(this.consumer, this.producer);
@@ -411,10 +413,13 @@ export class KafkaStreams {
   private onAssigned(tps: TopicPartition[]): Promise<void> {
     const work = this.createTasks(tps);
     this.assigning = work.catch(() => {});
-    return work.then(
-      () => this.setState('RUNNING'),
-      (err: Error) => this.fail(err),
-    );
+    return work.catch((err: Error) => this.fail(err));
+  }
+
+  /** The rebalance is over and the new tasks are restored (or there are none): RUNNING. */
+  private async onRebalanceComplete(): Promise<void> {
+    await this.assigning;
+    if (this.stateValue === 'REBALANCING') this.setState('RUNNING');
   }
 
   private async createTasks(tps: TopicPartition[]): Promise<void> {

@@ -205,3 +205,37 @@ test('enrichment join with a table tombstone', { timeout: 120_000 }, async (t) =
   );
   await streams.close();
 });
+
+test(
+  'an instance left without tasks by the assignment is RUNNING',
+  { timeout: 120_000 },
+  async (t) => {
+    const broker = await startBroker({ config: { 'group.initial.rebalance.delay.ms': 0 } });
+    t.after(() => broker.close());
+    // One partition per sub-topology, and the range assignor gives a topic's partitions to
+    // the first members by member id: one instance runs both tasks, the other has nothing.
+    await createTopics(broker.bootstrap, { 'text-input': 1, 'word-counts': 1 });
+    const config = { applicationId: 'idle', bootstrapServers: broker.bootstrap };
+    const apps = [new KafkaStreams(wordCount(), config), new KafkaStreams(wordCount(), config)];
+    const states: StreamsState[][] = [[], []];
+    apps.forEach((app, i) => app.setStateListener((next) => states[i]!.push(next)));
+    t.after(async () => {
+      for (const app of [...apps].reverse()) await app.close();
+    });
+    await apps[0]!.start();
+    await waitFor(
+      'the first instance to run both tasks',
+      () => apps[0]!.localTaskIds().length === 2,
+    );
+    await apps[1]!.start();
+    const tasks = () => apps.map((a) => a.localTaskIds().join());
+    await waitFor(
+      'one instance to run both tasks and the other none, both RUNNING',
+      () =>
+        [...tasks()].sort().join('|') === '|0_0,1_0' && apps.every((a) => a.state === 'RUNNING'),
+    );
+    const idle = tasks().indexOf('');
+    assert.equal(states[idle]!.at(-1), 'RUNNING');
+    assert.ok(states[idle]!.includes('REBALANCING'));
+  },
+);

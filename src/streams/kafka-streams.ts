@@ -13,6 +13,7 @@ import {
   Producer,
   type ConsumerBatch,
   type ProducerRecord,
+  type RecordMetadata,
   type TopicPartition,
 } from '../client/index.js';
 import type { Logger } from '../util/logger.js';
@@ -21,6 +22,13 @@ import { createInternalTopics, planInternalTopics } from './internal-topics.js';
 import type { KeyValue, ReadOnlyKeyValueStore } from './state/key-value-store.js';
 import type { StateStore } from './state/state-store.js';
 import type { ReadOnlyWindowStore } from './state/window-store.js';
+import {
+  checkpointKey,
+  deleteCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type CheckpointOffsets,
+} from './state/checkpoint-file.js';
 import { ThreadCache } from './state/thread-cache.js';
 import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
 import type { SubTopology, Topology } from './topology.js';
@@ -105,6 +113,10 @@ export class KafkaStreams {
   private threadCount = 0;
   /** The record cache of the stream thread (one thread: the whole budget). */
   private cache: ThreadCache | null = null;
+  /** Per changelog partition: the next offset past what this instance wrote or restored. */
+  private readonly changelogOffsets: CheckpointOffsets = new Map();
+  /** Sends not answered yet: a checkpoint waits for them to know the changelog offsets. */
+  private readonly pendingSends = new Set<Promise<unknown>>();
 
   constructor(
     private readonly topology: Topology,
@@ -352,6 +364,8 @@ export class KafkaStreams {
       if (offsets.length > 0) await consumer.commit(offsets);
     }
     if (this.sendError !== null) throw this.sendError;
+    // At least once, a checkpoint after each commit; exactly once, only on a clean close.
+    if (!this.eos) await this.writeCheckpoints(this.tasks.values());
     for (const o of offsets) {
       const key = `${o.topic}\u0000${o.partition}`;
       if (this.consumed.get(key) === o) this.consumed.delete(key);
@@ -402,11 +416,26 @@ export class KafkaStreams {
     this.outgoingSources = [];
     if (producer === null || records.length === 0) return;
     if (this.eos && !this.inTransaction) this.begin(producer);
-    producer.sendBatch(records).catch((err: Error) => {
-      const handler = this.c.productionExceptionHandler;
-      if (handler !== undefined && handler(first!, err) === 'CONTINUE') return;
-      this.sendError ??= err;
-    });
+    const sent = producer.sendBatch(records).then(
+      (metadata) => this.trackChangelogOffsets(metadata),
+      (err: Error) => {
+        const handler = this.c.productionExceptionHandler;
+        if (handler !== undefined && handler(first!, err) === 'CONTINUE') return;
+        this.sendError ??= err;
+      },
+    );
+    this.pendingSends.add(sent);
+    void sent.finally(() => this.pendingSends.delete(sent));
+  }
+
+  /** Remembers how far this instance has written each changelog partition (for checkpoints). */
+  private trackChangelogOffsets(metadata: readonly RecordMetadata[]): void {
+    for (const m of metadata) {
+      if (m.offset < 0n || !m.topic.endsWith('-changelog')) continue;
+      const key = checkpointKey(m.topic, m.partition);
+      const next = m.offset + 1n;
+      if ((this.changelogOffsets.get(key) ?? -1n) < next) this.changelogOffsets.set(key, next);
+    }
   }
 
   /** Makes the tasks of newly assigned partitions and restores their stores. */
@@ -437,27 +466,90 @@ export class KafkaStreams {
         topicName: (n) => this.topicName(n),
         globalStores: this.globalStores,
         cache: this.cache,
-        stateDir: join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId),
+        stateDir: this.stateRoot,
         onDeserializationError: (r, err) => this.onDeserializationError(r, err),
       });
       this.tasks.set(id, task);
       created.push(task);
     }
     for (const task of created) {
-      task.initStores();
-      await this.restore(task);
+      const checkpoint = await this.loadCheckpoint(task);
+      task.initStores({ localStateValid: (name) => checkpoint.has(this.changelogKey(name, task)) });
+      await this.restore(task, checkpoint);
       task.initProcessors();
     }
   }
 
-  /** Reads each logged store's changelog partition up to its end before the task processes. */
-  private async restore(task: StreamTask): Promise<void> {
+  /** `<state.dir>/<application.id>`: a task keeps its persistent stores in `<this>/<task id>`. */
+  private get stateRoot(): string {
+    return join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId);
+  }
+
+  private changelogKey(store: string, task: StreamTask): string {
+    return checkpointKey(this.topicName(`${store}-changelog`), task.partition);
+  }
+
+  /** The logged persistent stores of a task: those a checkpoint speaks for. */
+  private checkpointedStores(task: StreamTask): string[] {
+    return [...task.stores]
+      .filter(([name, s]) => s.persistent && this.topology.storeBuilders.get(name)!.loggingEnabled)
+      .map(([name]) => name);
+  }
+
+  /**
+   * The task's checkpoint, kept only for persistent stores whose changelog still reaches the
+   * offset (otherwise the store starts over). Under exactly-once the file is deleted once
+   * read, as Kafka does: while the task runs, its store on disk may hold uncommitted writes,
+   * so after a crash it must be restored from scratch.
+   */
+  private async loadCheckpoint(task: StreamTask): Promise<CheckpointOffsets> {
+    const dir = join(this.stateRoot, task.id);
+    const found = readCheckpoint(dir);
+    if (this.eos) deleteCheckpoint(dir);
+    const valid: CheckpointOffsets = new Map();
+    for (const name of this.checkpointedStores(task)) {
+      const key = this.changelogKey(name, task);
+      const offset = found.get(key);
+      if (offset === undefined) continue;
+      const tp = { topic: this.topicName(`${name}-changelog`), partition: task.partition };
+      const [end] = await this.admin!.listOffsets([tp], 'latest');
+      if (end !== undefined && offset <= end.offset) valid.set(key, offset);
+    }
+    return valid;
+  }
+
+  /**
+   * Writes the `.checkpoint` of each task with persistent stores: the changelog offsets their
+   * disk copies hold, once every send has been answered (after a commit, or a clean close).
+   */
+  private async writeCheckpoints(tasks: Iterable<StreamTask>): Promise<void> {
+    await Promise.allSettled([...this.pendingSends]);
+    for (const task of tasks) {
+      const offsets: CheckpointOffsets = new Map();
+      for (const name of this.checkpointedStores(task)) {
+        const key = this.changelogKey(name, task);
+        const offset = this.changelogOffsets.get(key);
+        if (offset !== undefined) offsets.set(key, offset);
+      }
+      if (offsets.size > 0) writeCheckpoint(join(this.stateRoot, task.id), offsets);
+    }
+  }
+
+  /**
+   * Reads each logged store's changelog partition up to its end before the task processes:
+   * from the checkpointed offset for a persistent store that has one, else from the start.
+   */
+  private async restore(task: StreamTask, checkpoint: CheckpointOffsets): Promise<void> {
     for (const [name, store] of task.stores) {
       if (!this.topology.storeBuilders.get(name)!.loggingEnabled) continue;
       const tp = { topic: this.topicName(`${name}-changelog`), partition: task.partition };
-      const count = await this.readToEnd(tp, (r) =>
-        store.restore(r.key ?? Buffer.alloc(0), r.value),
+      const key = checkpointKey(tp.topic, tp.partition);
+      const { count, endOffset } = await this.readToEnd(
+        tp,
+        (r) => store.restore(r.key ?? Buffer.alloc(0), r.value),
+        checkpoint.get(key),
       );
+      this.changelogOffsets.set(key, endOffset);
       this.log.info(`Restored ${count} records of ${name} for task ${task.id}`, {
         store: name,
         task: task.id,
@@ -466,19 +558,25 @@ export class KafkaStreams {
     }
   }
 
-  /** Reads a partition from its start to its current end (committed records only). */
+  /**
+   * Reads a partition from `from` (default: its start) to its current end (committed records
+   * only); returns how many records it applied and the end offset.
+   */
   private async readToEnd(
     tp: TopicPartition,
     apply: (r: { key: Buffer | null; value: Buffer | null }) => void,
-  ): Promise<number> {
+    from?: bigint,
+  ): Promise<{ count: number; endOffset: bigint }> {
     const admin = this.admin!;
     const isolationLevel = 'read_committed' as const;
     const [end] = await admin.listOffsets([tp], 'latest', { isolationLevel });
-    const [start] = await admin.listOffsets([tp], 'earliest');
-    if (end === undefined || start === undefined || end.offset <= start.offset) return 0;
+    const [earliest] = await admin.listOffsets([tp], 'earliest');
+    if (end === undefined || earliest === undefined) return { count: 0, endOffset: 0n };
+    const start = from !== undefined && from > earliest.offset ? from : earliest.offset;
+    if (end.offset <= start) return { count: 0, endOffset: end.offset };
     const consumer = new Consumer({ bootstrapServers: this.c.bootstrapServers, isolationLevel });
     await consumer.connect();
-    consumer.assign([{ ...tp, offset: 'earliest' }]);
+    consumer.assign([{ ...tp, offset: start }]);
     let count = 0;
     try {
       const it = consumer.batches();
@@ -502,7 +600,7 @@ export class KafkaStreams {
     } finally {
       consumer.close();
     }
-    return count;
+    return { count, endOffset: end.offset };
   }
 
   private async onRevoked(tps: TopicPartition[], clean: boolean): Promise<void> {
@@ -516,6 +614,8 @@ export class KafkaStreams {
       if (sub !== undefined) gone.add(`${sub.id}_${tp.partition}`);
       this.consumed.delete(`${tp.topic}\u0000${tp.partition}`);
     }
+    if (clean && this.eos)
+      await this.writeCheckpoints([...gone].flatMap((id) => this.tasks.get(id) ?? []));
     for (const id of gone) {
       await this.tasks.get(id)?.close();
       this.tasks.delete(id);
@@ -575,7 +675,11 @@ export class KafkaStreams {
     await this.exclusive(async () => {
       if (clean) {
         this.consumer = consumer;
-        await this.commit().catch((e: Error) => this.log.warn(`Final commit failed: ${e.message}`));
+        const committed = await this.commit().then(
+          () => true,
+          (e: Error) => this.log.warn(`Final commit failed: ${e.message}`),
+        );
+        if (committed === true && this.eos) await this.writeCheckpoints(this.tasks.values());
         this.consumer = null;
       } else {
         await this.abortOpenTransaction();

@@ -95,8 +95,11 @@ export class StreamTask {
     this.initProcessors();
   }
 
-  /** Opens the stores (before restoration fills them). */
-  initStores(): void {
+  /**
+   * Opens the stores (before restoration fills them). `localStateValid` names the persistent
+   * stores whose copy on disk a checkpoint vouches for: they keep it and restore the tail.
+   */
+  initStores(options: { localStateValid?: (store: string) => boolean } = {}): void {
     for (const [name, store] of this.stores) {
       const builder = this.topology.storeBuilders.get(name)!;
       const changelog = this.o.topicName(`${name}-changelog`);
@@ -104,6 +107,7 @@ export class StreamTask {
         streamTimeMs: () => this.streamTimeMs,
         stateDir: this.o.stateDir === undefined ? null : `${this.o.stateDir}/${this.id}`,
         cache: this.o.cache ?? null,
+        localStateValid: options.localStateValid?.(name) ?? false,
         recordTimestamp: {
           get: () => this.currentTimestampMs,
           set: (ms) => (this.currentTimestampMs = ms),

@@ -16,6 +16,11 @@ export interface StateStoreContext {
   streamTimeMs(): number;
   /** The task's directory under state.dir, for persistent stores (null: none). */
   stateDir?: string | null;
+  /**
+   * Persistent stores: true when a checkpoint says the copy on disk is complete up to an
+   * offset of the changelog (keep it and restore only the rest); otherwise start empty.
+   */
+  localStateValid?: boolean;
   /** The thread's record cache (statestore.cache.max.bytes); absent or null: no caching. */
   cache?: ThreadCache | null;
   /**

@@ -12,6 +12,7 @@ import {
   GroupConsumer,
   Producer,
   type ConsumerBatch,
+  partitionForKey,
   type ProducerRecord,
   type RecordMetadata,
   type TopicPartition,
@@ -30,7 +31,16 @@ import {
   type CheckpointOffsets,
 } from './state/checkpoint-file.js';
 import { ThreadCache } from './state/thread-cache.js';
+import type { Serializer } from './serdes.js';
 import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
+import {
+  NOT_AVAILABLE,
+  parseHostInfo,
+  streamsAssignor,
+  type KeyQueryMetadata,
+  type PartitionsByHost,
+  type StreamsMetadata,
+} from './streams-metadata.js';
 import type { SubTopology, Topology } from './topology.js';
 
 export type StreamsState =
@@ -76,13 +86,22 @@ export interface StreamsConfig {
    * commits only the last change of a key reaches the changelog and downstream. 0 turns it off.
    */
   statestoreCacheMaxBytes?: number;
+  /**
+   * application.server: host:port where this instance serves interactive queries; shared
+   * with the other instances through the group so queryMetadataForKey can name it.
+   */
+  applicationServer?: string;
   logger?: Logger;
 }
 
 type Resolved = Required<
   Omit<
     StreamsConfig,
-    'deserializationExceptionHandler' | 'productionExceptionHandler' | 'clientId' | 'logger'
+    | 'deserializationExceptionHandler'
+    | 'productionExceptionHandler'
+    | 'clientId'
+    | 'logger'
+    | 'applicationServer'
   >
 > &
   StreamsConfig;
@@ -117,6 +136,8 @@ export class KafkaStreams {
   private readonly changelogOffsets: CheckpointOffsets = new Map();
   /** Sends not answered yet: a checkpoint waits for them to know the changelog offsets. */
   private readonly pendingSends = new Set<Promise<unknown>>();
+  /** What each instance with an application.server runs, from the last assignment. */
+  private hosts: PartitionsByHost = new Map();
 
   constructor(
     private readonly topology: Topology,
@@ -133,6 +154,7 @@ export class KafkaStreams {
       ...config,
     } as Resolved;
     this.log = config.logger ?? silentLogger;
+    if (config.applicationServer !== undefined) parseHostInfo(config.applicationServer);
   }
 
   get state(): StreamsState {
@@ -212,6 +234,48 @@ export class KafkaStreams {
     };
   }
 
+  /** Every instance with an application.server, what it runs and which stores it has. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    return [...this.hosts.values()].map(({ hostInfo, partitions }) => ({
+      hostInfo,
+      topicPartitions: partitions,
+      stateStoreNames: this.subs
+        .filter((sub) => partitions.some((tp) => this.readsTopic(sub, tp.topic)))
+        .flatMap((sub) => sub.stores)
+        .sort(),
+    }));
+  }
+
+  /** The instances that run a task with `storeName`. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    return this.metadataForAllStreamsClients().filter((m) =>
+      m.stateStoreNames.includes(storeName),
+    );
+  }
+
+  /**
+   * Where the store holding `key` lives: the partition the default partitioner gives the
+   * key's bytes among the store's sub-topology's input partitions, and the instance running it.
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, serializer: Serializer<K>): KeyQueryMetadata {
+    const sub = this.subs.find((s) => s.stores.includes(storeName));
+    if (sub === undefined) throw new Error(`no task of this topology has a store ${storeName}`);
+    const topic = this.topicName(sub.sourceTopics[0]!);
+    const count = this.consumer?.cluster.topics.get(topic)?.partitions.length;
+    const bytes = serializer.serialize(topic, key);
+    if (count === undefined || bytes === null)
+      return { activeHost: NOT_AVAILABLE, standbyHosts: [], partition: -1 };
+    const partition = partitionForKey(bytes, count);
+    const owner = [...this.hosts.values()].find((h) =>
+      h.partitions.some((tp) => tp.partition === partition && this.readsTopic(sub, tp.topic)),
+    );
+    return { activeHost: owner?.hostInfo ?? NOT_AVAILABLE, standbyHosts: [], partition };
+  }
+
+  private readsTopic(sub: SubTopology, topic: string): boolean {
+    return this.subOf(topic) === sub;
+  }
+
   /** The tasks this instance runs now (ids `<sub-topology>_<partition>`). */
   localTaskIds(): string[] {
     return [...this.tasks.keys()].sort();
@@ -272,8 +336,14 @@ export class KafkaStreams {
       sessionTimeoutMs: this.c.sessionTimeoutMs,
       heartbeatIntervalMs: Math.min(3000, Math.floor(this.c.sessionTimeoutMs / 3)),
       // Range assignment gives a member the same partition numbers of every co-partitioned
-      // topic, which is what a task (one partition of each of its topics) needs.
-      assignors: ['range'],
+      // topic, which is what a task (one partition of each of its topics) needs; the host
+      // map for interactive queries travels in the assignment's userData.
+      assignors: [
+        streamsAssignor({
+          endpoint: this.c.applicationServer ?? null,
+          onHosts: (hosts) => (this.hosts = hosts),
+        }),
+      ],
       rebalanceListener: {
         onPartitionsAssigned: (tps) => this.onAssigned(tps),
         onPartitionsRevoked: (tps) => this.exclusive(() => this.onRevoked(tps, true)),

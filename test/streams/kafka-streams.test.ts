@@ -210,18 +210,20 @@ test(
   'an instance left without tasks by the assignment is RUNNING',
   { timeout: 120_000 },
   async (t) => {
+    const apps: KafkaStreams[] = [];
     const broker = await startBroker({ config: { 'group.initial.rebalance.delay.ms': 0 } });
-    t.after(() => broker.close());
+    // One hook: the instances, newest first, then the broker.
+    t.after(async () => {
+      for (const app of [...apps].reverse()) await app.close();
+      await broker.close();
+    });
     // One partition per sub-topology, and the range assignor gives a topic's partitions to
     // the first members by member id: one instance runs both tasks, the other has nothing.
     await createTopics(broker.bootstrap, { 'text-input': 1, 'word-counts': 1 });
     const config = { applicationId: 'idle', bootstrapServers: broker.bootstrap };
-    const apps = [new KafkaStreams(wordCount(), config), new KafkaStreams(wordCount(), config)];
+    apps.push(new KafkaStreams(wordCount(), config), new KafkaStreams(wordCount(), config));
     const states: StreamsState[][] = [[], []];
     apps.forEach((app, i) => app.setStateListener((next) => states[i]!.push(next)));
-    t.after(async () => {
-      for (const app of [...apps].reverse()) await app.close();
-    });
     await apps[0]!.start();
     await waitFor(
       'the first instance to run both tasks',

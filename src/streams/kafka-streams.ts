@@ -248,9 +248,7 @@ export class KafkaStreams {
 
   /** The instances that run a task with `storeName`. */
   streamsMetadataForStore(storeName: string): StreamsMetadata[] {
-    return this.metadataForAllStreamsClients().filter((m) =>
-      m.stateStoreNames.includes(storeName),
-    );
+    return this.metadataForAllStreamsClients().filter((m) => m.stateStoreNames.includes(storeName));
   }
 
   /**

@@ -32,6 +32,7 @@ import {
 } from './state/checkpoint-file.js';
 import { ThreadCache } from './state/thread-cache.js';
 import type { Serializer } from './serdes.js';
+import { StandbyTasks } from './standby-tasks.js';
 import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
 import {
   NOT_AVAILABLE,
@@ -91,6 +92,11 @@ export interface StreamsConfig {
    * with the other instances through the group so queryMetadataForKey can name it.
    */
   applicationServer?: string;
+  /**
+   * num.standby.replicas: how many other instances keep a copy of each stateful task's stores
+   * from its changelog, so that a task moving there restores only the tail (default 0).
+   */
+  numStandbyReplicas?: number;
   logger?: Logger;
 }
 
@@ -102,6 +108,7 @@ type Resolved = Required<
     | 'clientId'
     | 'logger'
     | 'applicationServer'
+    | 'numStandbyReplicas'
   >
 > &
   StreamsConfig;
@@ -138,6 +145,30 @@ export class KafkaStreams {
   private readonly pendingSends = new Set<Promise<unknown>>();
   /** What each instance with an application.server runs, from the last assignment. */
   private hosts: PartitionsByHost = new Map();
+  /** The standby tasks the last assignment gave this instance. */
+  private standbyIds: string[] = [];
+  private readonly standbys: StandbyTasks = this.makeStandbys();
+
+  private makeStandbys(): StandbyTasks {
+    return new StandbyTasks({
+      bootstrapServers: () => this.c.bootstrapServers,
+      makeTask: (id) => {
+        const at = id.lastIndexOf('_');
+        const sub = this.subs.find((s) => String(s.id) === id.slice(0, at));
+        return sub === undefined ? null : this.newTask(sub, Number(id.slice(at + 1)));
+      },
+      changelogs: (task) => {
+        const out = new Map<string, TopicPartition>();
+        for (const name of task.stores.keys()) {
+          if (!this.topology.storeBuilders.get(name)!.loggingEnabled) continue;
+          out.set(name, { topic: this.topicName(`${name}-changelog`), partition: task.partition });
+        }
+        return out;
+      },
+      exclusive: (fn) => this.exclusive(fn),
+      onError: (err) => void this.fail(err),
+    });
+  }
 
   constructor(
     private readonly topology: Topology,
@@ -203,8 +234,16 @@ export class KafkaStreams {
   }
 
   /** A read-only view of a key-value store over the tasks of this instance (interactive queries). */
-  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    const stores = () => this.localStores<ReadOnlyKeyValueStore<K, V> & StateStore>(name);
+  store<K, V>(
+    name: string,
+    options: { enableStaleStores?: boolean } = {},
+  ): ReadOnlyKeyValueStore<K, V> {
+    // Stale stores (Kafka's StoreQueryParameters.enableStaleStores): standby copies too.
+    const stores = () =>
+      this.localStores<ReadOnlyKeyValueStore<K, V> & StateStore>(
+        name,
+        options.enableStaleStores === true,
+      );
     return {
       get: (key) => {
         for (const s of stores()) {
@@ -279,10 +318,11 @@ export class KafkaStreams {
     return [...this.tasks.keys()].sort();
   }
 
-  private localStores<S extends StateStore>(name: string): S[] {
+  private localStores<S extends StateStore>(name: string, stale = false): S[] {
     const global = this.globalStores.get(name);
     if (global !== undefined) return [global as S];
-    return [...this.tasks.values()].flatMap((t) => {
+    const standbys = stale ? this.standbys.taskIds().map((id) => this.standbys.task(id)!) : [];
+    return [...this.tasks.values(), ...standbys].flatMap((t) => {
       const s = t.stores.get(name);
       return s === undefined ? [] : [s as S];
     });
@@ -340,6 +380,15 @@ export class KafkaStreams {
         streamsAssignor({
           endpoint: this.c.applicationServer ?? null,
           onHosts: (hosts) => (this.hosts = hosts),
+          standbyReplicas: this.c.numStandbyReplicas ?? 0,
+          statefulTask: (topic, partition) => {
+            const sub = this.subOf(topic);
+            const logged = sub?.stores.some(
+              (n) => this.topology.storeBuilders.get(n)!.loggingEnabled,
+            );
+            return sub !== undefined && logged === true ? `${sub.id}_${partition}` : null;
+          },
+          onStandbyTasks: (ids) => (this.standbyIds = ids),
         }),
       ],
       rebalanceListener: {
@@ -516,36 +565,55 @@ export class KafkaStreams {
   /** The rebalance is over and the new tasks are restored (or there are none): RUNNING. */
   private async onRebalanceComplete(): Promise<void> {
     await this.assigning;
+    const standbys = this.standbyIds.filter((id) => !this.tasks.has(id));
+    await this.exclusive(() => this.standbys.update(standbys)).catch((e: Error) => this.fail(e));
     if (this.stateValue === 'REBALANCING') this.setState('RUNNING');
   }
 
   private async createTasks(tps: TopicPartition[]): Promise<void> {
     this.setState('REBALANCING');
-    const created: StreamTask[] = [];
+    const created: { task: StreamTask; positions: CheckpointOffsets | null }[] = [];
     for (const tp of tps) {
       const sub = this.subOf(tp.topic);
       if (sub === undefined) continue;
       const id = `${sub.id}_${tp.partition}`;
       if (this.tasks.has(id)) continue;
-      const task = new StreamTask(this.topology, sub, tp.partition, {
-        applicationId: this.c.applicationId,
-        collector: { send: (r) => this.collect(r) },
-        nowMs: () => Date.now(),
-        topicName: (n) => this.topicName(n),
-        globalStores: this.globalStores,
-        cache: this.cache,
-        stateDir: this.stateRoot,
-        onDeserializationError: (r, err) => this.onDeserializationError(r, err),
-      });
+      // A standby of the task becomes it, with its stores: only the tail is left to restore.
+      const standby = await this.standbys.take(id);
+      const task = standby?.task ?? this.newTask(sub, tp.partition);
       this.tasks.set(id, task);
-      created.push(task);
+      created.push({ task, positions: standby?.positions ?? null });
     }
-    for (const task of created) {
-      const checkpoint = await this.loadCheckpoint(task);
-      task.initStores({ localStateValid: (name) => checkpoint.has(this.changelogKey(name, task)) });
-      await this.restore(task, checkpoint);
+    for (const { task, positions } of created) {
+      let from = positions;
+      if (from === null) {
+        const checkpoint = await this.loadCheckpoint(task);
+        task.initStores({
+          localStateValid: (name) => checkpoint.has(this.changelogKey(name, task)),
+        });
+        from = checkpoint;
+      }
+      await this.restore(task, from);
       task.initProcessors();
     }
+  }
+
+  private newTask(sub: SubTopology, partition: number): StreamTask {
+    return new StreamTask(this.topology, sub, partition, {
+      applicationId: this.c.applicationId,
+      collector: { send: (r) => this.collect(r) },
+      nowMs: () => Date.now(),
+      topicName: (n) => this.topicName(n),
+      globalStores: this.globalStores,
+      cache: this.cache,
+      stateDir: this.stateRoot,
+      onDeserializationError: (r, err) => this.onDeserializationError(r, err),
+    });
+  }
+
+  /** The standby tasks this instance keeps (num.standby.replicas). */
+  standbyTaskIds(): string[] {
+    return this.standbys.taskIds();
   }
 
   /** `<state.dir>/<application.id>`: a task keeps its persistent stores in `<this>/<task id>`. */
@@ -754,6 +822,7 @@ export class KafkaStreams {
       }
       for (const t of this.tasks.values()) await t.close();
       this.tasks.clear();
+      await this.standbys.close();
       this.consumed.clear();
       this.inTransaction = false;
     });

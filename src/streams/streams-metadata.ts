@@ -58,6 +58,12 @@ export function parseHostInfo(endpoint: string): HostInfo {
 export function streamsAssignor(options: {
   endpoint: string | null;
   onHosts: (hosts: PartitionsByHost) => void;
+  /** num.standby.replicas */
+  standbyReplicas?: number;
+  /** The id of the task a partition feeds when that task has logged stores, else null. */
+  statefulTask?: (topic: string, partition: number) => string | null;
+  /** The standby tasks the assignment gives this member. */
+  onStandbyTasks?: (taskIds: string[]) => void;
 }): Assignor {
   return {
     name: 'stream',
@@ -75,10 +81,24 @@ export function streamsAssignor(options: {
           for (const p of ps) partitions.push([topic, p]);
         byHost.push({ endpoint, partitions });
       }
-      const userData = Buffer.from(JSON.stringify({ version: 1, partitionsByHost: byHost }));
-      return new Map(members.map((m) => [m.memberId, userData]));
+      const standbys = assignStandbys(members, assignment, options);
+      return new Map(
+        members.map((m) => [
+          m.memberId,
+          Buffer.from(
+            JSON.stringify({
+              version: 1,
+              partitionsByHost: byHost,
+              standbyTasks: standbys.get(m.memberId) ?? [],
+            }),
+          ),
+        ]),
+      );
     },
-    onAssignment: ({ userData }) => options.onHosts(decodeHosts(userData)),
+    onAssignment: ({ userData }) => {
+      options.onHosts(decodeHosts(userData));
+      options.onStandbyTasks?.(decodeStandbys(userData));
+    },
   };
 }
 
@@ -129,4 +149,51 @@ function withoutMoves(
     out.set(memberId, kept);
   }
   return out;
+}
+
+/**
+ * Standby tasks (num.standby.replicas): each stateful task gets up to that many members other
+ * than the one that will run it, the least loaded first, which keep its stores from the
+ * changelog. The active owner is the target one, so a task withheld for a cooperative move
+ * still gets standbys elsewhere.
+ */
+function assignStandbys(
+  members: readonly MemberSubscription[],
+  assignment: GroupAssignment,
+  options: {
+    standbyReplicas?: number;
+    statefulTask?: (topic: string, partition: number) => string | null;
+  },
+): Map<string, string[]> {
+  const out = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
+  const replicas = options.standbyReplicas ?? 0;
+  if (replicas <= 0 || options.statefulTask === undefined) return out;
+  const owners = new Map<string, string>();
+  for (const [memberId, topics] of assignment)
+    for (const [topic, partitions] of topics)
+      for (const p of partitions) {
+        const task = options.statefulTask(topic, p);
+        if (task !== null) owners.set(task, memberId);
+      }
+  // Tasks withheld this round (moving) still have a member owning their partitions now.
+  for (const m of members)
+    for (const t of m.ownedPartitions)
+      for (const p of t.partitions) {
+        const task = options.statefulTask(t.topic, p);
+        if (task !== null && !owners.has(task)) owners.set(task, m.memberId);
+      }
+  for (const task of [...owners.keys()].sort()) {
+    const candidates = members
+      .map((m) => m.memberId)
+      .filter((id) => id !== owners.get(task))
+      .sort((a, b) => out.get(a)!.length - out.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0));
+    for (const id of candidates.slice(0, replicas)) out.get(id)!.push(task);
+  }
+  return out;
+}
+
+function decodeStandbys(userData: Buffer | null): string[] {
+  if (userData === null || userData.length === 0) return [];
+  const info = JSON.parse(userData.toString()) as { standbyTasks?: string[] };
+  return info.standbyTasks ?? [];
 }

@@ -306,7 +306,11 @@ export class KafkaStreams {
     const owner = [...this.hosts.values()].find((h) =>
       h.partitions.some((tp) => tp.partition === partition && this.readsTopic(sub, tp.topic)),
     );
-    return { activeHost: owner?.hostInfo ?? NOT_AVAILABLE, standbyHosts: [], partition };
+    const task = `${sub.id}_${partition}`;
+    const standbyHosts = [...this.hosts.values()]
+      .filter((h) => h.standbyTasks.includes(task))
+      .map((h) => h.hostInfo);
+    return { activeHost: owner?.hostInfo ?? NOT_AVAILABLE, standbyHosts, partition };
   }
 
   private readsTopic(sub: SubTopology, topic: string): boolean {
@@ -565,9 +569,10 @@ export class KafkaStreams {
   /** The rebalance is over and the new tasks are restored (or there are none): RUNNING. */
   private async onRebalanceComplete(): Promise<void> {
     await this.assigning;
+    if (this.stateValue === 'REBALANCING') this.setState('RUNNING');
+    // Standbys are opened after: they never hold up processing.
     const standbys = this.standbyIds.filter((id) => !this.tasks.has(id));
     await this.exclusive(() => this.standbys.update(standbys)).catch((e: Error) => this.fail(e));
-    if (this.stateValue === 'REBALANCING') this.setState('RUNNING');
   }
 
   private async createTasks(tps: TopicPartition[]): Promise<void> {

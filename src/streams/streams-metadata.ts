@@ -35,7 +35,10 @@ export interface KeyQueryMetadata {
 export const NOT_AVAILABLE: HostInfo = Object.freeze({ host: 'unavailable', port: -1 });
 
 /** host:port → the partitions that instance runs, as the last assignment said. */
-export type PartitionsByHost = Map<string, { hostInfo: HostInfo; partitions: TopicPartition[] }>;
+export type PartitionsByHost = Map<
+  string,
+  { hostInfo: HostInfo; partitions: TopicPartition[]; standbyTasks: string[] }
+>;
 
 export function parseHostInfo(endpoint: string): HostInfo {
   const at = endpoint.lastIndexOf(':');
@@ -72,16 +75,17 @@ export function streamsAssignor(options: {
       Buffer.from(JSON.stringify({ version: 1, endpoint: options.endpoint })),
     assign: (members, counts) => withoutMoves(members, rangeAssignor.assign(members, counts)),
     assignmentUserData: (members, assignment) => {
-      const byHost: { endpoint: string; partitions: [string, number][] }[] = [];
+      const standbys = assignStandbys(members, assignment, options);
+      const byHost: { endpoint: string; partitions: [string, number][]; standbyTasks: string[] }[] =
+        [];
       for (const m of members) {
         const endpoint = endpointOf(m.userData ?? null);
         if (endpoint === null) continue;
         const partitions: [string, number][] = [];
         for (const [topic, ps] of assignment.get(m.memberId) ?? [])
           for (const p of ps) partitions.push([topic, p]);
-        byHost.push({ endpoint, partitions });
+        byHost.push({ endpoint, partitions, standbyTasks: standbys.get(m.memberId) ?? [] });
       }
-      const standbys = assignStandbys(members, assignment, options);
       return new Map(
         members.map((m) => [
           m.memberId,
@@ -116,12 +120,17 @@ function decodeHosts(userData: Buffer | null): PartitionsByHost {
   const hosts: PartitionsByHost = new Map();
   if (userData === null || userData.length === 0) return hosts;
   const info = JSON.parse(userData.toString()) as {
-    partitionsByHost?: { endpoint: string; partitions: [string, number][] }[];
+    partitionsByHost?: {
+      endpoint: string;
+      partitions: [string, number][];
+      standbyTasks?: string[];
+    }[];
   };
   for (const h of info.partitionsByHost ?? []) {
     hosts.set(h.endpoint, {
       hostInfo: parseHostInfo(h.endpoint),
       partitions: h.partitions.map(([topic, partition]) => ({ topic, partition })),
+      standbyTasks: h.standbyTasks ?? [],
     });
   }
   return hosts;

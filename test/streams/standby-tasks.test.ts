@@ -40,8 +40,9 @@ test('a standby replica takes over with nothing to restore', { timeout: 120_000 
   await createTopics(broker.bootstrap, { events: 2, counts: 1 });
   const restored: { task: string; records: number }[][] = [[], []];
   const apps = restored.map(
-    (log) =>
+    (log, i) =>
       new KafkaStreams(counting(), {
+        applicationServer: `localhost:${7001 + i}`,
         applicationId: 'standby',
         bootstrapServers: broker.bootstrap,
         commitIntervalMs: 100,
@@ -78,6 +79,13 @@ test('a standby replica takes over with nothing to restore', { timeout: 120_000 
   for (const app of apps) {
     const all = app.store<string, number>('event-counts', { enableStaleStores: true });
     await waitFor('the standby to catch up', () => KEYS.every((k) => all.get(k) === 5));
+  }
+  // Query routing names the standby's host next to the active one.
+  for (const key of KEYS) {
+    const meta = apps[0]!.queryMetadataForKey('event-counts', key, S);
+    const active = apps.findIndex((a) => a.localTaskIds().includes(`0_${meta.partition}`));
+    assert.deepEqual(meta.activeHost, { host: 'localhost', port: 7001 + active });
+    assert.deepEqual(meta.standbyHosts, [{ host: 'localhost', port: 7002 - active }]);
   }
   const survivor = apps[0]!;
   const moved = apps[1]!.localTaskIds()[0]!;

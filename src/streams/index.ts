@@ -54,4 +54,5 @@ export {
   type HandlerResponse,
 } from './kafka-streams.js';
 export { StreamsTopologyError } from './internal-topics.js';
+export type { HostInfo, KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 export type { IncomingRecord, OutgoingRecord } from './stream-task.js';

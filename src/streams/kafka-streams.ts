@@ -12,6 +12,9 @@ import {
   GroupConsumer,
   Producer,
   type ConsumerBatch,
+  partitionForKey,
+  type ProducerRecord,
+  type RecordMetadata,
   type TopicPartition,
 } from '../client/index.js';
 import type { Logger } from '../util/logger.js';
@@ -21,7 +24,25 @@ import type { KeyValue, ReadOnlyKeyValueStore } from './state/key-value-store.js
 import type { StateStore } from './state/state-store.js';
 import type { ReadOnlyWindowStore } from './state/window-store.js';
 import { readOnlySessionStore, type ReadOnlySessionStore } from './state/session-store.js';
+import {
+  checkpointKey,
+  deleteCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type CheckpointOffsets,
+} from './state/checkpoint-file.js';
+import { ThreadCache } from './state/thread-cache.js';
+import type { Serializer } from './serdes.js';
+import { StandbyTasks } from './standby-tasks.js';
 import { StreamTask, type IncomingRecord, type OutgoingRecord } from './stream-task.js';
+import {
+  NOT_AVAILABLE,
+  parseHostInfo,
+  streamsAssignor,
+  type KeyQueryMetadata,
+  type PartitionsByHost,
+  type StreamsMetadata,
+} from './streams-metadata.js';
 import type { SubTopology, Topology } from './topology.js';
 
 export type StreamsState =
@@ -62,13 +83,44 @@ export interface StreamsConfig {
   sessionTimeoutMs?: number;
   /** transaction.timeout.ms of the exactly-once producer (Kafka Streams sets 10000). */
   transactionTimeoutMs?: number;
+  /**
+   * statestore.cache.max.bytes: the record cache of key-value stores (Kafka: 10 MiB); between
+   * commits only the last change of a key reaches the changelog and downstream. 0 turns it off.
+   */
+  statestoreCacheMaxBytes?: number;
+  /**
+   * application.server: host:port where this instance serves interactive queries; shared
+   * with the other instances through the group so queryMetadataForKey can name it.
+   */
+  applicationServer?: string;
+  /**
+   * num.standby.replicas: how many other instances keep a copy of each stateful task's stores
+   * from its changelog, so that a task moving there restores only the tail (default 0).
+   */
+  numStandbyReplicas?: number;
+  /**
+   * fetch.min.bytes and fetch.max.wait.ms of the main consumer. Kafka's defaults are 1 and
+   * 500; here they are 65536 and 20: a consumer that reads a repartition topic while the same
+   * process writes it otherwise fetches a few records at a time, and word count then runs at
+   * a third of the speed (bench/streams/word-count.bench.ts). The cost is up to 20 ms more
+   * latency on a quiet topic.
+   */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   logger?: Logger;
 }
 
 type Resolved = Required<
   Omit<
     StreamsConfig,
-    'deserializationExceptionHandler' | 'productionExceptionHandler' | 'clientId' | 'logger'
+    | 'deserializationExceptionHandler'
+    | 'productionExceptionHandler'
+    | 'clientId'
+    | 'logger'
+    | 'applicationServer'
+    | 'numStandbyReplicas'
+    | 'fetchMinBytes'
+    | 'fetchMaxWaitMs'
   >
 > &
   StreamsConfig;
@@ -97,6 +149,38 @@ export class KafkaStreams {
   private sendError: Error | null = null;
   private loop: Promise<void> | null = null;
   private threadCount = 0;
+  /** The record cache of the stream thread (one thread: the whole budget). */
+  private cache: ThreadCache | null = null;
+  /** Per changelog partition: the next offset past what this instance wrote or restored. */
+  private readonly changelogOffsets: CheckpointOffsets = new Map();
+  /** Sends not answered yet: a checkpoint waits for them to know the changelog offsets. */
+  private readonly pendingSends = new Set<Promise<unknown>>();
+  /** What each instance with an application.server runs, from the last assignment. */
+  private hosts: PartitionsByHost = new Map();
+  /** The standby tasks the last assignment gave this instance. */
+  private standbyIds: string[] = [];
+  private readonly standbys: StandbyTasks = this.makeStandbys();
+
+  private makeStandbys(): StandbyTasks {
+    return new StandbyTasks({
+      bootstrapServers: () => this.c.bootstrapServers,
+      makeTask: (id) => {
+        const at = id.lastIndexOf('_');
+        const sub = this.subs.find((s) => String(s.id) === id.slice(0, at));
+        return sub === undefined ? null : this.newTask(sub, Number(id.slice(at + 1)));
+      },
+      changelogs: (task) => {
+        const out = new Map<string, TopicPartition>();
+        for (const name of task.stores.keys()) {
+          if (!this.topology.storeBuilders.get(name)!.loggingEnabled) continue;
+          out.set(name, { topic: this.topicName(`${name}-changelog`), partition: task.partition });
+        }
+        return out;
+      },
+      exclusive: (fn) => this.exclusive(fn),
+      onError: (err) => void this.fail(err),
+    });
+  }
 
   constructor(
     private readonly topology: Topology,
@@ -109,9 +193,11 @@ export class KafkaStreams {
       replicationFactor: -1,
       sessionTimeoutMs: 45_000,
       transactionTimeoutMs: 10_000,
+      statestoreCacheMaxBytes: 10 * 1024 * 1024,
       ...config,
     } as Resolved;
     this.log = config.logger ?? silentLogger;
+    if (config.applicationServer !== undefined) parseHostInfo(config.applicationServer);
   }
 
   get state(): StreamsState {
@@ -160,8 +246,16 @@ export class KafkaStreams {
   }
 
   /** A read-only view of a key-value store over the tasks of this instance (interactive queries). */
-  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    const stores = () => this.localStores<ReadOnlyKeyValueStore<K, V> & StateStore>(name);
+  store<K, V>(
+    name: string,
+    options: { enableStaleStores?: boolean } = {},
+  ): ReadOnlyKeyValueStore<K, V> {
+    // Stale stores (Kafka's StoreQueryParameters.enableStaleStores): standby copies too.
+    const stores = () =>
+      this.localStores<ReadOnlyKeyValueStore<K, V> & StateStore>(
+        name,
+        options.enableStaleStores === true,
+      );
     return {
       get: (key) => {
         for (const s of stores()) {
@@ -201,15 +295,60 @@ export class KafkaStreams {
     );
   }
 
+  /** Every instance with an application.server, what it runs and which stores it has. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    return [...this.hosts.values()].map(({ hostInfo, partitions }) => ({
+      hostInfo,
+      topicPartitions: partitions,
+      stateStoreNames: this.subs
+        .filter((sub) => partitions.some((tp) => this.readsTopic(sub, tp.topic)))
+        .flatMap((sub) => sub.stores)
+        .sort(),
+    }));
+  }
+
+  /** The instances that run a task with `storeName`. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    return this.metadataForAllStreamsClients().filter((m) => m.stateStoreNames.includes(storeName));
+  }
+
+  /**
+   * Where the store holding `key` lives: the partition the default partitioner gives the
+   * key's bytes among the store's sub-topology's input partitions, and the instance running it.
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, serializer: Serializer<K>): KeyQueryMetadata {
+    const sub = this.subs.find((s) => s.stores.includes(storeName));
+    if (sub === undefined) throw new Error(`no task of this topology has a store ${storeName}`);
+    const topic = this.topicName(sub.sourceTopics[0]!);
+    const count = this.consumer?.cluster.topics.get(topic)?.partitions.length;
+    const bytes = serializer.serialize(topic, key);
+    if (count === undefined || bytes === null)
+      return { activeHost: NOT_AVAILABLE, standbyHosts: [], partition: -1 };
+    const partition = partitionForKey(bytes, count);
+    const owner = [...this.hosts.values()].find((h) =>
+      h.partitions.some((tp) => tp.partition === partition && this.readsTopic(sub, tp.topic)),
+    );
+    const task = `${sub.id}_${partition}`;
+    const standbyHosts = [...this.hosts.values()]
+      .filter((h) => h.standbyTasks.includes(task))
+      .map((h) => h.hostInfo);
+    return { activeHost: owner?.hostInfo ?? NOT_AVAILABLE, standbyHosts, partition };
+  }
+
+  private readsTopic(sub: SubTopology, topic: string): boolean {
+    return this.subOf(topic) === sub;
+  }
+
   /** The tasks this instance runs now (ids `<sub-topology>_<partition>`). */
   localTaskIds(): string[] {
     return [...this.tasks.keys()].sort();
   }
 
-  private localStores<S extends StateStore>(name: string): S[] {
+  private localStores<S extends StateStore>(name: string, stale = false): S[] {
     const global = this.globalStores.get(name);
     if (global !== undefined) return [global as S];
-    return [...this.tasks.values()].flatMap((t) => {
+    const standbys = stale ? this.standbys.taskIds().map((id) => this.standbys.task(id)!) : [];
+    return [...this.tasks.values(), ...standbys].flatMap((t) => {
       const s = t.stores.get(name);
       return s === undefined ? [] : [s as S];
     });
@@ -236,6 +375,8 @@ export class KafkaStreams {
 
   private startThread(): void {
     const thread = this.threadCount++;
+    const cacheBytes = this.c.statestoreCacheMaxBytes;
+    this.cache = cacheBytes > 0 ? new ThreadCache(cacheBytes) : null;
     const clientId = `${this.c.clientId ?? this.c.applicationId}-${this.processId}-StreamThread-${thread + 1}`;
     this.producer = new Producer({
       bootstrapServers: this.c.bootstrapServers,
@@ -257,14 +398,33 @@ export class KafkaStreams {
       autoOffsetReset: 'earliest',
       isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted',
       sessionTimeoutMs: this.c.sessionTimeoutMs,
+      fetchMinBytes: this.c.fetchMinBytes ?? 65_536,
+      fetchMaxWaitMs: this.c.fetchMaxWaitMs ?? 20,
       heartbeatIntervalMs: Math.min(3000, Math.floor(this.c.sessionTimeoutMs / 3)),
       // Range assignment gives a member the same partition numbers of every co-partitioned
-      // topic, which is what a task (one partition of each of its topics) needs.
-      assignors: ['range'],
+      // topic, which is what a task (one partition of each of its topics) needs; the host
+      // map for interactive queries travels in the assignment's userData.
+      assignors: [
+        streamsAssignor({
+          endpoint: this.c.applicationServer ?? null,
+          onHosts: (hosts) => (this.hosts = hosts),
+          standbyReplicas: this.c.numStandbyReplicas ?? 0,
+          statefulTask: (topic, partition) => {
+            const sub = this.subOf(topic);
+            const logged = sub?.stores.some(
+              (n) => this.topology.storeBuilders.get(n)!.loggingEnabled,
+            );
+            return sub !== undefined && logged === true ? `${sub.id}_${partition}` : null;
+          },
+          onStandbyTasks: (ids) => (this.standbyIds = ids),
+        }),
+      ],
       rebalanceListener: {
         onPartitionsAssigned: (tps) => this.onAssigned(tps),
         onPartitionsRevoked: (tps) => this.exclusive(() => this.onRevoked(tps, true)),
         onPartitionsLost: (tps) => this.exclusive(() => this.onRevoked(tps, false)),
+        // Also after a rebalance that left this instance nothing to do: it is running, idle.
+        onRebalanceComplete: () => this.onRebalanceComplete(),
       },
     });
     this.loop = this.run(this.consumer, this.producer);
@@ -290,9 +450,7 @@ export class KafkaStreams {
   private async processBatch(batch: ConsumerBatch): Promise<void> {
     await this.assigning;
     if (this.sendError !== null) throw this.sendError;
-    const sub = this.subs.find((s) =>
-      s.sourceTopics.some((t) => this.topicName(t) === batch.topic),
-    );
+    const sub = this.subOf(batch.topic);
     const task = sub && this.tasks.get(`${sub.id}_${batch.partition}`);
     if (task === undefined) return;
     for (const r of batch.records) task.process(r);
@@ -305,6 +463,16 @@ export class KafkaStreams {
       });
     this.sendOutgoing();
     if (task.commitRequested) await this.commit();
+  }
+
+  /** The sub-topology reading a (full) topic name, found once per topic. */
+  private readonly subByTopic = new Map<string, SubTopology | undefined>();
+
+  private subOf(topic: string): SubTopology | undefined {
+    if (this.subByTopic.has(topic)) return this.subByTopic.get(topic);
+    const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === topic));
+    this.subByTopic.set(topic, sub);
+    return sub;
   }
 
   private async tick(): Promise<void> {
@@ -341,6 +509,8 @@ export class KafkaStreams {
       if (offsets.length > 0) await consumer.commit(offsets);
     }
     if (this.sendError !== null) throw this.sendError;
+    // At least once, a checkpoint after each commit; exactly once, only on a clean close.
+    if (!this.eos) await this.writeCheckpoints(this.tasks.values());
     for (const o of offsets) {
       const key = `${o.topic}\u0000${o.partition}`;
       if (this.consumed.get(key) === o) this.consumed.delete(key);
@@ -353,10 +523,29 @@ export class KafkaStreams {
   }
 
   /** Records of the batch being processed, sent together when it is done. */
-  private outgoing: OutgoingRecord[] = [];
+  private outgoing: ProducerRecord[] = [];
+  /** The first record of each outgoing one, for the production exception handler. */
+  private outgoingSources: OutgoingRecord[] = [];
 
+  /** Turns a task's record into a producer record at once: one object per record, not two. */
   private collect(record: OutgoingRecord): void {
-    this.outgoing.push(record);
+    let partition: number | undefined;
+    if (typeof record.partition === 'number') partition = record.partition;
+    else if (record.partition !== undefined) {
+      // A StreamPartitioner needs the topic's partition count: the producer's metadata has it
+      // once the topic has been written to; until then the default partitioner chooses.
+      const count = this.producer?.cluster.usableTopic(record.topic)?.partitions.length;
+      if (count !== undefined) partition = record.partition(count);
+    }
+    this.outgoing.push({
+      topic: record.topic,
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+      ...(record.headers.length > 0 ? { headers: record.headers } : {}),
+      ...(partition !== undefined ? { partition } : {}),
+    });
+    if (this.outgoingSources.length === 0) this.outgoingSources.push(record);
   }
 
   /**
@@ -367,75 +556,165 @@ export class KafkaStreams {
   private sendOutgoing(): void {
     const producer = this.producer;
     const records = this.outgoing;
+    const first = this.outgoingSources[0];
     this.outgoing = [];
+    this.outgoingSources = [];
     if (producer === null || records.length === 0) return;
     if (this.eos && !this.inTransaction) this.begin(producer);
-    producer
-      .sendBatch(
-        records.map((record) => ({
-          topic: record.topic,
-          key: record.key,
-          value: record.value,
-          timestamp: record.timestamp,
-          headers: record.headers.filter((h) => h.value !== null) as {
-            key: string;
-            value: Buffer;
-          }[],
-          ...(typeof record.partition === 'number' ? { partition: record.partition } : {}),
-        })),
-      )
-      .catch((err: Error) => {
+    const sent = producer.sendBatch(records).then(
+      (metadata) => this.trackChangelogOffsets(metadata),
+      (err: Error) => {
         const handler = this.c.productionExceptionHandler;
-        if (handler !== undefined && handler(records[0]!, err) === 'CONTINUE') return;
+        if (handler !== undefined && handler(first!, err) === 'CONTINUE') return;
         this.sendError ??= err;
-      });
+      },
+    );
+    this.pendingSends.add(sent);
+    void sent.finally(() => this.pendingSends.delete(sent));
+  }
+
+  /** Remembers how far this instance has written each changelog partition (for checkpoints). */
+  private trackChangelogOffsets(metadata: readonly RecordMetadata[]): void {
+    for (const m of metadata) {
+      if (m.offset < 0n || !m.topic.endsWith('-changelog')) continue;
+      const key = checkpointKey(m.topic, m.partition);
+      const next = m.offset + 1n;
+      if ((this.changelogOffsets.get(key) ?? -1n) < next) this.changelogOffsets.set(key, next);
+    }
   }
 
   /** Makes the tasks of newly assigned partitions and restores their stores. */
   private onAssigned(tps: TopicPartition[]): Promise<void> {
     const work = this.createTasks(tps);
     this.assigning = work.catch(() => {});
-    return work.then(
-      () => this.setState('RUNNING'),
-      (err: Error) => this.fail(err),
-    );
+    return work.catch((err: Error) => this.fail(err));
+  }
+
+  /** The rebalance is over and the new tasks are restored (or there are none): RUNNING. */
+  private async onRebalanceComplete(): Promise<void> {
+    await this.assigning;
+    if (this.stateValue === 'REBALANCING') this.setState('RUNNING');
+    // Standbys are opened after: they never hold up processing.
+    const standbys = this.standbyIds.filter((id) => !this.tasks.has(id));
+    await this.exclusive(() => this.standbys.update(standbys)).catch((e: Error) => this.fail(e));
   }
 
   private async createTasks(tps: TopicPartition[]): Promise<void> {
     this.setState('REBALANCING');
-    const created: StreamTask[] = [];
+    const created: { task: StreamTask; positions: CheckpointOffsets | null }[] = [];
     for (const tp of tps) {
-      const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === tp.topic));
+      const sub = this.subOf(tp.topic);
       if (sub === undefined) continue;
       const id = `${sub.id}_${tp.partition}`;
       if (this.tasks.has(id)) continue;
-      const task = new StreamTask(this.topology, sub, tp.partition, {
-        applicationId: this.c.applicationId,
-        collector: { send: (r) => this.collect(r) },
-        nowMs: () => Date.now(),
-        topicName: (n) => this.topicName(n),
-        globalStores: this.globalStores,
-        stateDir: join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId),
-        onDeserializationError: (r, err) => this.onDeserializationError(r, err),
-      });
+      // A standby of the task becomes it, with its stores: only the tail is left to restore.
+      const standby = await this.standbys.take(id);
+      const task = standby?.task ?? this.newTask(sub, tp.partition);
       this.tasks.set(id, task);
-      created.push(task);
+      created.push({ task, positions: standby?.positions ?? null });
     }
-    for (const task of created) {
-      task.initStores();
-      await this.restore(task);
+    for (const { task, positions } of created) {
+      let from = positions;
+      if (from === null) {
+        const checkpoint = await this.loadCheckpoint(task);
+        task.initStores({
+          localStateValid: (name) => checkpoint.has(this.changelogKey(name, task)),
+        });
+        from = checkpoint;
+      }
+      await this.restore(task, from);
       task.initProcessors();
     }
   }
 
-  /** Reads each logged store's changelog partition up to its end before the task processes. */
-  private async restore(task: StreamTask): Promise<void> {
+  private newTask(sub: SubTopology, partition: number): StreamTask {
+    return new StreamTask(this.topology, sub, partition, {
+      applicationId: this.c.applicationId,
+      collector: { send: (r) => this.collect(r) },
+      nowMs: () => Date.now(),
+      topicName: (n) => this.topicName(n),
+      globalStores: this.globalStores,
+      cache: this.cache,
+      stateDir: this.stateRoot,
+      onDeserializationError: (r, err) => this.onDeserializationError(r, err),
+    });
+  }
+
+  /** The standby tasks this instance keeps (num.standby.replicas). */
+  standbyTaskIds(): string[] {
+    return this.standbys.taskIds();
+  }
+
+  /** `<state.dir>/<application.id>`: a task keeps its persistent stores in `<this>/<task id>`. */
+  private get stateRoot(): string {
+    return join(this.c.stateDir ?? join(tmpdir(), 'kafka-streams'), this.c.applicationId);
+  }
+
+  private changelogKey(store: string, task: StreamTask): string {
+    return checkpointKey(this.topicName(`${store}-changelog`), task.partition);
+  }
+
+  /** The logged persistent stores of a task: those a checkpoint speaks for. */
+  private checkpointedStores(task: StreamTask): string[] {
+    return [...task.stores]
+      .filter(([name, s]) => s.persistent && this.topology.storeBuilders.get(name)!.loggingEnabled)
+      .map(([name]) => name);
+  }
+
+  /**
+   * The task's checkpoint, kept only for persistent stores whose changelog still reaches the
+   * offset (otherwise the store starts over). Under exactly-once the file is deleted once
+   * read, as Kafka does: while the task runs, its store on disk may hold uncommitted writes,
+   * so after a crash it must be restored from scratch.
+   */
+  private async loadCheckpoint(task: StreamTask): Promise<CheckpointOffsets> {
+    const dir = join(this.stateRoot, task.id);
+    const found = readCheckpoint(dir);
+    if (this.eos) deleteCheckpoint(dir);
+    const valid: CheckpointOffsets = new Map();
+    for (const name of this.checkpointedStores(task)) {
+      const key = this.changelogKey(name, task);
+      const offset = found.get(key);
+      if (offset === undefined) continue;
+      const tp = { topic: this.topicName(`${name}-changelog`), partition: task.partition };
+      const [end] = await this.admin!.listOffsets([tp], 'latest');
+      if (end !== undefined && offset <= end.offset) valid.set(key, offset);
+    }
+    return valid;
+  }
+
+  /**
+   * Writes the `.checkpoint` of each task with persistent stores: the changelog offsets their
+   * disk copies hold, once every send has been answered (after a commit, or a clean close).
+   */
+  private async writeCheckpoints(tasks: Iterable<StreamTask>): Promise<void> {
+    await Promise.allSettled([...this.pendingSends]);
+    for (const task of tasks) {
+      const offsets: CheckpointOffsets = new Map();
+      for (const name of this.checkpointedStores(task)) {
+        const key = this.changelogKey(name, task);
+        const offset = this.changelogOffsets.get(key);
+        if (offset !== undefined) offsets.set(key, offset);
+      }
+      if (offsets.size > 0) writeCheckpoint(join(this.stateRoot, task.id), offsets);
+    }
+  }
+
+  /**
+   * Reads each logged store's changelog partition up to its end before the task processes:
+   * from the checkpointed offset for a persistent store that has one, else from the start.
+   */
+  private async restore(task: StreamTask, checkpoint: CheckpointOffsets): Promise<void> {
     for (const [name, store] of task.stores) {
       if (!this.topology.storeBuilders.get(name)!.loggingEnabled) continue;
       const tp = { topic: this.topicName(`${name}-changelog`), partition: task.partition };
-      const count = await this.readToEnd(tp, (r) =>
-        store.restore(r.key ?? Buffer.alloc(0), r.value),
+      const key = checkpointKey(tp.topic, tp.partition);
+      const { count, endOffset } = await this.readToEnd(
+        tp,
+        (r) => store.restore(r.key ?? Buffer.alloc(0), r.value),
+        checkpoint.get(key),
       );
+      this.changelogOffsets.set(key, endOffset);
       this.log.info(`Restored ${count} records of ${name} for task ${task.id}`, {
         store: name,
         task: task.id,
@@ -444,19 +723,25 @@ export class KafkaStreams {
     }
   }
 
-  /** Reads a partition from its start to its current end (committed records only). */
+  /**
+   * Reads a partition from `from` (default: its start) to its current end (committed records
+   * only); returns how many records it applied and the end offset.
+   */
   private async readToEnd(
     tp: TopicPartition,
     apply: (r: { key: Buffer | null; value: Buffer | null }) => void,
-  ): Promise<number> {
+    from?: bigint,
+  ): Promise<{ count: number; endOffset: bigint }> {
     const admin = this.admin!;
     const isolationLevel = 'read_committed' as const;
     const [end] = await admin.listOffsets([tp], 'latest', { isolationLevel });
-    const [start] = await admin.listOffsets([tp], 'earliest');
-    if (end === undefined || start === undefined || end.offset <= start.offset) return 0;
+    const [earliest] = await admin.listOffsets([tp], 'earliest');
+    if (end === undefined || earliest === undefined) return { count: 0, endOffset: 0n };
+    const start = from !== undefined && from > earliest.offset ? from : earliest.offset;
+    if (end.offset <= start) return { count: 0, endOffset: end.offset };
     const consumer = new Consumer({ bootstrapServers: this.c.bootstrapServers, isolationLevel });
     await consumer.connect();
-    consumer.assign([{ ...tp, offset: 'earliest' }]);
+    consumer.assign([{ ...tp, offset: start }]);
     let count = 0;
     try {
       const it = consumer.batches();
@@ -480,7 +765,7 @@ export class KafkaStreams {
     } finally {
       consumer.close();
     }
-    return count;
+    return { count, endOffset: end.offset };
   }
 
   private async onRevoked(tps: TopicPartition[], clean: boolean): Promise<void> {
@@ -490,10 +775,12 @@ export class KafkaStreams {
     else await this.abortOpenTransaction();
     const gone = new Set<string>();
     for (const tp of tps) {
-      const sub = this.subs.find((s) => s.sourceTopics.some((t) => this.topicName(t) === tp.topic));
+      const sub = this.subOf(tp.topic);
       if (sub !== undefined) gone.add(`${sub.id}_${tp.partition}`);
       this.consumed.delete(`${tp.topic}\u0000${tp.partition}`);
     }
+    if (clean && this.eos)
+      await this.writeCheckpoints([...gone].flatMap((id) => this.tasks.get(id) ?? []));
     for (const id of gone) {
       await this.tasks.get(id)?.close();
       this.tasks.delete(id);
@@ -553,13 +840,18 @@ export class KafkaStreams {
     await this.exclusive(async () => {
       if (clean) {
         this.consumer = consumer;
-        await this.commit().catch((e: Error) => this.log.warn(`Final commit failed: ${e.message}`));
+        const committed = await this.commit().then(
+          () => true,
+          (e: Error) => this.log.warn(`Final commit failed: ${e.message}`),
+        );
+        if (committed === true && this.eos) await this.writeCheckpoints(this.tasks.values());
         this.consumer = null;
       } else {
         await this.abortOpenTransaction();
       }
       for (const t of this.tasks.values()) await t.close();
       this.tasks.clear();
+      await this.standbys.close();
       this.consumed.clear();
       this.inTransaction = false;
     });

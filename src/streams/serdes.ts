@@ -47,11 +47,21 @@ export const Serdes = {
   Long: (): Serde<number> =>
     serde(
       (v) => {
-        const b = Buffer.alloc(8);
-        b.writeBigInt64BE(BigInt(Math.trunc(v)));
+        // Two 32-bit halves: exact for every integer a number holds, and no BigInt per call.
+        const n = Math.trunc(v);
+        const high = Math.floor(n / 4294967296);
+        if (high < -2147483648 || high > 2147483647)
+          throw new RangeError(`${v} is out of the range of a Long`);
+        const b = Buffer.allocUnsafe(8);
+        b.writeInt32BE(high, 0);
+        b.writeUInt32BE(n - high * 4294967296, 4);
         return b;
       },
-      (b) => Number(fixedWidth(8, 'LongDeserializer')(b).readBigInt64BE(0)),
+      (b) => {
+        fixedWidth(8, 'LongDeserializer')(b);
+        // high * 2^32 is exact and the sum rounds once: the same number as Number(bigint).
+        return b.readInt32BE(0) * 4294967296 + b.readUInt32BE(4);
+      },
     ),
   /** Kafka's DoubleSerde: 8 bytes IEEE 754, big-endian. */
   Double: (): Serde<number> =>

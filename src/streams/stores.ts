@@ -1,10 +1,12 @@
-// Kafka's `Stores` factory: suppliers of in-memory stores and builders that add logging.
+// Kafka's `Stores` factory: suppliers of in-memory stores and builders that add logging and
+// (key-value stores) a record cache.
 import type { Serde } from './serdes.js';
 import {
   BasicStoreBuilder,
   InMemoryKeyValueStore,
   type KeyValueStore,
 } from './state/key-value-store.js';
+import { CachingKeyValueStore } from './state/caching-key-value-store.js';
 import { LmdbKeyValueStore } from './state/lmdb-key-value-store.js';
 import {
   InMemorySessionStore,
@@ -34,7 +36,11 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): BasicStoreBuilder<KeyValueStore<K, V>> {
-    return new BasicStoreBuilder(name, () => new InMemoryKeyValueStore(name, keySerde, valueSerde));
+    return new BasicStoreBuilder<KeyValueStore<K, V>>(
+      name,
+      () => new InMemoryKeyValueStore(name, keySerde, valueSerde),
+      (inner) => new CachingKeyValueStore(inner, keySerde, valueSerde),
+    );
   },
 
   /** A key-value store on disk (LMDB), under the task's directory in state.dir. */
@@ -43,7 +49,11 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): BasicStoreBuilder<KeyValueStore<K, V>> {
-    return new BasicStoreBuilder(name, () => new LmdbKeyValueStore(name, keySerde, valueSerde));
+    return new BasicStoreBuilder<KeyValueStore<K, V>>(
+      name,
+      () => new LmdbKeyValueStore(name, keySerde, valueSerde),
+      (inner) => new CachingKeyValueStore(inner, keySerde, valueSerde),
+    );
   },
 
   /** Kafka's Stores.inMemoryWindowStore: a supplier for windowStoreBuilder. */
@@ -84,7 +94,7 @@ export const Stores = {
             rest[1] as Serde<V>,
           ];
     const Store = persistent ? LmdbWindowStore : InMemoryWindowStore;
-    return new BasicStoreBuilder(
+    return new BasicStoreBuilder<WindowStore<K, V>>(
       name,
       () => new Store<K, V>(name, retentionMs, keySerde, valueSerde),
     );
@@ -96,7 +106,7 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): BasicStoreBuilder<WindowStore<K, V>> {
-    return new BasicStoreBuilder(
+    return new BasicStoreBuilder<WindowStore<K, V>>(
       name,
       () => new LmdbWindowStore(name, retentionMs, keySerde, valueSerde),
     );
@@ -120,7 +130,7 @@ export const Stores = {
             rest[1] as Serde<V>,
           ];
     const Store = persistent ? LmdbSessionStore : InMemorySessionStore;
-    return new BasicStoreBuilder(
+    return new BasicStoreBuilder<SessionStore<K, V>>(
       name,
       () => new Store<K, V>(name, retentionMs, keySerde, valueSerde),
     );
@@ -133,7 +143,7 @@ export const Stores = {
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
   ): BasicStoreBuilder<SessionStore<K, V>> {
-    return new BasicStoreBuilder(
+    return new BasicStoreBuilder<SessionStore<K, V>>(
       name,
       () => new LmdbSessionStore(name, retentionMs, keySerde, valueSerde),
     );

@@ -13,8 +13,10 @@ import {
   type RecordHeader,
   type RecordMetadata,
 } from './processor.js';
+import { CachingKeyValueStore } from './state/caching-key-value-store.js';
 import type { StateStore } from './state/state-store.js';
-import type { SinkNode, SubTopology, Topology, TopologyNode } from './topology.js';
+import type { ThreadCache } from './state/thread-cache.js';
+import type { SinkNode, SourceNode, SubTopology, Topology, TopologyNode } from './topology.js';
 
 export interface OutgoingRecord {
   topic: string;
@@ -52,6 +54,8 @@ export interface TaskOptions {
   stateDir?: string;
   /** The instance's global stores, shared by all its tasks. */
   globalStores?: ReadonlyMap<string, StateStore>;
+  /** The thread's record cache (statestore.cache.max.bytes); absent: stores do not cache. */
+  cache?: ThreadCache | null;
 }
 
 interface Schedule {
@@ -91,14 +95,23 @@ export class StreamTask {
     this.initProcessors();
   }
 
-  /** Opens the stores (before restoration fills them). */
-  initStores(): void {
+  /**
+   * Opens the stores (before restoration fills them). `localStateValid` names the persistent
+   * stores whose copy on disk a checkpoint vouches for: they keep it and restore the tail.
+   */
+  initStores(options: { localStateValid?: (store: string) => boolean } = {}): void {
     for (const [name, store] of this.stores) {
       const builder = this.topology.storeBuilders.get(name)!;
       const changelog = this.o.topicName(`${name}-changelog`);
       store.init({
         streamTimeMs: () => this.streamTimeMs,
         stateDir: this.o.stateDir === undefined ? null : `${this.o.stateDir}/${this.id}`,
+        cache: this.o.cache ?? null,
+        localStateValid: options.localStateValid?.(name) ?? false,
+        recordTimestamp: {
+          get: () => this.currentTimestampMs,
+          set: (ms) => (this.currentTimestampMs = ms),
+        },
         changeLogger: builder.loggingEnabled
           ? {
               log: (key, value) =>
@@ -132,10 +145,7 @@ export class StreamTask {
 
   /** Processes one input record, then any stream-time punctuation that became due. */
   process(r: IncomingRecord): void {
-    const source = this.subTopology.nodes.find(
-      (n) => n.kind === 'source' && n.topics.some((t) => this.o.topicName(t) === r.topic),
-    );
-    if (source?.kind !== 'source') throw new Error(`task ${this.id} has no source for ${r.topic}`);
+    const source = this.sources.get(r.topic) ?? this.sourceOf(r.topic);
     let key: unknown;
     let value: unknown;
     try {
@@ -165,9 +175,33 @@ export class StreamTask {
     this.punctuate(PunctuationType.WALL_CLOCK_TIME, nowMs);
   }
 
+  /**
+   * Flushes the stores. Cached entries go through first, as often as it takes for none to be
+   * left: a flush forwards records, which may put into another cached store of the task.
+   */
   async flush(): Promise<void> {
+    const caches = [...this.stores.values()].filter((s) => s instanceof CachingKeyValueStore);
+    for (let round = 0; caches.some((c) => c.hasDirtyEntries); round++) {
+      if (round > caches.length) throw new Error(`task ${this.id}: caches keep refilling`);
+      for (const c of caches) c.flushCache();
+    }
     for (const s of this.stores.values()) await s.flush();
   }
+
+  /** Source nodes by (full) topic name, found once: process() runs for every record. */
+  private readonly sources = new Map<string, SourceNode>();
+
+  private sourceOf(topic: string): SourceNode {
+    const source = this.subTopology.nodes.find(
+      (n) => n.kind === 'source' && n.topics.some((t) => this.o.topicName(t) === topic),
+    );
+    if (source?.kind !== 'source') throw new Error(`task ${this.id} has no source for ${topic}`);
+    this.sources.set(topic, source);
+    return source;
+  }
+
+  /** Full names of sink topics, made once. */
+  private readonly sinkTopics = new Map<string, string>();
 
   async close(): Promise<void> {
     for (const p of this.processors.values()) p.close?.();
@@ -214,10 +248,15 @@ export class StreamTask {
   }
 
   private sink(node: SinkNode, record: StreamRecord<unknown, unknown>): void {
-    const topic =
-      typeof node.topic === 'string'
-        ? this.o.topicName(node.topic)
-        : node.topic(record.key, record.value, this.current);
+    let topic: string;
+    if (typeof node.topic === 'string') {
+      let full = this.sinkTopics.get(node.topic);
+      if (full === undefined)
+        this.sinkTopics.set(node.topic, (full = this.o.topicName(node.topic)));
+      topic = full;
+    } else {
+      topic = node.topic(record.key, record.value, this.current);
+    }
     const partitioner = node.partitioner;
     this.o.collector.send({
       topic,

@@ -40,6 +40,8 @@ async function runAndCompare(
     bootstrapServers: broker.bootstrap,
     processingGuarantee: opts.guarantee,
     commitIntervalMs: 100,
+    // The driver forwards every update; so does the runtime without the record cache.
+    statestoreCacheMaxBytes: 0,
   });
   streams.setStateListener((next) => states.push(next));
   await streams.start();
@@ -84,6 +86,59 @@ test(
       { keys: ['cleanup.policy'] },
     );
     assert.equal(cfg[0]?.value, 'compact');
+  },
+);
+
+test(
+  'with the record cache a commit writes the last count of each word once, oldest write first',
+  { timeout: 120_000 },
+  async (t) => {
+    const broker = await startBroker();
+    t.after(() => broker.close());
+    await createTopics(broker.bootstrap, { 'text-input': 1, 'word-counts': 1 });
+    const lines = ['Hello Kafka Streams', 'hello rivulet', 'streams of streams'];
+    await produce(
+      broker.bootstrap,
+      lines.map((l, i) => ({ topic: 'text-input', key: null, value: s(l), timestamp: 1000 + i })),
+    );
+    // No commit before close(): everything stays in the cache until then.
+    const streams = new KafkaStreams(wordCount(), {
+      applicationId: 'cached',
+      bootstrapServers: broker.bootstrap,
+      commitIntervalMs: 3_600_000,
+    });
+    await streams.start();
+    t.after(() => streams.close());
+    const counts = streams.store<string, number>('counts-store');
+    await waitFor('all words to be counted', () => counts.get('streams') === 3);
+    assert.deepEqual(counts.all(), [
+      { key: 'hello', value: 2 },
+      { key: 'kafka', value: 1 },
+      { key: 'of', value: 1 },
+      { key: 'rivulet', value: 1 },
+      { key: 'streams', value: 3 },
+    ]);
+    await streams.close();
+    const expected = [
+      ['kafka', 1, 1000],
+      ['hello', 2, 1001],
+      ['rivulet', 1, 1001],
+      ['of', 1, 1002],
+      ['streams', 3, 1002],
+    ];
+    const admin = new Admin({ bootstrapServers: broker.bootstrap });
+    await admin.connect();
+    t.after(() => admin.close());
+    for (const topic of ['word-counts', 'cached-counts-store-changelog']) {
+      const out = await readTopic(broker.bootstrap, topic, expected.length);
+      assert.deepEqual(
+        out.map((r) => [r.key!.toString(), Number(r.value!.readBigInt64BE(0)), r.timestamp]),
+        expected,
+        topic,
+      );
+      const [end] = await admin.listOffsets([{ topic, partition: 0 }], 'latest');
+      assert.equal(end!.offset, BigInt(expected.length), `${topic} has nothing more`);
+    }
   },
 );
 
@@ -150,3 +205,39 @@ test('enrichment join with a table tombstone', { timeout: 120_000 }, async (t) =
   );
   await streams.close();
 });
+
+test(
+  'an instance left without tasks by the assignment is RUNNING',
+  { timeout: 120_000 },
+  async (t) => {
+    const apps: KafkaStreams[] = [];
+    const broker = await startBroker({ config: { 'group.initial.rebalance.delay.ms': 0 } });
+    // One hook: the instances, newest first, then the broker.
+    t.after(async () => {
+      for (const app of [...apps].reverse()) await app.close();
+      await broker.close();
+    });
+    // One partition per sub-topology, and the range assignor gives a topic's partitions to
+    // the first members by member id: one instance runs both tasks, the other has nothing.
+    await createTopics(broker.bootstrap, { 'text-input': 1, 'word-counts': 1 });
+    const config = { applicationId: 'idle', bootstrapServers: broker.bootstrap };
+    apps.push(new KafkaStreams(wordCount(), config), new KafkaStreams(wordCount(), config));
+    const states: StreamsState[][] = [[], []];
+    apps.forEach((app, i) => app.setStateListener((next) => states[i]!.push(next)));
+    await apps[0]!.start();
+    await waitFor(
+      'the first instance to run both tasks',
+      () => apps[0]!.localTaskIds().length === 2,
+    );
+    await apps[1]!.start();
+    const tasks = () => apps.map((a) => a.localTaskIds().join());
+    await waitFor(
+      'one instance to run both tasks and the other none, both RUNNING',
+      () =>
+        [...tasks()].sort().join('|') === '|0_0,1_0' && apps.every((a) => a.state === 'RUNNING'),
+    );
+    const idle = tasks().indexOf('');
+    assert.equal(states[idle]!.at(-1), 'RUNNING');
+    assert.ok(states[idle]!.includes('REBALANCING'));
+  },
+);

@@ -10,6 +10,8 @@ export interface MemberSubscription {
   /** Partitions the member owns now (cooperative protocol). */
   ownedPartitions: { topic: string; partitions: number[] }[];
   generationId: number;
+  /** The member's subscription userData (its assignor's subscriptionUserData), if any. */
+  userData?: Buffer | null;
 }
 
 /** memberId -> topic -> partitions */
@@ -23,6 +25,18 @@ export interface Assignor {
     members: readonly MemberSubscription[],
     partitionCounts: ReadonlyMap<string, number>,
   ): GroupAssignment;
+  /** userData this member sends in its subscription (Kafka's subscriptionUserData). */
+  subscriptionUserData?(): Buffer | null;
+  /** userData for each member's assignment, computed by the leader after `assign`. */
+  assignmentUserData?(
+    members: readonly MemberSubscription[],
+    assignment: GroupAssignment,
+  ): ReadonlyMap<string, Buffer>;
+  /** This member's assignment and its userData, before the partitions are taken on. */
+  onAssignment?(assignment: {
+    partitions: { topic: string; partition: number }[];
+    userData: Buffer | null;
+  }): void;
 }
 
 function emptyAssignment(members: readonly MemberSubscription[]): GroupAssignment {

@@ -110,11 +110,13 @@ export class ClassicMembership implements GroupMembership {
     const connection = await this.coordinatorConnection();
     const version = connection.versionFor(ApiKey.JoinGroup);
     const rebalanceTimeoutMs = this.o.rebalanceTimeoutMs;
-    const subscription = encodeSubscription({
-      topics: [...this.host.topics()],
-      ownedPartitions: groupByTopic(this.host.owned()),
-      generationId: this.generationId,
-    });
+    const subscription = (assignor: Assignor) =>
+      encodeSubscription({
+        topics: [...this.host.topics()],
+        ownedPartitions: groupByTopic(this.host.owned()),
+        generationId: this.generationId,
+        userData: assignor.subscriptionUserData?.() ?? null,
+      });
     const join = await connection.send<JoinGroupResponse>(
       ApiKey.JoinGroup,
       createJoinGroupRequest({
@@ -124,7 +126,7 @@ export class ClassicMembership implements GroupMembership {
         memberId: this.memberId,
         groupInstanceId: version >= 5 ? this.o.groupInstanceId : null,
         protocolType: 'consumer',
-        protocols: this.o.assignors.map((a) => ({ name: a.name, metadata: subscription })),
+        protocols: this.o.assignors.map((a) => ({ name: a.name, metadata: subscription(a) })),
       }),
       { timeoutMs: rebalanceTimeoutMs + 5000 },
     );
@@ -170,7 +172,9 @@ export class ClassicMembership implements GroupMembership {
       return;
     }
     if (sync.errorCode !== 0) throw new KafkaError(sync.errorCode);
-    const assigned = flatten(decodeAssignment(sync.assignment).partitions);
+    const decoded = decodeAssignment(sync.assignment);
+    const assigned = flatten(decoded.partitions);
+    assignor.onAssignment?.({ partitions: assigned, userData: decoded.userData ?? null });
     // Cooperative: partitions given up go to their new owners in a second rebalance, at once.
     const revoked = this.host.owned().filter((tp) => !assigned.some((a) => samePartition(a, tp)));
     this.rejoin = assignor.protocol === 'cooperative' && revoked.length > 0;
@@ -185,6 +189,7 @@ export class ClassicMembership implements GroupMembership {
         topics: s.topics,
         ownedPartitions: s.ownedPartitions ?? [],
         generationId: s.generationId ?? -1,
+        userData: s.userData ?? null,
       };
     });
     const topics = [...new Set(members.flatMap((m) => m.topics))];
@@ -195,9 +200,11 @@ export class ClassicMembership implements GroupMembership {
       if (meta !== undefined && meta.errorCode === 0) counts.set(t, meta.partitions.length);
     }
     const result = assignor.assign(members, counts);
+    const userData = assignor.assignmentUserData?.(members, result);
     return members.map((m) => ({
       memberId: m.memberId,
       assignment: encodeAssignment({
+        userData: userData?.get(m.memberId) ?? null,
         partitions: [...(result.get(m.memberId) ?? new Map<string, number[]>())].map(
           ([topic, partitions]) => ({
             topic,

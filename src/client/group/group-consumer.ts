@@ -31,6 +31,11 @@ export interface RebalanceListener {
   onPartitionsAssigned?(partitions: TopicPartition[]): void | Promise<void>;
   /** Partitions taken away without a chance to commit (the member was fenced). */
   onPartitionsLost?(partitions: TopicPartition[]): void | Promise<void>;
+  /**
+   * Every completed rebalance ends here with the member's whole assignment, which may be
+   * empty (onPartitionsAssigned is called only when something was added).
+   */
+  onRebalanceComplete?(assignment: TopicPartition[]): void | Promise<void>;
 }
 
 export interface GroupConsumerOptions extends ConsumerOptions {
@@ -358,6 +363,7 @@ export class GroupConsumer {
       }),
     ]);
     if (added.length > 0) await this.o.rebalanceListener?.onPartitionsAssigned?.(added);
+    await this.o.rebalanceListener?.onRebalanceComplete?.([...assigned]);
   }
 
   private async revoke(partitions: TopicPartition[]): Promise<void> {

@@ -22,7 +22,7 @@ import type {
   StreamJoined,
   TableJoined,
 } from './options.js';
-import { simple, withStores } from './processors.js';
+import { forwardOnFlush, simple, withStores } from './processors.js';
 import { addForeignKeyJoin } from './foreign-key-join.js';
 import { addSessionAggregate } from './session-aggregate.js';
 import { addSlidingAggregate } from './sliding-aggregate.js';
@@ -475,6 +475,7 @@ function addKeyValueStore<K, V>(
   )(storeName, ctx.keySerde(keySerde), ctx.valueSerde(valueSerde));
   if (materialized.loggingEnabled === false) builder.withLoggingDisabled();
   else builder.withLoggingEnabled(materialized.logConfig ?? {});
+  if (materialized.cachingEnabled !== false) builder.withCachingEnabled();
   ctx.topology.addStateStore(builder, processor);
 }
 
@@ -1066,13 +1067,15 @@ export class KGroupedStream<K, V> {
       name,
       withStores([storeName], (c, [s]) => {
         const store = s as KeyValueStore<K, VA>;
+        // With the record cache on, changes go downstream when the cache flushes them.
+        const cached = forwardOnFlush(c, store);
         return (r) => {
           // Kafka skips records with a null key or value in aggregations.
           if (r.key === null || r.key === undefined || r.value === null) return;
           const oldValue = store.get(r.key as K);
           const newValue = aggregator(r.key as K, r.value as V, oldValue ?? initializer());
           store.put(r.key as K, newValue);
-          c.forward(r.withValue({ newValue, oldValue }));
+          if (!cached) c.forward(r.withValue({ newValue, oldValue }));
         };
       }),
       input.node,

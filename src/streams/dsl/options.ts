@@ -35,6 +35,11 @@ export interface Materialized<K, V> {
   /** Topic configs for the changelog. */
   logConfig?: Record<string, string>;
   /**
+   * false disables the record cache (withCachingDisabled). Key-value stores cache by default,
+   * as in Kafka, when statestore.cache.max.bytes is above 0.
+   */
+  cachingEnabled?: boolean;
+  /**
    * Key-value stores only (Materialized.withStoreType): 'IN_MEMORY' (the default here) or
    * 'PERSISTENT' (LMDB on disk; Kafka's default is RocksDB).
    */

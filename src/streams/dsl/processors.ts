@@ -1,6 +1,7 @@
 // Small helpers to write the DSL's processors: each DSL node is one processor whose process()
 // is a closure over its context and stores.
-import type { Processor, ProcessorContext, StreamRecord } from '../processor.js';
+import { StreamRecord, type Processor, type ProcessorContext } from '../processor.js';
+import { CachingKeyValueStore } from '../state/caching-key-value-store.js';
 import type { StateStore } from '../state/state-store.js';
 
 export type ProcessFn = (ctx: ProcessorContext, record: StreamRecord<unknown, unknown>) => void;
@@ -37,4 +38,17 @@ export function withStores(
       process: (r) => process(r),
     };
   };
+}
+
+/**
+ * Makes a cached store forward `{ newValue, oldValue }` changes from its node when it flushes
+ * them (Kafka's TimestampedCacheFlushListener); true when it will, so the processor does not
+ * forward by itself.
+ */
+export function forwardOnFlush(ctx: ProcessorContext, store: StateStore): boolean {
+  if (!(store instanceof CachingKeyValueStore)) return false;
+  return (store as CachingKeyValueStore<unknown, unknown>).setFlushListener(
+    (key, newValue, oldValue, timestampMs) =>
+      ctx.forward(new StreamRecord(key, { newValue, oldValue }, timestampMs)),
+  );
 }

@@ -118,12 +118,26 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
 /** Builds a store per task; logging (the changelog) is on by default, as in Kafka. */
 export class BasicStoreBuilder<S extends StateStore> implements StoreBuilder<S> {
   loggingEnabled = true;
+  cachingEnabled = false;
   logConfig: Record<string, string> = { 'cleanup.policy': 'compact' };
 
+  /** `cached` puts a record cache in front of a built store (key-value stores only). */
   constructor(
     readonly name: string,
     private readonly make: () => S,
+    private readonly cached: ((inner: S) => S) | null = null,
   ) {}
+
+  /** Caching applies to key-value stores; for others it is ignored. */
+  withCachingEnabled(): this {
+    this.cachingEnabled = this.cached !== null;
+    return this;
+  }
+
+  withCachingDisabled(): this {
+    this.cachingEnabled = false;
+    return this;
+  }
 
   withLoggingEnabled(config: Record<string, string> = {}): this {
     this.loggingEnabled = true;
@@ -137,6 +151,7 @@ export class BasicStoreBuilder<S extends StateStore> implements StoreBuilder<S> 
   }
 
   build(): S {
-    return this.make();
+    const store = this.make();
+    return this.cachingEnabled && this.cached !== null ? this.cached(store) : store;
   }
 }

@@ -2,9 +2,9 @@
 // npm packages), Kafka's Stores.persistentKeyValueStore in role: state lives on disk under
 // `<state.dir>/<application.id>/<task id>/lmdb/<store>`, not in the heap, so a store may hold
 // more than memory. Reads and writes are synchronous (LMDB reads are memory-mapped), as a
-// processor expects. Without checkpoint files the store cannot tell how much of its changelog
-// it already holds, so it starts empty and is restored in full from the changelog, as Kafka
-// does after an unclean shutdown under exactly-once.
+// processor expects. The task's `.checkpoint` file says how much of its changelog the copy on
+// disk holds: with one the store keeps its files and only the tail is restored; without one
+// (first start, or after a crash under exactly-once) it starts empty and is restored in full.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -28,9 +28,10 @@ export class LmdbKeyValueStore<K, V> implements KeyValueStore<K, V> {
       throw new Error(`persistent store ${this.name} needs a state directory`);
     this.context = context;
     const path = join(context.stateDir, 'lmdb', this.name);
-    rmSync(path, { recursive: true, force: true });
-    // No fsync: the store is rebuilt from the changelog on every start, which is what makes
-    // it durable, so a sync per write would buy nothing and cost most of its speed.
+    if (context.localStateValid !== true) rmSync(path, { recursive: true, force: true });
+    // No fsync: the changelog is what makes the store durable, and a sync per write would cost
+    // most of its speed. A checkpoint therefore survives a process crash (the writes are in the
+    // page cache) but not a machine crash that loses them, as with Kafka's RocksDB stores.
     this.db = open<Buffer, Buffer>({
       path,
       keyEncoding: 'binary',

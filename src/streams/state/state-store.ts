@@ -2,6 +2,7 @@
 // (StoreBuilder): a store belongs to one task, and when logging is enabled each change is also
 // written to the store's changelog topic, `<application.id>-<store>-changelog`, from which the
 // store is restored on another instance or after a restart.
+import type { ThreadCache } from './thread-cache.js';
 
 /** Receives each change of a logged store, as it would be written to the changelog. */
 export interface ChangeLogger {
@@ -15,6 +16,18 @@ export interface StateStoreContext {
   streamTimeMs(): number;
   /** The task's directory under state.dir, for persistent stores (null: none). */
   stateDir?: string | null;
+  /**
+   * Persistent stores: true when a checkpoint says the copy on disk is complete up to an
+   * offset of the changelog (keep it and restore only the rest); otherwise start empty.
+   */
+  localStateValid?: boolean;
+  /** The thread's record cache (statestore.cache.max.bytes); absent or null: no caching. */
+  cache?: ThreadCache | null;
+  /**
+   * The timestamp of the record being processed, which changelog records carry; a cache
+   * sets it to an entry's own timestamp while it writes that entry through.
+   */
+  recordTimestamp?: { get(): number; set(timestampMs: number): void };
 }
 
 export interface StateStore {
@@ -34,5 +47,8 @@ export interface StoreBuilder<S extends StateStore = StateStore> {
   readonly logConfig: Record<string, string>;
   withLoggingEnabled(config?: Record<string, string>): this;
   withLoggingDisabled(): this;
+  /** Key-value stores: put a record cache in front (Kafka's withCachingEnabled). */
+  withCachingEnabled?(): this;
+  withCachingDisabled?(): this;
   build(): S;
 }

@@ -25,6 +25,8 @@ const streams = new KafkaStreams(b.build(), {
   commitIntervalMs: 100,
   sessionTimeoutMs: 6000,
   transactionTimeoutMs: 5000,
+  // One output per input: no record cache to fold updates of a key together.
+  statestoreCacheMaxBytes: 0,
 });
 streams.setStateListener((state) => process.stdout.write(`${JSON.stringify({ state })}\n`));
 let tasks = '';

@@ -101,15 +101,16 @@ export class InMemoryOrderedBytes implements OrderedBytes {
 }
 
 /**
- * An LMDB database under `<dir>/lmdb/<name>`. It starts empty (the store is restored from its
- * changelog on every start, which is what makes it durable), so it is opened without fsync.
+ * An LMDB database under `<dir>/lmdb/<name>`. It starts empty unless `keep` says its files
+ * match the task's checkpoint (then only the changelog's tail is restored); the changelog is
+ * what makes it durable, so it is opened without fsync.
  */
 export class LmdbOrderedBytes implements OrderedBytes {
   private db: RootDatabase<Buffer, Buffer> | null;
 
-  constructor(dir: string, name: string) {
+  constructor(dir: string, name: string, keep = false) {
     const path = join(dir, 'lmdb', name);
-    rmSync(path, { recursive: true, force: true });
+    if (!keep) rmSync(path, { recursive: true, force: true });
     this.db = open<Buffer, Buffer>({
       path,
       keyEncoding: 'binary',
@@ -156,12 +157,19 @@ export class LmdbOrderedBytes implements OrderedBytes {
   }
 }
 
-/** Opens the backend of a store given its context's directory (null: in memory). */
-export type OrderedBytesFactory = (stateDir: string | null, name: string) => OrderedBytes;
+/**
+ * Opens the backend of a store given its context's directory (null: in memory); `keep`: the
+ * files left by the last run are valid (a checkpoint speaks for them).
+ */
+export type OrderedBytesFactory = (
+  stateDir: string | null,
+  name: string,
+  keep?: boolean,
+) => OrderedBytes;
 
 export const inMemoryBytes: OrderedBytesFactory = () => new InMemoryOrderedBytes();
 
-export const lmdbBytes: OrderedBytesFactory = (stateDir, name) => {
+export const lmdbBytes: OrderedBytesFactory = (stateDir, name, keep) => {
   if (stateDir === null) throw new Error(`persistent store ${name} needs a state directory`);
-  return new LmdbOrderedBytes(stateDir, name);
+  return new LmdbOrderedBytes(stateDir, name, keep);
 };

@@ -58,7 +58,7 @@ export class BytesSessionStore<K, V> implements SessionStore<K, V> {
 
   init(context: StateStoreContext): void {
     this.context = context;
-    this.db = this.backend(context.stateDir ?? null, this.name);
+    this.db = this.backend(context.stateDir ?? null, this.name, context.localStateValid === true);
   }
 
   put(session: Windowed<K>, value: V | null): void {

@@ -61,7 +61,7 @@ export class BytesWindowStore<K, V> implements WindowStore<K, V> {
 
   init(context: StateStoreContext): void {
     this.context = context;
-    this.db = this.backend(context.stateDir ?? null, this.name);
+    this.db = this.backend(context.stateDir ?? null, this.name, context.localStateValid === true);
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {

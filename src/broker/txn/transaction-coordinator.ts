@@ -72,6 +72,11 @@ export interface TransactionCoordinatorOptions {
    * transactional id finds its partition led and loaded.
    */
   ensurePartitions?: () => Promise<void>;
+  /**
+   * Whether another broker leads some __transaction_state partition (a cluster), so a producer
+   * this coordinator does not know may be another's. Default: never (a single node).
+   */
+  coordinatedElsewhere?: () => boolean;
 }
 
 /** A partition this coordinator holds, with the leader epoch it was taken over at. */
@@ -208,6 +213,26 @@ export class TransactionCoordinator {
     const held = this.partitions.get(partitionForTxn(transactionalId, this.o.numPartitions));
     if (held === undefined) return 'NOT_COORDINATOR';
     return held.state === 'loading' ? 'COORDINATOR_LOAD_IN_PROGRESS' : null;
+  }
+
+  /**
+   * Transaction verification of a transactional batch for a partition this node leads (see
+   * TransactionStateMachine.verifyProduce), for the producers this coordinator serves. A
+   * producer it does not know may belong to a __transaction_state partition another broker
+   * coordinates: that batch is accepted unverified, as Kafka's brokers accept it with
+   * `transaction.partition.verification.enable=false` (asking the remote coordinator is
+   * AddPartitionsToTxn with verifyOnly, not sent yet). Where no other broker leads one, this
+   * coordinator knows every producer, so an unknown one is refused.
+   */
+  verifyProduce(
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): ErrorName | null {
+    const unknown = this.state.byProducerId(producerId) === undefined;
+    if (unknown && (this.o.coordinatedElsewhere?.() ?? false)) return null;
+    return this.state.verifyProduce(producerId, producerEpoch, topic, partition);
   }
 
   /** False while a partition loads: requests then get COORDINATOR_LOAD_IN_PROGRESS. */

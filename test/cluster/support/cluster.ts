@@ -31,6 +31,8 @@ export interface TestClusterOptions {
   brokers: number;
   /** Extra broker config, by Kafka name. */
   config?: Readonly<Record<string, string | number>>;
+  /** Extra config of one broker (broker.rack, say), over `config`. */
+  nodeConfig?: (nodeId: number) => Readonly<Record<string, string | number>>;
 }
 
 export async function startCluster(options: TestClusterOptions): Promise<TestCluster> {
@@ -44,6 +46,7 @@ export async function startCluster(options: TestClusterOptions): Promise<TestClu
       'node.id': nodeId,
       'metadata.etcd.endpoints': etcd.endpoint,
       ...options.config,
+      ...options.nodeConfig?.(nodeId),
     };
     const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
     const port = ports.get(nodeId);

@@ -318,6 +318,14 @@ export class ReplicaManager {
 
   /** Tells the leadership listeners of a partition's role, and waits for them. */
   private announce(p: Partition): Promise<void> {
+    // Kafka's Partition.makeLeader line: what a checker reads to find two leaders in one epoch.
+    if (p.isLeader) {
+      this.options.logger?.info(
+        `[Partition ${p.topic}-${p.partition} broker=${this.localId}] Leader ${p.topic}-${p.partition} ` +
+          `starts at leader epoch ${p.leaderEpoch} from offset ${p.logEndOffset} ` +
+          `with partition epoch ${p.partitionEpoch}, ISR [${p.isr.join(',')}]`,
+      );
+    }
     return this.notifyLeadershipChange({
       topic: p.topic,
       partition: p.partition,

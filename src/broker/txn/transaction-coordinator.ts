@@ -98,8 +98,6 @@ export function partitionForTxn(transactionalId: string, numPartitions: number):
   return (javaStringHash(transactionalId) & 0x7fffffff) % numPartitions;
 }
 
-const COORDINATOR_EPOCH = 0;
-
 export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
   /** The operations of each transactional id, one at a time; forgotten once idle. */
@@ -301,6 +299,13 @@ export class TransactionCoordinator {
 
   /** Writes a prepared transaction's markers, then its Complete state. */
   private async finish(m: TxnMetadata): Promise<void> {
+    // Markers carry the coordinator epoch: the leader epoch this node took the partition over
+    // at. A partition that has a marker from a newer coordinator refuses this one's
+    // (TRANSACTION_COORDINATOR_FENCED), so a coordinator that lost its partition unawares (a
+    // paused process) cannot end a transaction its successor ends otherwise.
+    const held = this.partitions.get(this.partitionOf(m));
+    if (held === undefined) return; // unloaded: the next coordinator finishes it
+
     // The same prepared transaction (id, producer, epoch, result) as an earlier try, if any.
     const key = `${m.producerId}:${m.producerEpoch}:${m.state}`;
     let tried = this.markersDone.get(m.transactionalId);
@@ -314,7 +319,7 @@ export class TransactionCoordinator {
       .write({
         producerId: m.producerId,
         producerEpoch: m.producerEpoch,
-        coordinatorEpoch: COORDINATOR_EPOCH,
+        coordinatorEpoch: held.leaderEpoch,
         commit: m.state === TxnState.PrepareCommit,
         partitions: partitionRefs(m).filter((p) => !done.has(ref(p))),
         onDone: (p) => done.add(ref(p)),

@@ -184,10 +184,28 @@ export class TransactionCoordinator {
     return this.partitions.follow(change);
   }
 
-  /** After a load: finishes the prepared transactions of the partitions taken over. */
-  private async finishLoaded(loaded: ReadonlySet<number>): Promise<void> {
+  /**
+   * After a load: finishes the prepared transactions of the partitions taken over, in the
+   * background (as Kafka's coordinator hands them to its marker channel). The load, and every
+   * later leadership change queued behind it, must not wait for markers to leaders elsewhere
+   * nor for the Complete record's acks=all: a broker restarted before the controller noticed
+   * its death still believes in its old leaderships, and its writes wait for followers that
+   * no longer follow it. Operations on these ids queue behind their finish; idle() waits for
+   * it.
+   */
+  private finishLoaded(loaded: ReadonlySet<number>): Promise<void> {
     const prepared = this.state.pendingMarkers().filter((m) => loaded.has(this.partitionOf(m)));
-    await Promise.all(prepared.map((m) => this.finish(m)));
+    for (const { transactionalId: id } of prepared) {
+      const finishing = this.serial(id, async () => {
+        const m = this.state.get(id);
+        const still = m?.state === TxnState.PrepareCommit || m?.state === TxnState.PrepareAbort;
+        if (still) await this.finish(m);
+      });
+      void this.track(finishing).catch((err: unknown) =>
+        this.o.logger?.error(`finishing the prepared transaction of ${id} failed`, { err }),
+      );
+    }
+    return Promise.resolve();
   }
 
   /** Forgets the transactional ids of a partition. */

@@ -8,8 +8,8 @@
 //   it reads up to the log end and its fetch offset moves the leader's high watermark.
 // - v11+: rack id and preferred read replica (KIP-392): with replica.selector.class set to
 //   RackAwareReplicaSelector a leader answers a consumer in another rack with a same-rack
-//   replica to read from (and no records); a follower serves v11+ consumer fetches up to its
-//   high watermark. Older consumer fetches read from the leader only.
+//   replica to read from (and no records); an in-sync follower serves the v11+ fetches of
+//   consumers that name a rack up to its high watermark. Other consumers read the leader.
 // - v12+ flexible; v13+ names topics by id (unknown id: UNKNOWN_TOPIC_ID); a session must not
 //   switch between names and ids (FETCH_SESSION_TOPIC_ID_ERROR).
 // - Authorization as Kafka's: a follower's fetch needs CLUSTER_ACTION on the cluster (else

@@ -666,10 +666,19 @@ export class ReplicaManager {
     const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
     if (epochError !== null) return { ...answerOf(p), error: epochError };
     const follower = options.replicaId >= 0;
-    // Followers read from the leader; so do consumers of fetches older than v11. A consumer
-    // that sent its rack may read from a follower, up to the follower's high watermark
-    // (KIP-392): past it the read is empty, past the log end OFFSET_OUT_OF_RANGE.
-    const mayReadFollower = !follower && options.clientRack !== undefined;
+    // Followers read from the leader; so do consumers of fetches older than v11. With a
+    // replica selector configured, a consumer that names its rack may read from an in-sync
+    // follower, up to the follower's high watermark (KIP-392): past it the read is empty, past
+    // the log end OFFSET_OUT_OF_RANGE. Kafka serves any v11+ consumer on a follower; here a
+    // consumer without a rack, or a follower out of the ISR (its high watermark may stand
+    // still), gets NOT_LEADER_OR_FOLLOWER, so a consumer with stale metadata goes back to the
+    // leader instead of reading a follower that may stop advancing.
+    const mayReadFollower =
+      !follower &&
+      options.clientRack !== undefined &&
+      options.clientRack !== '' &&
+      (this.options.replicaSelector ?? 'leader') !== 'leader' &&
+      (p.isLeader || p.isr.includes(this.localId));
     if (!p.isLeader && !mayReadFollower) return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
     if (p.isLeader && mayReadFollower) {
       const preferred = this.preferredReadReplica(p, r.fetchOffset, options.clientRack!);

@@ -1,8 +1,8 @@
-// KIP-392 on the follower side, three brokers in this process: a consumer fetch of v11+ (it
-// carries the client's rack) is served by a follower up to the follower's high watermark,
+// KIP-392 on the follower side, three brokers in this process: a consumer fetch of v11+ that
+// names the client's rack is served by an in-sync follower up to its high watermark,
 // which the follower learns from its leader's fetch responses; past the high watermark the
 // answer is empty, past the follower's log end OFFSET_OUT_OF_RANGE; a consumer fetch older
-// than v11 gets NOT_LEADER_OR_FOLLOWER from a follower, as before. The brokers name no rack,
+// than v11, or without a rack, gets NOT_LEADER_OR_FOLLOWER from a follower, as before. The brokers name no rack,
 // so a leader with RackAwareReplicaSelector keeps serving a rack-naming consumer itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +82,14 @@ test(
     assert.equal(atEnd.highWatermark, BigInt(values.length), 'the leader high watermark, learnt');
     const past = first(await fetchAt(toFollower, 12, values.length + 1));
     assert.equal(past.errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
+    const noRack = first(
+      await toFollower.request<FetchAnswer>(
+        1,
+        12,
+        fetchBody(TOPIC, [{ partition: 0, fetchOffset: 0 }]),
+      ),
+    );
+    assert.equal(noRack.errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER, 'no rack: the leader');
     const old = first(await fetchAt(toFollower, 10, 0));
     assert.equal(old.errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER, 'v10 consumers read the leader');
 

@@ -307,7 +307,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       verifyTransaction: (producerId, producerEpoch, topic, partition) =>
         opening.transactions === undefined
           ? 'INVALID_TXN_STATE'
-          : opening.transactions.state.verifyProduce(producerId, producerEpoch, topic, partition),
+          : opening.transactions.verifyProduce(producerId, producerEpoch, topic, partition),
     });
     const txnMarkers = new TxnMarkerChannel(data.replicas, logger);
     const groupLogger = namedLogger(root, 'kafka.coordinator.group');

@@ -11,6 +11,7 @@ import { ReplicaManager, type ReplicaManagerOptions } from './partition/index.js
 import { syncWithMetadata } from './partition/metadata-sync.js';
 import { ReplicaFetcherManager } from './partition/replica-fetcher-manager.js';
 import { ReplicationQuota, isThrottledReplica } from './partition/replication-quota.js';
+import { parseReplicaSelector, type ReplicaSelector } from './partition/replica-selector.js';
 import { localControllerChannel, type ControllerChannel } from './partition/controller-channel.js';
 import type { InterBrokerSecurity } from './partition/inter-broker-connection.js';
 
@@ -114,6 +115,8 @@ export async function openDataPlane(
     controller: options.controller ?? localControllerChannel(metadata),
     brokerEpoch: () => metadata.image.broker(nodeId)?.brokerEpoch ?? -1n,
     replicaLagTimeMaxMs: lagMs,
+    replicaSelector: replicaSelectorOf(v['replica.selector.class'] as string | null),
+    rackOf: (id) => metadata.image.broker(id)?.rack ?? null,
     logger: namedLogger(options.logger, 'kafka.cluster.Partition'),
   });
   await replicas.loadHighWatermarks();
@@ -171,4 +174,10 @@ export function interBrokerEndpoint(
       : broker.endpoints.find((e) => e.name.toUpperCase() === wanted);
   const e = named ?? broker.endpoints[0]!;
   return { host: e.host, port: e.port };
+}
+
+/** replica.selector.class as a policy (the config check has refused any other value). */
+function replicaSelectorOf(value: string | null): ReplicaSelector {
+  const selector = parseReplicaSelector(value);
+  return selector === 'rack-aware' ? 'rack-aware' : 'leader';
 }

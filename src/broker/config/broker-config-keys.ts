@@ -4,6 +4,7 @@ import { INT_MAX, LONG_MAX, atLeast, between, key, oneOf } from './config-key.js
 import { parseConnectionOverrides } from './connection-overrides.js';
 import { parseMetricsListener } from '../metrics/metrics-listener.js';
 import { SECURITY_CONFIG_KEYS } from './security-config-keys.js';
+import { parseReplicaSelector } from '../partition/replica-selector.js';
 
 const CLEANUP_POLICIES = ['delete', 'compact'];
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
@@ -56,6 +57,11 @@ export const BROKER_CONFIG_KEYS = [
     validate: atLeast(1),
   }),
   key.string('broker.rack', null, 'Rack of this broker, for rack-aware replica placement.'),
+  // KIP-392: with RackAwareReplicaSelector a leader sends consumers that name their rack
+  // (client.rack) to a replica in that rack. Kafka's default (null) is the leader always.
+  key.string('replica.selector.class', null, 'Picks the replica a consumer reads from.', {
+    validate: validReplicaSelector,
+  }),
   // Kafka's defaults are 9000 and 2000. Rivulet fails over in under 3 s: the lease is 2 s (etcd
   // counts whole seconds and allows no less than 2), renewed every 500 ms, so a broker
   // survives a 1.5 s stall (a GC pause, a loaded machine) without being fenced.
@@ -336,6 +342,12 @@ export const UNSUPPORTED_PREFIXES: readonly string[] = [
   'metadata.',
   'share.',
 ];
+
+function validReplicaSelector(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const selector = parseReplicaSelector(value);
+  return selector === 'leader' || selector === 'rack-aware' ? undefined : selector;
+}
 
 function validMetricsListener(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

@@ -6,7 +6,10 @@
 //   v12+ answers those and NOT_LEADER_OR_FOLLOWER with the image's current leader.
 // - A fetch with a replica id (replica_id before v15, replica_state from v15) is a follower's:
 //   it reads up to the log end and its fetch offset moves the leader's high watermark.
-// - v11+: preferred read replica, always -1 (read from the leader).
+// - v11+: rack id and preferred read replica (KIP-392): with replica.selector.class set to
+//   RackAwareReplicaSelector a leader answers a consumer in another rack with a same-rack
+//   replica to read from (and no records); an in-sync follower serves the v11+ fetches of
+//   consumers that name a rack up to its high watermark. Other consumers read the leader.
 // - v12+ flexible; v13+ names topics by id (unknown id: UNKNOWN_TOPIC_ID); a session must not
 //   switch between names and ids (FETCH_SESSION_TOPIC_ID_ERROR).
 // - Authorization as Kafka's: a follower's fetch needs CLUSTER_ACTION on the cluster (else
@@ -58,6 +61,8 @@ export const fetchHandler: HandlerFactory = (broker) =>
         isolationLevel: request.isolationLevel,
         replicaId,
         remote: ctx,
+        // v11+ consumers name their rack (KIP-392): they may read from followers.
+        clientRack: version >= 11 && replicaId < 0 ? (request.rackId ?? '') : undefined,
       });
       if (fetched.error !== null) return response(ErrorCode[fetched.error], 0, []);
       if (broker.topicStats !== undefined) countFetch(broker.topicStats, fetched, replicaId >= 0);
@@ -205,7 +210,7 @@ function partitionData(
             firstOffset: BigInt(t.firstOffset),
           }))
         : null,
-    preferredReadReplica: -1,
+    preferredReadReplica: answer.preferredReadReplica ?? -1,
     records: answer.records,
   };
 }

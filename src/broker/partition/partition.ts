@@ -831,6 +831,13 @@ export class Partition {
   updateHighWatermarkAsFollower(leaderHighWatermark: number): void {
     if (this.replica.isLeader) return;
     this.replica.setFollowerHighWatermark(leaderHighWatermark, this.log.logEndOffset);
+    // Consumers reading from this follower (KIP-392) wait for the records it now covers.
+    this.releaseCovered();
+  }
+
+  /** A follower's log end offset as this leader last saw it; -1 when unknown. */
+  followerLogEndOffset(replicaId: number): number {
+    return this.replica.follower(replicaId)?.logEndOffset ?? -1;
   }
 
   /**

@@ -28,6 +28,7 @@ import {
 import { topicSettings, type TopicSettings } from './topic-settings.js';
 import type { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 import type { ControllerChannel } from './controller-channel.js';
+import { selectReadReplica, type ReplicaSelector } from './replica-selector.js';
 import { readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint.js';
 import type { Logger } from '../../util/index.js';
 
@@ -66,6 +67,10 @@ export interface ReplicaManagerOptions {
   brokerEpoch?: () => bigint;
   /** replica.lag.time.max.ms */
   replicaLagTimeMaxMs?: number;
+  /** replica.selector.class (KIP-392); default: always the leader. */
+  replicaSelector?: ReplicaSelector;
+  /** A broker's broker.rack, from the metadata image (null: none). */
+  rackOf?: (brokerId: number) => string | null;
   logger?: Logger;
 }
 
@@ -111,6 +116,8 @@ export interface ReadAnswer {
   records: Buffer;
   /** read_committed: aborted transactions the records may hold; null otherwise. */
   abortedTransactions?: AbortedTxn[] | null;
+  /** KIP-392: the replica the consumer should fetch this partition from (no records then). */
+  preferredReadReplica?: number;
 }
 
 export interface FetchOptions {
@@ -129,6 +136,12 @@ export interface FetchOptions {
   toLogEnd?: boolean;
   /** Told when the fetch waits in the purgatory and when it stops (RemoteTimeMs). */
   remote?: RemoteWait;
+  /**
+   * A consumer's rack (Fetch v11+ rack_id, '' when it names none). Set, the consumer may read
+   * from a follower up to its high watermark, and a leader may answer with a preferred read
+   * replica (KIP-392); unset (older fetches), consumers read from the leader only.
+   */
+  clientRack?: string;
 }
 
 /** One partition of a fetch response: what was asked, its topic's name, the answer. */
@@ -312,6 +325,14 @@ export class ReplicaManager {
 
   /** Tells the leadership listeners of a partition's role, and waits for them. */
   private announce(p: Partition): Promise<void> {
+    // Kafka's Partition.makeLeader line: what a checker reads to find two leaders in one epoch.
+    if (p.isLeader) {
+      this.options.logger?.info(
+        `[Partition ${p.topic}-${p.partition} broker=${this.localId}] Leader ${p.topic}-${p.partition} ` +
+          `starts at leader epoch ${p.leaderEpoch} from offset ${p.logEndOffset} ` +
+          `with partition epoch ${p.partitionEpoch}, ISR [${p.isr.join(',')}]`,
+      );
+    }
     return this.notifyLeadershipChange({
       topic: p.topic,
       partition: p.partition,
@@ -592,7 +613,10 @@ export class ReplicaManager {
         logStartOffset: answer.logStartOffset,
         recordBytes: answer.records.length,
       });
-      if (send) partitions.push({ request: p, topic: names[i]!, answer });
+      // A redirect to a preferred read replica is always sent (Kafka's session does too).
+      if (send || answer.preferredReadReplica !== undefined) {
+        partitions.push({ request: p, topic: names[i]!, answer });
+      }
     });
     return { error: null, sessionId: session.sessionId, partitions, reads };
   }
@@ -612,7 +636,8 @@ export class ReplicaManager {
   ): Promise<ReadAnswer[]> {
     const first = await this.readAll(reads, options);
     const bytes = first.reduce((n, a) => n + a.records.length, 0);
-    const failed = first.some((a) => a.error !== null);
+    // An error or a preferred read replica (KIP-392) is answered at once, as in Kafka.
+    const failed = first.some((a) => a.error !== null || a.preferredReadReplica !== undefined);
     if (bytes >= options.minBytes || options.maxWaitMs <= 0 || failed) return first;
     const partitions = reads
       .map((r) => this.getPartition(r.topic, r.partition))
@@ -648,6 +673,7 @@ export class ReplicaManager {
         isolationLevel: options.isolationLevel,
         replicaId: options.replicaId ?? -1,
         toLogEnd: options.toLogEnd ?? false,
+        clientRack: options.clientRack,
       });
       remaining -= answer.records.length;
       if (answer.records.length > 0) minOneBatch = false;
@@ -664,15 +690,32 @@ export class ReplicaManager {
       isolationLevel: number;
       replicaId: number;
       toLogEnd: boolean;
+      clientRack?: string;
     },
   ): Promise<ReadAnswer> {
     const p = this.getPartition(r.topic, r.partition);
     if (p === undefined) return failedRead(this.missing(r.topic, r.partition));
     const epochError = checkLeaderEpoch(r.currentLeaderEpoch, p.leaderEpoch);
     if (epochError !== null) return { ...answerOf(p), error: epochError };
-    // Consumers and followers both read from the leader (no KIP-392 follower fetching).
-    if (!p.isLeader) return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
     const follower = options.replicaId >= 0;
+    // Followers read from the leader; so do consumers of fetches older than v11. With a
+    // replica selector configured, a consumer that names its rack may read from an in-sync
+    // follower, up to the follower's high watermark (KIP-392): past it the read is empty, past
+    // the log end OFFSET_OUT_OF_RANGE. Kafka serves any v11+ consumer on a follower; here a
+    // consumer without a rack, or a follower out of the ISR (its high watermark may stand
+    // still), gets NOT_LEADER_OR_FOLLOWER, so a consumer with stale metadata goes back to the
+    // leader instead of reading a follower that may stop advancing.
+    const mayReadFollower =
+      !follower &&
+      options.clientRack !== undefined &&
+      options.clientRack !== '' &&
+      (this.options.replicaSelector ?? 'leader') !== 'leader' &&
+      (p.isLeader || p.isr.includes(this.localId));
+    if (!p.isLeader && !mayReadFollower) return { ...answerOf(p), error: 'NOT_LEADER_OR_FOLLOWER' };
+    if (p.isLeader && mayReadFollower) {
+      const preferred = this.preferredReadReplica(p, r.fetchOffset, options.clientRack!);
+      if (preferred !== this.localId) return { ...answerOf(p), preferredReadReplica: preferred };
+    }
     if (follower) {
       // A follower past the leader's log end holds a suffix this leader does not: it must
       // truncate, and its offset must not move the high watermark.
@@ -703,6 +746,26 @@ export class ReplicaManager {
       if (isStorageFailure(err)) return { ...answerOf(p), error: 'KAFKA_STORAGE_ERROR' };
       throw err;
     }
+  }
+
+  /**
+   * KIP-392: the replica `replica.selector.class` picks for a consumer in `clientRack`, among
+   * the leader and the in-sync followers whose log already reaches the fetch offset.
+   */
+  private preferredReadReplica(p: Partition, fetchOffset: number, clientRack: string): number {
+    const selector = this.options.replicaSelector ?? 'leader';
+    if (selector === 'leader' || clientRack === '') return this.localId;
+    const rackOf = this.options.rackOf ?? (() => null);
+    const followers = p.isr
+      .filter((id) => id !== this.localId)
+      .map((id) => ({ brokerId: id, rack: rackOf(id), logEndOffset: p.followerLogEndOffset(id) }))
+      .filter((f) => f.logEndOffset >= fetchOffset);
+    const leader = {
+      brokerId: this.localId,
+      rack: rackOf(this.localId),
+      logEndOffset: p.logEndOffset,
+    };
+    return selectReadReplica(selector, { leader, followers, clientRack });
   }
 
   /** WriteTxnMarkers: a COMMIT/ABORT marker in one partition this node leads. */

@@ -17,6 +17,18 @@ import { ProducerIdManager } from './producer-id-manager.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 import { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-state-log.js';
 import type { TxnMarkerChannel } from './txn-marker-channel.js';
+import { TxnMarkerRouter } from './txn-marker-router.js';
+import { interBrokerEndpoint } from '../data-plane.js';
+import { connectToBroker } from '../partition/inter-broker-connection.js';
+
+/** The pause between rounds of marker sends to moved or unreachable leaders. */
+const MARKER_RETRY_BACKOFF_MS = 200;
+/**
+ * How long an EndTxn's markers are retried before the rest is left to the periodic job: a
+ * leader election (a few seconds) fits in it, and the client's EndTxn (request.timeout.ms,
+ * 30 s) is still answered.
+ */
+const MARKER_RETRY_FOR_MS = 15_000;
 
 /** Runs `job` every `intervalMs` until the returned function is called. */
 export type RepeatScheduler = (intervalMs: number, job: () => Promise<unknown>) => () => void;
@@ -51,9 +63,27 @@ export async function openTransactionCoordinator(
       logger.warn(`${TRANSACTION_STATE_TOPIC}-${partition}: a record that does not decode skipped`),
   );
   const ids = new ProducerIdManager(() => metadata.allocateProducerIdBlock());
+  // Markers go to each partition's leader: this node's through the channel, the others over
+  // the network (a single node leads them all, so nothing leaves the process).
+  const markers = new TxnMarkerRouter({
+    localId: config.nodeId,
+    metadata,
+    local: options.markers,
+    endpointOf: (id) => interBrokerEndpoint(metadata, id, v['inter.broker.listener.name']),
+    connect: (host, port) =>
+      connectToBroker(host, port, {
+        clientId: `broker-${config.nodeId}-txn-marker-sender`,
+        requestTimeoutMs: Number(v['replica.socket.timeout.ms']),
+      }),
+    backoffMs: MARKER_RETRY_BACKOFF_MS,
+    retryForMs: MARKER_RETRY_FOR_MS,
+    monotonicMs: () => options.environment.clock.monotonicMs(),
+    schedule: (ms, fn) => options.environment.timers.schedule(ms, fn),
+    logger,
+  });
   const coordinator = new TransactionCoordinator({
     log,
-    markers: options.markers,
+    markers,
     nowMs: () => options.environment.clock.nowMs(),
     newProducerId: () => ids.generate(),
     // An existing topic keeps its partition count: the ids were placed by it.
@@ -63,6 +93,10 @@ export async function openTransactionCoordinator(
     maxTimeoutMs: v['transaction.max.timeout.ms'],
     logger,
     ensurePartitions: () => ensureTransactionStateTopic({ config, metadata, logger }),
+    coordinatedElsewhere: () =>
+      metadata.image
+        .topic(TRANSACTION_STATE_TOPIC)
+        ?.partitions.some((p) => p.leader !== config.nodeId) ?? false,
   });
   const unsubscribe = replicas.onLeadershipChange((change) =>
     change.topic === TRANSACTION_STATE_TOPIC ? coordinator.onLeadershipChange(change) : undefined,
@@ -90,6 +124,7 @@ export async function openTransactionCoordinator(
       stop();
       stopRemoval();
       unsubscribe();
+      markers.close();
       coordinator.close();
       await coordinator.idle();
     },

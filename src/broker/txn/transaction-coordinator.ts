@@ -72,6 +72,11 @@ export interface TransactionCoordinatorOptions {
    * transactional id finds its partition led and loaded.
    */
   ensurePartitions?: () => Promise<void>;
+  /**
+   * Whether another broker leads some __transaction_state partition (a cluster), so a producer
+   * this coordinator does not know may be another's. Default: never (a single node).
+   */
+  coordinatedElsewhere?: () => boolean;
 }
 
 /** A partition this coordinator holds, with the leader epoch it was taken over at. */
@@ -92,8 +97,6 @@ export function partitionForTxn(transactionalId: string, numPartitions: number):
   // Kafka's Utils.abs: Integer.MIN_VALUE maps to 0.
   return (javaStringHash(transactionalId) & 0x7fffffff) % numPartitions;
 }
-
-const COORDINATOR_EPOCH = 0;
 
 export class TransactionCoordinator {
   readonly state = new TransactionStateMachine();
@@ -181,10 +184,28 @@ export class TransactionCoordinator {
     return this.partitions.follow(change);
   }
 
-  /** After a load: finishes the prepared transactions of the partitions taken over. */
-  private async finishLoaded(loaded: ReadonlySet<number>): Promise<void> {
+  /**
+   * After a load: finishes the prepared transactions of the partitions taken over, in the
+   * background (as Kafka's coordinator hands them to its marker channel). The load, and every
+   * later leadership change queued behind it, must not wait for markers to leaders elsewhere
+   * nor for the Complete record's acks=all: a broker restarted before the controller noticed
+   * its death still believes in its old leaderships, and its writes wait for followers that
+   * no longer follow it. Operations on these ids queue behind their finish; idle() waits for
+   * it.
+   */
+  private finishLoaded(loaded: ReadonlySet<number>): Promise<void> {
     const prepared = this.state.pendingMarkers().filter((m) => loaded.has(this.partitionOf(m)));
-    await Promise.all(prepared.map((m) => this.finish(m)));
+    for (const { transactionalId: id } of prepared) {
+      const finishing = this.serial(id, async () => {
+        const m = this.state.get(id);
+        const still = m?.state === TxnState.PrepareCommit || m?.state === TxnState.PrepareAbort;
+        if (still) await this.finish(m);
+      });
+      void this.track(finishing).catch((err: unknown) =>
+        this.o.logger?.error(`finishing the prepared transaction of ${id} failed`, { err }),
+      );
+    }
+    return Promise.resolve();
   }
 
   /** Forgets the transactional ids of a partition. */
@@ -208,6 +229,26 @@ export class TransactionCoordinator {
     const held = this.partitions.get(partitionForTxn(transactionalId, this.o.numPartitions));
     if (held === undefined) return 'NOT_COORDINATOR';
     return held.state === 'loading' ? 'COORDINATOR_LOAD_IN_PROGRESS' : null;
+  }
+
+  /**
+   * Transaction verification of a transactional batch for a partition this node leads (see
+   * TransactionStateMachine.verifyProduce), for the producers this coordinator serves. A
+   * producer it does not know may belong to a __transaction_state partition another broker
+   * coordinates: that batch is accepted unverified, as Kafka's brokers accept it with
+   * `transaction.partition.verification.enable=false` (asking the remote coordinator is
+   * AddPartitionsToTxn with verifyOnly, not sent yet). Where no other broker leads one, this
+   * coordinator knows every producer, so an unknown one is refused.
+   */
+  verifyProduce(
+    producerId: bigint,
+    producerEpoch: number,
+    topic: string,
+    partition: number,
+  ): ErrorName | null {
+    const unknown = this.state.byProducerId(producerId) === undefined;
+    if (unknown && (this.o.coordinatedElsewhere?.() ?? false)) return null;
+    return this.state.verifyProduce(producerId, producerEpoch, topic, partition);
   }
 
   /** False while a partition loads: requests then get COORDINATOR_LOAD_IN_PROGRESS. */
@@ -276,6 +317,13 @@ export class TransactionCoordinator {
 
   /** Writes a prepared transaction's markers, then its Complete state. */
   private async finish(m: TxnMetadata): Promise<void> {
+    // Markers carry the coordinator epoch: the leader epoch this node took the partition over
+    // at. A partition that has a marker from a newer coordinator refuses this one's
+    // (TRANSACTION_COORDINATOR_FENCED), so a coordinator that lost its partition unawares (a
+    // paused process) cannot end a transaction its successor ends otherwise.
+    const held = this.partitions.get(this.partitionOf(m));
+    if (held === undefined) return; // unloaded: the next coordinator finishes it
+
     // The same prepared transaction (id, producer, epoch, result) as an earlier try, if any.
     const key = `${m.producerId}:${m.producerEpoch}:${m.state}`;
     let tried = this.markersDone.get(m.transactionalId);
@@ -289,7 +337,7 @@ export class TransactionCoordinator {
       .write({
         producerId: m.producerId,
         producerEpoch: m.producerEpoch,
-        coordinatorEpoch: COORDINATOR_EPOCH,
+        coordinatorEpoch: held.leaderEpoch,
         commit: m.state === TxnState.PrepareCommit,
         partitions: partitionRefs(m).filter((p) => !done.has(ref(p))),
         onDone: (p) => done.add(ref(p)),

@@ -140,6 +140,8 @@ test('PrepareCommit persisted, marker not in __consumer_offsets: after a restart
   await b.close();
 
   b = await files();
+  // Prepared transactions are finished in the background of the load.
+  await b.transactions.idle();
   assert.equal(await stateOf(b, p.id), 'CompleteCommit');
   assert.deepEqual(await fetchOffset(b, 'g'), { error: ErrorCode.NONE, offset: 7n });
   assert.equal(await offsetsTopicSettled(b), true);
@@ -152,6 +154,8 @@ test('PrepareCommit persisted, marker not in __consumer_offsets: after a restart
   assert.equal(await commitOffset(b, 'g', 9n), ErrorCode.NONE);
   await b.close();
   b = await files();
+  // Prepared transactions are finished in the background of the load.
+  await b.transactions.idle();
   assert.deepEqual(await fetchOffset(b, 'g'), { error: ErrorCode.NONE, offset: 9n });
   const next = await init(b, p.id);
   assert.equal(next.epoch, p.epoch + 1);
@@ -205,6 +209,8 @@ test('PrepareAbort with markers in some partitions: after a restart the abort is
   await b.close();
 
   b = await files();
+  // Prepared transactions are finished in the background of the load.
+  await b.transactions.idle();
   assert.equal(await stateOf(b, p.id), 'CompleteAbort');
   for (const partition of [0, 1]) {
     const seen = await readCommitted(b, partition);

@@ -125,6 +125,8 @@ test('a restart mid-commit finishes the commit from the log', async () => {
 
   const second = coordinator(first.log, undefined, { load: false });
   await second.c.load();
+  // The prepared commit is finished in the background of the load.
+  await second.c.idle();
   assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
   assert.deepEqual(second.markers.written, [
     { commit: true, producerEpoch: 0, partitions: ['a-0'] },
@@ -172,6 +174,8 @@ test('over __transaction_state logs: a prepared commit survives a crash and is f
   // No close: reopen the same files as after kill -9.
   const second = coordinator(await openLogs(), undefined, { load: false });
   await second.c.load();
+  // The prepared commit is finished in the background of the load.
+  await second.c.idle();
   assert.equal(second.c.state.get('tx')!.state, TxnState.CompleteCommit);
   assert.deepEqual(second.markers.written, [
     { commit: true, producerEpoch: 0, partitions: ['a-0'] },

@@ -2,8 +2,8 @@
 """confluent-kafka-python's idempotent producer (acks=all), producing until stdin closes.
 
 Usage: acked_producer.py '<json arguments>' with "bootstrap", "topic", "partitions" and an
-optional "config". Sends "<partition>-<n>" to partition n % partitions (n counts from 0 per
-run) and prints one JSON line per delivery report: {"p", "o", "v", "e"} (e: null when
+optional "config" and "prefix" (default ""). Sends "<prefix><partition>-<n>" to partition
+n % partitions (n counts from 0 per run) and prints one JSON line per delivery report: {"p", "o", "v", "e"} (e: null when
 acknowledged, else the error's name). After stdin closes it flushes and prints {"done": left}.
 """
 import json
@@ -40,10 +40,11 @@ def report(err, msg):
 
 n = 0
 partitions = a['partitions']
+prefix = a.get('prefix', '')
 while not stop.is_set():
     part = n % partitions
     try:
-        p.produce(a['topic'], value=f'{part}-{n // partitions}'.encode(), partition=part,
+        p.produce(a['topic'], value=f'{prefix}{part}-{n // partitions}'.encode(), partition=part,
                   on_delivery=report)
         n += 1
     except BufferError:

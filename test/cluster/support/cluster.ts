@@ -39,6 +39,14 @@ export interface TestClusterOptions {
   etcdTls?: EtcdProcessOptions['tls'];
   /** Runs once etcd is up, before any broker starts (to enable etcd auth, say). */
   beforeBrokers?: (etcd: EtcdProcess) => Promise<void>;
+  /**
+   * How long a broker may take to listen (default 30 s). A broker restarted soon after it
+   * was killed waits for its old registration lease to expire (longer after an etcd restart,
+   * which renews every lease), so fault schedules allow more.
+   */
+  startTimeoutMs?: number;
+  /** Extra config of one broker (broker.rack, say), over `config`. */
+  nodeConfig?: (nodeId: number) => Readonly<Record<string, string | number>>;
 }
 
 export async function startCluster(options: TestClusterOptions): Promise<TestCluster> {
@@ -52,11 +60,14 @@ export async function startCluster(options: TestClusterOptions): Promise<TestClu
       'node.id': nodeId,
       'metadata.etcd.endpoints': etcd.endpoint,
       ...options.config,
+      ...options.nodeConfig?.(nodeId),
     };
     const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
     const port = ports.get(nodeId);
     if (port !== undefined) args.push('--port', String(port));
-    const broker = await startRivulet(join(dir, `broker-${nodeId}`), args, { timeoutMs: 30_000 });
+    const broker = await startRivulet(join(dir, `broker-${nodeId}`), args, {
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+    });
     brokers.set(nodeId, broker);
     ports.set(nodeId, broker.port);
     return broker;

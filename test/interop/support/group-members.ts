@@ -216,7 +216,8 @@ const roundRobin: PartitionAssigner = ({ cluster }) => ({
 export async function kafkajsMember(o: MemberOptions): Promise<GroupMember> {
   const kafka = new Kafka({
     clientId: 'kafkajs',
-    brokers: [o.bootstrap],
+    // A cluster's bootstrap lists several brokers, comma-separated.
+    brokers: o.bootstrap.split(','),
     logLevel: logLevel.NOTHING,
   });
   const consumer = kafka.consumer({

@@ -327,6 +327,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       logger: txnLogger,
       markers: txnMarkers,
       environment,
+      interBrokerSecurity: interBroker,
     });
     const transactions = (opening.transactions = txn.coordinator);
     advertised = advertisedAddresses(config, server.boundListeners);
@@ -396,6 +397,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
                   nodeId: config.nodeId,
                   interBrokerListener: config.values['inter.broker.listener.name'] as string | null,
                   monotonicMs: () => environment.clock.monotonicMs(),
+                  security: interBroker,
                 }),
         }),
         { listener, logger },

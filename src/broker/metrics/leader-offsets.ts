@@ -15,6 +15,7 @@ import { interBrokerEndpoint } from '../data-plane.js';
 import {
   connectToBroker,
   type InterBrokerConnection,
+  type InterBrokerSecurity,
 } from '../partition/inter-broker-connection.js';
 
 export const LIST_OFFSETS_API_KEY = 2;
@@ -192,7 +193,13 @@ export const LEADER_OFFSETS_CACHE_MS = 1_000;
 /** LeaderOffsets over a cluster's metadata image and the inter-broker listeners. */
 export function clusterLeaderOffsets(
   metadata: ClusterMetadata,
-  options: { nodeId: number; interBrokerListener: string | null; monotonicMs: () => number },
+  options: {
+    nodeId: number;
+    interBrokerListener: string | null;
+    monotonicMs: () => number;
+    /** TLS and SASL of the inter-broker listener; none: PLAINTEXT. */
+    security?: () => Promise<InterBrokerSecurity>;
+  },
 ): LeaderOffsets {
   const timeoutMs = LEADER_OFFSETS_TIMEOUT_MS;
   return new LeaderOffsets({
@@ -203,6 +210,7 @@ export function clusterLeaderOffsets(
       connectToBroker(host, port, {
         clientId: `broker-${options.nodeId}-consumer-lag`,
         requestTimeoutMs: timeoutMs,
+        security: options.security,
       }),
     timeoutMs,
     cacheMs: LEADER_OFFSETS_CACHE_MS,

@@ -19,7 +19,7 @@ import { TRANSACTION_STATE_TOPIC, TransactionStateLog } from './transaction-stat
 import type { TxnMarkerChannel } from './txn-marker-channel.js';
 import { TxnMarkerRouter } from './txn-marker-router.js';
 import { interBrokerEndpoint } from '../data-plane.js';
-import { connectToBroker } from '../partition/inter-broker-connection.js';
+import { connectToBroker, type InterBrokerSecurity } from '../partition/inter-broker-connection.js';
 
 /** The pause between rounds of marker sends to moved or unreachable leaders. */
 const MARKER_RETRY_BACKOFF_MS = 200;
@@ -43,6 +43,8 @@ export interface OpenTransactionCoordinatorOptions {
   markers: TxnMarkerChannel;
   /** The clock of transaction timeouts and the timers of the periodic jobs. */
   environment: Environment;
+  /** TLS and SASL towards other brokers' inter-broker listener; none: PLAINTEXT. */
+  interBrokerSecurity?: () => Promise<InterBrokerSecurity>;
 }
 
 export interface OpenedTransactionCoordinator {
@@ -74,6 +76,7 @@ export async function openTransactionCoordinator(
       connectToBroker(host, port, {
         clientId: `broker-${config.nodeId}-txn-marker-sender`,
         requestTimeoutMs: Number(v['replica.socket.timeout.ms']),
+        security: options.interBrokerSecurity,
       }),
     backoffMs: MARKER_RETRY_BACKOFF_MS,
     retryForMs: MARKER_RETRY_FOR_MS,

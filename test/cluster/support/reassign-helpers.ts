@@ -1,12 +1,12 @@
 // Helpers of the reassignment and leader-balance tests on a cluster of processes: the
 // acks=all producer child (acked_producer.py, confluent-kafka-python), metadata through kcat,
 // and a check that every acknowledged record was stored once, in order.
-import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { confluent, kcat } from '../../interop/support/clients.js';
+import { kcat } from '../../interop/support/clients.js';
 import { waitFor } from '../../support/wait.js';
+import { checkAcknowledged as checkAckedRecords, type Report } from './acked-records.js';
 import type { TestCluster } from './cluster.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,12 +22,7 @@ const PRODUCER = join(
   'acked_producer.py',
 );
 
-export interface Report {
-  p: number;
-  o: number;
-  v: string;
-  e: string | null;
-}
+export type { Report };
 
 export interface PartitionMetadata {
   partition: number;
@@ -106,37 +101,12 @@ export async function checkAcknowledged(
   partitions: number,
   reports: readonly Report[],
 ): Promise<number> {
-  const acked = reports.filter((r) => r.e === null);
-  const read = await confluent<{
-    messages: { partition: number; offset: number; value: string }[];
-  }>(
-    'consume',
-    {
-      bootstrap: cluster.bootstrap(),
-      topic,
-      offsets: Object.fromEntries(Array.from({ length: partitions }, (_, p) => [p, 0])),
-      count: reports.length + 1,
-      stop_at_eof: true,
-      timeout: 60,
-    },
-    90_000,
+  const checked = await checkAckedRecords(
+    cluster.bootstrap(),
+    { name: topic, partitions },
+    reports,
   );
-  const values = read.messages.map((m) => m.value);
-  assert.equal(new Set(values).size, values.length, 'no record is stored twice');
-  const at = new Map(read.messages.map((m) => [`${m.partition}@${m.offset}`, m.value]));
-  const missing = acked.filter((r) => at.get(`${r.p}@${r.o}`) !== r.v);
-  assert.deepEqual(missing.slice(0, 10), [], `${missing.length} acknowledged records missing`);
-  for (let p = 0; p < partitions; p++) {
-    const seqs = read.messages
-      .filter((m) => m.partition === p)
-      .map((m) => Number(m.value.split('-')[1]));
-    assert.deepEqual(
-      seqs,
-      [...seqs].sort((x, y) => x - y),
-      `partition ${p} is in order`,
-    );
-  }
-  return acked.length;
+  return checked.acked;
 }
 
 /** The last lines of each broker's stderr, for a failure message. */

@@ -4,6 +4,7 @@ import { startBroker, type Broker } from '../../../src/index.js';
 import { InMemoryRequestMetrics, collectErrorCodes } from '../../../src/broker/server/index.js';
 import { ErrorCode, createApiVersionsRequest } from '../../../src/protocol/index.js';
 import { ProtocolClient } from '../../support/protocol-client.js';
+import { waitFor } from '../../support/wait.js';
 import { batch, createTopic, fetchBody, produceBody } from '../handlers/data-helpers.js';
 
 const test = (name: string, fn: () => Promise<void>) => nodeTest(name, { timeout: 10000 }, fn);
@@ -81,9 +82,10 @@ nodeTest('collectErrorCodes gathers the top-level code and those in arrays at an
 
 /** Waits until `metrics` holds `count` requests of `apiKey` (recorded once each is sent). */
 async function recorded(metrics: InMemoryRequestMetrics, apiKey: number, count: number) {
-  for (let i = 0; i < 500 && (metrics.api(apiKey)?.requests ?? 0) < count; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(
+    `${count} requests of api ${apiKey} recorded`,
+    () => (metrics.api(apiKey)?.requests ?? 0) >= count,
+  );
   const figures = metrics.api(apiKey);
   assert.equal(figures?.requests, count, `${count} requests of api ${apiKey} recorded`);
   return figures!;

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import tls from 'node:tls';
 import { startBroker } from '../../../src/index.js';
 import { makeCertificates } from '../../interop/support/certificates.js';
+import { waitFor } from '../../support/wait.js';
 
 /** An ApiVersions v0 request frame with `correlationId`. */
 function apiVersionsFrame(correlationId: number): Buffer {
@@ -119,9 +120,5 @@ test('TLS connections on shared reads: records one by one, renegotiation limits,
   after.write(apiVersionsFrame(7));
   await afterAnswered(7);
   after.end();
-  const deadline = Date.now() + 10_000;
-  while (broker.network().connections > 0) {
-    assert.ok(Date.now() < deadline, `${broker.network().connections} connections still open`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor('the client connections closed', () => broker.network().connections === 0);
 });
